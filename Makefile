@@ -1,0 +1,29 @@
+# PipeSched: `make demo` solves a bundled model, `make test` runs every test.
+# Both install what is missing first (Debian packages via scripts/install-deps).
+
+SWIFT ?= swift
+BIN := .build/debug/pipesched
+DEMO_MODEL ?= Models/gpt-8stage.json
+DEMO_METHOD ?= zb-h1
+OUT := out
+
+.PHONY: deps build demo test clean
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	$(SWIFT) build
+
+demo: build
+	@mkdir -p $(OUT)
+	$(BIN) solve $(DEMO_MODEL) --method $(DEMO_METHOD) --output $(OUT)/demo.schedule.json
+	$(BIN) evaluate $(DEMO_MODEL) $(OUT)/demo.schedule.json
+	@echo "schedule written to $(OUT)/demo.schedule.json"
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build $(OUT)

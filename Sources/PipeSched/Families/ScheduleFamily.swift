@@ -1,0 +1,59 @@
+/// A classic, hand-designed schedule: a rule that turns a problem into per-device orders.
+///
+/// Families fix only the order; times always come from the `Simulator`, so every family works with
+/// heterogeneous stage costs and communication latency.
+public protocol ScheduleFamily: Sendable {
+    /// The method name on the command line, e.g. `1f1b`.
+    var name: String { get }
+    /// One line: what the schedule is and where it comes from.
+    var summary: String { get }
+    /// Per-device orders for `problem`, or a `FamilyError` saying why the problem does not fit.
+    func build(_ problem: Problem) throws(FamilyError) -> Schedule
+}
+
+/// A problem that a schedule family cannot handle, with the reason.
+public struct FamilyError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var method: String
+    public var message: String
+
+    public init(method: String, message: String) {
+        self.method = method
+        self.message = message
+    }
+
+    public var description: String { "\(method): \(message)" }
+}
+
+extension ScheduleFamily {
+    /// Refuses problems that split sequences into slices.
+    func requireWholeSequences(_ problem: Problem) throws(FamilyError) {
+        guard problem.sequenceSlices == 1 else {
+            throw FamilyError(method: name, message: "does not split sequences (sequenceSlices is \(problem.sequenceSlices)); use a method that supports slices")
+        }
+    }
+
+    /// Refuses problems with more than one stage on a device; returns the devices' single stages.
+    func requireOneStagePerDevice(_ problem: Problem) throws(FamilyError) {
+        try requireWholeSequences(problem)
+        guard problem.stageCount == problem.devices else {
+            throw FamilyError(method: name, message: "needs one stage per device, but the problem has \(problem.stageCount) stages on \(problem.devices) devices; use interleaved-1f1b, bfs or a V method")
+        }
+    }
+
+    /// Refuses problems whose placement is not the V shape with two stages per device.
+    func requireVShape(_ problem: Problem) throws(FamilyError) {
+        try requireWholeSequences(problem)
+        let p = problem.devices
+        let isV = problem.stageCount == 2 * p && problem.stageDevice == (0..<(2 * p)).map { $0 < p ? $0 : 2 * p - 1 - $0 }
+        guard isV else {
+            throw FamilyError(method: name, message: "needs the V placement (2 stages per device: stage s on device s, stage 2p−1−s on device s); set \"placement\": \"v\" with \(2 * p) stages")
+        }
+    }
+
+    /// Builds one order per device from a per-stage rule when every device holds one stage.
+    func ordersByStage(_ problem: Problem, _ order: (_ stage: Int) -> [Op]) -> Schedule {
+        var orders = Array(repeating: [Op](), count: problem.devices)
+        for stage in 0..<problem.stageCount { orders[problem.stageDevice[stage]] = order(stage) }
+        return Schedule(orders: orders)
+    }
+}

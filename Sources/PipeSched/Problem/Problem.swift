@@ -1,0 +1,191 @@
+/// A pipeline scheduling problem (schema v1): stages with their costs, devices, placement,
+/// microbatches, communication latency and memory caps.
+///
+/// A `Problem` is always valid: the initializer checks every field and throws a `ProblemError`
+/// naming the field and the fix. Derived facts (device of each stage, stages of each device) are
+/// computed once here.
+public struct Problem: Sendable, Equatable {
+    /// A label carried into the schedule output.
+    public let name: String
+    /// Number of microbatches per training step.
+    public let microbatches: Int
+    /// Number of devices (pipeline ranks).
+    public let devices: Int
+    /// How stages map to devices.
+    public let placement: Placement
+    /// One entry per stage, in model order.
+    public let stages: [StageProfile]
+    /// Latency between devices.
+    public let communication: Communication
+    /// Cap per device on static memory plus the running sum of memory deltas; `nil` is unlimited.
+    public let memoryLimit: [Double]?
+    /// Number of slices each microbatch is split into along the sequence (1 = not split).
+    public let sequenceSlices: Int
+
+    /// Device of each stage.
+    public let stageDevice: [Int]
+    /// Stages of each device, in model order.
+    public let deviceStages: [[Int]]
+
+    public init(name: String = "problem", microbatches: Int, devices: Int, placement: Placement = .sequential,
+                stages: [StageProfile], communication: Communication = Communication(),
+                memoryLimit: [Double]? = nil, sequenceSlices: Int = 1) throws(ProblemError) {
+        guard devices >= 1 else {
+            throw ProblemError(field: "devices", message: "must be at least 1, got \(devices)", fix: "set devices to a positive integer")
+        }
+        guard microbatches >= 1 else {
+            throw ProblemError(field: "microbatches", message: "must be at least 1, got \(microbatches)", fix: "set microbatches to a positive integer")
+        }
+        guard sequenceSlices >= 1 else {
+            throw ProblemError(field: "sequenceSlices", message: "must be at least 1, got \(sequenceSlices)", fix: "use 1 for unsplit sequences")
+        }
+        guard !stages.isEmpty else {
+            throw ProblemError(field: "stages", message: "is empty", fix: "give one entry per pipeline stage")
+        }
+        for (index, stage) in stages.enumerated() {
+            try Self.check(stage, at: index)
+        }
+        guard communication.latency.isFinite, communication.latency >= 0 else {
+            throw ProblemError(field: "communication", message: "must be a finite number ≥ 0, got \(communication.latency)",
+                               fix: "give the point-to-point latency in the same time unit as the stage costs")
+        }
+        let stageDevice = try placement.devices(stages: stages.count, devices: devices)
+        var deviceStages = Array(repeating: [Int](), count: devices)
+        for (stage, device) in stageDevice.enumerated() { deviceStages[device].append(stage) }
+
+        self.name = name
+        self.microbatches = microbatches
+        self.devices = devices
+        self.placement = placement
+        self.stages = stages
+        self.communication = communication
+        self.sequenceSlices = sequenceSlices
+        self.stageDevice = stageDevice
+        self.deviceStages = deviceStages
+
+        if let memoryLimit {
+            guard memoryLimit.count == devices else {
+                throw ProblemError(field: "memoryLimit", message: "lists \(memoryLimit.count) caps for \(devices) devices",
+                                   fix: "give one number for all devices or exactly one per device")
+            }
+            for device in 0..<devices {
+                let cap = memoryLimit[device]
+                let need = Self.minimumMemory(stages: stages, onDevice: deviceStages[device])
+                guard cap.isFinite, cap >= need - 1e-9 else {
+                    throw ProblemError(field: Set(memoryLimit).count > 1 ? "memoryLimit[\(device)]" : "memoryLimit",
+                                       message: "device \(device) needs at least \(need.readable) to run one microbatch (static memory plus its activations), but the cap is \(cap.readable)",
+                                       fix: "raise the cap to \(need.readable) or more, or move stages off device \(device)")
+                }
+            }
+        }
+        self.memoryLimit = memoryLimit
+    }
+
+    private static func check(_ stage: StageProfile, at index: Int) throws(ProblemError) {
+        let times = [("forward", stage.forward), ("backwardInput", stage.backwardInput), ("backwardWeight", stage.backwardWeight)]
+        for (key, value) in times where !(value.isFinite && value >= 0) {
+            throw ProblemError(field: "stages[\(index)].\(key)", message: "must be a finite time ≥ 0, got \(value)",
+                               fix: "give the measured duration of this pass")
+        }
+        guard stage.forward + stage.backwardInput + stage.backwardWeight > 0 else {
+            throw ProblemError(field: "stages[\(index)]", message: "all pass durations are 0",
+                               fix: "give at least one positive duration per stage")
+        }
+        let m = stage.memory
+        for (key, value) in [("forward", m.forward), ("backwardInput", m.backwardInput), ("backwardWeight", m.backwardWeight)] where !value.isFinite {
+            throw ProblemError(field: "stages[\(index)].memory.\(key)", message: "must be a finite number, got \(value)",
+                               fix: "give the memory change of this pass")
+        }
+        guard m.forward >= 0 else {
+            throw ProblemError(field: "stages[\(index)].memory.forward", message: "is \(m.forward); a forward pass allocates activations",
+                               fix: "give a delta ≥ 0")
+        }
+        let sum = m.forward + m.backwardInput + m.backwardWeight
+        guard abs(sum) <= 1e-9 * max(1, abs(m.forward)) else {
+            throw ProblemError(field: "stages[\(index)].memory", message: "deltas sum to \(sum.readable); they must sum to 0",
+                               fix: "set backwardWeight to \((-(m.forward + m.backwardInput)).readable) so the backward passes free what the forward allocated")
+        }
+        guard stage.staticMemory.isFinite, stage.staticMemory >= 0 else {
+            throw ProblemError(field: "stages[\(index)].staticMemory", message: "must be a finite number ≥ 0, got \(stage.staticMemory)",
+                               fix: "give the memory of weights, gradients and optimizer state, or omit it")
+        }
+    }
+
+    /// Number of stages (model chunks).
+    public var stageCount: Int { stages.count }
+
+    /// Index of the last stage.
+    public var lastStage: Int { stages.count - 1 }
+
+    /// Memory cap of a device, `.infinity` when unlimited.
+    public func cap(device: Int) -> Double { memoryLimit?[device] ?? .infinity }
+
+    /// Static memory held on a device.
+    public func staticMemory(device: Int) -> Double {
+        deviceStages[device].reduce(0) { $0 + stages[$1].staticMemory }
+    }
+
+    /// Duration of an operation.
+    @inline(__always)
+    public func duration(_ kind: OpKind, stage: Int) -> Double {
+        let profile = stages[stage]
+        switch kind {
+        case .forward: return profile.forward
+        case .backwardInput: return profile.backwardInput
+        case .backwardWeight: return profile.backwardWeight
+        case .backward: return profile.backwardInput + profile.backwardWeight
+        }
+    }
+
+    /// Duration of an operation.
+    @inline(__always)
+    public func duration(_ op: Op) -> Double { duration(op.kind, stage: op.stage) }
+
+    /// Memory delta of an operation.
+    @inline(__always)
+    public func memoryDelta(_ kind: OpKind, stage: Int) -> Double {
+        let memory = stages[stage].memory
+        switch kind {
+        case .forward: return memory.forward
+        case .backwardInput: return memory.backwardInput
+        case .backwardWeight: return memory.backwardWeight
+        case .backward: return memory.backwardInput + memory.backwardWeight
+        }
+    }
+
+    /// Memory delta of an operation.
+    @inline(__always)
+    public func memoryDelta(_ op: Op) -> Double { memoryDelta(op.kind, stage: op.stage) }
+
+    /// Total compute time of all operations placed on a device.
+    public func work(device: Int) -> Double {
+        Double(microbatches * sequenceSlices) * deviceStages[device].reduce(0) { $0 + stages[$1].work }
+    }
+
+    /// Total compute time of all operations.
+    public var totalWork: Double { (0..<devices).reduce(0) { $0 + work(device: $1) } }
+
+    /// The smallest peak memory any schedule can have on a device: static memory plus one microbatch
+    /// passing through all of the device's stages (forwards in model order, backwards in reverse, each
+    /// weight pass placed where it lowers the peak).
+    public func minimumMemory(device: Int) -> Double {
+        Self.minimumMemory(stages: stages, onDevice: deviceStages[device])
+    }
+
+    private static func minimumMemory(stages: [StageProfile], onDevice mine: [Int]) -> Double {
+        var level = mine.reduce(0) { $0 + stages[$1].staticMemory }
+        var peak = level
+        for stage in mine {
+            level += stages[stage].memory.forward
+            peak = max(peak, level)
+        }
+        var deferred = 0.0
+        for stage in mine.reversed() {
+            let memory = stages[stage].memory
+            level += memory.backwardInput
+            peak = max(peak, level)
+            if memory.backwardWeight <= 0 { level += memory.backwardWeight } else { deferred += memory.backwardWeight }
+        }
+        return max(peak, level + deferred)
+    }
+}

@@ -1,0 +1,27 @@
+/// The kind of a pipeline pass.
+///
+/// Zero Bubble (Qi et al., ICLR 2024) splits the backward pass into `backwardInput` (B, on the
+/// critical path) and `backwardWeight` (W, deferrable); `backward` (BW) is the fused pass of
+/// classic schedules. Raw values are the letters of the schedule JSON.
+public enum OpKind: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    case forward = "F"
+    case backwardInput = "B"
+    case backwardWeight = "W"
+    case backward = "BW"
+
+    /// Dense index used by array-backed lookups.
+    @inline(__always)
+    public var index: Int {
+        switch self {
+        case .forward: 0
+        case .backwardInput: 1
+        case .backwardWeight: 2
+        case .backward: 3
+        }
+    }
+
+    /// Whether this pass produces the input gradient that the previous stage waits for.
+    public var producesInputGradient: Bool { self == .backwardInput || self == .backward }
+
+    public static func < (lhs: OpKind, rhs: OpKind) -> Bool { lhs.index < rhs.index }
+}

@@ -1,0 +1,93 @@
+import Foundation
+
+/// The schedule file (schema v1, `pipesched.schedule.v1`): per-device timed passes plus the method,
+/// objective and metrics they were produced with. See `docs/schedule-format.md`.
+public struct ScheduleDocument: Sendable, Equatable, Codable {
+    /// The schema tag every file carries.
+    public static let formatTag = "pipesched.schedule.v1"
+
+    /// One timed pass as written in `timeline`.
+    public struct Entry: Sendable, Equatable, Codable {
+        public var op: OpKind
+        public var stage: Int
+        public var microbatch: Int
+        public var slice: Int
+        public var start: Double
+        public var end: Double
+
+        public init(_ timed: TimedOp) {
+            op = timed.op.kind
+            stage = timed.op.stage
+            microbatch = timed.op.microbatch
+            slice = timed.op.slice
+            start = timed.start
+            end = timed.end
+        }
+
+        enum CodingKeys: String, CodingKey { case op, stage, microbatch, slice, start, end }
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            op = try container.decode(OpKind.self, forKey: .op)
+            stage = try container.decode(Int.self, forKey: .stage)
+            microbatch = try container.decode(Int.self, forKey: .microbatch)
+            slice = try container.decodeIfPresent(Int.self, forKey: .slice) ?? 0
+            start = try container.decode(Double.self, forKey: .start)
+            end = try container.decode(Double.self, forKey: .end)
+        }
+
+        /// The timed pass this entry describes.
+        public var timedOp: TimedOp { TimedOp(Op(op, stage: stage, microbatch: microbatch, slice: slice), start: start, end: end) }
+    }
+
+    public var format: String
+    public var problem: String
+    public var method: String
+    /// Device of each stage.
+    public var placement: [Int]
+    public var objective: Objective
+    public var metrics: Metrics
+    public var timeline: [[Entry]]
+    /// Idle intervals per device with the free memory during them.
+    public var bubbles: [Bubble]?
+    /// The passes that determine the end of the step, as labels like `F(s0,m0)`.
+    public var criticalPath: [String]?
+
+    public init(problem: Problem, method: String, objective: Objective, evaluation: Evaluation) {
+        format = Self.formatTag
+        self.problem = problem.name
+        self.method = method
+        placement = problem.stageDevice
+        self.objective = objective
+        metrics = evaluation.metrics
+        timeline = evaluation.timeline.map { $0.map(Entry.init) }
+        bubbles = evaluation.bubbles
+        criticalPath = evaluation.criticalPath.isEmpty ? nil : evaluation.criticalPath.map(\.description)
+    }
+
+    /// The timed passes of this document.
+    public var timedTimeline: Timeline { timeline.map { $0.map(\.timedOp) } }
+
+    /// Pretty, stable JSON (sorted keys).
+    public func json() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
+    /// Decodes a schedule file, with field-level errors.
+    public static func decode(json data: Data) throws(ProblemError) -> ScheduleDocument {
+        let document: ScheduleDocument
+        do {
+            document = try JSONDecoder().decode(ScheduleDocument.self, from: data)
+        } catch let error as DecodingError {
+            throw ProblemError(error)
+        } catch {
+            throw ProblemError(field: "(document)", message: "\(error)", fix: "check the file is a schedule JSON document")
+        }
+        guard document.format == formatTag else {
+            throw ProblemError(field: "format", message: "is \"\(document.format)\"", fix: "this version reads \"\(formatTag)\" files")
+        }
+        return document
+    }
+}

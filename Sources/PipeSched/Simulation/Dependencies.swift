@@ -1,0 +1,40 @@
+/// The data dependencies between passes.
+///
+/// - `F(s, i, j)` after `F(s−1, i, j)` (activations) and after `F(s, i, j−1)` (later slices attend to
+///   the keys and values of earlier ones);
+/// - the input-gradient pass `B(s, i, j)` (or fused `BW`) after `F(s, i, j)`, after the input-gradient
+///   pass of stage `s+1` (gradients flow back) and after `B(s, i, j+1)` (slices run backwards);
+/// - `W(s, i, j)` after `B(s, i, j)`.
+///
+/// Which backward kind a cell uses (split `B`+`W` or fused `BW`) is the schedule's choice, so the
+/// backward predecessor is given as a kind-agnostic "input-gradient pass" of a cell.
+public enum Dependency: Sendable, Equatable {
+    /// A specific pass.
+    case op(Op)
+    /// Whichever pass (`B` or `BW`) produces the input gradient of this cell.
+    case inputGradient(stage: Int, microbatch: Int, slice: Int)
+}
+
+extension Problem {
+    /// The passes `op` must wait for.
+    public func dependencies(of op: Op) -> [Dependency] {
+        var result: [Dependency] = []
+        result.reserveCapacity(3)
+        switch op.kind {
+        case .forward:
+            if op.stage > 0 { result.append(.op(.forward(op.stage - 1, op.microbatch, slice: op.slice))) }
+            if op.slice > 0 { result.append(.op(.forward(op.stage, op.microbatch, slice: op.slice - 1))) }
+        case .backwardInput, .backward:
+            result.append(.op(.forward(op.stage, op.microbatch, slice: op.slice)))
+            if op.stage < lastStage {
+                result.append(.inputGradient(stage: op.stage + 1, microbatch: op.microbatch, slice: op.slice))
+            }
+            if op.slice < sequenceSlices - 1 {
+                result.append(.inputGradient(stage: op.stage, microbatch: op.microbatch, slice: op.slice + 1))
+            }
+        case .backwardWeight:
+            result.append(.op(.backwardInput(op.stage, op.microbatch, slice: op.slice)))
+        }
+        return result
+    }
+}

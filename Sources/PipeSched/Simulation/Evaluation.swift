@@ -1,0 +1,31 @@
+/// A schedule simulated, validated and measured: everything needed to report or export it.
+public struct Evaluation: Sendable {
+    /// The timed passes.
+    public let timeline: Timeline
+    /// Figures of merit under the chosen objective.
+    public let metrics: Metrics
+    /// Why the schedule is not acceptable; empty when valid.
+    public let issues: [ValidationIssue]
+    /// Idle intervals with the memory free during them.
+    public let bubbles: [Bubble]
+    /// The chain of passes that determines the end of the step.
+    public let criticalPath: [Op]
+
+    /// Whether the schedule passed the validator.
+    public var isValid: Bool { issues.isEmpty }
+
+    /// Simulates `schedule` as soon as possible, then validates and measures the result.
+    public init(_ problem: Problem, _ schedule: Schedule, objective: Objective) throws(SimulationError) {
+        let simulation = try Simulator.simulate(problem, schedule)
+        self.init(problem, simulation.timeline, objective: objective, criticalPath: simulation.criticalPath)
+    }
+
+    /// Validates and measures a timeline whose times are claimed (for example read from a file).
+    public init(_ problem: Problem, _ timeline: Timeline, objective: Objective, criticalPath: [Op] = []) {
+        self.timeline = timeline
+        issues = Validator.validate(problem, timeline)
+        metrics = Metrics(problem, timeline, objective: objective)
+        bubbles = issues.isEmpty ? problem.bubbles(in: timeline) : []
+        self.criticalPath = criticalPath
+    }
+}

@@ -1,0 +1,65 @@
+/// The figures of merit of a timed schedule (schema v1 `metrics`).
+///
+/// - `makespan`: last end − first start over all devices;
+/// - `stageSpan`: max over devices of (last end − first start on that device);
+/// - `bubbleRate`: 1 − total work / (devices × the objective's value);
+/// - `peakMemory`: per device, static memory plus the peak running sum of deltas;
+/// - `lowerBound`: a proven lower bound on the objective; `gap` = (value − lowerBound) / value.
+public struct Metrics: Sendable, Equatable, Codable {
+    public var makespan: Double
+    public var stageSpan: Double
+    public var bubbleRate: Double
+    public var peakMemory: [Double]
+    public var lowerBound: Double
+    public var gap: Double
+
+    public init(makespan: Double, stageSpan: Double, bubbleRate: Double, peakMemory: [Double], lowerBound: Double, gap: Double) {
+        self.makespan = makespan
+        self.stageSpan = stageSpan
+        self.bubbleRate = bubbleRate
+        self.peakMemory = peakMemory
+        self.lowerBound = lowerBound
+        self.gap = gap
+    }
+
+    /// Measures a timeline of `problem` under `objective`; `lowerBound` defaults to `LowerBound`'s.
+    public init(_ problem: Problem, _ timeline: Timeline, objective: Objective, lowerBound: Double? = nil) {
+        var first = Double.infinity
+        var last = -Double.infinity
+        var span = 0.0
+        for row in timeline {
+            guard let head = row.first, let tail = row.last else { continue }
+            let rowEnd = row.reduce(tail.end) { max($0, $1.end) }
+            first = min(first, head.start)
+            last = max(last, rowEnd)
+            span = max(span, rowEnd - head.start)
+        }
+        makespan = last > first ? last - first : 0
+        stageSpan = span
+        peakMemory = timeline.enumerated().map { problem.memoryLevels(device: $0.offset, order: $0.element.map(\.op)).peak }
+        self.lowerBound = lowerBound ?? LowerBound.value(problem, objective: objective)
+        let value = objective == .makespan ? makespan : stageSpan
+        bubbleRate = value > 0 ? 1 - problem.totalWork / (Double(problem.devices) * value) : 0
+        let relative = value > 0 ? (value - self.lowerBound) / value : 0
+        gap = relative < 1e-9 ? 0 : relative
+    }
+
+    /// The value of an objective.
+    public func value(of objective: Objective) -> Double { objective == .makespan ? makespan : stageSpan }
+}
+
+extension Problem {
+    /// Memory in use on a device after each pass of `order` starts (static memory included), and the peak.
+    public func memoryLevels(device: Int, order: [Op]) -> (levels: [Double], peak: Double) {
+        var level = staticMemory(device: device)
+        var peak = level
+        var levels: [Double] = []
+        levels.reserveCapacity(order.count)
+        for op in order {
+            level += memoryDelta(op)
+            peak = max(peak, level)
+            levels.append(level)
+        }
+        return (levels, peak)
+    }
+}

@@ -1,0 +1,130 @@
+/// The passes of a schedule numbered in device order, with their dependency edges in compact
+/// (CSR) form. Building it checks the schedule's structure: device count, passes in range, each pass
+/// once, each on its stage's device, and every dependency present.
+struct ScheduleGraph {
+    /// Passes in device order: device 0's order, then device 1's, ...
+    let ops: [Op]
+    /// Device of each pass.
+    let device: [Int]
+    /// Position of each pass in its device's order.
+    let position: [Int]
+    /// Id range of each device's passes.
+    let deviceRange: [Range<Int>]
+    /// Number of unmet constraints per pass: dependencies plus the device predecessor.
+    let indegree: [Int]
+    private let predecessorStart: [Int]
+    private let predecessorList: [Int]
+    private let successorStart: [Int]
+    private let successorList: [Int]
+
+    init(_ problem: Problem, _ schedule: Schedule) throws(SimulationError) {
+        guard schedule.orders.count == problem.devices else {
+            throw .malformed("the schedule has \(schedule.orders.count) device orders but the problem has \(problem.devices) devices")
+        }
+        let indexer = OpIndexer(problem)
+        var idOfIndex = [Int](repeating: -1, count: indexer.count)
+        var inputGradientOfCell = [Int](repeating: -1, count: indexer.cellCount)
+        var ops: [Op] = []
+        var device: [Int] = []
+        var position: [Int] = []
+        var ranges: [Range<Int>] = []
+        ops.reserveCapacity(schedule.opCount)
+        for (d, order) in schedule.orders.enumerated() {
+            let first = ops.count
+            for (k, op) in order.enumerated() {
+                guard indexer.contains(op) else {
+                    throw .malformed("device \(d) runs \(op), which is outside the problem (\(problem.stageCount) stages, \(problem.microbatches) microbatches, \(problem.sequenceSlices) slices)")
+                }
+                guard problem.stageDevice[op.stage] == d else {
+                    throw .malformed("device \(d) runs \(op), but stage \(op.stage) is placed on device \(problem.stageDevice[op.stage])")
+                }
+                let index = indexer.index(op)
+                guard idOfIndex[index] < 0 else { throw .malformed("\(op) appears twice") }
+                idOfIndex[index] = ops.count
+                if op.kind.producesInputGradient {
+                    let cell = indexer.cell(op)
+                    guard inputGradientOfCell[cell] < 0 else {
+                        throw .malformed("\(op) and another input-gradient pass of the same stage and microbatch both appear; use either B and W or BW")
+                    }
+                    inputGradientOfCell[cell] = ops.count
+                }
+                ops.append(op)
+                device.append(d)
+                position.append(k)
+            }
+            ranges.append(first..<ops.count)
+        }
+
+        var predecessorStart = [0]
+        var predecessorList: [Int] = []
+        predecessorList.reserveCapacity(ops.count * 2)
+        var indegree = [Int](repeating: 0, count: ops.count)
+        var outCount = [Int](repeating: 0, count: ops.count)
+        predecessorStart.reserveCapacity(ops.count + 1)
+        for (id, op) in ops.enumerated() {
+            for dependency in problem.dependencies(of: op) {
+                let p: Int
+                switch dependency {
+                case .op(let needed):
+                    p = idOfIndex[indexer.index(needed)]
+                    guard p >= 0 else { throw .malformed("\(op) needs \(needed), which no device runs") }
+                case .inputGradient(let stage, let microbatch, let slice):
+                    p = inputGradientOfCell[indexer.cell(stage: stage, microbatch: microbatch, slice: slice)]
+                    guard p >= 0 else {
+                        throw .malformed("\(op) needs the input gradient of \(Op.backwardInput(stage, microbatch, slice: slice)) (B or BW), which no device runs")
+                    }
+                }
+                predecessorList.append(p)
+                outCount[p] += 1
+            }
+            predecessorStart.append(predecessorList.count)
+            indegree[id] = predecessorStart[id + 1] - predecessorStart[id] + (position[id] > 0 ? 1 : 0)
+            if position[id] > 0 { outCount[id - 1] += 1 }
+        }
+        var successorStart = [Int](repeating: 0, count: ops.count + 1)
+        for id in 0..<ops.count { successorStart[id + 1] = successorStart[id] + outCount[id] }
+        var fill = successorStart
+        var successorList = [Int](repeating: 0, count: successorStart[ops.count])
+        for id in 0..<ops.count {
+            for p in predecessorList[predecessorStart[id]..<predecessorStart[id + 1]] {
+                successorList[fill[p]] = id
+                fill[p] += 1
+            }
+            if position[id] > 0 {
+                successorList[fill[id - 1]] = id
+                fill[id - 1] += 1
+            }
+        }
+        self.ops = ops
+        self.device = device
+        self.position = position
+        self.deviceRange = ranges
+        self.indegree = indegree
+        self.predecessorStart = predecessorStart
+        self.predecessorList = predecessorList
+        self.successorStart = successorStart
+        self.successorList = successorList
+    }
+
+    /// Dependencies of a pass (not counting its device predecessor).
+    @inline(__always)
+    func predecessors(of id: Int) -> ArraySlice<Int> { predecessorList[predecessorStart[id]..<predecessorStart[id + 1]] }
+
+    /// Passes that wait for this one (dependents and the device successor).
+    @inline(__always)
+    func successors(of id: Int) -> ArraySlice<Int> { successorList[successorStart[id]..<successorStart[id + 1]] }
+
+    /// The head pass of each device that could not start, with the dependencies it still waits for
+    /// (after processing, exactly the passes never processed have unmet constraints left).
+    func blockedDevices(remaining: [Int]) -> [SimulationError.BlockedDevice] {
+        var blocked: [SimulationError.BlockedDevice] = []
+        for (d, range) in deviceRange.enumerated() {
+            guard let head = range.first(where: { remaining[$0] > 0 }) else { continue }
+            let waiting = predecessors(of: head).filter { remaining[$0] > 0 }
+            if !waiting.isEmpty {
+                blocked.append(.init(device: d, op: ops[head], waitingFor: waiting.map { ops[$0] }))
+            }
+        }
+        return blocked
+    }
+}

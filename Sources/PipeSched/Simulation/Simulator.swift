@@ -1,0 +1,88 @@
+/// Computes as-soon-as-possible times for per-device orders under the data dependencies and
+/// communication latency, detects deadlock, and tracks memory.
+///
+/// Each pass starts when its device has finished the previous pass in its order and every
+/// dependency has ended (plus the link latency when the dependency ran on another device). The
+/// passes are processed in a topological order of "device order ∪ dependencies", in time linear in
+/// the number of passes; a cycle in that graph is a deadlock and is reported with the passes stuck.
+public enum Simulator {
+    public static func simulate(_ problem: Problem, _ schedule: Schedule) throws(SimulationError) -> Simulation {
+        let graph = try ScheduleGraph(problem, schedule)
+        let count = graph.ops.count
+        var start = [Double](repeating: 0, count: count)
+        var end = [Double](repeating: 0, count: count)
+        var binding = [Int32](repeating: -1, count: count)
+        var remaining = graph.indegree
+        var ready: [Int32] = []
+        ready.reserveCapacity(count)
+        for id in 0..<count where remaining[id] == 0 { ready.append(Int32(id)) }
+        var processed = 0
+        while let last = ready.popLast() {
+            let id = Int(last)
+            processed += 1
+            let device = graph.device[id]
+            var earliest = 0.0
+            var because: Int32 = -1
+            if graph.position[id] > 0 {
+                let previous = id - 1
+                earliest = end[previous]
+                because = Int32(previous)
+            }
+            for p in graph.predecessors(of: id) {
+                let arrival = end[p] + problem.communication.latency(from: graph.device[p], to: device)
+                if arrival > earliest || (because < 0 && arrival >= earliest) {
+                    earliest = arrival
+                    because = Int32(p)
+                }
+            }
+            start[id] = earliest
+            end[id] = earliest + problem.duration(graph.ops[id])
+            binding[id] = because
+            for s in graph.successors(of: id) {
+                remaining[s] -= 1
+                if remaining[s] == 0 { ready.append(Int32(s)) }
+            }
+        }
+        guard processed == count else {
+            throw .deadlock(graph.blockedDevices(remaining: remaining))
+        }
+        return assemble(problem, graph, start: start, end: end, binding: binding)
+    }
+
+    private static func assemble(_ problem: Problem, _ graph: ScheduleGraph, start: [Double], end: [Double],
+                                 binding: [Int32]) -> Simulation {
+        var timeline: Timeline = []
+        var memory: [[Double]] = []
+        var peaks: [Double] = []
+        timeline.reserveCapacity(problem.devices)
+        for device in 0..<problem.devices {
+            let range = graph.deviceRange[device]
+            var level = problem.staticMemory(device: device)
+            var peak = level
+            var row: [TimedOp] = []
+            var levels: [Double] = []
+            row.reserveCapacity(range.count)
+            levels.reserveCapacity(range.count)
+            for id in range {
+                row.append(TimedOp(graph.ops[id], start: start[id], end: end[id]))
+                level += problem.memoryDelta(graph.ops[id])
+                peak = max(peak, level)
+                levels.append(level)
+            }
+            timeline.append(row)
+            memory.append(levels)
+            peaks.append(peak)
+        }
+        var path: [Op] = []
+        if let lastID = end.indices.max(by: { end[$0] < end[$1] }) {
+            var id = lastID
+            while true {
+                path.append(graph.ops[id])
+                let next = Int(binding[id])
+                if next < 0 { break }
+                id = next
+            }
+        }
+        return Simulation(timeline: timeline, memoryAfterOp: memory, peakMemory: peaks, criticalPath: path.reversed())
+    }
+}

@@ -1,0 +1,39 @@
+/// Deadlock check under PyTorch's send/recv lowering rule (`_add_send_recv` in
+/// `torch.distributed.pipelining.schedules`): ranks are visited round-robin; a rank's next pass can
+/// be placed when its input was produced locally or its receive was already posted, which happens the
+/// moment the producing pass is placed on its rank; a weight pass is always ready. A full round
+/// without progress is "Malformed compute schedule" in PyTorch, a deadlock here.
+public enum RuntimeOrderCheck {
+    /// The passes at the head of each stuck device, or `nil` when every order drains.
+    public static func stuckPasses(_ problem: Problem, _ schedule: Schedule) -> [Op]? {
+        let indexer = OpIndexer(problem)
+        var placed = [Bool](repeating: false, count: indexer.count)
+        var inputGradientPlaced = [Bool](repeating: false, count: indexer.cellCount)
+        var heads = [Int](repeating: 0, count: schedule.orders.count)
+        var left = schedule.opCount
+        while left > 0 {
+            var progress = false
+            for (device, order) in schedule.orders.enumerated() where heads[device] < order.count {
+                let op = order[heads[device]]
+                guard indexer.contains(op) else { return [op] }
+                let ready = op.kind == .backwardWeight || problem.dependencies(of: op).allSatisfy { dependency in
+                    switch dependency {
+                    case .op(let needed): placed[indexer.index(needed)]
+                    case .inputGradient(let stage, let microbatch, let slice):
+                        inputGradientPlaced[indexer.cell(stage: stage, microbatch: microbatch, slice: slice)]
+                    }
+                }
+                guard ready else { continue }
+                placed[indexer.index(op)] = true
+                if op.kind.producesInputGradient { inputGradientPlaced[indexer.cell(op)] = true }
+                heads[device] += 1
+                left -= 1
+                progress = true
+            }
+            if !progress {
+                return schedule.orders.enumerated().compactMap { heads[$0.offset] < $0.element.count ? $0.element[heads[$0.offset]] : nil }
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+@testable import PipeSched
+
+/// The `pipesched` command line: outputs, exit codes, and nothing written on failure.
+@Suite struct CLITests {
+    let folder: URL
+
+    init() throws { folder = try CLIRunner.temporaryFolder() }
+
+    func write(_ problem: Problem, _ name: String = "problem.json") throws -> String {
+        let url = folder.appendingPathComponent(name)
+        try JSONEncoder().encode(problem).write(to: url)
+        return url.path
+    }
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    @Test func solveWritesAValidScheduleThatEvaluateAccepts() throws {
+        let problem = try write(TestProblems.random(devices: 4, microbatches: 8, seed: 7))
+        let solved = try CLIRunner.run(["solve", problem, "--method", "zb-h1", "--output", path("s.json")])
+        #expect(solved.status == 0, "\(solved.stderr)")
+        let document = try ScheduleDocument.decode(json: Data(contentsOf: URL(fileURLWithPath: path("s.json"))))
+        #expect(document.format == "pipesched.schedule.v1")
+        #expect(document.method == "zb-h1")
+        #expect(document.timeline.count == 4)
+        let evaluated = try CLIRunner.run(["evaluate", problem, path("s.json")])
+        #expect(evaluated.status == 0)
+        #expect(evaluated.stdout.contains("valid schedule: zb-h1"))
+    }
+
+    @Test func solveWithoutOutputPrintsJSON() throws {
+        let problem = try write(TestProblems.unit(devices: 2, microbatches: 2))
+        let result = try CLIRunner.run(["solve", problem, "--method", "1f1b", "--objective", "makespan"])
+        #expect(result.status == 0)
+        let document = try ScheduleDocument.decode(json: Data(result.stdout.utf8))
+        #expect(document.objective == .makespan)
+    }
+
+    @Test func badProblemExitsTwoNamingTheFieldAndWritesNothing() throws {
+        let url = folder.appendingPathComponent("bad.json")
+        try Data(#"{"microbatches": 4, "devices": 2, "stages": [{"forward": 1, "backwardInput": -1, "backwardWeight": 1}, {"forward": 1, "backwardInput": 1, "backwardWeight": 1}]}"#.utf8).write(to: url)
+        let result = try CLIRunner.run(["solve", url.path, "--method", "1f1b", "--output", path("out.json")])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("stages[0].backwardInput"))
+        #expect(!FileManager.default.fileExists(atPath: path("out.json")))
+    }
+
+    @Test func methodThatDoesNotFitExitsTwo() throws {
+        let problem = try write(TestProblems.unit(devices: 2, microbatches: 4, placement: .interleaved, chunks: 2))
+        let result = try CLIRunner.run(["solve", problem, "--method", "1f1b"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("one stage per device"))
+    }
+
+    @Test func unknownMethodAndMissingOptionExitTwo() throws {
+        let problem = try write(TestProblems.unit(devices: 2, microbatches: 4))
+        #expect(try CLIRunner.run(["solve", problem, "--method", "nope"]).status == 2)
+        #expect(try CLIRunner.run(["solve", problem]).status == 2)
+    }
+
+    @Test func memoryCapTooSmallForTheMethodExitsThreeAndWritesNothing() throws {
+        let problem = try write(TestProblems.unit(devices: 4, microbatches: 8, memoryLimit: 2))
+        let result = try CLIRunner.run(["solve", problem, "--method", "gpipe", "--output", path("out.json")])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("memory cap"))
+        #expect(!FileManager.default.fileExists(atPath: path("out.json")))
+    }
+
+    @Test func evaluateRejectsATamperedScheduleWithExitOne() throws {
+        let problem = try write(TestProblems.unit(devices: 2, microbatches: 2))
+        #expect(try CLIRunner.run(["solve", problem, "--method", "1f1b", "--output", path("s.json")]).status == 0)
+        var document = try ScheduleDocument.decode(json: Data(contentsOf: URL(fileURLWithPath: path("s.json"))))
+        document.timeline[1].removeLast()
+        try document.json().write(to: URL(fileURLWithPath: path("t.json")))
+        let result = try CLIRunner.run(["evaluate", problem, path("t.json")])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("[count]"))
+    }
+
+    @Test func methodsListsEveryFamily() throws {
+        let result = try CLIRunner.run(["methods"])
+        #expect(result.status == 0)
+        for family in ScheduleFamilies.all { #expect(result.stdout.contains(family.name)) }
+    }
+
+    @Test func helpIsCompleteForEveryCommand() throws {
+        for command in ["solve", "evaluate", "methods"] {
+            let result = try CLIRunner.run([command, "--help"])
+            #expect(result.status == 0)
+            #expect(result.stdout.contains("USAGE"))
+        }
+        #expect(try CLIRunner.run(["solve", "--help"]).stdout.contains("--objective"))
+    }
+}

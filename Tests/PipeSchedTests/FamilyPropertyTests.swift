@@ -1,0 +1,48 @@
+import Testing
+@testable import PipeSched
+
+/// Every schedule family, on a grid of sizes with random heterogeneous costs, yields schedules the
+/// validator accepts.
+@Suite struct FamilyPropertyTests {
+    static let grid: [(p: Int, m: Int)] = (2...8).flatMap { p in [p, 2 * p, 3 * p].map { (p, $0) } }
+
+    static func placements(for family: any ScheduleFamily) -> [(Placement, Int)] {
+        switch family.name {
+        case "interleaved-1f1b": [(.interleaved, 2), (.interleaved, 3)]
+        case "bfs": [(.sequential, 1), (.interleaved, 2), (.v, 2)]
+        case "zb-v", "v-half", "v-min": [(.v, 2)]
+        default: [(.sequential, 1)]
+        }
+    }
+
+    @Test(arguments: ScheduleFamilies.all.map(\.name))
+    func everyScheduleOnTheGridIsValid(method: String) throws {
+        let family = try #require(ScheduleFamilies.named(method))
+        for (placement, chunks) in Self.placements(for: family) {
+            for (index, size) in Self.grid.enumerated() {
+                let problem = TestProblems.random(devices: size.p, microbatches: size.m, placement: placement, chunks: chunks,
+                                                  seed: UInt64(1000 * index + chunks))
+                let schedule = try family.build(problem)
+                let issues = Validator.validate(problem, schedule)
+                #expect(issues.isEmpty, "\(method) p=\(size.p) m=\(size.m) \(placement): \(issues)")
+                let evaluation = try Evaluation(problem, schedule, objective: .stageSpan)
+                #expect(evaluation.isValid, "\(method) p=\(size.p) m=\(size.m): \(evaluation.issues)")
+                #expect(evaluation.metrics.stageSpan >= evaluation.metrics.lowerBound - 1e-9)
+                #expect(evaluation.metrics.makespan >= LowerBound.value(problem, objective: .makespan) - 1e-9)
+            }
+        }
+    }
+
+    @Test func sequentialFamiliesRefuseSeveralStagesPerDevice() {
+        let problem = TestProblems.unit(devices: 4, microbatches: 8, placement: .interleaved, chunks: 2)
+        for name in ["gpipe", "1f1b", "zb-h1", "zb-h2"] {
+            #expect(throws: FamilyError.self) { try ScheduleFamilies.named(name)!.build(problem) }
+        }
+    }
+
+    @Test func interleavedRefusesSequentialStagesOnOtherDevices() {
+        let problem = try! Problem(microbatches: 4, devices: 2, placement: .explicit([0, 0, 1, 1]),
+                                   stages: Array(repeating: StageProfile(forward: 1, backwardInput: 1, backwardWeight: 1), count: 4))
+        #expect(throws: FamilyError.self) { try Interleaved1F1B().build(problem) }
+    }
+}
