@@ -1,0 +1,244 @@
+/// The greedy list scheduler: builds per-device orders pass by pass on a simulated clock.
+///
+/// The device with the earliest clock decides next. It runs, in priority order, a ready B (the
+/// critical path), a pending W when the policy is eager, a ready F that its warm-up depth and memory
+/// admit, a W to free memory for a blocked F, a W that fills idle time (by the policy's fill rule), or
+/// waits for the next known-ready pass. Within each (stage, kind) microbatches run in order, which
+/// loses nothing (`../shared/research/bounds.md`).
+///
+/// Memory is committed per microbatch: a device admits a microbatch at its first stage only if the
+/// forwards of all its stages on the device fit under the cap, so later chunks of admitted
+/// microbatches (V and interleaved placements) can never be starved. The result never exceeds a cap.
+/// Works for any placement, heterogeneous costs, communication latency and sequence slices.
+public struct ListScheduler: Sendable {
+    public let problem: Problem
+    public let policy: GreedyPolicy
+
+    public init(problem: Problem, policy: GreedyPolicy) {
+        self.problem = problem
+        self.policy = policy
+    }
+
+    /// Per-device orders, or `nil` when this policy gets stuck (for example a cap too tight for it).
+    public func schedule() -> Schedule? {
+        var state = State(problem: problem, policy: policy)
+        return state.run()
+    }
+}
+
+private struct State {
+    let problem: Problem
+    let policy: GreedyPolicy
+    let slices: Int
+    let units: Int
+    let stageCount: Int
+    // Per stage and cell (microbatch·slices + slice): end times, −1 when not scheduled.
+    var forwardEnd: [Double]
+    var backwardEnd: [Double]
+    // Per stage: next unit in forward order, next unit in backward order, next W (in backward order).
+    var nextForward: [Int]
+    var nextBackward: [Int]
+    var nextWeight: [Int]
+    // Per device.
+    var time: [Double]
+    var level: [Double]
+    var reserved: [Double]
+    var inFlight: [Int]
+    var blocked: [Bool]
+    var remaining: [Int]
+    var orders: [[Op]]
+    let firstStage: [Int]
+    let forwardMemoryPerUnit: [Double]
+    let limit: [Int]
+
+    init(problem: Problem, policy: GreedyPolicy) {
+        self.problem = problem
+        self.policy = policy
+        slices = problem.sequenceSlices
+        units = problem.microbatches * slices
+        stageCount = problem.stageCount
+        forwardEnd = Array(repeating: -1, count: stageCount * units)
+        backwardEnd = Array(repeating: -1, count: stageCount * units)
+        nextForward = Array(repeating: 0, count: stageCount)
+        nextBackward = Array(repeating: 0, count: stageCount)
+        nextWeight = Array(repeating: 0, count: stageCount)
+        let devices = problem.devices
+        time = Array(repeating: 0, count: devices)
+        level = (0..<devices).map { problem.staticMemory(device: $0) }
+        reserved = Array(repeating: 0, count: devices)
+        inFlight = Array(repeating: 0, count: devices)
+        blocked = Array(repeating: false, count: devices)
+        remaining = problem.deviceStages.map { 3 * $0.count * problem.microbatches * problem.sequenceSlices }
+        orders = problem.deviceStages.map { _ in [] }
+        firstStage = problem.deviceStages.map { $0[0] }
+        forwardMemoryPerUnit = problem.deviceStages.map { $0.reduce(0) { $0 + problem.stages[$1].memory.forward } }
+        limit = (0..<devices).map { device in
+            let stages = problem.deviceStages[device]
+            let cycle = stages.reduce(0) { $0 + problem.stages[$1].forward + problem.stages[$1].backwardInput }
+            let trip = LowerBound.startupWindow(problem, device: device)
+            let depth = cycle > 0 ? (policy.warmupFactor * trip / cycle).rounded(.up) : Double(problem.microbatches)
+            return max(1, Int(min(depth, Double(problem.microbatches))) ) * problem.sequenceSlices
+        }
+    }
+
+    /// Cell of the unit at position `v` of the backward order (microbatches ascending, slices descending).
+    @inline(__always) func backwardCell(_ v: Int) -> Int { (v / slices) * slices + (slices - 1 - v % slices) }
+
+    @inline(__always) func latency(_ stage: Int, _ device: Int) -> Double {
+        problem.communication.latency(from: problem.stageDevice[stage], to: device)
+    }
+
+    /// When the next F of `stage` can start on `device`, or `.infinity` when a dependency is not scheduled.
+    func forwardReady(_ stage: Int, device: Int) -> Double {
+        let cell = nextForward[stage]
+        var ready = 0.0
+        if stage > 0 {
+            let end = forwardEnd[(stage - 1) * units + cell]
+            if end < 0 { return .infinity }
+            ready = end + latency(stage - 1, device)
+        }
+        if cell % slices > 0 { ready = max(ready, forwardEnd[stage * units + cell - 1]) }
+        return ready
+    }
+
+    /// When the next B of `stage` can start on `device`, or `.infinity` when a dependency is not scheduled.
+    func backwardReady(_ stage: Int, device: Int) -> Double {
+        let cell = backwardCell(nextBackward[stage])
+        let forward = forwardEnd[stage * units + cell]
+        if forward < 0 { return .infinity }
+        var ready = forward
+        if stage < stageCount - 1 {
+            let end = backwardEnd[(stage + 1) * units + cell]
+            if end < 0 { return .infinity }
+            ready = max(ready, end + latency(stage + 1, device))
+        }
+        if cell % slices < slices - 1 { ready = max(ready, backwardEnd[stage * units + cell + 1]) }
+        return ready
+    }
+
+    enum Admission { case ok, depth, memory }
+
+    func admits(_ stage: Int, device: Int) -> Admission {
+        guard stage == firstStage[device] else { return .ok }
+        if inFlight[device] >= limit[device] { return .depth }
+        let need = level[device] + reserved[device] + forwardMemoryPerUnit[device]
+        return need <= problem.cap(device: device) + 1e-9 ? .ok : .memory
+    }
+
+    mutating func run() -> Schedule? {
+        var left = remaining.reduce(0, +)
+        while left > 0 {
+            var device = -1
+            for d in 0..<problem.devices where remaining[d] > 0 && !blocked[d] && (device < 0 || time[d] < time[device]) {
+                device = d
+            }
+            guard device >= 0 else { return nil }
+            if step(device) {
+                left -= 1
+                for d in blocked.indices { blocked[d] = false }
+            }
+        }
+        return Schedule(orders: orders)
+    }
+
+    /// Lets `device` run one pass or advance its clock; returns whether a pass was scheduled.
+    mutating func step(_ device: Int) -> Bool {
+        let now = time[device] + 1e-12
+        var bestBackward: (stage: Int, ready: Double)?
+        var bestForward: (stage: Int, ready: Double)?
+        var weightStage: Int?
+        var memoryBlocked = false
+        var nextKnown = Double.infinity
+        for stage in problem.deviceStages[device] {
+            if nextBackward[stage] < units {
+                let ready = backwardReady(stage, device: device)
+                if ready <= now {
+                    if bestBackward == nil || ready < bestBackward!.ready || (ready == bestBackward!.ready && stage > bestBackward!.stage) {
+                        bestBackward = (stage, ready)
+                    }
+                } else {
+                    nextKnown = min(nextKnown, ready)
+                }
+            }
+            if nextForward[stage] < units {
+                let ready = forwardReady(stage, device: device)
+                switch admits(stage, device: device) {
+                case .ok:
+                    if ready <= now {
+                        let better = bestForward == nil
+                            || (policy.chunkOrder == .depthFirst ? stage > bestForward!.stage : stage < bestForward!.stage)
+                        if better { bestForward = (stage, ready) }
+                    } else {
+                        nextKnown = min(nextKnown, ready)
+                    }
+                case .memory:
+                    if ready <= now { memoryBlocked = true }
+                case .depth:
+                    break
+                }
+            }
+            if weightStage == nil && nextWeight[stage] < nextBackward[stage] { weightStage = stage }
+        }
+        if let b = bestBackward, policy.preferBackward || bestForward == nil {
+            run(.backwardInput, stage: b.stage, device: device)
+            return true
+        }
+        if let w = weightStage, policy.weightFill == .eager {
+            run(.backwardWeight, stage: w, device: device)
+            return true
+        }
+        if let f = bestForward {
+            run(.forward, stage: f.stage, device: device)
+            return true
+        }
+        if let w = weightStage {
+            let fits = nextKnown == .infinity || time[device] + problem.duration(.backwardWeight, stage: w) <= nextKnown + 1e-9
+            if memoryBlocked || policy.weightFill != .fitIdle || fits {
+                run(.backwardWeight, stage: w, device: device)
+                return true
+            }
+        }
+        if nextKnown < .infinity {
+            time[device] = nextKnown
+        } else {
+            blocked[device] = true
+        }
+        return false
+    }
+
+    mutating func run(_ kind: OpKind, stage: Int, device: Int) {
+        let cell: Int
+        let ready: Double
+        switch kind {
+        case .forward:
+            cell = nextForward[stage]
+            ready = forwardReady(stage, device: device)
+            nextForward[stage] += 1
+            if stage == firstStage[device] {
+                inFlight[device] += 1
+                reserved[device] += forwardMemoryPerUnit[device]
+            }
+            reserved[device] -= problem.stages[stage].memory.forward
+        case .backwardInput:
+            cell = backwardCell(nextBackward[stage])
+            ready = backwardReady(stage, device: device)
+            nextBackward[stage] += 1
+            if stage == firstStage[device] { inFlight[device] -= 1 }
+        default:
+            cell = backwardCell(nextWeight[stage])
+            ready = backwardEnd[stage * units + cell]
+            nextWeight[stage] += 1
+        }
+        let start = max(time[device], ready)
+        let end = start + problem.duration(kind, stage: stage)
+        time[device] = end
+        level[device] += problem.memoryDelta(kind, stage: stage)
+        remaining[device] -= 1
+        switch kind {
+        case .forward: forwardEnd[stage * units + cell] = end
+        case .backwardInput: backwardEnd[stage * units + cell] = end
+        default: break
+        }
+        orders[device].append(Op(kind, stage: stage, microbatch: cell / slices, slice: cell % slices))
+    }
+}
