@@ -125,9 +125,9 @@ public struct Problem: Sendable, Equatable {
         deviceStages[device].reduce(0) { $0 + stages[$1].staticMemory }
     }
 
-    /// Duration of an operation.
+    /// Duration of a pass of `kind` on a stage's slice (slices of one stage all cost the same today).
     @inline(__always)
-    public func duration(_ kind: OpKind, stage: Int) -> Double {
+    public func duration(_ kind: OpKind, stage: Int, slice: Int) -> Double {
         let profile = stages[stage]
         switch kind {
         case .forward: return profile.forward
@@ -139,11 +139,11 @@ public struct Problem: Sendable, Equatable {
 
     /// Duration of an operation.
     @inline(__always)
-    public func duration(_ op: Op) -> Double { duration(op.kind, stage: op.stage) }
+    public func duration(_ op: Op) -> Double { duration(op.kind, stage: op.stage, slice: op.slice) }
 
-    /// Memory delta of an operation.
+    /// Memory delta of a pass of `kind` on a stage's slice.
     @inline(__always)
-    public func memoryDelta(_ kind: OpKind, stage: Int) -> Double {
+    public func memoryDelta(_ kind: OpKind, stage: Int, slice: Int) -> Double {
         let memory = stages[stage].memory
         switch kind {
         case .forward: return memory.forward
@@ -155,7 +155,7 @@ public struct Problem: Sendable, Equatable {
 
     /// Memory delta of an operation.
     @inline(__always)
-    public func memoryDelta(_ op: Op) -> Double { memoryDelta(op.kind, stage: op.stage) }
+    public func memoryDelta(_ op: Op) -> Double { memoryDelta(op.kind, stage: op.stage, slice: op.slice) }
 
     /// Total compute time of all operations placed on a device.
     public func work(device: Int) -> Double {
