@@ -4,7 +4,7 @@
 SWIFT ?= swift
 BIN := .build/debug/pipesched
 DEMO_MODEL ?= Models/gpt-8stage.json
-DEMO_METHOD ?= zb-h1
+DEMO_METHOD ?= auto
 OUT := out
 
 .PHONY: deps build demo test clean
@@ -17,7 +17,7 @@ build: deps
 
 demo: build
 	@mkdir -p $(OUT)
-	$(BIN) solve $(DEMO_MODEL) --method $(DEMO_METHOD) --output $(OUT)/demo.schedule.json
+	$(BIN) solve $(DEMO_MODEL) --method $(DEMO_METHOD) $(if $(filter auto,$(DEMO_METHOD)),--all) --output $(OUT)/demo.schedule.json
 	$(BIN) evaluate $(DEMO_MODEL) $(OUT)/demo.schedule.json
 	@echo "schedule written to $(OUT)/demo.schedule.json"
 

@@ -56,7 +56,7 @@ import Testing
     @Test func unknownMethodAndMissingOptionExitTwo() throws {
         let problem = try write(TestProblems.unit(devices: 2, microbatches: 4))
         #expect(try CLIRunner.run(["solve", problem, "--method", "nope"]).status == 2)
-        #expect(try CLIRunner.run(["solve", problem]).status == 2)
+        #expect(try CLIRunner.run(["solve"]).status == 2)
     }
 
     @Test func memoryCapTooSmallForTheMethodExitsThreeAndWritesNothing() throws {

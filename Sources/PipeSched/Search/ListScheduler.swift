@@ -48,7 +48,8 @@ private struct State {
     var remaining: [Int]
     var orders: [[Op]]
     let firstStage: [Int]
-    let forwardMemoryPerUnit: [Double]
+    /// Forward memory of one unit (microbatch slice) over all of a device's stages, per device and slice.
+    let unitForwardMemory: [Double]
     let limit: [Int]
 
     init(problem: Problem, policy: GreedyPolicy) {
@@ -71,7 +72,10 @@ private struct State {
         remaining = problem.deviceStages.map { 3 * $0.count * problem.microbatches * problem.sequenceSlices }
         orders = problem.deviceStages.map { _ in [] }
         firstStage = problem.deviceStages.map { $0[0] }
-        forwardMemoryPerUnit = problem.deviceStages.map { $0.reduce(0) { $0 + problem.stages[$1].memory.forward } }
+        let slices = problem.sequenceSlices
+        unitForwardMemory = problem.deviceStages.flatMap { stages in
+            (0..<slices).map { slice in stages.reduce(0) { $0 + problem.memoryDelta(.forward, stage: $1, slice: slice) } }
+        }
         limit = (0..<devices).map { device in
             let stages = problem.deviceStages[device]
             let cycle = stages.reduce(0) { $0 + problem.stages[$1].forward + problem.stages[$1].backwardInput }
@@ -121,7 +125,7 @@ private struct State {
     func admits(_ stage: Int, device: Int) -> Admission {
         guard stage == firstStage[device] else { return .ok }
         if inFlight[device] >= limit[device] { return .depth }
-        let need = level[device] + reserved[device] + forwardMemoryPerUnit[device]
+        let need = level[device] + reserved[device] + unitForwardMemory[device * slices + nextForward[stage] % slices]
         return need <= problem.cap(device: device) + 1e-9 ? .ok : .memory
     }
 
@@ -192,7 +196,8 @@ private struct State {
             return true
         }
         if let w = weightStage {
-            let fits = nextKnown == .infinity || time[device] + problem.duration(.backwardWeight, stage: w) <= nextKnown + 1e-9
+            let slice = backwardCell(nextWeight[w]) % slices
+            let fits = nextKnown == .infinity || time[device] + problem.duration(.backwardWeight, stage: w, slice: slice) <= nextKnown + 1e-9
             if memoryBlocked || policy.weightFill != .fitIdle || fits {
                 run(.backwardWeight, stage: w, device: device)
                 return true
@@ -216,9 +221,9 @@ private struct State {
             nextForward[stage] += 1
             if stage == firstStage[device] {
                 inFlight[device] += 1
-                reserved[device] += forwardMemoryPerUnit[device]
+                reserved[device] += unitForwardMemory[device * slices + cell % slices]
             }
-            reserved[device] -= problem.stages[stage].memory.forward
+            reserved[device] -= problem.memoryDelta(.forward, stage: stage, slice: cell % slices)
         case .backwardInput:
             cell = backwardCell(nextBackward[stage])
             ready = backwardReady(stage, device: device)
@@ -230,9 +235,9 @@ private struct State {
             nextWeight[stage] += 1
         }
         let start = max(time[device], ready)
-        let end = start + problem.duration(kind, stage: stage)
+        let end = start + problem.duration(kind, stage: stage, slice: cell % slices)
         time[device] = end
-        level[device] += problem.memoryDelta(kind, stage: stage)
+        level[device] += problem.memoryDelta(kind, stage: stage, slice: cell % slices)
         remaining[device] -= 1
         switch kind {
         case .forward: forwardEnd[stage * units + cell] = end

@@ -1,17 +1,33 @@
-/// Every scheduling method the tool offers, by name: the entry point from problem to a validated,
+/// Every scheduling method the tool offers, by name: the entry point from a problem to a validated,
 /// measured schedule.
 public enum Methods {
+    /// Every method, in listing order.
+    public static let all: [any SchedulingMethod] = ScheduleFamilies.all.map { FamilyMethod(family: $0) }
+        + [ZBGreedyMethod(), GreedyMethod(), LocalMethod(), AutoMethod()]
+
+    /// The methods `auto` runs before its local search (all but `local` and `auto`).
+    static var candidates: [any SchedulingMethod] { all.filter { $0.name != "local" && $0.name != "auto" } }
+
     /// Method names and one-line summaries, in listing order.
-    public static var catalog: [(name: String, summary: String)] {
-        ScheduleFamilies.all.map { ($0.name, $0.summary) }
-    }
+    public static var catalog: [(name: String, summary: String)] { all.map { ($0.name, $0.summary) } }
+
+    /// The method with this name.
+    public static func named(_ name: String) -> (any SchedulingMethod)? { all.first { $0.name == name } }
 
     /// Runs the named method and returns its validated schedule. Nothing invalid is ever returned.
-    public static func solve(_ problem: Problem, method: String, objective: Objective = .stageSpan) throws(SolveError) -> Solution {
-        guard let family = ScheduleFamilies.named(method) else { throw .unknownMethod(method) }
-        let schedule: Schedule
-        do { schedule = try family.build(problem) } catch { throw .doesNotFit(error) }
-        return try Solution(problem, method: method, objective: objective, schedule: schedule)
+    public static func solve(_ problem: Problem, method: String, options: SolveOptions = SolveOptions()) throws(SolveError) -> Solution {
+        guard let chosen = named(method) else { throw .unknownMethod(method) }
+        let schedule = try chosen.schedule(problem, options: options)
+        return try Solution(problem, method: method, objective: options.objective, schedule: schedule)
+    }
+
+    /// `auto` with its table of candidates.
+    public static func solveAuto(_ problem: Problem, options: SolveOptions = SolveOptions()) throws(SolveError) -> (Solution, AutoSearch.Report) {
+        let report = AutoSearch.run(problem, options: options, methods: candidates)
+        guard let best = report.best else {
+            throw .noScheduleFitsCap(method: "auto", smallestCap: CapSearch.smallestUniformCap(problem, objective: options.objective))
+        }
+        return (try Solution(problem, method: "auto", objective: options.objective, schedule: best), report)
     }
 }
 

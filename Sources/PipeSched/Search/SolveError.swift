@@ -6,6 +6,9 @@ public enum SolveError: Error, Sendable, CustomStringConvertible {
     case doesNotFit(FamilyError)
     /// The method's schedule needs more memory than a device's cap allows.
     case memoryCapExceeded(method: String, issues: [ValidationIssue])
+    /// No schedule of the method fits the memory cap; `smallestCap` is the smallest cap (the same for
+    /// every device) at which the greedy search finds one, when known.
+    case noScheduleFitsCap(method: String, smallestCap: Double?)
     /// The method produced a schedule the validator rejects (a bug: never written out).
     case invalid(method: String, issues: [ValidationIssue])
 
@@ -18,6 +21,9 @@ public enum SolveError: Error, Sendable, CustomStringConvertible {
         case .memoryCapExceeded(let method, let issues):
             return "\(method) does not fit the memory cap: " + issues.map(\.message).joined(separator: "; ")
                 + "; raise memoryLimit or choose a method that respects caps"
+        case .noScheduleFitsCap(let method, let smallestCap):
+            let hint = smallestCap.map { "; the greedy search finds a schedule from a cap of \($0.readable) on every device" } ?? ""
+            return "\(method) finds no schedule within the memory cap\(hint)"
         case .invalid(let method, let issues):
             return "internal error: \(method) produced an invalid schedule: " + issues.map(\.description).joined(separator: "; ")
         }

@@ -1,0 +1,27 @@
+/// Runs the list scheduler under every policy of a grid and keeps the schedule with the best
+/// objective (ties broken by lower peak memory).
+public enum GreedySearch {
+    /// A schedule with its score and the policy that built it.
+    public struct Result: Sendable {
+        public var schedule: Schedule
+        public var value: Double
+        public var peakMemory: Double
+        public var policy: GreedyPolicy
+    }
+
+    /// The best schedule over `policies` (default: the full grid), or `nil` when every policy gets
+    /// stuck under the memory cap.
+    public static func best(_ problem: Problem, objective: Objective,
+                            policies: [GreedyPolicy]? = nil) -> Result? {
+        let several = problem.deviceStages.contains { $0.count > 1 }
+        var best: (result: Result, score: ScheduleScore)?
+        for policy in policies ?? GreedyPolicy.grid(severalStagesPerDevice: several) {
+            guard let schedule = ListScheduler(problem: problem, policy: policy).schedule(),
+                  let score = ScheduleScore(problem, schedule, objective: objective) else { continue }
+            if best == nil || score.isBetter(than: best!.score) {
+                best = (Result(schedule: schedule, value: score.value, peakMemory: score.peak, policy: policy), score)
+            }
+        }
+        return best?.result
+    }
+}

@@ -1,0 +1,29 @@
+/// `local`: local search from the best greedy schedule.
+struct LocalMethod: SchedulingMethod {
+    let name = "local"
+    let summary = "Local search (squeeze, swaps, W moves; seeded) from the best greedy schedule, within --time-limit (default 2 s)"
+
+    func fits(_ problem: Problem) -> Bool { true }
+
+    func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
+        let start = try GreedyMethod().schedule(problem, options: options)
+        let search = LocalSearch(problem: problem, objective: options.objective, timeLimit: options.timeLimit ?? 2, seed: options.seed)
+        return search.improve(start).schedule
+    }
+}
+
+/// `auto`: every method that fits, then local search from the best.
+struct AutoMethod: SchedulingMethod {
+    let name = "auto"
+    let summary = "Every method that fits the problem, then local search from the best; returns the best valid schedule (default; --all prints the table)"
+
+    func fits(_ problem: Problem) -> Bool { true }
+
+    func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
+        let report = AutoSearch.run(problem, options: options, methods: Methods.candidates)
+        guard let best = report.best else {
+            throw .noScheduleFitsCap(method: name, smallestCap: CapSearch.smallestUniformCap(problem, objective: options.objective))
+        }
+        return best
+    }
+}

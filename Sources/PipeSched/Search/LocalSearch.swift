@@ -1,0 +1,111 @@
+import Foundation
+
+/// Improves a schedule by moving passes within their device's order, re-simulating every move.
+///
+/// Moves, tried first on the devices whose span sets the objective and then on the others (which
+/// feed them), first improvement accepted:
+/// - **squeeze**: move a pass into the idle gap before an earlier pass (fills a bubble);
+/// - **swap**: exchange two adjacent passes (changes a warm-up count or a B/F priority);
+/// - **push W**: move a W pass later, to the next gap or behind the next pass.
+/// A move is kept only when it lowers the objective (ties: the sum of device spans, then peak
+/// memory), keeps every device
+/// under its cap and stays deadlock-free. The move order is shuffled by a seeded generator, so a
+/// run is reproducible for a given seed and evaluation budget; the time limit only cuts it short.
+public struct LocalSearch: Sendable {
+    public let problem: Problem
+    public let objective: Objective
+    public var timeLimit: Double
+    public var maxEvaluations: Int
+    public var seed: UInt64
+
+    public init(problem: Problem, objective: Objective, timeLimit: Double = 2, maxEvaluations: Int = 20_000, seed: UInt64 = 1) {
+        self.problem = problem
+        self.objective = objective
+        self.timeLimit = timeLimit
+        self.maxEvaluations = maxEvaluations
+        self.seed = seed
+    }
+
+    /// The improved schedule (or the start when nothing improves) and how many moves were evaluated.
+    public func improve(_ start: Schedule) -> (schedule: Schedule, evaluations: Int) {
+        guard var current = ScheduleScore(problem, start, objective: objective) else { return (start, 0) }
+        var orders = start.orders
+        var rng = SeededGenerator(seed: seed)
+        let deadline = Date().addingTimeInterval(timeLimit)
+        var evaluations = 0
+        var improved = true
+        while improved && evaluations < maxEvaluations && Date() < deadline {
+            improved = false
+            var critical = candidateMoves(current, devices: current.criticalDevices)
+            var others = candidateMoves(current, devices: orders.indices.filter { !current.criticalDevices.contains($0) })
+            critical.shuffle(using: &rng)
+            others.shuffle(using: &rng)
+            for move in critical + others {
+                guard evaluations < maxEvaluations, evaluations % 16 != 0 || Date() < deadline else { break }
+                evaluations += 1
+                var trial = orders
+                move.apply(to: &trial)
+                guard let score = ScheduleScore(problem, Schedule(orders: trial), objective: objective), score.isBetter(than: current) else { continue }
+                orders = trial
+                current = score
+                improved = true
+                break
+            }
+        }
+        return (Schedule(orders: orders), evaluations)
+    }
+
+    /// A relocation of one pass inside one device's order.
+    struct Move {
+        var device: Int
+        var from: Int
+        var to: Int
+
+        func apply(to orders: inout [[Op]]) {
+            let op = orders[device].remove(at: from)
+            orders[device].insert(op, at: to)
+        }
+    }
+
+    /// Squeezes into gaps, adjacent swaps and W pushes on the given devices.
+    func candidateMoves(_ score: ScheduleScore, devices: [Int]) -> [Move] {
+        var moves: [Move] = []
+        for device in devices {
+            let row = score.timeline[device]
+            for k in 1..<max(1, row.count) {
+                let gap = row[k].start - row[k - 1].end
+                if gap > 1e-9 {
+                    // Squeeze: pull a later pass that could fit into this gap.
+                    var pulled = 0
+                    for j in (k + 1)..<min(row.count, k + 12) where pulled < 4 {
+                        moves.append(Move(device: device, from: j, to: k))
+                        pulled += 1
+                    }
+                }
+                // Swap neighbours of different kinds or stages.
+                if row[k].op.kind != row[k - 1].op.kind || row[k].op.stage != row[k - 1].op.stage {
+                    moves.append(Move(device: device, from: k, to: k - 1))
+                }
+                if row[k - 1].op.kind == .backwardWeight, k + 1 < row.count {
+                    moves.append(Move(device: device, from: k - 1, to: k + 1))
+                }
+            }
+        }
+        return moves
+    }
+}
+
+/// SplitMix64: a small seeded generator so searches are reproducible.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,65 @@
+import Testing
+@testable import PipeSched
+
+/// The greedy list scheduler: valid, within the memory cap, on every placement; and as good as the
+/// handcrafted Zero Bubble schedules on their home ground.
+@Suite struct GreedyTests {
+    /// 1F1B-like peak of a problem: static memory plus as many microbatches as stages after the device.
+    static func oneFOneBPeak(_ problem: Problem, device: Int) -> Double {
+        let stages = problem.deviceStages[device]
+        let perMicrobatch = stages.reduce(0) { $0 + problem.stages[$1].memory.forward }
+        let depth = Double(min(problem.microbatches, problem.stageCount - stages[0]))
+        return problem.staticMemory(device: device) + perMicrobatch * depth
+    }
+
+    static func capped(_ problem: Problem, factor: Double) throws -> Problem {
+        let caps = (0..<problem.devices).map { max(problem.minimumMemory(device: $0), factor * oneFOneBPeak(problem, device: $0)) }
+        return try Problem(name: problem.name, microbatches: problem.microbatches, devices: problem.devices, placement: problem.placement,
+                           stages: problem.stages, communication: problem.communication, memoryLimit: caps)
+    }
+
+    static let cases: [(p: Int, mFactor: Int, placement: Placement, chunks: Int)] = [
+        (2, 1, .sequential, 1), (3, 2, .sequential, 1), (4, 4, .sequential, 1), (8, 2, .sequential, 1), (16, 1, .sequential, 1),
+        (2, 2, .v, 2), (4, 3, .v, 2), (6, 1, .v, 2), (3, 2, .interleaved, 2), (4, 2, .interleaved, 3),
+        (4, 2, .explicit([0, 1, 2, 3, 3, 2, 1, 0, 0, 1]), 1),
+    ]
+
+    @Test(arguments: cases.indices)
+    func everyPolicyIsValidAndWithinTheCap(index: Int) throws {
+        let c = Self.cases[index]
+        let stageCount = { if case .explicit(let list) = c.placement { return list.count } else { return c.p * c.chunks } }()
+        var base = TestProblems.random(devices: c.p, microbatches: c.p * c.mFactor, placement: .sequential, seed: UInt64(7 + index))
+        if stageCount != c.p {
+            let wide = TestProblems.random(devices: stageCount, microbatches: c.p * c.mFactor, seed: UInt64(7 + index))
+            base = try Problem(name: wide.name, microbatches: wide.microbatches, devices: c.p, placement: c.placement,
+                               stages: wide.stages, communication: wide.communication)
+        }
+        for factor in [1.0, 1.5, 2.0] {
+            let problem = try Self.capped(base, factor: factor)
+            let several = problem.deviceStages.contains { $0.count > 1 }
+            var found = 0
+            for policy in GreedyPolicy.grid(severalStagesPerDevice: several) {
+                guard let schedule = ListScheduler(problem: problem, policy: policy).schedule() else { continue }
+                found += 1
+                let issues = Validator.validate(problem, schedule)
+                #expect(issues.isEmpty, "case \(index) cap×\(factor) \(policy): \(issues.prefix(3))")
+            }
+            #expect(found > 0, "case \(index) cap×\(factor): no policy found a schedule")
+        }
+    }
+
+    @Test(arguments: [2, 4, 6, 8])
+    func reachesZeroBubbleWithTwoPMinusOneMicrobatchesOfMemory(p: Int) throws {
+        let problem = TestProblems.unit(devices: p, microbatches: 3 * p, memoryLimit: Double(2 * p - 1))
+        let best = try #require(GreedySearch.best(problem, objective: .stageSpan))
+        #expect(best.value == Double(9 * p), "\(best.policy)")
+    }
+
+    @Test(arguments: [2, 4, 6, 8])
+    func matchesZBH1AtOneFOneBMemory(p: Int) throws {
+        let problem = TestProblems.unit(devices: p, microbatches: 3 * p, memoryLimit: Double(p))
+        let best = try #require(GreedySearch.best(problem, objective: .stageSpan))
+        let zb = try Evaluation(problem, try ZBH1().build(problem), objective: .stageSpan).metrics.stageSpan
+        #expect(best.value <= zb + 1e-9, "\(best.policy): \(best.value) vs ZB-H1 \(zb)")
+    }
+}
