@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "PipeSched", targets: ["PipeSched"]),
+        .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
         .executable(name: "pipesched", targets: ["pipesched"]),
     ],
     dependencies: [
@@ -14,6 +15,12 @@ let package = Package(
     targets: [
         // Core: problem model, simulator, validator, bounds, schedule families. No I/O, no C.
         .target(name: "PipeSched"),
+        // Debian's libglpk-dev ships no glpk.pc: the module map links "glpk" directly.
+        .systemLibrary(name: "CGLPK", path: "Sources/CGLPK", providers: [.apt(["libglpk-dev"])]),
+        // cbc.pc comes with coinor-libcbc-dev (adds -I/usr/include/coin and the COIN-OR libraries).
+        .systemLibrary(name: "CCbc", path: "Sources/CCbc", pkgConfig: "cbc", providers: [.apt(["coinor-libcbc-dev"])]),
+        // Solver-neutral MILP model with GLPK and CBC backends: the only code that calls C.
+        .target(name: "LinearProgramming", dependencies: ["CGLPK", "CCbc"]),
         // The command-line tool: thin commands that read files and call the library.
         .executableTarget(
             name: "pipesched",
@@ -23,5 +30,6 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PipeSchedTests", dependencies: ["PipeSched"]),
+        .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
     ]
 )

@@ -1,0 +1,256 @@
+import CGLPK
+
+/// The GNU GLPK 5 backend (`glp_simplex` for LPs, `glp_intopt` with presolve for MIPs).
+///
+/// - Threads: GLPK keeps its state per thread, and every `solve` creates, solves and
+///   deletes its problem synchronously on the calling thread, so concurrent solves
+///   from different tasks are safe. Output is switched off per call with
+///   `glp_term_out(GLP_OFF)` and the previous setting is restored afterwards.
+/// - Input: GLPK aborts the process on bad arguments, so everything is validated in
+///   Swift first (``MILPModel/validate()``); names are never passed to GLPK.
+/// - Start and cutoff: ``MILPOptions/start`` is **not** used as a MIP start (GLPK only
+///   accepts one through its heuristic callback, which needs presolve off and was
+///   measured to be far slower). Instead a cutoff row `objective <= cutoff` (`>=` when
+///   maximising) is added, with ``MILPOptions/cutoff`` or, if that is `nil`, the
+///   objective value of the start when the start is feasible. Pure LPs ignore both.
+/// - Cancellation: ``MILPOptions/shouldStop`` is polled before the solve and in the
+///   branch-and-bound callback (`glp_ios_terminate`), i.e. at every node event. It is
+///   not polled during presolve, the root LP, or pure LPs (`glp_simplex` has no callback).
+/// - Time limit: `tm_lim` (wall clock, milliseconds), measured to be precise.
+/// - Best bound and nodes: read in the callback (`glp_ios_best_node`, `glp_ios_tree_size`),
+///   so after a stop they are the values of the last node event.
+public struct GLPKSolver: MILPSolver {
+    /// Creates the (stateless) backend.
+    public init() {}
+
+    public var name: String { "GLPK " + String(cString: glp_version()) }
+
+    public func solve(_ model: MILPModel, options: MILPOptions) throws -> MILPResult {
+        let clock = SolveClock()
+        let problem = try PreparedProblem(model: model, options: options)
+        if let early = problem.earlyResult(solverName: name, clock: clock) { return early }
+
+        let previousOutput = glp_term_out(options.verbose ? GLP_ON : GLP_OFF)
+        defer { glp_term_out(previousOutput) }
+        guard let lp = glp_create_prob() else {
+            throw LinearProgrammingError.solverFailure(solver: name, reason: "glp_create_prob returned NULL")
+        }
+        defer { glp_delete_prob(lp) }
+        let cutoff = Self.effectiveCutoff(problem)
+        Self.load(problem, cutoff: cutoff, into: lp)
+
+        var result = problem.integerCount == 0
+            ? solveLP(lp, problem, clock: clock)
+            : solveMIP(lp, problem, clock: clock)
+        if result.status == .infeasible, cutoff != nil {
+            result.message = "no solution at least as good as the cutoff \(cutoff!)"
+        }
+        result.seconds = clock.elapsed
+        return result
+    }
+
+    // MARK: Building
+
+    /// ``MILPOptions/cutoff``, else the objective of a feasible start, else `nil`.
+    static func effectiveCutoff(_ problem: PreparedProblem) -> Double? {
+        guard problem.integerCount > 0 else { return nil }
+        if let cutoff = problem.options.cutoff { return cutoff }
+        guard let start = problem.options.start, problem.model.maximumViolation(at: start) <= 1e-6 else { return nil }
+        return problem.model.objectiveValue(at: start)
+    }
+
+    /// Loads columns, rows, objective and the whole matrix (one `glp_load_matrix` call).
+    static func load(_ problem: PreparedProblem, cutoff: Double?, into lp: OpaquePointer) {
+        let n = problem.columnCount
+        let cutoffRow = cutoff != nil && problem.hasObjective
+        let m = problem.rowCount + (cutoffRow ? 1 : 0)
+        glp_set_obj_dir(lp, problem.sense == .minimize ? GLP_MIN : GLP_MAX)
+        glp_add_cols(lp, Int32(n))
+        for j in 0..<n {
+            let column = Int32(j + 1)
+            let (type, lower, upper) = boundType(problem.columnLower[j], problem.columnUpper[j])
+            glp_set_col_bnds(lp, column, type, lower, upper)
+            if problem.isInteger[j] { glp_set_col_kind(lp, column, GLP_IV) }
+            if problem.objective[j] != 0 { glp_set_obj_coef(lp, column, problem.objective[j]) }
+        }
+        glp_set_obj_coef(lp, 0, problem.objectiveConstant)
+        if m > 0 { glp_add_rows(lp, Int32(m)) }
+        for i in 0..<problem.rowCount {
+            let (type, lower, upper) = boundType(problem.rowLower[i], problem.rowUpper[i])
+            glp_set_row_bnds(lp, Int32(i + 1), type, lower, upper)
+        }
+
+        let objectiveTerms = cutoffRow ? problem.model.objective.terms : []
+        let count = problem.rowColumns.count + objectiveTerms.count
+        // GLPK arrays are 1-based: element 0 is ignored.
+        var ia = [Int32](repeating: 0, count: count + 1)
+        var ja = [Int32](repeating: 0, count: count + 1)
+        var ar = [Double](repeating: 0, count: count + 1)
+        var k = 1
+        for i in 0..<problem.rowCount {
+            for entry in problem.rowStarts[i]..<problem.rowStarts[i + 1] {
+                ia[k] = Int32(i + 1)
+                ja[k] = Int32(problem.rowColumns[entry] + 1)
+                ar[k] = problem.rowCoefficients[entry]
+                k += 1
+            }
+        }
+        if cutoffRow, let cutoff {
+            let row = Int32(m)
+            for term in objectiveTerms {
+                ia[k] = row
+                ja[k] = Int32(term.variable.index + 1)
+                ar[k] = term.coefficient
+                k += 1
+            }
+            let bound = problem.termCutoff(cutoff)
+            if problem.sense == .minimize {
+                glp_set_row_bnds(lp, row, GLP_UP, 0, bound)
+            } else {
+                glp_set_row_bnds(lp, row, GLP_LO, bound, 0)
+            }
+        }
+        glp_load_matrix(lp, Int32(count), ia, ja, ar)
+    }
+
+    static func boundType(_ lower: Double, _ upper: Double) -> (Int32, Double, Double) {
+        switch (lower.isFinite, upper.isFinite) {
+        case (false, false): (GLP_FR, 0, 0)
+        case (true, false): (GLP_LO, lower, 0)
+        case (false, true): (GLP_UP, 0, upper)
+        case (true, true): (lower == upper ? GLP_FX : GLP_DB, lower, upper)
+        }
+    }
+
+    static func milliseconds(_ seconds: Double?) -> Int32 {
+        guard let seconds else { return Int32.max }
+        let milliseconds = (seconds * 1000).rounded(.up)
+        return milliseconds >= Double(Int32.max) ? Int32.max : Int32(Swift.max(1, milliseconds))
+    }
+
+    // MARK: Solving
+
+    private func solveMIP(_ lp: OpaquePointer, _ problem: PreparedProblem, clock: SolveClock) -> MILPResult {
+        var parm = glp_iocp()
+        glp_init_iocp(&parm)
+        parm.presolve = GLP_ON
+        parm.msg_lev = problem.options.verbose ? GLP_MSG_ALL : GLP_MSG_OFF
+        parm.mip_gap = problem.options.relativeGap
+        parm.tm_lim = Self.milliseconds(clock.remaining(of: problem.options.timeLimit))
+        let monitor = GLPKSearchMonitor(shouldStop: problem.options.shouldStop)
+        parm.cb_info = Unmanaged.passUnretained(monitor).toOpaque()
+        parm.cb_func = { tree, info in
+            guard let tree, let info else { return }
+            Unmanaged<GLPKSearchMonitor>.fromOpaque(info).takeUnretainedValue().observe(tree)
+        }
+        let code = withExtendedLifetime(monitor) { glp_intopt(lp, &parm) }
+
+        var result = MILPResult(status: .error, nodes: monitor.nodes, solverName: name)
+        let mipStatus = glp_mip_status(lp)
+        let hasIncumbent = mipStatus == GLP_OPT || mipStatus == GLP_FEAS
+        switch code {
+        case 0 where mipStatus == GLP_OPT, GLP_EMIPGAP where hasIncumbent:
+            result.status = .optimal
+        case 0 where mipStatus == GLP_NOFEAS, GLP_ENOPFS:
+            result.status = .infeasible
+        case GLP_ENODFS:
+            result.status = classifyDualInfeasible(lp, remaining: clock.remaining(of: problem.options.timeLimit))
+        case GLP_ETMLIM, GLP_ESTOP:
+            result.status = hasIncumbent ? .feasible : .noSolution
+            result.message = monitor.stopRequested ? "stopped by shouldStop" : "time limit reached"
+        default:
+            result.message = "glp_intopt returned code \(code) with MIP status \(mipStatus)"
+        }
+        if result.status.hasSolution {
+            let objective = glp_mip_obj_val(lp)
+            result.objective = objective
+            result.values = problem.cleaned((1...problem.columnCount).map { glp_mip_col_val(lp, Int32($0)) })
+            if code == 0 {
+                result.bestBound = objective
+            } else {
+                result.bestBound = problem.clampedBound(monitor.bestBound, objective: objective)
+            }
+            if let bound = result.bestBound {
+                result.gap = MILPResult.relativeGap(objective: objective, bound: bound)
+            }
+        } else if result.status == .noSolution {
+            result.bestBound = problem.clampedBound(monitor.bestBound, objective: nil)
+        }
+        return result
+    }
+
+    private func solveLP(_ lp: OpaquePointer, _ problem: PreparedProblem, clock: SolveClock) -> MILPResult {
+        var parm = glp_smcp()
+        glp_init_smcp(&parm)
+        parm.presolve = GLP_ON
+        parm.msg_lev = problem.options.verbose ? GLP_MSG_ALL : GLP_MSG_OFF
+        parm.tm_lim = Self.milliseconds(clock.remaining(of: problem.options.timeLimit))
+        let code = glp_simplex(lp, &parm)
+
+        var result = MILPResult(status: .error, solverName: name)
+        let status = glp_get_status(lp)
+        switch code {
+        case 0 where status == GLP_OPT:
+            result.status = .optimal
+        case 0 where status == GLP_UNBND:
+            result.status = .unbounded
+        case 0 where status == GLP_NOFEAS, GLP_ENOPFS:
+            result.status = .infeasible
+        case GLP_ENODFS:
+            result.status = classifyDualInfeasible(lp, remaining: clock.remaining(of: problem.options.timeLimit))
+        case GLP_ETMLIM, GLP_EITLIM:
+            result.status = glp_get_prim_stat(lp) == GLP_FEAS ? .feasible : .noSolution
+            result.message = "time limit reached"
+        default:
+            result.message = "glp_simplex returned code \(code) with status \(status)"
+        }
+        if result.status.hasSolution {
+            let objective = glp_get_obj_val(lp)
+            result.objective = objective
+            result.values = problem.cleaned((1...problem.columnCount).map { glp_get_col_prim(lp, Int32($0)) })
+            if result.status == .optimal {
+                result.bestBound = objective
+                result.gap = 0
+            }
+        }
+        return result
+    }
+
+    /// After "no dual feasible solution" from the presolver: re-solve the LP (relaxation)
+    /// without presolve to tell an unbounded objective from an infeasible problem.
+    private func classifyDualInfeasible(_ lp: OpaquePointer, remaining: Double?) -> MILPStatus {
+        var parm = glp_smcp()
+        glp_init_smcp(&parm)
+        parm.presolve = GLP_OFF
+        parm.msg_lev = GLP_MSG_OFF
+        parm.tm_lim = Self.milliseconds(remaining)
+        guard glp_simplex(lp, &parm) == 0 else { return .unbounded }
+        return glp_get_status(lp) == GLP_NOFEAS ? .infeasible : .unbounded
+    }
+}
+
+/// Per-solve state shared with GLPK's branch-and-bound callback (one thread only).
+private final class GLPKSearchMonitor {
+    let shouldStop: (@Sendable () -> Bool)?
+    var bestBound: Double?
+    var nodes = 0
+    var stopRequested = false
+
+    init(shouldStop: (@Sendable () -> Bool)?) {
+        self.shouldStop = shouldStop
+    }
+
+    func observe(_ tree: OpaquePointer) {
+        var active: Int32 = 0, inTree: Int32 = 0, total: Int32 = 0
+        glp_ios_tree_size(tree, &active, &inTree, &total)
+        nodes = Int(total)
+        let best = glp_ios_best_node(tree)
+        if best != 0 {
+            bestBound = glp_ios_node_bound(tree, best)
+        }
+        if !stopRequested, let shouldStop, shouldStop() {
+            stopRequested = true
+            glp_ios_terminate(tree)
+        }
+    }
+}

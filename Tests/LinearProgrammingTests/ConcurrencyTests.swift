@@ -1,0 +1,49 @@
+import LinearProgramming
+import Testing
+
+/// Many solves at once in one process. CBC is not thread-safe (wrong answers were
+/// measured without the process-wide lock); GLPK keeps its state per thread.
+@Suite struct ConcurrencyTests {
+    @Test(arguments: [SolverKind.glpk, .cbc])
+    func eightConcurrentSolvesAgreeWithDynamicProgramming(_ kind: SolverKind) async throws {
+        let cases = (0..<8).map { TestModels.randomKnapsack(count: 25, seed: UInt64(100 + $0)) }
+        let solver = kind.makeSolver()
+        let results = try await withThrowingTaskGroup(of: (Int, MILPResult).self) { group in
+            for (index, instance) in cases.enumerated() {
+                group.addTask {
+                    (index, try solver.solve(instance.model, options: MILPOptions(relativeGap: 0)))
+                }
+            }
+            var collected: [Int: MILPResult] = [:]
+            for try await (index, result) in group {
+                collected[index] = result
+            }
+            return collected
+        }
+        #expect(results.count == cases.count)
+        for (index, instance) in cases.enumerated() {
+            let result = try #require(results[index])
+            #expect(result.status == .optimal, "instance \(index)")
+            #expect(result.objective == instance.optimum, "instance \(index)")
+        }
+    }
+
+    /// Both backends at the same time, mixed with cancelled and time-limited solves.
+    @Test func mixedBackendsConcurrently() async throws {
+        let instance = TestModels.randomKnapsack(count: 25, seed: 77)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for round in 0..<6 {
+                let kind: SolverKind = round.isMultiple(of: 2) ? .glpk : .cbc
+                group.addTask {
+                    let result = try kind.makeSolver().solve(instance.model, options: MILPOptions(relativeGap: 0))
+                    #expect(result.objective == instance.optimum)
+                }
+                group.addTask {
+                    let result = try kind.makeSolver().solve(instance.model, options: MILPOptions(shouldStop: { true }))
+                    #expect(result.status == .noSolution)
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+}
