@@ -7,10 +7,12 @@ let package = Package(
     products: [
         .library(name: "PipeSched", targets: ["PipeSched"]),
         .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
+        .library(name: "PipeSchedStore", targets: ["PipeSchedStore"]),
         .executable(name: "pipesched", targets: ["pipesched"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Core: problem model, simulator, validator, bounds, schedule families. No I/O, no C.
@@ -21,6 +23,8 @@ let package = Package(
         .systemLibrary(name: "CCbc", path: "Sources/CCbc", pkgConfig: "cbc", providers: [.apt(["coinor-libcbc-dev"])]),
         // Solver-neutral MILP model with GLPK and CBC backends: the only code that calls C.
         .target(name: "LinearProgramming", dependencies: ["CGLPK", "CCbc"]),
+        // Result store: canonical request keys, stored schedules and job rows behind `ResultStore`; SQLite via GRDB.
+        .target(name: "PipeSchedStore", dependencies: ["PipeSched", .product(name: "GRDB", package: "GRDB.swift")]),
         // The command-line tool: thin commands that read files and call the library.
         .executableTarget(
             name: "pipesched",
@@ -31,5 +35,6 @@ let package = Package(
         ),
         .testTarget(name: "PipeSchedTests", dependencies: ["PipeSched"]),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
+        .testTarget(name: "PipeSchedStoreTests", dependencies: ["PipeSchedStore"]),
     ]
 )
