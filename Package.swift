@@ -8,11 +8,17 @@ let package = Package(
         .library(name: "PipeSched", targets: ["PipeSched"]),
         .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
         .library(name: "PipeSchedStore", targets: ["PipeSchedStore"]),
+        .library(name: "PipeSchedServer", targets: ["PipeSchedServer"]),
         .executable(name: "pipesched", targets: ["pipesched"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // No default traits: the server needs neither swift-configuration nor full Foundation.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // Core: problem model, simulator, validator, bounds, schedule families. No I/O, no C.
@@ -25,16 +31,34 @@ let package = Package(
         .target(name: "LinearProgramming", dependencies: ["CGLPK", "CCbc"]),
         // Result store: canonical request keys, stored schedules and job rows behind `ResultStore`; SQLite via GRDB.
         .target(name: "PipeSchedStore", dependencies: ["PipeSched", .product(name: "GRDB", package: "GRDB.swift")]),
+        // HTTP service: routes, job queue with limits and cancellation, metrics. Orchestration only.
+        .target(
+            name: "PipeSchedServer",
+            dependencies: [
+                "PipeSched", "PipeSchedStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // The command-line tool: thin commands that read files and call the library.
         .executableTarget(
             name: "pipesched",
             dependencies: [
-                "PipeSched",
+                "PipeSched", "PipeSchedServer", "PipeSchedStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "PipeSchedTests", dependencies: ["PipeSched"]),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
         .testTarget(name: "PipeSchedStoreTests", dependencies: ["PipeSchedStore"]),
+        .testTarget(
+            name: "PipeSchedServerTests",
+            dependencies: [
+                "PipeSchedServer", "PipeSchedStore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
     ]
 )

@@ -78,7 +78,9 @@ public final class SQLiteResultStore: ResultStore {
         }
     }
 
+    /// Moves everything from the write-ahead log into the database file, then closes.
     public func close() async throws {
+        try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         try pool.close()
     }
 }
