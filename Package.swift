@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
         .library(name: "PipeSchedStore", targets: ["PipeSchedStore"]),
         .library(name: "PipeSchedServer", targets: ["PipeSchedServer"]),
+        .library(name: "PipeSchedSweep", targets: ["PipeSchedSweep"]),
         .executable(name: "pipesched", targets: ["pipesched"]),
     ],
     dependencies: [
@@ -41,11 +42,13 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // Sweeps: grid files (YAML), point expansion, shards, runner, CSV/JSON/SVG outputs.
+        .target(name: "PipeSchedSweep", dependencies: ["PipeSched", "PipeSchedStore", .product(name: "Yams", package: "Yams")]),
         // The command-line tool: thin commands that read files and call the library.
         .executableTarget(
             name: "pipesched",
             dependencies: [
-                "PipeSched", "PipeSchedServer", "PipeSchedStore",
+                "PipeSched", "PipeSchedServer", "PipeSchedSweep", "PipeSchedStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -60,5 +63,6 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .testTarget(name: "PipeSchedSweepTests", dependencies: ["PipeSchedSweep", "PipeSchedStore"]),
     ]
 )

@@ -12,7 +12,7 @@ struct PipeSchedCommand: ParsableCommand {
         names the field and the fix); 3 no schedule of the method fits the memory cap.
         """,
         version: PipeSchedVersion.current,
-        subcommands: [SolveCommand.self, EvaluateCommand.self, MethodsCommand.self, ServeCommand.self]
+        subcommands: [SolveCommand.self, EvaluateCommand.self, MethodsCommand.self, ServeCommand.self, SweepCommand.self]
     )
 }
 
