@@ -9,9 +9,10 @@ public enum PipeSchedServer {
     /// the jobs an earlier run of this server left unfinished as interrupted before it serves.
     /// `onServerRunning` receives the bound port (useful with port 0).
     public static func application(
-        configuration: ServerConfiguration, store: any ResultStore, logger: Logger = Logger(label: "pipesched.serve"),
-        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        configuration: ServerConfiguration, store: any ResultStore, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
+        var logger = Logger(label: "pipesched.serve")
+        logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
         let owner = configuration.owner ?? "\(JobRecord.localOwner):\(configuration.port)"
         let service = SolveService(store: store, limits: configuration.limits, methods: configuration.methods, owner: owner)
         let interrupted = try await service.recoverInterruptedJobs()

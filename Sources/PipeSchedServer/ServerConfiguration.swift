@@ -14,14 +14,19 @@ public struct ServerConfiguration: Sendable {
     /// Owner of this server's jobs in the store; default `HOST:PORT`, so a restarted server finds
     /// (and marks interrupted) the jobs its previous run left, and other servers' jobs are untouched.
     public var owner: String?
+    /// swift-log level of the server's log on standard error: trace, debug, info, notice, warning,
+    /// error or critical.
+    public var logLevel: String
 
     public init(host: String = "127.0.0.1", port: Int = 8080, limits: ServerLimits = ServerLimits(),
-                methods: [any SchedulingMethod] = Methods.all, renderers: ScheduleRenderers = .standard, owner: String? = nil) {
+                methods: [any SchedulingMethod] = Methods.all, renderers: ScheduleRenderers = .standard, owner: String? = nil,
+                logLevel: String = "info") {
         self.host = host
         self.port = port
         self.limits = limits
         self.methods = methods
         self.renderers = renderers
         self.owner = owner
+        self.logLevel = logLevel
     }
 }

@@ -47,6 +47,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds running jobs may go on after SIGTERM before they are stopped.")
     var shutdownGrace = ServerLimits().shutdownGrace
 
+    @Option(help: "Log level on standard error: trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
     var limits: ServerLimits {
         ServerLimits(maxBodyBytes: maxBodyBytes, maxProblemSize: maxProblemSize, maxTimeLimit: maxTimeLimit, concurrentJobs: jobs,
                      queueLength: queueLength, maxWait: maxWait, shutdownGrace: shutdownGrace)
@@ -55,6 +58,8 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         if let problem = limits.problem { throw ValidationError(problem) }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        guard levels.contains(logLevel) else { throw ValidationError("--log-level must be one of \(levels.joined(separator: ", "))") }
     }
 
     func run() async throws {
@@ -64,7 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw Failure("cannot open the result store \(database): \(error)", code: .badInput)
         }
-        let configuration = ServerConfiguration(host: host, port: port, limits: limits, methods: Methods.all, renderers: .standard)
+        let configuration = ServerConfiguration(host: host, port: port, limits: limits, methods: Methods.all, renderers: .standard,
+                                                logLevel: logLevel)
         let app = try await PipeSchedServer.application(configuration: configuration, store: store) { [host, database] port in
             FileHandle.standardError.write(Data("pipesched serve: listening on http://\(host):\(port) (store: \(database))\n".utf8))
         }

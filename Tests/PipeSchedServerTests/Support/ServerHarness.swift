@@ -16,7 +16,7 @@ struct ServerHarness {
          databasePath: String? = nil) {
         self.databasePath = databasePath ?? Self.temporaryDatabase()
         configuration = ServerConfiguration(host: "127.0.0.1", port: 0, limits: limits,
-                                            methods: Methods.all + [SpinMethod()], owner: "test-server")
+                                            methods: Methods.all + [SpinMethod()], owner: "test-server", logLevel: "warning")
     }
 
     static func temporaryDatabase() -> String {
