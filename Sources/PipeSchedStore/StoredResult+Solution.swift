@@ -57,10 +57,8 @@ extension Problem {
 
 extension ScheduleDocument {
     /// The schedule file as compact JSON with sorted keys: the stored and served form (same schema
-    /// as `json()`, without the indentation).
+    /// as `json()`, without the indentation). Written by `ScheduleJSONWriter`.
     public func compactJSON() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self)
+        try ScheduleJSONWriter.write(self)
     }
 }
