@@ -33,9 +33,7 @@ struct APIRoutes: Sendable {
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw APIError.bodyTooLarge(limit: limit)
         }
-        let parsed = try SolveRequest.parse(Data(body.readableBytesView), waitParameter: request.uri.queryParameters["wait"].map(String.init),
-                                            limits: service.limits, methods: service.methodNames)
-        switch try await service.solve(parsed) {
+        switch try await service.solve(body: Data(body.readableBytesView), waitParameter: request.uri.queryParameters["wait"].map(String.init)) {
         case .schedule(let stored, let cached): return Responses.solved(stored, cached: cached)
         case .accepted(let record): return try Responses.job(record)
         }

@@ -23,10 +23,14 @@ enum Responses {
 
     /// `{"id": ..., "cached": ..., "url": ..., "schedule": {...}}` around the stored document.
     static func solved(_ stored: StoredResult, cached: Bool) -> Response {
-        var body = Data(#"{"cached":\#(cached),"id":"\#(stored.id)","url":"/v1/schedules/\#(stored.id)","schedule":"#.utf8)
-        body.append(stored.document ?? Data("null".utf8))
-        body.append(UInt8(ascii: "}"))
-        return json(body, headers: [.location: "/v1/schedules/\(stored.id)"])
+        let head = #"{"cached":\#(cached),"id":"\#(stored.id)","url":"/v1/schedules/\#(stored.id)","schedule":"#
+        let document = stored.document ?? Data("null".utf8)
+        var buffer = ByteBufferAllocator().buffer(capacity: head.utf8.count + document.count + 1)
+        buffer.writeString(head)
+        buffer.writeBytes(document)
+        buffer.writeInteger(UInt8(ascii: "}"))
+        return Response(status: .ok, headers: [.contentType: "application/json", .location: "/v1/schedules/\(stored.id)"],
+                        body: .init(byteBuffer: buffer))
     }
 
     /// A job: `202` with `Location` while it runs, `200` once finished.

@@ -18,10 +18,12 @@ public struct ServerLimits: Sendable, Equatable {
     /// On SIGTERM, how long running jobs may go on before they are stopped (keeping their best
     /// schedule so far).
     public var shutdownGrace: Double
+    /// Bytes of recently used results held in memory, so store hits skip the database; 0 turns it off.
+    public var cacheBytes: Int
 
     public init(maxBodyBytes: Int = 4 << 20, maxProblemSize: Int = 65_536, maxTimeLimit: Double = 300,
                 concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, queueLength: Int = 64,
-                maxWait: Double = 60, shutdownGrace: Double = 10) {
+                maxWait: Double = 60, shutdownGrace: Double = 10, cacheBytes: Int = 64 << 20) {
         self.maxBodyBytes = maxBodyBytes
         self.maxProblemSize = maxProblemSize
         self.maxTimeLimit = maxTimeLimit
@@ -29,6 +31,7 @@ public struct ServerLimits: Sendable, Equatable {
         self.queueLength = queueLength
         self.maxWait = maxWait
         self.shutdownGrace = shutdownGrace
+        self.cacheBytes = cacheBytes
     }
 
     /// A message naming the first limit that cannot work, or `nil` when all are usable.
@@ -40,6 +43,7 @@ public struct ServerLimits: Sendable, Equatable {
         if queueLength < 0 { return "the queue length cannot be negative" }
         if !(maxWait >= 0) { return "the wait cap cannot be negative" }
         if !(shutdownGrace >= 0) { return "the shutdown grace period cannot be negative" }
+        if cacheBytes < 0 { return "the cache size cannot be negative" }
         return nil
     }
 }

@@ -30,6 +30,22 @@ public struct SolveRequest: Sendable {
     /// Parses and checks a body against the server's limits; `methods` are the names it offers.
     /// `waitParameter` is the `?wait=` query value, which overrides the body's.
     public static func parse(_ body: Data, waitParameter: String?, limits: ServerLimits, methods: Set<String>) throws(APIError) -> SolveRequest {
+        var request = try parse(body, limits: limits, methods: methods)
+        try request.applyWait(parameter: waitParameter, limits: limits)
+        return request
+    }
+
+    /// Applies a `?wait=` query value, which overrides the body's `wait`.
+    public mutating func applyWait(parameter: String?, limits: ServerLimits) throws(APIError) {
+        guard let parameter else { return }
+        guard let seconds = Double(parameter) else {
+            throw .invalidRequest(field: "wait", "query parameter \"\(parameter)\" is not a number", fix: "give seconds, e.g. ?wait=10")
+        }
+        wait = try Self.waitSeconds(seconds, limits: limits)
+    }
+
+    /// Parses and checks a body (without query parameters).
+    static func parse(_ body: Data, limits: ServerLimits, methods: Set<String>) throws(APIError) -> SolveRequest {
         let members: [String: Data]
         do {
             members = try TopLevelJSON(body).members
@@ -91,12 +107,6 @@ public struct SolveRequest: Sendable {
         }
         if let wait = members["wait"] {
             request.wait = try waitSeconds(try value(Double.self, wait, field: "wait", expected: "a number of seconds"), limits: limits)
-        }
-        if let waitParameter {
-            guard let seconds = Double(waitParameter) else {
-                throw .invalidRequest(field: "wait", "query parameter \"\(waitParameter)\" is not a number", fix: "give seconds, e.g. ?wait=10")
-            }
-            request.wait = try waitSeconds(seconds, limits: limits)
         }
         return request
     }

@@ -24,6 +24,8 @@ public final class SolveService: Sendable {
     let queue: JobQueue
     private let methodsByName: [String: any SchedulingMethod]
     private let live = LockedState<[String: LiveJob]>([:])
+    private let hot: HotResults
+    private let memo = RequestMemo()
     /// Moving average of solve seconds, for `Retry-After`.
     private let averageSolveSeconds = LockedState(0.05)
 
@@ -35,6 +37,7 @@ public final class SolveService: Sendable {
         self.methods = methods
         self.owner = owner
         methodsByName = Dictionary(methods.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        hot = HotResults(capacity: limits.cacheBytes)
         queue = JobQueue(slots: limits.concurrentJobs, capacity: limits.queueLength) { running, waiting in
             metrics.queue(running: running, waiting: waiting)
         }
@@ -48,12 +51,27 @@ public final class SolveService: Sendable {
         try await store.interruptUnfinishedJobs(owner: owner)
     }
 
+    /// Answers a `POST /v1/solve` body (with its `?wait=` value): parses it, or finds it parsed
+    /// before, then solves it as `solve(_:)` does.
+    public func solve(body: Data, waitParameter: String?) async throws -> SolveOutcome {
+        var (request, key) = try memo.parsed(body) { body throws(APIError) in
+            let request = try SolveRequest.parse(body, limits: limits, methods: methodNames)
+            return (request, RequestKey(problem: request.problem, method: request.method, options: request.options(cap: limits.maxTimeLimit)))
+        }
+        try request.applyWait(parameter: waitParameter, limits: limits)
+        return try await solve(request, key: key)
+    }
+
     /// Answers a solve request: from the store, by solving now, or with a job. Throws `APIError`
     /// for a full queue, a shutdown, or a method that finds no schedule.
     public func solve(_ request: SolveRequest) async throws -> SolveOutcome {
         let options = request.options(cap: limits.maxTimeLimit)
-        let key = RequestKey(problem: request.problem, method: request.method, options: options)
-        if let stored = try await store.result(forKey: key) {
+        return try await solve(request, key: RequestKey(problem: request.problem, method: request.method, options: options))
+    }
+
+    private func solve(_ request: SolveRequest, key: RequestKey) async throws -> SolveOutcome {
+        let options = request.options(cap: limits.maxTimeLimit)
+        if let stored = try await storedResult(forKey: key) {
             metrics.storeHit()
             return try answer(stored, cached: true)
         }
@@ -96,7 +114,18 @@ public final class SolveService: Sendable {
 
     /// A stored result by id.
     public func result(id: String) async throws -> StoredResult? {
-        try await store.result(id: id)
+        if let held = hot.result(id: id) { return held }
+        let stored = try await store.result(id: id)
+        if let stored { hot.insert(stored) }
+        return stored
+    }
+
+    /// The complete result for a key: from memory, else from the store (then held in memory).
+    private func storedResult(forKey key: RequestKey) async throws -> StoredResult? {
+        if let held = hot.result(forKey: key) { return held }
+        let stored = try await store.result(forKey: key)
+        if let stored { hot.insert(stored) }
+        return stored
     }
 
     /// Stops taking work and drains: waiting jobs end as interrupted at once, running ones get
@@ -240,14 +269,17 @@ public final class SolveService: Sendable {
         case .success(let solution):
             let stored = try StoredResult(solution: solution, problem: problem, key: partial ? nil : key, solveSeconds: computation.seconds)
             try await store.save(stored)
+            hot.insert(stored)
             return stored
         case .failure(let error):
             guard let failure = StoredFailure(error) else {
                 throw APIError(.internalServerError, code: "internal", message: error.description)
             }
             if !partial {
-                try await store.save(StoredResult(failure: failure, problem: problem, method: method, objective: objective,
-                                                  key: key, solveSeconds: computation.seconds))
+                let stored = StoredResult(failure: failure, problem: problem, method: method, objective: objective,
+                                          key: key, solveSeconds: computation.seconds)
+                try await store.save(stored)
+                hot.insert(stored)
             }
             throw APIError.noSchedule(failure)
         }

@@ -47,12 +47,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds running jobs may go on after SIGTERM before they are stopped.")
     var shutdownGrace = ServerLimits().shutdownGrace
 
+    @Option(help: "Bytes of recently used results held in memory, so store hits skip the database (0: off).")
+    var cacheBytes = ServerLimits().cacheBytes
+
     @Option(help: "Log level on standard error: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
     var limits: ServerLimits {
         ServerLimits(maxBodyBytes: maxBodyBytes, maxProblemSize: maxProblemSize, maxTimeLimit: maxTimeLimit, concurrentJobs: jobs,
-                     queueLength: queueLength, maxWait: maxWait, shutdownGrace: shutdownGrace)
+                     queueLength: queueLength, maxWait: maxWait, shutdownGrace: shutdownGrace, cacheBytes: cacheBytes)
     }
 
     func validate() throws {

@@ -114,3 +114,22 @@ import Testing
         }
     }
 }
+
+/// The same body answered through the memo and the in-memory cache stays correct.
+@Suite struct RepeatedBodyTests {
+    @Test func repeatedBodiesWithDifferentWaitParametersAreAnsweredAlike() async throws {
+        try await ServerHarness().run { client in
+            let body = try JSONSerialization.data(withJSONObject: Fixtures.solve(method: "zb-h1"))
+            let first = try await client.request(.post, "/v1/solve", body: body)
+            let second = try await client.request(.post, "/v1/solve?wait=5", body: body)
+            let bad = try await client.request(.post, "/v1/solve?wait=soon", body: body)
+            #expect(first.status == .ok)
+            #expect(second.status == .ok)
+            #expect(try second.object()["cached"] as? Bool == true)
+            #expect(bad.status == .badRequest)
+            #expect(bad.errorField == "wait")
+            let schedule = try await client.get("/v1/schedules/\(try #require(try first.object()["id"] as? String))")
+            #expect(schedule.body == (try JSONSerialization.data(withJSONObject: try #require(try second.object()["schedule"]), options: [.sortedKeys, .withoutEscapingSlashes])))
+        }
+    }
+}
