@@ -7,7 +7,7 @@ DEMO_MODEL ?= Models/gpt-8stage.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps build demo test clean
+.PHONY: deps build demo test clean openapi bench-server bench-sweep
 
 deps:
 	@scripts/install-deps
@@ -24,6 +24,17 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Regenerates the OpenAPI document the server embeds from docs/openapi.yaml.
+openapi:
+	scripts/embed-openapi
+
+# Benchmarks (docs/benchmarks.md): release builds, loopback only.
+bench-server: deps
+	scripts/bench-server
+
+bench-sweep: deps
+	scripts/bench-sweep
 
 clean:
 	rm -rf .build $(OUT)
