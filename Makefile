@@ -7,7 +7,7 @@ DEMO_MODEL ?= Models/gpt-8stage.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps build demo test clean
+.PHONY: deps build demo test bench bench-search clean
 
 deps:
 	@scripts/install-deps
@@ -24,6 +24,13 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+bench: bench-search
+
+bench-search: deps
+	$(SWIFT) build -c release --product pipesched-bench
+	scripts/bench-section search-quality .build/release/pipesched-bench search-quality --auto-seconds 5
+	scripts/bench-section search-speed .build/release/pipesched-bench search-speed
 
 clean:
 	rm -rf .build $(OUT)

@@ -138,7 +138,7 @@ private struct State {
             if let stage = step(device) {
                 left -= 1
                 // A pass of `stage` can only make the neighbouring stages' passes ready.
-                for neighbour in [stage - 1, stage + 1] where neighbour >= 0 && neighbour < stageCount {
+                for neighbour in stride(from: stage - 1, through: stage + 1, by: 2) where neighbour >= 0 && neighbour < stageCount {
                     let other = problem.stageDevice[neighbour]
                     if blocked[other] {
                         blocked[other] = false
