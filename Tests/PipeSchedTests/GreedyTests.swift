@@ -1,8 +1,8 @@
 import Testing
 @testable import PipeSched
 
-/// The greedy list scheduler: valid, within the memory cap, on every placement; and as good as the
-/// handcrafted Zero Bubble schedules on their home ground.
+/// The greedy list scheduler (and local search from its best schedule): valid, within the memory
+/// cap, on every placement; and as good as the handcrafted Zero Bubble schedules on their home ground.
 @Suite struct GreedyTests {
     /// 1F1B-like peak of a problem: static memory plus as many microbatches as stages after the device.
     static func oneFOneBPeak(_ problem: Problem, device: Int) -> Double {
@@ -45,6 +45,10 @@ import Testing
                 #expect(issues.isEmpty, "case \(index) cap×\(factor) \(policy): \(issues.prefix(3))")
             }
             #expect(found > 0, "case \(index) cap×\(factor): no policy found a schedule")
+            let best = try #require(GreedySearch.best(problem, objective: .stageSpan))
+            let improved = LocalSearch(problem: problem, objective: .stageSpan, timeLimit: 60, maxEvaluations: 60, seed: UInt64(index)).improve(best.schedule)
+            let issues = Validator.validate(problem, improved.schedule)
+            #expect(issues.isEmpty, "local search, case \(index) cap×\(factor): \(issues.prefix(3))")
         }
     }
 
