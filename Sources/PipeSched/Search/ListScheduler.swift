@@ -192,7 +192,7 @@ private struct State {
             return true
         }
         if let w = weightStage {
-            let fits = nextKnown == .infinity || time[device] + problem.duration(.backwardWeight, stage: w) <= nextKnown + 1e-9
+            let fits = nextKnown == .infinity || time[device] + problem.duration(.backwardWeight, stage: w, slice: backwardCell(nextWeight[w]) % slices) <= nextKnown + 1e-9
             if memoryBlocked || policy.weightFill != .fitIdle || fits {
                 run(.backwardWeight, stage: w, device: device)
                 return true
@@ -230,9 +230,9 @@ private struct State {
             nextWeight[stage] += 1
         }
         let start = max(time[device], ready)
-        let end = start + problem.duration(kind, stage: stage)
+        let end = start + problem.duration(kind, stage: stage, slice: cell % slices)
         time[device] = end
-        level[device] += problem.memoryDelta(kind, stage: stage)
+        level[device] += problem.memoryDelta(kind, stage: stage, slice: cell % slices)
         remaining[device] -= 1
         switch kind {
         case .forward: forwardEnd[stage * units + cell] = end
