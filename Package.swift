@@ -6,22 +6,28 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "PipeSched", targets: ["PipeSched"]),
+        .library(name: "PipeSchedProfile", targets: ["PipeSchedProfile"]),
         .executable(name: "pipesched", targets: ["pipesched"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // Core: problem model, simulator, validator, bounds, schedule families. No I/O, no C.
         .target(name: "PipeSched"),
+        // Cost model and measured profiles: model + hardware (JSON or YAML) or traces in, problem out.
+        .target(name: "PipeSchedProfile", dependencies: ["PipeSched", .product(name: "Yams", package: "Yams")]),
         // The command-line tool: thin commands that read files and call the library.
         .executableTarget(
             name: "pipesched",
             dependencies: [
                 "PipeSched",
+                "PipeSchedProfile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "PipeSchedTests", dependencies: ["PipeSched"]),
+        .testTarget(name: "PipeSchedProfileTests", dependencies: ["PipeSchedProfile", "PipeSched"]),
     ]
 )
