@@ -3,7 +3,8 @@
 
 SWIFT ?= swift
 BIN := .build/debug/pipesched
-DEMO_MODEL ?= Models/gpt-8stage.json
+DEMO_CONFIG ?= Models/models/zb-gpt-6.2b.json
+DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= zb-h1
 OUT := out
 
@@ -17,8 +18,9 @@ build: deps
 
 demo: build
 	@mkdir -p $(OUT)
-	$(BIN) solve $(DEMO_MODEL) --method $(DEMO_METHOD) --output $(OUT)/demo.schedule.json
-	$(BIN) evaluate $(DEMO_MODEL) $(OUT)/demo.schedule.json
+	$(BIN) profile --model $(DEMO_CONFIG) --hardware $(DEMO_HARDWARE) --microbatches 24 --output $(OUT)/demo.problem.json
+	$(BIN) solve $(OUT)/demo.problem.json --method $(DEMO_METHOD) --output $(OUT)/demo.schedule.json
+	$(BIN) evaluate $(OUT)/demo.problem.json $(OUT)/demo.schedule.json
 	@echo "schedule written to $(OUT)/demo.schedule.json"
 
 test: deps
