@@ -8,7 +8,7 @@ DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= zb-h1
 OUT := out
 
-.PHONY: deps build demo test clean
+.PHONY: deps build demo test bench-slices clean
 
 deps:
 	@scripts/install-deps
@@ -26,6 +26,9 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+bench-slices: build
+	scripts/bench-section sequence-slices scripts/bench-slices
 
 clean:
 	rm -rf .build $(OUT)

@@ -34,26 +34,3 @@ enum TestProblems {
                             stages: stages, communication: Communication(latency: latency))
     }
 }
-
-extension TestProblems {
-    /// Random heterogeneous costs that differ per slice (later slices dearer, as causal attention
-    /// makes them), per-slice memory deltas that sum to zero, and communication latency up to 0.3.
-    static func randomSliced(devices p: Int, microbatches m: Int, slices k: Int, placement: Placement = .sequential,
-                             chunks: Int = 1, seed: UInt64) -> Problem {
-        var rng = SplitMix64(seed: seed)
-        let stages = (0..<(p * chunks)).map { _ -> StageProfile in
-            let costs = (0..<k).map { j -> PassCosts in
-                let growth = 1 + 0.3 * Double(j)
-                let activations = Double.random(in: 0.5...1.5, using: &rng)
-                let freedByB = activations * Double.random(in: 0.3...0.9, using: &rng)
-                return PassCosts(forward: Double.random(in: 0.3...1.0, using: &rng) * growth,
-                                 backwardInput: Double.random(in: 0.3...1.0, using: &rng) * growth,
-                                 backwardWeight: Double.random(in: 0.2...0.8, using: &rng),
-                                 memory: MemoryDeltas(forward: activations, backwardInput: -freedByB, backwardWeight: freedByB - activations))
-            }
-            return StageProfile(slices: costs, staticMemory: Double.random(in: 0...2, using: &rng))
-        }
-        return try! Problem(name: "sliced-\(seed)", microbatches: m, devices: p, placement: placement, stages: stages,
-                            communication: Communication(latency: Double.random(in: 0...0.3, using: &rng)), sequenceSlices: k)
-    }
-}
