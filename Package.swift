@@ -7,10 +7,12 @@ let package = Package(
     products: [
         .library(name: "PipeSched", targets: ["PipeSched"]),
         .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
+        .library(name: "PipeSchedProfile", targets: ["PipeSchedProfile"]),
         .executable(name: "pipesched", targets: ["pipesched"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // Core: problem model, simulator, validator, bounds, schedule families. No I/O, no C.
@@ -21,11 +23,14 @@ let package = Package(
         .systemLibrary(name: "CCbc", path: "Sources/CCbc", pkgConfig: "cbc", providers: [.apt(["coinor-libcbc-dev"])]),
         // Solver-neutral MILP model with GLPK and CBC backends: the only code that calls C.
         .target(name: "LinearProgramming", dependencies: ["CGLPK", "CCbc"]),
+        // Cost model and measured profiles: model + hardware (JSON or YAML) or traces in, problem out.
+        .target(name: "PipeSchedProfile", dependencies: ["PipeSched", .product(name: "Yams", package: "Yams")]),
         // The command-line tool: thin commands that read files and call the library.
         .executableTarget(
             name: "pipesched",
             dependencies: [
                 "PipeSched",
+                "PipeSchedProfile",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -36,5 +41,6 @@ let package = Package(
         ),
         .testTarget(name: "PipeSchedTests", dependencies: ["PipeSched"]),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
+        .testTarget(name: "PipeSchedProfileTests", dependencies: ["PipeSchedProfile", "PipeSched"]),
     ]
 )

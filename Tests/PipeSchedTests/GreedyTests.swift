@@ -67,3 +67,18 @@ import Testing
         #expect(best.value <= zb + 1e-9, "\(best.policy): \(best.value) vs ZB-H1 \(zb)")
     }
 }
+
+/// The greedy search treats sequence slices as ordinary passes (Seq1F1B-style problems).
+@Suite struct GreedySliceTests {
+    @Test(arguments: [(2, 2), (3, 3), (4, 2), (4, 4)])
+    func greedyAndLocalSearchProduceValidSlicedSchedules(p: Int, k: Int) throws {
+        for placement in [(Placement.sequential, 1), (.v, 2)] {
+            let problem = TestProblems.randomSliced(devices: p, microbatches: 2 * p, slices: k, placement: placement.0,
+                                                    chunks: placement.1, seed: UInt64(31 * p + k))
+            let best = try #require(GreedySearch.best(problem, objective: .stageSpan))
+            #expect(Validator.validate(problem, best.schedule).isEmpty)
+            let improved = LocalSearch(problem: problem, objective: .stageSpan, maxEvaluations: 40).improve(best.schedule)
+            #expect(Validator.validate(problem, improved.schedule).isEmpty)
+        }
+    }
+}
