@@ -1,5 +1,7 @@
-# PipeSched: `make demo` profiles and solves a bundled model, `make test` runs every test.
-# Both install what is missing first (Debian packages via scripts/install-deps).
+# PipeSched: `make demo` profiles and solves a bundled model, `make test` runs every test,
+# `make torch-roundtrip` trains with PipeSched's PyTorch CSVs on the real PyTorch runtime (4 gloo
+# processes, CPU). They install what is missing first (Debian packages via scripts/install-deps;
+# torch in a venv under ${PIPESCHED_CACHE:-~/.cache/pipesched}).
 
 SWIFT ?= swift
 BIN := .build/debug/pipesched
@@ -8,7 +10,7 @@ DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps build demo test bench bench-search bench-slices clean
+.PHONY: deps build demo test torch-roundtrip bench bench-search bench-slices clean
 
 deps:
 	@scripts/install-deps
@@ -26,6 +28,9 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+torch-roundtrip: build
+	scripts/torch-roundtrip
 
 bench: bench-search bench-slices
 

@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "PipeSched", targets: ["PipeSched"]),
+        .library(name: "PipeSchedExport", targets: ["PipeSchedExport"]),
         .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
         .library(name: "PipeSchedProfile", targets: ["PipeSchedProfile"]),
         .executable(name: "pipesched", targets: ["pipesched"]),
@@ -25,12 +26,16 @@ let package = Package(
         .target(name: "LinearProgramming", dependencies: ["CGLPK", "CCbc"]),
         // Cost model and measured profiles: model + hardware (JSON or YAML) or traces in, problem out.
         .target(name: "PipeSchedProfile", dependencies: ["PipeSched", .product(name: "Yams", package: "Yams")]),
+        // Export: PyTorch schedule CSV (write, read, loader rules), Chrome trace, SVG timeline, HTML report.
+        // Pure functions from schedules to text; no file I/O.
+        .target(name: "PipeSchedExport", dependencies: ["PipeSched"]),
         // The command-line tool: thin commands that read files and call the library.
         .executableTarget(
             name: "pipesched",
             dependencies: [
                 "PipeSched",
                 "PipeSchedProfile",
+                "PipeSchedExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -40,6 +45,8 @@ let package = Package(
             dependencies: ["PipeSched", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(name: "PipeSchedTests", dependencies: ["PipeSched"]),
+        .testTarget(name: "PipeSchedExportTests", dependencies: ["PipeSched", "PipeSchedExport"],
+                    exclude: ["Snapshots", "Fixtures"]),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
         .testTarget(name: "PipeSchedProfileTests", dependencies: ["PipeSchedProfile", "PipeSched"]),
     ]
