@@ -23,8 +23,8 @@ struct SVGMemoryPanel {
             let stripTop = layout.stripTop(device)
             let bottom = stripTop + layout.stripHeight
             func y(_ value: Double) -> Double { bottom - value / top * layout.stripHeight }
-            var peakText = "peak \(levels[device].peak.readable)"
-            if caps[device].isFinite { peakText += " / cap \(caps[device].readable)" }
+            var peakText = "peak \(compact(levels[device].peak))"
+            if caps[device].isFinite { peakText += " / cap \(compact(caps[device]))" }
             out.append(##"<text x="\##(c(SVGLayout.margin))" y="\##(c(stripTop + 12))" font-size="11" fill="#222">device \##(device)</text>"##)
             out.append(##"<text x="\##(c(SVGLayout.margin))" y="\##(c(stripTop + 25))" font-size="10" fill="#555">\##(peakText)</text>"##)
             out.append(##"<rect class="strip" x="\##(c(layout.plotLeft))" y="\##(c(stripTop))" width="\##(c(layout.plotWidth))" height="\##(c(layout.stripHeight))" fill="#fafafa" stroke="#dddddd" stroke-width="1"/>"##)
@@ -45,4 +45,9 @@ struct SVGMemoryPanel {
         }
         return out
     }
+}
+
+/// Three significant digits, so memory labels fit the label column.
+private func compact(_ value: Double) -> String {
+    value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : String(format: "%.3g", value)
 }
