@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "PipeSched", targets: ["PipeSched"]),
         .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
+        .library(name: "PipeSchedILP", targets: ["PipeSchedILP"]),
         .executable(name: "pipesched", targets: ["pipesched"]),
     ],
     dependencies: [
@@ -21,15 +22,19 @@ let package = Package(
         .systemLibrary(name: "CCbc", path: "Sources/CCbc", pkgConfig: "cbc", providers: [.apt(["coinor-libcbc-dev"])]),
         // Solver-neutral MILP model with GLPK and CBC backends: the only code that calls C.
         .target(name: "LinearProgramming", dependencies: ["CGLPK", "CCbc"]),
+        // The scheduling ILP and window search on top of the core and the MILP layer.
+        .target(name: "PipeSchedILP", dependencies: ["PipeSched", "LinearProgramming"]),
         // The command-line tool: thin commands that read files and call the library.
         .executableTarget(
             name: "pipesched",
             dependencies: [
                 "PipeSched",
+                "PipeSchedILP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "PipeSchedTests", dependencies: ["PipeSched"]),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
+        .testTarget(name: "PipeSchedILPTests", dependencies: ["PipeSchedILP", "PipeSched", "LinearProgramming"]),
     ]
 )
