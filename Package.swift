@@ -33,6 +33,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks of the exact methods (`make bench-ilp`); not part of the tool.
+        .executableTarget(name: "pipesched-bench", dependencies: ["PipeSched", "PipeSchedILP", "LinearProgramming"]),
         .testTarget(name: "PipeSchedTests", dependencies: ["PipeSched"]),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
         .testTarget(name: "PipeSchedILPTests", dependencies: ["PipeSchedILP", "PipeSched", "LinearProgramming"]),

@@ -52,6 +52,32 @@ extension MethodRegistry {
     /// Every method: the core library's plus the ILP methods with `settings`; `auto` also runs the
     /// ILP on problems small enough to prove. The CLI and the server use this registry.
     public static func withILP(_ settings: ILPSettings = ILPSettings()) -> MethodRegistry {
-        Methods.standard.adding([ILPMethod(settings: settings)], autoCandidates: [ILPMethod.forAuto(settings: settings)])
+        Methods.standard.adding([ILPMethod(settings: settings), ILPWindowMethod(settings: settings)], autoCandidates: [ILPMethod.forAuto(settings: settings)])
+    }
+}
+
+/// `ilp-window`: large-neighbourhood search with the ILP (`WindowSearch`) for problems too large
+/// to prove: improves the best heuristic schedule window by window until the time limit.
+public struct ILPWindowMethod: SchedulingMethod {
+    public let name = "ilp-window"
+    public let summary = "Window search: re-solves time windows of the best heuristic schedule exactly (GLPK/CBC) until --time-limit (default 30 s); reports improvement and gap; for large problems"
+    public let settings: ILPSettings
+    public let window: WindowSettings
+
+    public init(settings: ILPSettings = ILPSettings(), window: WindowSettings = WindowSettings()) {
+        self.settings = settings
+        self.window = window
+    }
+
+    public func fits(_ problem: Problem) -> Bool { true }
+
+    public func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
+        try run(problem, options: options).schedule
+    }
+
+    public func run(_ problem: Problem, options: SolveOptions) throws(SolveError) -> MethodOutput {
+        let outcome = try WindowSearch.run(problem, objective: options.objective, settings: settings, window: window,
+                                           timeLimit: options.timeLimit ?? settings.defaultTimeLimit, method: name, seed: options.seed)
+        return MethodOutput(schedule: outcome.schedule, solver: outcome.report, provenBound: outcome.provenBound)
     }
 }

@@ -45,12 +45,14 @@ public enum ILPSearch {
         }
         var graph = frame.baseGraph
         let tolerance = 1e-6 * max(1, horizon)
-        guard let windows = TimeWindows.tighten(&graph, release: frame.release, latest: frame.latest(horizon: horizon), tolerance: tolerance) else {
+        let loads = frame.deviceLoads
+        guard let windows = TimeWindows.tighten(&graph, release: frame.release, latest: frame.latest(horizon: horizon),
+                                                loads: loads, tolerance: tolerance) else {
             if let warm { return outcome(warm.schedule, value: horizon, status: "feasible", bound: lowerBound, nodes: 0) }
             throw infeasible(problem, objective: objective, method: method)
         }
         let formulation = ScheduleFormulation(problem: problem, objective: objective, graph: graph, anchors: frame.anchors,
-                                              windows: windows, horizon: horizon, lowerBound: lowerBound)
+                                              loads: loads, windows: windows, horizon: horizon, lowerBound: lowerBound)
         guard formulation.isFeasible else { throw infeasible(problem, objective: objective, method: method) }
         let start = warm.flatMap { formulation.values(for: $0.evaluation.timeline) }
             .flatMap { formulation.model.maximumViolation(at: $0) <= 1e-6 ? $0 : nil }

@@ -63,6 +63,11 @@ public struct ProblemFrame: Sendable {
         problem.memoryLimit == nil || problem.stages.allSatisfy { $0.memory.backwardInput <= 0 }
     }
 
+    /// Load pivots of the full problem: each device's first pass.
+    public var deviceLoads: DeviceLoads {
+        DeviceLoads(headPivots: anchors.firstOp.map { [$0] }, tailPivots: Array(repeating: [], count: problem.devices))
+    }
+
     /// The core library's lower bound (device work, start-up window, memory capacity).
     public var lowerBound: Double { LowerBound.value(problem, objective: objective) }
 }

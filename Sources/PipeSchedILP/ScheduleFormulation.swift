@@ -40,7 +40,8 @@ public struct ScheduleFormulation: Sendable {
     ///   - lowerBound: a proven lower bound on the objective (the lower-bound cut).
     ///   - tieBreak: add a tiny multiple of the sum of device spans to the objective (window search:
     ///     progress on devices that tie for the maximum); leave off when the bound must be exact.
-    public init(problem: Problem, objective: Objective, graph: OrderingGraph, anchors: SpanAnchors,
+    ///   - loads: pivots of the head- and tail-load rows (`DeviceLoads`).
+    public init(problem: Problem, objective: Objective, graph: OrderingGraph, anchors: SpanAnchors, loads: DeviceLoads,
                 windows: TimeWindows, horizon: Double, lowerBound: Double, tieBreak: Bool = false) {
         self.problem = problem
         self.objective = objective
@@ -60,6 +61,7 @@ public struct ScheduleFormulation: Sendable {
         }
         addOrderPairs(windows: windows, horizon: horizon, slack: slack)
         addObjective(horizon: horizon + slack, lowerBound: min(lowerBound, horizon), tieBreak: tieBreak)
+        addLoadRows(loads)
         isFeasible = MemoryConstraints.add(to: &model, problem: problem, graph: graph, pairs: pairs)
     }
 
@@ -98,6 +100,27 @@ public struct ScheduleFormulation: Sendable {
         }
         let weight = tieBreak ? 1e-4 / Double(problem.devices) : 0
         model.minimize(weight > 0 ? value + weight * spans : LinearExpression(value))
+    }
+
+    /// Head- and tail-load rows for passes that have an order variable (others are ordered by edges).
+    private mutating func addLoadRows(_ loads: DeviceLoads) {
+        let table = graph.table
+        var free = [Bool](repeating: false, count: table.count)
+        for pair in pairs { free[pair.first] = true; free[pair.second] = true }
+        for (device, ids) in table.deviceOps.enumerated() {
+            let tailPivots = loads.tailPivots[device]
+            for pivot in loads.headPivots[device] {
+                for b in ids where b != pivot && (free[b] || tailPivots.contains(b)) && graph.precedes(pivot, b) {
+                    model.add(start[b] - start[pivot] >= DeviceLoads.head(from: pivot, to: b, graph: graph), name: "head")
+                }
+            }
+            for a in ids where free[a] {
+                model.add(lastEnd[device] - start[a] >= DeviceLoads.tail(from: a, before: nil, graph: graph), name: "tail")
+                for pivot in tailPivots where graph.precedes(a, pivot) {
+                    model.add(start[pivot] - start[a] >= DeviceLoads.tail(from: a, before: pivot, graph: graph), name: "tail")
+                }
+            }
+        }
     }
 
     // MARK: Mapping

@@ -23,14 +23,23 @@ public struct TimeWindows: Sendable {
     ///   - latest: latest start of each pass before propagation (`+infinity` for none).
     ///   - tolerance: absolute slack for rounding; a pair is only ordered when the other order misses
     ///     by more than this.
-    public static func tighten(_ graph: inout OrderingGraph, release: [Double], latest: [Double],
+    ///   - loads: pivots for head and tail loads on each device (`DeviceLoads`).
+    public static func tighten(_ graph: inout OrderingGraph, release: [Double], latest: [Double], loads: DeviceLoads,
                                tolerance: Double, maxRounds: Int = 12) -> TimeWindows? {
         var windows = TimeWindows(earliest: release, latest: latest, orderedPairs: 0)
         let table = graph.table
+        var deadlineEnd = [Double](repeating: -.infinity, count: table.deviceOps.count)
+        for id in 0..<table.count { deadlineEnd[table.device[id]] = max(deadlineEnd[table.device[id]], latest[id] + table.duration[id]) }
         for round in 0..<maxRounds {
             guard let order = graph.topologicalOrder(), graph.close() else { return nil }
             windows.earliest = graph.earliestStarts(release: release, order: order)
             windows.latest = graph.latestStarts(latest: latest, order: order)
+            for _ in 0..<4 {
+                guard loads.apply(to: &windows.earliest, &windows.latest, deadlineEnd: deadlineEnd, graph: graph,
+                                  tolerance: tolerance) else { break }
+                windows.earliest = graph.earliestStarts(release: windows.earliest, order: order)
+                windows.latest = graph.latestStarts(latest: windows.latest, order: order)
+            }
             for id in 0..<table.count where windows.earliest[id] > windows.latest[id] + tolerance { return nil }
             guard latest.contains(where: { $0.isFinite }), round < maxRounds - 1 else { break }
             var orders: [(Int, Int)] = []
