@@ -9,8 +9,8 @@ enum BenchProblems {
 
     /// `devices` stages, one per device. hetero: F = 3 + s mod 2, B = 4 + 2s mod 3, W = 2 + [s mod 3 = 1],
     /// the last stage +2 on F and B. `capped`: every device capped at 2·devices (room for `devices`
-    /// microbatches in flight: 1F1B's depth).
-    static func make(_ profile: Profile, devices p: Int, microbatches m: Int, capped: Bool) -> Problem {
+    /// microbatches in flight: 1F1B's depth); `cap` overrides the cap.
+    static func make(_ profile: Profile, devices p: Int, microbatches m: Int, capped: Bool, cap: Double? = nil) -> Problem {
         let stages = (0..<p).map { s -> StageProfile in
             var f = 3.0, b = 4.0, w = 2.0
             if profile == .hetero {
@@ -22,8 +22,9 @@ enum BenchProblems {
             return StageProfile(forward: f, backwardInput: b, backwardWeight: w,
                                 memory: MemoryDeltas(forward: 2, backwardInput: -1, backwardWeight: -1))
         }
-        let name = "\(profile.rawValue)-p\(p)-m\(m)\(capped ? "-cap" : "")"
+        let limit = cap ?? (capped ? Double(2 * p) : nil)
+        let name = "\(profile.rawValue)-p\(p)-m\(m)" + (limit.map { "-cap\($0.readable)" } ?? "")
         return try! Problem(name: name, microbatches: m, devices: p, stages: stages, communication: Communication(latency: 1),
-                            memoryLimit: capped ? Array(repeating: Double(2 * p), count: p) : nil)
+                            memoryLimit: limit.map { Array(repeating: $0, count: p) })
     }
 }
