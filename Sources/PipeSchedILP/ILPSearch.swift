@@ -59,7 +59,9 @@ public enum ILPSearch {
 
         let result: MILPResult
         do {
-            result = try solver.solve(formulation.model, options: settings.options(timeLimit: timeLimit - elapsed(), start: start))
+            // At least a second: CBC 2.10.8 crashes when its limit expires inside the root LP (see WindowSearch).
+            let budget = max(WindowSearch.minimumSolveSeconds, timeLimit - elapsed())
+            result = try solver.solve(formulation.model, options: settings.options(timeLimit: budget, start: start))
         } catch {
             throw .solverFailed(method: method, message: "\(error)")
         }

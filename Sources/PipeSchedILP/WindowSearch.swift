@@ -3,21 +3,29 @@ import LinearProgramming
 import PipeSched
 
 /// Window sizes and budgets of the window search. The defaults come from the measurements in
-/// `docs/benchmarks.md` (ILP section): sub-problems of about 40 free passes are solved to
-/// optimality by GLPK and CBC in well under a second on p = 8 and p = 16 pipelines, while 100+
-/// free passes often run into the per-window limit.
+/// `docs/benchmarks.md` (ILP section): windows of about 12 passes per device are solved to
+/// optimality in well under a second on p = 8 and p = 16 pipelines; at about 20 passes per device
+/// solves start to run into a 5 s limit.
 public struct WindowSettings: Sendable {
-    /// Passes freed per window at the start.
+    /// Passes freed per window at the start, per device; `nil` uses `initialPasses`.
+    public var initialPassesPerDevice: Int?
+    /// Passes freed per window at the start when `initialPassesPerDevice` is `nil`.
     public var initialPasses: Int
     /// The window never shrinks below this many passes.
     public var minimumPasses: Int
     /// Seconds per sub-problem at most.
     public var windowTimeLimit: Double
 
-    public init(initialPasses: Int = 40, minimumPasses: Int = 12, windowTimeLimit: Double = 5) {
+    public init(initialPassesPerDevice: Int? = 12, initialPasses: Int = 48, minimumPasses: Int = 12, windowTimeLimit: Double = 4) {
+        self.initialPassesPerDevice = initialPassesPerDevice
         self.initialPasses = initialPasses
         self.minimumPasses = minimumPasses
         self.windowTimeLimit = windowTimeLimit
+    }
+
+    /// The first window size for a problem with `devices` devices and `passes` passes.
+    func initialSize(devices: Int, passes: Int) -> Int {
+        min(passes, max(minimumPasses, initialPassesPerDevice.map { $0 * devices } ?? initialPasses))
     }
 }
 
@@ -44,6 +52,9 @@ public enum WindowSearch {
         return outcome
     }
 
+    /// The smallest budget a sub-problem is started with.
+    static let minimumSolveSeconds = 1.0
+
     /// Improves `start` (a valid evaluation of a schedule of split passes in microbatch order, see
     /// `WarmStart.canonical`) within `timeLimit` seconds.
     public static func improve(_ start: Evaluation, problem: Problem, objective: Objective, settings: ILPSettings,
@@ -59,11 +70,13 @@ public enum WindowSearch {
         var bound = lowerBound
         var nodes = 0, subproblems = 0
         let count = frame.table.count
-        var size = min(count, max(window.minimumPasses, window.initialPasses))
+        var size = window.initialSize(devices: problem.devices, passes: count)
         var position = Int(seed % UInt64(max(1, size / 2)))
         var improvedThisSweep = false
 
-        while remaining() > 0.05, current.value > bound * (1 + 1e-9) {
+        // No sub-problem starts with less than a second left: CBC 2.10.8 crashes (CglPreProcess::
+        // postProcess) when its time limit expires inside the root LP, which tiny budgets provoke.
+        while remaining() >= Self.minimumSolveSeconds, current.value > bound * (1 + 1e-9) {
             let full = size >= count
             var blocks: [Range<Int>?]
             if full {
@@ -92,16 +105,13 @@ public enum WindowSearch {
             }
             nodes += result.nodes
             subproblems += 1
-            if ProcessInfo.processInfo.environment["WDEBUG"] != nil {
-                var simulated = -1.0
-                if result.hasSolution, let e = try? Evaluation(problem, formulation.schedule(from: result.values), objective: objective) { simulated = e.metrics.value(of: objective) }
-                print("window pos \(position) size \(size) blocks \(blocks.map { $0?.count ?? 0 }) binaries \(formulation.pairs.count) status \(result.status) obj \(result.objective ?? -1) current \(current.value) simulated \(simulated) t \(result.seconds)")
-            }
+            var improved = false
             if result.hasSolution, let evaluation = try? Evaluation(problem, formulation.schedule(from: result.values), objective: objective),
                evaluation.isValid {
                 let candidate = Incumbent(evaluation, objective: objective)
                 if candidate.isBetter(than: current) {
                     current = candidate
+                    improved = true
                     improvedThisSweep = true
                 }
             }
@@ -109,7 +119,13 @@ public enum WindowSearch {
                 if result.status == .optimal || result.status == .feasible, let proven = result.bestBound { bound = max(bound, proven) }
                 break
             }
-            if result.status != .optimal { size = max(window.minimumPasses, size * 7 / 10) }
+            // Shrink after a window that ran out of time; grow after one solved in under a quarter of
+            // its budget without improving (larger windows reach further).
+            if result.status != .optimal {
+                size = max(window.minimumPasses, size * 7 / 10)
+            } else if !improved, result.seconds < 0.25 * window.windowTimeLimit {
+                size = min(count, size * 5 / 4)
+            }
             position += max(1, size / 2)
         }
         let value = current.value

@@ -19,7 +19,7 @@ import Testing
         let problem = ILPTestProblems.hetero(devices: 4, microbatches: 8, seed: 3)
         let start = try poorStart(problem)
         let outcome = try WindowSearch.improve(start, problem: problem, objective: .stageSpan, settings: ILPSettings(solver: solver),
-                                               window: WindowSettings(initialPasses: 24, windowTimeLimit: 2), timeLimit: 6)
+                                               window: WindowSettings(initialPassesPerDevice: 6, windowTimeLimit: 2), timeLimit: 6)
         let evaluation = try Evaluation(problem, outcome.schedule, objective: .stageSpan)
         #expect(evaluation.isValid)
         #expect(evaluation.metrics.stageSpan < start.metrics.stageSpan - 1, "\(outcome.report)")
