@@ -31,7 +31,7 @@ struct SolveCommand: ParsableCommand {
     @Option(help: "Seconds for searching methods (local: 2 by default; auto: 10; ilp and ilp-window: 30).")
     var timeLimit: Double?
 
-    @Option(help: "MILP solver of the exact methods: glpk or cbc.")
+    @Option(help: "MILP solver of the exact methods: glpk, cbc or highs (optional: scripts/install-highs).")
     var solver: SolverKind = .cbc
 
     @Option(help: "Exact methods: relative gap at which the search stops and counts as optimal (0 = prove optimality).")
@@ -57,6 +57,9 @@ struct SolveCommand: ParsableCommand {
         if all && method != "auto" { throw ValidationError("--all goes with --method auto") }
         if !(gap >= 0 && gap < 1) { throw ValidationError("--gap must be a relative gap in [0, 1), for example 0.01") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if !solver.isAvailable {
+            throw ValidationError("--solver \(solver) is not installed: run scripts/install-highs (or set PIPESCHED_HIGHS_LIBRARY to libhighs.so)")
+        }
     }
 
     /// The methods, with the exact ones configured by the solver options.

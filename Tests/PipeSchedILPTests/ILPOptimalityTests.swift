@@ -36,6 +36,12 @@ import Testing
         let optimum = cbcEvaluation.metrics.stageSpan
         #expect(abs(glpkEvaluation.metrics.stageSpan - optimum) <= 1e-6 * optimum)
         #expect(abs((cbc.report.bestBound ?? 0) - optimum) <= 1e-6 * optimum)
+        if HiGHSSolver.isAvailable {
+            let (highs, highsEvaluation) = try solve(problem, .highs)
+            #expect(highs.report.status == "optimal", "\(highs.report)")
+            #expect(highsEvaluation.isValid)
+            #expect(abs(highsEvaluation.metrics.stageSpan - optimum) <= 1e-6 * optimum)
+        }
         for method in Methods.all where method.name != "auto" && method.fits(problem) {
             guard let solution = try? Methods.solve(problem, method: method.name, options: SolveOptions(timeLimit: 0.2)) else { continue }
             #expect(optimum <= solution.evaluation.metrics.stageSpan + 1e-9, "\(method.name) beats the ILP")
