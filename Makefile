@@ -7,10 +7,14 @@ DEMO_MODEL ?= Models/gpt-8stage.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps build demo test clean
+.PHONY: deps deps-highs build demo test bench-ilp clean
 
 deps:
 	@scripts/install-deps
+
+# Optional: HiGHS for `--solver highs` (PyPI wheel in ~/.cache/pipesched; loaded at run time).
+deps-highs:
+	@scripts/install-highs
 
 build: deps
 	$(SWIFT) build
@@ -24,6 +28,12 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Exact-search benchmarks (about 30-60 min on 2 cores): rewrites the ILP section of docs/benchmarks.md.
+bench-ilp: deps
+	-@scripts/install-highs
+	$(SWIFT) build -c release --product pipesched-bench
+	.build/release/pipesched-bench tables --update docs/benchmarks.md 60
 
 clean:
 	rm -rf .build $(OUT)
