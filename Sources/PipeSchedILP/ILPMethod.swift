@@ -27,12 +27,13 @@ public struct ILPMethod: SchedulingMethod {
 
     public func fits(_ problem: Problem) -> Bool { autoBudget == nil || Self.isSmallEnoughToProve(problem) }
 
-    /// Whether GLPK and CBC typically prove such a problem optimal within seconds: at most 4 device
-    /// passes' worth of order variables, measured as at most 4 microbatches per stage for up to 4
-    /// devices (see `docs/benchmarks.md`; p = 4, m = 8 already stalls at a gap).
+    /// Whether GLPK and CBC typically prove such a problem optimal within a few seconds: at most 8
+    /// devices and at most 8 passes of each kind per device (microbatches × stages per device ×
+    /// slices). Measured (docs/benchmarks.md): p = 4, m = 8 and p = 8, m = 8 prove in under 4 s with
+    /// both solvers, capped or not; p = 4, m = 12 under a cap can take a minute.
     public static func isSmallEnoughToProve(_ problem: Problem) -> Bool {
         let perDevice = problem.deviceStages.map { $0.count * problem.microbatches * problem.sequenceSlices }.max() ?? 0
-        return perDevice <= 4 && problem.devices <= 4 || perDevice <= 6 && problem.devices <= 2
+        return problem.devices <= 8 && perDevice <= 8
     }
 
     public func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
