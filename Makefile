@@ -10,10 +10,14 @@ DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps build demo test torch-roundtrip bench bench-search bench-slices clean
+.PHONY: deps deps-highs build demo test torch-roundtrip bench bench-search bench-slices bench-ilp clean
 
 deps:
 	@scripts/install-deps
+
+# Optional: HiGHS for `--solver highs` (PyPI wheel in ~/.cache/pipesched; loaded at run time).
+deps-highs:
+	@scripts/install-highs
 
 build: deps
 	$(SWIFT) build
@@ -41,6 +45,12 @@ bench-search: deps
 
 bench-slices: build
 	scripts/bench-section sequence-slices scripts/bench-slices
+
+# Exact-search benchmarks (about 30-60 min on 2 cores): rewrites the ILP section of docs/benchmarks.md.
+bench-ilp: deps
+	-@scripts/install-highs
+	$(SWIFT) build -c release --product pipesched-bench-ilp
+	.build/release/pipesched-bench-ilp tables --update docs/benchmarks.md 60
 
 clean:
 	rm -rf .build $(OUT)

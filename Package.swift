@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "PipeSchedExport", targets: ["PipeSchedExport"]),
         .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
         .library(name: "PipeSchedProfile", targets: ["PipeSchedProfile"]),
+        .library(name: "PipeSchedILP", targets: ["PipeSchedILP"]),
         .executable(name: "pipesched", targets: ["pipesched"]),
     ],
     dependencies: [
@@ -29,6 +30,8 @@ let package = Package(
         // Export: PyTorch schedule CSV (write, read, loader rules), Chrome trace, SVG timeline, HTML report.
         // Pure functions from schedules to text; no file I/O.
         .target(name: "PipeSchedExport", dependencies: ["PipeSched"]),
+        // The scheduling ILP and window search on top of the core and the MILP layer.
+        .target(name: "PipeSchedILP", dependencies: ["PipeSched", "LinearProgramming"]),
         // The command-line tool: thin commands that read files and call the library.
         .executableTarget(
             name: "pipesched",
@@ -36,18 +39,22 @@ let package = Package(
                 "PipeSched",
                 "PipeSchedProfile",
                 "PipeSchedExport",
+                "PipeSchedILP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Benchmarks (`make bench`): Markdown tables for docs/benchmarks.md.
+        // Benchmarks of the heuristic search (`make bench-search`): Markdown tables for docs/benchmarks.md.
         .executableTarget(
             name: "pipesched-bench",
             dependencies: ["PipeSched", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Benchmarks of the exact methods (`make bench-ilp`); not part of the tool.
+        .executableTarget(name: "pipesched-bench-ilp", dependencies: ["PipeSched", "PipeSchedILP", "LinearProgramming"]),
         .testTarget(name: "PipeSchedTests", dependencies: ["PipeSched"]),
         .testTarget(name: "PipeSchedExportTests", dependencies: ["PipeSched", "PipeSchedExport"],
                     exclude: ["Snapshots", "Fixtures"]),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
         .testTarget(name: "PipeSchedProfileTests", dependencies: ["PipeSchedProfile", "PipeSched"]),
+        .testTarget(name: "PipeSchedILPTests", dependencies: ["PipeSchedILP", "PipeSched", "LinearProgramming"]),
     ]
 )
