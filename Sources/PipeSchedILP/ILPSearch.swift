@@ -30,12 +30,11 @@ public enum ILPSearch {
         let horizon = warm?.value(objective) ?? frame.trivialHorizon
 
         func outcome(_ schedule: Schedule, value: Double, status: String, bound: Double?, nodes: Int) -> ILPOutcome {
-            let bound = bound.map { min(value, max($0, lowerBound)) }
-            let proven = bound.map { frame.boundCoversFusedBackward ? $0 : lowerBound } ?? lowerBound
-            let gap = bound.map { MILPResult.relativeGap(objective: value, bound: $0) }
-            let closed = gap.map { $0 <= settings.relativeGap + 1e-9 } ?? false
-            let report = SolverReport(name: solver.name, status: closed ? "optimal" : status, objective: value, bestBound: bound,
-                                      gap: gap.map { $0 < 1e-12 ? 0 : $0 }, nodes: nodes, seconds: elapsed(), timeLimit: timeLimit,
+            let reported = ILPSettings.reported(value: value, bound: max(bound ?? lowerBound, lowerBound))
+            let proven = frame.boundCoversFusedBackward ? reported.bound : lowerBound
+            let closed = reported.gap <= settings.relativeGap
+            let report = SolverReport(name: solver.name, status: closed ? "optimal" : status, objective: value, bestBound: reported.bound,
+                                      gap: reported.gap, nodes: nodes, seconds: elapsed(), timeLimit: timeLimit,
                                       startObjective: warm?.value(objective))
             return ILPOutcome(schedule: schedule, report: report, provenBound: proven)
         }
@@ -76,7 +75,8 @@ public enum ILPSearch {
             guard let best else {
                 throw .noScheduleWithinTimeLimit(method: method, seconds: timeLimit, smallestCap: smallestCap(problem, objective: objective))
             }
-            return outcome(best.schedule, value: best.value, status: "feasible", bound: result.bestBound ?? lowerBound, nodes: result.nodes)
+            let bound = ILPSettings.provenBound(of: result, requestedGap: max(settings.relativeGap, 1e-7))
+            return outcome(best.schedule, value: best.value, status: "feasible", bound: bound ?? lowerBound, nodes: result.nodes)
         case .infeasible:
             // With a warm start the model contains a known solution, so "infeasible" can only be a
             // numerical artefact: keep the warm start.

@@ -76,7 +76,7 @@ public enum WindowSearch {
 
         // No sub-problem starts with less than a second left: CBC 2.10.8 crashes (CglPreProcess::
         // postProcess) when its time limit expires inside the root LP, which tiny budgets provoke.
-        while remaining() >= Self.minimumSolveSeconds, current.value > bound * (1 + 1e-9) {
+        while remaining() >= Self.minimumSolveSeconds, current.value > bound * (1 + ILPSettings.tolerance) {
             let full = size >= count
             var blocks: [Range<Int>?]
             if full {
@@ -92,6 +92,8 @@ public enum WindowSearch {
             }
             guard let formulation = builder.formulation(orders: current.orders, blocks: blocks, horizon: current.value,
                                                         lowerBound: lowerBound, tieBreak: !full), formulation.isFeasible else {
+                // Only rounding can make the current schedule's own neighbourhood infeasible: move on.
+                if full { break }
                 position += max(1, size / 2)
                 continue
             }
@@ -116,7 +118,10 @@ public enum WindowSearch {
                 }
             }
             if full {
-                if result.status == .optimal || result.status == .feasible, let proven = result.bestBound { bound = max(bound, proven) }
+                if result.status == .optimal || result.status == .feasible,
+                   let proven = ILPSettings.provenBound(of: result, requestedGap: max(settings.relativeGap, 1e-7)) {
+                    bound = max(bound, proven)
+                }
                 break
             }
             // Shrink after a window that ran out of time; grow after one solved in under a quarter of
@@ -129,10 +134,10 @@ public enum WindowSearch {
             position += max(1, size / 2)
         }
         let value = current.value
-        bound = min(bound, value)
-        let gap = MILPResult.relativeGap(objective: value, bound: bound)
-        let report = SolverReport(name: solver.name, status: gap <= settings.relativeGap + 1e-9 ? "optimal" : "feasible",
-                                  objective: value, bestBound: bound, gap: gap < 1e-12 ? 0 : gap, nodes: nodes,
+        let reported = ILPSettings.reported(value: value, bound: bound)
+        bound = reported.bound
+        let report = SolverReport(name: solver.name, status: reported.gap <= settings.relativeGap ? "optimal" : "feasible",
+                                  objective: value, bestBound: bound, gap: reported.gap, nodes: nodes,
                                   seconds: ILPSearch.seconds(ContinuousClock.now - began), timeLimit: timeLimit,
                                   startObjective: start.metrics.value(of: objective), subproblems: subproblems)
         return ILPOutcome(schedule: Schedule(current.timeline), report: report,

@@ -22,7 +22,7 @@ enum WindowProbe {
                 guard let formulation = builder.formulation(orders: incumbent.orders, blocks: blocks, horizon: incumbent.value,
                                                             lowerBound: frame.lowerBound, tieBreak: true) else { continue }
                 let start = formulation.values(for: incumbent.timeline)
-                guard let result = try? backend.solve(formulation.model, options: MILPOptions(timeLimit: limit, relativeGap: 1e-9, start: start)) else { continue }
+                guard let result = try? backend.solve(formulation.model, options: MILPOptions(timeLimit: limit, relativeGap: 1e-9, start: start, preprocess: false)) else { continue }
                 times.append(Date().timeIntervalSince(began))
                 binaries.append(formulation.pairs.count)
                 if result.status == .optimal { optimal += 1 }
