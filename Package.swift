@@ -6,7 +6,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "PipeSched", targets: ["PipeSched"]),
+        .library(name: "PipeSchedExport", targets: ["PipeSchedExport"]),
         .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
+        .library(name: "PipeSchedProfile", targets: ["PipeSchedProfile"]),
+        .library(name: "PipeSchedILP", targets: ["PipeSchedILP"]),
         .library(name: "PipeSchedStore", targets: ["PipeSchedStore"]),
         .library(name: "PipeSchedServer", targets: ["PipeSchedServer"]),
         .library(name: "PipeSchedSweep", targets: ["PipeSchedSweep"]),
@@ -14,12 +17,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         // No default traits: the server needs neither swift-configuration nor full Foundation.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // Core: problem model, simulator, validator, bounds, schedule families. No I/O, no C.
@@ -30,6 +33,13 @@ let package = Package(
         .systemLibrary(name: "CCbc", path: "Sources/CCbc", pkgConfig: "cbc", providers: [.apt(["coinor-libcbc-dev"])]),
         // Solver-neutral MILP model with GLPK and CBC backends: the only code that calls C.
         .target(name: "LinearProgramming", dependencies: ["CGLPK", "CCbc"]),
+        // Cost model and measured profiles: model + hardware (JSON or YAML) or traces in, problem out.
+        .target(name: "PipeSchedProfile", dependencies: ["PipeSched", .product(name: "Yams", package: "Yams")]),
+        // Export: PyTorch schedule CSV (write, read, loader rules), Chrome trace, SVG timeline, HTML report.
+        // Pure functions from schedules to text; no file I/O.
+        .target(name: "PipeSchedExport", dependencies: ["PipeSched"]),
+        // The scheduling ILP and window search on top of the core and the MILP layer.
+        .target(name: "PipeSchedILP", dependencies: ["PipeSched", "LinearProgramming"]),
         // Result store: canonical request keys, stored schedules and job rows behind `ResultStore`; SQLite via GRDB.
         .target(name: "PipeSchedStore", dependencies: ["PipeSched", .product(name: "GRDB", package: "GRDB.swift")]),
         // HTTP service: routes, job queue with limits and cancellation, metrics. Orchestration only.
@@ -48,12 +58,29 @@ let package = Package(
         .executableTarget(
             name: "pipesched",
             dependencies: [
-                "PipeSched", "PipeSchedServer", "PipeSchedSweep", "PipeSchedStore",
+                "PipeSched",
+                "PipeSchedProfile",
+                "PipeSchedExport",
+                "PipeSchedILP",
+                "PipeSchedStore",
+                "PipeSchedServer",
+                "PipeSchedSweep",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks of the heuristic search (`make bench-search`): Markdown tables for docs/benchmarks.md.
+        .executableTarget(
+            name: "pipesched-bench",
+            dependencies: ["PipeSched", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // Benchmarks of the exact methods (`make bench-ilp`); not part of the tool.
+        .executableTarget(name: "pipesched-bench-ilp", dependencies: ["PipeSched", "PipeSchedILP", "LinearProgramming"]),
         .testTarget(name: "PipeSchedTests", dependencies: ["PipeSched"]),
+        .testTarget(name: "PipeSchedExportTests", dependencies: ["PipeSched", "PipeSchedExport"],
+                    exclude: ["Snapshots", "Fixtures"]),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
+        .testTarget(name: "PipeSchedProfileTests", dependencies: ["PipeSchedProfile", "PipeSched"]),
+        .testTarget(name: "PipeSchedILPTests", dependencies: ["PipeSchedILP", "PipeSched", "LinearProgramming"]),
         .testTarget(name: "PipeSchedStoreTests", dependencies: ["PipeSchedStore"]),
         .testTarget(
             name: "PipeSchedServerTests",

@@ -25,6 +25,8 @@ import Synchronization
 /// - Start and cutoff: ``MILPOptions/start`` goes to `Cbc_setMIPStartI` (integer values
 ///   rounded), ``MILPOptions/cutoff`` to `Cbc_setCutoff` (plus a tiny tolerance, as CBC
 ///   only accepts strictly better solutions). Pure LPs ignore both.
+/// - Preprocessing: ``MILPOptions/preprocess`` `false` turns CglPreProcess off (see there for the
+///   crash it avoids).
 /// - Output: `Cbc_setLogLevel(0)` prints nothing; `verbose` uses level 1.
 public struct CBCSolver: MILPSolver {
     /// The process-wide lock around every CBC solve.
@@ -122,6 +124,9 @@ public struct CBCSolver: MILPSolver {
         guard problem.integerCount > 0 else { return nil }
         Cbc_setParameter(cbc, "timeMode", "elapsed")
         Cbc_setParameter(cbc, "ratioGap", "\(options.relativeGap)")
+        if !options.preprocess {
+            Cbc_setParameter(cbc, "preprocess", "off")
+        }
         if options.threads > 1 {
             Cbc_setParameter(cbc, "threads", "\(options.threads)")
         }

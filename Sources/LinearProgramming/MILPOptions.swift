@@ -38,6 +38,13 @@ public struct MILPOptions: Sendable {
     /// the solve may end ``MILPStatus/infeasible`` (no solution at least this good).
     public var cutoff: Double?
 
+    /// CBC only: run CBC's MIP preprocessing (`CglPreProcess`, the `preprocess` parameter). `true` is
+    /// CBC's default. Turn it off when the start is likely optimal: CBC 2.10.8 was seen to crash in
+    /// `CglPreProcess::postProcess` when the preprocessed root LP is infeasible under the start's
+    /// cutoff (the start cannot be improved), and on the scheduling ILP preprocessing was no faster.
+    /// GLPK and HiGHS ignore it.
+    public var preprocess: Bool
+
     /// Cooperative cancellation: polled before the solve starts and from the solvers'
     /// callbacks during the search. When it returns `true` the solve stops and reports
     /// ``MILPStatus/feasible`` or ``MILPStatus/noSolution``. See ``GLPKSolver`` and
@@ -45,7 +52,7 @@ public struct MILPOptions: Sendable {
     public var shouldStop: (@Sendable () -> Bool)?
 
     /// Options with the given values; the defaults are no time limit, relative gap 1e-6,
-    /// silent, one thread, no start, no cutoff, no cancellation.
+    /// silent, one thread, no start, no cutoff, CBC preprocessing on, no cancellation.
     public init(
         timeLimit: Double? = nil,
         relativeGap: Double = 1e-6,
@@ -53,6 +60,7 @@ public struct MILPOptions: Sendable {
         threads: Int = 1,
         start: [Double]? = nil,
         cutoff: Double? = nil,
+        preprocess: Bool = true,
         shouldStop: (@Sendable () -> Bool)? = nil
     ) {
         self.timeLimit = timeLimit
@@ -61,6 +69,7 @@ public struct MILPOptions: Sendable {
         self.threads = threads
         self.start = start
         self.cutoff = cutoff
+        self.preprocess = preprocess
         self.shouldStop = shouldStop
     }
 }

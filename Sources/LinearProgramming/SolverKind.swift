@@ -4,21 +4,28 @@ public enum SolverKind: String, Sendable, CaseIterable, CustomStringConvertible 
     case glpk
     /// COIN-OR CBC, through ``CBCSolver``.
     case cbc
+    /// HiGHS, through ``HiGHSSolver`` (optional: loaded at run time, see ``isAvailable``).
+    case highs
 
     /// A new solver of this kind.
     public func makeSolver() -> any MILPSolver {
         switch self {
         case .glpk: GLPKSolver()
         case .cbc: CBCSolver()
+        case .highs: HiGHSSolver()
         }
     }
 
-    /// Parses a name case-insensitively: `glpk`, `cbc` (also `coin-cbc`, `coin`). `nil` if unknown.
+    /// Whether the backend can run here (GLPK and CBC are linked; HiGHS needs `libhighs.so`).
+    public var isAvailable: Bool { self != .highs || HiGHSSolver.isAvailable }
+
+    /// Parses a name case-insensitively: `glpk`, `cbc` (also `coin-cbc`, `coin`), `highs`. `nil` if unknown.
     /// Matches the `ExpressibleByArgument` initializer of swift-argument-parser.
     public init?(argument: String) {
         switch String(argument.filter { !$0.isWhitespace }).lowercased() {
         case "glpk": self = .glpk
         case "cbc", "coin-cbc", "coin", "coinor-cbc": self = .cbc
+        case "highs": self = .highs
         default: return nil
         }
     }

@@ -249,8 +249,9 @@ public final class SolveService: Sendable {
             let began = Date()
             let outcome: Result<Solution, SolveError>
             do throws(SolveError) {
-                let schedule = try chosen.schedule(problem, options: options)
-                outcome = .success(try Solution(problem, method: method, objective: options.objective, schedule: schedule))
+                let output = try chosen.run(problem, options: options)
+                outcome = .success(try Solution(problem, method: method, objective: options.objective, schedule: output.schedule,
+                                                solver: output.solver, provenBound: output.provenBound))
             } catch {
                 outcome = .failure(error)
             }
@@ -275,7 +276,7 @@ public final class SolveService: Sendable {
             guard let failure = StoredFailure(error) else {
                 throw APIError(.internalServerError, code: "internal", message: error.description)
             }
-            if !partial {
+            if !partial && failure.isRepeatable {
                 let stored = StoredResult(failure: failure, problem: problem, method: method, objective: objective,
                                           key: key, solveSeconds: computation.seconds)
                 try await store.save(stored)

@@ -12,6 +12,13 @@ enum ScheduleJSONWriter {
     }
 
     static func write(_ document: ScheduleDocument) throws -> Data {
+        // Documents from exact solvers carry a solver report: rare and slow to make anyway, so they
+        // go through JSONEncoder rather than a second hand-written encoder.
+        if document.solver != nil {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return try encoder.encode(document)
+        }
         var out = Output()
         out.bytes.reserveCapacity(64 + document.timeline.reduce(0) { $0 + $1.count } * 96 + (document.bubbles?.count ?? 0) * 64)
         out.raw("{")

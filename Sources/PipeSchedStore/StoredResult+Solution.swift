@@ -34,16 +34,21 @@ extension StoredResult {
 }
 
 extension StoredFailure {
-    /// The failure for a method error, or `nil` when the error must not be remembered: an unknown
-    /// method (a request error) or an invalid schedule (a bug, worth retrying after a fix).
+    /// The failure for a method error, or `nil` for errors that are not an answer: an unknown method
+    /// (a request error), an invalid schedule (a bug) or a failing solver library.
     public init?(_ error: SolveError) {
         switch error {
-        case .unknownMethod, .invalid: return nil
+        case .unknownMethod, .invalid, .solverFailed: return nil
         case .doesNotFit: self.init(kind: "doesNotFit", message: error.description)
         case .memoryCapExceeded: self.init(kind: "memoryCapExceeded", message: error.description)
         case .noScheduleFitsCap: self.init(kind: "noScheduleFitsCap", message: error.description)
+        case .noScheduleWithinTimeLimit: self.init(kind: "noScheduleWithinTimeLimit", message: error.description)
         }
     }
+
+    /// Whether the same request fails the same way every time, so the failure may be stored under
+    /// its key: not when a time limit cut the search short.
+    public var isRepeatable: Bool { kind != "noScheduleWithinTimeLimit" }
 }
 
 extension Problem {

@@ -6,9 +6,9 @@ import PipeSched
 ///   interleaved:K). When the base has that many, they are used as they are; otherwise the model is
 ///   split evenly: each stage gets the base's totals (pass times, memory deltas, static memory)
 ///   divided by the number of stages.
-/// - **sequence slices**: the base describes a microbatch cut into its own number of slices; a point
-///   with `s` slices scales every pass time and memory delta by base slices / `s`, so the model and
-///   its total work stay the same.
+/// - **sequence slices**: with the base's own slice count the base's per-slice costs are kept;
+///   otherwise each stage's per-microbatch totals (all its slices added up) are spread evenly over
+///   the point's `s` slices, so the model and its total work stay the same.
 /// - **memory cap**: none, the base's caps (when the device count matches), an absolute cap, or a
 ///   multiple of the 1F1B peak: the largest per-device peak of 1F1B on the same model, devices and
 ///   microbatches in sequential placement, unsliced and uncapped.
@@ -58,34 +58,40 @@ public enum PointProblem {
         }
     }
 
-    /// `count` stages with per-slice costs for `slices` slices per microbatch.
+    /// `count` stages with per-slice costs for `slices` slices per microbatch. With the base's stage
+    /// and slice counts the base's stages are kept as they are (per-slice costs included); otherwise
+    /// every stage's per-microbatch totals are spread evenly over the slices.
     static func stages(of base: Problem, count: Int, slices: Int) -> [StageProfile] {
-        let scale = Double(base.sequenceSlices) / Double(slices)
-        let source: [StageProfile]
-        if base.stageCount == count {
-            source = base.stages
-        } else {
-            let share = 1 / Double(count)
-            let total = base.stages.reduce(into: (f: 0.0, b: 0.0, w: 0.0, mf: 0.0, mb: 0.0, mw: 0.0, s: 0.0)) { sum, stage in
-                sum.f += stage.forward
-                sum.b += stage.backwardInput
-                sum.w += stage.backwardWeight
-                sum.mf += stage.memory.forward
-                sum.mb += stage.memory.backwardInput
-                sum.mw += stage.memory.backwardWeight
-                sum.s += stage.staticMemory
+        if base.stageCount == count && base.sequenceSlices == slices { return base.stages }
+        /// Per-microbatch totals of one stage: every slice's costs added up.
+        func totals(_ stage: StageProfile) -> PassCosts {
+            (0..<base.sequenceSlices).map { stage.costs(slice: $0) }.reduce(PassCosts(forward: 0, backwardInput: 0, backwardWeight: 0)) { sum, slice in
+                PassCosts(forward: sum.forward + slice.forward, backwardInput: sum.backwardInput + slice.backwardInput,
+                          backwardWeight: sum.backwardWeight + slice.backwardWeight,
+                          memory: MemoryDeltas(forward: sum.memory.forward + slice.memory.forward,
+                                               backwardInput: sum.memory.backwardInput + slice.memory.backwardInput,
+                                               backwardWeight: sum.memory.backwardWeight + slice.memory.backwardWeight))
             }
-            let even = StageProfile(forward: total.f * share, backwardInput: total.b * share, backwardWeight: total.w * share,
-                                    memory: MemoryDeltas(forward: total.mf * share, backwardInput: total.mb * share, backwardWeight: total.mw * share),
-                                    staticMemory: total.s * share)
-            source = Array(repeating: even, count: count)
         }
-        guard scale != 1 else { return source }
-        return source.map { stage in
-            StageProfile(forward: stage.forward * scale, backwardInput: stage.backwardInput * scale, backwardWeight: stage.backwardWeight * scale,
-                         memory: MemoryDeltas(forward: stage.memory.forward * scale, backwardInput: stage.memory.backwardInput * scale,
-                                              backwardWeight: stage.memory.backwardWeight * scale),
-                         staticMemory: stage.staticMemory)
+        func scaled(_ costs: PassCosts, by factor: Double) -> PassCosts {
+            PassCosts(forward: costs.forward * factor, backwardInput: costs.backwardInput * factor, backwardWeight: costs.backwardWeight * factor,
+                      memory: MemoryDeltas(forward: costs.memory.forward * factor, backwardInput: costs.memory.backwardInput * factor,
+                                           backwardWeight: costs.memory.backwardWeight * factor))
         }
+        let perStage: [(costs: PassCosts, staticMemory: Double)]
+        if base.stageCount == count {
+            perStage = base.stages.map { (totals($0), $0.staticMemory) }
+        } else {
+            let model = base.stages.map(totals).reduce(PassCosts(forward: 0, backwardInput: 0, backwardWeight: 0)) { sum, stage in
+                PassCosts(forward: sum.forward + stage.forward, backwardInput: sum.backwardInput + stage.backwardInput,
+                          backwardWeight: sum.backwardWeight + stage.backwardWeight,
+                          memory: MemoryDeltas(forward: sum.memory.forward + stage.memory.forward,
+                                               backwardInput: sum.memory.backwardInput + stage.memory.backwardInput,
+                                               backwardWeight: sum.memory.backwardWeight + stage.memory.backwardWeight))
+            }
+            let staticMemory = base.stages.reduce(0) { $0 + $1.staticMemory }
+            perStage = Array(repeating: (scaled(model, by: 1 / Double(count)), staticMemory / Double(count)), count: count)
+        }
+        return perStage.map { StageProfile(slices: [scaled($0.costs, by: 1 / Double(slices))], staticMemory: $0.staticMemory) }
     }
 }

@@ -99,7 +99,11 @@ public struct SweepRunner: Sendable {
             } else {
                 switch solve(problem, method: method, options: options, key: key) {
                 case .success(let stored):
-                    try await store.save(stored)
+                    if case .failure(let failure) = stored.outcome, !failure.isRepeatable {
+                        // A time limit cut the search short: answer, but let the next run try again.
+                    } else {
+                        try await store.save(stored)
+                    }
                     row.fill(from: stored, objective: grid.objective, cached: false)
                 case .failure(let failure):
                     row.status = .error
@@ -120,8 +124,9 @@ public struct SweepRunner: Sendable {
         }
         let began = Date()
         do throws(SolveError) {
-            let schedule = try chosen.schedule(problem, options: options)
-            let solution = try Solution(problem, method: method, objective: options.objective, schedule: schedule)
+            let output = try chosen.run(problem, options: options)
+            let solution = try Solution(problem, method: method, objective: options.objective, schedule: output.schedule,
+                                        solver: output.solver, provenBound: output.provenBound)
             do {
                 return .success(try StoredResult(solution: solution, problem: problem, key: key, solveSeconds: Date().timeIntervalSince(began)))
             } catch {

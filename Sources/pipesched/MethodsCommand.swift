@@ -1,13 +1,14 @@
 import ArgumentParser
 import PipeSched
+import PipeSchedILP
 
 /// `pipesched methods`: list the scheduling methods.
 struct MethodsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "methods", abstract: "List the scheduling methods with a one-line description each.")
 
     func run() {
-        let width = Methods.catalog.map(\.name.count).max() ?? 0
-        for (name, summary) in Methods.catalog {
+        let width = MethodRegistry.withILP().catalog.map(\.name.count).max() ?? 0
+        for (name, summary) in MethodRegistry.withILP().catalog {
             print(name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + summary)
         }
     }

@@ -12,7 +12,8 @@ struct PipeSchedCommand: ParsableCommand {
         names the field and the fix); 3 no schedule of the method fits the memory cap.
         """,
         version: PipeSchedVersion.current,
-        subcommands: [SolveCommand.self, EvaluateCommand.self, MethodsCommand.self, ServeCommand.self, SweepCommand.self]
+        subcommands: [SolveCommand.self, EvaluateCommand.self, MethodsCommand.self, ProfileCommand.self, ExportCommand.self,
+                      ServeCommand.self, SweepCommand.self]
     )
 }
 

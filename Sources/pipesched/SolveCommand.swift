@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import LinearProgramming
 import PipeSched
+import PipeSchedExport
+import PipeSchedILP
 
 /// `pipesched solve`: build a schedule for a problem with one method and write its JSON.
 struct SolveCommand: ParsableCommand {
@@ -10,7 +13,12 @@ struct SolveCommand: ParsableCommand {
         discussion: """
         The schedule is simulated and validated before anything is written; an invalid schedule is \
         never written. When no schedule fits the memory cap, the command says so, reports the \
-        smallest cap at which the greedy search finds one, writes nothing and exits 3.
+        smallest cap at which the greedy search finds one, writes nothing and exits 3. --export also \
+        writes the schedule in another format (as `pipesched export` would); nothing is written when \
+        that export is refused.
+
+        The exact methods (`ilp`, `ilp-window`) take --solver, --gap, --threads and --verbose, and \
+        record the solver's status, bound and gap under "solver" in the schedule JSON.
         """
     )
 
@@ -23,8 +31,20 @@ struct SolveCommand: ParsableCommand {
     @Option(help: "What to minimize: stageSpan (longest per-device span, default) or makespan.")
     var objective: Objective = .stageSpan
 
-    @Option(help: "Seconds for searching methods (local: 2 by default; auto: 10 by default).")
+    @Option(help: "Seconds for searching methods (local: 2 by default; auto: 10; ilp and ilp-window: 30).")
     var timeLimit: Double?
+
+    @Option(help: "MILP solver of the exact methods: glpk, cbc or highs (optional: scripts/install-highs).")
+    var solver: SolverKind = .cbc
+
+    @Option(help: "Exact methods: relative gap at which the search stops and counts as optimal (0 = prove optimality).")
+    var gap: Double = 0
+
+    @Option(help: "Exact methods: threads for CBC's branch-and-bound (GLPK is single-threaded).")
+    var threads: Int = 1
+
+    @Flag(help: "Exact methods: print the solver's log to standard output (do not combine with JSON on standard output).")
+    var verbose = false
 
     @Option(help: "Seed for the local search's move order; the same seed gives the same schedule.")
     var seed: UInt64 = 1
@@ -35,9 +55,28 @@ struct SolveCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the schedule here instead of standard output.")
     var output: String?
 
+    @Option(help: "Also export the schedule: torch-csv, chrome-trace, svg or html.")
+    var export: ExportFormat?
+
+    @Option(help: "File for --export; default: the --output name with the format's ending, else PROBLEM-NAME.METHOD.<ending> in the current folder.")
+    var exportOutput: String?
+
+    @OptionGroup var settings: ExportSettings
+
     func validate() throws {
+        if exportOutput != nil && export == nil { throw ValidationError("--export-output needs --export FORMAT") }
         if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
         if all && method != "auto" { throw ValidationError("--all goes with --method auto") }
+        if !(gap >= 0 && gap < 1) { throw ValidationError("--gap must be a relative gap in [0, 1), for example 0.01") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if !solver.isAvailable {
+            throw ValidationError("--solver \(solver) is not installed: run scripts/install-highs (or set PIPESCHED_HIGHS_LIBRARY to libhighs.so)")
+        }
+    }
+
+    /// The methods, with the exact ones configured by the solver options.
+    var registry: MethodRegistry {
+        MethodRegistry.withILP(ILPSettings(solver: solver, relativeGap: gap, threads: threads, verbose: verbose))
     }
 
     func run() throws {
@@ -46,21 +85,38 @@ struct SolveCommand: ParsableCommand {
         let solution: Solution
         do {
             if all {
-                let (best, report) = try Methods.solveAuto(problem, options: options)
+                let (best, report) = try registry.solveAuto(problem, options: options)
                 FileHandle.standardError.write(Data(CandidateTable(report, problem: problem, objective: objective).text.utf8))
                 solution = best
             } else {
-                solution = try Methods.solve(problem, method: method, options: options)
+                solution = try registry.solve(problem, method: method, options: options)
             }
         } catch {
             switch error {
-            case .memoryCapExceeded, .noScheduleFitsCap: throw Failure(error.description, code: .memoryCap)
-            case .invalid: throw Failure(error.description, code: .internalError)
+            case .memoryCapExceeded, .noScheduleFitsCap, .noScheduleWithinTimeLimit: throw Failure(error.description, code: .memoryCap)
+            case .invalid, .solverFailed: throw Failure(error.description, code: .internalError)
             default: throw Failure(error.description, code: .badInput)
             }
         }
-        try Output.write(solution.document(for: problem).json(), to: output)
+        let document = solution.document(for: problem)
+        let exported = try export.map { try ExportRun.export(document, problem: problem, format: $0, settings: settings) }
+        try Output.write(try document.json(), to: output)
+        if let export, let exported {
+            try ExportRun.write(exported, to: exportOutput ?? derivedExportPath(export))
+        }
+    }
+
+    /// The --output name with the format's ending, or PROBLEM-NAME.METHOD.<ending> in the current folder.
+    private func derivedExportPath(_ format: ExportFormat) -> String {
+        if let output {
+            let base = output.hasSuffix(".json") ? String(output.dropLast(5)) : output
+            return base + format.fileExtension
+        }
+        var stem = URL(fileURLWithPath: problem).lastPathComponent
+        if stem.hasSuffix(".json") { stem.removeLast(5) }
+        return "\(stem).\(method)\(format.fileExtension)"
     }
 }
 
 extension Objective: ExpressibleByArgument {}
+extension SolverKind: ExpressibleByArgument {}

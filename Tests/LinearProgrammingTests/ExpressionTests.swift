@@ -84,10 +84,11 @@ import Testing
         #expect(SolverKind(argument: "GLPK") == .glpk)
         #expect(SolverKind(argument: " cbc ") == .cbc)
         #expect(SolverKind(argument: "coin-cbc") == .cbc)
-        #expect(SolverKind(argument: "highs") == nil)
+        #expect(SolverKind(argument: "highs") == .highs)
+        #expect(SolverKind(argument: "gurobi") == nil)
         #expect(try SolverKind.parse("glpk") == .glpk)
         #expect(throws: LinearProgrammingError.self) { try SolverKind.parse("cplex") }
-        #expect(SolverKind.allCases.map(\.description) == ["glpk", "cbc"])
+        #expect(SolverKind.allCases.map(\.description) == ["glpk", "cbc", "highs"])
         #expect(SolverKind.glpk.makeSolver().name.hasPrefix("GLPK"))
         #expect(SolverKind.cbc.makeSolver().name.hasPrefix("CBC"))
     }

@@ -52,8 +52,10 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
     public var bubbles: [Bubble]?
     /// The passes that determine the end of the step, as labels like `F(s0,m0)`.
     public var criticalPath: [String]?
+    /// What an exact solver proved about this schedule (ILP methods only).
+    public var solver: SolverReport?
 
-    public init(problem: Problem, method: String, objective: Objective, evaluation: Evaluation) {
+    public init(problem: Problem, method: String, objective: Objective, evaluation: Evaluation, solver: SolverReport? = nil) {
         format = Self.formatTag
         self.problem = problem.name
         self.method = method
@@ -63,6 +65,7 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
         timeline = evaluation.timeline.map { $0.map(Entry.init) }
         bubbles = evaluation.bubbles
         criticalPath = evaluation.criticalPath.isEmpty ? nil : evaluation.criticalPath.map(\.description)
+        self.solver = solver
     }
 
     /// The timed passes of this document.

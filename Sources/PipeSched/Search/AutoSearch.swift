@@ -21,6 +21,8 @@ public enum AutoSearch {
         public var candidates: [Candidate]
         public var best: Schedule?
         public var bestMethod: String?
+        /// The best lower bound an exact candidate (the ILP) proved, if any ran.
+        public var provenBound: Double?
     }
 
     /// Runs the candidates; `options.timeLimit` (default 10 s) bounds the local search phase. Once
@@ -59,7 +61,9 @@ public enum AutoSearch {
                 continue
             }
             do {
-                consider(method.name, try method.schedule(problem, options: options), since: began)
+                let output = try method.run(problem, options: options)
+                if let bound = output.provenBound { report.provenBound = max(report.provenBound ?? bound, bound) }
+                consider(method.name, output.schedule, since: began)
             } catch {
                 consider(method.name, nil, since: began, reason: error.description)
             }

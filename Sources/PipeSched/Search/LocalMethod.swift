@@ -13,18 +13,24 @@ struct LocalMethod: SchedulingMethod {
     }
 }
 
-/// `auto`: every method that fits, then local search from the best.
+/// `auto`: every candidate method that fits, then local search from the best.
 struct AutoMethod: SchedulingMethod {
     let name = "auto"
-    let summary = "Every method that fits the problem, then local search from the best; returns the best valid schedule (default; --all prints the table)"
+    let summary = "Every method that fits the problem (and the ILP when the problem is small enough to prove), then local search from the best; returns the best valid schedule (default; --all prints the table)"
+    /// The methods it runs before its local search (see `MethodRegistry.autoCandidates`).
+    let candidates: [any SchedulingMethod]
 
     func fits(_ problem: Problem) -> Bool { true }
 
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
-        let report = AutoSearch.run(problem, options: options, methods: Methods.candidates)
+        try run(problem, options: options).schedule
+    }
+
+    func run(_ problem: Problem, options: SolveOptions) throws(SolveError) -> MethodOutput {
+        let report = AutoSearch.run(problem, options: options, methods: candidates)
         guard let best = report.best else {
             throw .noScheduleFitsCap(method: name, smallestCap: CapSearch.smallestUniformCap(problem, objective: options.objective))
         }
-        return best
+        return MethodOutput(schedule: best, provenBound: report.provenBound)
     }
 }

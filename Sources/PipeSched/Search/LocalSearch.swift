@@ -11,7 +11,8 @@ import Foundation
 /// memory), keeps every device
 /// under its cap and stays deadlock-free. The move order is shuffled by a seeded generator, so a
 /// run is reproducible for a given seed and evaluation budget; the time limit and `shouldStop` only
-/// cut it short, keeping the best schedule found so far.
+/// cut it short, keeping the best schedule found so far. It stops early at the lower bound (the
+/// schedule is then proven optimal).
 public struct LocalSearch: Sendable {
     public let problem: Problem
     public let objective: Objective
@@ -38,13 +39,14 @@ public struct LocalSearch: Sendable {
     public func improve(_ start: Schedule) -> (schedule: Schedule, evaluations: Int) {
         guard var current = ScheduleScore(problem, start, objective: objective) else { return (start, 0) }
         onIncumbent?(current.value)
+        let bound = LowerBound.value(problem, objective: objective)
         var orders = start.orders
         var rng = SeededGenerator(seed: seed)
         let deadline = Date().addingTimeInterval(timeLimit)
         var evaluations = 0
         var improved = true
         func timeToStop() -> Bool { Date() >= deadline || (shouldStop?() ?? false) }
-        while improved && evaluations < maxEvaluations && !timeToStop() {
+        while improved && evaluations < maxEvaluations && !timeToStop() && current.value > bound * (1 + 1e-9) {
             improved = false
             var critical = candidateMoves(current, devices: current.criticalDevices)
             var others = candidateMoves(current, devices: orders.indices.filter { !current.criticalDevices.contains($0) })
@@ -103,20 +105,5 @@ public struct LocalSearch: Sendable {
             }
         }
         return moves
-    }
-}
-
-/// SplitMix64: a small seeded generator so searches are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

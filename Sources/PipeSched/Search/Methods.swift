@@ -1,33 +1,30 @@
-/// Every scheduling method the tool offers, by name: the entry point from a problem to a validated,
-/// measured schedule.
+/// Every scheduling method of the core library, by name: the entry point from a problem to a
+/// validated, measured schedule. Executables that link more methods (the ILP) use a
+/// `MethodRegistry` extended with them instead; see `MethodRegistry.adding(_:autoCandidates:)`.
 public enum Methods {
-    /// Every method, in listing order.
-    public static let all: [any SchedulingMethod] = ScheduleFamilies.all.map { FamilyMethod(family: $0) }
-        + [ZBGreedyMethod(), GreedyMethod(), LocalMethod(), AutoMethod()]
+    /// The core library's methods, `auto` last; `auto` runs all of them but `local`.
+    public static let standard: MethodRegistry = {
+        let core: [any SchedulingMethod] = ScheduleFamilies.all.map { FamilyMethod(family: $0) } + [ZBGreedyMethod(), GreedyMethod(), LocalMethod()]
+        return MethodRegistry(methods: core, autoCandidates: core.filter { $0.name != "local" })
+    }()
 
-    /// The methods `auto` runs before its local search (all but `local` and `auto`).
-    static var candidates: [any SchedulingMethod] { all.filter { $0.name != "local" && $0.name != "auto" } }
+    /// Every core method, in listing order.
+    public static var all: [any SchedulingMethod] { standard.methods }
 
     /// Method names and one-line summaries, in listing order.
-    public static var catalog: [(name: String, summary: String)] { all.map { ($0.name, $0.summary) } }
+    public static var catalog: [(name: String, summary: String)] { standard.catalog }
 
-    /// The method with this name.
-    public static func named(_ name: String) -> (any SchedulingMethod)? { all.first { $0.name == name } }
+    /// The core method with this name.
+    public static func named(_ name: String) -> (any SchedulingMethod)? { standard.named(name) }
 
-    /// Runs the named method and returns its validated schedule. Nothing invalid is ever returned.
+    /// Runs the named core method and returns its validated schedule. Nothing invalid is ever returned.
     public static func solve(_ problem: Problem, method: String, options: SolveOptions = SolveOptions()) throws(SolveError) -> Solution {
-        guard let chosen = named(method) else { throw .unknownMethod(method) }
-        let schedule = try chosen.schedule(problem, options: options)
-        return try Solution(problem, method: method, objective: options.objective, schedule: schedule)
+        try standard.solve(problem, method: method, options: options)
     }
 
-    /// `auto` with its table of candidates.
+    /// `auto` over the core methods, with its table of candidates.
     public static func solveAuto(_ problem: Problem, options: SolveOptions = SolveOptions()) throws(SolveError) -> (Solution, AutoSearch.Report) {
-        let report = AutoSearch.run(problem, options: options, methods: candidates)
-        guard let best = report.best else {
-            throw .noScheduleFitsCap(method: "auto", smallestCap: CapSearch.smallestUniformCap(problem, objective: options.objective))
-        }
-        return (try Solution(problem, method: "auto", objective: options.objective, schedule: best), report)
+        try standard.solveAuto(problem, options: options)
     }
 }
 
@@ -36,10 +33,14 @@ public struct Solution: Sendable {
     public let method: String
     public let objective: Objective
     public let evaluation: Evaluation
+    /// What an exact solver proved about the schedule, if one produced it.
+    public let solver: SolverReport?
 
-    /// Simulates, validates and measures `schedule`; throws unless it is valid.
-    public init(_ problem: Problem, method: String, objective: Objective, schedule: Schedule) throws(SolveError) {
-        let evaluation: Evaluation
+    /// Simulates, validates and measures `schedule`; throws unless it is valid. A `provenBound`
+    /// (default: the solver report's `bestBound`) raises the metrics' lower bound.
+    public init(_ problem: Problem, method: String, objective: Objective, schedule: Schedule,
+                solver: SolverReport? = nil, provenBound: Double? = nil) throws(SolveError) {
+        var evaluation: Evaluation
         do {
             evaluation = try Evaluation(problem, schedule, objective: objective)
         } catch {
@@ -51,13 +52,17 @@ public struct Solution: Sendable {
             }
             throw .invalid(method: method, issues: evaluation.issues)
         }
+        if let bound = provenBound ?? solver?.bestBound {
+            evaluation = evaluation.raisingLowerBound(to: bound, objective: objective)
+        }
         self.method = method
         self.objective = objective
         self.evaluation = evaluation
+        self.solver = solver
     }
 
     /// The schedule file for this solution.
     public func document(for problem: Problem) -> ScheduleDocument {
-        ScheduleDocument(problem: problem, method: method, objective: objective, evaluation: evaluation)
+        ScheduleDocument(problem: problem, method: method, objective: objective, evaluation: evaluation, solver: solver)
     }
 }

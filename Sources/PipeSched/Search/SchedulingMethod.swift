@@ -48,6 +48,31 @@ public protocol SchedulingMethod: Sendable {
     func fits(_ problem: Problem) -> Bool
     /// A schedule for `problem`. It need not be valid: `Solution` validates it before anyone sees it.
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule
+    /// The schedule with what the method proved about it. The default calls `schedule` and proves
+    /// nothing; exact methods (the ILP) return their solver's report, whose bound raises the
+    /// solution's lower bound.
+    func run(_ problem: Problem, options: SolveOptions) throws(SolveError) -> MethodOutput
+}
+
+extension SchedulingMethod {
+    public func run(_ problem: Problem, options: SolveOptions) throws(SolveError) -> MethodOutput {
+        MethodOutput(schedule: try schedule(problem, options: options))
+    }
+}
+
+/// What a method returns: a schedule, and for exact methods the solver's report on it.
+public struct MethodOutput: Sendable {
+    public var schedule: Schedule
+    /// Status, proven bound and gap of an exact solver; `nil` for heuristics.
+    public var solver: SolverReport?
+    /// A proven lower bound on the objective of every schedule (default: the solver's `bestBound`).
+    public var provenBound: Double?
+
+    public init(schedule: Schedule, solver: SolverReport? = nil, provenBound: Double? = nil) {
+        self.schedule = schedule
+        self.solver = solver
+        self.provenBound = provenBound ?? solver?.bestBound
+    }
 }
 
 /// A classic schedule family seen as a method.

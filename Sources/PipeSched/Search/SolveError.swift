@@ -11,6 +11,11 @@ public enum SolveError: Error, Sendable, CustomStringConvertible {
     case noScheduleFitsCap(method: String, smallestCap: Double?)
     /// The method produced a schedule the validator rejects (a bug: never written out).
     case invalid(method: String, issues: [ValidationIssue])
+    /// An exact method ran out of time before finding any schedule (only possible when no heuristic
+    /// meets the memory cap either); `smallestCap` as for `noScheduleFitsCap`.
+    case noScheduleWithinTimeLimit(method: String, seconds: Double, smallestCap: Double?)
+    /// The solver library of an exact method failed.
+    case solverFailed(method: String, message: String)
 
     public var description: String {
         switch self {
@@ -26,6 +31,11 @@ public enum SolveError: Error, Sendable, CustomStringConvertible {
             return "\(method) finds no schedule within the memory cap\(hint)"
         case .invalid(let method, let issues):
             return "internal error: \(method) produced an invalid schedule: " + issues.map(\.description).joined(separator: "; ")
+        case .noScheduleWithinTimeLimit(let method, let seconds, let smallestCap):
+            let hint = smallestCap.map { "; the greedy search finds a schedule from a cap of \($0.readable) on every device" } ?? ""
+            return "\(method) found no schedule within \(seconds.readable) s and no heuristic meets the memory cap; raise --time-limit or the cap\(hint)"
+        case .solverFailed(let method, let message):
+            return "\(method): the solver failed: \(message)"
         }
     }
 }

@@ -28,4 +28,18 @@ public struct Evaluation: Sendable {
         bubbles = issues.isEmpty ? problem.bubbles(in: timeline) : []
         self.criticalPath = criticalPath
     }
+
+    private init(timeline: Timeline, metrics: Metrics, issues: [ValidationIssue], bubbles: [Bubble], criticalPath: [Op]) {
+        self.timeline = timeline
+        self.metrics = metrics
+        self.issues = issues
+        self.bubbles = bubbles
+        self.criticalPath = criticalPath
+    }
+
+    /// The same evaluation with a lower bound proven elsewhere (see `Metrics.raisingLowerBound`).
+    public func raisingLowerBound(to bound: Double, objective: Objective) -> Evaluation {
+        Evaluation(timeline: timeline, metrics: metrics.raisingLowerBound(to: bound, objective: objective),
+                   issues: issues, bubbles: bubbles, criticalPath: criticalPath)
+    }
 }

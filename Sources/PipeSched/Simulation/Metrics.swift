@@ -46,6 +46,17 @@ public struct Metrics: Sendable, Equatable, Codable {
 
     /// The value of an objective.
     public func value(of objective: Objective) -> Double { objective == .makespan ? makespan : stageSpan }
+
+    /// The same metrics with `lowerBound` raised to `bound` (for example a bound an exact solver
+    /// proved) and `gap` recomputed. The bound never exceeds the objective's value.
+    public func raisingLowerBound(to bound: Double, objective: Objective) -> Metrics {
+        var result = self
+        let value = value(of: objective)
+        result.lowerBound = min(value, max(lowerBound, bound))
+        let relative = value > 0 ? (value - result.lowerBound) / value : 0
+        result.gap = relative < 1e-9 ? 0 : relative
+        return result
+    }
 }
 
 extension Problem {

@@ -1,0 +1,50 @@
+/// A set of scheduling methods by name, with the `auto` method that runs them.
+///
+/// The core library's registry is `Methods.standard`. Libraries that cannot live in the core (the
+/// ILP needs C solvers) contribute methods through `adding(_:autoCandidates:)`, and the executables
+/// (CLI, server) use the extended registry, so the core never depends on them.
+public struct MethodRegistry: Sendable {
+    /// Methods callable by name, without `auto`.
+    private let named: [any SchedulingMethod]
+    /// What `auto` runs, in order, before its local search.
+    public let autoCandidates: [any SchedulingMethod]
+
+    /// A registry of `methods` (not containing `auto`, which is added last) whose `auto` runs
+    /// `autoCandidates`, then local search from the best.
+    public init(methods: [any SchedulingMethod], autoCandidates: [any SchedulingMethod]) {
+        named = methods
+        self.autoCandidates = autoCandidates
+    }
+
+    /// This registry plus `methods` (listed and callable by name) and `autoCandidates` (run by `auto`
+    /// after the existing ones; may be variants of `methods` with smaller budgets).
+    public func adding(_ methods: [any SchedulingMethod], autoCandidates: [any SchedulingMethod] = []) -> MethodRegistry {
+        MethodRegistry(methods: named + methods, autoCandidates: self.autoCandidates + autoCandidates)
+    }
+
+    /// Every method, in listing order, `auto` last.
+    public var methods: [any SchedulingMethod] { named + [AutoMethod(candidates: autoCandidates)] }
+
+    /// Method names and one-line summaries, in listing order.
+    public var catalog: [(name: String, summary: String)] { methods.map { ($0.name, $0.summary) } }
+
+    /// The method with this name.
+    public func named(_ name: String) -> (any SchedulingMethod)? { methods.first { $0.name == name } }
+
+    /// Runs the named method and returns its validated schedule. Nothing invalid is ever returned.
+    public func solve(_ problem: Problem, method: String, options: SolveOptions = SolveOptions()) throws(SolveError) -> Solution {
+        guard let chosen = named(method) else { throw .unknownMethod(method) }
+        let output = try chosen.run(problem, options: options)
+        return try Solution(problem, method: method, objective: options.objective, schedule: output.schedule,
+                         solver: output.solver, provenBound: output.provenBound)
+    }
+
+    /// `auto` with its table of candidates. A bound proven by an exact candidate raises the lower bound.
+    public func solveAuto(_ problem: Problem, options: SolveOptions = SolveOptions()) throws(SolveError) -> (Solution, AutoSearch.Report) {
+        let report = AutoSearch.run(problem, options: options, methods: autoCandidates)
+        guard let best = report.best else {
+            throw .noScheduleFitsCap(method: "auto", smallestCap: CapSearch.smallestUniformCap(problem, objective: options.objective))
+        }
+        return (try Solution(problem, method: "auto", objective: options.objective, schedule: best, provenBound: report.provenBound), report)
+    }
+}

@@ -1,0 +1,73 @@
+import PipeSched
+
+/// What every ILP over one problem shares: the passes, the ordering graph of dependencies and
+/// microbatch order, the device anchors, and the release times and deadlines a horizon implies.
+public struct ProblemFrame: Sendable {
+    public let problem: Problem
+    public let objective: Objective
+    public let table: OpTable
+    /// Dependencies and microbatch order only (closed).
+    public let baseGraph: OrderingGraph
+    public let anchors: SpanAnchors
+
+    public init(_ problem: Problem, objective: Objective) {
+        self.problem = problem
+        self.objective = objective
+        table = OpTable(problem)
+        var graph = OrderingGraph(problem, table: table)
+        graph.close()
+        baseGraph = graph
+        anchors = SpanAnchors(problem, table: table)
+    }
+
+    /// Earliest start of each pass before propagation: 0, or the fixed start of a device's first pass.
+    public var release: [Double] {
+        var release = [Double](repeating: 0, count: table.count)
+        if let fixed = anchors.fixedStart {
+            for (device, id) in anchors.firstOp.enumerated() { release[id] = fixed[device] }
+        }
+        return release
+    }
+
+    /// Latest start of each pass when the objective must not exceed `horizon`: every pass ends by
+    /// `horizon` (makespan) or by its device's fixed first start plus `horizon` (stageSpan), and
+    /// first passes stay at their fixed start. `+infinity` where no deadline is known (stageSpan with
+    /// order-dependent first starts).
+    public func latest(horizon: Double) -> [Double] {
+        var latest = [Double](repeating: .infinity, count: table.count)
+        switch (objective, anchors.fixedStart) {
+        case (.makespan, _):
+            for id in 0..<table.count { latest[id] = horizon - table.duration[id] }
+        case (.stageSpan, let fixed?):
+            for id in 0..<table.count { latest[id] = fixed[table.device[id]] + horizon - table.duration[id] }
+        case (.stageSpan, nil):
+            break
+        }
+        if let fixed = anchors.fixedStart {
+            for (device, id) in anchors.firstOp.enumerated() { latest[id] = fixed[device] }
+        }
+        return latest
+    }
+
+    /// An objective value every feasible order reaches or beats: all passes one after another with a
+    /// link latency between each two (the as-soon-as-possible makespan of any order is a path through
+    /// passes, each adding at most its duration and one latency). Used when no heuristic fits.
+    public var trivialHorizon: Double {
+        table.duration.reduce(0, +) + Double(table.count) * problem.communication.latency
+    }
+
+    /// Whether the ILP's bound holds for every schedule, fused backward passes included. It is proven
+    /// over split-B/W schedules; a fused `BW` frees memory at once where split `B` then `W` frees it
+    /// in two steps, which only matters under a cap when some stage's `B` allocates (delta > 0).
+    public var boundCoversFusedBackward: Bool {
+        problem.memoryLimit == nil || problem.stages.allSatisfy { $0.memory.backwardInput <= 0 }
+    }
+
+    /// Load pivots of the full problem: each device's first pass.
+    public var deviceLoads: DeviceLoads {
+        DeviceLoads(headPivots: anchors.firstOp.map { [$0] }, tailPivots: Array(repeating: [], count: problem.devices))
+    }
+
+    /// The core library's lower bound (device work, start-up window, memory capacity).
+    public var lowerBound: Double { LowerBound.value(problem, objective: objective) }
+}

@@ -1,0 +1,67 @@
+import LinearProgramming
+import Testing
+
+/// The optional HiGHS backend. Skipped when `libhighs.so` is not installed (`scripts/install-highs`).
+@Suite(.enabled(if: HiGHSSolver.isAvailable, "HiGHS is not installed (scripts/install-highs)"))
+struct HiGHSSolverTests {
+    let solver = HiGHSSolver()
+
+    @Test func knapsackMatchesDynamicProgramming() throws {
+        let (model, _, optimum) = TestModels.randomKnapsack(count: 20, seed: 42)
+        let result = try solver.solve(model, options: MILPOptions(relativeGap: 0))
+        #expect(result.status == .optimal)
+        #expect(result.objective == optimum)
+        #expect(result.bestBound.map { abs($0 - optimum) < 1e-6 } == true)
+        #expect(model.maximumViolation(at: result.values) <= 1e-9)
+        #expect(result.solverName.hasPrefix("HiGHS 1."))
+    }
+
+    @Test func infeasibleMILPAndLP() throws {
+        var model = MILPModel()
+        let x = model.addVariable("x", kind: .integer, upper: 10)
+        let y = model.addVariable("y", kind: .integer, upper: 10)
+        model.add(2 * x + 2 * y == 3)
+        model.minimize(x + y)
+        #expect(try solver.solve(model).status == .infeasible)
+        var lp = MILPModel()
+        let u = lp.addVariable("u", upper: 10)
+        lp.add(u >= 5)
+        lp.add(u <= 3)
+        lp.minimize(LinearExpression(u))
+        #expect(try solver.solve(lp).status == .infeasible)
+    }
+
+    @Test func pureLPIsOptimalWithItsObjectiveAsBound() throws {
+        var model = MILPModel()
+        let x = model.addVariable("x", upper: 4)
+        let y = model.addVariable("y", upper: 3)
+        model.add(x + y <= 5)
+        model.maximize(2 * x + y + 1)
+        let result = try solver.solve(model)
+        #expect(result.status == .optimal)
+        #expect(abs(result.objective! - 10) < 1e-9)
+        #expect(result.bestBound == result.objective)
+    }
+
+    @Test func startAndTimeLimitKeepResultsConsistent() throws {
+        let model = TestModels.hardMultiKnapsack()
+        let zero = [Double](repeating: 0, count: model.variableCount)
+        let result = try solver.solve(model, options: MILPOptions(timeLimit: 0.5, relativeGap: 0, start: zero))
+        #expect([.optimal, .feasible].contains(result.status))
+        #expect(model.maximumViolation(at: result.values) <= 1e-6)
+        #expect(result.seconds < 10)
+        if let bound = result.bestBound, let objective = result.objective { #expect(bound >= objective - 1e-6) }
+    }
+
+    @Test func shouldStopEndsTheSearch() throws {
+        let model = TestModels.hardMultiKnapsack()
+        let result = try solver.solve(model, options: MILPOptions(timeLimit: 30, relativeGap: 0, shouldStop: { true }))
+        #expect([.feasible, .noSolution].contains(result.status))
+        #expect(result.seconds < 10)
+    }
+
+    @Test func kindParsesAndReportsAvailability() {
+        #expect(SolverKind(argument: "HiGHS") == .highs)
+        #expect(SolverKind.highs.isAvailable)
+    }
+}
