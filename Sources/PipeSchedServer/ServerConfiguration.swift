@@ -7,7 +7,7 @@ public struct ServerConfiguration: Sendable {
     /// Port; 0 picks a free one (tests).
     public var port: Int
     public var limits: ServerLimits
-    /// The methods offered: the core's by default; `pipesched serve` adds the ones it links (ILP).
+    /// The methods offered: the core's by default; `pipesched serve` offers `MethodRegistry.withILP()`'s.
     public var methods: [any SchedulingMethod]
     /// The `GET /v1/schedules/{id}` formats: JSON by default; `pipesched serve` registers exporters.
     public var renderers: ScheduleRenderers

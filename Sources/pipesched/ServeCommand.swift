@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PipeSched
+import PipeSchedILP
 import PipeSchedServer
 import PipeSchedStore
 
@@ -72,8 +73,8 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw Failure("cannot open the result store \(database): \(error)", code: .badInput)
         }
-        let configuration = ServerConfiguration(host: host, port: port, limits: limits, methods: Methods.all, renderers: .standard,
-                                                logLevel: logLevel)
+        let configuration = ServerConfiguration(host: host, port: port, limits: limits, methods: MethodRegistry.withILP().methods,
+                                                renderers: .standard, logLevel: logLevel)
         let app = try await PipeSchedServer.application(configuration: configuration, store: store) { [host, database] port in
             FileHandle.standardError.write(Data("pipesched serve: listening on http://\(host):\(port) (store: \(database))\n".utf8))
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PipeSched
+import PipeSchedILP
 import PipeSchedStore
 import PipeSchedSweep
 
@@ -49,7 +50,7 @@ struct SweepCommand: AsyncParsableCommand {
     }
 
     private func runGrid() async throws {
-        let methods = Methods.all
+        let methods = MethodRegistry.withILP().methods
         let grid: SweepGrid
         let share: Shard?
         do {

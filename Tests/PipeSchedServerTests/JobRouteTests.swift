@@ -34,6 +34,32 @@ import Testing
         }
     }
 
+    @Test func realILPJobIsCancelledKeepingItsWarmStart() async throws {
+        // CBC does not close this one's gap (about 7%) within a minute, so the cancel finds it running.
+        let costs: [(Double, Double, Double)] = [(1.0, 1.2, 0.7), (1.9, 0.9, 1.3), (0.8, 1.7, 0.6), (1.6, 1.1, 0.9)]
+        let problem: [String: Any] = [
+            "name": "ilp-cancel", "devices": 4, "microbatches": 16, "communication": 0.15, "memoryLimit": 7.0,
+            "stages": costs.map { ["forward": $0.0, "backwardInput": $0.1, "backwardWeight": $0.2,
+                                   "memory": ["forward": 2.0, "backwardInput": -1.2, "backwardWeight": -0.8]] },
+        ]
+        let body = try JSONSerialization.data(withJSONObject: Fixtures.solve(method: "ilp", problem: problem, extra: ["timeLimit": 120]))
+        try await ServerHarness().run { client in
+            let accepted = try await client.request(.post, "/v1/solve", body: body)
+            #expect(accepted.status == .accepted)
+            let id = try #require(try accepted.object()["id"] as? String)
+            try await waitForStatus(client, id, "running")
+            try await Task.sleep(for: .milliseconds(1500))
+            let began = Date()
+            try await client.request(.delete, "/v1/jobs/\(id)")
+            let job = try await waitForJob(client, id, seconds: 30)
+            #expect(job["status"] as? String == "cancelled", "\(job)")
+            #expect(Date().timeIntervalSince(began) < 30)
+            let scheduleID = try #require(job["scheduleId"] as? String)
+            let schedule = try await client.get("/v1/schedules/\(scheduleID)").object()
+            #expect(schedule["method"] as? String == "ilp")
+        }
+    }
+
     @Test func cancelledIncumbentIsNotServedAsTheAnswerToTheRequest() async throws {
         try await ServerHarness().run { client in
             let body = Fixtures.solve(method: "ilp-spin", extra: ["timeLimit": 60])

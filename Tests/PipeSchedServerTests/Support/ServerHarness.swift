@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PipeSched
+import PipeSchedILP
 import PipeSchedServer
 import PipeSchedStore
 import Testing
@@ -16,7 +17,8 @@ struct ServerHarness {
          databasePath: String? = nil) {
         self.databasePath = databasePath ?? Self.temporaryDatabase()
         configuration = ServerConfiguration(host: "127.0.0.1", port: 0, limits: limits,
-                                            methods: Methods.all + [SpinMethod()], owner: "test-server", logLevel: "warning")
+                                            methods: MethodRegistry.withILP().methods + [SpinMethod()], owner: "test-server",
+                                            logLevel: "warning")
     }
 
     static func temporaryDatabase() -> String {
