@@ -102,7 +102,8 @@ paths:
         The format comes from `?format=` or else from `Accept`: `application/json` (json),
         `text/csv` (torch-csv), `image/svg+xml` (svg), `text/html` (html),
         `application/vnd.chrome-trace+json` (chrome-trace); `*/*` or no header gives JSON. A format
-        this build has no exporter for is answered `406` with code `formatNotAvailable`.
+        the server has no renderer for is answered `406` with code `formatNotAvailable`; a schedule an
+        exporter refuses `422` with code `exportRefused`.
       responses:
         '200':
           description: The schedule in the chosen format.
@@ -120,11 +121,15 @@ paths:
         '400': { $ref: '#/components/responses/BadRequest' }
         '404': { $ref: '#/components/responses/NotFound' }
         '406':
-          description: The format is not available in this build, or nothing in Accept matches.
+          description: The format is not available on this server, or nothing in Accept matches.
           content:
             application/json:
               schema: { $ref: '#/components/schemas/Error' }
-        '422': { $ref: '#/components/responses/NoSchedule' }
+        '422':
+          description: The id names a stored failure (no schedule), or the exporter refuses the schedule.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Error' }
   /v1/methods:
     get:
       operationId: listMethods
@@ -285,7 +290,7 @@ components:
           type: object
           required: [code, message, description]
           properties:
-            code: { type: string, description: 'invalidJSON, invalidProblem, invalidRequest, problemTooLarge, bodyTooLarge, queueFull, notFound, unknownFormat, formatNotAvailable, notAcceptable, noScheduleFitsCap, memoryCapExceeded, doesNotFit, shuttingDown, internal' }
+            code: { type: string, description: 'invalidJSON, invalidProblem, invalidRequest, problemTooLarge, bodyTooLarge, queueFull, notFound, unknownFormat, formatNotAvailable, notAcceptable, exportRefused, noScheduleFitsCap, noScheduleWithinTimeLimit, memoryCapExceeded, doesNotFit, shuttingDown, internal' }
             message: { type: string }
             field: { type: string, description: 'The offending field, e.g. stages[2].memory (relative to the problem) or timeLimit.' }
             fix: { type: string }

@@ -1,25 +1,43 @@
 import Foundation
 import PipeSched
+import PipeSchedExport
 
 /// The seam between the server and the exporters: a table from format name to a function that
-/// renders a schedule document (with its problem) as bytes. JSON is built in; the export formats
-/// are registered by whoever builds the server (`pipesched serve` registers every exporter it
-/// links), so the server target needs no export code:
+/// renders a schedule document (with its problem) as bytes. `standard` has JSON and every
+/// PipeSchedExport format (`Exporter.export`); a server can register more or replace one:
 ///
 /// ```swift
 /// var renderers = ScheduleRenderers.standard
-/// renderers.register(.svg) { document, problem in Data(TimelineSVG.render(document, problem: problem).utf8) }
+/// renderers.register(ScheduleFormat(name: "gantt", mediaType: "text/plain")) { document, problem in ... }
 /// ```
 ///
-/// A format of `ScheduleFormat.known` without a renderer is answered `406` (`formatNotAvailable`).
+/// A format of `ScheduleFormat.known` without a renderer is answered `406` (`formatNotAvailable`);
+/// an exporter that refuses a schedule (a CSV for a placement PyTorch cannot load, say) `422`.
 public struct ScheduleRenderers: Sendable {
     /// Renders a schedule document; the problem gives costs and names the document does not carry.
     public typealias Render = @Sendable (_ document: ScheduleDocument, _ problem: Problem) throws -> Data
 
     private var table: [String: (format: ScheduleFormat, render: Render)] = [:]
 
-    /// JSON only.
+    /// JSON and the exporters' formats: torch-csv, svg, html, chrome-trace.
     public static var standard: ScheduleRenderers {
+        var renderers = jsonOnly
+        let exports: [(ScheduleFormat, ExportFormat)] = [(.torchCSV, .torchCSV), (.svg, .svg), (.html, .html), (.chromeTrace, .chromeTrace)]
+        for (format, export) in exports {
+            renderers.register(format) { document, problem in
+                do throws(ExportError) {
+                    return Data(try Exporter.export(document, problem: problem, format: export).text.utf8)
+                } catch {
+                    throw APIError(.unprocessableContent, code: "exportRefused", message: error.description, field: "format",
+                                   fix: "choose another format; docs/export.md says what each needs")
+                }
+            }
+        }
+        return renderers
+    }
+
+    /// JSON alone.
+    public static var jsonOnly: ScheduleRenderers {
         var renderers = ScheduleRenderers()
         renderers.register(.json) { document, _ in try document.json() }
         return renderers

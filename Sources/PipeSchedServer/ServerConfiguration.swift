@@ -9,7 +9,7 @@ public struct ServerConfiguration: Sendable {
     public var limits: ServerLimits
     /// The methods offered: the core's by default; `pipesched serve` offers `MethodRegistry.withILP()`'s.
     public var methods: [any SchedulingMethod]
-    /// The `GET /v1/schedules/{id}` formats: JSON by default; `pipesched serve` registers exporters.
+    /// The `GET /v1/schedules/{id}` formats: JSON and every PipeSchedExport format by default.
     public var renderers: ScheduleRenderers
     /// Owner of this server's jobs in the store; default `HOST:PORT`, so a restarted server finds
     /// (and marks interrupted) the jobs its previous run left, and other servers' jobs are untouched.

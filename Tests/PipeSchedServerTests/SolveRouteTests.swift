@@ -41,21 +41,25 @@ import Testing
         }
     }
 
-    @Test func everyFormatIsServedOrRefusedAsDocumented() async throws {
+    @Test func everyFormatIsServedByNameAndByAccept() async throws {
         try await ServerHarness().run { client in
             let id = try #require(try await client.post("/v1/solve", Fixtures.solve(method: "1f1b")).object()["id"] as? String)
-            #expect(try await client.get("/v1/schedules/\(id)?format=json").status == .ok)
-            #expect(try await client.get("/v1/schedules/\(id)", headers: [.accept: "application/json"]).status == .ok)
-            #expect(try await client.get("/v1/schedules/\(id)", headers: [.accept: "*/*"]).status == .ok)
-            // The exporters are registered by `pipesched serve`; this server has JSON only.
-            for format in ["torch-csv", "svg", "html", "chrome-trace"] {
-                let reply = try await client.get("/v1/schedules/\(id)?format=\(format)")
-                #expect(reply.status == .notAcceptable, "\(format)")
-                #expect(reply.errorCode == "formatNotAvailable", "\(format)")
+            #expect(try await client.get("/v1/schedules/\(id)", headers: [.accept: "*/*"]).headers[.contentType] == "application/json")
+            let expected: [(format: String, mediaType: String, start: String)] = [
+                ("json", "application/json", "{"), ("torch-csv", "text/csv", ""), ("svg", "image/svg+xml", "<svg"),
+                ("html", "text/html", "<!"), ("chrome-trace", "application/vnd.chrome-trace+json", "{"),
+            ]
+            for item in expected {
+                for reply in [try await client.get("/v1/schedules/\(id)?format=\(item.format)"),
+                              try await client.get("/v1/schedules/\(id)", headers: [.accept: item.mediaType])] {
+                    #expect(reply.status == .ok, "\(item.format): \(reply.text.prefix(200))")
+                    #expect(reply.headers[.contentType] == item.mediaType, "\(item.format)")
+                    #expect(reply.body.count > 100, "\(item.format)")
+                    #expect(reply.text.hasPrefix(item.start), "\(item.format): \(reply.text.prefix(40))")
+                }
             }
-            let byAccept = try await client.get("/v1/schedules/\(id)", headers: [.accept: "image/svg+xml"])
-            #expect(byAccept.status == .notAcceptable)
-            #expect(byAccept.errorCode == "formatNotAvailable")
+            let csv = try await client.get("/v1/schedules/\(id)?format=torch-csv").text
+            #expect(csv.contains("0F0"), "\(csv.prefix(200))")
             let unknown = try await client.get("/v1/schedules/\(id)?format=pdf")
             #expect(unknown.status == .badRequest)
             #expect(unknown.errorCode == "unknownFormat")
@@ -63,13 +67,21 @@ import Testing
         }
     }
 
-    @Test func registeredRenderersAreServedWithTheirMediaType() async throws {
+    @Test func unregisteredFormatsAreRefusedAndRegisteredOnesServed() async throws {
         var harness = ServerHarness()
+        harness.configuration.renderers = .jsonOnly
         harness.configuration.renderers.register(.svg) { document, problem in
             Data("<svg data-method=\"\(document.method)\" data-devices=\"\(problem.devices)\"/>".utf8)
         }
         try await harness.run { client in
             let id = try #require(try await client.post("/v1/solve", Fixtures.solve(method: "1f1b")).object()["id"] as? String)
+            for format in ["torch-csv", "html", "chrome-trace"] {
+                let reply = try await client.get("/v1/schedules/\(id)?format=\(format)")
+                #expect(reply.status == .notAcceptable, "\(format)")
+                #expect(reply.errorCode == "formatNotAvailable", "\(format)")
+            }
+            let byAccept = try await client.get("/v1/schedules/\(id)", headers: [.accept: "text/html"])
+            #expect(byAccept.status == .notAcceptable)
             for reply in [try await client.get("/v1/schedules/\(id)?format=svg"),
                           try await client.get("/v1/schedules/\(id)", headers: [.accept: "text/html;q=0.9, image/svg+xml"])] {
                 #expect(reply.status == .ok)
