@@ -52,8 +52,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        // Sweeps: grid files (YAML), point expansion, shards, runner, CSV/JSON/SVG outputs.
-        .target(name: "PipeSchedSweep", dependencies: ["PipeSched", "PipeSchedStore", .product(name: "Yams", package: "Yams")]),
+        // Sweeps: grid files (YAML; a base problem or a model for the cost model), point expansion, shards, runner, CSV/JSON/SVG outputs.
+        .target(name: "PipeSchedSweep", dependencies: ["PipeSched", "PipeSchedStore", "PipeSchedProfile", .product(name: "Yams", package: "Yams")]),
         // The command-line tool: thin commands that read files and call the library.
         .executableTarget(
             name: "pipesched",

@@ -12,7 +12,54 @@ import PipeSched
 /// - **memory cap**: none, the base's caps (when the device count matches), an absolute cap, or a
 ///   multiple of the 1F1B peak: the largest per-device peak of 1F1B on the same model, devices and
 ///   microbatches in sequential placement, unsliced and uncapped.
+///
+/// With a model and hardware instead of a base problem, the cost model builds each point's problem
+/// (its balanced partition of the layers over the point's stages, its slice costs); the memory cap
+/// `base` is then the hardware's memory, and the placement `base` is sequential.
 public enum PointProblem {
+    /// The point's problem from the grid's source, or the reason it has none.
+    public static func build(_ point: SweepPoint, source: GridSource) throws(GridError) -> Problem {
+        switch source {
+        case .problem(let base): return try build(point, base: base)
+        case .costModel(let model): return try build(point, costModel: model)
+        }
+    }
+
+    /// The point's problem from the cost model.
+    static func build(_ point: SweepPoint, costModel: CostModelSource) throws(GridError) -> Problem {
+        let field = "point \(point.label)"
+        let shape: (placement: Placement, chunks: Int)
+        switch point.placement {
+        case .base, .sequential: shape = (.sequential, 1)
+        case .v: shape = (.v, 2)
+        case .interleaved(let chunks): shape = (.interleaved, chunks)
+        }
+        let built = try costModel.problem(devices: point.devices, microbatches: point.microbatches, placement: shape.placement,
+                                          chunks: shape.chunks, slices: point.sequenceSlices, capped: point.memoryCap == .base, field: field)
+        let caps: [Double]?
+        switch point.memoryCap {
+        case .base: caps = built.memoryLimit
+        case .none: caps = nil
+        case .absolute(let cap): caps = Array(repeating: cap, count: point.devices)
+        case .multipleOfOneFOneBPeak(let factor):
+            let reference = try costModel.problem(devices: point.devices, microbatches: point.microbatches, placement: .sequential,
+                                                  chunks: 1, slices: 1, capped: false, field: field)
+            caps = Array(repeating: factor * (try oneFOneBPeak(reference, field: field)), count: point.devices)
+        }
+        return try named(built, "\(costModel.model.name) \(point.label)", memoryLimit: caps, field: field)
+    }
+
+    /// `problem` with another name and caps.
+    static func named(_ problem: Problem, _ name: String, memoryLimit: [Double]?, field: String) throws(GridError) -> Problem {
+        do {
+            return try Problem(name: name, microbatches: problem.microbatches, devices: problem.devices, placement: problem.placement,
+                               stages: problem.stages, communication: problem.communication, memoryLimit: memoryLimit,
+                               sequenceSlices: problem.sequenceSlices, partition: problem.partition)
+        } catch {
+            throw GridError(field: field, message: "\(error.field): \(error.message)", fix: error.fix)
+        }
+    }
+
     /// The point's problem, or the reason it has none (for example a cap below one microbatch's need).
     public static func build(_ point: SweepPoint, base: Problem) throws(GridError) -> Problem {
         let field = "point \(point.label)"
@@ -47,9 +94,19 @@ public enum PointProblem {
 
     /// The largest per-device peak memory of 1F1B on the model split over `devices` sequential stages.
     public static func oneFOneBPeak(base: Problem, devices: Int, microbatches: Int, field: String = "memoryCap") throws(GridError) -> Double {
+        let problem: Problem
         do {
-            let problem = try Problem(name: base.name, microbatches: microbatches, devices: devices, placement: .sequential,
-                                      stages: stages(of: base, count: devices, slices: 1), communication: base.communication)
+            problem = try Problem(name: base.name, microbatches: microbatches, devices: devices, placement: .sequential,
+                                  stages: stages(of: base, count: devices, slices: 1), communication: base.communication)
+        } catch {
+            throw GridError(field: field, message: "the 1F1B reference for a relative memory cap: \(error)", fix: "give an absolute cap instead")
+        }
+        return try oneFOneBPeak(problem, field: field)
+    }
+
+    /// The largest per-device peak memory of 1F1B on `problem` (sequential, uncapped).
+    static func oneFOneBPeak(_ problem: Problem, field: String) throws(GridError) -> Double {
+        do {
             let solution = try Methods.solve(problem, method: "1f1b")
             return solution.evaluation.metrics.peakMemory.max() ?? 0
         } catch {

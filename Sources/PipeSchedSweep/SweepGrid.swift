@@ -3,10 +3,10 @@ import PipeSched
 import PipeSchedStore
 import Yams
 
-/// A sweep grid (docs/sweep.md): a base problem and the axes to vary. Every combination of axis
-/// values is a point; every point is solved with every method.
+/// A sweep grid (docs/sweep.md): a base problem (or a model and hardware for the cost model) and the
+/// axes to vary. Every combination of axis values is a point; every point is solved with every method.
 public struct SweepGrid: Sendable {
-    public var base: Problem
+    public var source: GridSource
     public var devices: [Int]
     public var microbatches: [Int]
     public var memoryCaps: [MemoryCap]
@@ -18,14 +18,22 @@ public struct SweepGrid: Sendable {
     public var timeLimit: Double?
     public var seed: UInt64
 
+    /// A grid over a base problem; axes left out take the base's values.
     public init(base: Problem, devices: [Int]? = nil, microbatches: [Int]? = nil, memoryCaps: [MemoryCap] = [.base],
                 sequenceSlices: [Int]? = nil, placements: [PlacementChoice] = [.base], methods: [String],
                 objective: Objective = .stageSpan, timeLimit: Double? = nil, seed: UInt64 = 1) {
-        self.base = base
-        self.devices = devices ?? [base.devices]
-        self.microbatches = microbatches ?? [base.microbatches]
+        self.init(source: .problem(base), devices: devices ?? [base.devices], microbatches: microbatches ?? [base.microbatches],
+                  memoryCaps: memoryCaps, sequenceSlices: sequenceSlices ?? [base.sequenceSlices], placements: placements,
+                  methods: methods, objective: objective, timeLimit: timeLimit, seed: seed)
+    }
+
+    public init(source: GridSource, devices: [Int], microbatches: [Int], memoryCaps: [MemoryCap], sequenceSlices: [Int],
+                placements: [PlacementChoice], methods: [String], objective: Objective, timeLimit: Double?, seed: UInt64) {
+        self.source = source
+        self.devices = devices
+        self.microbatches = microbatches
         self.memoryCaps = memoryCaps
-        self.sequenceSlices = sequenceSlices ?? [base.sequenceSlices]
+        self.sequenceSlices = sequenceSlices
         self.placements = placements
         self.methods = methods
         self.objective = objective
@@ -52,9 +60,15 @@ public struct SweepGrid: Sendable {
         return points
     }
 
+    /// The base problem of a problem grid; `nil` for a cost-model grid.
+    public var base: Problem? {
+        if case .problem(let problem) = source { return problem }
+        return nil
+    }
+
     /// A hash of everything that decides the rows (shards of one grid must agree on it to merge).
     public var fingerprint: String {
-        let text = [String(decoding: base.canonicalJSON(), as: UTF8.self), devices.description, microbatches.description,
+        let text = [source.fingerprint, devices.description, microbatches.description,
                     memoryCaps.description, sequenceSlices.description, placements.description, methods.description,
                     objective.rawValue, timeLimit.map { $0.description } ?? "default", seed.description, PipeSchedVersion.current]
         return String(SHA256.hex(Array(text.joined(separator: "\n").utf8)).prefix(16))
@@ -91,11 +105,7 @@ extension SweepGrid {
             throw GridError(field: "(file)", message: "is not valid YAML (\(error))", fix: "fix the YAML syntax")
         }
         try rejectUnknown(root, allowed: fields, prefix: "")
-        if root["model"] != nil || root["hardware"] != nil {
-            throw GridError(field: root["model"] != nil ? "model" : "hardware", message: "needs the cost model, which this build does not include",
-                            fix: "give a base problem with problem: FILE")
-        }
-        let base = try problem(root["problem"], folder: folder)
+        let source = try source(root, folder: folder)
         let axes = root["axes"] as? [String: Any] ?? [:]
         if root["axes"] != nil, root["axes"] as? [String: Any] == nil {
             throw GridError(field: "axes", message: "is not a mapping", fix: "list the axes under axes:, see docs/sweep.md")
@@ -111,14 +121,26 @@ extension SweepGrid {
         guard let methods = methodNames, !methods.isEmpty else {
             throw GridError(field: "axes.methods", message: "is missing", fix: "list the methods to run, e.g. [1f1b, zb-h1, greedy]")
         }
-        var grid = SweepGrid(
-            base: base,
-            devices: try list(axes["devices"], field: "axes.devices") { value, field throws(GridError) in try positiveInt(value, field: field) },
-            microbatches: try list(axes["microbatches"], field: "axes.microbatches") { value, field throws(GridError) in try positiveInt(value, field: field) },
-            memoryCaps: try list(axes["memoryCap"], field: "axes.memoryCap") { value, field throws(GridError) in try MemoryCap.parse(value, field: field) } ?? [.base],
-            sequenceSlices: try list(axes["sequenceSlices"], field: "axes.sequenceSlices") { value, field throws(GridError) in try positiveInt(value, field: field) },
-            placements: try list(axes["placement"], field: "axes.placement") { value, field throws(GridError) in try PlacementChoice.parse(value, field: field) } ?? [.base],
-            methods: methods)
+        let devices = try list(axes["devices"], field: "axes.devices") { value, field throws(GridError) in try positiveInt(value, field: field) }
+        let microbatches = try list(axes["microbatches"], field: "axes.microbatches") { value, field throws(GridError) in try positiveInt(value, field: field) }
+        let memoryCaps = try list(axes["memoryCap"], field: "axes.memoryCap") { value, field throws(GridError) in try MemoryCap.parse(value, field: field) } ?? [.base]
+        let slices = try list(axes["sequenceSlices"], field: "axes.sequenceSlices") { value, field throws(GridError) in try positiveInt(value, field: field) }
+        let placements = try list(axes["placement"], field: "axes.placement") { value, field throws(GridError) in try PlacementChoice.parse(value, field: field) } ?? [.base]
+        var grid: SweepGrid
+        switch source {
+        case .problem(let base):
+            grid = SweepGrid(base: base, devices: devices, microbatches: microbatches, memoryCaps: memoryCaps, sequenceSlices: slices,
+                             placements: placements, methods: methods)
+        case .costModel(let model):
+            guard let devices = devices ?? model.model.pipelineDevices.map({ [$0] }) else {
+                throw GridError(field: "axes.devices", message: "is missing and the model names no pipelineDevices", fix: "list device counts, e.g. [4, 8]")
+            }
+            guard let microbatches else {
+                throw GridError(field: "axes.microbatches", message: "is missing", fix: "list microbatch counts, e.g. [8, 16, 32]")
+            }
+            grid = SweepGrid(source: source, devices: devices, microbatches: microbatches, memoryCaps: memoryCaps, sequenceSlices: slices ?? [1],
+                             placements: placements, methods: methods, objective: .stageSpan, timeLimit: nil, seed: 1)
+        }
         if let objective = root["objective"] {
             guard let name = objective as? String, let value = Objective(rawValue: name) else {
                 throw GridError(field: "objective", message: "must be stageSpan or makespan", fix: "use stageSpan (default) or makespan")
@@ -136,6 +158,20 @@ extension SweepGrid {
             grid.seed = UInt64(value)
         }
         return grid
+    }
+
+    /// `problem:`, or `model:` with `hardware:`.
+    private static func source(_ root: [String: Any], folder: URL) throws(GridError) -> GridSource {
+        guard root["model"] != nil || root["hardware"] != nil else { return .problem(try problem(root["problem"], folder: folder)) }
+        guard root["problem"] == nil else {
+            throw GridError(field: "problem", message: "goes with neither model nor hardware", fix: "give a base problem, or a model and hardware")
+        }
+        guard let model = root["model"] as? String, let hardware = root["hardware"] as? String else {
+            throw GridError(field: root["model"] is String ? "hardware" : "model", message: "is missing or not a file path",
+                            fix: "give both model: FILE and hardware: FILE (JSON or YAML, see docs/cost-model.md)")
+        }
+        func url(_ path: String) -> URL { path.hasPrefix("/") ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path) }
+        return .costModel(try CostModelSource.load(model: url(model), hardware: url(hardware)))
     }
 
     private static func problem(_ value: Any?, folder: URL) throws(GridError) -> Problem {

@@ -78,7 +78,7 @@ public struct SweepRunner: Sendable {
     func run(_ point: SweepPoint, counter: ProgressCounter) async throws -> [SweepRow] {
         let problem: Problem
         do {
-            problem = try PointProblem.build(point, base: grid.base)
+            problem = try PointProblem.build(point, source: grid.source)
         } catch {
             return grid.methods.map { method in
                 var row = SweepRow(point: point, problem: nil, method: method, objective: grid.objective)

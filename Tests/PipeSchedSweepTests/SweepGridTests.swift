@@ -25,7 +25,7 @@ import Testing
         let point = try #require(grid.points.first)
         #expect(point.devices == 4)
         #expect(point.microbatches == 8)
-        #expect(try PointProblem.build(point, base: grid.base) == (try SweepFixtures.base.withMemoryLimit(nil)).renamed("base \(point.label)"))
+        #expect(try PointProblem.build(point, source: grid.source) == (try SweepFixtures.base.withMemoryLimit(nil)).renamed("base \(point.label)"))
     }
 
     @Test func capAndPlacementSpellings() throws {
@@ -51,7 +51,7 @@ import Testing
         axes:
           methods: [gpipe]
         """)
-        #expect(grid.base.devices == 2)
+        #expect(grid.base?.devices == 2)
     }
 
     @Test(arguments: [
@@ -65,6 +65,8 @@ import Testing
         ("problem: {devices: 2}\naxes:\n  methods: [1f1b]\n", "problem"),
         ("problem: base.json\nobjective: speed\naxes:\n  methods: [1f1b]\n", "objective"),
         ("model: gpt.yaml\nhardware: a100.yaml\naxes:\n  methods: [1f1b]\n", "model"),
+        ("model: gpt.yaml\naxes:\n  methods: [1f1b]\n", "hardware"),
+        ("problem: base.json\nmodel: gpt.yaml\nhardware: a100.yaml\naxes:\n  methods: [1f1b]\n", "problem"),
         ("problem: base.json\nextra: 1\naxes:\n  methods: [1f1b]\n", "extra"),
         ("[1, 2]", "(file)"),
     ])

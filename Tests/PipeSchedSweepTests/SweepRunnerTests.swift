@@ -18,7 +18,7 @@ import Testing
         for row in summary.rows {
             #expect(row.status == .ok, "\(row.label) \(row.method): \(row.message ?? "")")
             let point = grid.points[row.point]
-            let problem = try PointProblem.build(point, base: grid.base)
+            let problem = try PointProblem.build(point, source: grid.source)
             let expected = try Methods.solve(problem, method: row.method, options: SolveOptions(timeLimit: 0.2)).evaluation.metrics
             #expect(row.value == expected.stageSpan)
             #expect(row.bubbleRate == expected.bubbleRate)
