@@ -1,13 +1,16 @@
-# PipeSched: `make demo` solves a bundled model, `make test` runs every test.
-# Both install what is missing first (Debian packages via scripts/install-deps).
+# PipeSched: `make demo` profiles and solves a bundled model, `make test` runs every test,
+# `make torch-roundtrip` trains with PipeSched's PyTorch CSVs on the real PyTorch runtime (4 gloo
+# processes, CPU). They install what is missing first (Debian packages via scripts/install-deps;
+# torch in a venv under ${PIPESCHED_CACHE:-~/.cache/pipesched}).
 
 SWIFT ?= swift
 BIN := .build/debug/pipesched
-DEMO_MODEL ?= Models/gpt-8stage.json
+DEMO_CONFIG ?= Models/models/zb-gpt-6.2b.json
+DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps deps-highs build demo test bench-ilp clean
+.PHONY: deps deps-highs build demo test torch-roundtrip bench bench-search bench-slices bench-ilp clean
 
 deps:
 	@scripts/install-deps
@@ -21,19 +24,33 @@ build: deps
 
 demo: build
 	@mkdir -p $(OUT)
-	$(BIN) solve $(DEMO_MODEL) --method $(DEMO_METHOD) $(if $(filter auto,$(DEMO_METHOD)),--all) --output $(OUT)/demo.schedule.json
-	$(BIN) evaluate $(DEMO_MODEL) $(OUT)/demo.schedule.json
+	$(BIN) profile --model $(DEMO_CONFIG) --hardware $(DEMO_HARDWARE) --microbatches 24 --output $(OUT)/demo.problem.json
+	$(BIN) solve $(OUT)/demo.problem.json --method $(DEMO_METHOD) $(if $(filter auto,$(DEMO_METHOD)),--all) --output $(OUT)/demo.schedule.json
+	$(BIN) evaluate $(OUT)/demo.problem.json $(OUT)/demo.schedule.json
 	@echo "schedule written to $(OUT)/demo.schedule.json"
 
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+torch-roundtrip: build
+	scripts/torch-roundtrip
+
+bench: bench-search bench-slices
+
+bench-search: deps
+	$(SWIFT) build -c release --product pipesched-bench
+	scripts/bench-section search-quality .build/release/pipesched-bench search-quality --auto-seconds 5
+	scripts/bench-section search-speed .build/release/pipesched-bench search-speed
+
+bench-slices: build
+	scripts/bench-section sequence-slices scripts/bench-slices
+
 # Exact-search benchmarks (about 30-60 min on 2 cores): rewrites the ILP section of docs/benchmarks.md.
 bench-ilp: deps
 	-@scripts/install-highs
-	$(SWIFT) build -c release --product pipesched-bench
-	.build/release/pipesched-bench tables --update docs/benchmarks.md 60
+	$(SWIFT) build -c release --product pipesched-bench-ilp
+	.build/release/pipesched-bench-ilp tables --update docs/benchmarks.md 60
 
 clean:
 	rm -rf .build $(OUT)

@@ -53,7 +53,10 @@ enum Output {
             return
         }
         do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            // Atomic rename only onto regular files: renaming onto /dev/null or a pipe would replace it.
+            let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+            let atomic = type == nil || type == .typeRegular
+            try data.write(to: URL(fileURLWithPath: path), options: atomic ? .atomic : [])
         } catch {
             throw Failure("cannot write \(path): \((error as NSError).localizedDescription)", code: .badInput)
         }

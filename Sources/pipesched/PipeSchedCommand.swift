@@ -10,7 +10,7 @@ struct PipeSchedCommand: ParsableCommand {
         Exit codes: 0 success; 1 the evaluated schedule is invalid; 2 bad input or usage (the message \
         names the field and the fix); 3 no schedule of the method fits the memory cap.
         """,
-        subcommands: [SolveCommand.self, EvaluateCommand.self, MethodsCommand.self]
+        subcommands: [SolveCommand.self, EvaluateCommand.self, MethodsCommand.self, ProfileCommand.self, ExportCommand.self]
     )
 }
 

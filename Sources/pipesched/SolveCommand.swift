@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LinearProgramming
 import PipeSched
+import PipeSchedExport
 import PipeSchedILP
 
 /// `pipesched solve`: build a schedule for a problem with one method and write its JSON.
@@ -12,7 +13,9 @@ struct SolveCommand: ParsableCommand {
         discussion: """
         The schedule is simulated and validated before anything is written; an invalid schedule is \
         never written. When no schedule fits the memory cap, the command says so, reports the \
-        smallest cap at which the greedy search finds one, writes nothing and exits 3.
+        smallest cap at which the greedy search finds one, writes nothing and exits 3. --export also \
+        writes the schedule in another format (as `pipesched export` would); nothing is written when \
+        that export is refused.
 
         The exact methods (`ilp`, `ilp-window`) take --solver, --gap, --threads and --verbose, and \
         record the solver's status, bound and gap under "solver" in the schedule JSON.
@@ -52,7 +55,16 @@ struct SolveCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the schedule here instead of standard output.")
     var output: String?
 
+    @Option(help: "Also export the schedule: torch-csv, chrome-trace, svg or html.")
+    var export: ExportFormat?
+
+    @Option(help: "File for --export; default: the --output name with the format's ending, else PROBLEM-NAME.METHOD.<ending> in the current folder.")
+    var exportOutput: String?
+
+    @OptionGroup var settings: ExportSettings
+
     func validate() throws {
+        if exportOutput != nil && export == nil { throw ValidationError("--export-output needs --export FORMAT") }
         if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
         if all && method != "auto" { throw ValidationError("--all goes with --method auto") }
         if !(gap >= 0 && gap < 1) { throw ValidationError("--gap must be a relative gap in [0, 1), for example 0.01") }
@@ -86,7 +98,23 @@ struct SolveCommand: ParsableCommand {
             default: throw Failure(error.description, code: .badInput)
             }
         }
-        try Output.write(solution.document(for: problem).json(), to: output)
+        let document = solution.document(for: problem)
+        let exported = try export.map { try ExportRun.export(document, problem: problem, format: $0, settings: settings) }
+        try Output.write(try document.json(), to: output)
+        if let export, let exported {
+            try ExportRun.write(exported, to: exportOutput ?? derivedExportPath(export))
+        }
+    }
+
+    /// The --output name with the format's ending, or PROBLEM-NAME.METHOD.<ending> in the current folder.
+    private func derivedExportPath(_ format: ExportFormat) -> String {
+        if let output {
+            let base = output.hasSuffix(".json") ? String(output.dropLast(5)) : output
+            return base + format.fileExtension
+        }
+        var stem = URL(fileURLWithPath: problem).lastPathComponent
+        if stem.hasSuffix(".json") { stem.removeLast(5) }
+        return "\(stem).\(method)\(format.fileExtension)"
     }
 }
 

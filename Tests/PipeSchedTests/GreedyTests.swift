@@ -1,8 +1,8 @@
 import Testing
 @testable import PipeSched
 
-/// The greedy list scheduler: valid, within the memory cap, on every placement; and as good as the
-/// handcrafted Zero Bubble schedules on their home ground.
+/// The greedy list scheduler (and local search from its best schedule): valid, within the memory
+/// cap, on every placement; and as good as the handcrafted Zero Bubble schedules on their home ground.
 @Suite struct GreedyTests {
     /// 1F1B-like peak of a problem: static memory plus as many microbatches as stages after the device.
     static func oneFOneBPeak(_ problem: Problem, device: Int) -> Double {
@@ -45,6 +45,10 @@ import Testing
                 #expect(issues.isEmpty, "case \(index) cap×\(factor) \(policy): \(issues.prefix(3))")
             }
             #expect(found > 0, "case \(index) cap×\(factor): no policy found a schedule")
+            let best = try #require(GreedySearch.best(problem, objective: .stageSpan))
+            let improved = LocalSearch(problem: problem, objective: .stageSpan, timeLimit: 60, maxEvaluations: 60, seed: UInt64(index)).improve(best.schedule)
+            let issues = Validator.validate(problem, improved.schedule)
+            #expect(issues.isEmpty, "local search, case \(index) cap×\(factor): \(issues.prefix(3))")
         }
     }
 
@@ -61,5 +65,20 @@ import Testing
         let best = try #require(GreedySearch.best(problem, objective: .stageSpan))
         let zb = try Evaluation(problem, try ZBH1().build(problem), objective: .stageSpan).metrics.stageSpan
         #expect(best.value <= zb + 1e-9, "\(best.policy): \(best.value) vs ZB-H1 \(zb)")
+    }
+}
+
+/// The greedy search treats sequence slices as ordinary passes (Seq1F1B-style problems).
+@Suite struct GreedySliceTests {
+    @Test(arguments: [(2, 2), (3, 3), (4, 2), (4, 4)])
+    func greedyAndLocalSearchProduceValidSlicedSchedules(p: Int, k: Int) throws {
+        for placement in [(Placement.sequential, 1), (.v, 2)] {
+            let problem = TestProblems.randomSliced(devices: p, microbatches: 2 * p, slices: k, placement: placement.0,
+                                                    chunks: placement.1, seed: UInt64(31 * p + k))
+            let best = try #require(GreedySearch.best(problem, objective: .stageSpan))
+            #expect(Validator.validate(problem, best.schedule).isEmpty)
+            let improved = LocalSearch(problem: problem, objective: .stageSpan, maxEvaluations: 40).improve(best.schedule)
+            #expect(Validator.validate(problem, improved.schedule).isEmpty)
+        }
     }
 }

@@ -36,7 +36,7 @@ import Testing
 
     /// Heterogeneous costs and memory, latency 0.05–0.3, V placement.
     static func randomProblem(devices p: Int, microbatches m: Int, seed: UInt64) -> Problem {
-        var rng = VFamilyRandom(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let stages = (0..<(2 * p)).map { _ -> StageProfile in
             let activations = Double.random(in: 1...3, using: &rng)
             let freedByB = activations * Double.random(in: 0...0.9, using: &rng)
@@ -147,20 +147,5 @@ import Testing
                 return error.method == family.name && error.message.contains("V placement")
             }
         }
-    }
-}
-
-/// SplitMix64, so the random problems are the same on every run.
-private struct VFamilyRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -2,7 +2,8 @@
 /// stage, forwards in model order, then backwards in reverse (fused BW).
 ///
 /// Lamy-Poirier, "Breadth-First Pipeline Parallelism", MLSys 2023; PyTorch's `ScheduleLoopedBFS`.
-/// Works for any placement; with one stage per device it is GPipe.
+/// Works for any placement; with one stage per device it is GPipe. With sequence slices every slice is
+/// a unit, forwards slice by slice and each microbatch's backwards in reverse slice order.
 public struct LoopedBFS: ScheduleFamily {
     public let name = "bfs"
     public let summary = "Looped breadth-first (Lamy-Poirier, MLSys 2023): each local stage for all microbatches, forwards then backwards; any placement"
@@ -10,11 +11,13 @@ public struct LoopedBFS: ScheduleFamily {
     public init() {}
 
     public func build(_ problem: Problem) throws(FamilyError) -> Schedule {
-        try requireWholeSequences(problem)
-        let m = problem.microbatches
+        let units = problem.microbatches * problem.sequenceSlices
         return Schedule(orders: problem.deviceStages.map { stages in
-            stages.flatMap { stage in (0..<m).map { Op.forward(stage, $0) } }
-                + stages.reversed().flatMap { stage in (0..<m).map { Op.backward(stage, $0) } }
+            stages.flatMap { stage in
+                (0..<units).map { k in let u = forwardUnit(k, problem); return Op.forward(stage, u.microbatch, slice: u.slice) }
+            } + stages.reversed().flatMap { stage in
+                (0..<units).map { k in let u = backwardUnit(k, problem); return Op.backward(stage, u.microbatch, slice: u.slice) }
+            }
         })
     }
 }

@@ -10,6 +10,9 @@ public struct OneFOneB: ScheduleFamily {
     public init() {}
 
     public func build(_ problem: Problem) throws(FamilyError) -> Schedule {
+        guard problem.sequenceSlices == 1 else {
+            throw FamilyError(method: name, message: "1F1B over sequence slices is Seq1F1B (its warm-up has p − s − 2 + k units; 1F1B's would deadlock); use the seq1f1b method")
+        }
         try requireOneStagePerDevice(problem)
         let m = problem.microbatches
         return ordersByStage(problem) { stage in

@@ -32,9 +32,10 @@ extension ScheduleFamily {
         }
     }
 
-    /// Refuses problems with more than one stage on a device; returns the devices' single stages.
-    func requireOneStagePerDevice(_ problem: Problem) throws(FamilyError) {
-        try requireWholeSequences(problem)
+    /// Refuses problems with more than one stage on a device, and sliced sequences unless the family
+    /// handles them.
+    func requireOneStagePerDevice(_ problem: Problem, allowingSlices: Bool = false) throws(FamilyError) {
+        if !allowingSlices { try requireWholeSequences(problem) }
         guard problem.stageCount == problem.devices else {
             throw FamilyError(method: name, message: "needs one stage per device, but the problem has \(problem.stageCount) stages on \(problem.devices) devices; use interleaved-1f1b, bfs or a V method")
         }
@@ -48,6 +49,18 @@ extension ScheduleFamily {
         guard isV else {
             throw FamilyError(method: name, message: "needs the V placement (2 stages per device: stage s on device s, stage 2p−1−s on device s); set \"placement\": \"v\" with \(2 * p) stages")
         }
+    }
+
+    /// The `k`-th (microbatch, slice) unit in forward order: microbatches ascending, slices ascending.
+    func forwardUnit(_ k: Int, _ problem: Problem) -> (microbatch: Int, slice: Int) {
+        (k / problem.sequenceSlices, k % problem.sequenceSlices)
+    }
+
+    /// The `k`-th (microbatch, slice) unit in backward order: microbatches ascending, slices descending
+    /// (a slice's backward needs the gradient of the later slices, which attended to its keys and values).
+    func backwardUnit(_ k: Int, _ problem: Problem) -> (microbatch: Int, slice: Int) {
+        let slices = problem.sequenceSlices
+        return (k / slices, slices - 1 - k % slices)
     }
 
     /// Builds one order per device from a per-stage rule when every device holds one stage.

@@ -22,6 +22,10 @@ public struct Problem: Sendable, Equatable {
     /// Number of slices each microbatch is split into along the sequence (1 = not split).
     public let sequenceSlices: Int
 
+    /// Model layers per stage, in model order, as chosen by the cost model (`pipesched profile`) so a
+    /// runtime can build the same stages; `nil` when the problem does not say.
+    public let partition: [Int]?
+
     /// Device of each stage.
     public let stageDevice: [Int]
     /// Stages of each device, in model order.
@@ -29,7 +33,7 @@ public struct Problem: Sendable, Equatable {
 
     public init(name: String = "problem", microbatches: Int, devices: Int, placement: Placement = .sequential,
                 stages: [StageProfile], communication: Communication = Communication(),
-                memoryLimit: [Double]? = nil, sequenceSlices: Int = 1) throws(ProblemError) {
+                memoryLimit: [Double]? = nil, sequenceSlices: Int = 1, partition: [Int]? = nil) throws(ProblemError) {
         guard devices >= 1 else {
             throw ProblemError(field: "devices", message: "must be at least 1, got \(devices)", fix: "set devices to a positive integer")
         }
@@ -43,7 +47,17 @@ public struct Problem: Sendable, Equatable {
             throw ProblemError(field: "stages", message: "is empty", fix: "give one entry per pipeline stage")
         }
         for (index, stage) in stages.enumerated() {
-            try Self.check(stage, at: index)
+            try Self.check(stage, at: index, sequenceSlices: sequenceSlices)
+        }
+        if let partition {
+            guard partition.count == stages.count else {
+                throw ProblemError(field: "partition", message: "lists \(partition.count) stages but there are \(stages.count)",
+                                   fix: "give the number of model layers of every stage, or omit partition")
+            }
+            for (stage, layers) in partition.enumerated() where layers < 0 {
+                throw ProblemError(field: "partition[\(stage)]", message: "is \(layers); a stage holds a number of layers ≥ 0",
+                                   fix: "give the number of model layers of stage \(stage)")
+            }
         }
         guard communication.latency.isFinite, communication.latency >= 0 else {
             throw ProblemError(field: "communication", message: "must be a finite number ≥ 0, got \(communication.latency)",
@@ -60,6 +74,7 @@ public struct Problem: Sendable, Equatable {
         self.stages = stages
         self.communication = communication
         self.sequenceSlices = sequenceSlices
+        self.partition = partition
         self.stageDevice = stageDevice
         self.deviceStages = deviceStages
 
@@ -70,7 +85,7 @@ public struct Problem: Sendable, Equatable {
             }
             for device in 0..<devices {
                 let cap = memoryLimit[device]
-                let need = Self.minimumMemory(stages: stages, onDevice: deviceStages[device])
+                let need = Self.minimumMemory(stages: stages, onDevice: deviceStages[device], slices: sequenceSlices)
                 guard cap.isFinite, cap >= need - 1e-9 else {
                     throw ProblemError(field: Set(memoryLimit).count > 1 ? "memoryLimit[\(device)]" : "memoryLimit",
                                        message: "device \(device) needs at least \(need.readable) to run one microbatch (static memory plus its activations), but the cap is \(cap.readable)",
@@ -81,29 +96,39 @@ public struct Problem: Sendable, Equatable {
         self.memoryLimit = memoryLimit
     }
 
-    private static func check(_ stage: StageProfile, at index: Int) throws(ProblemError) {
-        let times = [("forward", stage.forward), ("backwardInput", stage.backwardInput), ("backwardWeight", stage.backwardWeight)]
-        for (key, value) in times where !(value.isFinite && value >= 0) {
-            throw ProblemError(field: "stages[\(index)].\(key)", message: "must be a finite time ≥ 0, got \(value)",
-                               fix: "give the measured duration of this pass")
+    private static func check(_ stage: StageProfile, at index: Int, sequenceSlices: Int) throws(ProblemError) {
+        guard stage.slices.count == 1 || stage.slices.count == sequenceSlices else {
+            throw ProblemError(field: "stages[\(index)]", message: "has costs for \(stage.slices.count) slices but sequenceSlices is \(sequenceSlices)",
+                               fix: "give one value shared by every slice or exactly \(sequenceSlices), slice 0 first")
         }
-        guard stage.forward + stage.backwardInput + stage.backwardWeight > 0 else {
+        let many = stage.slices.count > 1
+        for (slice, costs) in stage.slices.enumerated() {
+            let times = [("forward", costs.forward), ("backwardInput", costs.backwardInput), ("backwardWeight", costs.backwardWeight)]
+            for (key, value) in times where !(value.isFinite && value >= 0) {
+                throw ProblemError(field: "stages[\(index)].\(key)\(many ? "[\(slice)]" : "")", message: "must be a finite time ≥ 0, got \(value)",
+                                   fix: "give the measured duration of this pass")
+            }
+        }
+        guard stage.slices.contains(where: { $0.forward + $0.backwardInput + $0.backwardWeight > 0 }) else {
             throw ProblemError(field: "stages[\(index)]", message: "all pass durations are 0",
                                fix: "give at least one positive duration per stage")
         }
-        let m = stage.memory
-        for (key, value) in [("forward", m.forward), ("backwardInput", m.backwardInput), ("backwardWeight", m.backwardWeight)] where !value.isFinite {
-            throw ProblemError(field: "stages[\(index)].memory.\(key)", message: "must be a finite number, got \(value)",
-                               fix: "give the memory change of this pass")
-        }
-        guard m.forward >= 0 else {
-            throw ProblemError(field: "stages[\(index)].memory.forward", message: "is \(m.forward); a forward pass allocates activations",
-                               fix: "give a delta ≥ 0")
-        }
-        let sum = m.forward + m.backwardInput + m.backwardWeight
-        guard abs(sum) <= 1e-9 * max(1, abs(m.forward)) else {
-            throw ProblemError(field: "stages[\(index)].memory", message: "deltas sum to \(sum.readable); they must sum to 0",
-                               fix: "set backwardWeight to \((-(m.forward + m.backwardInput)).readable) so the backward passes free what the forward allocated")
+        for (slice, costs) in stage.slices.enumerated() {
+            let at = many ? "[\(slice)]" : ""
+            let m = costs.memory
+            for (key, value) in [("forward", m.forward), ("backwardInput", m.backwardInput), ("backwardWeight", m.backwardWeight)] where !value.isFinite {
+                throw ProblemError(field: "stages[\(index)].memory.\(key)\(at)", message: "must be a finite number, got \(value)",
+                                   fix: "give the memory change of this pass")
+            }
+            guard m.forward >= 0 else {
+                throw ProblemError(field: "stages[\(index)].memory.forward\(at)", message: "is \(m.forward); a forward pass allocates activations",
+                                   fix: "give a delta ≥ 0")
+            }
+            let sum = m.forward + m.backwardInput + m.backwardWeight
+            guard abs(sum) <= 1e-9 * max(1, abs(m.forward)) else {
+                throw ProblemError(field: "stages[\(index)].memory", message: "deltas\(many ? " of slice \(slice)" : "") sum to \(sum.readable); they must sum to 0",
+                                   fix: "set backwardWeight\(at) to \((-(m.forward + m.backwardInput)).readable) so the backward passes free what the forward allocated")
+            }
         }
         guard stage.staticMemory.isFinite, stage.staticMemory >= 0 else {
             throw ProblemError(field: "stages[\(index)].staticMemory", message: "must be a finite number ≥ 0, got \(stage.staticMemory)",
@@ -125,10 +150,10 @@ public struct Problem: Sendable, Equatable {
         deviceStages[device].reduce(0) { $0 + stages[$1].staticMemory }
     }
 
-    /// Duration of a pass of `kind` on a stage's slice (slices of one stage all cost the same today).
+    /// Duration of a pass of `kind` on a stage's slice.
     @inline(__always)
     public func duration(_ kind: OpKind, stage: Int, slice: Int) -> Double {
-        let profile = stages[stage]
+        let profile = stages[stage].costs(slice: slice)
         switch kind {
         case .forward: return profile.forward
         case .backwardInput: return profile.backwardInput
@@ -144,7 +169,7 @@ public struct Problem: Sendable, Equatable {
     /// Memory delta of a pass of `kind` on a stage's slice.
     @inline(__always)
     public func memoryDelta(_ kind: OpKind, stage: Int, slice: Int) -> Double {
-        let memory = stages[stage].memory
+        let memory = stages[stage].costs(slice: slice).memory
         switch kind {
         case .forward: return memory.forward
         case .backwardInput: return memory.backwardInput
@@ -159,32 +184,40 @@ public struct Problem: Sendable, Equatable {
 
     /// Total compute time of all operations placed on a device.
     public func work(device: Int) -> Double {
-        Double(microbatches * sequenceSlices) * deviceStages[device].reduce(0) { $0 + stages[$1].work }
+        let mine = deviceStages[device]
+        if mine.allSatisfy({ stages[$0].isUniform }) {
+            return Double(microbatches * sequenceSlices) * mine.reduce(0) { $0 + stages[$1].slices[0].work }
+        }
+        return Double(microbatches) * mine.reduce(0) { $0 + stages[$1].work(slices: sequenceSlices) }
     }
 
     /// Total compute time of all operations.
     public var totalWork: Double { (0..<devices).reduce(0) { $0 + work(device: $1) } }
 
     /// The smallest peak memory any schedule can have on a device: static memory plus one microbatch
-    /// passing through all of the device's stages (forwards in model order, backwards in reverse, each
-    /// weight pass placed where it lowers the peak).
+    /// passing through all of the device's stages (every forward first, slices in order, then the
+    /// backwards in reverse, each weight pass placed where it lowers the peak).
     public func minimumMemory(device: Int) -> Double {
-        Self.minimumMemory(stages: stages, onDevice: deviceStages[device])
+        Self.minimumMemory(stages: stages, onDevice: deviceStages[device], slices: sequenceSlices)
     }
 
-    private static func minimumMemory(stages: [StageProfile], onDevice mine: [Int]) -> Double {
+    private static func minimumMemory(stages: [StageProfile], onDevice mine: [Int], slices: Int) -> Double {
         var level = mine.reduce(0) { $0 + stages[$1].staticMemory }
         var peak = level
         for stage in mine {
-            level += stages[stage].memory.forward
-            peak = max(peak, level)
+            for slice in 0..<slices {
+                level += stages[stage].costs(slice: slice).memory.forward
+                peak = max(peak, level)
+            }
         }
         var deferred = 0.0
         for stage in mine.reversed() {
-            let memory = stages[stage].memory
-            level += memory.backwardInput
-            peak = max(peak, level)
-            if memory.backwardWeight <= 0 { level += memory.backwardWeight } else { deferred += memory.backwardWeight }
+            for slice in (0..<slices).reversed() {
+                let memory = stages[stage].costs(slice: slice).memory
+                level += memory.backwardInput
+                peak = max(peak, level)
+                if memory.backwardWeight <= 0 { level += memory.backwardWeight } else { deferred += memory.backwardWeight }
+            }
         }
         return max(peak, level + deferred)
     }

@@ -5,7 +5,7 @@ import Foundation
 /// misspelt field is never silently ignored.
 extension Problem: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, microbatches, devices, placement, stages, communication, memoryLimit, sequenceSlices
+        case name, microbatches, devices, placement, stages, communication, memoryLimit, sequenceSlices, partition
     }
 
     public init(from decoder: Decoder) throws {
@@ -18,15 +18,22 @@ extension Problem: Codable {
         } else {
             limit = try container.decodeIfPresent([Double].self, forKey: .memoryLimit)
         }
+        let slices = try container.decodeIfPresent(Int.self, forKey: .sequenceSlices) ?? 1
+        let documents = try container.decode([StageDocument].self, forKey: .stages)
+        var stages: [StageProfile] = []
+        for (index, document) in documents.enumerated() {
+            stages.append(try document.profile(field: "stages[\(index)]", sequenceSlices: max(slices, 1)))
+        }
         try self.init(
             name: container.decodeIfPresent(String.self, forKey: .name) ?? "problem",
             microbatches: container.decode(Int.self, forKey: .microbatches),
             devices: devices,
             placement: container.decodeIfPresent(Placement.self, forKey: .placement) ?? .sequential,
-            stages: container.decode([StageProfile].self, forKey: .stages),
+            stages: stages,
             communication: container.decodeIfPresent(Communication.self, forKey: .communication) ?? Communication(),
             memoryLimit: limit,
-            sequenceSlices: container.decodeIfPresent(Int.self, forKey: .sequenceSlices) ?? 1)
+            sequenceSlices: slices,
+            partition: container.decodeIfPresent([Int].self, forKey: .partition))
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -45,6 +52,7 @@ extension Problem: Codable {
             }
         }
         if sequenceSlices != 1 { try container.encode(sequenceSlices, forKey: .sequenceSlices) }
+        if let partition { try container.encode(partition, forKey: .partition) }
     }
 
     /// Decodes a problem from JSON, turning every decoding failure into a `ProblemError` that names
@@ -62,28 +70,136 @@ extension Problem: Codable {
     }
 }
 
-extension StageProfile {
+extension StageProfile: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case forward, backwardInput, backwardWeight, memory, staticMemory
     }
 
+    /// Decodes one stage on its own; array-valued costs must all list the same number of slices.
     public init(from decoder: Decoder) throws {
-        try UnknownKeys.reject(in: decoder, allowed: CodingKeys.self)
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(forward: try container.decode(Double.self, forKey: .forward),
-                  backwardInput: try container.decode(Double.self, forKey: .backwardInput),
-                  backwardWeight: try container.decode(Double.self, forKey: .backwardWeight),
-                  memory: try container.decodeIfPresent(MemoryDeltas.self, forKey: .memory) ?? .zero,
-                  staticMemory: try container.decodeIfPresent(Double.self, forKey: .staticMemory) ?? 0)
+        let document = try StageDocument(from: decoder)
+        self = try document.profile(field: path(decoder.codingPath), sequenceSlices: nil)
     }
 
+    /// Each cost is written as one number when every slice shares it, else as an array (slice 0 first).
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(SliceValues(slices.map(\.forward)), forKey: .forward)
+        try container.encode(SliceValues(slices.map(\.backwardInput)), forKey: .backwardInput)
+        try container.encode(SliceValues(slices.map(\.backwardWeight)), forKey: .backwardWeight)
+        try container.encode(MemoryDocument(forward: SliceValues(slices.map(\.memory.forward)),
+                                            backwardInput: SliceValues(slices.map(\.memory.backwardInput)),
+                                            backwardWeight: SliceValues(slices.map(\.memory.backwardWeight))), forKey: .memory)
+        if staticMemory != 0 { try container.encode(staticMemory, forKey: .staticMemory) }
+    }
+}
+
+/// A per-slice quantity in a problem file: one number shared by every slice, or an array with one
+/// number per slice.
+struct SliceValues: Codable, Equatable {
+    var values: [Double]
+    var isArray: Bool
+
+    /// Compacts equal values to a single number.
+    init(_ values: [Double]) {
+        let first = values[0]
+        isArray = values.contains { $0 != first }
+        self.values = isArray ? values : [first]
+    }
+
+    init(single value: Double) {
+        values = [value]
+        isArray = false
+    }
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let single = try? container.decode(Double.self) {
+            values = [single]
+            isArray = false
+        } else {
+            values = try container.decode([Double].self)
+            isArray = true
+        }
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if isArray { try container.encode(values) } else { try container.encode(values[0]) }
+    }
+
+    /// The value of slice `slice`.
+    subscript(slice: Int) -> Double { isArray ? values[slice] : values[0] }
+}
+
+/// A stage as written in a problem file, before the slice counts are checked.
+struct StageDocument: Decodable {
+    var forward, backwardInput, backwardWeight: SliceValues
+    var memory: MemoryDocument
+    var staticMemory: Double
+
+    init(from decoder: Decoder) throws {
+        try UnknownKeys.reject(in: decoder, allowed: StageProfile.CodingKeys.self)
+        let container = try decoder.container(keyedBy: StageProfile.CodingKeys.self)
+        forward = try container.decode(SliceValues.self, forKey: .forward)
+        backwardInput = try container.decode(SliceValues.self, forKey: .backwardInput)
+        backwardWeight = try container.decode(SliceValues.self, forKey: .backwardWeight)
+        memory = try container.decodeIfPresent(MemoryDocument.self, forKey: .memory) ?? MemoryDocument()
+        staticMemory = try container.decodeIfPresent(Double.self, forKey: .staticMemory) ?? 0
+    }
+
+    /// The stage's profile; each array must list `sequenceSlices` values (or, when `nil`, all arrays
+    /// the same number).
+    func profile(field: String, sequenceSlices: Int?) throws(ProblemError) -> StageProfile {
+        let fields = [("forward", forward), ("backwardInput", backwardInput), ("backwardWeight", backwardWeight),
+                      ("memory.forward", memory.forward), ("memory.backwardInput", memory.backwardInput),
+                      ("memory.backwardWeight", memory.backwardWeight)]
+        let arrays = fields.filter { $0.1.isArray }
+        let count = sequenceSlices ?? arrays.first?.1.values.count ?? 1
+        for (key, values) in arrays where values.values.count != count {
+            let message = sequenceSlices == nil
+                ? "has \(values.values.count) values but \(arrays[0].0) has \(count)"
+                : "has \(values.values.count) values but sequenceSlices is \(count)"
+            throw ProblemError(field: "\(field).\(key)", message: message,
+                               fix: "give one number for every slice or an array of exactly \(count) numbers, slice 0 first")
+        }
+        let slices = arrays.isEmpty ? 1 : count
+        let costs = (0..<slices).map { j in
+            PassCosts(forward: forward[j], backwardInput: backwardInput[j], backwardWeight: backwardWeight[j],
+                      memory: MemoryDeltas(forward: memory.forward[j], backwardInput: memory.backwardInput[j],
+                                           backwardWeight: memory.backwardWeight[j]))
+        }
+        return StageProfile(slices: costs, staticMemory: staticMemory)
+    }
+}
+
+/// A stage's `memory` object as written in a problem file: each delta a number or a per-slice array.
+struct MemoryDocument: Codable {
+    var forward = SliceValues(single: 0)
+    var backwardInput = SliceValues(single: 0)
+    var backwardWeight = SliceValues(single: 0)
+
+    init() {}
+
+    init(forward: SliceValues, backwardInput: SliceValues, backwardWeight: SliceValues) {
+        self.forward = forward
+        self.backwardInput = backwardInput
+        self.backwardWeight = backwardWeight
+    }
+
+    init(from decoder: Decoder) throws {
+        try UnknownKeys.reject(in: decoder, allowed: MemoryDeltas.CodingKeys.self)
+        let container = try decoder.container(keyedBy: MemoryDeltas.CodingKeys.self)
+        forward = try container.decode(SliceValues.self, forKey: .forward)
+        backwardInput = try container.decode(SliceValues.self, forKey: .backwardInput)
+        backwardWeight = try container.decode(SliceValues.self, forKey: .backwardWeight)
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: MemoryDeltas.CodingKeys.self)
         try container.encode(forward, forKey: .forward)
         try container.encode(backwardInput, forKey: .backwardInput)
         try container.encode(backwardWeight, forKey: .backwardWeight)
-        try container.encode(memory, forKey: .memory)
-        if staticMemory != 0 { try container.encode(staticMemory, forKey: .staticMemory) }
     }
 }
 

@@ -18,11 +18,10 @@ public struct MemoryDeltas: Sendable, Equatable, Hashable, Codable {
     public static let zero = MemoryDeltas(forward: 0, backwardInput: 0, backwardWeight: 0)
 }
 
-/// Costs of one pipeline stage (a model chunk): pass durations, memory deltas and static memory.
-///
-/// Stages are heterogeneous in general: the first carries the embedding, the last the vocabulary head.
-public struct StageProfile: Sendable, Equatable, Hashable, Codable {
-    /// Duration of the forward pass of one microbatch.
+/// Durations and memory deltas of the F, B and W passes of one stage on one sequence slice (on the
+/// whole microbatch when sequences are not split).
+public struct PassCosts: Sendable, Equatable, Hashable {
+    /// Duration of the forward pass.
     public var forward: Double
     /// Duration of the backward pass for the input gradient (Zero Bubble's B).
     public var backwardInput: Double
@@ -30,18 +29,67 @@ public struct StageProfile: Sendable, Equatable, Hashable, Codable {
     public var backwardWeight: Double
     /// Memory deltas of the three passes.
     public var memory: MemoryDeltas
-    /// Memory held for the whole step (weights, gradients, optimizer state), counted against the cap.
-    public var staticMemory: Double
 
-    public init(forward: Double, backwardInput: Double, backwardWeight: Double,
-                memory: MemoryDeltas = .zero, staticMemory: Double = 0) {
+    public init(forward: Double, backwardInput: Double, backwardWeight: Double, memory: MemoryDeltas = .zero) {
         self.forward = forward
         self.backwardInput = backwardInput
         self.backwardWeight = backwardWeight
         self.memory = memory
+    }
+
+    /// Total compute time of the three passes.
+    public var work: Double { forward + backwardInput + backwardWeight }
+}
+
+/// Costs of one pipeline stage (a model chunk): pass durations and memory deltas per sequence slice,
+/// and static memory.
+///
+/// Stages are heterogeneous in general: the first carries the embedding, the last the vocabulary head.
+/// With `sequenceSlices` K > 1 the slices of a microbatch may cost different amounts (causal attention
+/// makes later slices dearer), so `slices` holds either one entry that every slice shares or K
+/// entries, slice 0 first. Read costs through `Problem.duration(_:stage:slice:)` and
+/// `Problem.memoryDelta(_:stage:slice:)`.
+public struct StageProfile: Sendable, Equatable, Hashable {
+    /// Costs of each slice, slice 0 first; a single entry is shared by every slice.
+    public var slices: [PassCosts]
+    /// Memory held for the whole step (weights, gradients, optimizer state), counted against the cap.
+    public var staticMemory: Double
+
+    /// A stage whose every slice (or whole microbatch) has the same costs.
+    public init(forward: Double, backwardInput: Double, backwardWeight: Double,
+                memory: MemoryDeltas = .zero, staticMemory: Double = 0) {
+        self.init(slices: [PassCosts(forward: forward, backwardInput: backwardInput, backwardWeight: backwardWeight, memory: memory)],
+                  staticMemory: staticMemory)
+    }
+
+    /// A stage with costs per slice (slice 0 first), or one entry shared by every slice.
+    public init(slices: [PassCosts], staticMemory: Double = 0) {
+        precondition(!slices.isEmpty, "a stage needs the costs of at least one slice")
+        self.slices = slices
         self.staticMemory = staticMemory
     }
 
-    /// Total compute time of one microbatch on this stage.
-    public var work: Double { forward + backwardInput + backwardWeight }
+    /// Whether every slice has the same costs (a single entry).
+    public var isUniform: Bool { slices.count == 1 }
+
+    /// The costs of slice `slice`.
+    @inline(__always)
+    public func costs(slice: Int) -> PassCosts { slices.count == 1 ? slices[0] : slices[slice] }
+
+    /// Compute time of one whole microbatch split into `count` slices.
+    public func work(slices count: Int) -> Double {
+        isUniform ? Double(count) * slices[0].work : slices.reduce(0) { $0 + $1.work }
+    }
+
+    /// Slice 0's forward duration: the duration of every slice when the stage is uniform.
+    /// With per-slice costs use `costs(slice:)` or `Problem.duration(_:stage:slice:)`.
+    public var forward: Double { slices[0].forward }
+    /// Slice 0's input-gradient duration (see `forward`).
+    public var backwardInput: Double { slices[0].backwardInput }
+    /// Slice 0's weight-gradient duration (see `forward`).
+    public var backwardWeight: Double { slices[0].backwardWeight }
+    /// Slice 0's memory deltas (see `forward`).
+    public var memory: MemoryDeltas { slices[0].memory }
+    /// Slice 0's total compute time (see `forward`).
+    public var work: Double { slices[0].work }
 }

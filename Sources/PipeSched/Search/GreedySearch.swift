@@ -15,8 +15,11 @@ public enum GreedySearch {
                             policies: [GreedyPolicy]? = nil) -> Result? {
         let several = problem.deviceStages.contains { $0.count > 1 }
         var best: (result: Result, score: ScheduleScore)?
+        var seen = Set<Int>()
         for policy in policies ?? GreedyPolicy.grid(severalStagesPerDevice: several) {
+            // Many policies build the same orders; score each distinct one once.
             guard let schedule = ListScheduler(problem: problem, policy: policy).schedule(),
+                  seen.insert(schedule.orders.hashValue).inserted,
                   let score = ScheduleScore(problem, schedule, objective: objective) else { continue }
             if best == nil || score.isBetter(than: best!.score) {
                 best = (Result(schedule: schedule, value: score.value, peakMemory: score.peak, policy: policy), score)

@@ -131,22 +131,28 @@ private struct State {
 
     mutating func run() -> Schedule? {
         var left = remaining.reduce(0, +)
+        var queue = DeviceQueue(times: time)
         while left > 0 {
-            var device = -1
-            for d in 0..<problem.devices where remaining[d] > 0 && !blocked[d] && (device < 0 || time[d] < time[device]) {
-                device = d
-            }
-            guard device >= 0 else { return nil }
-            if step(device) {
+            guard let device = queue.popEarliest() else { return nil }
+            guard remaining[device] > 0 else { continue }
+            if let stage = step(device) {
                 left -= 1
-                for d in blocked.indices { blocked[d] = false }
+                // A pass of `stage` can only make the neighbouring stages' passes ready.
+                for neighbour in stride(from: stage - 1, through: stage + 1, by: 2) where neighbour >= 0 && neighbour < stageCount {
+                    let other = problem.stageDevice[neighbour]
+                    if blocked[other] {
+                        blocked[other] = false
+                        queue.push(other, at: time[other])
+                    }
+                }
             }
+            if !blocked[device] && remaining[device] > 0 { queue.push(device, at: time[device]) }
         }
         return Schedule(orders: orders)
     }
 
-    /// Lets `device` run one pass or advance its clock; returns whether a pass was scheduled.
-    mutating func step(_ device: Int) -> Bool {
+    /// Lets `device` run one pass or advance its clock; returns the stage of the pass it ran, if any.
+    mutating func step(_ device: Int) -> Int? {
         let now = time[device] + 1e-12
         var bestBackward: (stage: Int, ready: Double)?
         var bestForward: (stage: Int, ready: Double)?
@@ -185,22 +191,22 @@ private struct State {
         }
         if let b = bestBackward, policy.preferBackward || bestForward == nil {
             run(.backwardInput, stage: b.stage, device: device)
-            return true
+            return b.stage
         }
         if let w = weightStage, policy.weightFill == .eager {
             run(.backwardWeight, stage: w, device: device)
-            return true
+            return w
         }
         if let f = bestForward {
             run(.forward, stage: f.stage, device: device)
-            return true
+            return f.stage
         }
         if let w = weightStage {
             let slice = backwardCell(nextWeight[w]) % slices
             let fits = nextKnown == .infinity || time[device] + problem.duration(.backwardWeight, stage: w, slice: slice) <= nextKnown + 1e-9
             if memoryBlocked || policy.weightFill != .fitIdle || fits {
                 run(.backwardWeight, stage: w, device: device)
-                return true
+                return w
             }
         }
         if nextKnown < .infinity {
@@ -208,7 +214,7 @@ private struct State {
         } else {
             blocked[device] = true
         }
-        return false
+        return nil
     }
 
     mutating func run(_ kind: OpKind, stage: Int, device: Int) {
@@ -245,5 +251,58 @@ private struct State {
         default: break
         }
         orders[device].append(Op(kind, stage: stage, microbatch: cell / slices, slice: cell % slices))
+    }
+}
+
+/// Devices by clock time, earliest first (a binary min-heap; ties go to the lower device index, so
+/// the result does not depend on insertion order). A device may be pushed again with a new time;
+/// stale entries are skipped.
+private struct DeviceQueue {
+    private var heap: [(time: Double, device: Int)] = []
+    private var current: [Double]
+
+    init(times: [Double]) {
+        current = times
+        for (device, time) in times.enumerated() { push(device, at: time) }
+    }
+
+    mutating func push(_ device: Int, at time: Double) {
+        current[device] = time
+        heap.append((time, device))
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard less(heap[child], heap[parent]) else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func popEarliest() -> Int? {
+        while let top = heap.first {
+            let last = heap.removeLast()
+            if !heap.isEmpty {
+                heap[0] = last
+                var parent = 0
+                while true {
+                    let left = 2 * parent + 1, right = left + 1
+                    var smallest = parent
+                    if left < heap.count && less(heap[left], heap[smallest]) { smallest = left }
+                    if right < heap.count && less(heap[right], heap[smallest]) { smallest = right }
+                    if smallest == parent { break }
+                    heap.swapAt(parent, smallest)
+                    parent = smallest
+                }
+            }
+            if current[top.device] == top.time {
+                current[top.device] = .nan  // consumed until pushed again
+                return top.device
+            }
+        }
+        return nil
+    }
+
+    private func less(_ a: (time: Double, device: Int), _ b: (time: Double, device: Int)) -> Bool {
+        a.time < b.time || (a.time == b.time && a.device < b.device)
     }
 }

@@ -11,6 +11,7 @@ import Foundation
 /// memory), keeps every device
 /// under its cap and stays deadlock-free. The move order is shuffled by a seeded generator, so a
 /// run is reproducible for a given seed and evaluation budget; the time limit only cuts it short.
+/// It stops early at the lower bound (the schedule is then proven optimal).
 public struct LocalSearch: Sendable {
     public let problem: Problem
     public let objective: Objective
@@ -29,12 +30,13 @@ public struct LocalSearch: Sendable {
     /// The improved schedule (or the start when nothing improves) and how many moves were evaluated.
     public func improve(_ start: Schedule) -> (schedule: Schedule, evaluations: Int) {
         guard var current = ScheduleScore(problem, start, objective: objective) else { return (start, 0) }
+        let bound = LowerBound.value(problem, objective: objective)
         var orders = start.orders
         var rng = SeededGenerator(seed: seed)
         let deadline = Date().addingTimeInterval(timeLimit)
         var evaluations = 0
         var improved = true
-        while improved && evaluations < maxEvaluations && Date() < deadline {
+        while improved && evaluations < maxEvaluations && Date() < deadline && current.value > bound * (1 + 1e-9) {
             improved = false
             var critical = candidateMoves(current, devices: current.criticalDevices)
             var others = candidateMoves(current, devices: orders.indices.filter { !current.criticalDevices.contains($0) })
@@ -92,20 +94,5 @@ public struct LocalSearch: Sendable {
             }
         }
         return moves
-    }
-}
-
-/// SplitMix64: a small seeded generator so searches are reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -15,18 +15,25 @@ struct ScheduleScore {
     init?(_ problem: Problem, _ schedule: Schedule, objective: Objective) {
         guard let simulation = try? Simulator.simulate(problem, schedule) else { return nil }
         for (device, peak) in simulation.peakMemory.enumerated() where peak > problem.cap(device: device) + 1e-9 { return nil }
-        let metrics = Metrics(problem, simulation.timeline, objective: objective, lowerBound: 0)
-        value = metrics.value(of: objective)
         peak = simulation.peakMemory.max() ?? 0
         timeline = simulation.timeline
         let spans = simulation.timeline.map { row in (row.last?.end ?? 0) - (row.first?.start ?? 0) }
+        let stageSpan = spans.max() ?? 0
+        switch objective {
+        case .stageSpan:
+            value = stageSpan
+        case .makespan:
+            let first = simulation.timeline.compactMap { $0.first?.start }.min() ?? 0
+            let last = simulation.timeline.compactMap { $0.last?.end }.max() ?? 0
+            value = last - first
+        }
         totalSpan = spans.reduce(0, +)
         gradientFlow = simulation.timeline.reduce(0) { sum, row in
             row.reduce(sum) { $0 + ($1.op.kind.producesInputGradient ? $1.end : 0) }
         }
         switch objective {
         case .stageSpan:
-            criticalDevices = spans.indices.filter { spans[$0] >= metrics.stageSpan - 1e-9 }
+            criticalDevices = spans.indices.filter { spans[$0] >= stageSpan - 1e-9 }
         case .makespan:
             criticalDevices = Array(Set(simulation.criticalPath.map { problem.stageDevice[$0.stage] })).sorted()
         }

@@ -20,21 +20,27 @@ extension Problem {
     public func dependencies(of op: Op) -> [Dependency] {
         var result: [Dependency] = []
         result.reserveCapacity(3)
+        forEachDependency(of: op) { result.append($0) }
+        return result
+    }
+
+    /// Calls `body` with each pass `op` must wait for, without allocating (the simulator's hot path).
+    @inline(__always)
+    public func forEachDependency(of op: Op, _ body: (Dependency) throws -> Void) rethrows {
         switch op.kind {
         case .forward:
-            if op.stage > 0 { result.append(.op(.forward(op.stage - 1, op.microbatch, slice: op.slice))) }
-            if op.slice > 0 { result.append(.op(.forward(op.stage, op.microbatch, slice: op.slice - 1))) }
+            if op.stage > 0 { try body(.op(.forward(op.stage - 1, op.microbatch, slice: op.slice))) }
+            if op.slice > 0 { try body(.op(.forward(op.stage, op.microbatch, slice: op.slice - 1))) }
         case .backwardInput, .backward:
-            result.append(.op(.forward(op.stage, op.microbatch, slice: op.slice)))
+            try body(.op(.forward(op.stage, op.microbatch, slice: op.slice)))
             if op.stage < lastStage {
-                result.append(.inputGradient(stage: op.stage + 1, microbatch: op.microbatch, slice: op.slice))
+                try body(.inputGradient(stage: op.stage + 1, microbatch: op.microbatch, slice: op.slice))
             }
             if op.slice < sequenceSlices - 1 {
-                result.append(.inputGradient(stage: op.stage, microbatch: op.microbatch, slice: op.slice + 1))
+                try body(.inputGradient(stage: op.stage, microbatch: op.microbatch, slice: op.slice + 1))
             }
         case .backwardWeight:
-            result.append(.op(.backwardInput(op.stage, op.microbatch, slice: op.slice)))
+            try body(.op(.backwardInput(op.stage, op.microbatch, slice: op.slice)))
         }
-        return result
     }
 }

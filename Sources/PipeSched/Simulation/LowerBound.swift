@@ -31,16 +31,25 @@ public enum LowerBound {
     }
 
     /// Time from the start of `F(stage)` to the earliest start of `B(stage)` for one microbatch.
+    ///
+    /// With slices it is the longest chain from the first slice's forward to the start of the last
+    /// slice's input-gradient pass: forwards move to the next stage (with the link latency) or the next
+    /// slice, then the last slice's gradient comes back.
     static func roundTrip(_ problem: Problem, from stage: Int) -> Double {
-        var time = 0.0
+        let slices = problem.sequenceSlices
+        // chain[j]: longest forward chain from the start of F(stage, 0) to the end of F(k, j).
+        var chain = [Double](repeating: 0, count: slices)
         for k in stage...problem.lastStage {
-            time += problem.stages[k].forward
-            if k < problem.lastStage {
-                time += problem.communication.latency(from: problem.stageDevice[k], to: problem.stageDevice[k + 1])
+            let latency = k > stage ? problem.communication.latency(from: problem.stageDevice[k - 1], to: problem.stageDevice[k]) : 0
+            for j in 0..<slices {
+                var before = k > stage ? chain[j] + latency : (j == 0 ? 0 : -Double.infinity)
+                if j > 0 { before = max(before, chain[j - 1]) }
+                chain[j] = before + problem.duration(.forward, stage: k, slice: j)
             }
         }
+        var time = chain[slices - 1]
         for k in stride(from: problem.lastStage, to: stage, by: -1) {
-            time += problem.stages[k].backwardInput
+            time += problem.duration(.backwardInput, stage: k, slice: slices - 1)
             time += problem.communication.latency(from: problem.stageDevice[k], to: problem.stageDevice[k - 1])
         }
         return time
@@ -50,21 +59,31 @@ public enum LowerBound {
     /// when the memory cap stops them (a fractional-knapsack bound over its stages).
     public static func forwardCapacity(_ problem: Problem, device: Int) -> Double {
         let stages = problem.deviceStages[device]
+        // (forward time, forward memory, how many) per stage, or per stage and slice when slices differ.
+        var items: [(time: Double, memory: Double, count: Double)] = []
+        for s in stages {
+            let profile = problem.stages[s]
+            if profile.isUniform {
+                items.append((profile.forward, profile.memory.forward, Double(problem.microbatches * problem.sequenceSlices)))
+            } else {
+                items += profile.slices.map { ($0.forward, $0.memory.forward, Double(problem.microbatches)) }
+            }
+        }
+        let uniform = stages.allSatisfy { problem.stages[$0].isUniform }
         let count = Double(problem.microbatches * problem.sequenceSlices)
-        let all = count * stages.reduce(0) { $0 + problem.stages[$1].forward }
+        let all = uniform ? count * items.reduce(0) { $0 + $1.time } : items.reduce(0) { $0 + $1.count * $1.time }
         let budget = problem.cap(device: device) - problem.staticMemory(device: device)
         guard budget.isFinite else { return all }
         var free = 0.0
-        var items: [(time: Double, memory: Double)] = []
-        for s in stages {
-            let profile = problem.stages[s]
-            if profile.memory.forward <= 0 { free += count * profile.forward } else { items.append((profile.forward, profile.memory.forward)) }
+        var limited: [(time: Double, memory: Double, count: Double)] = []
+        for item in items {
+            if item.memory <= 0 { free += item.count * item.time } else { limited.append(item) }
         }
-        items.sort { $0.time / $0.memory > $1.time / $1.memory }
+        limited.sort { $0.time / $0.memory > $1.time / $1.memory }
         var left = budget
         var total = free
-        for item in items where left > 0 {
-            let take = min(count, left / item.memory)
+        for item in limited where left > 0 {
+            let take = min(item.count, left / item.memory)
             total += take * item.time
             left -= take * item.memory
         }
@@ -76,13 +95,18 @@ public enum LowerBound {
         guard let first = problem.deviceStages[device].first else { return 0 }
         var time = 0.0
         for k in 0..<first {
-            time += problem.stages[k].forward + problem.communication.latency(from: problem.stageDevice[k], to: problem.stageDevice[k + 1])
+            time += problem.duration(.forward, stage: k, slice: 0) + problem.communication.latency(from: problem.stageDevice[k], to: problem.stageDevice[k + 1])
         }
         return time
     }
 
-    /// One microbatch's forward through every stage, backward through every stage, then stage 0's W.
+    /// One microbatch's forward through every stage, backward through every stage (stage 0's slices
+    /// last to first), then stage 0's W of slice 0.
     static func microbatchChain(_ problem: Problem) -> Double {
-        roundTrip(problem, from: 0) + problem.stages[0].backwardInput + problem.stages[0].backwardWeight
+        var time = roundTrip(problem, from: 0)
+        for slice in (0..<problem.sequenceSlices).reversed() {
+            time += problem.duration(.backwardInput, stage: 0, slice: slice)
+        }
+        return time + problem.duration(.backwardWeight, stage: 0, slice: 0)
     }
 }

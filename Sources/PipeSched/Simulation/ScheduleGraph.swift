@@ -62,21 +62,26 @@ struct ScheduleGraph {
         var outCount = [Int](repeating: 0, count: ops.count)
         predecessorStart.reserveCapacity(ops.count + 1)
         for (id, op) in ops.enumerated() {
-            for dependency in problem.dependencies(of: op) {
+            var missing: String?
+            problem.forEachDependency(of: op) { dependency in
+                guard missing == nil else { return }
                 let p: Int
                 switch dependency {
                 case .op(let needed):
                     p = idOfIndex[indexer.index(needed)]
-                    guard p >= 0 else { throw .malformed("\(op) needs \(needed), which no device runs") }
+                    if p < 0 { missing = "\(op) needs \(needed), which no device runs" }
                 case .inputGradient(let stage, let microbatch, let slice):
                     p = inputGradientOfCell[indexer.cell(stage: stage, microbatch: microbatch, slice: slice)]
-                    guard p >= 0 else {
-                        throw .malformed("\(op) needs the input gradient of \(Op.backwardInput(stage, microbatch, slice: slice)) (B or BW), which no device runs")
+                    if p < 0 {
+                        missing = "\(op) needs the input gradient of \(Op.backwardInput(stage, microbatch, slice: slice)) (B or BW), which no device runs"
                     }
                 }
-                predecessorList.append(p)
-                outCount[p] += 1
+                if p >= 0 {
+                    predecessorList.append(p)
+                    outCount[p] += 1
+                }
             }
+            if let missing { throw .malformed(missing) }
             predecessorStart.append(predecessorList.count)
             indegree[id] = predecessorStart[id + 1] - predecessorStart[id] + (position[id] > 0 ? 1 : 0)
             if position[id] > 0 { outCount[id - 1] += 1 }

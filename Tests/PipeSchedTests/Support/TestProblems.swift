@@ -16,7 +16,7 @@ enum TestProblems {
     /// to zero, and communication latency up to 0.3.
     static func random(devices p: Int, microbatches m: Int, placement: Placement = .sequential, chunks: Int = 1,
                        seed: UInt64) -> Problem {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let count = p * chunks
         let stages = (0..<count).map { s -> StageProfile in
             let scale = s == 0 ? 1.15 : (s == count - 1 ? 1.6 : 1.0)

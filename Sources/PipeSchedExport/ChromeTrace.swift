@@ -1,0 +1,125 @@
+import PipeSched
+
+/// The time unit of a problem's costs, which fixes how they map to a trace's microseconds.
+public enum TraceTimeUnit: String, Sendable, CaseIterable {
+    case ns, us, ms, s
+
+    /// Microseconds in one unit.
+    public var microseconds: Double {
+        switch self {
+        case .ns: 0.001
+        case .us: 1
+        case .ms: 1000
+        case .s: 1_000_000
+        }
+    }
+}
+
+/// A schedule as a Chrome / Perfetto trace (Trace Event Format JSON, for `chrome://tracing` and
+/// ui.perfetto.dev).
+///
+/// Each device is a process named "device d" with one thread track "compute"; each pass is one
+/// complete ("X") event with its real start and duration, named by its kind (F, B, W, BW, so both
+/// viewers colour by kind; Chrome also gets a fixed `cname`) and carrying stage, microbatch and
+/// slice in `args`. With the problem, each device also gets a "memory" counter track (static memory
+/// plus the running sum of deltas, stepping when each pass starts) and its cap as a process label.
+public struct ChromeTrace: Sendable {
+    /// The unit of the schedule's times.
+    public var timeUnit: TraceTimeUnit
+
+    public init(timeUnit: TraceTimeUnit = .ms) { self.timeUnit = timeUnit }
+
+    /// Chrome's reserved colour name for a pass kind.
+    public static func colorName(_ kind: OpKind) -> String {
+        switch kind {
+        case .forward: "rail_response"
+        case .backwardInput: "rail_idle"
+        case .backwardWeight: "rail_load"
+        case .backward: "detailed_memory_dump"
+        }
+    }
+
+    /// The trace JSON of `document`; memory counters need `problem`.
+    public func render(_ document: ScheduleDocument, problem: Problem? = nil) -> String {
+        let scale = timeUnit.microseconds
+        var events: [String] = []
+        let origin = document.timeline.compactMap { $0.first?.start }.min() ?? 0
+        for (device, row) in document.timeline.enumerated() {
+            let pid = device + 1
+            var label = "device \(device)"
+            if let problem, problem.memoryLimit != nil { label += ", memory cap \(problem.cap(device: device).readable)" }
+            events.append(#"{"name":"process_name","ph":"M","pid":\#(pid),"args":{"name":\#(Self.string("device \(device)"))}}"#)
+            events.append(#"{"name":"process_sort_index","ph":"M","pid":\#(pid),"args":{"sort_index":\#(device)}}"#)
+            events.append(#"{"name":"process_labels","ph":"M","pid":\#(pid),"args":{"labels":\#(Self.string(label))}}"#)
+            events.append(#"{"name":"thread_name","ph":"M","pid":\#(pid),"tid":1,"args":{"name":"compute"}}"#)
+            for entry in row {
+                let kind = entry.op.rawValue
+                events.append(#"{"name":"\#(kind)","cat":"\#(Self.category(entry.op))","ph":"X","pid":\#(pid),"tid":1,"ts":\#(Self.number(entry.start * scale)),"dur":\#(Self.number((entry.end - entry.start) * scale)),"cname":"\#(Self.colorName(entry.op))","args":{"kind":"\#(kind)","stage":\#(entry.stage),"microbatch":\#(entry.microbatch),"slice":\#(entry.slice),"start":\#(Self.number(entry.start)),"end":\#(Self.number(entry.end))}}"#)
+            }
+            guard let problem, device < problem.devices else { continue }
+            let ops = row.map { $0.timedOp.op }
+            let levels = problem.memoryLevels(device: device, order: ops).levels
+            if let first = row.first, first.start > origin {
+                events.append(Self.counter(pid: pid, time: origin * scale, value: problem.staticMemory(device: device)))
+            }
+            for (entry, level) in zip(row, levels) {
+                events.append(Self.counter(pid: pid, time: entry.start * scale, value: level))
+            }
+            if let last = row.last, let level = levels.last {
+                events.append(Self.counter(pid: pid, time: last.end * scale, value: level))
+            }
+        }
+        let m = document.metrics
+        let other = [
+            ("generator", Self.string("pipesched")), ("problem", Self.string(document.problem)),
+            ("method", Self.string(document.method)), ("objective", Self.string(document.objective.rawValue)),
+            ("timeUnit", Self.string(timeUnit.rawValue)), ("makespan", Self.number(m.makespan)),
+            ("stageSpan", Self.number(m.stageSpan)), ("bubbleRate", Self.number(m.bubbleRate)),
+            ("lowerBound", Self.number(m.lowerBound)), ("gap", Self.number(m.gap)),
+        ].map { "\(Self.string($0.0)):\($0.1)" }.joined(separator: ",")
+        return "{\"displayTimeUnit\":\"ms\",\"otherData\":{\(other)},\"traceEvents\":[\n"
+            + events.joined(separator: ",\n") + "\n]}\n"
+    }
+
+    private static func counter(pid: Int, time: Double, value: Double) -> String {
+        #"{"name":"memory","ph":"C","pid":\#(pid),"ts":\#(number(time)),"args":{"memory":\#(number(value))}}"#
+    }
+
+    private static func category(_ kind: OpKind) -> String {
+        switch kind {
+        case .forward: "forward"
+        case .backwardInput: "backward-input"
+        case .backwardWeight: "backward-weight"
+        case .backward: "backward"
+        }
+    }
+
+    /// A JSON number: integers without a fraction, others in Swift's shortest round-trip form.
+    static func number(_ value: Double) -> String {
+        guard value.isFinite else { return "0" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        return "\(value)"
+    }
+
+    /// A JSON string literal.
+    static func string(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,69 @@
+import PipeSched
+
+/// Why a schedule was not exported.
+public enum ExportError: Error, Sendable, CustomStringConvertible {
+    /// The schedule file does not belong to the problem (device count or placement differ).
+    case mismatch(String)
+    /// The schedule breaks the problem's rules (durations, dependencies, memory cap, ...).
+    case invalid([ValidationIssue])
+    /// PyTorch could not load or run the schedule as a CSV, or the export policy refuses it.
+    case torch(TorchScheduleError)
+
+    public var description: String {
+        switch self {
+        case .mismatch(let message): message
+        case .invalid(let issues):
+            "the schedule is invalid for this problem (\(issues.count) issues): " + issues.prefix(10).map(\.description).joined(separator: "; ")
+        case .torch(let error): error.message
+        }
+    }
+}
+
+/// Exported text plus a one-line note for the user (for example the placement a CSV needs).
+public struct ExportResult: Sendable {
+    public var text: String
+    public var note: String
+}
+
+/// The one entry point from a schedule document (and optionally its problem) to any export format.
+public enum Exporter {
+    /// Exports `document` as `format`. With `problem`, the document is first checked against it
+    /// (device count, placement, and the full validator), and memory, caps and the problem summary
+    /// are drawn; without it they are left out.
+    public static func export(_ document: ScheduleDocument, problem: Problem?, format: ExportFormat,
+                              options: ExportOptions = ExportOptions()) throws(ExportError) -> ExportResult {
+        if let problem { try check(document, against: problem) }
+        switch format {
+        case .torchCSV:
+            let writer = TorchCSVWriter(version: options.torchVersion, allowCustomPlacement: options.allowCustomPlacement)
+            let output: TorchCSVWriter.Output
+            do { output = try writer.write(document, microbatches: problem?.microbatches) } catch { throw .torch(error) }
+            let l = options.torchVersion.letters
+            let placement = output.placement.map { "PyTorch \"\($0.rawValue)\" placement" } ?? "custom placement \(output.stageRanks) (build stage s on rank placement[s] yourself)"
+            return ExportResult(text: output.text,
+                                note: "PyTorch \(options.torchVersion) letters (\(l.forward) \(l.backwardInput) \(l.backwardWeight) \(l.fullBackward)), \(document.timeline.count) ranks, \(output.stageRanks.count) stages, \(placement)")
+        case .chromeTrace:
+            let note = problem == nil ? "no memory counters (give --problem)" : "memory counters included"
+            return ExportResult(text: ChromeTrace(timeUnit: options.timeUnit).render(document, problem: problem),
+                                note: "Chrome trace, times in \(options.timeUnit.rawValue), \(note)")
+        case .svg:
+            return ExportResult(text: SVGTimeline().render(document, problem: problem),
+                                note: problem == nil ? "SVG timeline without memory strips (give --problem)" : "SVG timeline with memory strips")
+        case .html:
+            return ExportResult(text: HTMLReport().render(document, problem: problem),
+                                note: problem == nil ? "HTML report without memory and problem summary (give --problem)" : "HTML report")
+        }
+    }
+
+    /// Refuses a document that does not belong to `problem` or that `problem`'s validator rejects.
+    public static func check(_ document: ScheduleDocument, against problem: Problem) throws(ExportError) {
+        guard document.timeline.count == problem.devices else {
+            throw .mismatch("the schedule has \(document.timeline.count) devices but the problem has \(problem.devices)")
+        }
+        guard document.placement == problem.stageDevice else {
+            throw .mismatch("the schedule places stages on devices \(document.placement), the problem on \(problem.stageDevice); give the problem the schedule was solved for")
+        }
+        let issues = Validator.validate(problem, document.timedTimeline)
+        guard issues.isEmpty else { throw .invalid(issues) }
+    }
+}

@@ -1,0 +1,157 @@
+import PipeSched
+
+/// The choices `pipesched profile` makes besides the model and hardware.
+public struct ProfileOptions: Sendable, Equatable {
+    /// Pipeline devices p.
+    public var devices: Int
+    /// Microbatches per step m.
+    public var microbatches: Int
+    /// Stage-to-device mapping: `.sequential`, `.interleaved` or `.v`.
+    public var placement: Placement = .sequential
+    /// Stages per device with `.interleaved` (V always has 2).
+    public var chunks: Int = 2
+    /// How layers are split into stages.
+    public var partition: PartitionStrategy = .balanced
+    /// Slices per microbatch along the sequence.
+    public var slices: Int = 1
+    /// How the sequence is cut into slices.
+    public var sliceSplit: SliceSplit = .balanced
+    /// What the forward keeps for the backward.
+    public var recomputation: Recomputation = .selective
+    /// Overrides the model file's tensor-parallel degree.
+    public var tensorParallel: Int?
+    /// Whether to write the device memory as the problem's memory cap.
+    public var memoryLimit: Bool = true
+
+    public init(devices: Int, microbatches: Int) {
+        self.devices = devices
+        self.microbatches = microbatches
+    }
+
+    /// Number of pipeline stages the placement asks for.
+    public var stageCount: Int {
+        switch placement {
+        case .interleaved: devices * chunks
+        case .v: 2 * devices
+        default: devices
+        }
+    }
+}
+
+/// Turns a model, a device and the profile options into a problem (schema v1): per-stage, per-slice
+/// F, B and W times in milliseconds and memory deltas and static memory in GiB, the layer partition,
+/// the activation transfer latency and the device memory as the cap.
+public struct ProblemBuilder: Sendable {
+    public let model: ModelConfig
+    public let hardware: HardwareConfig
+    public let options: ProfileOptions
+    /// The cost formulas in use.
+    public let costs: LayerCost
+
+    public init(model: ModelConfig, hardware: HardwareConfig, options: ProfileOptions) throws(ProfileError) {
+        guard options.devices >= 1 else { throw .invalid("devices", "must be at least 1, got \(options.devices)", "give the pipeline size") }
+        guard options.microbatches >= 1 else { throw .invalid("microbatches", "must be at least 1", "give the microbatches per step") }
+        guard options.chunks >= 1 else { throw .invalid("chunks", "must be at least 1", "give the stages per device") }
+        guard options.slices >= 1, options.slices <= model.sequenceLength else {
+            throw .invalid("slices", "must be between 1 and the sequence length (\(model.sequenceLength)), got \(options.slices)", "give a smaller slice count")
+        }
+        if options.slices > 1, !model.causal {
+            throw .invalid("slices", "needs causal attention; the model is bidirectional", "use --slices 1")
+        }
+        if let t = options.tensorParallel, t < 1 { throw .invalid("tensorParallel", "must be at least 1, got \(t)", "give the TP degree") }
+        var model = model
+        if let t = options.tensorParallel { model.tensorParallel = t }
+        self.model = model
+        self.hardware = hardware
+        self.options = options
+        costs = LayerCost(model: model, recomputation: options.recomputation, sliced: options.slices > 1)
+    }
+
+    /// Token count of each slice, slice 0 first.
+    public var sliceLengths: [Int] {
+        let one = (0..<model.layers).reduce(UnitCost.zero) { $0 + costs.layer(model.layerTypes[$1], tokens: 1, prefix: 0) }
+            + costs.embedding(tokens: 1) + costs.head(tokens: 1)
+        let shifted = (0..<model.layers).reduce(UnitCost.zero) { $0 + costs.layer(model.layerTypes[$1], tokens: 1, prefix: 1) }
+            + costs.embedding(tokens: 1) + costs.head(tokens: 1)
+        let beta = model.causal ? shifted.totalFLOPs - one.totalFLOPs : 0
+        return SequenceSplit.lengths(length: model.sequenceLength, slices: options.slices, split: options.sliceSplit,
+                                     perToken: one.totalFLOPs - beta / 2, perPair: beta)
+    }
+
+    /// Vision-encoder layers then language-model layers, in model order.
+    public var unitCount: Int { (model.vision?.layers ?? 0) + model.layers }
+
+    /// Cost of model unit `unit` (vision layers first) on a slice; the embedding rides with the first
+    /// language layer and the head with the last, and the vision encoder runs with slice 0.
+    public func cost(unit: Int, slice: Int, lengths: [Int]) -> UnitCost {
+        let visionLayers = model.vision?.layers ?? 0
+        if unit < visionLayers { return slice == 0 ? costs.visionLayer() : .zero }
+        let layer = unit - visionLayers
+        let tokens = Double(lengths[slice]), prefix = Double(lengths[..<slice].reduce(0, +))
+        var cost = costs.layer(model.layerTypes[layer], tokens: tokens, prefix: prefix)
+        if layer == 0 { cost += costs.embedding(tokens: tokens) }
+        if layer == model.layers - 1 { cost += costs.head(tokens: tokens) }
+        return cost
+    }
+
+    /// Parameters of model unit `unit` held by its device.
+    public func parameters(unit: Int) -> Double {
+        let visionLayers = model.vision?.layers ?? 0
+        if unit < visionLayers { return costs.visionLayerParameters }
+        let layer = unit - visionLayers
+        var total = costs.parameters(model.layerTypes[layer])
+        if layer == 0 { total += costs.vocabularyParameters }
+        if layer == model.layers - 1 { total += costs.vocabularyParameters }
+        return total
+    }
+
+    /// Layers per stage under the chosen strategy, balancing each unit's F + B + W time.
+    public func partition() throws(ProfileError) -> [Int] {
+        let lengths = sliceLengths
+        let unitCosts = (0..<unitCount).map { unit in
+            (0..<lengths.count).reduce(0.0) { $0 + cost(unit: unit, slice: $1, lengths: lengths).totalFLOPs }
+        }
+        return try Partitioner.partition(costs: unitCosts, stages: options.stageCount, strategy: options.partition)
+    }
+
+    /// The problem.
+    public func build() throws(ProfileError) -> Problem {
+        let lengths = sliceLengths
+        let counts = try partition()
+        let flops = try hardware.achievedFLOPS(for: model.dtype)
+        let t = Double(model.tensorParallel)
+        let gib = 1024.0 * 1024.0 * 1024.0
+        func milliseconds(_ value: Double) -> Double { value / t / flops * 1e3 }
+        var stages: [StageProfile] = []
+        var first = 0
+        for count in counts {
+            let units = first..<(first + count)
+            let slices = (0..<lengths.count).map { slice -> PassCosts in
+                let sum = units.reduce(UnitCost.zero) { $0 + cost(unit: $1, slice: slice, lengths: lengths) }
+                let deltas = sum.memoryDeltas
+                let forward = deltas.forward / t / gib, input = deltas.backwardInput / t / gib
+                return PassCosts(forward: milliseconds(sum.forwardFLOPs), backwardInput: milliseconds(sum.backwardInputFLOPs),
+                                 backwardWeight: milliseconds(sum.backwardWeightFLOPs),
+                                 memory: MemoryDeltas(forward: forward, backwardInput: input, backwardWeight: -(forward + input)))
+            }
+            let staticBytes = units.reduce(0.0) { $0 + parameters(unit: $1) } * model.bytesPerParameter
+            stages.append(StageProfile(slices: slices, staticMemory: staticBytes / t / gib))
+            first += count
+        }
+        let boundaryBytes = model.dtype.bytes * Double(model.microbatchSize) * Double(model.hiddenSize) * Double(lengths.max() ?? 0) / t
+        let latency = hardware.p2pLatencyMicroseconds * 1e-3 + boundaryBytes / (hardware.p2pBandwidthGBps * 1e9) * 1e3
+        let name = "\(model.name)-p\(options.devices)-m\(options.microbatches)" + (options.slices > 1 ? "-k\(options.slices)" : "")
+        do {
+            return try Problem(name: name, microbatches: options.microbatches, devices: options.devices, placement: options.placement,
+                               stages: stages, communication: Communication(latency: latency),
+                               memoryLimit: options.memoryLimit ? Array(repeating: hardware.memoryGiB, count: options.devices) : nil,
+                               sequenceSlices: options.slices, partition: counts)
+        } catch {
+            if error.field.hasPrefix("memoryLimit") {
+                throw ProfileError(field: "memory", message: "\(error.message) (GiB)",
+                                   fix: "use more devices, --recompute full, --slices, a larger tensor-parallel degree, or --no-memory-limit to write the problem anyway")
+            }
+            throw ProfileError(field: error.field, message: error.message, fix: error.fix)
+        }
+    }
+}

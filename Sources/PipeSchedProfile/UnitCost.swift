@@ -1,0 +1,56 @@
+/// FLOPs and activation bytes of one piece of the model (a layer, the embedding, the head) on one
+/// sequence slice of one microbatch, before dividing by the tensor-parallel degree.
+public struct UnitCost: Sendable, Equatable {
+    /// FLOPs of the forward pass F.
+    public var forwardFLOPs: Double
+    /// FLOPs of the input-gradient pass B.
+    public var backwardInputFLOPs: Double
+    /// FLOPs of the weight-gradient pass W.
+    public var backwardWeightFLOPs: Double
+    /// Bytes the forward pass leaves allocated until the backward (activations).
+    public var storedBytes: Double
+    /// Bytes the weight pass needs (linear-layer inputs and output gradients), held from B until W.
+    public var weightPassBytes: Double
+
+    public init(forwardFLOPs: Double = 0, backwardInputFLOPs: Double = 0, backwardWeightFLOPs: Double = 0,
+                storedBytes: Double = 0, weightPassBytes: Double = 0) {
+        self.forwardFLOPs = forwardFLOPs
+        self.backwardInputFLOPs = backwardInputFLOPs
+        self.backwardWeightFLOPs = backwardWeightFLOPs
+        self.storedBytes = storedBytes
+        self.weightPassBytes = weightPassBytes
+    }
+
+    /// Nothing.
+    public static let zero = UnitCost()
+
+    /// FLOPs of all three passes.
+    public var totalFLOPs: Double { forwardFLOPs + backwardInputFLOPs + backwardWeightFLOPs }
+
+    /// Memory deltas in bytes: F stores the activations, B frees them and allocates what W needs, W
+    /// frees that; the three sum to zero.
+    public var memoryDeltas: (forward: Double, backwardInput: Double, backwardWeight: Double) {
+        (storedBytes, weightPassBytes - storedBytes, -weightPassBytes)
+    }
+
+    public static func + (a: UnitCost, b: UnitCost) -> UnitCost {
+        UnitCost(forwardFLOPs: a.forwardFLOPs + b.forwardFLOPs,
+                 backwardInputFLOPs: a.backwardInputFLOPs + b.backwardInputFLOPs,
+                 backwardWeightFLOPs: a.backwardWeightFLOPs + b.backwardWeightFLOPs,
+                 storedBytes: a.storedBytes + b.storedBytes,
+                 weightPassBytes: a.weightPassBytes + b.weightPassBytes)
+    }
+
+    public static func += (a: inout UnitCost, b: UnitCost) { a = a + b }
+}
+
+/// What the forward pass keeps for the backward (Korthikanti et al., "Reducing Activation
+/// Recomputation in Large Transformer Models", MLSys 2023).
+public enum Recomputation: String, Sendable, Equatable, CaseIterable {
+    /// Everything is stored, attention scores included: sbh(34 + 5as/h) per GPT layer.
+    case none
+    /// Attention scores are recomputed (or never stored, as with FlashAttention): 34sbh per GPT layer.
+    case selective
+    /// Only each layer's input is stored and the forward is recomputed before the backward: 2sbh.
+    case full
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import PipeSched
+import PipeSchedExport
+
+/// `pipesched export`: write a schedule file as a PyTorch CSV, a Chrome trace, an SVG timeline or an HTML report.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a schedule as a PyTorch schedule CSV, Chrome trace, SVG timeline or HTML report.",
+        discussion: """
+        With --problem, the schedule is first validated against the problem (exit 1 when invalid), \
+        and the Chrome trace, SVG and HTML get memory curves, caps and the problem summary. The \
+        PyTorch CSV is checked with PyTorch's own loader rules before it is written; a schedule with \
+        sequence slices, or with a placement other than PyTorch's loop or v, is refused (exit 2). \
+        See docs/export.md.
+        """
+    )
+
+    @Argument(help: "Schedule JSON file (pipesched.schedule.v1).")
+    var schedule: String
+
+    @Option(name: .customLong("to"), help: ArgumentHelp("Format: torch-csv, chrome-trace, svg or html.", valueName: "format"))
+    var format: ExportFormat
+
+    @Option(help: "The problem JSON the schedule was solved for: validates the schedule and adds memory and caps.")
+    var problem: String?
+
+    @Option(name: .shortAndLong, help: "Write here instead of standard output.")
+    var output: String?
+
+    @OptionGroup var settings: ExportSettings
+
+    func run() throws {
+        let document = try Input.schedule(at: schedule)
+        let problem = try self.problem.map(Input.problem(at:))
+        let result = try ExportRun.export(document, problem: problem, format: format, settings: settings)
+        try ExportRun.write(result, to: output)
+    }
+}
+
+/// Export settings shared by `export` and `solve --export`.
+struct ExportSettings: ParsableArguments {
+    @Option(help: "PyTorch version whose CSV letters to write or read (before 2.6: B = input backward, BW = full backward; from 2.6: I and B).")
+    var torchVersion: TorchVersion = .tested
+
+    @Flag(help: "Write a PyTorch CSV even when the placement is neither PyTorch's loop nor v (torchtitan cannot build it).")
+    var allowCustomPlacement = false
+
+    @Option(help: "Time unit of the problem's costs, for the Chrome trace: ns, us, ms or s.")
+    var timeUnit: TraceTimeUnit = .ms
+
+    var options: ExportOptions {
+        ExportOptions(torchVersion: torchVersion, allowCustomPlacement: allowCustomPlacement, timeUnit: timeUnit)
+    }
+}
+
+/// Running an export and writing its result, with errors mapped to exit codes.
+enum ExportRun {
+    static func export(_ document: ScheduleDocument, problem: Problem?, format: ExportFormat,
+                       settings: ExportSettings) throws -> ExportResult {
+        do {
+            return try Exporter.export(document, problem: problem, format: format, options: settings.options)
+        } catch {
+            switch error {
+            case .invalid: throw Failure("cannot export: \(error)", code: .invalidSchedule)
+            case .mismatch, .torch: throw Failure("cannot export as \(format.rawValue): \(error)", code: .badInput)
+            }
+        }
+    }
+
+    /// Writes the text (whole file, atomically) and the note on standard error.
+    static func write(_ result: ExportResult, to path: String?) throws {
+        var text = result.text
+        if path == nil, text.hasSuffix("\n") { text.removeLast() }
+        try Output.write(Data(text.utf8), to: path)
+        FileHandle.standardError.write(Data("\(path.map { "wrote \($0): " } ?? "")\(result.note)\n".utf8))
+    }
+}
+
+extension ExportFormat: ExpressibleByArgument {}
+extension TraceTimeUnit: ExpressibleByArgument {}
+
+extension TorchVersion: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+    public var defaultValueDescription: String { description }
+}

@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import PipeSched
+import PipeSchedProfile
+
+/// `pipesched profile`: write a problem from a model and hardware description (the analytic cost
+/// model), from PyTorch profiler traces, or from a CSV of measured per-stage costs.
+struct ProfileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profile",
+        abstract: "Write a problem JSON from a model + hardware description, profiler traces, or a CSV of measured costs.",
+        discussion: """
+        Cost model: --model and --hardware (JSON or YAML, see Models/ and docs/cost-model.md), with \
+        --devices and --microbatches. Measured: --from-trace (one PyTorch Chrome trace per rank) or \
+        --from-csv. Times are written in ms, memory in GiB.
+        """
+    )
+
+    @Option(help: "Model description (JSON or YAML), e.g. Models/models/llama3-8b.json.")
+    var model: String?
+
+    @Option(help: "Hardware description (JSON or YAML), e.g. Models/hardware/h100-80gb.json.")
+    var hardware: String?
+
+    @Option(help: "Pipeline devices; defaults to the model file's pipelineDevices.")
+    var devices: Int?
+
+    @Option(help: "Microbatches per step; with traces, defaults to the number seen.")
+    var microbatches: Int?
+
+    @Option(help: "sequential (one stage per device), interleaved (--chunks stages per device) or v (two per device).")
+    var placement: PlacementName = .sequential
+
+    @Option(help: "Stages per device with --placement interleaved.")
+    var chunks: Int = 2
+
+    @Option(help: "Layer partition: uniform or balanced (minimise the heaviest stage).")
+    var partition: PartitionName = .balanced
+
+    @Option(help: "Slices per microbatch along the sequence (Seq1F1B).")
+    var slices: Int = 1
+
+    @Option(help: "Slice lengths: uniform or balanced (equal cost under causal attention).")
+    var sliceSplit: SliceSplitName = .balanced
+
+    @Option(help: "Activation recomputation: none (scores stored), selective (default; as with FlashAttention) or full.")
+    var recompute: RecomputationName = .selective
+
+    @Option(help: "Tensor-parallel degree; overrides the model file's.")
+    var tensorParallel: Int?
+
+    @Flag(help: "Write no memory cap (by default the device memory is the cap).")
+    var noMemoryLimit = false
+
+    @Option(name: .customLong("from-trace"), parsing: .upToNextOption, help: "PyTorch profiler Chrome traces, one per rank.")
+    var fromTrace: [String] = []
+
+    @Option(name: .customLong("from-csv"), help: "CSV of measured per-stage costs (docs/cost-model.md).")
+    var fromCSV: String?
+
+    @Option(help: "Measured profiles: point-to-point latency in ms (trace clocks are not aligned across ranks).")
+    var latency: Double = 0
+
+    @Option(help: "Measured profiles: memory cap per device in GiB.")
+    var memoryLimit: Double?
+
+    @Option(help: "Measured profiles: also write the per-stage medians as CSV here.")
+    var csvOutput: String?
+
+    @Option(name: .shortAndLong, help: "Write the problem here instead of standard output.")
+    var output: String?
+
+    func validate() throws {
+        let sources = [model != nil, !fromTrace.isEmpty, fromCSV != nil].filter { $0 }.count
+        guard sources == 1 else { throw ValidationError("give exactly one of --model (with --hardware), --from-trace or --from-csv") }
+        if model != nil, hardware == nil { throw ValidationError("--model needs --hardware") }
+        if model != nil, microbatches == nil { throw ValidationError("--model needs --microbatches") }
+    }
+
+    func run() throws {
+        let problem: Problem
+        do {
+            problem = model != nil ? try fromModel() : try fromMeasurements()
+        } catch let error as ProfileError {
+            throw Failure(error.description, code: .badInput)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try Output.write(try encoder.encode(problem), to: output)
+        if let output {
+            let partition = problem.partition.map { ", layers per stage \($0)" } ?? ""
+            print("wrote \(output): \(problem.stageCount) stages on \(problem.devices) devices, \(problem.microbatches) microbatches, \(problem.sequenceSlices) slice(s)\(partition)")
+        }
+    }
+
+    func fromModel() throws -> Problem {
+        let model = try ConfigDecoding.decode(ModelConfig.self, from: Input.data(at: self.model!))
+        let hardware = try ConfigDecoding.decode(HardwareConfig.self, from: Input.data(at: self.hardware!))
+        guard let devices = devices ?? model.pipelineDevices else {
+            throw Failure("--devices is needed: \(self.model!) names no pipelineDevices", code: .badInput)
+        }
+        var options = ProfileOptions(devices: devices, microbatches: microbatches!)
+        options.placement = placement.value
+        options.chunks = chunks
+        options.partition = partition.value
+        options.slices = slices
+        options.sliceSplit = sliceSplit.value
+        options.recomputation = recompute.value
+        options.tensorParallel = tensorParallel
+        options.memoryLimit = !noMemoryLimit
+        return try ProblemBuilder(model: model, hardware: hardware, options: options).build()
+    }
+
+    func fromMeasurements() throws -> Problem {
+        let profile: MeasuredProfile
+        let name: String
+        if let fromCSV {
+            profile = try MeasuredCSV.parse(String(decoding: try Input.data(at: fromCSV), as: UTF8.self))
+            name = URL(fileURLWithPath: fromCSV).deletingPathExtension().lastPathComponent
+        } else {
+            profile = try TraceIngest.profile(traces: try fromTrace.map(Input.data(at:)), names: fromTrace)
+            name = "measured"
+        }
+        if let csvOutput { try Output.write(Data(MeasuredCSV.render(profile).utf8), to: csvOutput) }
+        return try profile.problem(name: name, microbatches: microbatches, latency: latency, memoryLimit: memoryLimit)
+    }
+}
+
+enum PlacementName: String, ExpressibleByArgument, CaseIterable {
+    case sequential, interleaved, v
+    var value: Placement { self == .sequential ? .sequential : self == .interleaved ? .interleaved : .v }
+}
+
+enum PartitionName: String, ExpressibleByArgument, CaseIterable {
+    case uniform, balanced
+    var value: PartitionStrategy { PartitionStrategy(rawValue: rawValue)! }
+}
+
+enum SliceSplitName: String, ExpressibleByArgument, CaseIterable {
+    case uniform, balanced
+    var value: SliceSplit { SliceSplit(rawValue: rawValue)! }
+}
+
+enum RecomputationName: String, ExpressibleByArgument, CaseIterable {
+    case none, selective, full
+    var value: Recomputation { Recomputation(rawValue: rawValue)! }
+}

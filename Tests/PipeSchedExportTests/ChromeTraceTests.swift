@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+@testable import PipeSched
+@testable import PipeSchedExport
+
+/// The Chrome trace: valid JSON, one complete event per pass with its real duration, memory counters.
+@Suite struct ChromeTraceTests {
+    /// A JSON number as a Double, whether the parser produced an integer or not.
+    func number(_ value: Any?) -> Double? {
+        guard let value else { return nil }
+        switch value {
+        case let value as Int: return Double(value)
+        case let value as Double: return value
+        case let value as NSNumber: return value.doubleValue
+        default: return nil
+        }
+    }
+
+    func events(_ trace: String) throws -> [[String: Any]] {
+        let object = try JSONSerialization.jsonObject(with: Data(trace.utf8)) as? [String: Any]
+        return try #require(object?["traceEvents"] as? [[String: Any]])
+    }
+
+    @Test func hasOneCompleteEventPerPassWithTheRightDuration() throws {
+        let problem = ExportFixtures.problem(devices: 4, microbatches: 8, placement: .interleaved, chunks: 2)
+        let document = try ExportFixtures.document(problem, method: "interleaved-1f1b")
+        let passes = try events(ChromeTrace(timeUnit: .us).render(document)).filter { $0["ph"] as? String == "X" }
+        #expect(passes.count == document.timeline.joined().count)
+        for (device, row) in document.timeline.enumerated() {
+            let mine = passes.filter { $0["pid"] as? Int == device + 1 }
+            #expect(mine.count == row.count)
+            for (event, entry) in zip(mine, row) {
+                let args = try #require(event["args"] as? [String: Any])
+                #expect(event["name"] as? String == entry.op.rawValue)
+                #expect(args["stage"] as? Int == entry.stage && args["microbatch"] as? Int == entry.microbatch && args["slice"] as? Int == 0)
+                #expect(abs((number(event["ts"]) ?? -1) - entry.start) < 1e-9)
+                #expect(abs((number(event["dur"]) ?? -1) - (entry.end - entry.start)) < 1e-9)
+                #expect(event["cname"] as? String == ChromeTrace.colorName(entry.op))
+            }
+        }
+    }
+
+    @Test func theTimeUnitScalesToMicroseconds() throws {
+        let document = try ExportFixtures.document(ExportFixtures.problem(devices: 2, microbatches: 2), method: "1f1b")
+        let passes = try events(ChromeTrace(timeUnit: .ms).render(document)).filter { $0["ph"] as? String == "X" }
+        let first = try #require(document.timeline[0].first)
+        #expect(abs((number(passes[0]["dur"]) ?? 0) - (first.end - first.start) * 1000) < 1e-6)
+    }
+
+    @Test func eachDeviceIsATrackAndMemoryIsACounterWhenTheProblemIsGiven() throws {
+        let problem = ExportFixtures.problem(devices: 4, microbatches: 8, memoryLimit: 40)
+        let document = try ExportFixtures.document(problem, method: "zb-h1")
+        let all = try events(ChromeTrace().render(document, problem: problem))
+        let names = all.filter { $0["name"] as? String == "process_name" }.compactMap { ($0["args"] as? [String: Any])?["name"] as? String }
+        #expect(names == (0..<4).map { "device \($0)" })
+        let counters = all.filter { $0["ph"] as? String == "C" }
+        #expect(Set(counters.compactMap { $0["pid"] as? Int }) == [1, 2, 3, 4])
+        let peak = counters.filter { $0["pid"] as? Int == 1 }.compactMap { number(($0["args"] as? [String: Any])?["memory"]) }.max()
+        #expect(peak == document.metrics.peakMemory[0])
+        #expect(try events(ChromeTrace().render(document)).allSatisfy { $0["ph"] as? String != "C" })
+    }
+
+    @Test func otherDataRecordsTheMethodAndMetrics() throws {
+        let document = try ExportFixtures.document(ExportFixtures.problem(devices: 2, microbatches: 2), method: "1f1b")
+        let object = try JSONSerialization.jsonObject(with: Data(ChromeTrace().render(document).utf8)) as? [String: Any]
+        let other = try #require(object?["otherData"] as? [String: Any])
+        #expect(other["method"] as? String == "1f1b")
+        #expect(number(other["stageSpan"]) == document.metrics.stageSpan)
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+import PipeSched
+@testable import PipeSchedProfile
+
+/// The analytic cost model against hand-computed values (docs/cost-model.md). GPT layer, h = 1024,
+/// a = 16, f = 4h, s = 2048, b = 1, 16-bit: sbh = 2048·1024 = 2,097,152.
+@Suite struct CostModelTests {
+    let sbh = 2048.0 * 1024.0
+
+    @Test func gptLayerFLOPsMatchTheHandComputation() throws {
+        let costs = LayerCost(model: try Fixtures.model(Fixtures.gpt()))
+        let layer = costs.layer(.dense, tokens: 2048, prefix: 0)
+        // Linear: 24·s·b·h² = 24 · 2048 · 1024² = 51,539,607,552. Causal scores and values:
+        // 4·b·s·(s/2)·h = 2·s²·h = 8,589,934,592. B doubles the weightless part; W is the linear part.
+        #expect(layer.forwardFLOPs == 51_539_607_552 + 8_589_934_592)
+        #expect(layer.backwardInputFLOPs == 51_539_607_552 + 17_179_869_184)
+        #expect(layer.backwardWeightFLOPs == 51_539_607_552)
+    }
+
+    @Test func bidirectionalAttentionGivesMegatronsCount() throws {
+        // Narayanan et al. (SC 2021): 24·b·s·h² + 4·b·s²·h forward FLOPs per layer.
+        let costs = LayerCost(model: try Fixtures.model(Fixtures.gpt(extra: ", \"causal\": false")))
+        let layer = costs.layer(.dense, tokens: 2048, prefix: 0)
+        #expect(layer.forwardFLOPs == 24 * sbh * 1024 + 4 * sbh * 2048)
+        #expect(layer.totalFLOPs == 3 * (24 * sbh * 1024 + 4 * sbh * 2048))
+    }
+
+    @Test func gptLayerActivationsMatchKorthikanti() throws {
+        let model = try Fixtures.model(Fixtures.gpt())
+        // Selective (scores not stored): 34·s·b·h = 71,303,168 bytes; W needs 32·s·b·h of them.
+        let selective = LayerCost(model: model, recomputation: .selective).layer(.dense, tokens: 2048, prefix: 0)
+        #expect(selective.storedBytes == 34 * sbh)
+        #expect(selective.storedBytes == 71_303_168)
+        #expect(selective.weightPassBytes == 32 * sbh)
+        #expect(selective.memoryDeltas.backwardInput == -2 * sbh)
+        // No recomputation: plus 5·a·s²·b = 5 · 16 · 2048² = 335,544,320 bytes of attention scores.
+        let none = LayerCost(model: model, recomputation: .none).layer(.dense, tokens: 2048, prefix: 0)
+        #expect(none.storedBytes == 71_303_168 + 335_544_320)
+        // Full recomputation: only the layer input, 2·s·b·h; B re-runs the forward first.
+        let full = LayerCost(model: model, recomputation: .full).layer(.dense, tokens: 2048, prefix: 0)
+        #expect(full.storedBytes == 2 * sbh)
+        #expect(full.backwardInputFLOPs == selective.backwardInputFLOPs + selective.forwardFLOPs)
+    }
+
+    @Test func headAndEmbeddingAreTheirOwnCost() throws {
+        let costs = LayerCost(model: try Fixtures.model(Fixtures.gpt()))
+        let head = costs.head(tokens: 2048)
+        #expect(head.forwardFLOPs == 2 * sbh * 51200)
+        #expect(head.storedBytes == 4 * sbh + 4 * 2048 * 51200)
+        let embedding = costs.embedding(tokens: 2048)
+        #expect(embedding.forwardFLOPs == 0 && embedding.storedBytes == sbh)
+    }
+
+    @Test func problemTimesAndMemoryFollowFromTheFLOPs() throws {
+        var options = ProfileOptions(devices: 4, microbatches: 8)
+        options.partition = .uniform
+        let builder = try ProblemBuilder(model: try Fixtures.model(Fixtures.gpt()), hardware: try Fixtures.device(), options: options)
+        let problem = try builder.build()
+        #expect(problem.partition == [2, 2, 2, 2])
+        // Stage 1: two plain layers at 5·10¹³ FLOP/s: 2 · 60,129,542,144 / 5e13 s = 2.40518168576 ms.
+        let stage = problem.stages[1].slices[0]
+        #expect(abs(stage.forward - 2.40518168576) < 1e-12)
+        #expect(abs(stage.backwardWeight - 2 * 51_539_607_552 / 5e13 * 1e3) < 1e-12)
+        // Two layers keep 2 · 34 · s·b·h bytes = 0.1328125 GiB.
+        #expect(abs(stage.memory.forward - 0.1328125) < 1e-15)
+        // Static: 12·h² parameters per layer · 16 bytes, two layers = 0.375 GiB.
+        #expect(abs(problem.stages[1].staticMemory - 0.375) < 1e-12)
+        // The last stage adds the head: 3 · 2·s·b·h·V more FLOPs than stage 1.
+        #expect(problem.stages[3].slices[0].work > stage.work)
+        #expect(abs(problem.stages[3].slices[0].forward - stage.forward - 2 * sbh * 51200 / 5e13 * 1e3) < 1e-9)
+        // One activation, s·b·h·2 bytes = 4 MiB over 10 GB/s, plus 10 µs.
+        #expect(abs(problem.communication.latency - (0.01 + 2 * sbh / 1e10 * 1e3)) < 1e-12)
+        #expect(problem.memoryLimit == [80, 80, 80, 80])
+    }
+
+    @Test func heterogeneousLayerTypesChangeOnlyTheirStages() throws {
+        var options = ProfileOptions(devices: 4, microbatches: 8)
+        options.partition = .uniform
+        let dense = try ProblemBuilder(model: try Fixtures.model(Fixtures.gpt()), hardware: try Fixtures.device(), options: options).build()
+        let mixes: [(String, Int)] = [
+            (#", "layerTypes": ["dense", "dense", "dense", "dense", {"type": "ssm", "count": 2}, "dense", "dense"]"#, 2),
+            (#", "layerTypes": [{"type": "dense", "count": 2}, {"type": "moe", "count": 2}, {"type": "dense", "count": 4}], "moe": {"experts": 8, "topK": 2, "expertFFNSize": 1024}"#, 1),
+            (#", "layerTypes": [{"type": "dense", "count": 6}, "attention", "mlp"]"#, 3),
+        ]
+        for (mix, changed) in mixes {
+            let problem = try ProblemBuilder(model: try Fixtures.model(Fixtures.gpt(extra: mix)), hardware: try Fixtures.device(), options: options).build()
+            for s in 0..<4 {
+                if s == changed {
+                    #expect(problem.stages[s] != dense.stages[s], "\(mix): stage \(s) should change")
+                } else {
+                    #expect(problem.stages[s] == dense.stages[s], "\(mix): stage \(s) should not change")
+                }
+            }
+        }
+    }
+
+    @Test func anSSMLayerHasNoQuadraticTerm() throws {
+        let costs = LayerCost(model: try Fixtures.model(Fixtures.gpt()))
+        let early = costs.layer(.ssm, tokens: 512, prefix: 0), late = costs.layer(.ssm, tokens: 512, prefix: 1536)
+        #expect(early == late)
+        #expect(costs.layer(.dense, tokens: 512, prefix: 1536).forwardFLOPs > costs.layer(.dense, tokens: 512, prefix: 0).forwardFLOPs)
+    }
+
+    @Test func aVisionEncoderLoadsTheFirstStageOnly() throws {
+        var options = ProfileOptions(devices: 2, microbatches: 4)
+        options.partition = .uniform
+        let vision = #", "vision": {"layers": 2, "hiddenSize": 512, "attentionHeads": 8, "ffnSize": 2048, "tokens": 256}"#
+        let plain = try ProblemBuilder(model: try Fixtures.model(Fixtures.gpt(layers: 8)), hardware: try Fixtures.device(), options: options).build()
+        let problem = try ProblemBuilder(model: try Fixtures.model(Fixtures.gpt(layers: 6, extra: vision)), hardware: try Fixtures.device(), options: options).build()
+        #expect(problem.partition == [4, 4])
+        #expect(problem.stages[0] != plain.stages[0], "two vision layers replace two language layers on stage 0")
+        #expect(problem.stages[1] == plain.stages[1])
+    }
+
+    @Test func badFieldsAreNamed() throws {
+        #expect(throws: ProfileError(field: "layerTypes", message: "lists 2 layers but layers is 8",
+                                     fix: "give one type per layer (runs may use {\"type\": ..., \"count\": n})")) {
+            try Fixtures.model(Fixtures.gpt(extra: #", "layerTypes": ["dense", "ssm"]"#))
+        }
+        do {
+            _ = try Fixtures.model(Fixtures.gpt(extra: #", "hiddensize": 3"#))
+            Issue.record("a misspelt field must be refused")
+        } catch let error as ProfileError {
+            #expect(error.field == "hiddensize" && error.fix == "did you mean \"hiddenSize\"?")
+        }
+        do {
+            _ = try Fixtures.device(Fixtures.hardware.replacingOccurrences(of: "0.5", with: "1.5"))
+            Issue.record("efficiency above 1 must be refused")
+        } catch let error as ProfileError {
+            #expect(error.field == "efficiency")
+        }
+    }
+
+    @Test func yamlAndJSONDescribeTheSameModel() throws {
+        let yaml = """
+        name: gpt-test
+        layers: 8
+        hiddenSize: 1024
+        attentionHeads: 16
+        ffnSize: 4096
+        vocabularySize: 51200
+        sequenceLength: 2048
+        microbatchSize: 1
+        dtype: bf16
+        """
+        #expect(try ConfigDecoding.decode(ModelConfig.self, from: Data(yaml.utf8)) == (try Fixtures.model(Fixtures.gpt())))
+    }
+
+    @Test func aModelThatDoesNotFitSaysHowToFix() throws {
+        let big = Fixtures.hardware.replacingOccurrences(of: "\"memoryGiB\": 80", with: "\"memoryGiB\": 0.1")
+        let builder = try ProblemBuilder(model: try Fixtures.model(Fixtures.gpt()), hardware: try Fixtures.device(big),
+                                         options: ProfileOptions(devices: 4, microbatches: 8))
+        #expect(throws: ProfileError.self) { try builder.build() }
+        var options = ProfileOptions(devices: 4, microbatches: 8)
+        options.memoryLimit = false
+        #expect(try ProblemBuilder(model: try Fixtures.model(Fixtures.gpt()), hardware: try Fixtures.device(big), options: options).build().memoryLimit == nil)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+@testable import PipeSched
+
+/// `pipesched profile`: bundled model and hardware files in, problems that every solver accepts out.
+@Suite struct ProfileCLITests {
+    let folder: URL
+
+    init() throws { folder = try CLIRunner.temporaryFolder() }
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    static var root: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+    static func models(_ name: String) -> String { root.appendingPathComponent("Models/\(name)").path }
+
+    func problem(at name: String) throws -> Problem { try Problem.decode(json: Data(contentsOf: URL(fileURLWithPath: path(name)))) }
+
+    @Test func profileWritesAProblemThatSolves() throws {
+        let result = try CLIRunner.run(["profile", "--model", Self.models("models/llama3-8b.json"), "--hardware", Self.models("hardware/h100-80gb.json"),
+                                        "--devices", "4", "--microbatches", "8", "--output", path("p.json")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let problem = try problem(at: "p.json")
+        #expect(problem.devices == 4 && problem.microbatches == 8 && problem.partition?.reduce(0, +) == 32)
+        #expect(problem.memoryLimit == [80, 80, 80, 80])
+        let solved = try CLIRunner.run(["solve", path("p.json"), "--method", "zb-h1", "--output", path("s.json")])
+        #expect(solved.status == 0, "\(solved.stderr)")
+    }
+
+    @Test func slicesAndPlacementsReachTheProblem() throws {
+        let sliced = try CLIRunner.run(["profile", "--model", Self.models("models/llama3-8b-32k.json"), "--hardware", Self.models("hardware/h100-80gb.json"),
+                                        "--devices", "8", "--microbatches", "8", "--slices", "4", "--tensor-parallel", "4", "--output", path("k.json")])
+        #expect(sliced.status == 0, "\(sliced.stderr)")
+        #expect(try problem(at: "k.json").sequenceSlices == 4)
+        #expect(try CLIRunner.run(["solve", path("k.json"), "--method", "seq1f1b", "--output", path("ks.json")]).status == 0)
+        let v = try CLIRunner.run(["profile", "--model", Self.models("models/zb-gpt-1.5b.json"), "--hardware", Self.models("hardware/a100-80gb.json"),
+                                   "--microbatches", "16", "--placement", "v", "--partition", "uniform", "--output", path("v.json")])
+        #expect(v.status == 0, "\(v.stderr)")
+        let problem = try problem(at: "v.json")
+        #expect(problem.devices == 8 && problem.stageCount == 16, "the model file's pipelineDevices is the default")
+        #expect(try CLIRunner.run(["solve", path("v.json"), "--method", "zb-v", "--output", path("vs.json")]).status == 0)
+    }
+
+    @Test func measuredCSVBecomesAProblem() throws {
+        let csv = "stage,forward,backwardInput,backwardWeight,memoryForward,memoryBackwardInput\n0,1,1,1,2,-1\n1,1.5,1.5,1,2,-1\n"
+        try csv.write(toFile: path("m.csv"), atomically: true, encoding: .utf8)
+        let result = try CLIRunner.run(["profile", "--from-csv", path("m.csv"), "--microbatches", "6", "--output", path("m.json")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try problem(at: "m.json").duration(.forward, stage: 1, slice: 0) == 1.5)
+    }
+
+    @Test func tracesBecomeAProblemAndACSV() throws {
+        for rank in 0..<2 {
+            var events: [[String: Any]] = []
+            var clock = 0.0
+            for mb in 0..<3 {
+                for (kind, ms) in [("F", 2.0), ("I", 3.0), ("W", 1.0)] {
+                    events.append(["ph": "X", "name": "PP:\(rank)\(kind)\(mb)", "cat": "user_annotation", "ts": clock, "dur": ms * 1000])
+                    clock += ms * 1000 + 50
+                }
+            }
+            let root: [String: Any] = ["traceEvents": events, "distributedInfo": ["rank": rank]]
+            try JSONSerialization.data(withJSONObject: root).write(to: URL(fileURLWithPath: path("rank\(rank).json")))
+        }
+        let result = try CLIRunner.run(["profile", "--from-trace", path("rank0.json"), path("rank1.json"), "--csv-output", path("t.csv"), "--output", path("t.json")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let problem = try problem(at: "t.json")
+        #expect(problem.microbatches == 3 && problem.devices == 2)
+        #expect(problem.duration(.backwardInput, stage: 1, slice: 0) == 3)
+        #expect(try String(contentsOfFile: path("t.csv"), encoding: .utf8).hasPrefix("stage,slice,device"))
+    }
+
+    @Test func badInputExitsTwoAndNamesTheField() throws {
+        try "{\"layers\": 4}".write(toFile: path("bad.json"), atomically: true, encoding: .utf8)
+        let result = try CLIRunner.run(["profile", "--model", path("bad.json"), "--hardware", Self.models("hardware/h100-80gb.json"),
+                                        "--devices", "2", "--microbatches", "4", "--output", path("x.json")])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("hiddenSize: is missing"))
+        #expect(!FileManager.default.fileExists(atPath: path("x.json")))
+        let both = try CLIRunner.run(["profile", "--from-csv", path("bad.json"), "--from-trace", path("bad.json")])
+        #expect(both.status == 2)
+    }
+
+    @Test func everyBundledModelAndHardwareFileNamesItsSourceAndProfiles() throws {
+        let models = try FileManager.default.contentsOfDirectory(atPath: Self.models("models")).filter { $0.hasSuffix(".json") }.sorted()
+        #expect(models.count >= 11)
+        for hardware in ["a100-80gb.json", "h100-80gb.json"] {
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.models("hardware/\(hardware)")))) as! [String: Any]
+            #expect((object["source"] as? String)?.isEmpty == false)
+        }
+        for model in models {
+            let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.models("models/\(model)")))) as! [String: Any]
+            #expect((object["source"] as? String)?.isEmpty == false, "\(model)")
+            let result = try CLIRunner.run(["profile", "--model", Self.models("models/\(model)"), "--hardware", Self.models("hardware/h100-80gb.json"),
+                                            "--devices", "\(object["pipelineDevices"] as? Int ?? 8)", "--microbatches", "16", "--no-memory-limit",
+                                            "--output", path("\(model)")])
+            #expect(result.status == 0, "\(model): \(result.stderr)")
+        }
+    }
+}
