@@ -68,6 +68,8 @@ public struct ProblemFrame: Sendable {
         DeviceLoads(headPivots: anchors.firstOp.map { [$0] }, tailPivots: Array(repeating: [], count: problem.devices))
     }
 
-    /// The core library's lower bound (device work, start-up window, memory capacity).
-    public var lowerBound: Double { LowerBound.value(problem, objective: objective) }
+    /// The best simple lower bound: the core library's (device work, start-up window, memory
+    /// capacity) or `MemoryBound` (memory held over round trips), whichever is larger. It holds for
+    /// every schedule, fused backward passes included.
+    public var lowerBound: Double { max(LowerBound.value(problem, objective: objective), MemoryBound.value(problem)) }
 }
