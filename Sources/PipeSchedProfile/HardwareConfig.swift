@@ -1,3 +1,5 @@
+import PipeSched
+
 /// One pipeline device and its links: peak and achieved compute, memory, point-to-point and host
 /// bandwidth. Written as JSON or YAML (`Models/hardware/*.json`, docs/cost-model.md).
 public struct HardwareConfig: Sendable, Equatable, Decodable {
@@ -23,7 +25,7 @@ public struct HardwareConfig: Sendable, Equatable, Decodable {
     }
 
     public init(from decoder: Decoder) throws {
-        try StrictKeys.reject(in: decoder, allowed: CodingKeys.self)
+        try UnknownKeys.reject(in: decoder, allowed: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decodeIfPresent(String.self, forKey: .name) ?? "hardware"
         source = try c.decodeIfPresent(String.self, forKey: .source)

@@ -1,3 +1,5 @@
+import PipeSched
+
 /// A transformer-family model as the cost model sees it: sizes, sequence, microbatch, number format,
 /// and optionally a per-layer type mix (dense, MoE, attention-only, MLP-only, SSM) and a vision
 /// encoder ahead of the language model. Written as JSON or YAML (`Models/*.json`, docs/cost-model.md).
@@ -51,7 +53,7 @@ public struct ModelConfig: Sendable, Equatable, Decodable {
     }
 
     public init(from decoder: Decoder) throws {
-        try StrictKeys.reject(in: decoder, allowed: CodingKeys.self)
+        try UnknownKeys.reject(in: decoder, allowed: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decodeIfPresent(String.self, forKey: .name) ?? "model"
         source = try c.decodeIfPresent(String.self, forKey: .source)
@@ -124,12 +126,12 @@ struct LayerRun: Decodable {
             count = 1
             return
         }
-        try StrictKeys.reject(in: decoder, allowed: CodingKeys.self)
+        try UnknownKeys.reject(in: decoder, allowed: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         type = try c.decode(LayerType.self, forKey: .type)
         count = try c.decodeIfPresent(Int.self, forKey: .count) ?? 1
         guard count >= 1 else {
-            throw ProfileError(field: fieldPath(decoder.codingPath + [CodingKeys.count]), message: "must be at least 1, got \(count)", fix: "give a positive count")
+            throw ProfileError(field: ProblemError.fieldPath(decoder.codingPath + [CodingKeys.count]), message: "must be at least 1, got \(count)", fix: "give a positive count")
         }
     }
 }
@@ -176,7 +178,7 @@ public struct MoEConfig: Sendable, Equatable, Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable { case experts, topK, expertFFNSize, sharedExperts, expertParallel }
 
     public init(from decoder: Decoder) throws {
-        try StrictKeys.reject(in: decoder, allowed: CodingKeys.self)
+        try UnknownKeys.reject(in: decoder, allowed: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         experts = try c.decode(Int.self, forKey: .experts)
         topK = try c.decode(Int.self, forKey: .topK)
@@ -184,7 +186,7 @@ public struct MoEConfig: Sendable, Equatable, Decodable {
         sharedExperts = try c.decodeIfPresent(Int.self, forKey: .sharedExperts) ?? 0
         expertParallel = try c.decodeIfPresent(Int.self, forKey: .expertParallel) ?? 1
         guard experts >= 1, topK >= 1, topK <= experts, expertFFNSize >= 1, sharedExperts >= 0, expertParallel >= 1 else {
-            throw ProfileError(field: fieldPath(decoder.codingPath), message: "needs experts ≥ 1, 1 ≤ topK ≤ experts, expertFFNSize ≥ 1, sharedExperts ≥ 0, expertParallel ≥ 1",
+            throw ProfileError(field: ProblemError.fieldPath(decoder.codingPath), message: "needs experts ≥ 1, 1 ≤ topK ≤ experts, expertFFNSize ≥ 1, sharedExperts ≥ 0, expertParallel ≥ 1",
                                fix: "fix the MoE sizes")
         }
     }
@@ -206,14 +208,14 @@ public struct SSMConfig: Sendable, Equatable, Decodable {
     public init() {}
 
     public init(from decoder: Decoder) throws {
-        try StrictKeys.reject(in: decoder, allowed: CodingKeys.self)
+        try UnknownKeys.reject(in: decoder, allowed: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         stateSize = try c.decodeIfPresent(Int.self, forKey: .stateSize) ?? 128
         expand = try c.decodeIfPresent(Int.self, forKey: .expand) ?? 2
         headDim = try c.decodeIfPresent(Int.self, forKey: .headDim) ?? 64
         convKernel = try c.decodeIfPresent(Int.self, forKey: .convKernel) ?? 4
         guard stateSize >= 1, expand >= 1, headDim >= 1, convKernel >= 1 else {
-            throw ProfileError(field: fieldPath(decoder.codingPath), message: "sizes must be at least 1", fix: "fix the SSM sizes")
+            throw ProfileError(field: ProblemError.fieldPath(decoder.codingPath), message: "sizes must be at least 1", fix: "fix the SSM sizes")
         }
     }
 }
@@ -231,7 +233,7 @@ public struct VisionEncoder: Sendable, Equatable, Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable { case layers, hiddenSize, attentionHeads, ffnSize, tokens, gatedFFN }
 
     public init(from decoder: Decoder) throws {
-        try StrictKeys.reject(in: decoder, allowed: CodingKeys.self)
+        try UnknownKeys.reject(in: decoder, allowed: CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         layers = try c.decode(Int.self, forKey: .layers)
         hiddenSize = try c.decode(Int.self, forKey: .hiddenSize)
@@ -240,7 +242,7 @@ public struct VisionEncoder: Sendable, Equatable, Decodable {
         tokens = try c.decode(Int.self, forKey: .tokens)
         gatedFFN = try c.decodeIfPresent(Bool.self, forKey: .gatedFFN) ?? false
         guard layers >= 1, hiddenSize >= 1, attentionHeads >= 1, ffnSize >= 1, tokens >= 1 else {
-            throw ProfileError(field: fieldPath(decoder.codingPath), message: "sizes must be at least 1", fix: "fix the vision encoder sizes")
+            throw ProfileError(field: ProblemError.fieldPath(decoder.codingPath), message: "sizes must be at least 1", fix: "fix the vision encoder sizes")
         }
     }
 }

@@ -78,7 +78,7 @@ extension StageProfile: Codable {
     /// Decodes one stage on its own; array-valued costs must all list the same number of slices.
     public init(from decoder: Decoder) throws {
         let document = try StageDocument(from: decoder)
-        self = try document.profile(field: path(decoder.codingPath), sequenceSlices: nil)
+        self = try document.profile(field: ProblemError.fieldPath(decoder.codingPath), sequenceSlices: nil)
     }
 
     /// Each cost is written as one number when every slice shares it, else as an array (slice 0 first).
@@ -217,8 +217,9 @@ extension MemoryDeltas {
     }
 }
 
-/// Rejects JSON object keys a schema does not define.
-enum UnknownKeys {
+/// Rejects object keys a schema does not define, so a misspelt field is never silently ignored
+/// (shared by every input schema: problems, model and hardware files).
+public enum UnknownKeys {
     struct AnyKey: CodingKey {
         var stringValue: String
         var intValue: Int? { nil }
@@ -226,51 +227,54 @@ enum UnknownKeys {
         init?(intValue: Int) { nil }
     }
 
-    static func reject<Keys: CodingKey & CaseIterable>(in decoder: Decoder, allowed: Keys.Type) throws {
+    /// Throws a `ProblemError` naming the first key of the object being decoded that `allowed` lacks.
+    public static func reject<Keys: CodingKey & CaseIterable>(in decoder: Decoder, allowed: Keys.Type) throws {
         guard let container = try? decoder.container(keyedBy: AnyKey.self) else { return }
         let known = Set(Keys.allCases.map(\.stringValue))
         for key in container.allKeys where !known.contains(key.stringValue) {
             let suggestion = known.first { $0.lowercased() == key.stringValue.lowercased() }
             let fix = suggestion.map { "did you mean \"\($0)\"?" } ?? "remove it; known fields are \(known.sorted().joined(separator: ", "))"
-            throw ProblemError(field: path(decoder.codingPath + [key]), message: "is not a known field", fix: fix)
+            throw ProblemError(field: ProblemError.fieldPath(decoder.codingPath + [key]), message: "is not a known field", fix: fix)
         }
     }
-}
-
-/// Renders a coding path as `stages[2].memory.forward`.
-func path(_ codingPath: [CodingKey]) -> String {
-    var text = ""
-    for key in codingPath {
-        if let index = key.intValue {
-            text += "[\(index)]"
-        } else {
-            text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
-        }
-    }
-    return text.isEmpty ? "(document)" : text
 }
 
 extension ProblemError {
-    /// A field-level message for a JSON decoding failure.
-    init(_ error: DecodingError) {
+    /// Renders a coding path as a field path, e.g. `stages[2].memory.forward` or `layerTypes[3]`.
+    public static func fieldPath(_ codingPath: [CodingKey]) -> String {
+        var text = ""
+        for key in codingPath {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return text.isEmpty ? "(document)" : text
+    }
+}
+
+extension ProblemError {
+    /// A field-level message for a JSON or YAML decoding failure.
+    public init(_ error: DecodingError) {
         switch error {
         case .keyNotFound(let key, let context):
-            self.init(field: path(context.codingPath + [key]), message: "is missing", fix: "add this required field")
+            self.init(field: ProblemError.fieldPath(context.codingPath + [key]), message: "is missing", fix: "add this required field")
         case .typeMismatch(let type, let context):
-            self.init(field: path(context.codingPath), message: "has the wrong type; expected \(Self.describe(type))",
+            self.init(field: ProblemError.fieldPath(context.codingPath), message: "has the wrong type; expected \(Self.describe(type))",
                       fix: "give a value of that type")
         case .valueNotFound(let type, let context):
-            self.init(field: path(context.codingPath), message: "is null; expected \(Self.describe(type))",
+            self.init(field: ProblemError.fieldPath(context.codingPath), message: "is null; expected \(Self.describe(type))",
                       fix: "give a value or remove the field if it is optional")
         case .dataCorrupted(let context):
             if context.codingPath.isEmpty {
                 let detail = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String ?? context.debugDescription
                 self.init(field: "(document)", message: "is not valid JSON (\(detail))", fix: "fix the JSON syntax")
             } else {
-                self.init(field: path(context.codingPath), message: context.debugDescription, fix: "see docs/problem-format.md")
+                self.init(field: ProblemError.fieldPath(context.codingPath), message: context.debugDescription, fix: "check the value against the format's documentation in docs/")
             }
         @unknown default:
-            self.init(field: "(document)", message: "\(error)", fix: "see docs/problem-format.md")
+            self.init(field: "(document)", message: "\(error)", fix: "check the value against the format's documentation in docs/")
         }
     }
 
