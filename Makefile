@@ -10,7 +10,7 @@ DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps deps-highs build demo test torch-roundtrip bench bench-search bench-slices bench-ilp clean
+.PHONY: deps deps-highs build demo test torch-roundtrip bench bench-search bench-slices bench-ilp bench-server bench-sweep openapi clean
 
 deps:
 	@scripts/install-deps
@@ -51,6 +51,17 @@ bench-ilp: deps
 	-@scripts/install-highs
 	$(SWIFT) build -c release --product pipesched-bench-ilp
 	.build/release/pipesched-bench-ilp tables --update docs/benchmarks.md 60
+
+# Regenerates the OpenAPI document the server embeds from docs/openapi.yaml.
+openapi:
+	scripts/embed-openapi
+
+# Benchmarks (docs/benchmarks.md): release builds, loopback only.
+bench-server: deps
+	scripts/bench-server
+
+bench-sweep: deps
+	scripts/bench-sweep
 
 clean:
 	rm -rf .build $(OUT)

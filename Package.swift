@@ -10,11 +10,19 @@ let package = Package(
         .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
         .library(name: "PipeSchedProfile", targets: ["PipeSchedProfile"]),
         .library(name: "PipeSchedILP", targets: ["PipeSchedILP"]),
+        .library(name: "PipeSchedStore", targets: ["PipeSchedStore"]),
+        .library(name: "PipeSchedServer", targets: ["PipeSchedServer"]),
+        .library(name: "PipeSchedSweep", targets: ["PipeSchedSweep"]),
         .executable(name: "pipesched", targets: ["pipesched"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        // No default traits: the server needs neither swift-configuration nor full Foundation.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Core: problem model, simulator, validator, bounds, schedule families. No I/O, no C.
@@ -32,6 +40,20 @@ let package = Package(
         .target(name: "PipeSchedExport", dependencies: ["PipeSched"]),
         // The scheduling ILP and window search on top of the core and the MILP layer.
         .target(name: "PipeSchedILP", dependencies: ["PipeSched", "LinearProgramming"]),
+        // Result store: canonical request keys, stored schedules and job rows behind `ResultStore`; SQLite via GRDB.
+        .target(name: "PipeSchedStore", dependencies: ["PipeSched", .product(name: "GRDB", package: "GRDB.swift")]),
+        // HTTP service: routes, job queue with limits and cancellation, metrics, export formats. Orchestration only.
+        .target(
+            name: "PipeSchedServer",
+            dependencies: [
+                "PipeSched", "PipeSchedStore", "PipeSchedExport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        // Sweeps: grid files (YAML; a base problem or a model for the cost model), point expansion, shards, runner, CSV/JSON/SVG outputs.
+        .target(name: "PipeSchedSweep", dependencies: ["PipeSched", "PipeSchedStore", "PipeSchedProfile", .product(name: "Yams", package: "Yams")]),
         // The command-line tool: thin commands that read files and call the library.
         .executableTarget(
             name: "pipesched",
@@ -40,6 +62,9 @@ let package = Package(
                 "PipeSchedProfile",
                 "PipeSchedExport",
                 "PipeSchedILP",
+                "PipeSchedStore",
+                "PipeSchedServer",
+                "PipeSchedSweep",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,5 +81,15 @@ let package = Package(
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
         .testTarget(name: "PipeSchedProfileTests", dependencies: ["PipeSchedProfile", "PipeSched"]),
         .testTarget(name: "PipeSchedILPTests", dependencies: ["PipeSchedILP", "PipeSched", "LinearProgramming"]),
+        .testTarget(name: "PipeSchedStoreTests", dependencies: ["PipeSchedStore"]),
+        .testTarget(
+            name: "PipeSchedServerTests",
+            dependencies: [
+                "PipeSchedServer", "PipeSchedStore", "PipeSchedILP",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .testTarget(name: "PipeSchedSweepTests", dependencies: ["PipeSchedSweep", "PipeSchedStore"]),
     ]
 )

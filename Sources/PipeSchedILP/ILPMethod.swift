@@ -43,8 +43,8 @@ public struct ILPMethod: SchedulingMethod {
     public func run(_ problem: Problem, options: SolveOptions) throws(SolveError) -> MethodOutput {
         var limit = options.timeLimit ?? settings.defaultTimeLimit
         if let autoBudget { limit = min(autoBudget, (options.timeLimit ?? 10) / 2) }
-        let outcome = try ILPSearch.solve(problem, objective: options.objective, settings: settings, timeLimit: limit,
-                                          method: name, seed: options.seed)
+        let outcome = try ILPSearch.solve(problem, objective: options.objective, settings: settings.stopping(when: options.shouldStop),
+                                          timeLimit: limit, method: name, seed: options.seed)
         return MethodOutput(schedule: outcome.schedule, solver: outcome.report, provenBound: outcome.provenBound)
     }
 }
@@ -77,7 +77,7 @@ public struct ILPWindowMethod: SchedulingMethod {
     }
 
     public func run(_ problem: Problem, options: SolveOptions) throws(SolveError) -> MethodOutput {
-        let outcome = try WindowSearch.run(problem, objective: options.objective, settings: settings, window: window,
+        let outcome = try WindowSearch.run(problem, objective: options.objective, settings: settings.stopping(when: options.shouldStop), window: window,
                                            timeLimit: options.timeLimit ?? settings.defaultTimeLimit, method: name, seed: options.seed)
         return MethodOutput(schedule: outcome.schedule, solver: outcome.report, provenBound: outcome.provenBound)
     }

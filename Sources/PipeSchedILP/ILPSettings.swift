@@ -12,6 +12,9 @@ public struct ILPSettings: Sendable {
     public var verbose: Bool
     /// Time limit when the caller gives none, in seconds.
     public var defaultTimeLimit: Double
+    /// Cooperative cancellation, handed to every MILP solve (`MILPOptions.shouldStop`) and polled
+    /// between the window search's sub-problems. The methods set it from `SolveOptions.shouldStop`.
+    public var shouldStop: (@Sendable () -> Bool)?
 
     /// Relative differences below this between objective and bound are the model's numerical slack
     /// (bounds are loosened by 1e-7 of the horizon, memory rows by 1e-9 of the cap): such a bound is
@@ -50,6 +53,15 @@ public struct ILPSettings: Sendable {
     func options(timeLimit: Double, start: [Double]?) -> MILPOptions {
         // The solvers need a strictly positive gap to stop on it; 1e-7 is below the model's own slack.
         MILPOptions(timeLimit: max(0.01, timeLimit), relativeGap: max(relativeGap, 1e-7), verbose: verbose,
-                    threads: threads, start: start, preprocess: false)
+                    threads: threads, start: start, preprocess: false, shouldStop: shouldStop)
+    }
+
+    /// These settings with the caller's stop request (`SolveOptions.shouldStop`) added.
+    func stopping(when shouldStop: (@Sendable () -> Bool)?) -> ILPSettings {
+        guard let shouldStop else { return self }
+        var settings = self
+        let own = self.shouldStop
+        settings.shouldStop = { shouldStop() || (own?() ?? false) }
+        return settings
     }
 }

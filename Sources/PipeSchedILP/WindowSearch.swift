@@ -76,7 +76,7 @@ public enum WindowSearch {
 
         // No sub-problem starts with less than a second left: CBC 2.10.8 crashes (CglPreProcess::
         // postProcess) when its time limit expires inside the root LP, which tiny budgets provoke.
-        while remaining() >= Self.minimumSolveSeconds, current.value > bound * (1 + ILPSettings.tolerance) {
+        while remaining() >= Self.minimumSolveSeconds, current.value > bound * (1 + ILPSettings.tolerance), !(settings.shouldStop?() ?? false) {
             let full = size >= count
             var blocks: [Range<Int>?]
             if full {

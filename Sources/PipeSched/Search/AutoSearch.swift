@@ -25,7 +25,9 @@ public enum AutoSearch {
         public var provenBound: Double?
     }
 
-    /// Runs the candidates; `options.timeLimit` (default 10 s) bounds the local search phase.
+    /// Runs the candidates; `options.timeLimit` (default 10 s) bounds the local search phase. Once
+    /// `options.shouldStop` says so, the remaining candidates are skipped and the local search ends
+    /// early; the best schedule found so far is kept.
     public static func run(_ problem: Problem, options: SolveOptions, methods: [any SchedulingMethod]) -> Report {
         let start = Date()
         var report = Report(candidates: [], best: nil, bestMethod: nil)
@@ -45,10 +47,15 @@ public enum AutoSearch {
                 bestScore = score
                 report.best = schedule
                 report.bestMethod = name
+                options.onIncumbent?(score.value)
             }
         }
         for method in methods {
             let began = Date()
+            if options.stopRequested && report.best != nil {
+                consider(method.name, nil, since: began, reason: "skipped: stopped early")
+                continue
+            }
             guard method.fits(problem) else {
                 consider(method.name, nil, since: began, reason: "does not fit the placement")
                 continue
@@ -61,10 +68,11 @@ public enum AutoSearch {
                 consider(method.name, nil, since: began, reason: error.description)
             }
         }
-        if let best = report.best, let name = report.bestMethod {
+        if let best = report.best, let name = report.bestMethod, !options.stopRequested {
             let began = Date()
             let budget = max(0.05, (options.timeLimit ?? 10) - Date().timeIntervalSince(start))
-            let search = LocalSearch(problem: problem, objective: options.objective, timeLimit: budget, seed: options.seed)
+            let search = LocalSearch(problem: problem, objective: options.objective, timeLimit: budget, seed: options.seed,
+                                     shouldStop: options.shouldStop, onIncumbent: options.onIncumbent)
             consider("local(\(name))", search.improve(best).schedule, since: began)
         }
         return report

@@ -7,7 +7,8 @@ struct LocalMethod: SchedulingMethod {
 
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
         let start = try GreedyMethod().schedule(problem, options: options)
-        let search = LocalSearch(problem: problem, objective: options.objective, timeLimit: options.timeLimit ?? 2, seed: options.seed)
+        let search = LocalSearch(problem: problem, objective: options.objective, timeLimit: options.timeLimit ?? 2, seed: options.seed,
+                                 shouldStop: options.shouldStop, onIncumbent: options.onIncumbent)
         return search.improve(start).schedule
     }
 }

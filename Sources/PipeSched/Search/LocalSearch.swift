@@ -10,46 +10,57 @@ import Foundation
 /// A move is kept only when it lowers the objective (ties: the sum of device spans, then peak
 /// memory), keeps every device
 /// under its cap and stays deadlock-free. The move order is shuffled by a seeded generator, so a
-/// run is reproducible for a given seed and evaluation budget; the time limit only cuts it short.
-/// It stops early at the lower bound (the schedule is then proven optimal).
+/// run is reproducible for a given seed and evaluation budget; the time limit and `shouldStop` only
+/// cut it short, keeping the best schedule found so far. It stops early at the lower bound (the
+/// schedule is then proven optimal).
 public struct LocalSearch: Sendable {
     public let problem: Problem
     public let objective: Objective
     public var timeLimit: Double
     public var maxEvaluations: Int
     public var seed: UInt64
+    /// Polled with the clock; `true` ends the search with the best schedule so far.
+    public var shouldStop: (@Sendable () -> Bool)?
+    /// Called with the objective value of the start and of every improvement.
+    public var onIncumbent: (@Sendable (Double) -> Void)?
 
-    public init(problem: Problem, objective: Objective, timeLimit: Double = 2, maxEvaluations: Int = 20_000, seed: UInt64 = 1) {
+    public init(problem: Problem, objective: Objective, timeLimit: Double = 2, maxEvaluations: Int = 20_000, seed: UInt64 = 1,
+                shouldStop: (@Sendable () -> Bool)? = nil, onIncumbent: (@Sendable (Double) -> Void)? = nil) {
         self.problem = problem
         self.objective = objective
         self.timeLimit = timeLimit
         self.maxEvaluations = maxEvaluations
         self.seed = seed
+        self.shouldStop = shouldStop
+        self.onIncumbent = onIncumbent
     }
 
     /// The improved schedule (or the start when nothing improves) and how many moves were evaluated.
     public func improve(_ start: Schedule) -> (schedule: Schedule, evaluations: Int) {
         guard var current = ScheduleScore(problem, start, objective: objective) else { return (start, 0) }
+        onIncumbent?(current.value)
         let bound = LowerBound.value(problem, objective: objective)
         var orders = start.orders
         var rng = SeededGenerator(seed: seed)
         let deadline = Date().addingTimeInterval(timeLimit)
         var evaluations = 0
         var improved = true
-        while improved && evaluations < maxEvaluations && Date() < deadline && current.value > bound * (1 + 1e-9) {
+        func timeToStop() -> Bool { Date() >= deadline || (shouldStop?() ?? false) }
+        while improved && evaluations < maxEvaluations && !timeToStop() && current.value > bound * (1 + 1e-9) {
             improved = false
             var critical = candidateMoves(current, devices: current.criticalDevices)
             var others = candidateMoves(current, devices: orders.indices.filter { !current.criticalDevices.contains($0) })
             critical.shuffle(using: &rng)
             others.shuffle(using: &rng)
             for move in critical + others {
-                guard evaluations < maxEvaluations, evaluations % 16 != 0 || Date() < deadline else { break }
+                guard evaluations < maxEvaluations, evaluations % 16 != 0 || !timeToStop() else { break }
                 evaluations += 1
                 var trial = orders
                 move.apply(to: &trial)
                 guard let score = ScheduleScore(problem, Schedule(orders: trial), objective: objective), score.isBetter(than: current) else { continue }
                 orders = trial
                 current = score
+                onIncumbent?(score.value)
                 improved = true
                 break
             }

@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import PipeSched
+import PipeSchedStore
+
+/// The HTTP routes: each parses its input, calls `SolveService` and shapes the answer. No solving,
+/// storing or queueing logic lives here. docs/openapi.yaml describes every route.
+struct APIRoutes: Sendable {
+    let service: SolveService
+    let renderers: ScheduleRenderers
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v1/solve") { request, context in try await solve(request, context) }
+        router.get("/v1/jobs/{id}") { _, context in try await job(context) }
+        router.delete("/v1/jobs/{id}") { _, context in try await cancel(context) }
+        router.get("/v1/schedules/{id}") { request, context in try await schedule(request, context) }
+        router.get("/v1/methods") { _, _ in try methods() }
+        router.get("/health") { _, _ in try await health() }
+        router.get("/metrics") { _, _ in
+            Responses.bytes(Data(service.metrics.render().utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
+        }
+        router.get("/openapi.yaml") { _, _ in
+            Responses.bytes(Data((OpenAPIDocument.yaml + "\n").utf8), contentType: "application/yaml")
+        }
+    }
+
+    func solve(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let limit = service.limits.maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw APIError.bodyTooLarge(limit: limit) }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limit)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw APIError.bodyTooLarge(limit: limit)
+        }
+        switch try await service.solve(body: Data(body.readableBytesView), waitParameter: request.uri.queryParameters["wait"].map(String.init)) {
+        case .schedule(let stored, let cached): return Responses.solved(stored, cached: cached)
+        case .accepted(let record): return try Responses.job(record)
+        }
+    }
+
+    func job(_ context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let record = try await service.job(id: id) else { throw APIError.notFound("job", id: id) }
+        return try Responses.json(JobView(record).json())
+    }
+
+    func cancel(_ context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let record = try await service.cancel(id: id) else { throw APIError.notFound("job", id: id) }
+        return try Responses.job(record)
+    }
+
+    func schedule(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let chosen = try renderers.negotiate(format: request.uri.queryParameters["format"].map(String.init),
+                                             accept: request.headers[.accept])
+        guard let stored = try await service.result(id: id) else { throw APIError.notFound("schedule", id: id) }
+        guard let document = stored.document else {
+            if case .failure(let failure) = stored.outcome { throw APIError.noSchedule(failure) }
+            throw APIError.notFound("schedule", id: id)
+        }
+        if chosen.format == .json { return Responses.json(document) }
+        guard let decoded = try stored.scheduleDocument() else { throw APIError.notFound("schedule", id: id) }
+        let rendered = try chosen.render(decoded, try stored.decodedProblem())
+        return Responses.bytes(rendered, contentType: chosen.format.mediaType)
+    }
+
+    func methods() throws -> Response {
+        struct Entry: Encodable {
+            var name: String
+            var summary: String
+            var mode: String
+        }
+        return try Responses.encoded(service.methods.map {
+            Entry(name: $0.name, summary: $0.summary, mode: SolveMode.of(method: $0.name, timeLimit: nil).rawValue)
+        })
+    }
+
+    func health() async throws -> Response {
+        struct Health: Encodable {
+            var status = "ok"
+            var version = PipeSchedVersion.current
+            var running: Int
+            var waiting: Int
+        }
+        return try Responses.encoded(Health(running: await service.queue.runningCount, waiting: await service.queue.waitingCount))
+    }
+}

@@ -1,0 +1,27 @@
+/// A representation of a stored schedule that `GET /v1/schedules/{id}` can serve, chosen by
+/// `?format=NAME` or by the `Accept` header's media type.
+public struct ScheduleFormat: Sendable, Hashable {
+    /// The `?format=` name.
+    public var name: String
+    /// The response's `Content-Type`, also matched against `Accept`.
+    public var mediaType: String
+
+    public init(name: String, mediaType: String) {
+        self.name = name
+        self.mediaType = mediaType
+    }
+
+    /// Schedule JSON (pipesched.schedule.v1), the same document `pipesched solve` writes.
+    public static let json = ScheduleFormat(name: "json", mediaType: "application/json")
+    /// PyTorch pipelining's schedule CSV.
+    public static let torchCSV = ScheduleFormat(name: "torch-csv", mediaType: "text/csv")
+    /// A timeline picture.
+    public static let svg = ScheduleFormat(name: "svg", mediaType: "image/svg+xml")
+    /// A self-contained page with the timeline.
+    public static let html = ScheduleFormat(name: "html", mediaType: "text/html")
+    /// Chrome's trace-event JSON (chrome://tracing, Perfetto).
+    public static let chromeTrace = ScheduleFormat(name: "chrome-trace", mediaType: "application/vnd.chrome-trace+json")
+
+    /// Every format the API names, whether or not this build can render it.
+    public static let known: [ScheduleFormat] = [.json, .torchCSV, .svg, .html, .chromeTrace]
+}

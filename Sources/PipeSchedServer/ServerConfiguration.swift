@@ -1,0 +1,32 @@
+import PipeSched
+
+/// Everything `PipeSchedServer.application` needs besides the store.
+public struct ServerConfiguration: Sendable {
+    /// Address to bind; loopback by default.
+    public var host: String
+    /// Port; 0 picks a free one (tests).
+    public var port: Int
+    public var limits: ServerLimits
+    /// The methods offered: the core's by default; `pipesched serve` offers `MethodRegistry.withILP()`'s.
+    public var methods: [any SchedulingMethod]
+    /// The `GET /v1/schedules/{id}` formats: JSON and every PipeSchedExport format by default.
+    public var renderers: ScheduleRenderers
+    /// Owner of this server's jobs in the store; default `HOST:PORT`, so a restarted server finds
+    /// (and marks interrupted) the jobs its previous run left, and other servers' jobs are untouched.
+    public var owner: String?
+    /// swift-log level of the server's log on standard error: trace, debug, info, notice, warning,
+    /// error or critical.
+    public var logLevel: String
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, limits: ServerLimits = ServerLimits(),
+                methods: [any SchedulingMethod] = Methods.all, renderers: ScheduleRenderers = .standard, owner: String? = nil,
+                logLevel: String = "info") {
+        self.host = host
+        self.port = port
+        self.limits = limits
+        self.methods = methods
+        self.renderers = renderers
+        self.owner = owner
+        self.logLevel = logLevel
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import PipeSched
+
+/// A validated `POST /v1/solve` body: `{problem, method, objective, timeLimit, seed, wait}`.
+///
+/// The problem is decoded exactly as the CLI decodes a problem file, so a bad problem gets the same
+/// field, message and fix (`stages[2].memory: deltas sum to 0.5; they must sum to 0; ...`).
+public struct SolveRequest: Sendable {
+    public var problem: Problem
+    public var method: String
+    public var objective: Objective
+    public var timeLimit: Double?
+    public var seed: UInt64
+    /// Seconds to wait for a job before answering `202`; 0 answers at once.
+    public var wait: Double
+
+    /// Fields the body may carry; anything else is rejected, as in problem files.
+    static let fields: Set<String> = ["problem", "method", "objective", "timeLimit", "seed", "wait"]
+
+    public init(problem: Problem, method: String = "auto", objective: Objective = .stageSpan, timeLimit: Double? = nil,
+                seed: UInt64 = 1, wait: Double = 0) {
+        self.problem = problem
+        self.method = method
+        self.objective = objective
+        self.timeLimit = timeLimit
+        self.seed = seed
+        self.wait = wait
+    }
+
+    /// Parses and checks a body against the server's limits; `methods` are the names it offers.
+    /// `waitParameter` is the `?wait=` query value, which overrides the body's.
+    public static func parse(_ body: Data, waitParameter: String?, limits: ServerLimits, methods: Set<String>) throws(APIError) -> SolveRequest {
+        var request = try parse(body, limits: limits, methods: methods)
+        try request.applyWait(parameter: waitParameter, limits: limits)
+        return request
+    }
+
+    /// Applies a `?wait=` query value, which overrides the body's `wait`.
+    public mutating func applyWait(parameter: String?, limits: ServerLimits) throws(APIError) {
+        guard let parameter else { return }
+        guard let seconds = Double(parameter) else {
+            throw .invalidRequest(field: "wait", "query parameter \"\(parameter)\" is not a number", fix: "give seconds, e.g. ?wait=10")
+        }
+        wait = try Self.waitSeconds(seconds, limits: limits)
+    }
+
+    /// Parses and checks a body (without query parameters).
+    static func parse(_ body: Data, limits: ServerLimits, methods: Set<String>) throws(APIError) -> SolveRequest {
+        let members: [String: Data]
+        do {
+            members = try TopLevelJSON(body).members
+        } catch {
+            throw APIError(.badRequest, code: "invalidJSON", message: "the body is not a valid JSON object (\(error.message))",
+                           fix: "send {\"problem\": {...}, \"method\": \"...\"}")
+        }
+        for key in members.keys.sorted() where !fields.contains(key) {
+            let suggestion = fields.first { $0.lowercased() == key.lowercased() }
+            throw .invalidRequest(field: key, "is not a known field",
+                                  fix: suggestion.map { "did you mean \"\($0)\"?" } ?? "known fields are \(fields.sorted().joined(separator: ", "))")
+        }
+        guard let problemData = members["problem"] else {
+            throw .invalidRequest(field: "problem", "is missing", fix: "add the problem, in the same schema as problem files (docs/problem-format.md)")
+        }
+        guard problemData.first == UInt8(ascii: "{") else {
+            throw .invalidRequest(field: "problem", "is not a JSON object", fix: "give the problem as an object (docs/problem-format.md)")
+        }
+        var request: SolveRequest
+        do {
+            request = SolveRequest(problem: try Problem.decode(json: problemData))
+        } catch {
+            throw .invalidProblem(error)
+        }
+        let size = request.problem.devices * request.problem.microbatches * request.problem.sequenceSlices
+        guard size <= limits.maxProblemSize else {
+            throw APIError(.badRequest, code: "problemTooLarge",
+                           message: "devices × microbatches × sequenceSlices is \(size), over this server's limit of \(limits.maxProblemSize)",
+                           field: "problem", fix: "solve it with the CLI, or raise the server's --max-problem-size")
+        }
+        if let method = members["method"] {
+            let name = try value(String.self, method, field: "method", expected: "a method name")
+            guard methods.contains(name) else {
+                throw .invalidRequest(field: "method", "unknown method \"\(name)\"", fix: "GET /v1/methods lists the methods")
+            }
+            request.method = name
+        }
+        if let objective = members["objective"] {
+            let name = try value(String.self, objective, field: "objective", expected: "\"stageSpan\" or \"makespan\"")
+            guard let parsed = Objective(rawValue: name) else {
+                throw .invalidRequest(field: "objective", "is \"\(name)\"; it must be one of \(Objective.allCases.map(\.rawValue).joined(separator: ", "))",
+                                      fix: "use \"stageSpan\" (default) or \"makespan\"")
+            }
+            request.objective = parsed
+        }
+        if let timeLimit = members["timeLimit"] {
+            let seconds = try value(Double.self, timeLimit, field: "timeLimit", expected: "a positive number of seconds")
+            guard seconds > 0, seconds.isFinite else {
+                throw .invalidRequest(field: "timeLimit", "must be a positive number of seconds", fix: "give seconds, e.g. 5")
+            }
+            guard seconds <= limits.maxTimeLimit else {
+                throw .invalidRequest(field: "timeLimit", "is \(seconds.readable) s, over this server's cap of \(limits.maxTimeLimit.readable) s",
+                                      fix: "ask for \(limits.maxTimeLimit.readable) s or less")
+            }
+            request.timeLimit = seconds
+        }
+        if let seed = members["seed"] {
+            request.seed = try value(UInt64.self, seed, field: "seed", expected: "a non-negative integer")
+        }
+        if let wait = members["wait"] {
+            request.wait = try waitSeconds(try value(Double.self, wait, field: "wait", expected: "a number of seconds"), limits: limits)
+        }
+        return request
+    }
+
+    /// The options the solver runs with (before hooks): the time limit capped and defaulted for jobs.
+    func options(cap: Double) -> SolveOptions {
+        SolveOptions(objective: objective, timeLimit: SolveMode.effectiveTimeLimit(method: method, requested: timeLimit, cap: cap), seed: seed)
+    }
+
+    private static func waitSeconds(_ seconds: Double, limits: ServerLimits) throws(APIError) -> Double {
+        guard seconds >= 0, seconds <= limits.maxWait else {
+            throw .invalidRequest(field: "wait", "must be a number of seconds from 0 to \(limits.maxWait.readable)",
+                                  fix: "give how long to wait for a job before getting its id, e.g. 10")
+        }
+        return seconds
+    }
+
+    /// Decodes one member's value, naming the field when its type is wrong.
+    private static func value<T: Decodable>(_ type: T.Type, _ data: Data, field: String, expected: String) throws(APIError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw .invalidRequest(field: field, "has the wrong type or value; expected \(expected)", fix: "give \(expected)")
+        }
+    }
+}

@@ -1,0 +1,309 @@
+import Foundation
+import PipeSched
+import PipeSchedStore
+
+/// What a solve request came to.
+public enum SolveOutcome: Sendable {
+    /// A schedule: from the store (`cached`) or just computed.
+    case schedule(StoredResult, cached: Bool)
+    /// A job that is queued or still running.
+    case accepted(JobRecord)
+}
+
+/// The work behind the routes, in plain async calls that tests use directly: answer from the store,
+/// solve synchronously, or run a job; report, cancel and drain jobs. Solver calls run on their own
+/// threads through `JobQueue`'s slots.
+public final class SolveService: Sendable {
+    public let store: any ResultStore
+    public let limits: ServerLimits
+    public let metrics: ServerMetrics
+    /// The methods offered, in listing order.
+    public let methods: [any SchedulingMethod]
+    /// Jobs of this server are recorded under this owner (see `JobRecord.owner`).
+    public let owner: String
+    let queue: JobQueue
+    private let methodsByName: [String: any SchedulingMethod]
+    private let live = LockedState<[String: LiveJob]>([:])
+    private let hot: HotResults
+    private let memo = RequestMemo()
+    /// Moving average of solve seconds, for `Retry-After`.
+    private let averageSolveSeconds = LockedState(0.05)
+
+    public init(store: any ResultStore, limits: ServerLimits, methods: [any SchedulingMethod] = Methods.all,
+                metrics: ServerMetrics = ServerMetrics(), owner: String = JobRecord.localOwner) {
+        self.store = store
+        self.limits = limits
+        self.metrics = metrics
+        self.methods = methods
+        self.owner = owner
+        methodsByName = Dictionary(methods.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        hot = HotResults(capacity: limits.cacheBytes)
+        queue = JobQueue(slots: limits.concurrentJobs, capacity: limits.queueLength) { running, waiting in
+            metrics.queue(running: running, waiting: waiting)
+        }
+    }
+
+    /// Names of the methods offered.
+    public var methodNames: Set<String> { Set(methodsByName.keys) }
+
+    /// Marks jobs left unfinished by an earlier run of this server as interrupted.
+    public func recoverInterruptedJobs() async throws -> Int {
+        try await store.interruptUnfinishedJobs(owner: owner)
+    }
+
+    /// Answers a `POST /v1/solve` body (with its `?wait=` value): parses it, or finds it parsed
+    /// before, then solves it as `solve(_:)` does.
+    public func solve(body: Data, waitParameter: String?) async throws -> SolveOutcome {
+        var (request, key) = try memo.parsed(body) { body throws(APIError) in
+            let request = try SolveRequest.parse(body, limits: limits, methods: methodNames)
+            return (request, RequestKey(problem: request.problem, method: request.method, options: request.options(cap: limits.maxTimeLimit)))
+        }
+        try request.applyWait(parameter: waitParameter, limits: limits)
+        return try await solve(request, key: key)
+    }
+
+    /// Answers a solve request: from the store, by solving now, or with a job. Throws `APIError`
+    /// for a full queue, a shutdown, or a method that finds no schedule.
+    public func solve(_ request: SolveRequest) async throws -> SolveOutcome {
+        let options = request.options(cap: limits.maxTimeLimit)
+        return try await solve(request, key: RequestKey(problem: request.problem, method: request.method, options: options))
+    }
+
+    private func solve(_ request: SolveRequest, key: RequestKey) async throws -> SolveOutcome {
+        let options = request.options(cap: limits.maxTimeLimit)
+        if let stored = try await storedResult(forKey: key) {
+            metrics.storeHit()
+            return try answer(stored, cached: true)
+        }
+        metrics.storeMiss()
+        guard SolveMode.of(method: request.method, timeLimit: options.timeLimit) == .async else {
+            let ticket = try await enterQueue()
+            let slot: JobQueue.Slot
+            do { slot = try await queue.wait(for: ticket) } catch { throw APIError.shuttingDown }
+            let computation = await compute(request.method, request.problem, options)
+            await slot.release()
+            let stored = try await record(computation, problem: request.problem, method: request.method, objective: options.objective,
+                                          key: key, partial: false)
+            return try answer(stored, cached: false)
+        }
+        let job = try await submit(request, options: options, key: key)
+        guard request.wait > 0 else { return .accepted(job.snapshot) }
+        let record = await waitUntilFinished(job, seconds: request.wait)
+        if record.status == .succeeded, let id = record.resultID, let stored = try await store.result(id: id) {
+            return .schedule(stored, cached: false)
+        }
+        if record.status == .failed, let failure = record.failure, failure.kind != "internal" {
+            throw APIError.noSchedule(failure)
+        }
+        return .accepted(record)
+    }
+
+    /// A job by id: live from memory, else from the store.
+    public func job(id: String) async throws -> JobRecord? {
+        if let job = live.withLock({ $0[id] }) { return job.snapshot }
+        return try await store.job(id: id)
+    }
+
+    /// Stops a job (its best schedule so far is kept) and returns its record once it has stopped,
+    /// or after `patience` seconds if it has not yet; a finished job is returned unchanged.
+    public func cancel(id: String, patience: Double = 5) async throws -> JobRecord? {
+        guard let job = live.withLock({ $0[id] }) else { return try await store.job(id: id) }
+        job.requestStop()
+        return await waitUntilFinished(job, seconds: patience)
+    }
+
+    /// A stored result by id.
+    public func result(id: String) async throws -> StoredResult? {
+        if let held = hot.result(id: id) { return held }
+        let stored = try await store.result(id: id)
+        if let stored { hot.insert(stored) }
+        return stored
+    }
+
+    /// The complete result for a key: from memory, else from the store (then held in memory).
+    private func storedResult(forKey key: RequestKey) async throws -> StoredResult? {
+        if let held = hot.result(forKey: key) { return held }
+        let stored = try await store.result(forKey: key)
+        if let stored { hot.insert(stored) }
+        return stored
+    }
+
+    /// Stops taking work and drains: waiting jobs end as interrupted at once, running ones get
+    /// `grace` seconds to finish, then are stopped keeping their best schedule so far.
+    public func shutdown(grace: Double) async {
+        await queue.close()
+        let deadline = Date().addingTimeInterval(grace)
+        while !live.withLock({ $0.isEmpty }), Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        for job in live.withLock({ Array($0.values) }) { job.requestStop(shutdown: true) }
+        let hardStop = Date().addingTimeInterval(max(5, grace))
+        while !live.withLock({ $0.isEmpty }), Date() < hardStop { try? await Task.sleep(for: .milliseconds(20)) }
+        _ = try? await store.interruptUnfinishedJobs(owner: owner)
+    }
+
+    /// Retry-After seconds for a full queue: the expected wait for the line ahead to clear.
+    var retryAfterSeconds: Int {
+        let average = averageSolveSeconds.withLock { $0 }
+        let line = Double(limits.queueLength + limits.concurrentJobs) / Double(limits.concurrentJobs)
+        return min(60, max(1, Int((average * line).rounded(.up))))
+    }
+
+    // MARK: - Steps
+
+    private func enterQueue() async throws -> JobQueue.Ticket {
+        do {
+            return try await queue.enter()
+        } catch .full(let waiting) {
+            throw APIError.queueFull(retryAfter: retryAfterSeconds, waiting: waiting)
+        } catch {
+            throw APIError.shuttingDown
+        }
+    }
+
+    /// Creates the job, takes its place in the queue (or refuses it) and starts its task.
+    private func submit(_ request: SolveRequest, options: SolveOptions, key: RequestKey) async throws -> LiveJob {
+        let ticket = try await enterQueue()
+        let id = StoredResult.newID()
+        let record = JobRecord(id: id, key: key.hex, owner: owner, method: request.method, objective: options.objective,
+                               timeLimit: options.timeLimit)
+        let job = LiveJob(id: id, record: record, problem: request.problem, key: key, options: options) { [queue] in
+            Task { await queue.withdraw(ticket) }
+        }
+        live.withLock { $0[id] = job }
+        do {
+            try await store.save(record)
+        } catch {
+            live.withLock { $0[id] = nil }
+            await queue.withdraw(ticket)
+            throw error
+        }
+        Task { await self.run(job, ticket: ticket, method: request.method) }
+        return job
+    }
+
+    /// A job's life: wait for a slot, solve, store the result, record the outcome.
+    private func run(_ job: LiveJob, ticket: JobQueue.Ticket, method: String) async {
+        let slot: JobQueue.Slot
+        do {
+            slot = try await queue.wait(for: ticket)
+        } catch {
+            // Withdrawn on request (cancelled), or refused by the shutdown (interrupted).
+            let cancelled = job.stopRequested && !job.stoppedByShutdown
+            await finish(job) { record in
+                record.status = cancelled ? .cancelled : .failed
+                record.failure = cancelled ? nil : .interrupted
+            }
+            return
+        }
+        let running = job.update { record in
+            record.status = .running
+            record.startedAt = Date()
+        }
+        try? await store.save(running)
+        let computation = await compute(method, job.problem, job.solverOptions)
+        await slot.release()
+        let stopped = job.stopRequested
+        let outcome: Result<StoredResult, APIError>
+        do {
+            outcome = .success(try await record(computation, problem: job.problem, method: method, objective: job.options.objective,
+                                                key: job.key, partial: stopped))
+        } catch let error as APIError {
+            outcome = .failure(error)
+        } catch {
+            outcome = .failure(APIError(.internalServerError, code: "internal", message: "the store failed: \(error)"))
+        }
+        await finish(job) { record in
+            switch outcome {
+            case .success(let stored):
+                record.status = stopped ? .cancelled : .succeeded
+                record.resultID = stored.id
+                if let value = stored.metrics?.value(of: record.objective) {
+                    record.bestObjective = value
+                    record.gap = stored.metrics?.gap
+                }
+            case .failure(let error):
+                record.status = stopped ? .cancelled : .failed
+                record.failure = StoredFailure(kind: error.code, message: error.message)
+            }
+            if stopped, job.stoppedByShutdown {
+                record.failure = StoredFailure(kind: "shutdown", message: "stopped when the server shut down; the best schedule found by then is kept")
+            }
+        }
+    }
+
+    /// Final update: persist, count, forget.
+    private func finish(_ job: LiveJob, _ change: (inout JobRecord) -> Void) async {
+        let record = job.update { record in
+            change(&record)
+            record.progress = 1
+            record.finishedAt = Date()
+        }
+        try? await store.save(record)
+        metrics.jobFinished(status: record.status.rawValue)
+        live.withLock { $0[job.id] = nil }
+    }
+
+    /// Runs the method on a solver thread; the schedule is validated before it is returned.
+    private func compute(_ method: String, _ problem: Problem, _ options: SolveOptions) async -> Computation {
+        guard let chosen = methodsByName[method] else { return Computation(outcome: .failure(.unknownMethod(method)), seconds: 0) }
+        let computation = await SolverThread.run { () -> Computation in
+            let began = Date()
+            let outcome: Result<Solution, SolveError>
+            do throws(SolveError) {
+                let output = try chosen.run(problem, options: options)
+                outcome = .success(try Solution(problem, method: method, objective: options.objective, schedule: output.schedule,
+                                                solver: output.solver, provenBound: output.provenBound))
+            } catch {
+                outcome = .failure(error)
+            }
+            return Computation(outcome: outcome, seconds: Date().timeIntervalSince(began))
+        }
+        metrics.solved(method: method, seconds: computation.seconds)
+        averageSolveSeconds.withLock { $0 = 0.8 * $0 + 0.2 * computation.seconds }
+        return computation
+    }
+
+    /// Stores a computation: complete results and repeatable failures under the key, partial ones
+    /// (stopped jobs) under a new id. Throws `APIError` for failures.
+    private func record(_ computation: Computation, problem: Problem, method: String, objective: Objective, key: RequestKey,
+                        partial: Bool) async throws -> StoredResult {
+        switch computation.outcome {
+        case .success(let solution):
+            let stored = try StoredResult(solution: solution, problem: problem, key: partial ? nil : key, solveSeconds: computation.seconds)
+            try await store.save(stored)
+            hot.insert(stored)
+            return stored
+        case .failure(let error):
+            guard let failure = StoredFailure(error) else {
+                throw APIError(.internalServerError, code: "internal", message: error.description)
+            }
+            if !partial && failure.isRepeatable {
+                let stored = StoredResult(failure: failure, problem: problem, method: method, objective: objective,
+                                          key: key, solveSeconds: computation.seconds)
+                try await store.save(stored)
+                hot.insert(stored)
+            }
+            throw APIError.noSchedule(failure)
+        }
+    }
+
+    private func answer(_ stored: StoredResult, cached: Bool) throws -> SolveOutcome {
+        if case .failure(let failure) = stored.outcome { throw APIError.noSchedule(failure) }
+        return .schedule(stored, cached: cached)
+    }
+
+    private func waitUntilFinished(_ job: LiveJob, seconds: Double) async -> JobRecord {
+        let deadline = Date().addingTimeInterval(seconds)
+        var record = job.snapshot
+        while !record.status.isFinished, Date() < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+            record = job.snapshot
+        }
+        return record
+    }
+}
+
+/// A solver run: its schedule or error, and how long it took.
+struct Computation: Sendable {
+    var outcome: Result<Solution, SolveError>
+    var seconds: Double
+}

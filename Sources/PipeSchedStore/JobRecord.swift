@@ -1,0 +1,69 @@
+import Foundation
+import PipeSched
+
+/// The lifecycle state of an asynchronous solve job.
+public enum JobStatus: String, Sendable, Codable, CaseIterable {
+    /// Waiting for a solver slot.
+    case queued
+    /// A solver is working on it.
+    case running
+    /// Finished with a schedule (`resultID`).
+    case succeeded
+    /// Finished without a schedule (`failure` says why), or interrupted by a server stop.
+    case failed
+    /// Stopped on request; `resultID` names the best schedule found before the stop, if any.
+    case cancelled
+
+    /// Whether the job will change no more.
+    public var isFinished: Bool { self == .succeeded || self == .failed || self == .cancelled }
+}
+
+/// A job as stored: what was asked, where it stands and where its result is.
+public struct JobRecord: Sendable, Equatable, Codable {
+    public var id: String
+    /// The request key of the solve.
+    public var key: String
+    /// The host that runs the job: on restart a server marks only its own unfinished jobs interrupted,
+    /// so hosts sharing one store leave each other's jobs alone.
+    public var owner: String
+    public var method: String
+    public var objective: Objective
+    public var timeLimit: Double?
+    public var status: JobStatus
+    /// From 0 to 1: the share of the time limit used, 1 when finished.
+    public var progress: Double
+    /// The objective value of the best schedule found so far.
+    public var bestObjective: Double?
+    /// The relative gap of `bestObjective` to the lower bound.
+    public var gap: Double?
+    /// The stored schedule, once there is one.
+    public var resultID: String?
+    public var failure: StoredFailure?
+    public var createdAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+
+    public init(id: String, key: String, owner: String = JobRecord.localOwner, method: String, objective: Objective, timeLimit: Double?,
+                status: JobStatus = .queued, progress: Double = 0, bestObjective: Double? = nil, gap: Double? = nil,
+                resultID: String? = nil, failure: StoredFailure? = nil, createdAt: Date = Date(),
+                startedAt: Date? = nil, finishedAt: Date? = nil) {
+        self.id = id
+        self.key = key
+        self.owner = owner
+        self.method = method
+        self.objective = objective
+        self.timeLimit = timeLimit
+        self.status = status
+        self.progress = progress
+        self.bestObjective = bestObjective
+        self.gap = gap
+        self.resultID = resultID
+        self.failure = failure
+        self.createdAt = createdAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+    }
+
+    /// This host's name: the default owner of jobs started here.
+    public static let localOwner: String = ProcessInfo.processInfo.hostName
+}

@@ -1,0 +1,188 @@
+import Foundation
+import GRDB
+import PipeSched
+
+/// `ResultStore` in one SQLite file through GRDB: WAL mode, so readers never wait for the writer
+/// and several processes (sweep shards, a server and a sweep) can share the file.
+public final class SQLiteResultStore: ResultStore {
+    /// The database file.
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try StoreSchema.migrator.migrate(pool)
+    }
+
+    public func result(forKey key: RequestKey) async throws -> StoredResult? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM results WHERE key = ?", arguments: [key.hex]).map(StoredResult.init(row:))
+        }
+    }
+
+    public func result(id: String) async throws -> StoredResult? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM results WHERE id = ?", arguments: [id]).map(StoredResult.init(row:))
+        }
+    }
+
+    public func save(_ result: StoredResult) async throws {
+        let arguments = try result.arguments()
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO results
+                  (id, key, method, objective, problem, document, metrics, failure_kind, failure_message, solve_seconds, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: arguments)
+        }
+    }
+
+    public func job(id: String) async throws -> JobRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(JobRecord.init(row:))
+        }
+    }
+
+    public func save(_ job: JobRecord) async throws {
+        let arguments = job.arguments()
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO jobs
+                  (id, key, owner, method, objective, time_limit, status, progress, best_objective, gap, result_id,
+                   failure_kind, failure_message, created_at, started_at, finished_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: arguments)
+        }
+    }
+
+    @discardableResult
+    public func interruptUnfinishedJobs(owner: String) async throws -> Int {
+        let failure = StoredFailure.interrupted
+        let now = Date().timeIntervalSince1970
+        return try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE jobs SET status = ?, failure_kind = ?, failure_message = ?, finished_at = ?
+                WHERE owner = ? AND status IN (?, ?)
+                """, arguments: [JobStatus.failed.rawValue, failure.kind, failure.message, now, owner,
+                                 JobStatus.queued.rawValue, JobStatus.running.rawValue])
+            return db.changesCount
+        }
+    }
+
+    /// Moves everything from the write-ahead log into the database file, then closes.
+    public func close() async throws {
+        try await pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        try pool.close()
+    }
+}
+
+/// The tables and their migrations.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE results (
+                  id TEXT PRIMARY KEY NOT NULL,
+                  key TEXT UNIQUE,
+                  method TEXT NOT NULL,
+                  objective TEXT NOT NULL,
+                  problem BLOB NOT NULL,
+                  document BLOB,
+                  metrics TEXT,
+                  failure_kind TEXT,
+                  failure_message TEXT,
+                  solve_seconds REAL NOT NULL,
+                  created_at REAL NOT NULL
+                );
+                CREATE TABLE jobs (
+                  id TEXT PRIMARY KEY NOT NULL,
+                  key TEXT NOT NULL,
+                  owner TEXT NOT NULL,
+                  method TEXT NOT NULL,
+                  objective TEXT NOT NULL,
+                  time_limit REAL,
+                  status TEXT NOT NULL,
+                  progress REAL NOT NULL,
+                  best_objective REAL,
+                  gap REAL,
+                  result_id TEXT,
+                  failure_kind TEXT,
+                  failure_message TEXT,
+                  created_at REAL NOT NULL,
+                  started_at REAL,
+                  finished_at REAL
+                );
+                CREATE INDEX jobs_by_owner_status ON jobs(owner, status);
+                """)
+        }
+        return migrator
+    }
+}
+
+/// A stored row that cannot be read back (for example written by a newer PipeSched).
+struct StoreDecodingError: Error, CustomStringConvertible {
+    var description: String
+}
+
+extension StoredResult {
+    init(row: Row) throws {
+        let objectiveName: String = row["objective"]
+        guard let objective = Objective(rawValue: objectiveName) else {
+            throw StoreDecodingError(description: "result \(row["id"] as String): unknown objective \(objectiveName)")
+        }
+        let outcome: Outcome
+        if let document = row["document"] as Data?, let metricsText = row["metrics"] as String? {
+            outcome = .schedule(document: document, metrics: try JSONDecoder().decode(Metrics.self, from: Data(metricsText.utf8)))
+        } else {
+            outcome = .failure(StoredFailure(kind: row["failure_kind"] ?? "unknown", message: row["failure_message"] ?? ""))
+        }
+        self.init(id: row["id"], key: (row["key"] as String?).map(RequestKey.init(hex:)), method: row["method"],
+                  objective: objective, problem: row["problem"], outcome: outcome, solveSeconds: row["solve_seconds"],
+                  createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+
+    func arguments() throws -> StatementArguments {
+        var document: Data?, metrics: String?, failure: StoredFailure?
+        switch outcome {
+        case .schedule(let json, let values):
+            document = json
+            metrics = String(decoding: try JSONEncoder().encode(values), as: UTF8.self)
+        case .failure(let reason):
+            failure = reason
+        }
+        return [id, key?.hex, method, objective.rawValue, problem, document, metrics, failure?.kind, failure?.message,
+                solveSeconds, createdAt.timeIntervalSince1970]
+    }
+}
+
+extension JobRecord {
+    init(row: Row) throws {
+        let objectiveName: String = row["objective"], statusName: String = row["status"]
+        guard let objective = Objective(rawValue: objectiveName), let status = JobStatus(rawValue: statusName) else {
+            throw StoreDecodingError(description: "job \(row["id"] as String): unknown objective or status")
+        }
+        let failure = (row["failure_kind"] as String?).map { StoredFailure(kind: $0, message: row["failure_message"] ?? "") }
+        self.init(id: row["id"], key: row["key"], owner: row["owner"], method: row["method"], objective: objective,
+                  timeLimit: row["time_limit"], status: status, progress: row["progress"], bestObjective: row["best_objective"],
+                  gap: row["gap"], resultID: row["result_id"], failure: failure,
+                  createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                  startedAt: (row["started_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                  finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+
+    func arguments() -> StatementArguments {
+        [id, key, owner, method, objective.rawValue, timeLimit, status.rawValue, progress, bestObjective, gap, resultID,
+         failure?.kind, failure?.message, createdAt.timeIntervalSince1970, startedAt?.timeIntervalSince1970,
+         finishedAt?.timeIntervalSince1970]
+    }
+}

@@ -1,0 +1,53 @@
+import PipeSched
+
+/// A placement axis value: `sequential`, `v`, `interleaved` (2 chunks per device) or
+/// `interleaved:K` (K chunks per device), or `base` for the base problem's own placement.
+public enum PlacementChoice: Sendable, Hashable, CustomStringConvertible {
+    case base
+    case sequential
+    case v
+    case interleaved(chunks: Int)
+
+    static func parse(_ value: Any, field: String) throws(GridError) -> PlacementChoice {
+        let fix = "use sequential, interleaved, interleaved:K (K chunks per device), v or base"
+        guard let text = (value as? String)?.trimmingCharacters(in: .whitespaces).lowercased() else {
+            throw GridError(field: field, message: "is not a placement name", fix: fix)
+        }
+        switch text {
+        case "base": return .base
+        case "sequential": return .sequential
+        case "v": return .v
+        case "interleaved": return .interleaved(chunks: 2)
+        default:
+            if text.hasPrefix("interleaved:"), let chunks = Int(text.dropFirst("interleaved:".count)), chunks >= 1 {
+                return .interleaved(chunks: chunks)
+            }
+            throw GridError(field: field, message: "\"\(text)\" is not a placement", fix: fix)
+        }
+    }
+
+    /// The placement and chunks per device for a problem of `devices` devices built from `base`.
+    func resolve(base: Problem) -> (placement: Placement, chunks: Int)? {
+        switch self {
+        case .sequential: return (.sequential, 1)
+        case .v: return (.v, 2)
+        case .interleaved(let chunks): return (.interleaved, chunks)
+        case .base:
+            switch base.placement {
+            case .sequential: return (.sequential, 1)
+            case .v: return (.v, 2)
+            case .interleaved: return (.interleaved, base.stageCount / base.devices)
+            case .explicit: return nil
+            }
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .base: "base"
+        case .sequential: "sequential"
+        case .v: "v"
+        case .interleaved(let chunks): chunks == 2 ? "interleaved" : "interleaved:\(chunks)"
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import PipeSched
+
+/// Builds the problem of a sweep point from the base problem:
+///
+/// - **stages**: a point needs `chunks × devices` stages (1 for sequential, 2 for V, K for
+///   interleaved:K). When the base has that many, they are used as they are; otherwise the model is
+///   split evenly: each stage gets the base's totals (pass times, memory deltas, static memory)
+///   divided by the number of stages.
+/// - **sequence slices**: with the base's own slice count the base's per-slice costs are kept;
+///   otherwise each stage's per-microbatch totals (all its slices added up) are spread evenly over
+///   the point's `s` slices, so the model and its total work stay the same.
+/// - **memory cap**: none, the base's caps (when the device count matches), an absolute cap, or a
+///   multiple of the 1F1B peak: the largest per-device peak of 1F1B on the same model, devices and
+///   microbatches in sequential placement, unsliced and uncapped.
+///
+/// With a model and hardware instead of a base problem, the cost model builds each point's problem
+/// (its balanced partition of the layers over the point's stages, its slice costs); the memory cap
+/// `base` is then the hardware's memory, and the placement `base` is sequential.
+public enum PointProblem {
+    /// The point's problem from the grid's source, or the reason it has none.
+    public static func build(_ point: SweepPoint, source: GridSource) throws(GridError) -> Problem {
+        switch source {
+        case .problem(let base): return try build(point, base: base)
+        case .costModel(let model): return try build(point, costModel: model)
+        }
+    }
+
+    /// The point's problem from the cost model.
+    static func build(_ point: SweepPoint, costModel: CostModelSource) throws(GridError) -> Problem {
+        let field = "point \(point.label)"
+        let shape: (placement: Placement, chunks: Int)
+        switch point.placement {
+        case .base, .sequential: shape = (.sequential, 1)
+        case .v: shape = (.v, 2)
+        case .interleaved(let chunks): shape = (.interleaved, chunks)
+        }
+        let built = try costModel.problem(devices: point.devices, microbatches: point.microbatches, placement: shape.placement,
+                                          chunks: shape.chunks, slices: point.sequenceSlices, capped: point.memoryCap == .base, field: field)
+        let caps: [Double]?
+        switch point.memoryCap {
+        case .base: caps = built.memoryLimit
+        case .none: caps = nil
+        case .absolute(let cap): caps = Array(repeating: cap, count: point.devices)
+        case .multipleOfOneFOneBPeak(let factor):
+            let reference = try costModel.problem(devices: point.devices, microbatches: point.microbatches, placement: .sequential,
+                                                  chunks: 1, slices: 1, capped: false, field: field)
+            caps = Array(repeating: factor * (try oneFOneBPeak(reference, field: field)), count: point.devices)
+        }
+        return try named(built, "\(costModel.model.name) \(point.label)", memoryLimit: caps, field: field)
+    }
+
+    /// `problem` with another name and caps.
+    static func named(_ problem: Problem, _ name: String, memoryLimit: [Double]?, field: String) throws(GridError) -> Problem {
+        do {
+            return try Problem(name: name, microbatches: problem.microbatches, devices: problem.devices, placement: problem.placement,
+                               stages: problem.stages, communication: problem.communication, memoryLimit: memoryLimit,
+                               sequenceSlices: problem.sequenceSlices, partition: problem.partition)
+        } catch {
+            throw GridError(field: field, message: "\(error.field): \(error.message)", fix: error.fix)
+        }
+    }
+
+    /// The point's problem, or the reason it has none (for example a cap below one microbatch's need).
+    public static func build(_ point: SweepPoint, base: Problem) throws(GridError) -> Problem {
+        let field = "point \(point.label)"
+        let shape: (placement: Placement, chunks: Int)
+        if let resolved = point.placement.resolve(base: base) {
+            shape = resolved
+        } else {
+            guard point.devices == base.devices else {
+                throw GridError(field: field, message: "the base problem's explicit placement fits only \(base.devices) devices",
+                                fix: "choose a named placement on the placement axis")
+            }
+            shape = (base.placement, base.stageCount / base.devices)
+        }
+        let stages = stages(of: base, count: shape.chunks * point.devices, slices: point.sequenceSlices)
+        let caps: [Double]?
+        switch point.memoryCap {
+        case .none: caps = nil
+        case .base: caps = point.devices == base.devices ? base.memoryLimit : nil
+        case .absolute(let cap): caps = Array(repeating: cap, count: point.devices)
+        case .multipleOfOneFOneBPeak(let factor):
+            let peak = try oneFOneBPeak(base: base, devices: point.devices, microbatches: point.microbatches, field: field)
+            caps = Array(repeating: factor * peak, count: point.devices)
+        }
+        do {
+            return try Problem(name: "\(base.name) \(point.label)", microbatches: point.microbatches, devices: point.devices,
+                               placement: shape.placement, stages: stages, communication: base.communication,
+                               memoryLimit: caps, sequenceSlices: point.sequenceSlices)
+        } catch {
+            throw GridError(field: field, message: "\(error.field): \(error.message)", fix: error.fix)
+        }
+    }
+
+    /// The largest per-device peak memory of 1F1B on the model split over `devices` sequential stages.
+    public static func oneFOneBPeak(base: Problem, devices: Int, microbatches: Int, field: String = "memoryCap") throws(GridError) -> Double {
+        let problem: Problem
+        do {
+            problem = try Problem(name: base.name, microbatches: microbatches, devices: devices, placement: .sequential,
+                                  stages: stages(of: base, count: devices, slices: 1), communication: base.communication)
+        } catch {
+            throw GridError(field: field, message: "the 1F1B reference for a relative memory cap: \(error)", fix: "give an absolute cap instead")
+        }
+        return try oneFOneBPeak(problem, field: field)
+    }
+
+    /// The largest per-device peak memory of 1F1B on `problem` (sequential, uncapped).
+    static func oneFOneBPeak(_ problem: Problem, field: String) throws(GridError) -> Double {
+        do {
+            let solution = try Methods.solve(problem, method: "1f1b")
+            return solution.evaluation.metrics.peakMemory.max() ?? 0
+        } catch {
+            throw GridError(field: field, message: "the 1F1B reference for a relative memory cap failed: \(error)",
+                            fix: "give an absolute cap instead")
+        }
+    }
+
+    /// `count` stages with per-slice costs for `slices` slices per microbatch. With the base's stage
+    /// and slice counts the base's stages are kept as they are (per-slice costs included); otherwise
+    /// every stage's per-microbatch totals are spread evenly over the slices.
+    static func stages(of base: Problem, count: Int, slices: Int) -> [StageProfile] {
+        if base.stageCount == count && base.sequenceSlices == slices { return base.stages }
+        /// Per-microbatch totals of one stage: every slice's costs added up.
+        func totals(_ stage: StageProfile) -> PassCosts {
+            (0..<base.sequenceSlices).map { stage.costs(slice: $0) }.reduce(PassCosts(forward: 0, backwardInput: 0, backwardWeight: 0)) { sum, slice in
+                PassCosts(forward: sum.forward + slice.forward, backwardInput: sum.backwardInput + slice.backwardInput,
+                          backwardWeight: sum.backwardWeight + slice.backwardWeight,
+                          memory: MemoryDeltas(forward: sum.memory.forward + slice.memory.forward,
+                                               backwardInput: sum.memory.backwardInput + slice.memory.backwardInput,
+                                               backwardWeight: sum.memory.backwardWeight + slice.memory.backwardWeight))
+            }
+        }
+        func scaled(_ costs: PassCosts, by factor: Double) -> PassCosts {
+            PassCosts(forward: costs.forward * factor, backwardInput: costs.backwardInput * factor, backwardWeight: costs.backwardWeight * factor,
+                      memory: MemoryDeltas(forward: costs.memory.forward * factor, backwardInput: costs.memory.backwardInput * factor,
+                                           backwardWeight: costs.memory.backwardWeight * factor))
+        }
+        let perStage: [(costs: PassCosts, staticMemory: Double)]
+        if base.stageCount == count {
+            perStage = base.stages.map { (totals($0), $0.staticMemory) }
+        } else {
+            let model = base.stages.map(totals).reduce(PassCosts(forward: 0, backwardInput: 0, backwardWeight: 0)) { sum, stage in
+                PassCosts(forward: sum.forward + stage.forward, backwardInput: sum.backwardInput + stage.backwardInput,
+                          backwardWeight: sum.backwardWeight + stage.backwardWeight,
+                          memory: MemoryDeltas(forward: sum.memory.forward + stage.memory.forward,
+                                               backwardInput: sum.memory.backwardInput + stage.memory.backwardInput,
+                                               backwardWeight: sum.memory.backwardWeight + stage.memory.backwardWeight))
+            }
+            let staticMemory = base.stages.reduce(0) { $0 + $1.staticMemory }
+            perStage = Array(repeating: (scaled(model, by: 1 / Double(count)), staticMemory / Double(count)), count: count)
+        }
+        return perStage.map { StageProfile(slices: [scaled($0.costs, by: 1 / Double(slices))], staticMemory: $0.staticMemory) }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import PipeSched
+import PipeSchedStore
+
+/// One row of `results.csv` / `results.json`: a point solved with one method.
+public struct SweepRow: Sendable, Codable, Equatable {
+    /// What became of the run.
+    public enum Status: String, Sendable, Codable {
+        /// A valid schedule; the metric columns are filled.
+        case ok
+        /// The method found no schedule (none fits the cap, or the method does not fit the placement).
+        case noSchedule
+        /// The point has no valid problem (for example a cap below one microbatch's need).
+        case invalidPoint
+        /// The method produced an invalid schedule or the store failed: a bug to report.
+        case error
+    }
+
+    public var point: Int
+    public var label: String
+    public var devices: Int
+    public var microbatches: Int
+    public var memoryCap: String
+    /// The cap applied to each device, when there is one.
+    public var memoryCapValue: Double?
+    public var sequenceSlices: Int
+    public var placement: String
+    public var method: String
+    public var status: Status
+    public var objective: String
+    public var value: Double?
+    public var makespan: Double?
+    public var stageSpan: Double?
+    public var bubbleRate: Double?
+    /// The largest per-device peak.
+    public var peakMemory: Double?
+    public var lowerBound: Double?
+    public var gap: Double?
+    /// Seconds the solve took (when answered from the store, the time of the original solve).
+    public var solveSeconds: Double?
+    /// Whether the store answered.
+    public var cached: Bool
+    /// The schedule's id in the result store.
+    public var resultID: String?
+    public var message: String?
+
+    /// The key of a row in a merged table.
+    var identity: String { "\(point)\u{1}\(method)" }
+
+    init(point: SweepPoint, problem: Problem?, method: String, objective: Objective) {
+        self.point = point.index
+        label = point.label
+        devices = point.devices
+        microbatches = point.microbatches
+        memoryCap = point.memoryCap.description
+        memoryCapValue = problem?.memoryLimit?.max()
+        sequenceSlices = point.sequenceSlices
+        placement = point.placement.description
+        self.method = method
+        status = .ok
+        self.objective = objective.rawValue
+        cached = false
+    }
+
+    /// Fills the outcome columns from a stored result.
+    mutating func fill(from stored: StoredResult, objective: Objective, cached: Bool) {
+        self.cached = cached
+        resultID = stored.id
+        solveSeconds = stored.solveSeconds
+        switch stored.outcome {
+        case .schedule(_, let metrics):
+            status = .ok
+            value = metrics.value(of: objective)
+            makespan = metrics.makespan
+            stageSpan = metrics.stageSpan
+            bubbleRate = metrics.bubbleRate
+            peakMemory = metrics.peakMemory.max()
+            lowerBound = metrics.lowerBound
+            gap = metrics.gap
+        case .failure(let failure):
+            status = .noSchedule
+            message = failure.message
+        }
+    }
+}

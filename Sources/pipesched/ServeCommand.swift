@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import PipeSched
+import PipeSchedILP
+import PipeSchedServer
+import PipeSchedStore
+
+/// `pipesched serve`: the HTTP service (docs/server.md). Thin: options to a `ServerConfiguration`.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve solve requests over HTTP (JSON in and out; see docs/server.md and docs/openapi.yaml).",
+        discussion: """
+        Results are stored in a SQLite file under a hash of the request, so repeated requests are \
+        answered at once, also after a restart. SIGTERM or SIGINT stops accepting requests, gives \
+        running jobs the grace period, stops the rest keeping their best schedule, and closes the \
+        database.
+        """
+    )
+
+    @Option(help: "Address to listen on. The default accepts only local connections.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 8080
+
+    @Option(help: "The result store (SQLite file; created if missing).")
+    var database = "pipesched.sqlite"
+
+    @Option(help: "Largest request body in bytes (larger: 413).")
+    var maxBodyBytes = ServerLimits().maxBodyBytes
+
+    @Option(help: "Largest devices × microbatches × sequence slices of a problem (larger: 400).")
+    var maxProblemSize = ServerLimits().maxProblemSize
+
+    @Option(help: "Largest time limit a request may ask for, in seconds; also the limit of jobs that name none.")
+    var maxTimeLimit = ServerLimits().maxTimeLimit
+
+    @Option(help: "Solves running at once (default: the number of cores).")
+    var jobs = ServerLimits().concurrentJobs
+
+    @Option(help: "Solves waiting for a slot before requests get 429.")
+    var queueLength = ServerLimits().queueLength
+
+    @Option(help: "Longest `wait` a request may ask for, in seconds.")
+    var maxWait = ServerLimits().maxWait
+
+    @Option(help: "Seconds running jobs may go on after SIGTERM before they are stopped.")
+    var shutdownGrace = ServerLimits().shutdownGrace
+
+    @Option(help: "Bytes of recently used results held in memory, so store hits skip the database (0: off).")
+    var cacheBytes = ServerLimits().cacheBytes
+
+    @Option(help: "Log level on standard error: trace, debug, info, notice, warning, error or critical.")
+    var logLevel = "info"
+
+    var limits: ServerLimits {
+        ServerLimits(maxBodyBytes: maxBodyBytes, maxProblemSize: maxProblemSize, maxTimeLimit: maxTimeLimit, concurrentJobs: jobs,
+                     queueLength: queueLength, maxWait: maxWait, shutdownGrace: shutdownGrace, cacheBytes: cacheBytes)
+    }
+
+    func validate() throws {
+        if let problem = limits.problem { throw ValidationError(problem) }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        guard levels.contains(logLevel) else { throw ValidationError("--log-level must be one of \(levels.joined(separator: ", "))") }
+    }
+
+    func run() async throws {
+        let store: SQLiteResultStore
+        do {
+            store = try SQLiteResultStore(path: database)
+        } catch {
+            throw Failure("cannot open the result store \(database): \(error)", code: .badInput)
+        }
+        let configuration = ServerConfiguration(host: host, port: port, limits: limits, methods: MethodRegistry.withILP().methods,
+                                                renderers: .standard, logLevel: logLevel)
+        let app = try await PipeSchedServer.application(configuration: configuration, store: store) { [host, database] port in
+            FileHandle.standardError.write(Data("pipesched serve: listening on http://\(host):\(port) (store: \(database))\n".utf8))
+        }
+        try await app.runService()
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import PipeSched
+import PipeSchedServer
+import PipeSchedStore
+import Testing
+import Yams
+
+/// docs/openapi.yaml describes every route the server has, and the server serves that file.
+@Suite struct OpenAPITests {
+    static let documentPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../docs/openapi.yaml").standardized.path
+
+    @Test func everyRouteIsInTheDocumentWithItsMethod() async throws {
+        let text = try String(contentsOfFile: Self.documentPath, encoding: .utf8)
+        let document = try #require(try Yams.load(yaml: text) as? [String: Any])
+        #expect(document["openapi"] as? String == "3.1.0")
+        let paths = try #require(document["paths"] as? [String: Any])
+        let (store, _) = try temporaryStore()
+        let routes = PipeSchedServer.routes(service: SolveService(store: store, limits: ServerLimits()))
+        #expect(routes.count >= 8)
+        for route in routes {
+            let operations = try #require(paths[route.path] as? [String: Any], "\(route.path) is missing from docs/openapi.yaml")
+            #expect(operations[route.method.lowercased()] != nil, "\(route.method) \(route.path) is missing from docs/openapi.yaml")
+        }
+        let served = Set(routes.map { "\($0.method.lowercased()) \($0.path)" })
+        for (path, value) in paths {
+            for method in ((value as? [String: Any]) ?? [:]).keys where method != "parameters" {
+                #expect(served.contains("\(method) \(path)"), "docs/openapi.yaml documents \(method) \(path), which the server lacks")
+            }
+        }
+        try await store.close()
+    }
+
+    @Test func servedDocumentIsTheFileInDocs() async throws {
+        let file = try String(contentsOfFile: Self.documentPath, encoding: .utf8)
+        try await ServerHarness().run { client in
+            let reply = try await client.get("/openapi.yaml")
+            #expect(reply.status == .ok)
+            #expect(reply.text == file, "run `make openapi` after editing docs/openapi.yaml")
+        }
+    }
+
+    func temporaryStore() throws -> (SQLiteResultStore, String) {
+        let path = ServerHarness.temporaryDatabase()
+        return (try SQLiteResultStore(path: path), path)
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import PipeSched
+import Testing
+@testable import PipeSchedSweep
+
+/// How a point's problem is made from the base problem.
+@Suite struct PointProblemTests {
+    let base = SweepFixtures.base
+
+    @Test func resplittingKeepsTheModelsTotals() throws {
+        for (devices, placement) in [(2, PlacementChoice.sequential), (8, .sequential), (2, .v), (3, .interleaved(chunks: 2))] {
+            let point = SweepPoint(index: 0, devices: devices, microbatches: 8, memoryCap: .none, sequenceSlices: 1, placement: placement)
+            let problem = try PointProblem.build(point, base: base)
+            #expect(abs(problem.totalWork - base.totalWork) < 1e-9, "\(point.label)")
+            let staticMemory = problem.stages.reduce(0) { $0 + $1.staticMemory }
+            #expect(abs(staticMemory - 4) < 1e-9)
+        }
+    }
+
+    @Test func slicesKeepTheTotalWork() throws {
+        let point = SweepPoint(index: 0, devices: 4, microbatches: 8, memoryCap: .none, sequenceSlices: 4, placement: .sequential)
+        let problem = try PointProblem.build(point, base: base)
+        #expect(problem.sequenceSlices == 4)
+        #expect(abs(problem.totalWork - base.totalWork) < 1e-9)
+        #expect(abs(problem.stages[0].forward - base.stages[0].forward / 4) < 1e-12)
+    }
+
+    @Test func relativeCapIsAMultipleOfTheOneFOneBPeak() throws {
+        let peak = try Methods.solve(base, method: "1f1b").evaluation.metrics.peakMemory.max()!
+        #expect(try PointProblem.oneFOneBPeak(base: base, devices: 4, microbatches: 8) == peak)
+        let point = SweepPoint(index: 0, devices: 4, microbatches: 8, memoryCap: .multipleOfOneFOneBPeak(0.9), sequenceSlices: 1, placement: .base)
+        #expect(try PointProblem.build(point, base: base).memoryLimit == Array(repeating: 0.9 * peak, count: 4))
+    }
+
+    @Test func capBelowOneMicrobatchIsAnInvalidPoint() {
+        let point = SweepPoint(index: 0, devices: 4, microbatches: 8, memoryCap: .absolute(0.5), sequenceSlices: 1, placement: .base)
+        #expect(throws: GridError.self) { try PointProblem.build(point, base: base) }
+    }
+}
