@@ -4,7 +4,7 @@ import PipeSched
 /// the time limit and reporting status, bound and gap otherwise.
 public struct ILPMethod: SchedulingMethod {
     public let name = "ilp"
-    public let summary = "Exact MILP (GLPK/CBC): warm start from the best heuristic, proves optimality or reports bound and gap; any placement, slices, caps (--solver, --gap, --time-limit, default 30 s)"
+    public let summary = "Exact MILP (GLPK, CBC or HiGHS): warm start from the best heuristic, proves optimality or reports bound and gap; any placement, slices, caps (--solver, --gap, --time-limit, default 30 s)"
     public let settings: ILPSettings
     /// Used by `auto`: only problems small enough to prove, and this time budget instead of the caller's.
     let autoBudget: Double?
@@ -61,7 +61,7 @@ extension MethodRegistry {
 /// to prove: improves the best heuristic schedule window by window until the time limit.
 public struct ILPWindowMethod: SchedulingMethod {
     public let name = "ilp-window"
-    public let summary = "Window search: re-solves time windows of the best heuristic schedule exactly (GLPK/CBC) until --time-limit (default 30 s); reports improvement and gap; for large problems"
+    public let summary = "Window search: re-solves time windows of the best heuristic schedule exactly (GLPK, CBC or HiGHS) until --time-limit (default 30 s); reports improvement and gap; for large problems"
     public let settings: ILPSettings
     public let window: WindowSettings
 

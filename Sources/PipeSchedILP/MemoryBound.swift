@@ -11,7 +11,7 @@ import PipeSched
 ///
 /// This holds for split and fused backward passes alike, provided the input-gradient pass frees no
 /// more than the forward allocated (`ΔF + ΔB ≥ 0`; otherwise the device is skipped). Under tight caps
-/// it is far above device work: hetero p = 16, m = 64 capped at 16 gives 1376 against 954.
+/// it is far above device work: hetero p = 16, m = 64 capped at 16 gives 1320 against 954.
 public enum MemoryBound {
     /// The best bound over all devices (0 without caps); it bounds stageSpan and makespan alike.
     public static func value(_ problem: Problem) -> Double {

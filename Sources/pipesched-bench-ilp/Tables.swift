@@ -40,7 +40,7 @@ enum Tables {
                         }
                         log("\(problem.name) \(solver): \(cells.last!)")
                     }
-                    let bound = LowerBound.value(problem, objective: .stageSpan).readable
+                    let bound = ProblemFrame(problem, objective: .stageSpan).lowerBound.readable
                     lines.append("| \(problem.name) | \(binaries) | \(start) | \(bound) | " + cells.joined(separator: " | ") + " |")
                 }
             }
@@ -71,7 +71,7 @@ enum Tables {
             for cap in [nil, Double(p)] {
                 let problem = BenchProblems.make(.hetero, devices: p, microbatches: m, capped: false, cap: cap)
                 let greedy = GreedySearch.best(problem, objective: .stageSpan)?.value.readable ?? "-"
-                let bound = LowerBound.value(problem, objective: .stageSpan).readable
+                let bound = ProblemFrame(problem, objective: .stageSpan).lowerBound.readable
                 for solver in solvers {
                     var cells: [String] = []
                     var start = "-"

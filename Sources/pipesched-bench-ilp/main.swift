@@ -24,13 +24,13 @@ if arguments.first == "tables" {
 
     ### Time to proven optimality (full ILP, stageSpan, limit \(Int(limit)) s per solve)
 
-    Profiles of `shared/research/ilp-feasibility.md` §4 (uniform F=3, B=4, W=2; hetero F=3+s mod 2, B=4+2s mod 3, W=2+[s mod 3=1], last stage +2 on F and B), latency 1, memory F +2, B −1, W −1; `-cap` caps every device at 2p. "binaries": order variables left after time windows; "start": the best heuristic (warm start); times include the warm start. "optimal" means proven (gap 0); otherwise status, objective / bound (gap).
+    Profiles of `shared/research/ilp-feasibility.md` §4 (uniform F=3, B=4, W=2; hetero F=3+s mod 2, B=4+2s mod 3, W=2+[s mod 3=1], last stage +2 on F and B), latency 1, memory F +2, B −1, W −1; `-cap` caps every device at 2p. "lower bound": the larger of the core `LowerBound` and `MemoryBound`; "binaries": order variables left after time windows; "start": the best heuristic (warm start); times include the warm start. "optimal" means proven (gap 0); otherwise status, objective / bound (gap).
 
     \(optimality)
 
     ### Window search (`ilp-window`) on large heterogeneous problems
 
-    hetero profile, stageSpan. Uncapped, the best heuristic meets the lower bound at p = 8; at p = 16 the windows grow until the full ILP runs, and CBC and HiGHS prove the heuristic optimal within 30 s (GLPK's windows stay small). Capped at p (room for p/2 microbatches' activations per device), the simple lower bound is weak, so the gap shown is mostly the bound's. Each cell: objective after the time limit (improvement over the start, gap to the lower bound, windows solved); separate runs per limit.
+    hetero profile, stageSpan. Uncapped, the best heuristic meets the lower bound at p = 8; at p = 16 the windows grow until the full ILP runs, and CBC and HiGHS prove the heuristic optimal within 30 s (GLPK's windows stay small). Capped at p (room for p/2 microbatches' activations per device), the bound is `MemoryBound` (memory held over round trips), and the gap shown is mostly the bound's. "lower bound": the larger of the core `LowerBound` and `MemoryBound`. Each cell: objective after the time limit (improvement over the start, gap to the lower bound, windows solved); separate runs per limit.
 
     \(window)
     """
