@@ -90,20 +90,7 @@ public struct CBCSolver: MILPSolver {
     /// whole problem with one `Cbc_loadProblem` call.
     static func load(_ problem: PreparedProblem, into cbc: UnsafeMutableRawPointer) {
         let n = problem.columnCount, m = problem.rowCount
-        var starts = [Int32](repeating: 0, count: n + 1)
-        for column in problem.rowColumns { starts[column + 1] += 1 }
-        for j in 0..<n { starts[j + 1] += starts[j] }
-        var next = starts.map(Int.init)
-        var index = [Int32](repeating: 0, count: problem.rowColumns.count)
-        var value = [Double](repeating: 0, count: problem.rowColumns.count)
-        for row in 0..<m {
-            for entry in problem.rowStarts[row]..<problem.rowStarts[row + 1] {
-                let column = problem.rowColumns[entry]
-                index[next[column]] = Int32(row)
-                value[next[column]] = problem.rowCoefficients[entry]
-                next[column] += 1
-            }
-        }
+        let (starts, index, value) = problem.columnMajorMatrix()
         let sign = sign(problem)
         Cbc_loadProblem(
             cbc, Int32(n), Int32(m), starts, index, value,

@@ -57,20 +57,7 @@ public struct HiGHSSolver: MILPSolver {
     /// Loads the problem column-wise in one `Highs_passMip` call.
     private func load(_ problem: PreparedProblem, into highs: UnsafeMutableRawPointer, api: HiGHSLibrary) throws {
         let n = problem.columnCount, m = problem.rowCount
-        var starts = [Int32](repeating: 0, count: n + 1)
-        for column in problem.rowColumns { starts[column + 1] += 1 }
-        for j in 0..<n { starts[j + 1] += starts[j] }
-        var next = starts.map(Int.init)
-        var index = [Int32](repeating: 0, count: problem.rowColumns.count)
-        var value = [Double](repeating: 0, count: problem.rowColumns.count)
-        for row in 0..<m {
-            for entry in problem.rowStarts[row]..<problem.rowStarts[row + 1] {
-                let column = problem.rowColumns[entry]
-                index[next[column]] = Int32(row)
-                value[next[column]] = problem.rowCoefficients[entry]
-                next[column] += 1
-            }
-        }
+        let (starts, index, value) = problem.columnMajorMatrix()
         let infinity = api.infinity(highs)
         func clip(_ x: Double) -> Double { x.isInfinite ? (x > 0 ? infinity : -infinity) : x }
         let integrality = problem.isInteger.map { Int32($0 ? 1 : 0) }

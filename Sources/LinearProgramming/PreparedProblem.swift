@@ -121,4 +121,25 @@ struct PreparedProblem {
     func stopped(solverName: String, clock: SolveClock, reason: String) -> MILPResult {
         MILPResult(status: .noSolution, seconds: clock.elapsed, solverName: solverName, message: reason)
     }
+
+    /// The constraint matrix in column-major (CSC) form, converted from the row-wise model in
+    /// O(non-zeros): column starts, row index and coefficient of every entry, as the solvers' C APIs
+    /// take it.
+    func columnMajorMatrix() -> (starts: [Int32], index: [Int32], value: [Double]) {
+        var starts = [Int32](repeating: 0, count: columnCount + 1)
+        for column in rowColumns { starts[column + 1] += 1 }
+        for j in 0..<columnCount { starts[j + 1] += starts[j] }
+        var next = starts.map(Int.init)
+        var index = [Int32](repeating: 0, count: rowColumns.count)
+        var value = [Double](repeating: 0, count: rowColumns.count)
+        for row in 0..<rowCount {
+            for entry in rowStarts[row]..<rowStarts[row + 1] {
+                let column = rowColumns[entry]
+                index[next[column]] = Int32(row)
+                value[next[column]] = rowCoefficients[entry]
+                next[column] += 1
+            }
+        }
+        return (starts, index, value)
+    }
 }

@@ -12,7 +12,7 @@ import PipeSched
     }
 
     @Test func balancedIsNeverWorseThanUniformOnRandomCosts() throws {
-        var rng = SplitMix64(seed: 11)
+        var rng = SeededGenerator(seed: 11)
         for trial in 0..<300 {
             let layers = Int.random(in: 2...40, using: &rng)
             let stages = Int.random(in: 1...layers, using: &rng)
@@ -49,18 +49,5 @@ import PipeSched
         let builder = try ProblemBuilder(model: try Fixtures.model(Fixtures.gpt(layers: 3)), hardware: try Fixtures.device(),
                                          options: ProfileOptions(devices: 4, microbatches: 4))
         #expect(throws: ProfileError.self) { try builder.build() }
-    }
-}
-
-/// A tiny deterministic random generator so property tests use fixed seeds.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
