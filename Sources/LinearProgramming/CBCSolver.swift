@@ -215,7 +215,7 @@ public struct CBCSolver: MILPSolver {
         }
         if stop == .none {
             let bound = Self.sign(problem) * Cbc_getBestPossibleObjValue(cbc) + problem.objectiveConstant
-            result.bestBound = problem.clampedBound(bound, objective: objective)
+            result.bestBound = problem.reportedBound(bound, objective: objective)
         }
         if let objective, let bound = result.bestBound {
             result.gap = MILPResult.relativeGap(objective: objective, bound: bound)

@@ -168,13 +168,13 @@ public struct GLPKSolver: MILPSolver {
             if code == 0 {
                 result.bestBound = objective
             } else {
-                result.bestBound = problem.clampedBound(monitor.bestBound, objective: objective)
+                result.bestBound = problem.reportedBound(monitor.bestBound, objective: objective)
             }
             if let bound = result.bestBound {
                 result.gap = MILPResult.relativeGap(objective: objective, bound: bound)
             }
         } else if result.status == .noSolution {
-            result.bestBound = problem.clampedBound(monitor.bestBound, objective: nil)
+            result.bestBound = problem.reportedBound(monitor.bestBound, objective: nil)
         }
         return result
     }

@@ -128,13 +128,13 @@ public struct HiGHSSolver: MILPSolver {
             } else {
                 var bound = 0.0
                 _ = api.doubleInfo(highs, "mip_dual_bound", &bound)
-                result.bestBound = problem.clampedBound(bound, objective: objective)
+                result.bestBound = problem.reportedBound(bound, objective: objective)
             }
             if let bound = result.bestBound { result.gap = MILPResult.relativeGap(objective: objective, bound: bound) }
         } else if result.status == .noSolution, problem.integerCount > 0 {
             var bound = 0.0
             _ = api.doubleInfo(highs, "mip_dual_bound", &bound)
-            result.bestBound = problem.clampedBound(bound, objective: nil)
+            result.bestBound = problem.reportedBound(bound, objective: nil)
         }
         return result
     }

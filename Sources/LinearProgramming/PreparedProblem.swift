@@ -94,12 +94,14 @@ struct PreparedProblem {
         return result
     }
 
-    /// `bound` if it is a usable number, limited so that it never lies on the wrong side of
-    /// the incumbent (a lower bound above a minimisation objective is rounding noise).
-    func clampedBound(_ bound: Double?, objective: Double?) -> Double? {
+    /// `bound` if it is a usable number. A bound on the wrong side of the incumbent by no more than
+    /// the solver's tolerances (relative 1e-6) is rounding noise and reads as the incumbent's value;
+    /// further off it is reported as it is, never clamped, so a wrong bound cannot hide.
+    func reportedBound(_ bound: Double?, objective: Double?) -> Double? {
         guard let bound, bound.isFinite, abs(bound) < 1e40 else { return nil }
         guard let objective else { return bound }
-        return sense == .minimize ? Swift.min(bound, objective) : Swift.max(bound, objective)
+        let wrongSide = sense == .minimize ? bound - objective : objective - bound
+        return wrongSide > 0 && wrongSide <= 1e-6 * Swift.max(1, abs(objective)) ? objective : bound
     }
 
     /// The result for solves that end before any solver work: the model is trivially

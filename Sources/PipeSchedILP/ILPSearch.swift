@@ -10,6 +10,20 @@ public struct ILPOutcome: Sendable {
     public var report: SolverReport
     /// A lower bound on every schedule's objective (for `metrics.lowerBound`).
     public var provenBound: Double
+
+    /// The same outcome for another schedule of objective `value` (a better one found elsewhere):
+    /// objective, gap and status follow, the proven bound stays.
+    func replacing(_ schedule: Schedule, value: Double, relativeGap: Double) -> ILPOutcome {
+        var result = self
+        let reported = ILPSettings.reported(value: value, bound: provenBound)
+        result.schedule = schedule
+        result.report.objective = value
+        result.report.gap = reported.gap
+        result.report.bestBound = reported.bound
+        result.report.status = reported.gap <= relativeGap ? "optimal" : "feasible"
+        result.provenBound = reported.bound
+        return result
+    }
 }
 
 /// The full ILP: warm start from the best heuristic, big-M and time windows from its value, the
@@ -27,33 +41,37 @@ public enum ILPSearch {
         let frame = ProblemFrame(problem, objective: objective)
         let warm = WarmStart.best(problem, objective: objective, localSearchSeconds: min(1, 0.05 * timeLimit), seed: seed)
         let lowerBound = frame.lowerBound
-        let horizon = warm?.value(objective) ?? frame.trivialHorizon
+        let horizon = warm?.start?.metrics.value(of: objective) ?? frame.trivialHorizon
 
+        /// The bound the solver proved counts only when the model covers every schedule
+        /// (`ProblemFrame.modelCoversEverySchedule`); otherwise the core's bound is what is proven.
         func outcome(_ schedule: Schedule, value: Double, status: String, bound: Double?, nodes: Int) -> ILPOutcome {
-            let reported = ILPSettings.reported(value: value, bound: max(bound ?? lowerBound, lowerBound))
-            let proven = frame.boundCoversFusedBackward ? reported.bound : lowerBound
+            let proven = frame.modelCoversEverySchedule ? max(bound ?? lowerBound, lowerBound) : lowerBound
+            let reported = ILPSettings.reported(value: value, bound: proven)
             let closed = reported.gap <= settings.relativeGap
-            let report = SolverReport(name: solver.name, status: closed ? "optimal" : status, objective: value, bestBound: reported.bound,
-                                      gap: reported.gap, nodes: nodes, seconds: elapsed(), timeLimit: timeLimit,
-                                      startObjective: warm?.value(objective))
-            return ILPOutcome(schedule: schedule, report: report, provenBound: proven)
+            let report = SolverReport(name: solver.name, status: closed ? "optimal" : (status == "optimal" ? "feasible" : status),
+                                      objective: value, bestBound: reported.bound, gap: reported.gap, nodes: nodes, seconds: elapsed(),
+                                      timeLimit: timeLimit, startObjective: warm?.value(objective))
+            return ILPOutcome(schedule: schedule, report: report, provenBound: reported.bound)
         }
 
-        if let warm, horizon <= lowerBound * (1 + 1e-9) {
-            return outcome(warm.schedule, value: horizon, status: "optimal", bound: lowerBound, nodes: 0)
+        // The heuristic incumbent, fused passes kept: the result whenever the solver does not beat it.
+        let incumbent = warm.map { (schedule: Schedule($0.incumbent.timeline), value: $0.value(objective)) }
+        if let incumbent, incumbent.value <= lowerBound * (1 + 1e-9) {
+            return outcome(incumbent.schedule, value: incumbent.value, status: "optimal", bound: lowerBound, nodes: 0)
         }
         var graph = frame.baseGraph
         let tolerance = 1e-6 * max(1, horizon)
         let loads = frame.deviceLoads
         guard let windows = TimeWindows.tighten(&graph, release: frame.release, latest: frame.latest(horizon: horizon),
                                                 loads: loads, tolerance: tolerance) else {
-            if let warm { return outcome(warm.schedule, value: horizon, status: "feasible", bound: lowerBound, nodes: 0) }
+            if let incumbent { return outcome(incumbent.schedule, value: incumbent.value, status: "feasible", bound: lowerBound, nodes: 0) }
             throw infeasible(problem, objective: objective, method: method)
         }
         let formulation = ScheduleFormulation(problem: problem, objective: objective, graph: graph, anchors: frame.anchors,
                                               loads: loads, windows: windows, horizon: horizon, lowerBound: lowerBound)
         guard formulation.isFeasible else { throw infeasible(problem, objective: objective, method: method) }
-        let start = warm.flatMap { formulation.values(for: $0.evaluation.timeline) }
+        let start = warm?.start.flatMap { formulation.values(for: $0.timeline) }
             .flatMap { formulation.model.maximumViolation(at: $0) <= 1e-6 ? $0 : nil }
 
         let result: MILPResult
@@ -64,7 +82,7 @@ public enum ILPSearch {
         } catch {
             throw .solverFailed(method: method, message: "\(error)")
         }
-        var best: (schedule: Schedule, value: Double)? = warm.map { ($0.schedule, horizon) }
+        var best = incumbent
         if result.hasSolution, let evaluation = try? Evaluation(problem, formulation.schedule(from: result.values), objective: objective),
            evaluation.isValid {
             let value = evaluation.metrics.value(of: objective)

@@ -56,20 +56,19 @@ public struct ProblemFrame: Sendable {
         table.duration.reduce(0, +) + Double(table.count) * problem.communication.latency
     }
 
-    /// Whether the ILP's bound holds for every schedule, fused backward passes included. It is proven
-    /// over split-B/W schedules; a fused `BW` frees memory at once where split `B` then `W` frees it
-    /// in two steps, which only matters under a cap when some stage's `B` allocates (delta > 0).
-    public var boundCoversFusedBackward: Bool {
-        problem.memoryLimit == nil || problem.stages.allSatisfy { $0.memory.backwardInput <= 0 }
-    }
+    /// Whether the ILP's bound holds for every schedule, fused backward passes included. The model
+    /// has split `B`/`W` passes only; a fused `BW` is `B` then `W` back to back, with the same times
+    /// and a peak no higher unless `B` allocates, so the model misses schedules only where a fused
+    /// `BW` lowers the peak under a cap (`Problem.fusedBackwardCanLowerPeak`). There the solver's
+    /// bound is a bound over split schedules only, and the methods report the core's bound instead.
+    public var modelCoversEverySchedule: Bool { !problem.fusedBackwardCanLowerPeak }
 
     /// Load pivots of the full problem: each device's first pass.
     public var deviceLoads: DeviceLoads {
         DeviceLoads(headPivots: anchors.firstOp.map { [$0] }, tailPivots: Array(repeating: [], count: problem.devices))
     }
 
-    /// The best simple lower bound: the core library's (device work, start-up window, memory
-    /// capacity) or `MemoryBound` (memory held over round trips), whichever is larger. It holds for
-    /// every schedule, fused backward passes included.
-    public var lowerBound: Double { max(LowerBound.value(problem, objective: objective), MemoryBound.value(problem)) }
+    /// The core library's lower bound (`LowerBound`): it holds for every schedule, fused backward
+    /// passes included.
+    public var lowerBound: Double { LowerBound.value(problem, objective: objective) }
 }

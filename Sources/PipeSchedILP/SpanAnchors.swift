@@ -19,24 +19,14 @@ public struct SpanAnchors: Sendable {
     public init(_ problem: Problem, table: OpTable) {
         let lowest = problem.deviceStages.map { $0.min()! }
         firstOp = lowest.map { table.id(of: .forward($0, 0))! }
-        var starts: [Double] = []
-        for stage in lowest {
-            var time = 0.0
-            var s = stage
-            var constant = true
-            while s > 0 {
-                let previous = s - 1
-                guard lowest[problem.stageDevice[previous]] == previous else { constant = false; break }
-                time += problem.stages[previous].forward
-                    + problem.communication.latency(from: problem.stageDevice[previous], to: problem.stageDevice[s])
-                s = previous
-            }
-            guard constant else {
-                fixedStart = nil
-                return
-            }
-            starts.append(time)
+        // Constant when the chain before each first pass runs through first passes only.
+        let constant = lowest.allSatisfy { stage in (0..<stage).allSatisfy { lowest[problem.stageDevice[$0]] == $0 } }
+        guard constant else {
+            fixedStart = nil
+            return
         }
-        fixedStart = starts
+        let chains = MicrobatchChains(problem)
+        let starts = chains.earliestStarts
+        fixedStart = lowest.map { starts[chains.position(.forward, stage: $0, slice: 0)] }
     }
 }

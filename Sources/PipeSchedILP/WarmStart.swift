@@ -1,59 +1,47 @@
 import PipeSched
 
-/// The heuristic schedule the exact search starts from: its warm start, its horizon (big-M) and
-/// the incumbent it must beat.
+/// What the exact search starts from: the best heuristic schedule (`auto` over the core library's
+/// methods, local search included), and that schedule in the ILP's form as its warm start, horizon
+/// (big-M) and the incumbent it must beat.
 ///
-/// Candidates are the core library's `auto` candidates (families, Zero Bubble's greedy, the greedy
-/// grid), each put in the form the ILP uses (`canonical`), then a short local search from the best.
+/// The ILP models split `B`/`W` passes only. Where a fused `BW` lowers peak memory (some `B`
+/// allocates under a cap), the best heuristic may fuse, and its split form may break the cap: the
+/// warm start is then the best split schedule of the greedy search, and `incumbent` stays the
+/// result to beat, whatever the ILP finds.
 public struct WarmStart: Sendable {
-    /// Split B/W passes, microbatches in order within each (stage, kind, slice).
-    public let schedule: Schedule
-    /// Its simulated, validated evaluation.
-    public let evaluation: Evaluation
-    /// The method that produced it.
+    /// The best valid heuristic schedule, as found (fused `BW` passes kept).
+    public let incumbent: Evaluation
+    /// The method that produced `incumbent`.
     public let source: String
+    /// A valid schedule in the ILP's form (`canonical`): split `B`/`W`, microbatches in order within
+    /// each (stage, kind, slice); `nil` when no heuristic finds a split schedule within the caps.
+    public let start: Evaluation?
 
-    /// The schedule's objective value.
-    public func value(_ objective: Objective) -> Double { evaluation.metrics.value(of: objective) }
+    /// The incumbent's objective value.
+    public func value(_ objective: Objective) -> Double { incumbent.metrics.value(of: objective) }
 
-    /// The best valid candidate, or `nil` when no heuristic meets the memory caps.
+    /// The best heuristic schedule, or `nil` when no heuristic meets the memory caps.
     public static func best(_ problem: Problem, objective: Objective, localSearchSeconds: Double, seed: UInt64 = 1) -> WarmStart? {
-        var best: WarmStart?
-        func consider(_ schedule: Schedule, source: String) {
-            let canonical = canonical(schedule)
-            guard let evaluation = try? Evaluation(problem, canonical, objective: objective), evaluation.isValid else { return }
-            let candidate = WarmStart(schedule: canonical, evaluation: evaluation, source: source)
-            if let current = best, !candidate.isBetter(than: current, objective) { return }
-            best = candidate
+        let options = SolveOptions(objective: objective, timeLimit: localSearchSeconds, seed: seed)
+        let report = AutoSearch.run(problem, options: options, methods: Methods.standard.autoCandidates)
+        guard let best = report.best, let incumbent = valid(problem, best, objective: objective) else { return nil }
+        var start = valid(problem, canonical(best), objective: objective)
+        if start == nil, let split = GreedySearch.best(problem, objective: objective, policies: GreedyPolicy.grid(for: problem, fusing: false)) {
+            start = valid(problem, canonical(split.schedule), objective: objective)
         }
-        let options = SolveOptions(objective: objective, seed: seed)
-        for method in Methods.standard.autoCandidates where method.fits(problem) {
-            if let schedule = try? method.schedule(problem, options: options) { consider(schedule, source: method.name) }
-        }
-        if let start = best, localSearchSeconds > 0 {
-            let search = LocalSearch(problem: problem, objective: objective, timeLimit: localSearchSeconds, seed: seed)
-            consider(search.improve(start.schedule).schedule, source: "local(\(start.source))")
-        }
-        return best
+        return WarmStart(incumbent: incumbent, source: report.bestMethod ?? "auto", start: start)
     }
 
-    /// Lower objective, then lower makespan, then lower peak memory.
-    func isBetter(than other: WarmStart, _ objective: Objective) -> Bool {
-        let mine = evaluation.metrics, theirs = other.evaluation.metrics
-        let keys = [(mine.value(of: objective), theirs.value(of: objective)), (mine.makespan, theirs.makespan),
-                    (mine.peakMemory.max() ?? 0, theirs.peakMemory.max() ?? 0)]
-        for (a, b) in keys {
-            let tolerance = 1e-9 * max(1, abs(b))
-            if a < b - tolerance { return true }
-            if a > b + tolerance { return false }
-        }
-        return false
+    private static func valid(_ problem: Problem, _ schedule: Schedule, objective: Objective) -> Evaluation? {
+        guard let evaluation = try? Evaluation(problem, schedule, objective: objective), evaluation.isValid else { return nil }
+        return evaluation
     }
 
     /// `schedule` in the ILP's form: each fused `BW` becomes `B` immediately followed by `W`, and
     /// within each (stage, kind, slice) the microbatch labels are handed out in execution order.
-    /// Costs and memory deltas do not depend on the microbatch, so device timelines and memory are
-    /// unchanged and dependencies stay satisfiable (`docs/ilp-formulation.md`, symmetry breaking).
+    /// Costs and memory deltas do not depend on the microbatch, so device timelines are unchanged and
+    /// dependencies stay satisfiable (`docs/ilp-formulation.md`, symmetry breaking); memory is
+    /// unchanged too unless a split `B` allocates.
     public static func canonical(_ schedule: Schedule) -> Schedule {
         struct Class: Hashable { var kind: OpKind; var stage: Int; var slice: Int }
         var next: [Class: Int] = [:]

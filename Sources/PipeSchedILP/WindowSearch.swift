@@ -41,12 +41,18 @@ public enum WindowSearch {
     public static func run(_ problem: Problem, objective: Objective, settings: ILPSettings, window: WindowSettings = WindowSettings(),
                            timeLimit: Double, method: String = "ilp-window", seed: UInt64 = 1) throws(SolveError) -> ILPOutcome {
         let began = ContinuousClock.now
-        guard let warm = WarmStart.best(problem, objective: objective, localSearchSeconds: min(2, 0.1 * timeLimit), seed: seed) else {
+        guard let warm = WarmStart.best(problem, objective: objective, localSearchSeconds: min(2, 0.1 * timeLimit), seed: seed),
+              let start = warm.start else {
             return try ILPSearch.solve(problem, objective: objective, settings: settings, timeLimit: timeLimit, method: method, seed: seed)
         }
         let spent = ILPSearch.seconds(ContinuousClock.now - began)
-        var outcome = try improve(warm.evaluation, problem: problem, objective: objective, settings: settings, window: window,
+        var outcome = try improve(start, problem: problem, objective: objective, settings: settings, window: window,
                                   timeLimit: timeLimit - spent, method: method, seed: seed)
+        // The heuristic incumbent (fused passes kept) wins when the windows over split passes do not beat it.
+        if let found = try? Evaluation(problem, outcome.schedule, objective: objective),
+           ScheduleScore(problem, warm.incumbent, objective: objective).isBetter(than: ScheduleScore(problem, found, objective: objective)) {
+            outcome = outcome.replacing(Schedule(warm.incumbent.timeline), value: warm.value(objective), relativeGap: settings.relativeGap)
+        }
         outcome.report.seconds += spent
         outcome.report.timeLimit = timeLimit
         return outcome
@@ -66,7 +72,7 @@ public enum WindowSearch {
         let builder = SubproblemBuilder(frame: frame)
         let solver = settings.solver.makeSolver()
         let lowerBound = frame.lowerBound
-        var current = Incumbent(start, objective: objective)
+        var current = Incumbent(problem, start, objective: objective)
         var bound = lowerBound
         var nodes = 0, subproblems = 0
         let count = frame.table.count
@@ -110,7 +116,7 @@ public enum WindowSearch {
             var improved = false
             if result.hasSolution, let evaluation = try? Evaluation(problem, formulation.schedule(from: result.values), objective: objective),
                evaluation.isValid {
-                let candidate = Incumbent(evaluation, objective: objective)
+                let candidate = Incumbent(problem, evaluation, objective: objective)
                 if candidate.isBetter(than: current) {
                     current = candidate
                     improved = true
@@ -134,39 +140,31 @@ public enum WindowSearch {
             position += max(1, size / 2)
         }
         let value = current.value
-        let reported = ILPSettings.reported(value: value, bound: bound)
-        bound = reported.bound
+        let proven = frame.modelCoversEverySchedule ? bound : lowerBound
+        let reported = ILPSettings.reported(value: value, bound: proven)
         let report = SolverReport(name: solver.name, status: reported.gap <= settings.relativeGap ? "optimal" : "feasible",
-                                  objective: value, bestBound: bound, gap: reported.gap, nodes: nodes,
+                                  objective: value, bestBound: reported.bound, gap: reported.gap, nodes: nodes,
                                   seconds: ILPSearch.seconds(ContinuousClock.now - began), timeLimit: timeLimit,
                                   startObjective: start.metrics.value(of: objective), subproblems: subproblems)
-        return ILPOutcome(schedule: Schedule(current.timeline), report: report,
-                          provenBound: frame.boundCoversFusedBackward ? bound : lowerBound)
+        return ILPOutcome(schedule: Schedule(current.timeline), report: report, provenBound: reported.bound)
     }
 }
 
-/// The window search's current schedule: its simulated timeline and score.
+/// The window search's current schedule, compared by the one comparator (`ScheduleScore`).
 public struct Incumbent: Sendable {
-    public let timeline: Timeline
-    public let value: Double
-    /// Sum of device spans: the tie-break that lets the search make progress on one of several
-    /// devices that share the maximum.
-    public let totalSpan: Double
+    public let evaluation: Evaluation
+    public let score: ScheduleScore
 
-    public init(_ evaluation: Evaluation, objective: Objective) {
-        timeline = evaluation.timeline
-        value = evaluation.metrics.value(of: objective)
-        totalSpan = evaluation.timeline.reduce(0) { sum, row in sum + ((row.last?.end ?? 0) - (row.first?.start ?? 0)) }
+    public init(_ problem: Problem, _ evaluation: Evaluation, objective: Objective) {
+        self.evaluation = evaluation
+        score = ScheduleScore(problem, evaluation, objective: objective)
     }
 
-    public var orders: [[Op]] { timeline.map { $0.map(\.op) } }
+    public var timeline: Timeline { evaluation.timeline }
+    public var value: Double { score.value }
+    public var orders: [[Op]] { score.orders }
 
-    public func isBetter(than other: Incumbent) -> Bool {
-        let tolerance = 1e-9 * max(1, other.value)
-        if value < other.value - tolerance { return true }
-        if value > other.value + tolerance { return false }
-        return totalSpan < other.totalSpan - 1e-9 * max(1, other.totalSpan)
-    }
+    public func isBetter(than other: Incumbent) -> Bool { score.isBetter(than: other.score) }
 
     /// Per device, the positions of the passes that start between the `position`-th and the
     /// `(position + passes − 1)`-th start of the whole schedule (in time order).

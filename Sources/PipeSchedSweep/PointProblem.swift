@@ -52,9 +52,10 @@ public enum PointProblem {
     /// `problem` with another name and caps.
     static func named(_ problem: Problem, _ name: String, memoryLimit: [Double]?, field: String) throws(GridError) -> Problem {
         do {
-            return try Problem(name: name, microbatches: problem.microbatches, devices: problem.devices, placement: problem.placement,
-                               stages: problem.stages, communication: problem.communication, memoryLimit: memoryLimit,
-                               sequenceSlices: problem.sequenceSlices, partition: problem.partition)
+            return try problem.with {
+                $0.name = name
+                $0.memoryLimit = memoryLimit
+            }
         } catch {
             throw GridError(field: field, message: "\(error.field): \(error.message)", fix: error.fix)
         }

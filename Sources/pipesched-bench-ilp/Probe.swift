@@ -8,7 +8,7 @@ enum Probe {
     static func line(_ problem: Problem, objective: Objective, settings: ILPSettings, timeLimit: Double) -> String {
         let frame = ProblemFrame(problem, objective: objective)
         let warm = WarmStart.best(problem, objective: objective, localSearchSeconds: min(1, 0.05 * timeLimit))
-        let horizon = warm?.value(objective) ?? frame.trivialHorizon
+        let horizon = warm?.start?.metrics.value(of: objective) ?? frame.trivialHorizon
         var graph = frame.baseGraph
         var size = "no model"
         if let windows = TimeWindows.tighten(&graph, release: frame.release, latest: frame.latest(horizon: horizon), loads: frame.deviceLoads, tolerance: 1e-6 * horizon) {

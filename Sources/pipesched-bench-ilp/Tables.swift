@@ -51,9 +51,9 @@ enum Tables {
     /// Order variables left after time windows, for the table.
     static func modelSize(_ problem: Problem, objective: Objective) -> (binaries: String, rows: Int) {
         let frame = ProblemFrame(problem, objective: objective)
-        guard let warm = WarmStart.best(problem, objective: objective, localSearchSeconds: 0) else { return ("-", 0) }
+        guard let start = WarmStart.best(problem, objective: objective, localSearchSeconds: 0)?.start else { return ("-", 0) }
         var graph = frame.baseGraph
-        let horizon = warm.value(objective)
+        let horizon = start.metrics.value(of: objective)
         guard let windows = TimeWindows.tighten(&graph, release: frame.release, latest: frame.latest(horizon: horizon),
                                                 loads: frame.deviceLoads, tolerance: 1e-6 * horizon) else { return ("-", 0) }
         let formulation = ScheduleFormulation(problem: problem, objective: objective, graph: graph, anchors: frame.anchors,

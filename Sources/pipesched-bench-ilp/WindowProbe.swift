@@ -7,10 +7,10 @@ import PipeSchedILP
 /// `count` windows spread evenly over the schedule, each solved once with `limit` seconds.
 enum WindowProbe {
     static func lines(_ problem: Problem, objective: Objective, solver: SolverKind, sizes: [Int], count: Int, limit: Double) -> [String] {
-        guard let warm = WarmStart.best(problem, objective: objective, localSearchSeconds: 1) else { return ["no warm start"] }
+        guard let start = WarmStart.best(problem, objective: objective, localSearchSeconds: 1)?.start else { return ["no warm start"] }
         let frame = ProblemFrame(problem, objective: objective)
         let builder = SubproblemBuilder(frame: frame)
-        let incumbent = Incumbent(warm.evaluation, objective: objective)
+        let incumbent = Incumbent(problem, start, objective: objective)
         let backend = solver.makeSolver()
         var lines: [String] = []
         for size in sizes {
@@ -27,7 +27,7 @@ enum WindowProbe {
                 binaries.append(formulation.pairs.count)
                 if result.status == .optimal { optimal += 1 }
                 if result.hasSolution, let evaluation = try? Evaluation(problem, formulation.schedule(from: result.values), objective: objective),
-                   evaluation.isValid, Incumbent(evaluation, objective: objective).isBetter(than: incumbent) { improved += 1 }
+                   evaluation.isValid, Incumbent(problem, evaluation, objective: objective).isBetter(than: incumbent) { improved += 1 }
             }
             let mean = times.reduce(0, +) / Double(max(1, times.count))
             lines.append("| \(problem.name) | \(solver) | \(size) | \(binaries.reduce(0, +) / max(1, binaries.count)) | \(String(format: "%.2f", mean)) | \(String(format: "%.2f", times.max() ?? 0)) | \(optimal)/\(times.count) | \(improved) |")

@@ -36,9 +36,8 @@ import Testing
         }
         for factor in [1.0, 1.5, 2.0] {
             let problem = try Self.capped(base, factor: factor)
-            let several = problem.deviceStages.contains { $0.count > 1 }
             var found = 0
-            for policy in GreedyPolicy.grid(severalStagesPerDevice: several) {
+            for policy in GreedyPolicy.grid(for: problem, fusing: true) {
                 guard let schedule = ListScheduler(problem: problem, policy: policy).schedule() else { continue }
                 found += 1
                 let issues = Validator.validate(problem, schedule)

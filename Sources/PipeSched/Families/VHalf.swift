@@ -13,7 +13,7 @@ public struct VHalf: ScheduleFamily {
 
     public func build(_ problem: Problem) throws(FamilyError) -> Schedule {
         try requireVShape(problem)
-        return VPattern.orders(block: Self.block(devices: problem.devices), microbatches: problem.microbatches)
+        return VPattern.orders(block: Self.block(devices: problem.devices), problem: problem)
     }
 
     /// Slots of F, f, B, b of one microbatch on each device, in a period of 6 slots.

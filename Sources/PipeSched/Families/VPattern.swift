@@ -11,7 +11,9 @@
 /// backward-input, 3 b = chunk-0 backward-input, then W passes: one list 4 for both chunks while
 /// squeezing, or 4 = chunk-1 W and 5 = chunk-0 W at the end. Chunk 0 of device d is stage d and
 /// chunk 1 is stage 2p−1−d. Every table is a unit-time schedule whose dependencies lie in strictly
-/// earlier slots, so the orders sorted by slot are deadlock-free for any costs.
+/// earlier slots, so the orders sorted by slot are deadlock-free for any costs. Which passes a pass
+/// waits for is the problem's one dependency rule (`Problem.forEachDependency`), read through
+/// `dependencies(of:)`.
 enum VPattern {
     /// Slots per kind of one device.
     typealias Table = [[Int]]
@@ -19,11 +21,13 @@ enum VPattern {
     /// Memory weights of the kinds F, f, B, b, W in chunk activations (`mem_of_stage`).
     private static let weight = [1, 1, 0, 0, -1]
 
-    /// Per-device orders from `block[d]` = the slots of F, f, B, b of microbatch 0 on device d.
-    static func orders(block: [[Int]], microbatches m: Int) -> Schedule {
+    /// Per-device orders for a V problem (unsplit sequences) from `block[d]` = the slots of F, f, B, b
+    /// of microbatch 0 on device d.
+    static func orders(block: [[Int]], problem: Problem) -> Schedule {
+        let m = problem.microbatches
         let repeated = block.map { offsets in offsets.map { start in (0..<m).map { start + 6 * $0 } } }
-        let first = reorder(repeated, considerW: true).map { Array($0.prefix(4)) }
-        let second = reorder(first, considerW: false).map { Array($0.prefix(4)) }
+        let first = reorder(repeated, considerW: true, problem: problem).map { Array($0.prefix(4)) }
+        let second = reorder(first, considerW: false, problem: problem).map { Array($0.prefix(4)) }
         let p = block.count
         let orders = second.enumerated().map { device, table in
             let slots = putW(table, splitByChunk: true)
@@ -44,6 +48,31 @@ enum VPattern {
         case 4: return .backwardWeight(chunk1, k)
         default: return .backwardWeight(d, k)
         }
+    }
+
+    /// The device and kind (0 F, 1 f, 2 B, 3 b) of a forward or input-gradient pass of a V problem.
+    private static func place(_ op: Op, devices p: Int) -> (device: Int, kind: Int) {
+        let chunk1 = op.stage >= p
+        let device = chunk1 ? 2 * p - 1 - op.stage : op.stage
+        return (device, op.kind == .forward ? (chunk1 ? 1 : 0) : (chunk1 ? 2 : 3))
+    }
+
+    /// The (device, kind) of each pass that kind `kind` (F, f, B or b) of microbatch `k` on `device`
+    /// waits for, by the problem's dependency rule; the k-th pass of a kind also follows the
+    /// (k−1)-th (microbatch order, which loses nothing).
+    private static func dependencies(device: Int, kind: Int, k: Int, problem: Problem) -> [(device: Int, kind: Int, k: Int)] {
+        var result: [(device: Int, kind: Int, k: Int)] = k > 0 ? [(device, kind, k - 1)] : []
+        problem.forEachDependency(of: op(kind: kind, k: k, device: device, devices: problem.devices)) { dependency in
+            switch dependency {
+            case .op(let needed):
+                let at = place(needed, devices: problem.devices)
+                result.append((at.device, at.kind, needed.microbatch))
+            case .inputGradient(let stage, let microbatch, _):
+                let at = place(.backwardInput(stage, microbatch), devices: problem.devices)
+                result.append((at.device, at.kind, microbatch))
+            }
+        }
+        return result
     }
 
     /// Kind in each slot of a table, −1 when empty.
@@ -117,22 +146,21 @@ enum VPattern {
         return best
     }
 
-    /// The latest slot among the passes that `kind` k on `device` waits for (−1 if none).
-    private static func latestDependency(_ tables: [Table], device: Int, kind: Int, k: Int) -> Int {
-        var latest = -1
-        if kind == 0 || kind == 2, device > 0 { latest = max(latest, tables[device - 1][kind][k]) }
-        if kind == 1 || kind == 3, device + 1 < tables.count { latest = max(latest, tables[device + 1][kind][k]) }
-        if kind > 0 && kind < 4 { latest = max(latest, tables[device][kind - 1][k]) }
-        if kind == 4 { latest = max(latest, (tables[device][2] + tables[device][3]).sorted()[k]) }
-        if k > 0 { latest = max(latest, tables[device][kind][k - 1]) }
-        return latest
+    /// The latest slot among the passes that `kind` k on `device` waits for (−1 if none). A pass of
+    /// the merged W list (kind 4, while squeezing) waits for the k-th input-gradient pass in slot
+    /// order.
+    private static func latestDependency(_ tables: [Table], device: Int, kind: Int, k: Int, problem: Problem) -> Int {
+        if kind == 4 {
+            return max(k > 0 ? tables[device][4][k - 1] : -1, (tables[device][2] + tables[device][3]).sorted()[k])
+        }
+        return dependencies(device: device, kind: kind, k: k, problem: problem).reduce(-1) { max($0, tables[$1.device][$1.kind][$1.k]) }
     }
 
     /// The squeeze (`reorder`): visits passes in slot order and moves each to the earliest free slot
     /// after its dependencies that keeps every device within the current peak memory. Passes of the
     /// steady phase (from the first b on device 0 to the last F) stay put; warm-up passes move only
     /// when W passes are considered. Returns the compacted unit-time table with one W list.
-    static func reorder(_ input: [Table], considerW: Bool) -> [Table] {
+    static func reorder(_ input: [Table], considerW: Bool, problem: Problem) -> [Table] {
         var tables = considerW ? input.map { putW($0, splitByChunk: false) } : input
         let limit = tables.map(peakMemory).max() ?? 0
         var occupied = tables.map { [Bool](repeating: false, count: bound($0) + 1) }
@@ -149,7 +177,7 @@ enum VPattern {
             if phase == 1 && kind == 0 && k == lastMicrobatch { phase = 2 }
             if !fixed {
                 var moved = false
-                for slot in (latestDependency(tables, device: device, kind: kind, k: k) + 1)..<pass.slot where !occupied[device][slot] {
+                for slot in (latestDependency(tables, device: device, kind: kind, k: k, problem: problem) + 1)..<pass.slot where !occupied[device][slot] {
                     tables[device][kind][k] = slot
                     if peakMemory(tables[device]) <= limit {
                         moved = true
@@ -161,12 +189,12 @@ enum VPattern {
             occupied[device][tables[device][kind][k]] = true
         }
         if !considerW { tables = tables.map { putW($0, splitByChunk: false) } }
-        return unitTimes(tables)
+        return unitTimes(tables, problem: problem)
     }
 
     /// As-soon-as-possible start times with unit costs and no latency, keeping each device's slot
     /// order (`eager_execution_time` with costs 1 and `c_cost` 0).
-    static func unitTimes(_ tables: [Table]) -> [Table] {
+    static func unitTimes(_ tables: [Table], problem: Problem) -> [Table] {
         var start = tables.map { $0.map { [Int](repeating: 0, count: $0.count) } }
         var deviceFree = [Int](repeating: 0, count: tables.count)
         var next = tables.map { [Int](repeating: 0, count: $0.count) }
@@ -176,10 +204,13 @@ enum VPattern {
             let (device, kind, k) = (pass.device, pass.kind, pass.k)
             next[device][kind] += 1
             var ready = deviceFree[device]
-            if kind == 0 || kind == 2, device > 0 { ready = max(ready, start[device - 1][kind][k] + 1) }
-            if kind == 1 || kind == 3, device + 1 < tables.count { ready = max(ready, start[device + 1][kind][k] + 1) }
-            if kind > 0 && kind < 4 { ready = max(ready, start[device][kind - 1][k] + 1) }
-            if k > 0 { ready = max(ready, start[device][kind][k - 1] + 1) }
+            if kind < 4 {
+                for needed in dependencies(device: device, kind: kind, k: k, problem: problem) {
+                    ready = max(ready, start[needed.device][needed.kind][needed.k] + 1)
+                }
+            } else if k > 0 {
+                ready = max(ready, start[device][kind][k - 1] + 1)
+            }
             start[device][kind][k] = ready
             deviceFree[device] = ready + 1
         }

@@ -194,31 +194,32 @@ public struct Problem: Sendable, Equatable {
     /// Total compute time of all operations.
     public var totalWork: Double { (0..<devices).reduce(0) { $0 + work(device: $1) } }
 
-    /// The smallest peak memory any schedule can have on a device: static memory plus one microbatch
-    /// passing through all of the device's stages (every forward first, slices in order, then the
-    /// backwards in reverse, each weight pass placed where it lowers the peak).
+    /// The smallest peak memory any schedule can have on a device: static memory plus the forwards of
+    /// one microbatch through all of the device's stages and slices. Every backward on a device waits
+    /// for all of that microbatch's forwards on it (through the forward chain), so no schedule peaks
+    /// lower; running microbatches one at a time with a fused `BW` wherever `B` allocates (a fused
+    /// backward frees what its forward allocated) reaches it, so every cap from here on is feasible.
     public func minimumMemory(device: Int) -> Double {
         Self.minimumMemory(stages: stages, onDevice: deviceStages[device], slices: sequenceSlices)
     }
 
     private static func minimumMemory(stages: [StageProfile], onDevice mine: [Int], slices: Int) -> Double {
-        var level = mine.reduce(0) { $0 + stages[$1].staticMemory }
-        var peak = level
-        for stage in mine {
-            for slice in 0..<slices {
-                level += stages[stage].costs(slice: slice).memory.forward
-                peak = max(peak, level)
-            }
+        mine.reduce(0) { total, stage in
+            total + stages[stage].staticMemory + (0..<slices).reduce(0) { $0 + stages[stage].costs(slice: $1).memory.forward }
         }
-        var deferred = 0.0
-        for stage in mine.reversed() {
-            for slice in (0..<slices).reversed() {
-                let memory = stages[stage].costs(slice: slice).memory
-                level += memory.backwardInput
-                peak = max(peak, level)
-                if memory.backwardWeight <= 0 { level += memory.backwardWeight } else { deferred += memory.backwardWeight }
-            }
-        }
-        return max(peak, level + deferred)
+    }
+
+    /// Whether the input-gradient pass `B` of some slice of `stage` allocates memory (ΔB > 0, as when
+    /// it recomputes activations). There a fused `BW`, which frees everything its forward allocated,
+    /// peaks lower than `B` followed later by `W`; elsewhere a split backward never peaks higher.
+    public func backwardAllocates(stage: Int) -> Bool {
+        (0..<sequenceSlices).contains { memoryDelta(.backwardInput, stage: stage, slice: $0) > 0 }
+    }
+
+    /// Whether some capped device runs a stage whose `B` allocates: only then can fusing `B` and `W`
+    /// lower a schedule's peak memory, so only then do searches over split backward passes miss
+    /// schedules (`backwardAllocates(stage:)`).
+    public var fusedBackwardCanLowerPeak: Bool {
+        (0..<stageCount).contains { backwardAllocates(stage: $0) && cap(device: stageDevice[$0]).isFinite }
     }
 }

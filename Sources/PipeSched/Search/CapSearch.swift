@@ -7,11 +7,11 @@ public enum CapSearch {
         func feasible(_ cap: Double) -> Bool {
             let caps = Array(repeating: cap, count: problem.devices)
             guard let capped = try? problem.withMemoryLimit(caps) else { return false }
-            return GreedySearch.best(capped, objective: objective, policies: probePolicies) != nil
+            return GreedySearch.best(capped, objective: objective, policies: probePolicies(problem)) != nil
         }
         var low = (0..<problem.devices).map { problem.minimumMemory(device: $0) }.max() ?? 0
         guard let unlimited = try? problem.withMemoryLimit(nil),
-              let schedule = GreedySearch.best(unlimited, objective: objective, policies: probePolicies) else { return nil }
+              let schedule = GreedySearch.best(unlimited, objective: objective, policies: probePolicies(problem)) else { return nil }
         let peaks = (try? Simulator.simulate(problem, schedule.schedule).peakMemory) ?? []
         var high = peaks.max() ?? low
         if feasible(low) { return low }
@@ -23,19 +23,16 @@ public enum CapSearch {
         return high
     }
 
-    /// A few policies that together cover tight caps (shallow warm-ups, W freed eagerly).
-    static let probePolicies: [GreedyPolicy] = [
-        GreedyPolicy(warmupFactor: 1, preferBackward: true, weightFill: .eager, chunkOrder: .depthFirst),
-        GreedyPolicy(warmupFactor: 1, preferBackward: true, weightFill: .eager, chunkOrder: .breadthFirst),
-        GreedyPolicy(warmupFactor: 1000, preferBackward: true, weightFill: .eager, chunkOrder: .depthFirst),
-        GreedyPolicy(warmupFactor: 1, preferBackward: true, weightFill: .fillIdle, chunkOrder: .depthFirst),
-    ]
-}
-
-extension Problem {
-    /// The same problem with other memory caps (`nil` = unlimited).
-    public func withMemoryLimit(_ limit: [Double]?) throws(ProblemError) -> Problem {
-        try Problem(name: name, microbatches: microbatches, devices: devices, placement: placement, stages: stages,
-                    communication: communication, memoryLimit: limit, sequenceSlices: sequenceSlices)
+    /// A few policies that together cover tight caps (shallow warm-ups, W freed eagerly, a fused
+    /// `BW` where `B` allocates).
+    static func probePolicies(_ problem: Problem) -> [GreedyPolicy] {
+        let backward: [GreedyPolicy.BackwardPasses] = problem.stages.indices.contains { problem.backwardAllocates(stage: $0) }
+            ? [.split, .fusedWhereBAllocates] : [.split]
+        return backward.flatMap { passes in [
+            GreedyPolicy(warmupFactor: 1, preferBackward: true, weightFill: .eager, chunkOrder: .depthFirst, backward: passes),
+            GreedyPolicy(warmupFactor: 1, preferBackward: true, weightFill: .eager, chunkOrder: .breadthFirst, backward: passes),
+            GreedyPolicy(warmupFactor: 1000, preferBackward: true, weightFill: .eager, chunkOrder: .depthFirst, backward: passes),
+            GreedyPolicy(warmupFactor: 1, preferBackward: true, weightFill: .fillIdle, chunkOrder: .depthFirst, backward: passes),
+        ] }
     }
 }

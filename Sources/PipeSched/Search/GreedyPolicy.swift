@@ -18,6 +18,15 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
         case breadthFirst
     }
 
+    /// Which backward passes the scheduler emits.
+    public enum BackwardPasses: String, Sendable, Hashable, CaseIterable {
+        /// `B` then a deferrable `W` everywhere (Zero Bubble's split).
+        case split
+        /// A fused `BW` on the stages whose `B` allocates (`Problem.backwardAllocates(stage:)`): it
+        /// frees what the forward allocated where a split `B` would raise the peak; split elsewhere.
+        case fusedWhereBAllocates
+    }
+
     /// Warm-up depth: a device admits up to `ceil(warmupFactor × round trip / (F + B))` microbatches
     /// before their backward returns (1 gives 1F1B's depth, 2 ZB-H2's), and never beyond its memory cap.
     public var warmupFactor: Double
@@ -25,27 +34,40 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     public var preferBackward: Bool
     public var weightFill: WeightFill
     public var chunkOrder: ChunkOrder
+    public var backward: BackwardPasses
 
     public init(warmupFactor: Double = 1, preferBackward: Bool = true, weightFill: WeightFill = .fitIdle,
-                chunkOrder: ChunkOrder = .depthFirst) {
+                chunkOrder: ChunkOrder = .depthFirst, backward: BackwardPasses = .split) {
         self.warmupFactor = warmupFactor
         self.preferBackward = preferBackward
         self.weightFill = weightFill
         self.chunkOrder = chunkOrder
+        self.backward = backward
     }
 
     public var description: String {
         "warmup×\(warmupFactor.readable) \(preferBackward ? "B-first" : "F-first") W:\(weightFill.rawValue) \(chunkOrder.rawValue)"
+            + (backward == .split ? "" : " BW-where-B-allocates")
     }
 
-    /// The policies `GreedySearch` tries; chunk order only matters when a device holds several stages.
-    public static func grid(severalStagesPerDevice: Bool) -> [GreedyPolicy] {
+    /// The policies `GreedySearch` tries on `problem`: chunk order only where a device holds several
+    /// stages, fused backward passes only where they can lower the peak under a cap
+    /// (`Problem.fusedBackwardCanLowerPeak`) unless `fusing` says otherwise.
+    public static func grid(for problem: Problem, fusing: Bool? = nil) -> [GreedyPolicy] {
+        let several = problem.deviceStages.contains { $0.count > 1 }
+        let backward: [BackwardPasses] = switch fusing ?? problem.fusedBackwardCanLowerPeak {
+        case true: [.split, .fusedWhereBAllocates]
+        case false: [.split]
+        }
         var result: [GreedyPolicy] = []
         for warmup in [1.0, 1.5, 2, 3, 1000] {
             for preferBackward in [true, false] {
                 for fill in WeightFill.allCases {
-                    for order in severalStagesPerDevice ? ChunkOrder.allCases : [.depthFirst] {
-                        result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill, chunkOrder: order))
+                    for order in several ? ChunkOrder.allCases : [.depthFirst] {
+                        for passes in backward {
+                            result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
+                                                       chunkOrder: order, backward: passes))
+                        }
                     }
                 }
             }

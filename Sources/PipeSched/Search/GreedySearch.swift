@@ -1,5 +1,5 @@
 /// Runs the list scheduler under every policy of a grid and keeps the schedule with the best
-/// objective (ties broken by lower peak memory).
+/// schedule (`ScheduleScore`).
 public enum GreedySearch {
     /// A schedule with its score and the policy that built it.
     public struct Result: Sendable {
@@ -13,10 +13,9 @@ public enum GreedySearch {
     /// stuck under the memory cap.
     public static func best(_ problem: Problem, objective: Objective,
                             policies: [GreedyPolicy]? = nil) -> Result? {
-        let several = problem.deviceStages.contains { $0.count > 1 }
         var best: (result: Result, score: ScheduleScore)?
         var seen = Set<Int>()
-        for policy in policies ?? GreedyPolicy.grid(severalStagesPerDevice: several) {
+        for policy in policies ?? GreedyPolicy.grid(for: problem) {
             // Many policies build the same orders; score each distinct one once.
             guard let schedule = ListScheduler(problem: problem, policy: policy).schedule(),
                   seen.insert(schedule.orders.hashValue).inserted,

@@ -2,14 +2,18 @@
 ///
 /// The device with the earliest clock decides next. It runs, in priority order, a ready B (the
 /// critical path), a pending W when the policy is eager, a ready F that its warm-up depth and memory
-/// admit, a W to free memory for a blocked F, a W that fills idle time (by the policy's fill rule), or
-/// waits for the next known-ready pass. Within each (stage, kind) microbatches run in order, which
-/// loses nothing (`../shared/research/bounds.md`).
+/// admit, a W to free memory for a blocked pass, a W that fills idle time (by the policy's fill
+/// rule), or waits for the next known-ready pass. Within each (stage, kind) microbatches run in
+/// order, which loses nothing (`../shared/research/bounds.md`). When a pass may start comes from the
+/// one dependency rule (`Problem.forEachDependency`).
 ///
 /// Memory is committed per microbatch: a device admits a microbatch at its first stage only if the
 /// forwards of all its stages on the device fit under the cap, so later chunks of admitted
-/// microbatches (V and interleaved placements) can never be starved. The result never exceeds a cap.
-/// Works for any placement, heterogeneous costs, communication latency and sequence slices.
+/// microbatches (V and interleaved placements) can never be starved. A backward pass that allocates
+/// (a recomputing `B`, or a `W` that allocates after its `B` freed more) runs only when the memory it
+/// will take fits beside everything committed; under `GreedyPolicy.BackwardPasses.fusedWhereBAllocates`
+/// such stages run a fused `BW`, which only frees. The result never exceeds a cap. Works for any
+/// placement, heterogeneous costs, communication latency and sequence slices.
 public struct ListScheduler: Sendable {
     public let problem: Problem
     public let policy: GreedyPolicy
@@ -32,9 +36,12 @@ private struct State {
     let slices: Int
     let units: Int
     let stageCount: Int
-    // Per stage and cell (microbatch·slices + slice): end times, −1 when not scheduled.
+    /// Per stage: whether it runs fused `BW` passes instead of `B` and `W`.
+    let fused: [Bool]
+    // Per stage and cell (microbatch·slices + slice): end times of F and of the input-gradient pass
+    // (B or BW), −1 when not scheduled.
     var forwardEnd: [Double]
-    var backwardEnd: [Double]
+    var gradientEnd: [Double]
     // Per stage: next unit in forward order, next unit in backward order, next W (in backward order).
     var nextForward: [Int]
     var nextBackward: [Int]
@@ -42,6 +49,8 @@ private struct State {
     // Per device.
     var time: [Double]
     var level: [Double]
+    /// Memory promised but not yet allocated: the forwards of admitted microbatches and the `W`
+    /// passes that will allocate.
     var reserved: [Double]
     var inFlight: [Int]
     var blocked: [Bool]
@@ -58,8 +67,9 @@ private struct State {
         slices = problem.sequenceSlices
         units = problem.microbatches * slices
         stageCount = problem.stageCount
+        fused = (0..<problem.stageCount).map { policy.backward == .fusedWhereBAllocates && problem.backwardAllocates(stage: $0) }
         forwardEnd = Array(repeating: -1, count: stageCount * units)
-        backwardEnd = Array(repeating: -1, count: stageCount * units)
+        gradientEnd = Array(repeating: -1, count: stageCount * units)
         nextForward = Array(repeating: 0, count: stageCount)
         nextBackward = Array(repeating: 0, count: stageCount)
         nextWeight = Array(repeating: 0, count: stageCount)
@@ -69,17 +79,19 @@ private struct State {
         reserved = Array(repeating: 0, count: devices)
         inFlight = Array(repeating: 0, count: devices)
         blocked = Array(repeating: false, count: devices)
-        remaining = problem.deviceStages.map { 3 * $0.count * problem.microbatches * problem.sequenceSlices }
+        let units = units, fused = fused
+        remaining = problem.deviceStages.map { $0.reduce(0) { $0 + (fused[$1] ? 2 : 3) * units } }
         orders = problem.deviceStages.map { _ in [] }
         firstStage = problem.deviceStages.map { $0[0] }
         let slices = problem.sequenceSlices
         unitForwardMemory = problem.deviceStages.flatMap { stages in
             (0..<slices).map { slice in stages.reduce(0) { $0 + problem.memoryDelta(.forward, stage: $1, slice: slice) } }
         }
+        let chains = MicrobatchChains(problem)
         limit = (0..<devices).map { device in
             let stages = problem.deviceStages[device]
             let cycle = stages.reduce(0) { $0 + problem.stages[$1].forward + problem.stages[$1].backwardInput }
-            let trip = LowerBound.startupWindow(problem, device: device)
+            let trip = StartupBound.window(problem, device: device, chains: chains)
             let depth = cycle > 0 ? (policy.warmupFactor * trip / cycle).rounded(.up) : Double(problem.microbatches)
             return max(1, Int(min(depth, Double(problem.microbatches))) ) * problem.sequenceSlices
         }
@@ -88,35 +100,30 @@ private struct State {
     /// Cell of the unit at position `v` of the backward order (microbatches ascending, slices descending).
     @inline(__always) func backwardCell(_ v: Int) -> Int { (v / slices) * slices + (slices - 1 - v % slices) }
 
-    @inline(__always) func latency(_ stage: Int, _ device: Int) -> Double {
-        problem.communication.latency(from: problem.stageDevice[stage], to: device)
+    @inline(__always) func op(_ kind: OpKind, stage: Int, cell: Int) -> Op {
+        Op(kind, stage: stage, microbatch: cell / slices, slice: cell % slices)
     }
 
-    /// When the next F of `stage` can start on `device`, or `.infinity` when a dependency is not scheduled.
-    func forwardReady(_ stage: Int, device: Int) -> Double {
-        let cell = nextForward[stage]
+    /// The input-gradient pass of a stage: fused `BW` or split `B`.
+    @inline(__always) func gradientKind(_ stage: Int) -> OpKind { fused[stage] ? .backward : .backwardInput }
+
+    /// When `op` can start on `device`: the end of each dependency plus the link latency, or
+    /// `.infinity` while a dependency is not scheduled.
+    func ready(_ op: Op, device: Int) -> Double {
         var ready = 0.0
-        if stage > 0 {
-            let end = forwardEnd[(stage - 1) * units + cell]
-            if end < 0 { return .infinity }
-            ready = end + latency(stage - 1, device)
+        problem.forEachDependency(of: op) { dependency in
+            let stage: Int, end: Double
+            switch dependency {
+            case .op(let needed):
+                stage = needed.stage
+                let index = needed.stage * units + needed.microbatch * slices + needed.slice
+                end = needed.kind == .forward ? forwardEnd[index] : gradientEnd[index]
+            case .inputGradient(let producer, let microbatch, let slice):
+                stage = producer
+                end = gradientEnd[producer * units + microbatch * slices + slice]
+            }
+            ready = end < 0 ? .infinity : max(ready, end + problem.communication.latency(from: problem.stageDevice[stage], to: device))
         }
-        if cell % slices > 0 { ready = max(ready, forwardEnd[stage * units + cell - 1]) }
-        return ready
-    }
-
-    /// When the next B of `stage` can start on `device`, or `.infinity` when a dependency is not scheduled.
-    func backwardReady(_ stage: Int, device: Int) -> Double {
-        let cell = backwardCell(nextBackward[stage])
-        let forward = forwardEnd[stage * units + cell]
-        if forward < 0 { return .infinity }
-        var ready = forward
-        if stage < stageCount - 1 {
-            let end = backwardEnd[(stage + 1) * units + cell]
-            if end < 0 { return .infinity }
-            ready = max(ready, end + latency(stage + 1, device))
-        }
-        if cell % slices < slices - 1 { ready = max(ready, backwardEnd[stage * units + cell + 1]) }
         return ready
     }
 
@@ -127,6 +134,14 @@ private struct State {
         if inFlight[device] >= limit[device] { return .depth }
         let need = level[device] + reserved[device] + unitForwardMemory[device * slices + nextForward[stage] % slices]
         return need <= problem.cap(device: device) + 1e-9 ? .ok : .memory
+    }
+
+    /// Memory an input-gradient pass takes beyond what is committed: its own delta plus what its `W`
+    /// will allocate later (reserved when it runs).
+    func backwardNeed(_ stage: Int, cell: Int) -> Double {
+        let slice = cell % slices
+        let own = problem.memoryDelta(gradientKind(stage), stage: stage, slice: slice)
+        return fused[stage] ? own : own + max(0, problem.memoryDelta(.backwardWeight, stage: stage, slice: slice))
     }
 
     mutating func run() -> Schedule? {
@@ -154,6 +169,7 @@ private struct State {
     /// Lets `device` run one pass or advance its clock; returns the stage of the pass it ran, if any.
     mutating func step(_ device: Int) -> Int? {
         let now = time[device] + 1e-12
+        let cap = problem.cap(device: device)
         var bestBackward: (stage: Int, ready: Double)?
         var bestForward: (stage: Int, ready: Double)?
         var weightStage: Int?
@@ -161,9 +177,13 @@ private struct State {
         var nextKnown = Double.infinity
         for stage in problem.deviceStages[device] {
             if nextBackward[stage] < units {
-                let ready = backwardReady(stage, device: device)
+                let cell = backwardCell(nextBackward[stage])
+                let ready = ready(op(gradientKind(stage), stage: stage, cell: cell), device: device)
                 if ready <= now {
-                    if bestBackward == nil || ready < bestBackward!.ready || (ready == bestBackward!.ready && stage > bestBackward!.stage) {
+                    let need = backwardNeed(stage, cell: cell)
+                    if need > 0 && level[device] + reserved[device] + need > cap + 1e-9 {
+                        memoryBlocked = true
+                    } else if bestBackward == nil || ready < bestBackward!.ready || (ready == bestBackward!.ready && stage > bestBackward!.stage) {
                         bestBackward = (stage, ready)
                     }
                 } else {
@@ -171,7 +191,7 @@ private struct State {
                 }
             }
             if nextForward[stage] < units {
-                let ready = forwardReady(stage, device: device)
+                let ready = ready(op(.forward, stage: stage, cell: nextForward[stage]), device: device)
                 switch admits(stage, device: device) {
                 case .ok:
                     if ready <= now {
@@ -187,10 +207,10 @@ private struct State {
                     break
                 }
             }
-            if weightStage == nil && nextWeight[stage] < nextBackward[stage] { weightStage = stage }
+            if weightStage == nil && !fused[stage] && nextWeight[stage] < nextBackward[stage] { weightStage = stage }
         }
         if let b = bestBackward, policy.preferBackward || bestForward == nil {
-            run(.backwardInput, stage: b.stage, device: device)
+            run(gradientKind(b.stage), stage: b.stage, device: device)
             return b.stage
         }
         if let w = weightStage, policy.weightFill == .eager {
@@ -219,38 +239,37 @@ private struct State {
 
     mutating func run(_ kind: OpKind, stage: Int, device: Int) {
         let cell: Int
-        let ready: Double
         switch kind {
         case .forward:
             cell = nextForward[stage]
-            ready = forwardReady(stage, device: device)
             nextForward[stage] += 1
             if stage == firstStage[device] {
                 inFlight[device] += 1
                 reserved[device] += unitForwardMemory[device * slices + cell % slices]
             }
             reserved[device] -= problem.memoryDelta(.forward, stage: stage, slice: cell % slices)
-        case .backwardInput:
+        case .backwardInput, .backward:
             cell = backwardCell(nextBackward[stage])
-            ready = backwardReady(stage, device: device)
             nextBackward[stage] += 1
             if stage == firstStage[device] { inFlight[device] -= 1 }
-        default:
+            if kind == .backwardInput { reserved[device] += max(0, problem.memoryDelta(.backwardWeight, stage: stage, slice: cell % slices)) }
+        case .backwardWeight:
             cell = backwardCell(nextWeight[stage])
-            ready = backwardEnd[stage * units + cell]
             nextWeight[stage] += 1
+            reserved[device] -= max(0, problem.memoryDelta(.backwardWeight, stage: stage, slice: cell % slices))
         }
-        let start = max(time[device], ready)
-        let end = start + problem.duration(kind, stage: stage, slice: cell % slices)
+        let pass = op(kind, stage: stage, cell: cell)
+        let start = max(time[device], ready(pass, device: device))
+        let end = start + problem.duration(pass)
         time[device] = end
-        level[device] += problem.memoryDelta(kind, stage: stage, slice: cell % slices)
+        level[device] += problem.memoryDelta(pass)
         remaining[device] -= 1
         switch kind {
         case .forward: forwardEnd[stage * units + cell] = end
-        case .backwardInput: backwardEnd[stage * units + cell] = end
-        default: break
+        case .backwardInput, .backward: gradientEnd[stage * units + cell] = end
+        case .backwardWeight: break
         }
-        orders[device].append(Op(kind, stage: stage, microbatch: cell / slices, slice: cell % slices))
+        orders[device].append(pass)
     }
 }
 

@@ -6,10 +6,12 @@ import Foundation
 /// feed them), first improvement accepted:
 /// - **squeeze**: move a pass into the idle gap before an earlier pass (fills a bubble);
 /// - **swap**: exchange two adjacent passes (changes a warm-up count or a B/F priority);
-/// - **push W**: move a W pass later, to the next gap or behind the next pass.
-/// A move is kept only when it lowers the objective (ties: the sum of device spans, then peak
-/// memory), keeps every device
-/// under its cap and stays deadlock-free. The move order is shuffled by a seeded generator, so a
+/// - **push W**: move a W pass later, to the next gap or behind the next pass;
+/// - **fuse**: turn a `B` whose stage's `B` allocates into a fused `BW` (its `W` disappears), which
+///   lowers the peak where the cap binds;
+/// - **split**: turn a fused `BW` into `B` immediately followed by a `W` that later moves can defer.
+/// A move is kept only when the schedule gets better by the one comparator (`ScheduleScore`), keeps
+/// every device under its cap and stays deadlock-free. The move order is shuffled by a seeded generator, so a
 /// run is reproducible for a given seed and evaluation budget; the time limit and `shouldStop` only
 /// cut it short, keeping the best schedule found so far. It stops early at the lower bound (the
 /// schedule is then proven optimal).
@@ -68,39 +70,61 @@ public struct LocalSearch: Sendable {
         return (Schedule(orders: orders), evaluations)
     }
 
-    /// A relocation of one pass inside one device's order.
-    struct Move {
-        var device: Int
-        var from: Int
-        var to: Int
+    /// A change of one device's order.
+    enum Move {
+        /// Move the pass at `from` to position `to`.
+        case relocate(device: Int, from: Int, to: Int)
+        /// Replace the `B` at `at` by a fused `BW` and drop its `W`.
+        case fuse(device: Int, at: Int)
+        /// Replace the `BW` at `at` by `B` followed by `W`.
+        case split(device: Int, at: Int)
 
         func apply(to orders: inout [[Op]]) {
-            let op = orders[device].remove(at: from)
-            orders[device].insert(op, at: to)
+            switch self {
+            case .relocate(let device, let from, let to):
+                let op = orders[device].remove(at: from)
+                orders[device].insert(op, at: to)
+            case .fuse(let device, let at):
+                let b = orders[device][at]
+                orders[device][at] = .backward(b.stage, b.microbatch, slice: b.slice)
+                if let w = orders[device].firstIndex(of: .backwardWeight(b.stage, b.microbatch, slice: b.slice)) {
+                    orders[device].remove(at: w)
+                }
+            case .split(let device, let at):
+                let bw = orders[device][at]
+                orders[device][at] = .backwardInput(bw.stage, bw.microbatch, slice: bw.slice)
+                orders[device].insert(.backwardWeight(bw.stage, bw.microbatch, slice: bw.slice), at: at + 1)
+            }
         }
     }
 
-    /// Squeezes into gaps, adjacent swaps and W pushes on the given devices.
+    /// Squeezes into gaps, adjacent swaps, W pushes, fusions and splits on the given devices.
     func candidateMoves(_ score: ScheduleScore, devices: [Int]) -> [Move] {
         var moves: [Move] = []
         for device in devices {
             let row = score.timeline[device]
-            for k in 1..<max(1, row.count) {
+            for k in row.indices {
+                switch row[k].op.kind {
+                case .backwardInput where problem.backwardAllocates(stage: row[k].op.stage): moves.append(.fuse(device: device, at: k))
+                case .backward: moves.append(.split(device: device, at: k))
+                default: break
+                }
+                guard k > 0 else { continue }
                 let gap = row[k].start - row[k - 1].end
                 if gap > 1e-9 {
                     // Squeeze: pull a later pass that could fit into this gap.
                     var pulled = 0
                     for j in (k + 1)..<min(row.count, k + 12) where pulled < 4 {
-                        moves.append(Move(device: device, from: j, to: k))
+                        moves.append(.relocate(device: device, from: j, to: k))
                         pulled += 1
                     }
                 }
                 // Swap neighbours of different kinds or stages.
                 if row[k].op.kind != row[k - 1].op.kind || row[k].op.stage != row[k - 1].op.stage {
-                    moves.append(Move(device: device, from: k, to: k - 1))
+                    moves.append(.relocate(device: device, from: k, to: k - 1))
                 }
                 if row[k - 1].op.kind == .backwardWeight, k + 1 < row.count {
-                    moves.append(Move(device: device, from: k - 1, to: k + 1))
+                    moves.append(.relocate(device: device, from: k - 1, to: k + 1))
                 }
             }
         }

@@ -1,52 +1,66 @@
-/// How good a candidate order is, for comparing candidates during a search: the objective, then the
-/// sum of device spans (so progress on one of several critical devices counts), then the sum of the
-/// end times of input-gradient passes (gradients flowing back sooner is what later moves build on),
-/// then peak memory.
-/// `nil` when the order deadlocks or breaks a memory cap.
-struct ScheduleScore {
-    let value: Double
-    let totalSpan: Double
-    let gradientFlow: Double
-    let peak: Double
-    let timeline: Timeline
+/// Which of two schedules is better: the one comparator that every search, `auto`, the exact
+/// methods' warm start and window search read.
+///
+/// Lexicographic, each key with a relative tolerance of 1e-9:
+/// 1. the objective (what the user asked for);
+/// 2. the peak memory over devices (at equal speed, the schedule with more headroom on a real GPU);
+/// 3. the sum of device spans (progress on one of several devices that share the maximum counts);
+/// 4. the sum of the end times of input-gradient passes (gradients flowing back sooner is what later
+///    moves build on).
+public struct ScheduleScore: Sendable {
+    public let value: Double
+    public let peak: Double
+    public let totalSpan: Double
+    public let gradientFlow: Double
+    /// The simulated schedule.
+    public let timeline: Timeline
     /// Devices whose span (stage span) or critical path (makespan) sets the objective.
-    let criticalDevices: [Int]
+    public let criticalDevices: [Int]
 
-    init?(_ problem: Problem, _ schedule: Schedule, objective: Objective) {
+    /// Simulates `schedule`; `nil` when it deadlocks or breaks a memory cap.
+    public init?(_ problem: Problem, _ schedule: Schedule, objective: Objective) {
         guard let simulation = try? Simulator.simulate(problem, schedule) else { return nil }
         for (device, peak) in simulation.peakMemory.enumerated() where peak > problem.cap(device: device) + 1e-9 { return nil }
-        peak = simulation.peakMemory.max() ?? 0
-        timeline = simulation.timeline
-        let spans = simulation.timeline.map { row in (row.last?.end ?? 0) - (row.first?.start ?? 0) }
+        self.init(problem, simulation.timeline, peakMemory: simulation.peakMemory, criticalPath: simulation.criticalPath, objective: objective)
+    }
+
+    /// The score of an evaluated schedule.
+    public init(_ problem: Problem, _ evaluation: Evaluation, objective: Objective) {
+        self.init(problem, evaluation.timeline, peakMemory: evaluation.metrics.peakMemory, criticalPath: evaluation.criticalPath,
+                  objective: objective)
+    }
+
+    private init(_ problem: Problem, _ timeline: Timeline, peakMemory: [Double], criticalPath: [Op], objective: Objective) {
+        self.timeline = timeline
+        peak = peakMemory.max() ?? 0
+        let spans = timeline.map { row in (row.last?.end ?? 0) - (row.first?.start ?? 0) }
         let stageSpan = spans.max() ?? 0
         switch objective {
         case .stageSpan:
             value = stageSpan
-        case .makespan:
-            let first = simulation.timeline.compactMap { $0.first?.start }.min() ?? 0
-            let last = simulation.timeline.compactMap { $0.last?.end }.max() ?? 0
-            value = last - first
-        }
-        totalSpan = spans.reduce(0, +)
-        gradientFlow = simulation.timeline.reduce(0) { sum, row in
-            row.reduce(sum) { $0 + ($1.op.kind.producesInputGradient ? $1.end : 0) }
-        }
-        switch objective {
-        case .stageSpan:
             criticalDevices = spans.indices.filter { spans[$0] >= stageSpan - 1e-9 }
         case .makespan:
-            criticalDevices = Array(Set(simulation.criticalPath.map { problem.stageDevice[$0.stage] })).sorted()
+            let first = timeline.compactMap { $0.first?.start }.min() ?? 0
+            let last = timeline.compactMap { $0.last?.end }.max() ?? 0
+            value = last - first
+            criticalDevices = Array(Set(criticalPath.map { problem.stageDevice[$0.stage] })).sorted()
+        }
+        totalSpan = spans.reduce(0, +)
+        gradientFlow = timeline.reduce(0) { sum, row in
+            row.reduce(sum) { $0 + ($1.op.kind.producesInputGradient ? $1.end : 0) }
         }
     }
 
-    /// Lexicographic comparison of (objective, total span, gradient flow, peak), each with a relative
-    /// tolerance.
-    func isBetter(than other: ScheduleScore) -> Bool {
-        for (mine, theirs) in [(value, other.value), (totalSpan, other.totalSpan), (gradientFlow, other.gradientFlow), (peak, other.peak)] {
+    /// Whether this schedule is strictly better than `other` (see the type's keys).
+    public func isBetter(than other: ScheduleScore) -> Bool {
+        for (mine, theirs) in [(value, other.value), (peak, other.peak), (totalSpan, other.totalSpan), (gradientFlow, other.gradientFlow)] {
             let tolerance = 1e-9 * max(1, abs(theirs))
             if mine < theirs - tolerance { return true }
             if mine > theirs + tolerance { return false }
         }
         return false
     }
+
+    /// The execution orders.
+    public var orders: [[Op]] { timeline.map { $0.map(\.op) } }
 }

@@ -30,6 +30,7 @@ public enum ZBGreedy {
     }
 
     private struct Core {
+        let problem: Problem
         let stages: Int
         let microbatches: Int
         let cost: [[Double]]  // [type][stage], median-flattened
@@ -38,6 +39,7 @@ public enum ZBGreedy {
         let comm: Double
 
         init(_ problem: Problem) {
+            self.problem = problem
             stages = problem.stageCount
             microbatches = problem.microbatches
             func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
@@ -68,16 +70,27 @@ public enum ZBGreedy {
             func put(_ j: Int, _ type: Int) {
                 let i = count[type][j]
                 let c = cost[type][j]
+                let op = Op([OpKind.forward, .backwardInput, .backwardWeight][type], stage: j, microbatch: i)
                 var end = e[j] + c
                 let noBubble = end
-                if j > 0 && type == 0 { end = max(end, tEnd(0, j - 1, i) + comm + c) }
-                if j < S - 1 && type == 1 { end = max(end, tEnd(1, j + 1, i) + comm + c) }
+                // Dependencies on other stages (the original's F(j−1) and B(j+1)), from the one rule;
+                // those on this stage ran earlier on it.
+                problem.forEachDependency(of: op) { dependency in
+                    switch dependency {
+                    case .op(let needed) where needed.stage != j:
+                        end = max(end, tEnd(needed.kind == .forward ? 0 : 1, needed.stage, i) + comm + c)
+                    case .inputGradient(let stage, _, _) where stage != j:
+                        end = max(end, tEnd(1, stage, i) + comm + c)
+                    default:
+                        break
+                    }
+                }
                 if count[0][j] > 0 { bubble[j] += end - noBubble }
                 e[j] = end
                 t[type][j * M + i] = end
                 m[j] += memory[type][j]
                 count[type][j] += 1
-                orders[j].append(Op([OpKind.forward, .backwardInput, .backwardWeight][type], stage: j, microbatch: i))
+                orders[j].append(op)
             }
 
             /// Puts W passes to fill the wait before a dependency at `arrival` (both F and B use this rule).

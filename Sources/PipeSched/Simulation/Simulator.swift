@@ -52,26 +52,15 @@ public enum Simulator {
     private static func assemble(_ problem: Problem, _ graph: ScheduleGraph, start: [Double], end: [Double],
                                  binding: [Int32]) -> Simulation {
         var timeline: Timeline = []
-        var memory: [[Double]] = []
+        var levels: [[Double]] = []
         var peaks: [Double] = []
         timeline.reserveCapacity(problem.devices)
         for device in 0..<problem.devices {
             let range = graph.deviceRange[device]
-            var level = problem.staticMemory(device: device)
-            var peak = level
-            var row: [TimedOp] = []
-            var levels: [Double] = []
-            row.reserveCapacity(range.count)
-            levels.reserveCapacity(range.count)
-            for id in range {
-                row.append(TimedOp(graph.ops[id], start: start[id], end: end[id]))
-                level += problem.memoryDelta(graph.ops[id])
-                peak = max(peak, level)
-                levels.append(level)
-            }
-            timeline.append(row)
-            memory.append(levels)
-            peaks.append(peak)
+            timeline.append(range.map { TimedOp(graph.ops[$0], start: start[$0], end: end[$0]) })
+            let memory = problem.memoryLevels(device: device, order: graph.ops[range])
+            levels.append(memory.levels)
+            peaks.append(memory.peak)
         }
         var path: [Op] = []
         if let lastID = end.indices.max(by: { end[$0] < end[$1] }) {
@@ -83,6 +72,6 @@ public enum Simulator {
                 id = next
             }
         }
-        return Simulation(timeline: timeline, memoryAfterOp: memory, peakMemory: peaks, criticalPath: path.reversed())
+        return Simulation(timeline: timeline, memoryAfterOp: levels, peakMemory: peaks, criticalPath: path.reversed())
     }
 }

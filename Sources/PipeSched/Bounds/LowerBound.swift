@@ -1,0 +1,35 @@
+/// Lower bounds on the objective that every schedule of a problem must meet, each a small type of
+/// this folder, all measured on the same chains (`MicrobatchChains`, read from the one dependency
+/// rule). `value` is the best of them; `parts` lists them, for reports and benchmarks.
+///
+/// - `StartupBound`: device work plus the start-up window a memory cap cannot cover with forwards;
+/// - `MemoryBound`: memory held over round trips (Little's law) under a cap;
+/// - `BottleneckBound`: the flow-shop / one-machine bound with heads and tails: every device waits
+///   for the busiest device's passes between its own forwards and backwards.
+///
+/// Every part holds for every valid schedule, fused `BW` passes included; the exhaustive search on
+/// tiny problems (`ExhaustiveSearch`) is the referee in the tests.
+public enum LowerBound {
+    /// Each bound's value for one objective.
+    public struct Parts: Sendable, Equatable {
+        public var startup: Double
+        public var memory: Double
+        public var bottleneck: Double
+
+        /// The best of the parts.
+        public var value: Double { max(startup, memory, bottleneck) }
+    }
+
+    /// The best lower bound on `objective`.
+    public static func value(_ problem: Problem, objective: Objective) -> Double {
+        parts(problem, objective: objective).value
+    }
+
+    /// Every bound on `objective`, measured on one set of chains.
+    public static func parts(_ problem: Problem, objective: Objective) -> Parts {
+        let chains = MicrobatchChains(problem)
+        return Parts(startup: StartupBound.value(problem, objective: objective, chains: chains),
+                     memory: MemoryBound.value(problem, chains: chains),
+                     bottleneck: BottleneckBound.value(problem, objective: objective, chains: chains))
+    }
+}

@@ -1,0 +1,41 @@
+extension Problem {
+    /// Everything a problem is made of: what `Problem.init` takes. Deriving one problem from another
+    /// goes through here (`with(_:)`), so no field is forgotten and every derived problem is checked
+    /// again.
+    public struct Fields: Sendable, Equatable {
+        public var name: String
+        public var microbatches: Int
+        public var devices: Int
+        public var placement: Placement
+        public var stages: [StageProfile]
+        public var communication: Communication
+        public var memoryLimit: [Double]?
+        public var sequenceSlices: Int
+        public var partition: [Int]?
+    }
+
+    /// This problem's fields.
+    public var fields: Fields {
+        Fields(name: name, microbatches: microbatches, devices: devices, placement: placement, stages: stages,
+               communication: communication, memoryLimit: memoryLimit, sequenceSlices: sequenceSlices, partition: partition)
+    }
+
+    /// A problem from its fields, checked like any other.
+    public init(_ fields: Fields) throws(ProblemError) {
+        try self.init(name: fields.name, microbatches: fields.microbatches, devices: fields.devices, placement: fields.placement,
+                      stages: fields.stages, communication: fields.communication, memoryLimit: fields.memoryLimit,
+                      sequenceSlices: fields.sequenceSlices, partition: fields.partition)
+    }
+
+    /// This problem with some fields changed, checked again.
+    public func with(_ change: (inout Fields) -> Void) throws(ProblemError) -> Problem {
+        var fields = self.fields
+        change(&fields)
+        return try Problem(fields)
+    }
+
+    /// The same problem with other memory caps (`nil` = unlimited).
+    public func withMemoryLimit(_ limit: [Double]?) throws(ProblemError) -> Problem {
+        try with { $0.memoryLimit = limit }
+    }
+}

@@ -1,0 +1,155 @@
+/// Every schedule of a tiny problem: all per-device orders of all passes, each backward split (`B`
+/// then `W`) or fused (`BW`), simulated one by one. It is the referee of the tests: no bound may
+/// exceed its optimum, no method's "optimal" may be beaten by it, and no cap it can meet may be
+/// refused.
+///
+/// A device's orders are enumerated on their own (a pass comes after its dependencies on the same
+/// device; orders that break the device's cap are dropped), then every combination of devices is
+/// simulated. The count grows factorially: `maximumSchedules` bounds the work, and larger problems
+/// are refused (`nil`).
+public enum ExhaustiveSearch {
+    /// What the enumeration may choose.
+    public struct Options: Sendable {
+        /// Allow fused `BW` passes (each cell chooses split or fused).
+        public var fusedBackward: Bool = true
+        /// Only orders in which every (stage, kind, slice) runs its microbatches in ascending order.
+        public var microbatchOrder: Bool = false
+        /// Refuse problems with more combinations than this.
+        public var maximumSchedules: Int = 200_000
+
+        public init(fusedBackward: Bool = true, microbatchOrder: Bool = false, maximumSchedules: Int = 200_000) {
+            self.fusedBackward = fusedBackward
+            self.microbatchOrder = microbatchOrder
+            self.maximumSchedules = maximumSchedules
+        }
+    }
+
+    /// The best schedules found.
+    public struct Result: Sendable {
+        /// The lowest objective over every schedule that simulates without deadlock within the caps.
+        public var optimum: Double
+        /// A schedule that reaches `optimum`.
+        public var best: Schedule
+        /// The lowest objective over the schedules that also pass the validator (PyTorch's send/recv
+        /// deadlock rule included); `nil` when none does.
+        public var validOptimum: Double?
+        /// How many combinations were simulated.
+        public var schedules: Int
+    }
+
+    /// The optimum of `problem`, or `nil` when it has more than `options.maximumSchedules`
+    /// combinations or no schedule meets the caps.
+    public static func solve(_ problem: Problem, objective: Objective, options: Options = Options()) -> Result? {
+        var perDevice: [[[Op]]] = []
+        var total = 1
+        for device in 0..<problem.devices {
+            let orders = deviceOrders(problem, device: device, options: options)
+            guard !orders.isEmpty else { return nil }
+            let (product, overflow) = total.multipliedReportingOverflow(by: orders.count)
+            guard !overflow, product <= options.maximumSchedules else { return nil }
+            total = product
+            perDevice.append(orders)
+        }
+        var best: (value: Double, schedule: Schedule)?
+        var validOptimum: Double?
+        var choice = [Int](repeating: 0, count: problem.devices)
+        for _ in 0..<total {
+            let schedule = Schedule(orders: choice.enumerated().map { perDevice[$0.offset][$0.element] })
+            if let simulation = try? Simulator.simulate(problem, schedule) {
+                let value = Metrics(problem, simulation.timeline, objective: objective, lowerBound: 0).value(of: objective)
+                if best == nil || value < best!.value { best = (value, schedule) }
+                if validOptimum.map({ value < $0 }) ?? true, RuntimeOrderCheck.stuckPasses(problem, schedule) == nil {
+                    validOptimum = value
+                }
+            }
+            for device in 0..<problem.devices {
+                choice[device] += 1
+                if choice[device] < perDevice[device].count { break }
+                choice[device] = 0
+            }
+        }
+        guard let best else { return nil }
+        return Result(optimum: best.value, best: best.schedule, validOptimum: validOptimum, schedules: total)
+    }
+
+    /// Every order of a device's passes in which each pass follows its dependencies on the same
+    /// device, within the device's cap.
+    static func deviceOrders(_ problem: Problem, device: Int, options: Options) -> [[Op]] {
+        var cells: [Op] = []
+        for stage in problem.deviceStages[device] {
+            for microbatch in 0..<problem.microbatches {
+                for slice in 0..<problem.sequenceSlices { cells.append(.forward(stage, microbatch, slice: slice)) }
+            }
+        }
+        let passCount = cells.count
+        var placed = Set<Op>()
+        var gradientPlaced = Set<Cell>()
+        var order: [Op] = []
+        var result: [[Op]] = []
+        let cap = problem.cap(device: device)
+        var level = problem.staticMemory(device: device)
+
+        func isReady(_ op: Op) -> Bool {
+            if options.microbatchOrder, op.microbatch > 0 {
+                let previous = Op(op.kind, stage: op.stage, microbatch: op.microbatch - 1, slice: op.slice)
+                let earlier = op.kind == .backwardInput || op.kind == .backward
+                    ? gradientPlaced.contains(Cell(previous)) : placed.contains(previous)
+                guard earlier else { return false }
+            }
+            var ready = true
+            problem.forEachDependency(of: op) { dependency in
+                switch dependency {
+                case .op(let needed) where problem.stageDevice[needed.stage] == device:
+                    if !placed.contains(needed) { ready = false }
+                case .inputGradient(let stage, let microbatch, let slice) where problem.stageDevice[stage] == device:
+                    if !gradientPlaced.contains(Cell(stage: stage, microbatch: microbatch, slice: slice)) { ready = false }
+                default:
+                    break
+                }
+            }
+            return ready
+        }
+
+        func candidates() -> [Op] {
+            var next: [Op] = []
+            for f in cells {
+                let cell = Cell(f)
+                if !placed.contains(f) {
+                    next.append(f)
+                } else if !gradientPlaced.contains(cell) {
+                    next.append(.backwardInput(f.stage, f.microbatch, slice: f.slice))
+                    if options.fusedBackward { next.append(.backward(f.stage, f.microbatch, slice: f.slice)) }
+                } else if placed.contains(.backwardInput(f.stage, f.microbatch, slice: f.slice)),
+                          !placed.contains(.backwardWeight(f.stage, f.microbatch, slice: f.slice)) {
+                    next.append(.backwardWeight(f.stage, f.microbatch, slice: f.slice))
+                }
+            }
+            return next.filter(isReady)
+        }
+
+        func extend() {
+            if gradientPlaced.count == passCount
+                && !cells.contains(where: { placed.contains(.backwardInput($0.stage, $0.microbatch, slice: $0.slice))
+                    && !placed.contains(.backwardWeight($0.stage, $0.microbatch, slice: $0.slice)) }) {
+                result.append(order)
+                return
+            }
+            for op in candidates() {
+                let delta = problem.memoryDelta(op)
+                guard level + delta <= cap + 1e-9 * max(1, abs(cap)) else { continue }
+                placed.insert(op)
+                if op.kind.producesInputGradient { gradientPlaced.insert(Cell(op)) }
+                order.append(op)
+                level += delta
+                extend()
+                level -= delta
+                order.removeLast()
+                if op.kind.producesInputGradient { gradientPlaced.remove(Cell(op)) }
+                placed.remove(op)
+                if result.count > options.maximumSchedules { return }
+            }
+        }
+        extend()
+        return result
+    }
+}
