@@ -29,8 +29,9 @@ public struct ILPMethod: SchedulingMethod {
 
     /// Whether GLPK and CBC typically prove such a problem optimal within a few seconds: at most 8
     /// devices and at most 8 passes of each kind per device (microbatches × stages per device ×
-    /// slices). Measured (docs/benchmarks.md): p = 4, m = 8 and p = 8, m = 8 prove in under 4 s with
-    /// both solvers, capped or not; p = 4, m = 12 under a cap can take a minute.
+    /// slices). Measured (docs/benchmarks.md, ILP section): p = 4, m = 8 and p = 8, m = 8 prove in
+    /// under 6 s with GLPK (up to 5.7 s on hetero p = 8, m = 8) and under 3 s with CBC, capped or not;
+    /// p = 4, m = 12 under a cap can take a minute.
     public static func isSmallEnoughToProve(_ problem: Problem) -> Bool {
         let perDevice = problem.deviceStages.map { $0.count * problem.microbatches * problem.sequenceSlices }.max() ?? 0
         return problem.devices <= 8 && perDevice <= 8

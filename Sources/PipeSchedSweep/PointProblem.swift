@@ -85,9 +85,16 @@ public enum PointProblem {
             caps = Array(repeating: factor * peak, count: point.devices)
         }
         do {
-            return try Problem(name: "\(base.name) \(point.label)", microbatches: point.microbatches, devices: point.devices,
-                               placement: shape.placement, stages: stages, communication: base.communication,
-                               memoryLimit: caps, sequenceSlices: point.sequenceSlices)
+            return try base.with {
+                $0.name = "\(base.name) \(point.label)"
+                $0.microbatches = point.microbatches
+                $0.devices = point.devices
+                $0.placement = shape.placement
+                $0.stages = stages
+                $0.memoryLimit = caps
+                $0.sequenceSlices = point.sequenceSlices
+                $0.partition = nil  // the stages were re-cut: the base's layer partition no longer applies
+            }
         } catch {
             throw GridError(field: field, message: "\(error.field): \(error.message)", fix: error.fix)
         }

@@ -9,6 +9,7 @@ usage: pipesched-bench probe PROFILE P M [cap] [glpk|cbc] [SECONDS] [stageSpan|m
        pipesched-bench window PROFILE P M [cap] [glpk|cbc] [SECONDS]
        pipesched-bench tables [--update docs/benchmarks.md] [SECONDS]
        pipesched-bench window-sizes PROFILE P M [cap] [glpk|cbc] [SECONDS-PER-WINDOW] [sizes=20,40,...]
+       pipesched-bench bounds [AUTO-SECONDS] [ILP-SECONDS]
 
 """
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -35,6 +36,11 @@ if arguments.first == "tables" {
     \(window)
     """
     if let path { try Report.update(path, section: section) } else { print(section) }
+    exit(0)
+}
+if arguments.first == "bounds" {
+    let numbers = arguments.dropFirst().compactMap(Double.init)
+    print(BoundTable.markdown(autoSeconds: numbers.first ?? 2, ilpSeconds: numbers.dropFirst().first ?? 30, log: log))
     exit(0)
 }
 guard arguments.count >= 4, let profile = BenchProblems.Profile(rawValue: arguments[1]),

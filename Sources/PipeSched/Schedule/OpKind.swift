@@ -3,6 +3,10 @@
 /// Zero Bubble (Qi et al., ICLR 2024) splits the backward pass into `backwardInput` (B, on the
 /// critical path) and `backwardWeight` (W, deferrable); `backward` (BW) is the fused pass of
 /// classic schedules. Raw values are the letters of the schedule JSON.
+///
+/// The pass kinds are declared here and nowhere else: every part switches over `OpKind`, so adding
+/// a kind (recompute, offload, a transfer, an overlapped F&B) makes the compiler list each place
+/// that must support it or refuse it (`docs/architecture.md`).
 public enum OpKind: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
     case forward = "F"
     case backwardInput = "B"
