@@ -10,7 +10,7 @@ DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps deps-highs build demo test torch-roundtrip bench bench-search bench-slices bench-ilp bench-server bench-sweep openapi clean
+.PHONY: deps deps-highs build demo test torch-roundtrip bench bench-search bench-bounds bench-slices bench-ilp bench-server bench-sweep openapi clean
 
 deps:
 	@scripts/install-deps
@@ -36,12 +36,17 @@ test: deps
 torch-roundtrip: build
 	scripts/torch-roundtrip
 
-bench: bench-search bench-slices
+bench: bench-search bench-bounds bench-slices
 
 bench-search: deps
 	$(SWIFT) build -c release --product pipesched-bench
 	scripts/bench-section search-quality .build/release/pipesched-bench search-quality --auto-seconds 5
 	scripts/bench-section search-speed .build/release/pipesched-bench search-speed
+
+# Lower bounds: how many benchmark problems the reported bound proves optimal (about 2 minutes).
+bench-bounds: deps
+	$(SWIFT) build -c release --product pipesched-bench-ilp
+	scripts/bench-section bounds .build/release/pipesched-bench-ilp bounds 2 30
 
 bench-slices: build
 	scripts/bench-section sequence-slices scripts/bench-slices
