@@ -38,6 +38,7 @@ private struct State {
     let stageCount: Int
     /// Per stage: whether it runs fused `BW` passes instead of `B` and `W`.
     let fused: [Bool]
+    let dependencies: DependencyTemplate
     // Per stage and cell (microbatch·slices + slice): end times of F and of the input-gradient pass
     // (B or BW), −1 when not scheduled.
     var forwardEnd: [Double]
@@ -68,6 +69,7 @@ private struct State {
         units = problem.microbatches * slices
         stageCount = problem.stageCount
         fused = (0..<problem.stageCount).map { policy.backward == .fusedWhereBAllocates && problem.backwardAllocates(stage: $0) }
+        dependencies = DependencyTemplate(problem)
         forwardEnd = Array(repeating: -1, count: stageCount * units)
         gradientEnd = Array(repeating: -1, count: stageCount * units)
         nextForward = Array(repeating: 0, count: stageCount)
@@ -107,22 +109,17 @@ private struct State {
     /// The input-gradient pass of a stage: fused `BW` or split `B`.
     @inline(__always) func gradientKind(_ stage: Int) -> OpKind { fused[stage] ? .backward : .backwardInput }
 
-    /// When `op` can start on `device`: the end of each dependency plus the link latency, or
-    /// `.infinity` while a dependency is not scheduled.
-    func ready(_ op: Op, device: Int) -> Double {
+    /// When the pass of `kind` of a cell can start on its stage's device: the end of each dependency
+    /// plus the link latency, or `.infinity` while a dependency is not scheduled.
+    @inline(__always)
+    func ready(_ kind: OpKind, stage: Int, cell: Int) -> Double {
+        let microbatch = cell - cell % slices
         var ready = 0.0
-        problem.forEachDependency(of: op) { dependency in
-            let stage: Int, end: Double
-            switch dependency {
-            case .op(let needed):
-                stage = needed.stage
-                let index = needed.stage * units + needed.microbatch * slices + needed.slice
-                end = needed.kind == .forward ? forwardEnd[index] : gradientEnd[index]
-            case .inputGradient(let producer, let microbatch, let slice):
-                stage = producer
-                end = gradientEnd[producer * units + microbatch * slices + slice]
-            }
-            ready = end < 0 ? .infinity : max(ready, end + problem.communication.latency(from: problem.stageDevice[stage], to: device))
+        for needed in dependencies.dependencies(kind, stage: stage, slice: cell % slices) {
+            let index = needed.stage * units + microbatch + needed.slice
+            let end = needed.isInputGradient ? gradientEnd[index] : forwardEnd[index]
+            if end < 0 { return .infinity }
+            ready = max(ready, end + needed.latency)
         }
         return ready
     }
@@ -178,7 +175,7 @@ private struct State {
         for stage in problem.deviceStages[device] {
             if nextBackward[stage] < units {
                 let cell = backwardCell(nextBackward[stage])
-                let ready = ready(op(gradientKind(stage), stage: stage, cell: cell), device: device)
+                let ready = ready(gradientKind(stage), stage: stage, cell: cell)
                 if ready <= now {
                     let need = backwardNeed(stage, cell: cell)
                     if need > 0 && level[device] + reserved[device] + need > cap + 1e-9 {
@@ -191,7 +188,7 @@ private struct State {
                 }
             }
             if nextForward[stage] < units {
-                let ready = ready(op(.forward, stage: stage, cell: nextForward[stage]), device: device)
+                let ready = ready(.forward, stage: stage, cell: nextForward[stage])
                 switch admits(stage, device: device) {
                 case .ok:
                     if ready <= now {
@@ -259,7 +256,7 @@ private struct State {
             reserved[device] -= max(0, problem.memoryDelta(.backwardWeight, stage: stage, slice: cell % slices))
         }
         let pass = op(kind, stage: stage, cell: cell)
-        let start = max(time[device], ready(pass, device: device))
+        let start = max(time[device], ready(kind, stage: stage, cell: cell))
         let end = start + problem.duration(pass)
         time[device] = end
         level[device] += problem.memoryDelta(pass)
