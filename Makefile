@@ -41,6 +41,7 @@ bench: bench-search bench-bounds bench-slices
 bench-search: deps
 	$(SWIFT) build -c release --product pipesched-bench
 	scripts/bench-section search-quality .build/release/pipesched-bench search-quality --auto-seconds 5
+	scripts/bench-section search-v .build/release/pipesched-bench search-v --auto-seconds 3
 	scripts/bench-section search-speed .build/release/pipesched-bench search-speed
 
 # Lower bounds: how many benchmark problems the reported bound proves optimal (about 2 minutes).

@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run PipeSched's benchmarks and print Markdown tables (build with -c release)."
     )
 
-    @Argument(help: "Which benchmark: search-quality or search-speed.")
+    @Argument(help: "Which benchmark: search-quality, search-v or search-speed.")
     var name: String
 
     @Option(help: "Seconds for auto's search per quality row.")
@@ -19,7 +19,8 @@ struct BenchCommand: ParsableCommand {
         switch name {
         case "search-quality": print(SearchBenchmark.qualityTable(autoSeconds: autoSeconds))
         case "search-speed": print(SearchBenchmark.speedTable())
-        default: throw ValidationError("unknown benchmark \(name); use search-quality or search-speed")
+        case "search-v": print(SearchBenchmark.vTable(autoSeconds: autoSeconds))
+        default: throw ValidationError("unknown benchmark \(name); use search-quality, search-v or search-speed")
         }
     }
 }

@@ -15,4 +15,19 @@ enum BenchProblems {
         return try! Problem(name: "\(heterogeneous ? "hetero" : "uniform")-p\(p)-m\(m)", microbatches: m, devices: p,
                             stages: stages, communication: Communication(latency: 0.05), memoryLimit: caps)
     }
+
+    /// The same profiles on a V placement (2p stages, stage s and 2p − 1 − s on device s): each chunk
+    /// costs half a sequential stage, the heterogeneous first and last chunks (on device 0) carry the
+    /// embedding and the head; a chunk's activations are 0.5, freed half by B and half by W;
+    /// `capChunks` caps each device at that many chunk activations (times 0.5).
+    static func makeV(devices p: Int, microbatches m: Int, heterogeneous: Bool, capChunks: Double?) -> Problem {
+        let stages = (0..<(2 * p)).map { s -> StageProfile in
+            let scale = 0.5 * (heterogeneous ? (s == 0 ? 1.3 : (s == 2 * p - 1 ? 2.2 : 1.0)) : 1.0)
+            return StageProfile(forward: scale, backwardInput: scale, backwardWeight: scale,
+                                memory: MemoryDeltas(forward: 0.5, backwardInput: -0.25, backwardWeight: -0.25))
+        }
+        let caps = capChunks.map { Array(repeating: 0.5 * $0, count: p) }
+        return try! Problem(name: "\(heterogeneous ? "hetero" : "uniform")-v-p\(p)-m\(m)", microbatches: m, devices: p, placement: .v,
+                            stages: stages, communication: Communication(latency: 0.05), memoryLimit: caps)
+    }
 }

@@ -72,6 +72,54 @@ enum SearchBenchmark {
         return lines.joined(separator: "\n")
     }
 
+    /// `auto` without Zero Bubble's V greedy among its candidates, to compare with `zbv-greedy`.
+    static let autoWithoutVPeer: MethodRegistry = {
+        let core = Methods.standard.methods.filter { $0.name != "auto" }
+        return MethodRegistry(methods: core, autoCandidates: core.filter { $0.name != "local" && $0.name != "zbv-greedy" })
+    }()
+
+    /// V placement (2 stages per device): Zero Bubble's V greedy against the project's greedy, `auto`
+    /// without it, and `auto`.
+    static func vTable(autoSeconds: Double) -> String {
+        let methods = ["zb-v", "v-half", "zbv-greedy", "greedy", "auto"]
+        var lines = ["| profile | p | m | cap | " + methods.joined(separator: " | ") + " | auto w/o zbv-greedy | bound | greedy / zbv-greedy | auto w/o zbv-greedy / zbv-greedy |",
+                     "|" + String(repeating: "---|", count: methods.count + 8)]
+        var compared = 0, greedyWins = 0, autoWins = 0
+        for heterogeneous in [false, true] {
+            for p in [4, 8, 16] {
+                for m in [2 * p, 3 * p] {
+                    for capFactor in [1.5, 2.0] {
+                        let problem = BenchProblems.makeV(devices: p, microbatches: m, heterogeneous: heterogeneous, capChunks: capFactor * Double(p))
+                        var values: [String: Double] = [:]
+                        var cells: [String] = []
+                        let options = SolveOptions(timeLimit: autoSeconds)
+                        for method in methods {
+                            let value = (try? Methods.solve(problem, method: method, options: options))?.evaluation.metrics.stageSpan
+                            values[method] = value
+                            cells.append(value?.readable ?? "over cap")
+                        }
+                        let withoutPeer = (try? autoWithoutVPeer.solve(problem, method: "auto", options: options))?.evaluation.metrics.stageSpan
+                        func ratio(_ mine: Double?) -> String {
+                            guard let mine, let peer = values["zbv-greedy"] else { return "-" }
+                            return String(format: mine > peer + 1e-9 ? "**%.4f×**" : "%.4f×", mine / peer)
+                        }
+                        if let peer = values["zbv-greedy"] {
+                            compared += 1
+                            if let greedy = values["greedy"], greedy <= peer + 1e-9 { greedyWins += 1 }
+                            if let withoutPeer, withoutPeer <= peer + 1e-9 { autoWins += 1 }
+                        }
+                        lines.append("| \(heterogeneous ? "hetero" : "uniform") | \(p) | \(m) | \(capFactor.readable)p | " + cells.joined(separator: " | ")
+                                     + " | \(withoutPeer?.readable ?? "over cap") | \(LowerBound.value(problem, objective: .stageSpan).readable) | \(ratio(values["greedy"])) | \(ratio(withoutPeer)) |")
+                    }
+                }
+            }
+        }
+        lines.append("")
+        lines.append("Against Zero Bubble's V greedy (rows where it finds a schedule: \(compared)): the project's greedy is as good or better on \(greedyWins), "
+                     + "auto without zbv-greedy among its candidates on \(autoWins); losses in bold. auto contains zbv-greedy, so it is never worse than it.")
+        return lines.joined(separator: "\n")
+    }
+
     /// Median CPU time (user + system of this process) of `runs` calls: steadier than wall time when
     /// other work shares the machine; the search is single-threaded, so it is also its wall time on
     /// an idle machine.
