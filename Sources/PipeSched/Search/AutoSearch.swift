@@ -56,8 +56,10 @@ public enum AutoSearch {
                 consider(method.name, nil, since: began, reason: "skipped: stopped early")
                 continue
             }
-            guard method.fits(problem) else {
-                consider(method.name, nil, since: began, reason: "does not fit the placement")
+            do {
+                try method.checkFits(problem)
+            } catch {
+                consider(method.name, nil, since: began, reason: error.message)
                 continue
             }
             do {

@@ -3,8 +3,6 @@ struct LocalMethod: SchedulingMethod {
     let name = "local"
     let summary = "Local search (squeeze, swaps, W moves; seeded) from the best greedy schedule, within --time-limit (default 2 s)"
 
-    func fits(_ problem: Problem) -> Bool { true }
-
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
         let start = try GreedyMethod().schedule(problem, options: options)
         let search = LocalSearch(problem: problem, objective: options.objective, timeLimit: options.timeLimit ?? 2, seed: options.seed,
@@ -19,8 +17,6 @@ struct AutoMethod: SchedulingMethod {
     let summary = "Every method that fits the problem (and the ILP when the problem is small enough to prove), then local search from the best; returns the best valid schedule (default; --all prints the table)"
     /// The methods it runs before its local search (see `MethodRegistry.autoCandidates`).
     let candidates: [any SchedulingMethod]
-
-    func fits(_ problem: Problem) -> Bool { true }
 
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
         try run(problem, options: options).schedule
