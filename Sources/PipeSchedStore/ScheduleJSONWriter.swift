@@ -88,6 +88,10 @@ enum ScheduleJSONWriter {
                 out.raw("}")
             }
         }
+        if let version = document.version {
+            out.key("version")
+            out.string(version)
+        }
         out.raw("}")
         return Data(out.bytes)
     }

@@ -41,6 +41,9 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
     }
 
     public var format: String
+    /// The PipeSched version that wrote the file (`pipesched --version`); absent in files written
+    /// before 0.2.0.
+    public var version: String?
     public var problem: String
     public var method: String
     /// Device of each stage.
@@ -57,6 +60,7 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
 
     public init(problem: Problem, method: String, objective: Objective, evaluation: Evaluation, solver: SolverReport? = nil) {
         format = Self.formatTag
+        version = PipeSchedVersion.current
         self.problem = problem.name
         self.method = method
         placement = problem.stageDevice
