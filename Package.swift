@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "PipeSchedServerTests",
             dependencies: [
-                "PipeSchedServer", "PipeSchedStore", "PipeSchedILP",
+                "PipeSchedServer", "PipeSchedStore", "PipeSchedILP", "PipeSchedSweep", "LinearProgramming",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ]

@@ -22,6 +22,16 @@ struct APIRoutes: Sendable {
         router.get("/openapi.yaml") { _, _ in
             Responses.bytes(Data((OpenAPIDocument.yaml + "\n").utf8), contentType: "application/yaml")
         }
+        router.get("/") { _, _ in Responses.bytes(Data((WebPage.html + "\n").utf8), contentType: "text/html; charset=utf-8") }
+        router.get("/examples.json") { _, _ in
+            let members = WebPage.examples.keys.sorted().map { "\"\($0)\": \(WebPage.examples[$0]!)" }
+            return Responses.bytes(Data(("{" + members.joined(separator: ",\n") + "}\n").utf8), contentType: "application/json")
+        }
+        router.get("/schemas/{file}") { _, context in
+            let file = try context.parameters.require("file")
+            guard let schema = OpenAPIDocument.schemas[file] else { throw APIError.notFound("schema", id: file) }
+            return Responses.bytes(Data((schema + "\n").utf8), contentType: "application/schema+json")
+        }
     }
 
     func solve(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
