@@ -9,33 +9,42 @@ public enum SweepPlots {
     /// legend entry gives its number of runs n. When no point was solved by every method, each
     /// method is averaged over its own points and the title says so.
     public static func bubbleRate(_ rows: [SweepRow], methods: [String]) -> String {
+        let compared = comparedBubbleRates(rows, methods: methods)
+        let series = compared.lines.map { SVGChart.Series(name: "\($0.method) (n=\($0.runs))", points: $0.points) }
+        return SVGChart(title: "Bubble rate by microbatches", subtitle: compared.note,
+                        xLabel: "microbatches", yLabel: "bubble rate (%)", series: series).render()
+    }
+
+    /// The bubble-rate lines: per method with a successful run, its runs n on the compared points and
+    /// its mean bubble rate (%) by microbatches; and the note saying what was compared.
+    static func comparedBubbleRates(_ rows: [SweepRow], methods: [String])
+        -> (lines: [(method: String, runs: Int, points: [(x: Double, y: Double)])], note: String) {
         let ok = rows.filter { $0.status == .ok && $0.bubbleRate != nil }
         let plotted = methods.filter { method in ok.contains { $0.method == method } }
         let solvedBy = Dictionary(grouping: ok, by: \.point).mapValues { Set($0.map(\.method)) }
         let common = Set(solvedBy.filter { $0.value.isSuperset(of: plotted) }.keys)
         let allPoints = Set(ok.map(\.point))
         let compared = common.isEmpty ? ok : ok.filter { common.contains($0.point) }
-        let series = plotted.map { method -> SVGChart.Series in
+        let lines = plotted.map { method in
             let mine = compared.filter { $0.method == method }
             let byMicrobatches = Dictionary(grouping: mine, by: \.microbatches)
             let points = byMicrobatches.keys.sorted().map { m -> (x: Double, y: Double) in
                 let rates = byMicrobatches[m]!.compactMap(\.bubbleRate)
                 return (Double(m), 100 * rates.reduce(0, +) / Double(rates.count))
             }
-            return SVGChart.Series(name: "\(method) (n=\(mine.count))", points: points)
+            return (method, mine.count, points)
         }
         let averaged = Set(compared.map { "\($0.devices) \($0.memoryCap) \($0.sequenceSlices) \($0.placement)" }).count > 1
-        var subtitle: [String] = []
+        var note: [String] = []
         if common.isEmpty, !ok.isEmpty {
-            subtitle.append("no point was solved by every method: each method over its own points")
+            note.append("no point was solved by every method: each method over its own points")
         } else if common.count < allPoints.count {
-            subtitle.append("\(common.count) of \(allPoints.count) points, those every method solved")
+            note.append("\(common.count) of \(allPoints.count) points, those every method solved")
         }
-        if averaged { subtitle.append("mean over the other axes") }
+        if averaged { note.append("mean over the other axes") }
         let unsolved = methods.filter { !plotted.contains($0) }
-        if !unsolved.isEmpty { subtitle.append("no schedule: \(unsolved.joined(separator: ", "))") }
-        return SVGChart(title: "Bubble rate by microbatches", subtitle: subtitle.joined(separator: "; "),
-                        xLabel: "microbatches", yLabel: "bubble rate (%)", series: series).render()
+        if !unsolved.isEmpty { note.append("no schedule: \(unsolved.joined(separator: ", "))") }
+        return (lines, note.joined(separator: "; "))
     }
 
     /// Every successful run as a point (peak memory, objective value) coloured by method, and one
@@ -48,14 +57,19 @@ public enum SweepPlots {
             let mine = ok.filter { $0.method == method }
             return SVGChart.Series(name: "\(method) (n=\(mine.count))", points: mine.map { ($0.peakMemory!, $0.value!) }, line: false)
         }
-        let shapes = Dictionary(grouping: ok, by: ProblemShape.init)
+        let shapes = fronts(ok)
         for (index, shape) in shapes.keys.sorted().enumerated() {
             let grey = ["#000000", "#555555", "#888888", "#aaaaaa"][index % 4]
-            series.append(SVGChart.Series(name: "front \(shape)", points: front(shapes[shape]!.map { ($0.peakMemory!, $0.value!) }),
-                                          steps: true, color: grey, markerRadius: 2))
+            series.append(SVGChart.Series(name: "front \(shape)", points: shapes[shape]!, steps: true, color: grey, markerRadius: 2))
         }
         return SVGChart(title: "Peak memory against \(objective)", subtitle: shapes.count > 1 ? "one Pareto front per problem shape" : "",
                         xLabel: "peak memory (largest device)", yLabel: objective, series: series).render()
+    }
+
+    /// One Pareto front of (peak memory, objective) per problem shape, over successful runs.
+    static func fronts(_ rows: [SweepRow]) -> [ProblemShape: [(x: Double, y: Double)]] {
+        let ok = rows.filter { $0.status == .ok && $0.peakMemory != nil && $0.value != nil }
+        return Dictionary(grouping: ok, by: ProblemShape.init).mapValues { front($0.map { ($0.peakMemory!, $0.value!) }) }
     }
 
     /// The non-dominated points, by increasing memory (and so decreasing time).
