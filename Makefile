@@ -10,7 +10,7 @@ DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps deps-highs build demo test test-browser screenshot torch-roundtrip embed bench bench-search bench-slices bench-ilp bench-server bench-sweep openapi clean
+.PHONY: deps deps-highs build demo test test-browser screenshot torch-roundtrip embed man bench bench-search bench-slices bench-ilp bench-server bench-sweep openapi clean
 
 deps:
 	@scripts/install-deps
@@ -60,6 +60,12 @@ bench-ilp: deps
 	-@scripts/install-highs
 	$(SWIFT) build -c release --product pipesched-bench-ilp
 	.build/release/pipesched-bench-ilp tables --update docs/benchmarks.md 60
+
+# The man page docs/man/pipesched.1, from the commands' help (swift-argument-parser's generate-manual plugin).
+man: deps
+	$(SWIFT) package generate-manual --configuration debug
+	mkdir -p docs/man
+	cp .build/plugins/GenerateManual/outputs/pipesched/pipesched.1 docs/man/pipesched.1
 
 # Regenerates the files the server embeds: docs/openapi.yaml, docs/schemas/, web/index.html, Models/*.json.
 embed openapi:

@@ -7,13 +7,14 @@ import PipeSchedExport
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a schedule as a PyTorch schedule CSV, Chrome trace, SVG timeline or HTML report.",
+        abstract: "Export a schedule as a PyTorch schedule CSV, torchtitan or Megatron-LM settings, Chrome trace, SVG timeline or HTML report.",
         discussion: """
         With --problem, the schedule is first validated against the problem (exit 1 when invalid), \
         and the Chrome trace, SVG and HTML get memory curves, caps and the problem summary. The \
         PyTorch CSV is checked with PyTorch's own loader rules before it is written; a schedule with \
         sequence slices, or with a placement other than PyTorch's loop or v, is refused (exit 2). \
-        See docs/export.md.
+        torchtitan: a TOML snippet (--output NAME.toml) and the CSV it names (NAME.csv); megatron: \
+        --pipeline-model-parallel-layout from the problem's partition. See docs/export.md.
         """
     )
 

@@ -164,4 +164,16 @@ import Testing
             for method in ["zb-h1", "zb-v", "ilp-window", "auto"] { #expect(script.stdout.contains(method), "\(shell) \(method)") }
         }
     }
+
+    @Test func theManPageDescribesEveryCommandAndTheNewOptions() throws {
+        let page = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../docs/man/pipesched.1").standardized, encoding: .utf8)
+        let help = try CLIRunner.run(["--help"]).stdout
+        let commands = help.components(separatedBy: "SUBCOMMANDS:")[1].split(separator: "\n")
+            .filter { $0.hasPrefix("  ") && !$0.hasPrefix("   ") && !$0.hasPrefix("  See ") }
+            .compactMap { $0.split(separator: " ").first.map(String.init) }
+        #expect(commands.count >= 7)
+        for command in commands { #expect(page.contains(".It Em \(command)"), "run `make man`: \(command) is missing") }
+        for option in ["progress", "quiet", "memory-limit", "to"] { #expect(page.contains("Fl -\(option)"), "run `make man`: --\(option)") }
+    }
 }
