@@ -23,10 +23,8 @@ struct APIRoutes: Sendable {
             Responses.bytes(Data((OpenAPIDocument.yaml + "\n").utf8), contentType: "application/yaml")
         }
         router.get("/") { _, _ in Responses.bytes(Data((WebPage.html + "\n").utf8), contentType: "text/html; charset=utf-8") }
-        router.get("/examples.json") { _, _ in
-            let members = WebPage.examples.keys.sorted().map { "\"\($0)\": \(WebPage.examples[$0]!)" }
-            return Responses.bytes(Data(("{" + members.joined(separator: ",\n") + "}\n").utf8), contentType: "application/json")
-        }
+        router.get("/examples.json") { _, _ in Responses.bytes(Data(BundledFiles.standard.json.utf8), contentType: "application/json") }
+        router.post("/v1/profile") { request, context in try await profile(request) }
         router.get("/schemas/{file}") { _, context in
             let file = try context.parameters.require("file")
             guard let schema = OpenAPIDocument.schemas[file] else { throw APIError.notFound("schema", id: file) }
@@ -47,6 +45,21 @@ struct APIRoutes: Sendable {
         case .schedule(let stored, let cached): return Responses.solved(stored, cached: cached)
         case .accepted(let record): return try Responses.job(record)
         }
+    }
+
+    /// The cost model over HTTP: model and hardware (bundled names or objects) in, problem JSON out.
+    func profile(_ request: Request) async throws -> Response {
+        let limit = service.limits.maxBodyBytes
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limit)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw APIError.bodyTooLarge(limit: limit)
+        }
+        let problem = try ProfileRequest.parse(Data(body.readableBytesView)).problem()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Responses.json(try encoder.encode(problem))
     }
 
     func job(_ context: BasicRequestContext) async throws -> Response {

@@ -186,15 +186,41 @@ paths:
   /examples.json:
     get:
       operationId: examples
-      summary: The bundled problems (Models/*.json) by name, for the web page
+      summary: The bundled problems, model and hardware descriptions (Models/) by name
       responses:
         '200':
-          description: An object from problem name to problem.
+          description: Problems, models and hardware, each an object from name to file content.
           content:
             application/json:
               schema:
                 type: object
-                additionalProperties: { $ref: '#/components/schemas/Problem' }
+                required: [problems, models, hardware]
+                properties:
+                  problems: { type: object, additionalProperties: { $ref: '#/components/schemas/Problem' } }
+                  models: { type: object, additionalProperties: { type: object } }
+                  hardware: { type: object, additionalProperties: { type: object } }
+  /v1/profile:
+    post:
+      operationId: profile
+      summary: The cost model, as `pipesched profile --model --hardware`
+      description: |
+        Model and hardware are bundled names (GET /examples.json) or description objects
+        (docs/cost-model.md); the answer is the problem, with `partition` (layers per stage) and
+        `units` (ms, GiB). A problem the cost model refuses (even one microbatch over the memory)
+        is answered 400 naming the field, with the fix.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: '#/components/schemas/ProfileRequest' }
+      responses:
+        '200':
+          description: The problem.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Problem' }
+        '400': { $ref: '#/components/responses/BadRequest' }
+        '413': { $ref: '#/components/responses/TooLarge' }
   /schemas/{file}:
     parameters:
       - name: file
@@ -264,6 +290,22 @@ components:
           minimum: 1
           default: 1
           description: 'Exact methods: threads for CBC''s branch-and-bound, at most the server''s cores.'
+    ProfileRequest:
+      type: object
+      additionalProperties: false
+      required: [model, hardware, microbatches]
+      properties:
+        model: { oneOf: [{ type: string }, { type: object }], description: 'A bundled model name or a model description.' }
+        hardware: { oneOf: [{ type: string }, { type: object }], description: 'A bundled hardware name or a hardware description.' }
+        devices: { type: integer, minimum: 1, description: "Default: the model's pipelineDevices." }
+        microbatches: { type: integer, minimum: 1 }
+        placement: { type: string, enum: [sequential, interleaved, v], default: sequential }
+        chunks: { type: integer, minimum: 1, default: 2, description: 'Stages per device with interleaved.' }
+        partition: { type: string, enum: [uniform, balanced], default: balanced }
+        slices: { type: integer, minimum: 1, default: 1 }
+        recompute: { type: string, enum: [none, selective, full], default: selective }
+        tensorParallel: { type: integer, minimum: 1 }
+        memoryLimit: { type: number, exclusiveMinimum: 0, description: "Cap per device in GiB; default: the hardware's memory." }
     Problem:
       description: A problem, schema v1, exactly as in problem files (docs/problem-format.md); the JSON Schema is served at /schemas/problem.schema.json.
       $ref: 'schemas/problem.schema.json'
@@ -324,7 +366,7 @@ components:
           type: object
           required: [code, message, description]
           properties:
-            code: { type: string, description: 'invalidJSON, invalidProblem, invalidRequest, problemTooLarge, bodyTooLarge, queueFull, notFound, unknownFormat, formatNotAvailable, notAcceptable, exportRefused, noScheduleFitsCap, noScheduleWithinTimeLimit, memoryCapExceeded, doesNotFit, shuttingDown, internal' }
+            code: { type: string, description: 'invalidJSON, invalidProblem, invalidProfile, invalidRequest, problemTooLarge, bodyTooLarge, queueFull, notFound, unknownFormat, formatNotAvailable, notAcceptable, exportRefused, noScheduleFitsCap, noScheduleWithinTimeLimit, memoryCapExceeded, doesNotFit, shuttingDown, internal' }
             message: { type: string }
             field: { type: string, description: 'The offending field, e.g. stages[2].memory (relative to the problem) or timeLimit.' }
             fix: { type: string }

@@ -170,7 +170,7 @@ public struct SolveRequest: Sendable {
     }
 
     /// Decodes one member's value, naming the field when its type is wrong.
-    private static func value<T: Decodable>(_ type: T.Type, _ data: Data, field: String, expected: String) throws(APIError) -> T {
+    static func value<T: Decodable>(_ type: T.Type, _ data: Data, field: String, expected: String) throws(APIError) -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch {

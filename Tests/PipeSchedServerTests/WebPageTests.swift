@@ -21,16 +21,44 @@ import Testing
         }
     }
 
-    @Test func bundledProblemsAreServedAndDecode() async throws {
+    @Test func bundledFilesAreServedAndDecode() async throws {
         try await ServerHarness().run { client in
             let reply = try await client.get("/examples.json")
             #expect(reply.status == .ok)
             let object = try reply.object()
-            let files = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Models").path).filter { $0.hasSuffix(".json") }
-            #expect(Set(object.keys) == Set(files.map { String($0.dropLast(5)) }))
-            for (name, value) in object {
+            for (key, folder) in [("problems", "Models"), ("models", "Models/models"), ("hardware", "Models/hardware")] {
+                let table = try #require(object[key] as? [String: Any])
+                let files = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent(folder).path).filter { $0.hasSuffix(".json") }
+                #expect(Set(table.keys) == Set(files.map { String($0.dropLast(5)) }), "\(folder): run `make embed`")
+                for (name, value) in table {
+                    let served = try JSONSerialization.data(withJSONObject: value, options: .sortedKeys)
+                    let file = try JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: Data(contentsOf: Self.root.appendingPathComponent("\(folder)/\(name).json"))), options: .sortedKeys)
+                    #expect(served == file, "\(folder)/\(name).json: run `make embed`")
+                }
+            }
+            for (name, value) in try #require(object["problems"] as? [String: Any]) {
                 let problem = try Problem.decode(json: JSONSerialization.data(withJSONObject: value))
                 #expect(problem.name == name, "Models/\(name).json names itself \(problem.name)")
+            }
+        }
+    }
+
+    @Test func profileBuildsTheProblemTheCLIWouldFromBundledNames() async throws {
+        try await ServerHarness().run { client in
+            let reply = try await client.post("/v1/profile", ["model": "zb-gpt-1.5b", "hardware": "a100-80gb", "devices": 4, "microbatches": 8, "placement": "v"])
+            #expect(reply.status == .ok, "\(reply.text)")
+            let problem = try Problem.decode(json: reply.body)
+            #expect(problem.devices == 4 && problem.stageCount == 8 && problem.microbatches == 8)
+            #expect(problem.units == .profile && problem.partition?.count == 8 && problem.memoryLimit == [80, 80, 80, 80])
+            let capped = try await client.post("/v1/profile", ["model": "zb-gpt-1.5b", "hardware": "a100-80gb", "devices": 4, "microbatches": 8, "memoryLimit": 40])
+            #expect(try Problem.decode(json: capped.body).memoryLimit == [40, 40, 40, 40])
+            for (body, field) in [(["model": "nope", "hardware": "a100-80gb", "microbatches": 8], "model"),
+                                  (["model": "zb-gpt-1.5b", "hardware": "a100-80gb"], "microbatches"),
+                                  (["model": "zb-gpt-1.5b", "hardware": "a100-80gb", "microbatches": 8, "placement": "ring"], "placement"),
+                                  (["model": ["layers": 2], "hardware": "a100-80gb", "microbatches": 8], "model.hiddenSize")] as [([String: Any], String)] {
+                let refused = try await client.post("/v1/profile", body)
+                #expect(refused.status == .badRequest)
+                #expect(refused.errorField == field, "\(refused.text)")
             }
         }
     }
