@@ -32,16 +32,19 @@ struct APIRoutes: Sendable {
         }
     }
 
-    func solve(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    /// The request body, refused with `413` over the server's limit.
+    func body(_ request: Request) async throws -> Data {
         let limit = service.limits.maxBodyBytes
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw APIError.bodyTooLarge(limit: limit) }
-        let body: ByteBuffer
         do {
-            body = try await request.body.collect(upTo: limit)
+            return Data(try await request.body.collect(upTo: limit).readableBytesView)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw APIError.bodyTooLarge(limit: limit)
         }
-        switch try await service.solve(body: Data(body.readableBytesView), waitParameter: request.uri.queryParameters["wait"].map(String.init)) {
+    }
+
+    func solve(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        switch try await service.solve(body: try await body(request), waitParameter: request.uri.queryParameters["wait"].map(String.init)) {
         case .schedule(let stored, let cached): return Responses.solved(stored, cached: cached)
         case .accepted(let record): return try Responses.job(record)
         }
@@ -49,14 +52,7 @@ struct APIRoutes: Sendable {
 
     /// The cost model over HTTP: model and hardware (bundled names or objects) in, problem JSON out.
     func profile(_ request: Request) async throws -> Response {
-        let limit = service.limits.maxBodyBytes
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: limit)
-        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            throw APIError.bodyTooLarge(limit: limit)
-        }
-        let problem = try ProfileRequest.parse(Data(body.readableBytesView)).problem()
+        let problem = try ProfileRequest.parse(try await body(request)).problem()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Responses.json(try encoder.encode(problem))

@@ -16,16 +16,8 @@ public struct ProfileRequest: Sendable {
 
     /// Parses and checks a body; `bundled` resolves model and hardware names.
     public static func parse(_ body: Data, bundled: BundledFiles = .standard) throws(APIError) -> ProfileRequest {
-        let members: [String: Data]
-        do {
-            members = try TopLevelJSON(body).members
-        } catch {
-            throw APIError(.badRequest, code: "invalidJSON", message: "the body is not a valid JSON object (\(error.message))",
-                           fix: "send {\"model\": \"llama3-8b\", \"hardware\": \"h100-80gb\", \"microbatches\": 16}")
-        }
-        for key in members.keys.sorted() where !fields.contains(key) {
-            throw .invalidRequest(field: key, "is not a known field", fix: "known fields are \(fields.sorted().joined(separator: ", "))")
-        }
+        let members = try TopLevelJSON.requestMembers(body, allowed: fields,
+                                                      example: "{\"model\": \"llama3-8b\", \"hardware\": \"h100-80gb\", \"microbatches\": 16}")
         let model = try config(ModelConfig.self, members["model"], field: "model", named: bundled.models)
         let hardware = try config(HardwareConfig.self, members["hardware"], field: "hardware", named: bundled.hardware)
         guard let microbatchesData = members["microbatches"] else {

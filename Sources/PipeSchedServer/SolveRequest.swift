@@ -51,18 +51,7 @@ public struct SolveRequest: Sendable {
 
     /// Parses and checks a body (without query parameters).
     static func parse(_ body: Data, limits: ServerLimits, methods: Set<String>, exactMethods: ExactMethods? = nil) throws(APIError) -> SolveRequest {
-        let members: [String: Data]
-        do {
-            members = try TopLevelJSON(body).members
-        } catch {
-            throw APIError(.badRequest, code: "invalidJSON", message: "the body is not a valid JSON object (\(error.message))",
-                           fix: "send {\"problem\": {...}, \"method\": \"...\"}")
-        }
-        for key in members.keys.sorted() where !fields.contains(key) {
-            let suggestion = fields.first { $0.lowercased() == key.lowercased() }
-            throw .invalidRequest(field: key, "is not a known field",
-                                  fix: suggestion.map { "did you mean \"\($0)\"?" } ?? "known fields are \(fields.sorted().joined(separator: ", "))")
-        }
+        let members = try TopLevelJSON.requestMembers(body, allowed: fields, example: "{\"problem\": {...}, \"method\": \"...\"}")
         guard let problemData = members["problem"] else {
             throw .invalidRequest(field: "problem", "is missing", fix: "add the problem, in the same schema as problem files (docs/problem-format.md)")
         }
