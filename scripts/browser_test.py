@@ -101,6 +101,9 @@ try:
     summary = browser.find_element(By.ID, "summary").text
     check("a job is followed to its end and drawn", "auto" in summary and "succeeded" in status, status + " / " + summary)
     check("the bound is shown", "lower bound" in browser.find_element(By.ID, "metrics").text)
+    candidates = browser.find_elements(By.CSS_SELECTOR, "#candidates tr")
+    table = browser.find_element(By.ID, "candidates").text
+    check("auto's candidate table is shown with the reasons for skips", len(candidates) > 10 and "best" in table and "needs" in table, table[:300])
 
     browser.find_element(By.ID, "problem").clear()
     browser.find_element(By.ID, "problem").send_keys('{"devices": 2}')

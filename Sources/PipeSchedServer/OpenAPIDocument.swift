@@ -593,6 +593,22 @@ components:
       }
     },
     "criticalPath": { "type": "array", "items": { "type": "string" } },
+    "candidates": {
+      "type": "array",
+      "description": "Every candidate auto tried, in order (auto only): its objective value and peak memory when it produced a valid schedule, else why not.",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["method", "seconds"],
+        "properties": {
+          "method": { "type": "string" },
+          "value": { "type": "number" },
+          "peakMemory": { "type": "number" },
+          "seconds": { "type": "number" },
+          "note": { "type": "string" }
+        }
+      }
+    },
     "solver": {
       "type": "object",
       "description": "What an exact solver proved (ILP methods only).",

@@ -254,8 +254,7 @@ public final class SolveService: Sendable {
             let outcome: Result<Solution, SolveError>
             do throws(SolveError) {
                 let output = try chosen.run(problem, options: options)
-                outcome = .success(try Solution(problem, method: method, objective: options.objective, schedule: output.schedule,
-                                                solver: output.solver, provenBound: output.provenBound))
+                outcome = .success(try Solution(problem, method: method, objective: options.objective, output: output))
             } catch {
                 outcome = .failure(error)
             }

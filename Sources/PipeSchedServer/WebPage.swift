@@ -75,6 +75,7 @@ enum WebPage {
   <div id="zoom" hidden><button class="secondary" id="zoom-in">zoom +</button><button class="secondary" id="zoom-out">zoom −</button><button class="secondary" id="zoom-reset">fit</button> drag to pan, hover a pass for details</div>
   <div id="timeline-box"><svg id="timeline" width="0" height="0"></svg></div>
   <table id="metrics"></table>
+  <table id="candidates"></table>
   <div id="downloads"></div>
 </section>
 </main>
@@ -192,11 +193,24 @@ function show(id, schedule, problem, how) {
   if (problem.memoryLimit !== undefined) rows.push(["memory cap", [].concat(problem.memoryLimit).map(fmt).join(", ") + " " + u.memory]);
   if (schedule.solver) rows.push(["solver", schedule.solver.name + ", " + schedule.solver.status + (schedule.solver.bestBound !== undefined ? ", bound " + fmt(schedule.solver.bestBound) : "")]);
   $("metrics").innerHTML = rows.map(([k, v]) => "<tr><th>" + k + "</th><td>" + v + "</td></tr>").join("");
+  const esc = (t) => String(t).replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  $("candidates").innerHTML = !schedule.candidates ? "" :
+    "<tr><th>candidate</th><th>" + schedule.objective + "</th><th>bubble</th><th>peak memory</th><th>seconds</th><th></th></tr>" +
+    schedule.candidates.map((c) => "<tr><td>" + esc(c.method) + "</td><td>" + (c.value === undefined ? "–" : fmt(c.value)) + "</td><td>" +
+      (c.value === undefined ? "–" : (100 * (1 - work(problem) / (schedule.timeline.length * c.value))).toFixed(2) + "%") + "</td><td>" +
+      (c.peakMemory === undefined ? "–" : fmt(c.peakMemory)) + "</td><td>" + c.seconds.toFixed(3) + "</td><td>" + esc(c.note || "") + "</td></tr>").join("");
   $("downloads").innerHTML = "Download: " + formats.map((f) => '<a href="/v1/schedules/' + id + "?format=" + f + '" download="' + schedule.problem + "." + schedule.method + "." + f.replace("-", ".") + '">' + f + "</a>").join("");
   $("legend").innerHTML = Object.keys(names).map((k) => '<span><i style="background:' + colors[k] + '"></i>' + k + " " + names[k] + "</span>").join("") + '<span><i style="background:var(--bubble)"></i>bubble</span><span><i style="background:#8e24aa;height:2px"></i>memory</span>';
   $("legend").hidden = false;
   $("zoom").hidden = false;
   draw();
+}
+
+// Total work of a step: every stage's F + B + W over its slices, times the microbatches.
+function work(problem) {
+  const sum = (v, k) => Array.isArray(v) ? v.reduce((a, b) => a + b, 0) : v * k;
+  const k = problem.sequenceSlices || 1;
+  return (problem.stages || []).reduce((t, s) => t + sum(s.forward, k) + sum(s.backwardInput, k) + sum(s.backwardWeight, k), 0) * problem.microbatches;
 }
 
 // Memory after each pass of each device: static memory plus the running sum of the problem's deltas.

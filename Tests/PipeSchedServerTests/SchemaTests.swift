@@ -79,6 +79,11 @@ import Yams
         let small = try Problem(name: "small", microbatches: 2, devices: 2, stages: Array(repeating: problem.stages[0], count: 2),
                                 memoryLimit: [100, 100])
         var documents = try ["1f1b", "zb-h1", "greedy"].map { try Methods.solve(problem, method: $0).document(for: problem) }
+        let auto = try Methods.solve(problem, method: "auto", options: SolveOptions(timeLimit: 0.3)).document(for: problem)
+        documents.append(auto)
+        let candidates = try #require(try Yams.load(yaml: String(decoding: try auto.json(), as: UTF8.self)) as? [String: Any])["candidates"] as? [[String: Any]]
+        #expect((candidates?.count ?? 0) >= 10)
+        #expect(Set((candidates ?? []).flatMap(\.keys)) == properties(schema, ["properties", "candidates", "items"]))
         documents.append(try MethodRegistry.withILP().solve(small, method: "ilp", options: SolveOptions(timeLimit: 10)).document(for: small))
         for document in documents {
             let value = try #require(try Yams.load(yaml: String(decoding: try document.json(), as: UTF8.self)) as? [String: Any])
@@ -86,7 +91,7 @@ import Yams
         }
         let withSolver = try #require(documents.last)
         let value = try #require(try Yams.load(yaml: String(decoding: try withSolver.json(), as: UTF8.self)) as? [String: Any])
-        #expect(Set(value.keys) == properties(schema), "schedule keys")
+        #expect(Set(value.keys).union(["candidates"]) == properties(schema), "schedule keys")
         #expect(Set((value["metrics"] as! [String: Any]).keys) == properties(schema, ["properties", "metrics"]))
         let entry = ((value["timeline"] as! [[Any]])[0][0]) as! [String: Any]
         #expect(Set(entry.keys) == properties(schema, ["$defs", "entry"]))

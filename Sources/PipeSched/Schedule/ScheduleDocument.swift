@@ -57,8 +57,11 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
     public var criticalPath: [String]?
     /// What an exact solver proved about this schedule (ILP methods only).
     public var solver: SolverReport?
+    /// Every candidate `auto` tried, in order, the winner among them (`auto` only).
+    public var candidates: [CandidateSummary]?
 
-    public init(problem: Problem, method: String, objective: Objective, evaluation: Evaluation, solver: SolverReport? = nil) {
+    public init(problem: Problem, method: String, objective: Objective, evaluation: Evaluation, solver: SolverReport? = nil,
+                candidates: [CandidateSummary]? = nil) {
         format = Self.formatTag
         version = PipeSchedVersion.current
         self.problem = problem.name
@@ -70,6 +73,7 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
         bubbles = evaluation.bubbles
         criticalPath = evaluation.criticalPath.isEmpty ? nil : evaluation.criticalPath.map(\.description)
         self.solver = solver
+        self.candidates = candidates
     }
 
     /// The timed passes of this document.

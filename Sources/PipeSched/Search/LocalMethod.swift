@@ -27,6 +27,6 @@ struct AutoMethod: SchedulingMethod {
         guard let best = report.best else {
             throw .noScheduleFitsCap(method: name, smallestCap: CapSearch.smallestUniformCap(problem, objective: options.objective))
         }
-        return MethodOutput(schedule: best, provenBound: report.provenBound)
+        return MethodOutput(schedule: best, provenBound: report.provenBound, candidates: report.summaries)
     }
 }

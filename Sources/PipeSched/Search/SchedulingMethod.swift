@@ -76,11 +76,14 @@ public struct MethodOutput: Sendable {
     public var solver: SolverReport?
     /// A proven lower bound on the objective of every schedule (default: the solver's `bestBound`).
     public var provenBound: Double?
+    /// The candidates `auto` tried; `nil` for other methods.
+    public var candidates: [CandidateSummary]?
 
-    public init(schedule: Schedule, solver: SolverReport? = nil, provenBound: Double? = nil) {
+    public init(schedule: Schedule, solver: SolverReport? = nil, provenBound: Double? = nil, candidates: [CandidateSummary]? = nil) {
         self.schedule = schedule
         self.solver = solver
         self.provenBound = provenBound ?? solver?.bestBound
+        self.candidates = candidates
     }
 }
 
