@@ -10,7 +10,7 @@ DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps deps-highs build demo test torch-roundtrip bench bench-search bench-bounds bench-slices bench-ilp bench-server bench-sweep openapi clean
+.PHONY: deps deps-highs build demo test test-browser screenshot torch-roundtrip embed man bench bench-search bench-bounds bench-slices bench-ilp bench-server bench-sweep openapi clean
 
 deps:
 	@scripts/install-deps
@@ -36,6 +36,15 @@ test: deps
 torch-roundtrip: build
 	scripts/torch-roundtrip
 
+# The web page in headless Chromium (Debian's chromium and chromium-driver, selenium in a venv under
+# the project cache): solves, a job, the timeline, a download; a screenshot in out/web-page.png.
+test-browser: build
+	scripts/browser-test
+
+# Refreshes the screenshot in docs/.
+screenshot: build
+	PIPESCHED_SCREENSHOT=docs/web-page.png scripts/browser-test
+
 bench: bench-search bench-bounds bench-slices
 
 bench-search: deps
@@ -58,9 +67,15 @@ bench-ilp: deps
 	$(SWIFT) build -c release --product pipesched-bench-ilp
 	.build/release/pipesched-bench-ilp tables --update docs/benchmarks.md 60
 
-# Regenerates the OpenAPI document the server embeds from docs/openapi.yaml.
-openapi:
-	scripts/embed-openapi
+# The man page docs/man/pipesched.1, from the commands' help (swift-argument-parser's generate-manual plugin).
+man: deps
+	$(SWIFT) package generate-manual --configuration debug
+	mkdir -p docs/man
+	cp .build/plugins/GenerateManual/outputs/pipesched/pipesched.1 docs/man/pipesched.1
+
+# Regenerates the files the server embeds: docs/openapi.yaml, docs/schemas/, web/index.html, Models/*.json.
+embed openapi:
+	scripts/embed-resources
 
 # Benchmarks (docs/benchmarks.md): release builds, loopback only.
 bench-server: deps

@@ -42,11 +42,11 @@ let package = Package(
         .target(name: "PipeSchedILP", dependencies: ["PipeSched", "LinearProgramming"]),
         // Result store: canonical request keys, stored schedules and job rows behind `ResultStore`; SQLite via GRDB.
         .target(name: "PipeSchedStore", dependencies: ["PipeSched", .product(name: "GRDB", package: "GRDB.swift")]),
-        // HTTP service: routes, job queue with limits and cancellation, metrics, export formats. Orchestration only.
+        // HTTP service: routes, job queue with limits and cancellation, metrics, export formats, the cost model and the web page. Orchestration only.
         .target(
             name: "PipeSchedServer",
             dependencies: [
-                "PipeSched", "PipeSchedStore", "PipeSchedExport",
+                "PipeSched", "PipeSchedStore", "PipeSchedExport", "PipeSchedProfile",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(
             name: "PipeSchedServerTests",
             dependencies: [
-                "PipeSchedServer", "PipeSchedStore", "PipeSchedILP",
+                "PipeSchedServer", "PipeSchedStore", "PipeSchedILP", "PipeSchedSweep", "LinearProgramming",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ]

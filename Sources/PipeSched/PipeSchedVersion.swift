@@ -2,5 +2,5 @@
 /// results computed by another version are never served as this version's.
 public enum PipeSchedVersion {
     /// Semantic version of this build.
-    public static let current = "0.1.0"
+    public static let current = "0.2.0"
 }

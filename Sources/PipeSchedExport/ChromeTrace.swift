@@ -19,9 +19,11 @@ public enum TraceTimeUnit: String, Sendable, CaseIterable {
 /// ui.perfetto.dev).
 ///
 /// Each device is a process named "device d" with one thread track "compute"; each pass is one
-/// complete ("X") event with its real start and duration, named by its kind (F, B, W, BW, so both
-/// viewers colour by kind; Chrome also gets a fixed `cname`) and carrying stage, microbatch and
-/// slice in `args`. With the problem, each device also gets a "memory" counter track (static memory
+/// complete ("X") event with its real start and duration, named as PyTorch's pipelining runtime
+/// names its `record_function` spans: `PP:{stage}{letter}{microbatch}` with PyTorch's letters (F, I
+/// for our B, W, B for our BW; `@{slice}` for a sequence slice), so PipeSched's traces sit beside
+/// PyTorch's and `pipesched profile --from-trace` reads them. Chrome gets a fixed `cname` per kind,
+/// and `args` carry our kind, stage, microbatch and slice. With the problem, each device also gets a "memory" counter track (static memory
 /// plus the running sum of deltas, stepping when each pass starts) and its cap as a process label.
 public struct ChromeTrace: Sendable {
     /// The unit of the schedule's times.
@@ -54,7 +56,7 @@ public struct ChromeTrace: Sendable {
             events.append(#"{"name":"thread_name","ph":"M","pid":\#(pid),"tid":1,"args":{"name":"compute"}}"#)
             for entry in row {
                 let kind = entry.op.rawValue
-                events.append(#"{"name":"\#(kind)","cat":"\#(Self.category(entry.op))","ph":"X","pid":\#(pid),"tid":1,"ts":\#(Self.number(entry.start * scale)),"dur":\#(Self.number((entry.end - entry.start) * scale)),"cname":"\#(Self.colorName(entry.op))","args":{"kind":"\#(kind)","stage":\#(entry.stage),"microbatch":\#(entry.microbatch),"slice":\#(entry.slice),"start":\#(Self.number(entry.start)),"end":\#(Self.number(entry.end))}}"#)
+                events.append(#"{"name":"\#(Self.name(entry))","cat":"\#(Self.category(entry.op))","ph":"X","pid":\#(pid),"tid":1,"ts":\#(Self.number(entry.start * scale)),"dur":\#(Self.number((entry.end - entry.start) * scale)),"cname":"\#(Self.colorName(entry.op))","args":{"kind":"\#(kind)","stage":\#(entry.stage),"microbatch":\#(entry.microbatch),"slice":\#(entry.slice),"start":\#(Self.number(entry.start)),"end":\#(Self.number(entry.end))}}"#)
             }
             guard let problem, device < problem.devices else { continue }
             let ops = row.map { $0.timedOp.op }
@@ -70,15 +72,22 @@ public struct ChromeTrace: Sendable {
             }
         }
         let m = document.metrics
-        let other = [
+        let other: [(String, String)] = [
             ("generator", Self.string("pipesched")), ("problem", Self.string(document.problem)),
             ("method", Self.string(document.method)), ("objective", Self.string(document.objective.rawValue)),
             ("timeUnit", Self.string(timeUnit.rawValue)), ("makespan", Self.number(m.makespan)),
             ("stageSpan", Self.number(m.stageSpan)), ("bubbleRate", Self.number(m.bubbleRate)),
             ("lowerBound", Self.number(m.lowerBound)), ("gap", Self.number(m.gap)),
-        ].map { "\(Self.string($0.0)):\($0.1)" }.joined(separator: ",")
-        return "{\"displayTimeUnit\":\"ms\",\"otherData\":{\(other)},\"traceEvents\":[\n"
+        ] + (problem?.units.map { [("memoryUnit", Self.string($0.memory))] } ?? [])
+        let otherText = other.map { "\(Self.string($0.0)):\($0.1)" }.joined(separator: ",")
+        return "{\"displayTimeUnit\":\"ms\",\"otherData\":{\(otherText)},\"traceEvents\":[\n"
             + events.joined(separator: ",\n") + "\n]}\n"
+    }
+
+    /// PyTorch's span name of a pass, e.g. `PP:0F1`, `PP:3I0`, `PP:2F5@1`.
+    public static func name(_ entry: ScheduleDocument.Entry) -> String {
+        let letter = TorchLetters.current.letter(TorchActionKind(entry.op))
+        return "PP:\(entry.stage)\(letter)\(entry.microbatch)" + (entry.slice > 0 ? "@\(entry.slice)" : "")
     }
 
     private static func counter(pid: Int, time: Double, value: Double) -> String {

@@ -10,6 +10,10 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     case svg
     /// Self-contained HTML report (`HTMLReport`).
     case html
+    /// torchtitan: the PyTorch CSV plus a TOML job-config snippet that points to it (`TorchtitanConfig`).
+    case torchtitan
+    /// Megatron-LM: `--pipeline-model-parallel-layout` from the problem's partition (`MegatronLayout`).
+    case megatron
 
     /// The file name ending used when an output name is derived.
     public var fileExtension: String {
@@ -18,6 +22,8 @@ public enum ExportFormat: String, Sendable, CaseIterable {
         case .chromeTrace: ".trace.json"
         case .svg: ".svg"
         case .html: ".html"
+        case .torchtitan: ".toml"
+        case .megatron: ".megatron.txt"
         }
     }
 }
@@ -28,10 +34,15 @@ public struct ExportOptions: Sendable {
     public var torchVersion: TorchVersion
     /// Let the PyTorch CSV use a placement other than loop or v.
     public var allowCustomPlacement: Bool
-    /// Unit of the schedule's times, for the Chrome trace.
-    public var timeUnit: TraceTimeUnit
+    /// Unit of the schedule's times, for the Chrome trace; `nil`: the problem's `units.time`, else ms.
+    public var timeUnit: TraceTimeUnit?
 
-    public init(torchVersion: TorchVersion = .tested, allowCustomPlacement: Bool = false, timeUnit: TraceTimeUnit = .ms) {
+    /// Where the torchtitan snippet says the CSV is (its companion file).
+    public var torchtitanCSVPath: String
+
+    public init(torchVersion: TorchVersion = .tested, allowCustomPlacement: Bool = false, timeUnit: TraceTimeUnit? = nil,
+                torchtitanCSVPath: String = "schedule.csv") {
+        self.torchtitanCSVPath = torchtitanCSVPath
         self.torchVersion = torchVersion
         self.allowCustomPlacement = allowCustomPlacement
         self.timeUnit = timeUnit

@@ -2,12 +2,14 @@ import PipeSched
 
 /// Why a schedule was not exported.
 public enum ExportError: Error, Sendable, CustomStringConvertible {
-    /// The schedule file does not belong to the problem (device count or placement differ).
+    /// The schedule file does not belong to the problem (devices, placement, microbatches or slices differ).
     case mismatch(String)
     /// The schedule breaks the problem's rules (durations, dependencies, memory cap, ...).
     case invalid([ValidationIssue])
     /// PyTorch could not load or run the schedule as a CSV, or the export policy refuses it.
     case torch(TorchScheduleError)
+    /// The format cannot express this schedule, or needs what was not given (the message says which).
+    case unsupported(String)
 
     public var description: String {
         switch self {
@@ -15,14 +17,24 @@ public enum ExportError: Error, Sendable, CustomStringConvertible {
         case .invalid(let issues):
             "the schedule is invalid for this problem (\(issues.count) issues): " + issues.prefix(10).map(\.description).joined(separator: "; ")
         case .torch(let error): error.message
+        case .unsupported(let message): message
         }
     }
 }
 
-/// Exported text plus a one-line note for the user (for example the placement a CSV needs).
+/// Exported text plus a one-line note for the user (for example the placement a CSV needs), and for
+/// formats made of two files (torchtitan) the second one.
 public struct ExportResult: Sendable {
     public var text: String
     public var note: String
+    /// A file written next to the main one: its path and text (the torchtitan CSV).
+    public var companion: (path: String, text: String)?
+
+    public init(text: String, note: String, companion: (path: String, text: String)? = nil) {
+        self.text = text
+        self.note = note
+        self.companion = companion
+    }
 }
 
 /// The one entry point from a schedule document (and optionally its problem) to any export format.
@@ -44,25 +56,31 @@ public enum Exporter {
                                 note: "PyTorch \(options.torchVersion) letters (\(l.forward) \(l.backwardInput) \(l.backwardWeight) \(l.fullBackward)), \(document.timeline.count) ranks, \(output.stageRanks.count) stages, \(placement)")
         case .chromeTrace:
             let note = problem == nil ? "no memory counters (give --problem)" : "memory counters included"
-            return ExportResult(text: ChromeTrace(timeUnit: options.timeUnit).render(document, problem: problem),
-                                note: "Chrome trace, times in \(options.timeUnit.rawValue), \(note)")
+            let unit = options.timeUnit ?? problem?.units.flatMap { TraceTimeUnit(rawValue: $0.time) } ?? .ms
+            return ExportResult(text: ChromeTrace(timeUnit: unit).render(document, problem: problem),
+                                note: "Chrome trace, times in \(unit.rawValue), \(note)")
         case .svg:
             return ExportResult(text: SVGTimeline().render(document, problem: problem),
                                 note: problem == nil ? "SVG timeline without memory strips (give --problem)" : "SVG timeline with memory strips")
         case .html:
             return ExportResult(text: HTMLReport().render(document, problem: problem),
                                 note: problem == nil ? "HTML report without memory and problem summary (give --problem)" : "HTML report")
+        case .torchtitan:
+            let output: TorchCSVWriter.Output
+            do { output = try TorchCSVWriter(version: options.torchVersion).write(document, microbatches: problem?.microbatches) } catch { throw .torch(error) }
+            let config = TorchtitanConfig(csvPath: options.torchtitanCSVPath).render(document, csv: output, problem: problem)
+            let layers = problem?.partition == nil ? "; no layers per stage (give --problem with a partition)" : ""
+            return ExportResult(text: config, note: "torchtitan config snippet and schedule CSV \(options.torchtitanCSVPath) (PyTorch \(options.torchVersion) letters)\(layers)",
+                                companion: (options.torchtitanCSVPath, output.text))
+        case .megatron:
+            return ExportResult(text: try MegatronLayout.arguments(document, problem: problem) + "\n",
+                                note: "Megatron-LM arguments: the layer partition only; Megatron runs its own (interleaved) 1F1B order")
         }
     }
 
     /// Refuses a document that does not belong to `problem` or that `problem`'s validator rejects.
     public static func check(_ document: ScheduleDocument, against problem: Problem) throws(ExportError) {
-        guard document.timeline.count == problem.devices else {
-            throw .mismatch("the schedule has \(document.timeline.count) devices but the problem has \(problem.devices)")
-        }
-        guard document.placement == problem.stageDevice else {
-            throw .mismatch("the schedule places stages on devices \(document.placement), the problem on \(problem.stageDevice); give the problem the schedule was solved for")
-        }
+        if let mismatch = document.mismatch(with: problem) { throw .mismatch(mismatch) }
         let issues = Validator.validate(problem, document.timedTimeline)
         guard issues.isEmpty else { throw .invalid(issues) }
     }

@@ -59,7 +59,8 @@ public struct HTMLReport: Sendable {
     }
 
     private func deviceTable(_ document: ScheduleDocument, problem: Problem?) -> String {
-        var html = "<h2>Devices</h2>\n<table>\n<tr><th>device</th><th class=\"name\">stages</th><th>passes</th><th>busy</th><th>idle inside its span</th><th>peak memory</th><th>cap</th></tr>\n"
+        let t = problem?.units.map { " (\(SVGSupport.escape($0.time)))" } ?? "", mem = problem?.units.map { " (\(SVGSupport.escape($0.memory)))" } ?? ""
+        var html = "<h2>Devices</h2>\n<table>\n<tr><th>device</th><th class=\"name\">stages</th><th>passes</th><th>busy\(t)</th><th>idle inside its span\(t)</th><th>peak memory\(mem)</th><th>cap\(mem)</th></tr>\n"
         for (device, row) in document.timeline.enumerated() {
             let stages = document.placement.indices.filter { document.placement[$0] == device }
             let busy = row.reduce(0) { $0 + ($1.end - $1.start) }
@@ -80,11 +81,13 @@ public struct HTMLReport: Sendable {
             ("microbatches", "\(problem.microbatches)"), ("sequence slices", "\(problem.sequenceSlices)"),
             ("placement", placement), ("communication latency", problem.communication.latency.readable),
             ("memory cap", caps), ("lower bound (stage span)", LowerBound.value(problem, objective: .stageSpan).readable),
+            ("units", problem.units.map { "time in \($0.time), memory in \($0.memory)" } ?? "not given"),
         ]
         var html = "<h2>Problem</h2>\n<table>\n" + facts.map {
             "<tr><th class=\"name\">\(e($0.0))</th><td>\(e($0.1))</td></tr>\n"
         }.joined() + "</table>\n"
-        html += "<h2>Stages</h2>\n<table>\n<tr><th>stage</th><th>device</th><th>F</th><th>B</th><th>W</th><th>memory F</th><th>memory B</th><th>memory W</th><th>static memory</th></tr>\n"
+        let t = problem.units.map { " (\(e($0.time)))" } ?? "", m = problem.units.map { " (\(e($0.memory)))" } ?? ""
+        html += "<h2>Stages</h2>\n<table>\n<tr><th>stage</th><th>device</th><th>F\(t)</th><th>B\(t)</th><th>W\(t)</th><th>memory F\(m)</th><th>memory B\(m)</th><th>memory W\(m)</th><th>static memory\(m)</th></tr>\n"
         for (index, stage) in problem.stages.enumerated() {
             let cells = [stage.forward, stage.backwardInput, stage.backwardWeight, stage.memory.forward,
                          stage.memory.backwardInput, stage.memory.backwardWeight, stage.staticMemory].map { "<td>\($0.readable)</td>" }

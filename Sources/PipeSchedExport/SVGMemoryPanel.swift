@@ -15,9 +15,10 @@ struct SVGMemoryPanel {
         }
         let caps = (0..<document.timeline.count).map { $0 < problem.devices ? problem.cap(device: $0) : .infinity }
         let top = max(levels.map(\.peak).max() ?? 0, caps.filter(\.isFinite).max() ?? 0, 1e-9) * 1.08
+        let unit = problem.units.map { " (\($0.memory))" } ?? ""
         let heading = problem.memoryLimit == nil
-            ? "memory per device: static memory + running sum of deltas (no cap)"
-            : "memory per device: static memory + running sum of deltas; dashed red line: cap"
+            ? "memory per device\(unit): static memory + running sum of deltas (no cap)"
+            : "memory per device\(unit): static memory + running sum of deltas; dashed red line: cap"
         var out = [##"<text x="\##(c(SVGLayout.margin))" y="\##(c(layout.memoryTop + 12))" font-size="12" font-weight="bold" fill="#222">\##(heading)</text>"##]
         for (device, row) in document.timeline.enumerated() {
             let stripTop = layout.stripTop(device)

@@ -21,7 +21,7 @@ public struct SVGTimeline: Sendable {
         svg += title(document, problem: problem)
         svg += legend(document, layout: layout)
         svg += rows(document, layout: layout)
-        svg += axis(layout)
+        svg += axis(layout, unit: problem?.units?.time)
         if let problem { svg += SVGMemoryPanel(layout: layout, problem: problem, document: document).elements() }
         svg.append("</svg>")
         return svg.joined(separator: "\n") + "\n"
@@ -102,7 +102,7 @@ public struct SVGTimeline: Sendable {
         return out
     }
 
-    private func axis(_ layout: SVGLayout) -> [String] {
+    private func axis(_ layout: SVGLayout, unit: String?) -> [String] {
         let c = SVGSupport.coordinate
         let y = layout.rowsBottom + 4
         var out = [##"<line class="axis" x1="\##(c(layout.plotLeft))" y1="\##(c(y))" x2="\##(c(layout.plotLeft + layout.plotWidth))" y2="\##(c(y))" stroke="#444" stroke-width="1"/>"##]
@@ -111,7 +111,7 @@ public struct SVGTimeline: Sendable {
             out.append(##"<line class="tick" x1="\##(x)" y1="\##(c(y))" x2="\##(x)" y2="\##(c(y + 4))" stroke="#444" stroke-width="1"/>"##)
             out.append(##"<text class="tick-label" x="\##(x)" y="\##(c(y + 16))" font-size="10" text-anchor="middle" fill="#333">\##(tick.readable)</text>"##)
         }
-        out.append(text(x: SVGLayout.margin, y: y + 16, size: 10, "time"))
+        out.append(text(x: SVGLayout.margin, y: y + 16, size: 10, unit.map { "time (\($0))" } ?? "time"))
         return out
     }
 

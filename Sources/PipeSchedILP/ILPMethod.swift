@@ -25,7 +25,11 @@ public struct ILPMethod: SchedulingMethod {
         self.autoBudget = autoBudget
     }
 
-    public func fits(_ problem: Problem) -> Bool { autoBudget == nil || Self.isSmallEnoughToProve(problem) }
+    public func checkFits(_ problem: Problem) throws(FamilyError) {
+        guard autoBudget == nil || Self.isSmallEnoughToProve(problem) else {
+            throw FamilyError(method: name, message: "too large to prove within auto's budget (over 8 devices or 8 passes of a kind per device); run --method ilp or ilp-window for it")
+        }
+    }
 
     /// Whether GLPK and CBC typically prove such a problem optimal within a few seconds: at most 8
     /// devices and at most 8 passes of each kind per device (microbatches × stages per device ×
@@ -70,8 +74,6 @@ public struct ILPWindowMethod: SchedulingMethod {
         self.settings = settings
         self.window = window
     }
-
-    public func fits(_ problem: Problem) -> Bool { true }
 
     public func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
         try run(problem, options: options).schedule

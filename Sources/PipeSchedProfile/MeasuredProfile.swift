@@ -64,7 +64,7 @@ public struct MeasuredProfile: Sendable, Equatable {
         do {
             return try Problem(name: name, microbatches: count, devices: devices, placement: Self.name(placement, devices: devices),
                                stages: stages, communication: Communication(latency: latency),
-                               memoryLimit: memoryLimit.map { Array(repeating: $0, count: devices) }, sequenceSlices: slices)
+                               memoryLimit: memoryLimit.map { Array(repeating: $0, count: devices) }, sequenceSlices: slices, units: .profile)
         } catch {
             throw ProfileError(field: error.field, message: error.message, fix: error.fix)
         }

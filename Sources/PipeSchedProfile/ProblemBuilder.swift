@@ -20,8 +20,10 @@ public struct ProfileOptions: Sendable, Equatable {
     public var recomputation: Recomputation = .selective
     /// Overrides the model file's tensor-parallel degree.
     public var tensorParallel: Int?
-    /// Whether to write the device memory as the problem's memory cap.
+    /// Whether to write a memory cap at all.
     public var memoryLimit: Bool = true
+    /// The cap per device in GiB when one is written; `nil`: the hardware's memory.
+    public var memoryCap: Double?
 
     public init(devices: Int, microbatches: Int) {
         self.devices = devices
@@ -58,6 +60,7 @@ public struct ProblemBuilder: Sendable {
         if options.slices > 1, !model.causal {
             throw .invalid("slices", "needs causal attention; the model is bidirectional", "use --slices 1")
         }
+        if let cap = options.memoryCap, !(cap > 0) { throw .invalid("memoryLimit", "must be a positive number of GiB, got \(cap)", "give the cap per device in GiB") }
         if let t = options.tensorParallel, t < 1 { throw .invalid("tensorParallel", "must be at least 1, got \(t)", "give the TP degree") }
         var model = model
         if let t = options.tensorParallel { model.tensorParallel = t }
@@ -144,14 +147,24 @@ public struct ProblemBuilder: Sendable {
         do {
             return try Problem(name: name, microbatches: options.microbatches, devices: options.devices, placement: options.placement,
                                stages: stages, communication: Communication(latency: latency),
-                               memoryLimit: options.memoryLimit ? Array(repeating: hardware.memoryGiB, count: options.devices) : nil,
-                               sequenceSlices: options.slices, partition: counts)
+                               memoryLimit: options.memoryLimit ? Array(repeating: options.memoryCap ?? hardware.memoryGiB, count: options.devices) : nil,
+                               sequenceSlices: options.slices, partition: counts, units: .profile)
         } catch {
             if error.field.hasPrefix("memoryLimit") {
-                throw ProfileError(field: "memory", message: "\(error.message) (GiB)",
-                                   fix: "use more devices, --recompute full, --slices, a larger tensor-parallel degree, or --no-memory-limit to write the problem anyway")
+                throw ProfileError(field: "memory", message: "\(error.message) (GiB)", fix: memoryFix)
             }
             throw ProfileError(field: error.field, message: error.message, fix: error.fix)
         }
+    }
+
+    /// What to try when the stages do not fit the memory: only the remedies the options have not
+    /// already taken.
+    var memoryFix: String {
+        var remedies = ["use more devices (--devices \(options.devices + 1) or more)"]
+        if options.recomputation != .full { remedies.append("--recompute full") }
+        if model.causal { remedies.append(options.slices > 1 ? "more --slices than \(options.slices)" : "--slices 2 or more") }
+        remedies.append("a larger --tensor-parallel than \(model.tensorParallel)")
+        if options.memoryCap != nil { remedies.append("a larger --memory-limit") }
+        return remedies.joined(separator: ", ") + ", or --no-memory-limit to write the problem anyway"
     }
 }

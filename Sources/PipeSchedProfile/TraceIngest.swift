@@ -11,11 +11,15 @@ import PipeSched
 /// - `Forward {microbatch}` and `Backward {microbatch}`, the labels of the single-stage schedules
 ///   (`ScheduleGPipe`, `Schedule1F1B`); the stage is the rank.
 ///
-/// Spans in the `gpu_user_annotation` category (GPU time) are used when a file has them, else the
-/// CPU-side spans. With `profile_memory=True` the `[memory]` events give each pass's memory delta.
+/// A file without `distributedInfo` whose labelled spans sit in several processes (`pid`) holds
+/// several ranks, one per process in `pid` order: PipeSched's own Chrome traces (`export --to
+/// chrome-trace`) are read that way. Spans in the `gpu_user_annotation` category (GPU time) are used
+/// when a file has them, else the CPU-side spans. With `profile_memory=True` the `[memory]` events give each pass's memory delta.
 public enum TraceIngest {
     /// One labelled pass found in a trace.
     struct Span {
+        /// The process the span was recorded in (distinguishes ranks in a multi-rank file).
+        var process: String
         var stage: Int
         var slice: Int
         var kind: Character
@@ -34,9 +38,12 @@ public enum TraceIngest {
         for (index, data) in traces.enumerated() {
             let name = index < names.count ? names[index] : "trace \(index)"
             let file = try parse(data, name: name)
-            let rank = file.rank ?? index
             let allocations = file.memory.sorted { $0.time < $1.time }
-            for span in file.spans(rank: rank) {
+            let fileSpans = file.spans(rank: file.rank ?? index)
+            let processes = Set(fileSpans.map(\.process)).sorted { (Int($0) ?? 0, $0) < (Int($1) ?? 0, $1) }
+            let ranksOfFile = file.rank == nil && processes.count > 1
+            for span in fileSpans {
+                let rank = ranksOfFile ? index + processes.firstIndex(of: span.process)! : file.rank ?? index
                 if let other = device[span.stage], other != rank {
                     throw ProfileError(field: name, message: "stage \(span.stage) also appears on rank \(other)", fix: "give one file per rank")
                 }
@@ -48,7 +55,7 @@ public enum TraceIngest {
                     memory[key, default: []].append((after - before) / 1_073_741_824)
                 }
             }
-            if let low = allocations.map(\.total).min() { staticByRank[rank] = low / 1_073_741_824 }
+            if let low = allocations.map(\.total).min() { staticByRank[file.rank ?? index] = low / 1_073_741_824 }
         }
         guard !device.isEmpty else {
             throw ProfileError(field: names.joined(separator: ", "), message: "no pass labelled like PP:0F1 or Forward 0 was found",
@@ -114,14 +121,15 @@ public enum TraceIngest {
     /// The labelled spans and memory events of one file.
     struct TraceFile {
         var rank: Int?
-        var events: [(name: String, category: String, start: Double, end: Double)]
+        var events: [(name: String, category: String, start: Double, end: Double, process: String)]
         var memory: [(time: Double, total: Double)]
 
         func spans(rank: Int) -> [Span] {
             let labelled = events.compactMap { event in TraceIngest.label(event.name, rank: rank).map { (event, $0) } }
             let gpu = labelled.contains { $0.0.category == "gpu_user_annotation" }
             return labelled.filter { !gpu || $0.0.category == "gpu_user_annotation" }.map { event, label in
-                Span(stage: label.stage, slice: label.slice, kind: label.kind, microbatch: label.microbatch, start: event.start, end: event.end)
+                Span(process: event.process, stage: label.stage, slice: label.slice, kind: label.kind, microbatch: label.microbatch,
+                     start: event.start, end: event.end)
             }
         }
     }
@@ -158,22 +166,23 @@ public enum TraceIngest {
         }
         let rank = (object?["distributedInfo"] as? [String: Any])?["rank"] as? Int
         var file = TraceFile(rank: rank, events: [], memory: [])
-        var open: [String: [(name: String, category: String, start: Double)]] = [:]
+        var open: [String: [(name: String, category: String, start: Double, process: String)]] = [:]
         var memory: [(time: Double, total: Double, device: Int)] = []
         for event in events {
             let phase = event["ph"] as? String ?? ""
             let time = (event["ts"] as? NSNumber)?.doubleValue ?? Double(event["ts"] as? String ?? "") ?? 0
             let eventName = event["name"] as? String ?? ""
             let category = event["cat"] as? String ?? ""
+            let process = "\(event["pid"] ?? "")"
             switch phase {
             case "X":
                 let duration = (event["dur"] as? NSNumber)?.doubleValue ?? 0
-                file.events.append((eventName, category, time, time + duration))
+                file.events.append((eventName, category, time, time + duration, process))
             case "B":
-                open["\(event["pid"] ?? "")/\(event["tid"] ?? "")", default: []].append((eventName, category, time))
+                open["\(process)/\(event["tid"] ?? "")", default: []].append((eventName, category, time, process))
             case "E":
-                let thread = "\(event["pid"] ?? "")/\(event["tid"] ?? "")"
-                if let begin = open[thread]?.popLast() { file.events.append((begin.name, begin.category, begin.start, time)) }
+                let thread = "\(process)/\(event["tid"] ?? "")"
+                if let begin = open[thread]?.popLast() { file.events.append((begin.name, begin.category, begin.start, time, begin.process)) }
             case "i", "I":
                 guard eventName == "[memory]", let args = event["args"] as? [String: Any],
                       let total = (args["Total Allocated"] as? NSNumber)?.doubleValue else { continue }

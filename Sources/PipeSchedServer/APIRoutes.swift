@@ -22,21 +22,40 @@ struct APIRoutes: Sendable {
         router.get("/openapi.yaml") { _, _ in
             Responses.bytes(Data((OpenAPIDocument.yaml + "\n").utf8), contentType: "application/yaml")
         }
+        router.get("/") { _, _ in Responses.bytes(Data((WebPage.html + "\n").utf8), contentType: "text/html; charset=utf-8") }
+        router.get("/examples.json") { _, _ in Responses.bytes(Data(BundledFiles.standard.json.utf8), contentType: "application/json") }
+        router.post("/v1/profile") { request, context in try await profile(request) }
+        router.get("/schemas/{file}") { _, context in
+            let file = try context.parameters.require("file")
+            guard let schema = OpenAPIDocument.schemas[file] else { throw APIError.notFound("schema", id: file) }
+            return Responses.bytes(Data((schema + "\n").utf8), contentType: "application/schema+json")
+        }
     }
 
-    func solve(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    /// The request body, refused with `413` over the server's limit.
+    func body(_ request: Request) async throws -> Data {
         let limit = service.limits.maxBodyBytes
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw APIError.bodyTooLarge(limit: limit) }
-        let body: ByteBuffer
         do {
-            body = try await request.body.collect(upTo: limit)
+            return Data(try await request.body.collect(upTo: limit).readableBytesView)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw APIError.bodyTooLarge(limit: limit)
         }
-        switch try await service.solve(body: Data(body.readableBytesView), waitParameter: request.uri.queryParameters["wait"].map(String.init)) {
+    }
+
+    func solve(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        switch try await service.solve(body: try await body(request), waitParameter: request.uri.queryParameters["wait"].map(String.init)) {
         case .schedule(let stored, let cached): return Responses.solved(stored, cached: cached)
         case .accepted(let record): return try Responses.job(record)
         }
+    }
+
+    /// The cost model over HTTP: model and hardware (bundled names or objects) in, problem JSON out.
+    func profile(_ request: Request) async throws -> Response {
+        let problem = try ProfileRequest.parse(try await body(request)).problem()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Responses.json(try encoder.encode(problem))
     }
 
     func job(_ context: BasicRequestContext) async throws -> Response {

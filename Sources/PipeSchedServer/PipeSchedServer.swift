@@ -14,7 +14,8 @@ public enum PipeSchedServer {
         var logger = Logger(label: "pipesched.serve")
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
         let owner = configuration.owner ?? "\(JobRecord.localOwner):\(configuration.port)"
-        let service = SolveService(store: store, limits: configuration.limits, methods: configuration.methods, owner: owner)
+        let service = SolveService(store: store, limits: configuration.limits, methods: configuration.methods, owner: owner,
+                                   exactMethods: configuration.exactMethods)
         let interrupted = try await service.recoverInterruptedJobs()
         if interrupted > 0 { logger.notice("marked \(interrupted) unfinished jobs of an earlier run as interrupted") }
         let router = makeRouter(service: service, renderers: configuration.renderers)

@@ -22,6 +22,11 @@ public struct ScheduleFormat: Sendable, Hashable {
     /// Chrome's trace-event JSON (chrome://tracing, Perfetto).
     public static let chromeTrace = ScheduleFormat(name: "chrome-trace", mediaType: "application/vnd.chrome-trace+json")
 
+    /// torchtitan's TOML job-config snippet; it names the CSV `schedule.csv` (download `torch-csv` as that).
+    public static let torchtitan = ScheduleFormat(name: "torchtitan", mediaType: "application/toml")
+    /// Megatron-LM's `--pipeline-model-parallel-layout` arguments.
+    public static let megatron = ScheduleFormat(name: "megatron", mediaType: "text/plain")
+
     /// Every format the API names, whether or not this build can render it.
-    public static let known: [ScheduleFormat] = [.json, .torchCSV, .svg, .html, .chromeTrace]
+    public static let known: [ScheduleFormat] = [.json, .torchCSV, .svg, .html, .chromeTrace, .torchtitan, .megatron]
 }

@@ -19,10 +19,11 @@ public struct ScheduleRenderers: Sendable {
 
     private var table: [String: (format: ScheduleFormat, render: Render)] = [:]
 
-    /// JSON and the exporters' formats: torch-csv, svg, html, chrome-trace.
+    /// JSON and the exporters' formats: torch-csv, svg, html, chrome-trace, torchtitan, megatron.
     public static var standard: ScheduleRenderers {
         var renderers = jsonOnly
-        let exports: [(ScheduleFormat, ExportFormat)] = [(.torchCSV, .torchCSV), (.svg, .svg), (.html, .html), (.chromeTrace, .chromeTrace)]
+        let exports: [(ScheduleFormat, ExportFormat)] = [(.torchCSV, .torchCSV), (.svg, .svg), (.html, .html), (.chromeTrace, .chromeTrace),
+                                                         (.torchtitan, .torchtitan), (.megatron, .megatron)]
         for (format, export) in exports {
             renderers.register(format) { document, problem in
                 do throws(ExportError) {

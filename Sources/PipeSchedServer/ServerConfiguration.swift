@@ -9,6 +9,8 @@ public struct ServerConfiguration: Sendable {
     public var limits: ServerLimits
     /// The methods offered: the core's by default; `pipesched serve` offers `MethodRegistry.withILP()`'s.
     public var methods: [any SchedulingMethod]
+    /// The methods with a request's `solver`, `gap` and `threads`; `nil`: requests may not give them.
+    public var exactMethods: ExactMethods?
     /// The `GET /v1/schedules/{id}` formats: JSON and every PipeSchedExport format by default.
     public var renderers: ScheduleRenderers
     /// Owner of this server's jobs in the store; default `HOST:PORT`, so a restarted server finds
@@ -20,7 +22,8 @@ public struct ServerConfiguration: Sendable {
 
     public init(host: String = "127.0.0.1", port: Int = 8080, limits: ServerLimits = ServerLimits(),
                 methods: [any SchedulingMethod] = Methods.all, renderers: ScheduleRenderers = .standard, owner: String? = nil,
-                logLevel: String = "info") {
+                logLevel: String = "info", exactMethods: ExactMethods? = nil) {
+        self.exactMethods = exactMethods
         self.host = host
         self.port = port
         self.limits = limits

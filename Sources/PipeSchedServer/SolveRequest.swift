@@ -1,7 +1,9 @@
 import Foundation
 import PipeSched
+import PipeSchedStore
 
-/// A validated `POST /v1/solve` body: `{problem, method, objective, timeLimit, seed, wait}`.
+/// A validated `POST /v1/solve` body: `{problem, method, objective, timeLimit, seed, wait}`, and for
+/// the exact methods `{solver, gap, threads}`.
 ///
 /// The problem is decoded exactly as the CLI decodes a problem file, so a bad problem gets the same
 /// field, message and fix (`stages[2].memory: deltas sum to 0.5; they must sum to 0; ...`).
@@ -13,9 +15,11 @@ public struct SolveRequest: Sendable {
     public var seed: UInt64
     /// Seconds to wait for a job before answering `202`; 0 answers at once.
     public var wait: Double
+    /// The exact methods' settings, when the request gives `solver`, `gap` or `threads`.
+    public var exact: ExactSolverSettings?
 
     /// Fields the body may carry; anything else is rejected, as in problem files.
-    static let fields: Set<String> = ["problem", "method", "objective", "timeLimit", "seed", "wait"]
+    static let fields: Set<String> = ["problem", "method", "objective", "timeLimit", "seed", "wait", "solver", "gap", "threads"]
 
     public init(problem: Problem, method: String = "auto", objective: Objective = .stageSpan, timeLimit: Double? = nil,
                 seed: UInt64 = 1, wait: Double = 0) {
@@ -29,8 +33,9 @@ public struct SolveRequest: Sendable {
 
     /// Parses and checks a body against the server's limits; `methods` are the names it offers.
     /// `waitParameter` is the `?wait=` query value, which overrides the body's.
-    public static func parse(_ body: Data, waitParameter: String?, limits: ServerLimits, methods: Set<String>) throws(APIError) -> SolveRequest {
-        var request = try parse(body, limits: limits, methods: methods)
+    public static func parse(_ body: Data, waitParameter: String?, limits: ServerLimits, methods: Set<String>,
+                             exactMethods: ExactMethods? = nil) throws(APIError) -> SolveRequest {
+        var request = try parse(body, limits: limits, methods: methods, exactMethods: exactMethods)
         try request.applyWait(parameter: waitParameter, limits: limits)
         return request
     }
@@ -45,19 +50,8 @@ public struct SolveRequest: Sendable {
     }
 
     /// Parses and checks a body (without query parameters).
-    static func parse(_ body: Data, limits: ServerLimits, methods: Set<String>) throws(APIError) -> SolveRequest {
-        let members: [String: Data]
-        do {
-            members = try TopLevelJSON(body).members
-        } catch {
-            throw APIError(.badRequest, code: "invalidJSON", message: "the body is not a valid JSON object (\(error.message))",
-                           fix: "send {\"problem\": {...}, \"method\": \"...\"}")
-        }
-        for key in members.keys.sorted() where !fields.contains(key) {
-            let suggestion = fields.first { $0.lowercased() == key.lowercased() }
-            throw .invalidRequest(field: key, "is not a known field",
-                                  fix: suggestion.map { "did you mean \"\($0)\"?" } ?? "known fields are \(fields.sorted().joined(separator: ", "))")
-        }
+    static func parse(_ body: Data, limits: ServerLimits, methods: Set<String>, exactMethods: ExactMethods? = nil) throws(APIError) -> SolveRequest {
+        let members = try TopLevelJSON.requestMembers(body, allowed: fields, example: "{\"problem\": {...}, \"method\": \"...\"}")
         guard let problemData = members["problem"] else {
             throw .invalidRequest(field: "problem", "is missing", fix: "add the problem, in the same schema as problem files (docs/problem-format.md)")
         }
@@ -108,7 +102,47 @@ public struct SolveRequest: Sendable {
         if let wait = members["wait"] {
             request.wait = try waitSeconds(try value(Double.self, wait, field: "wait", expected: "a number of seconds"), limits: limits)
         }
+        request.exact = try exactSettings(members, exactMethods: exactMethods)
         return request
+    }
+
+    /// The `solver`, `gap` and `threads` fields, checked as `pipesched solve` checks its options.
+    private static func exactSettings(_ members: [String: Data], exactMethods: ExactMethods?) throws(APIError) -> ExactSolverSettings? {
+        let given = ["solver", "gap", "threads"].filter { members[$0] != nil }
+        guard let field = given.first else { return nil }
+        guard let exactMethods else {
+            throw .invalidRequest(field: field, "is not available: this server has no exact solvers", fix: "leave out solver, gap and threads")
+        }
+        var settings = ExactSolverSettings(solver: exactMethods.defaultSolver)
+        if let solver = members["solver"] {
+            let name = try value(String.self, solver, field: "solver", expected: "a solver name")
+            guard exactMethods.solvers.contains(name) else {
+                throw .invalidRequest(field: "solver", "is \"\(name)\"; this server has \(exactMethods.solvers.joined(separator: ", "))",
+                                      fix: "use one of \(exactMethods.solvers.joined(separator: ", "))")
+            }
+            settings.solver = name
+        }
+        if let gap = members["gap"] {
+            let relative = try value(Double.self, gap, field: "gap", expected: "a relative gap in [0, 1)")
+            guard relative >= 0, relative < 1 else {
+                throw .invalidRequest(field: "gap", "must be a relative gap in [0, 1)", fix: "give for example 0.01 (0 proves optimality)")
+            }
+            settings.gap = relative
+        }
+        if let threads = members["threads"] {
+            let count = try value(Int.self, threads, field: "threads", expected: "a whole number of threads")
+            let most = ProcessInfo.processInfo.activeProcessorCount
+            guard count >= 1, count <= most else {
+                throw .invalidRequest(field: "threads", "must be from 1 to \(most) (this server's cores)", fix: "give 1 to \(most)")
+            }
+            settings.threads = count
+        }
+        return settings
+    }
+
+    /// The request's identity in the store: problem, method, options and exact-solver settings.
+    func key(cap: Double) -> RequestKey {
+        RequestKey(problem: problem, method: method, options: options(cap: cap), methodSettings: exact?.canonical)
     }
 
     /// The options the solver runs with (before hooks): the time limit capped and defaulted for jobs.
@@ -125,7 +159,7 @@ public struct SolveRequest: Sendable {
     }
 
     /// Decodes one member's value, naming the field when its type is wrong.
-    private static func value<T: Decodable>(_ type: T.Type, _ data: Data, field: String, expected: String) throws(APIError) -> T {
+    static func value<T: Decodable>(_ type: T.Type, _ data: Data, field: String, expected: String) throws(APIError) -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch {

@@ -23,6 +23,8 @@ public final class SolveService: Sendable {
     public let owner: String
     let queue: JobQueue
     private let methodsByName: [String: any SchedulingMethod]
+    /// The methods for requests with exact-solver settings.
+    public let exactMethods: ExactMethods?
     private let live = LockedState<[String: LiveJob]>([:])
     private let hot: HotResults
     private let memo = RequestMemo()
@@ -30,8 +32,9 @@ public final class SolveService: Sendable {
     private let averageSolveSeconds = LockedState(0.05)
 
     public init(store: any ResultStore, limits: ServerLimits, methods: [any SchedulingMethod] = Methods.all,
-                metrics: ServerMetrics = ServerMetrics(), owner: String = JobRecord.localOwner) {
+                metrics: ServerMetrics = ServerMetrics(), owner: String = JobRecord.localOwner, exactMethods: ExactMethods? = nil) {
         self.store = store
+        self.exactMethods = exactMethods
         self.limits = limits
         self.metrics = metrics
         self.methods = methods
@@ -55,8 +58,8 @@ public final class SolveService: Sendable {
     /// before, then solves it as `solve(_:)` does.
     public func solve(body: Data, waitParameter: String?) async throws -> SolveOutcome {
         var (request, key) = try memo.parsed(body) { body throws(APIError) in
-            let request = try SolveRequest.parse(body, limits: limits, methods: methodNames)
-            return (request, RequestKey(problem: request.problem, method: request.method, options: request.options(cap: limits.maxTimeLimit)))
+            let request = try SolveRequest.parse(body, limits: limits, methods: methodNames, exactMethods: exactMethods)
+            return (request, request.key(cap: limits.maxTimeLimit))
         }
         try request.applyWait(parameter: waitParameter, limits: limits)
         return try await solve(request, key: key)
@@ -65,8 +68,7 @@ public final class SolveService: Sendable {
     /// Answers a solve request: from the store, by solving now, or with a job. Throws `APIError`
     /// for a full queue, a shutdown, or a method that finds no schedule.
     public func solve(_ request: SolveRequest) async throws -> SolveOutcome {
-        let options = request.options(cap: limits.maxTimeLimit)
-        return try await solve(request, key: RequestKey(problem: request.problem, method: request.method, options: options))
+        try await solve(request, key: request.key(cap: limits.maxTimeLimit))
     }
 
     private func solve(_ request: SolveRequest, key: RequestKey) async throws -> SolveOutcome {
@@ -80,7 +82,7 @@ public final class SolveService: Sendable {
             let ticket = try await enterQueue()
             let slot: JobQueue.Slot
             do { slot = try await queue.wait(for: ticket) } catch { throw APIError.shuttingDown }
-            let computation = await compute(request.method, request.problem, options)
+            let computation = await compute(request.method, request.problem, options, exact: request.exact)
             await slot.release()
             let stored = try await record(computation, problem: request.problem, method: request.method, objective: options.objective,
                                           key: key, partial: false)
@@ -176,12 +178,12 @@ public final class SolveService: Sendable {
             await queue.withdraw(ticket)
             throw error
         }
-        Task { await self.run(job, ticket: ticket, method: request.method) }
+        Task { await self.run(job, ticket: ticket, method: request.method, exact: request.exact) }
         return job
     }
 
     /// A job's life: wait for a slot, solve, store the result, record the outcome.
-    private func run(_ job: LiveJob, ticket: JobQueue.Ticket, method: String) async {
+    private func run(_ job: LiveJob, ticket: JobQueue.Ticket, method: String, exact: ExactSolverSettings?) async {
         let slot: JobQueue.Slot
         do {
             slot = try await queue.wait(for: ticket)
@@ -199,7 +201,7 @@ public final class SolveService: Sendable {
             record.startedAt = Date()
         }
         try? await store.save(running)
-        let computation = await compute(method, job.problem, job.solverOptions)
+        let computation = await compute(method, job.problem, job.solverOptions, exact: exact)
         await slot.release()
         let stopped = job.stopRequested
         let outcome: Result<StoredResult, APIError>
@@ -242,16 +244,17 @@ public final class SolveService: Sendable {
         live.withLock { $0[job.id] = nil }
     }
 
-    /// Runs the method on a solver thread; the schedule is validated before it is returned.
-    private func compute(_ method: String, _ problem: Problem, _ options: SolveOptions) async -> Computation {
-        guard let chosen = methodsByName[method] else { return Computation(outcome: .failure(.unknownMethod(method)), seconds: 0) }
+    /// Runs the method (configured with `exact` when given) on a solver thread; the schedule is
+    /// validated before it is returned.
+    private func compute(_ method: String, _ problem: Problem, _ options: SolveOptions, exact: ExactSolverSettings? = nil) async -> Computation {
+        let configured = exact.flatMap { settings in exactMethods?.methods(settings).first { $0.name == method } }
+        guard let chosen = configured ?? methodsByName[method] else { return Computation(outcome: .failure(.unknownMethod(method)), seconds: 0) }
         let computation = await SolverThread.run { () -> Computation in
             let began = Date()
             let outcome: Result<Solution, SolveError>
             do throws(SolveError) {
                 let output = try chosen.run(problem, options: options)
-                outcome = .success(try Solution(problem, method: method, objective: options.objective, schedule: output.schedule,
-                                                solver: output.solver, provenBound: output.provenBound))
+                outcome = .success(try Solution(problem, method: method, objective: options.objective, output: output))
             } catch {
                 outcome = .failure(error)
             }

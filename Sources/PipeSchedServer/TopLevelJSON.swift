@@ -93,3 +93,22 @@ struct TopLevelJSON {
         self.members = members
     }
 }
+
+extension TopLevelJSON {
+    /// The members of a request body that must be a JSON object with only `allowed` members; a
+    /// malformed body or an unknown member is an `APIError` naming it (`example` shows a good body).
+    static func requestMembers(_ body: Data, allowed: Set<String>, example: String) throws(APIError) -> [String: Data] {
+        let members: [String: Data]
+        do {
+            members = try TopLevelJSON(body).members
+        } catch {
+            throw APIError(.badRequest, code: "invalidJSON", message: "the body is not a valid JSON object (\(error.message))", fix: "send \(example)")
+        }
+        for key in members.keys.sorted() where !allowed.contains(key) {
+            let suggestion = allowed.first { $0.lowercased() == key.lowercased() }
+            throw .invalidRequest(field: key, "is not a known field",
+                                  fix: suggestion.map { "did you mean \"\($0)\"?" } ?? "known fields are \(allowed.sorted().joined(separator: ", "))")
+        }
+        return members
+    }
+}

@@ -12,9 +12,12 @@ public struct RequestKey: Sendable, Hashable, CustomStringConvertible {
     /// 64 lowercase hexadecimal digits.
     public let hex: String
 
-    public init(problem: Problem, method: String, options: SolveOptions, version: String = PipeSchedVersion.current) {
+    /// `methodSettings` is the canonical text of settings that change the method's result (the exact
+    /// solver, gap and threads); `nil` leaves the key as without them.
+    public init(problem: Problem, method: String, options: SolveOptions, methodSettings: String? = nil,
+                version: String = PipeSchedVersion.current) {
         let canonical = Canonical(format: Self.formatTag, version: version, method: method, objective: options.objective,
-                                  timeLimit: options.timeLimit, seed: options.seed, problem: problem)
+                                  timeLimit: options.timeLimit, seed: options.seed, methodSettings: methodSettings, problem: problem)
         hex = SHA256.hex(Self.canonicalJSON(canonical))
     }
 
@@ -37,6 +40,7 @@ public struct RequestKey: Sendable, Hashable, CustomStringConvertible {
         var objective: Objective
         var timeLimit: Double?
         var seed: UInt64
+        var methodSettings: String?
         var problem: Problem
     }
 

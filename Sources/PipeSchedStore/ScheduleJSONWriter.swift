@@ -12,9 +12,9 @@ enum ScheduleJSONWriter {
     }
 
     static func write(_ document: ScheduleDocument) throws -> Data {
-        // Documents from exact solvers carry a solver report: rare and slow to make anyway, so they
-        // go through JSONEncoder rather than a second hand-written encoder.
-        if document.solver != nil {
+        // Documents from exact solvers and auto carry a solver report or a candidate table: rare and
+        // slow to make anyway, so they go through JSONEncoder rather than a second hand-written encoder.
+        if document.solver != nil || document.candidates != nil {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             return try encoder.encode(document)
@@ -87,6 +87,10 @@ enum ScheduleJSONWriter {
                 try out.number(entry.start)
                 out.raw("}")
             }
+        }
+        if let version = document.version {
+            out.key("version")
+            out.string(version)
         }
         out.raw("}")
         return Data(out.bytes)

@@ -16,6 +16,8 @@ struct SVGChart {
     }
 
     var title: String
+    /// A smaller line under the title (what the data is, what was left out); empty for none.
+    var subtitle = ""
     var xLabel: String
     var yLabel: String
     var series: [Series]
@@ -24,7 +26,9 @@ struct SVGChart {
 
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
-    private let margin = (left: 70.0, right: 170.0, top: 40.0, bottom: 55.0)
+    private var margin: (left: Double, right: Double, top: Double, bottom: Double) {
+        (left: 70.0, right: 190.0, top: subtitle.isEmpty ? 40.0 : 56.0, bottom: 55.0)
+    }
 
     func render() -> String {
         let all = series.flatMap(\.points)
@@ -37,6 +41,9 @@ struct SVGChart {
         var svg = [##"<svg xmlns="http://www.w3.org/2000/svg" width="\##(Int(width))" height="\##(Int(height))" viewBox="0 0 \##(Int(width)) \##(Int(height))" font-family="sans-serif" font-size="12">"##,
                    ##"<rect width="100%" height="100%" fill="white"/>"##,
                    ##"<text x="\##(width / 2)" y="22" text-anchor="middle" font-size="15">\##(Self.escape(title))</text>"##]
+        if !subtitle.isEmpty {
+            svg.append(##"<text x="\##(width / 2)" y="40" text-anchor="middle" font-size="11" fill="#555">\##(Self.escape(subtitle))</text>"##)
+        }
         for tick in xTicks {
             let x = px(tick)
             svg.append(##"<line x1="\##(f(x))" y1="\##(f(margin.top))" x2="\##(f(x))" y2="\##(f(margin.top + plotHeight))" stroke="#e5e5e5"/>"##)

@@ -125,8 +125,7 @@ public struct SweepRunner: Sendable {
         let began = Date()
         do throws(SolveError) {
             let output = try chosen.run(problem, options: options)
-            let solution = try Solution(problem, method: method, objective: options.objective, schedule: output.schedule,
-                                        solver: output.solver, provenBound: output.provenBound)
+            let solution = try Solution(problem, method: method, objective: options.objective, output: output)
             do {
                 return .success(try StoredResult(solution: solution, problem: problem, key: key, solveSeconds: Date().timeIntervalSince(began)))
             } catch {

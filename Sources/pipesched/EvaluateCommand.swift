@@ -17,10 +17,10 @@ struct EvaluateCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "Problem JSON file.")
+    @Argument(help: "Problem JSON file (- reads standard input).")
     var problem: String
 
-    @Argument(help: "Schedule JSON file (pipesched.schedule.v1); omit it when giving --torch-csv.")
+    @Argument(help: "Schedule JSON file (pipesched.schedule.v1; - reads standard input); omit it when giving --torch-csv.")
     var schedule: String?
 
     @Option(help: "A PyTorch compute-only schedule CSV to evaluate instead of a schedule JSON file.")
@@ -42,15 +42,23 @@ struct EvaluateCommand: ParsableCommand {
         if output != nil && torchCsv == nil {
             throw ValidationError("--output only applies with --torch-csv")
         }
+        try Input.requireOneStandardInput([problem, schedule, torchCsv])
     }
 
     func run() throws {
         let problem = try Input.problem(at: self.problem)
         if let torchCsv { return try evaluateCSV(torchCsv, problem: problem) }
         let document = try Input.schedule(at: schedule!)
+        // Before anything reads the timeline with the problem's dimensions.
+        if let mismatch = document.mismatch(with: problem) { throw Failure("\(Input.name(schedule!)): \(mismatch)", code: .badInput) }
         let objective = objective ?? document.objective
-        let evaluation = Evaluation(problem, document.timedTimeline, objective: objective)
-        try report(evaluation, method: document.method, objective: objective, problem: problem)
+        var evaluation = Evaluation(problem, document.timedTimeline, objective: objective)
+        var proof: String?
+        if let solver = document.solver, let bound = solver.bestBound, objective == document.objective {
+            evaluation = evaluation.raisingLowerBound(to: bound, objective: objective)
+            proof = "\(solver.name), \(solver.status)"
+        }
+        try report(evaluation, method: document.method, objective: objective, problem: problem, boundSource: proof)
     }
 
     private func evaluateCSV(_ path: String, problem: Problem) throws {
@@ -76,21 +84,27 @@ struct EvaluateCommand: ParsableCommand {
         }
     }
 
-    private func report(_ evaluation: Evaluation, method: String, objective: Objective, problem: Problem) throws {
+    /// Issues listed when a schedule is invalid; the count given is always the true one.
+    static let listedIssues = 50
+
+    private func report(_ evaluation: Evaluation, method: String, objective: Objective, problem: Problem, boundSource: String? = nil) throws {
         guard evaluation.isValid else {
-            let lines = evaluation.issues.prefix(50).map { "  " + $0.description }
-            let more = evaluation.issues.count > 50 ? ["  ... and \(evaluation.issues.count - 50) more"] : []
-            throw Failure((["invalid schedule (\(evaluation.issues.count) issues):"] + lines + more).joined(separator: "\n"), code: .invalidSchedule)
+            let count = evaluation.issues.count
+            let shown = count > Self.listedIssues ? "\(count) issues, first \(Self.listedIssues) shown" : "\(count) issue\(count == 1 ? "" : "s")"
+            let lines = evaluation.issues.prefix(Self.listedIssues).map { "  " + $0.description }
+            throw Failure((["invalid schedule (\(shown)):"] + lines).joined(separator: "\n"), code: .invalidSchedule)
         }
         let m = evaluation.metrics
         print("valid schedule: \(method), \(problem.devices) devices, \(problem.microbatches) microbatches")
-        print("objective:   \(objective.rawValue) = \(format(m.value(of: objective)))")
-        print("makespan:    \(format(m.makespan))")
-        print("stageSpan:   \(format(m.stageSpan))")
+        let time = problem.timeText, memory = problem.memoryText
+        print("objective:   \(objective.rawValue) = \(time(m.value(of: objective)))")
+        print("makespan:    \(time(m.makespan))")
+        print("stageSpan:   \(time(m.stageSpan))")
         print("bubbleRate:  \(format(m.bubbleRate * 100))%")
-        print("lowerBound:  \(format(m.lowerBound))  gap \(format(m.gap * 100))%")
-        print("peakMemory:  \(m.peakMemory.map(format).joined(separator: " "))")
-        if let caps = problem.memoryLimit { print("memoryLimit: \(caps.map(format).joined(separator: " "))") }
+        let source = boundSource.map { "  (proven by \($0), stored in the schedule)" } ?? ""
+        print("lowerBound:  \(time(m.lowerBound))  gap \(format(m.gap * 100))%\(source)")
+        print("peakMemory:  \(m.peakMemory.map(memory).joined(separator: " "))")
+        if let caps = problem.memoryLimit { print("memoryLimit: \(caps.map(memory).joined(separator: " "))") }
     }
 }
 

@@ -7,20 +7,21 @@ import PipeSchedExport
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a schedule as a PyTorch schedule CSV, Chrome trace, SVG timeline or HTML report.",
+        abstract: "Export a schedule as a PyTorch schedule CSV, torchtitan or Megatron-LM settings, Chrome trace, SVG timeline or HTML report.",
         discussion: """
         With --problem, the schedule is first validated against the problem (exit 1 when invalid), \
         and the Chrome trace, SVG and HTML get memory curves, caps and the problem summary. The \
         PyTorch CSV is checked with PyTorch's own loader rules before it is written; a schedule with \
         sequence slices, or with a placement other than PyTorch's loop or v, is refused (exit 2). \
-        See docs/export.md.
+        torchtitan: a TOML snippet (--output NAME.toml) and the CSV it names (NAME.csv); megatron: \
+        --pipeline-model-parallel-layout from the problem's partition. See docs/export.md.
         """
     )
 
-    @Argument(help: "Schedule JSON file (pipesched.schedule.v1).")
+    @Argument(help: "Schedule JSON file (pipesched.schedule.v1); - reads standard input.")
     var schedule: String
 
-    @Option(name: .customLong("to"), help: ArgumentHelp("Format: torch-csv, chrome-trace, svg or html.", valueName: "format"))
+    @Option(name: .customLong("to"), help: ArgumentHelp("Format: torch-csv, chrome-trace, svg, html, torchtitan (TOML snippet + CSV; needs --output) or megatron (needs --problem).", valueName: "format"))
     var format: ExportFormat
 
     @Option(help: "The problem JSON the schedule was solved for: validates the schedule and adds memory and caps.")
@@ -31,10 +32,17 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var settings: ExportSettings
 
+    func validate() throws {
+        try Input.requireOneStandardInput([schedule, problem])
+        if format == .torchtitan && output == nil {
+            throw ValidationError("--to torchtitan writes two files (a TOML snippet and the CSV it names): give --output NAME.toml")
+        }
+    }
+
     func run() throws {
         let document = try Input.schedule(at: schedule)
         let problem = try self.problem.map(Input.problem(at:))
-        let result = try ExportRun.export(document, problem: problem, format: format, settings: settings)
+        let result = try ExportRun.export(document, problem: problem, format: format, settings: settings, output: output)
         try ExportRun.write(result, to: output)
     }
 }
@@ -47,8 +55,8 @@ struct ExportSettings: ParsableArguments {
     @Flag(help: "Write a PyTorch CSV even when the placement is neither PyTorch's loop nor v (torchtitan cannot build it).")
     var allowCustomPlacement = false
 
-    @Option(help: "Time unit of the problem's costs, for the Chrome trace: ns, us, ms or s.")
-    var timeUnit: TraceTimeUnit = .ms
+    @Option(help: "Time unit of the problem's costs, for the Chrome trace: ns, us, ms or s (default: the problem's units, else ms).")
+    var timeUnit: TraceTimeUnit?
 
     var options: ExportOptions {
         ExportOptions(torchVersion: torchVersion, allowCustomPlacement: allowCustomPlacement, timeUnit: timeUnit)
@@ -57,20 +65,28 @@ struct ExportSettings: ParsableArguments {
 
 /// Running an export and writing its result, with errors mapped to exit codes.
 enum ExportRun {
+    /// `output` is where the result goes: the torchtitan CSV is written next to it (same name, `.csv`).
     static func export(_ document: ScheduleDocument, problem: Problem?, format: ExportFormat,
-                       settings: ExportSettings) throws -> ExportResult {
+                       settings: ExportSettings, output: String?) throws -> ExportResult {
+        var options = settings.options
+        if let output {
+            let stem = output.hasSuffix(format.fileExtension) ? String(output.dropLast(format.fileExtension.count)) : output
+            options.torchtitanCSVPath = stem + ".csv"
+        }
         do {
-            return try Exporter.export(document, problem: problem, format: format, options: settings.options)
+            return try Exporter.export(document, problem: problem, format: format, options: options)
         } catch {
             switch error {
             case .invalid: throw Failure("cannot export: \(error)", code: .invalidSchedule)
-            case .mismatch, .torch: throw Failure("cannot export as \(format.rawValue): \(error)", code: .badInput)
+            case .mismatch, .torch, .unsupported: throw Failure("cannot export as \(format.rawValue): \(error)", code: .badInput)
             }
         }
     }
 
-    /// Writes the text (whole file, atomically) and the note on standard error.
+    /// Writes the companion file (if any), then the text (whole files, atomically), and the note on
+    /// standard error.
     static func write(_ result: ExportResult, to path: String?) throws {
+        if let companion = result.companion { try Output.write(Data(companion.text.utf8), to: companion.path) }
         var text = result.text
         if path == nil, text.hasSuffix("\n") { text.removeLast() }
         try Output.write(Data(text.utf8), to: path)

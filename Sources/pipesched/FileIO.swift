@@ -17,9 +17,15 @@ struct Failure: Error, CustomStringConvertible {
     }
 }
 
-/// Reading input files, with errors that name the file and field.
+/// Reading input files, with errors that name the file and field. The path `-` is standard input,
+/// so commands chain with pipes (`pipesched profile ... | pipesched solve -`).
 enum Input {
+    static let standardInput = "-"
+
     static func data(at path: String) throws -> Data {
+        if path == standardInput {
+            return FileHandle.standardInput.readDataToEndOfFile()
+        }
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
@@ -27,11 +33,21 @@ enum Input {
         }
     }
 
+    /// How a path is named in messages.
+    static func name(_ path: String) -> String { path == standardInput ? "standard input" : path }
+
+    /// Refuses more than one `-` among a command's inputs: standard input can be read once.
+    static func requireOneStandardInput(_ paths: [String?]) throws {
+        guard paths.filter({ $0 == standardInput }).count <= 1 else {
+            throw ValidationError("only one input can be - (standard input); give the others as files")
+        }
+    }
+
     static func problem(at path: String) throws -> Problem {
         do {
             return try Problem.decode(json: data(at: path))
         } catch let error as ProblemError {
-            throw Failure("\(path): \(error)", code: .badInput)
+            throw Failure("\(name(path)): \(error)", code: .badInput)
         }
     }
 
@@ -39,7 +55,7 @@ enum Input {
         do {
             return try ScheduleDocument.decode(json: data(at: path))
         } catch let error as ProblemError {
-            throw Failure("\(path): \(error)", code: .badInput)
+            throw Failure("\(name(path)): \(error)", code: .badInput)
         }
     }
 }

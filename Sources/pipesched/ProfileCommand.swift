@@ -12,7 +12,7 @@ struct ProfileCommand: ParsableCommand {
         discussion: """
         Cost model: --model and --hardware (JSON or YAML, see Models/ and docs/cost-model.md), with \
         --devices and --microbatches. Measured: --from-trace (one PyTorch Chrome trace per rank) or \
-        --from-csv. Times are written in ms, memory in GiB.
+        --from-csv. Times are written in ms, memory in GiB. Any input file may be - (standard input).
         """
     )
 
@@ -25,7 +25,7 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Pipeline devices; defaults to the model file's pipelineDevices.")
     var devices: Int?
 
-    @Option(help: "Microbatches per step; with traces, defaults to the number seen.")
+    @Option(help: "Microbatches per step (needed with --model and --from-csv); with traces, defaults to the number seen.")
     var microbatches: Int?
 
     @Option(help: "sequential (one stage per device), interleaved (--chunks stages per device) or v (two per device).")
@@ -61,7 +61,7 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Measured profiles: point-to-point latency in ms (trace clocks are not aligned across ranks).")
     var latency: Double = 0
 
-    @Option(help: "Measured profiles: memory cap per device in GiB.")
+    @Option(help: "Memory cap per device in GiB (default with --model: the hardware's memory; measured profiles: none).")
     var memoryLimit: Double?
 
     @Option(help: "Measured profiles: also write the per-stage medians as CSV here.")
@@ -75,6 +75,12 @@ struct ProfileCommand: ParsableCommand {
         guard sources == 1 else { throw ValidationError("give exactly one of --model (with --hardware), --from-trace or --from-csv") }
         if model != nil, hardware == nil { throw ValidationError("--model needs --hardware") }
         if model != nil, microbatches == nil { throw ValidationError("--model needs --microbatches") }
+        if fromCSV != nil, microbatches == nil {
+            throw ValidationError("--from-csv needs --microbatches: a CSV of per-stage costs does not say how many microbatches a step has")
+        }
+        if noMemoryLimit, memoryLimit != nil { throw ValidationError("--memory-limit and --no-memory-limit contradict each other; give one") }
+        if let memoryLimit, !(memoryLimit > 0) { throw ValidationError("--memory-limit must be a positive number of GiB") }
+        try Input.requireOneStandardInput([model, hardware, fromCSV] + fromTrace)
     }
 
     func run() throws {
@@ -108,6 +114,7 @@ struct ProfileCommand: ParsableCommand {
         options.recomputation = recompute.value
         options.tensorParallel = tensorParallel
         options.memoryLimit = !noMemoryLimit
+        options.memoryCap = memoryLimit
         return try ProblemBuilder(model: model, hardware: hardware, options: options).build()
     }
 
@@ -116,7 +123,7 @@ struct ProfileCommand: ParsableCommand {
         let name: String
         if let fromCSV {
             profile = try MeasuredCSV.parse(String(decoding: try Input.data(at: fromCSV), as: UTF8.self))
-            name = URL(fileURLWithPath: fromCSV).deletingPathExtension().lastPathComponent
+            name = fromCSV == Input.standardInput ? "measured" : URL(fileURLWithPath: fromCSV).deletingPathExtension().lastPathComponent
         } else {
             profile = try TraceIngest.profile(traces: try fromTrace.map(Input.data(at:)), names: fromTrace)
             name = "measured"

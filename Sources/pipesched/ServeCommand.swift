@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LinearProgramming
 import PipeSched
 import PipeSchedILP
 import PipeSchedServer
@@ -73,8 +74,13 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw Failure("cannot open the result store \(database): \(error)", code: .badInput)
         }
+        let exact = ExactMethods(solvers: SolverKind.allCases.filter(\.isAvailable).map(\.rawValue), defaultSolver: SolverKind.cbc.rawValue) {
+            settings in
+            let solver = SolverKind(rawValue: settings.solver) ?? .cbc
+            return MethodRegistry.withILP(ILPSettings(solver: solver, relativeGap: settings.gap, threads: settings.threads)).methods
+        }
         let configuration = ServerConfiguration(host: host, port: port, limits: limits, methods: MethodRegistry.withILP().methods,
-                                                renderers: .standard, logLevel: logLevel)
+                                                renderers: .standard, logLevel: logLevel, exactMethods: exact)
         let app = try await PipeSchedServer.application(configuration: configuration, store: store) { [host, database] port in
             FileHandle.standardError.write(Data("pipesched serve: listening on http://\(host):\(port) (store: \(database))\n".utf8))
         }

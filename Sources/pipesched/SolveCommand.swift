@@ -22,10 +22,10 @@ struct SolveCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "Problem JSON file (schema v1, see docs/problem-format.md).")
+    @Argument(help: "Problem JSON file (schema v1, see docs/problem-format.md); - reads standard input.")
     var problem: String
 
-    @Option(help: "Scheduling method; `pipesched methods` lists them.")
+    @Option(help: "Scheduling method; `pipesched methods` lists them.", completion: .list(MethodRegistry.withILP().methods.map(\.name)))
     var method: String = "auto"
 
     @Option(help: "What to minimize: stageSpan (longest per-device span, default) or makespan.")
@@ -55,7 +55,13 @@ struct SolveCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the schedule here instead of standard output.")
     var output: String?
 
-    @Option(help: "Also export the schedule: torch-csv, chrome-trace, svg or html.")
+    @Flag(help: "Print each better schedule a searching method finds to standard error (default: when standard error is a terminal).")
+    var progress = false
+
+    @Flag(help: "Print no summary line.")
+    var quiet = false
+
+    @Option(help: "Also export the schedule: torch-csv, chrome-trace, svg, html, torchtitan or megatron.")
     var export: ExportFormat?
 
     @Option(help: "File for --export; default: the --output name with the format's ending, else PROBLEM-NAME.METHOD.<ending> in the current folder.")
@@ -81,7 +87,11 @@ struct SolveCommand: ParsableCommand {
 
     func run() throws {
         let problem = try Input.problem(at: self.problem)
-        let options = SolveOptions(objective: objective, timeLimit: timeLimit, seed: seed)
+        var options = SolveOptions(objective: objective, timeLimit: timeLimit, seed: seed)
+        let terminal = isatty(STDERR_FILENO) == 1
+        if (progress || terminal) && !quiet {
+            options.onIncumbent = SolveProgress(objective: objective).report
+        }
         let solution: Solution
         do {
             if all {
@@ -99,20 +109,22 @@ struct SolveCommand: ParsableCommand {
             }
         }
         let document = solution.document(for: problem)
-        let exported = try export.map { try ExportRun.export(document, problem: problem, format: $0, settings: settings) }
+        let exportPath = export.map { exportOutput ?? derivedExportPath($0, problemName: problem.name) }
+        let exported = try export.map { try ExportRun.export(document, problem: problem, format: $0, settings: settings, output: exportPath) }
         try Output.write(try document.json(), to: output)
-        if let export, let exported {
-            try ExportRun.write(exported, to: exportOutput ?? derivedExportPath(export))
+        if let exported { try ExportRun.write(exported, to: exportPath) }
+        if !quiet && (output != nil || terminal) {
+            FileHandle.standardError.write(Data((SolveSummary.line(document, problem: problem, written: output) + "\n").utf8))
         }
     }
 
     /// The --output name with the format's ending, or PROBLEM-NAME.METHOD.<ending> in the current folder.
-    private func derivedExportPath(_ format: ExportFormat) -> String {
+    private func derivedExportPath(_ format: ExportFormat, problemName: String) -> String {
         if let output {
             let base = output.hasSuffix(".json") ? String(output.dropLast(5)) : output
             return base + format.fileExtension
         }
-        var stem = URL(fileURLWithPath: problem).lastPathComponent
+        var stem = problem == Input.standardInput ? problemName : URL(fileURLWithPath: problem).lastPathComponent
         if stem.hasSuffix(".json") { stem.removeLast(5) }
         return "\(stem).\(method)\(format.fileExtension)"
     }

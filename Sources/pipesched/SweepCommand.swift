@@ -17,7 +17,7 @@ struct SweepCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: "The grid file (YAML, see docs/sweep.md); with --merge, the shard output folders.")
+    @Argument(help: "The grid file (YAML, see docs/sweep.md; - reads standard input, relative paths from the current folder); with --merge, the shard output folders.")
     var inputs: [String]
 
     @Option(name: .shortAndLong, help: "Folder for results.csv, results.json, bubble-rate.svg and pareto.svg.")
@@ -54,7 +54,13 @@ struct SweepCommand: AsyncParsableCommand {
         let grid: SweepGrid
         let share: Shard?
         do {
-            grid = try SweepGrid.load(path: inputs[0], knownMethods: Set(methods.map(\.name)))
+            if inputs[0] == Input.standardInput {
+                let text = String(decoding: try Input.data(at: inputs[0]), as: UTF8.self)
+                let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+                grid = try SweepGrid.parse(yaml: text, folder: folder, knownMethods: Set(methods.map(\.name)))
+            } else {
+                grid = try SweepGrid.load(path: inputs[0], knownMethods: Set(methods.map(\.name)))
+            }
             share = try shard.map { text throws(GridError) in try Shard(parsing: text) }
         } catch {
             throw Failure("\(inputs[0]): \(error)", code: .badInput)

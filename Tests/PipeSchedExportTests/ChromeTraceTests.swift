@@ -31,7 +31,7 @@ import Testing
             #expect(mine.count == row.count)
             for (event, entry) in zip(mine, row) {
                 let args = try #require(event["args"] as? [String: Any])
-                #expect(event["name"] as? String == entry.op.rawValue)
+                #expect(event["name"] as? String == ChromeTrace.name(entry))
                 #expect(args["stage"] as? Int == entry.stage && args["microbatch"] as? Int == entry.microbatch && args["slice"] as? Int == 0)
                 #expect(abs((number(event["ts"]) ?? -1) - entry.start) < 1e-9)
                 #expect(abs((number(event["dur"]) ?? -1) - (entry.end - entry.start)) < 1e-9)
@@ -66,5 +66,16 @@ import Testing
         let other = try #require(object?["otherData"] as? [String: Any])
         #expect(other["method"] as? String == "1f1b")
         #expect(number(other["stageSpan"]) == document.metrics.stageSpan)
+    }
+
+    @Test func slicesAreNamedAsPyTorchNamesThem() throws {
+        func entry(_ op: OpKind, stage: Int, microbatch: Int, slice: Int = 0) -> ScheduleDocument.Entry {
+            ScheduleDocument.Entry(TimedOp(Op(op, stage: stage, microbatch: microbatch, slice: slice), start: 0, end: 1))
+        }
+        #expect(ChromeTrace.name(entry(.forward, stage: 0, microbatch: 1)) == "PP:0F1")
+        #expect(ChromeTrace.name(entry(.backwardInput, stage: 3, microbatch: 0)) == "PP:3I0")
+        #expect(ChromeTrace.name(entry(.backwardWeight, stage: 2, microbatch: 7)) == "PP:2W7")
+        #expect(ChromeTrace.name(entry(.backward, stage: 1, microbatch: 4)) == "PP:1B4")
+        #expect(ChromeTrace.name(entry(.forward, stage: 2, microbatch: 5, slice: 1)) == "PP:2F5@1")
     }
 }

@@ -110,7 +110,7 @@ import Testing
         let other = try write(ExportFixtures.problem(devices: 2, microbatches: 8), "other.json")
         let result = try CLIRunner.run(["export", files.schedule, "--to", "svg", "--problem", other, "-o", path("x.svg")])
         #expect(result.status == 2)
-        #expect(result.stderr.contains("the schedule has 4 devices but the problem has 2"))
+        #expect(result.stderr.contains("4 devices") && result.stderr.contains("not for problem"))
         #expect(!FileManager.default.fileExists(atPath: path("x.svg")))
         let capped = try write(ExportFixtures.problem(devices: 4, microbatches: 8, memoryLimit: 6), "capped.json")
         let invalid = try CLIRunner.run(["export", files.schedule, "--to", "svg", "--problem", capped])
@@ -126,5 +126,19 @@ import Testing
         }
         #expect(try CLIRunner.run(["evaluate", "--help"]).stdout.contains("--torch-csv"))
         #expect(try CLIRunner.run(["solve", "--help"]).stdout.contains("--export-output"))
+    }
+
+    @Test func torchtitanExportWritesTheSnippetAndTheCSVItNames() throws {
+        let files = try solved(ExportFixtures.problem(devices: 4, microbatches: 8, placement: .v, chunks: 2), method: "zb-v")
+        let result = try CLIRunner.run(["export", files.schedule, "--to", "torchtitan", "--problem", files.problem, "-o", path("run.toml")])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try read("run.toml").contains("pipeline_parallel_schedule_csv = \"\(path("run.csv"))\""))
+        #expect(try read("run.toml").contains("pipeline_parallel_schedule = \"ZBVZeroBubble\""))
+        let csv = try CLIRunner.run(["export", files.schedule, "--to", "torch-csv", "--problem", files.problem])
+        #expect(try read("run.csv") == csv.stdout)
+        let noOutput = try CLIRunner.run(["export", files.schedule, "--to", "torchtitan"])
+        #expect(noOutput.status == 2 && noOutput.stderr.contains("--output"))
+        let megatron = try CLIRunner.run(["export", files.schedule, "--to", "megatron", "--problem", files.problem])
+        #expect(megatron.status == 2 && megatron.stderr.contains("partition"), "\(megatron.stderr)")
     }
 }

@@ -36,7 +36,20 @@ import Yams
         try await ServerHarness().run { client in
             let reply = try await client.get("/openapi.yaml")
             #expect(reply.status == .ok)
-            #expect(reply.text == file, "run `make openapi` after editing docs/openapi.yaml")
+            #expect(reply.text == file, "run `make embed` after editing docs/openapi.yaml")
+        }
+    }
+
+    @Test func servedSchemasAreTheFilesInDocs() async throws {
+        let folder = URL(fileURLWithPath: Self.documentPath).deletingLastPathComponent().appendingPathComponent("schemas")
+        try await ServerHarness().run { client in
+            for name in ["problem", "schedule", "grid"] {
+                let file = try String(contentsOf: folder.appendingPathComponent("\(name).schema.json"), encoding: .utf8)
+                let reply = try await client.get("/schemas/\(name).schema.json")
+                #expect(reply.status == .ok)
+                #expect(reply.text == file, "run `make embed` after editing docs/schemas/")
+            }
+            #expect(try await client.get("/schemas/nope.json").status == .notFound)
         }
     }
 

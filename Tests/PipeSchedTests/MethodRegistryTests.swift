@@ -11,8 +11,6 @@ import Testing
         let summary = "test double"
         let bound: Double
 
-        func fits(_ problem: Problem) -> Bool { true }
-
         func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
             do { return try GPipe().build(problem) } catch { throw .doesNotFit(error) }
         }

@@ -26,6 +26,10 @@ public struct Problem: Sendable, Equatable {
     /// runtime can build the same stages; `nil` when the problem does not say.
     public let partition: [Int]?
 
+    /// The units of the problem's times and memory (`pipesched profile` writes ms and GiB); `nil`
+    /// when the problem does not say. Exports label axes, tables and traces with them.
+    public let units: ProblemUnits?
+
     /// Device of each stage.
     public let stageDevice: [Int]
     /// Stages of each device, in model order.
@@ -33,7 +37,8 @@ public struct Problem: Sendable, Equatable {
 
     public init(name: String = "problem", microbatches: Int, devices: Int, placement: Placement = .sequential,
                 stages: [StageProfile], communication: Communication = Communication(),
-                memoryLimit: [Double]? = nil, sequenceSlices: Int = 1, partition: [Int]? = nil) throws(ProblemError) {
+                memoryLimit: [Double]? = nil, sequenceSlices: Int = 1, partition: [Int]? = nil,
+                units: ProblemUnits? = nil) throws(ProblemError) {
         guard devices >= 1 else {
             throw ProblemError(field: "devices", message: "must be at least 1, got \(devices)", fix: "set devices to a positive integer")
         }
@@ -75,6 +80,7 @@ public struct Problem: Sendable, Equatable {
         self.communication = communication
         self.sequenceSlices = sequenceSlices
         self.partition = partition
+        self.units = units
         self.stageDevice = stageDevice
         self.deviceStages = deviceStages
 

@@ -5,7 +5,7 @@ import Foundation
 /// misspelt field is never silently ignored.
 extension Problem: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, microbatches, devices, placement, stages, communication, memoryLimit, sequenceSlices, partition
+        case name, microbatches, devices, placement, stages, communication, memoryLimit, sequenceSlices, partition, units
     }
 
     public init(from decoder: Decoder) throws {
@@ -33,7 +33,8 @@ extension Problem: Codable {
             communication: container.decodeIfPresent(Communication.self, forKey: .communication) ?? Communication(),
             memoryLimit: limit,
             sequenceSlices: slices,
-            partition: container.decodeIfPresent([Int].self, forKey: .partition))
+            partition: container.decodeIfPresent([Int].self, forKey: .partition),
+            units: container.decodeIfPresent(ProblemUnits.self, forKey: .units))
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -53,6 +54,7 @@ extension Problem: Codable {
         }
         if sequenceSlices != 1 { try container.encode(sequenceSlices, forKey: .sequenceSlices) }
         if let partition { try container.encode(partition, forKey: .partition) }
+        if let units { try container.encode(units, forKey: .units) }
     }
 
     /// Decodes a problem from JSON, turning every decoding failure into a `ProblemError` that names

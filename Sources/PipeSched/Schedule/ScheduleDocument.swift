@@ -41,6 +41,9 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
     }
 
     public var format: String
+    /// The PipeSched version that wrote the file (`pipesched --version`); absent in files written
+    /// before 0.2.0.
+    public var version: String?
     public var problem: String
     public var method: String
     /// Device of each stage.
@@ -54,9 +57,13 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
     public var criticalPath: [String]?
     /// What an exact solver proved about this schedule (ILP methods only).
     public var solver: SolverReport?
+    /// Every candidate `auto` tried, in order, the winner among them (`auto` only).
+    public var candidates: [CandidateSummary]?
 
-    public init(problem: Problem, method: String, objective: Objective, evaluation: Evaluation, solver: SolverReport? = nil) {
+    public init(problem: Problem, method: String, objective: Objective, evaluation: Evaluation, solver: SolverReport? = nil,
+                candidates: [CandidateSummary]? = nil) {
         format = Self.formatTag
+        version = PipeSchedVersion.current
         self.problem = problem.name
         self.method = method
         placement = problem.stageDevice
@@ -66,6 +73,7 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
         bubbles = evaluation.bubbles
         criticalPath = evaluation.criticalPath.isEmpty ? nil : evaluation.criticalPath.map(\.description)
         self.solver = solver
+        self.candidates = candidates
     }
 
     /// The timed passes of this document.

@@ -23,6 +23,21 @@ public enum AutoSearch {
         public var bestMethod: String?
         /// The best lower bound an exact candidate (the ILP) proved, if any ran.
         public var provenBound: Double?
+
+        /// The candidates as a schedule file records them.
+        public var summaries: [CandidateSummary] {
+            candidates.map { candidate in
+                switch candidate.outcome {
+                case .scheduled(let value, let peak):
+                    CandidateSummary(method: candidate.method, value: value, peakMemory: peak, seconds: candidate.seconds,
+                                     note: candidate.method == bestMethod ? "best" : nil)
+                case .doesNotFit(let reason):
+                    CandidateSummary(method: candidate.method, seconds: candidate.seconds, note: reason)
+                case .overCapOrStuck:
+                    CandidateSummary(method: candidate.method, seconds: candidate.seconds, note: "over the memory cap or deadlocked")
+                }
+            }
+        }
     }
 
     /// Runs the candidates; `options.timeLimit` (default 10 s) bounds the local search phase. Once
@@ -56,8 +71,10 @@ public enum AutoSearch {
                 consider(method.name, nil, since: began, reason: "skipped: stopped early")
                 continue
             }
-            guard method.fits(problem) else {
-                consider(method.name, nil, since: began, reason: "does not fit the placement")
+            do {
+                try method.checkFits(problem)
+            } catch {
+                consider(method.name, nil, since: began, reason: error.message)
                 continue
             }
             do {

@@ -4,8 +4,6 @@ struct GreedyMethod: SchedulingMethod {
     let name = "greedy"
     let summary = "Greedy list scheduling under memory caps over a grid of policies (warm-up depth, B/F priority, W fill, chunk order); any placement"
 
-    func fits(_ problem: Problem) -> Bool { true }
-
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
         guard let best = GreedySearch.best(problem, objective: options.objective) else {
             throw .noScheduleFitsCap(method: name, smallestCap: CapSearch.smallestUniformCap(problem, objective: options.objective))
@@ -19,12 +17,14 @@ struct ZBGreedyMethod: SchedulingMethod {
     let name = "zb-greedy"
     let summary = "Zero Bubble's greedy (Qi et al., ICLR 2024; zb.py): median-flattened costs, 8 flag combinations; baseline, one stage per device"
 
-    func fits(_ problem: Problem) -> Bool { problem.stageCount == problem.devices && problem.sequenceSlices == 1 }
+    func checkFits(_ problem: Problem) throws(FamilyError) {
+        guard problem.stageCount == problem.devices && problem.sequenceSlices == 1 else {
+            throw FamilyError(method: name, message: "needs one stage per device and no sequence slices (the problem has \(problem.stageCount) stages on \(problem.devices) devices, \(problem.sequenceSlices) slice(s))")
+        }
+    }
 
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
-        guard fits(problem) else {
-            throw .doesNotFit(FamilyError(method: name, message: "needs one stage per device and no sequence slices"))
-        }
+        do { try checkFits(problem) } catch { throw .doesNotFit(error) }
         guard let schedule = ZBGreedy.schedule(problem) else {
             throw .noScheduleFitsCap(method: name, smallestCap: nil)
         }

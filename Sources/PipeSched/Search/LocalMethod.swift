@@ -3,8 +3,6 @@ struct LocalMethod: SchedulingMethod {
     let name = "local"
     let summary = "Local search (squeeze, swaps, W moves; seeded) from the best greedy schedule, within --time-limit (default 2 s)"
 
-    func fits(_ problem: Problem) -> Bool { true }
-
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
         let start = try GreedyMethod().schedule(problem, options: options)
         let search = LocalSearch(problem: problem, objective: options.objective, timeLimit: options.timeLimit ?? 2, seed: options.seed,
@@ -20,8 +18,6 @@ struct AutoMethod: SchedulingMethod {
     /// The methods it runs before its local search (see `MethodRegistry.autoCandidates`).
     let candidates: [any SchedulingMethod]
 
-    func fits(_ problem: Problem) -> Bool { true }
-
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
         try run(problem, options: options).schedule
     }
@@ -31,6 +27,6 @@ struct AutoMethod: SchedulingMethod {
         guard let best = report.best else {
             throw .noScheduleFitsCap(method: name, smallestCap: CapSearch.smallestUniformCap(problem, objective: options.objective))
         }
-        return MethodOutput(schedule: best, provenBound: report.provenBound)
+        return MethodOutput(schedule: best, provenBound: report.provenBound, candidates: report.summaries)
     }
 }

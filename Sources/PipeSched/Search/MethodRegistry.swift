@@ -35,8 +35,7 @@ public struct MethodRegistry: Sendable {
     public func solve(_ problem: Problem, method: String, options: SolveOptions = SolveOptions()) throws(SolveError) -> Solution {
         guard let chosen = named(method) else { throw .unknownMethod(method) }
         let output = try chosen.run(problem, options: options)
-        return try Solution(problem, method: method, objective: options.objective, schedule: output.schedule,
-                         solver: output.solver, provenBound: output.provenBound)
+        return try Solution(problem, method: method, objective: options.objective, output: output)
     }
 
     /// `auto` with its table of candidates. A bound proven by an exact candidate raises the lower bound.
@@ -45,6 +44,7 @@ public struct MethodRegistry: Sendable {
         guard let best = report.best else {
             throw .noScheduleFitsCap(method: "auto", smallestCap: CapSearch.smallestUniformCap(problem, objective: options.objective))
         }
-        return (try Solution(problem, method: "auto", objective: options.objective, schedule: best, provenBound: report.provenBound), report)
+        return (try Solution(problem, method: "auto", objective: options.objective, schedule: best, provenBound: report.provenBound,
+                             candidates: report.summaries), report)
     }
 }

@@ -35,11 +35,13 @@ public struct Solution: Sendable {
     public let evaluation: Evaluation
     /// What an exact solver proved about the schedule, if one produced it.
     public let solver: SolverReport?
+    /// The candidates `auto` tried, if `auto` produced it.
+    public let candidates: [CandidateSummary]?
 
     /// Simulates, validates and measures `schedule`; throws unless it is valid. A `provenBound`
     /// (default: the solver report's `bestBound`) raises the metrics' lower bound.
     public init(_ problem: Problem, method: String, objective: Objective, schedule: Schedule,
-                solver: SolverReport? = nil, provenBound: Double? = nil) throws(SolveError) {
+                solver: SolverReport? = nil, provenBound: Double? = nil, candidates: [CandidateSummary]? = nil) throws(SolveError) {
         var evaluation: Evaluation
         do {
             evaluation = try Evaluation(problem, schedule, objective: objective)
@@ -59,10 +61,18 @@ public struct Solution: Sendable {
         self.objective = objective
         self.evaluation = evaluation
         self.solver = solver
+        self.candidates = candidates
+    }
+
+    /// Validates and measures what a method returned (its schedule, solver report, proven bound and
+    /// candidates); throws unless the schedule is valid.
+    public init(_ problem: Problem, method: String, objective: Objective, output: MethodOutput) throws(SolveError) {
+        try self.init(problem, method: method, objective: objective, schedule: output.schedule, solver: output.solver,
+                      provenBound: output.provenBound, candidates: output.candidates)
     }
 
     /// The schedule file for this solution.
     public func document(for problem: Problem) -> ScheduleDocument {
-        ScheduleDocument(problem: problem, method: method, objective: objective, evaluation: evaluation, solver: solver)
+        ScheduleDocument(problem: problem, method: method, objective: objective, evaluation: evaluation, solver: solver, candidates: candidates)
     }
 }

@@ -44,8 +44,9 @@ public protocol SchedulingMethod: Sendable {
     var name: String { get }
     /// One line: what the method does and where it comes from.
     var summary: String { get }
-    /// Whether the method accepts this problem at all (placement, slices); `auto` asks before running it.
-    func fits(_ problem: Problem) -> Bool
+    /// Throws why the method does not accept this problem at all (placement, slices, size); `auto`
+    /// asks before running it and shows the reason in its table. The default accepts every problem.
+    func checkFits(_ problem: Problem) throws(FamilyError)
     /// A schedule for `problem`. It need not be valid: `Solution` validates it before anyone sees it.
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule
     /// The schedule with what the method proved about it. The default calls `schedule` and proves
@@ -55,6 +56,14 @@ public protocol SchedulingMethod: Sendable {
 }
 
 extension SchedulingMethod {
+    public func checkFits(_ problem: Problem) throws(FamilyError) {}
+
+    /// Whether the method accepts this problem (`checkFits` does not throw).
+    public func fits(_ problem: Problem) -> Bool {
+        do { try checkFits(problem) } catch { return false }
+        return true
+    }
+
     public func run(_ problem: Problem, options: SolveOptions) throws(SolveError) -> MethodOutput {
         MethodOutput(schedule: try schedule(problem, options: options))
     }
@@ -67,11 +76,14 @@ public struct MethodOutput: Sendable {
     public var solver: SolverReport?
     /// A proven lower bound on the objective of every schedule (default: the solver's `bestBound`).
     public var provenBound: Double?
+    /// The candidates `auto` tried; `nil` for other methods.
+    public var candidates: [CandidateSummary]?
 
-    public init(schedule: Schedule, solver: SolverReport? = nil, provenBound: Double? = nil) {
+    public init(schedule: Schedule, solver: SolverReport? = nil, provenBound: Double? = nil, candidates: [CandidateSummary]? = nil) {
         self.schedule = schedule
         self.solver = solver
         self.provenBound = provenBound ?? solver?.bestBound
+        self.candidates = candidates
     }
 }
 
@@ -82,7 +94,7 @@ struct FamilyMethod: SchedulingMethod {
     var name: String { family.name }
     var summary: String { family.summary }
 
-    func fits(_ problem: Problem) -> Bool { (try? family.build(problem)) != nil }
+    func checkFits(_ problem: Problem) throws(FamilyError) { _ = try family.build(problem) }
 
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
         do { return try family.build(problem) } catch { throw .doesNotFit(error) }

@@ -3,12 +3,14 @@ struct ZBVGreedyMethod: SchedulingMethod {
     let name = "zbv-greedy"
     let summary = "Zero Bubble's V greedy (Qi et al., ICLR 2024; zbv.py): median-flattened costs, fill_b × fill_f with approved-bubble re-run; V placement"
 
-    func fits(_ problem: Problem) -> Bool { problem.placement == .v && problem.sequenceSlices == 1 }
+    func checkFits(_ problem: Problem) throws(FamilyError) {
+        guard problem.placement == .v, problem.sequenceSlices == 1 else {
+            throw FamilyError(method: name, message: "needs the V placement (\"placement\": \"v\") and no sequence slices")
+        }
+    }
 
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
-        guard fits(problem) else {
-            throw .doesNotFit(FamilyError(method: name, message: "needs the V placement (\"placement\": \"v\") and no sequence slices"))
-        }
+        do { try checkFits(problem) } catch { throw .doesNotFit(error) }
         guard let schedule = ZBVGreedy.schedule(problem) else {
             throw .noScheduleFitsCap(method: name, smallestCap: nil)
         }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import PipeSched
+import LinearProgramming
 import PipeSchedILP
 import PipeSchedServer
 import PipeSchedStore
@@ -18,7 +19,13 @@ struct ServerHarness {
         self.databasePath = databasePath ?? Self.temporaryDatabase()
         configuration = ServerConfiguration(host: "127.0.0.1", port: 0, limits: limits,
                                             methods: MethodRegistry.withILP().methods + [SpinMethod()], owner: "test-server",
-                                            logLevel: "warning")
+                                            logLevel: "warning", exactMethods: Self.exactMethods)
+    }
+
+    /// The ILP methods configured by a request's solver, gap and threads, as `pipesched serve` has them.
+    static let exactMethods = ExactMethods(solvers: ["glpk", "cbc"], defaultSolver: "cbc") { settings in
+        let solver = SolverKind(rawValue: settings.solver) ?? .cbc
+        return MethodRegistry.withILP(ILPSettings(solver: solver, relativeGap: settings.gap, threads: settings.threads)).methods
     }
 
     static func temporaryDatabase() -> String {

@@ -9,8 +9,6 @@ struct SpinMethod: SchedulingMethod {
     let name = "ilp-spin"
     let summary = "Test stand-in for an ILP method: holds a solver slot until stopped"
 
-    func fits(_ problem: Problem) -> Bool { true }
-
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
         let start = Date()
         let incumbent = try Methods.named("1f1b")!.schedule(problem, options: options)

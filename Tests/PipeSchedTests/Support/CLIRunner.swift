@@ -16,14 +16,28 @@ enum CLIRunner {
         return folder.appendingPathComponent("pipesched")
     }
 
-    static func run(_ arguments: [String]) throws -> Result {
+    /// Runs the tool; `input` is written to its standard input (else it reads an empty one).
+    static func run(_ arguments: [String], input: Data? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        let out = Pipe(), err = Pipe()
+        let out = Pipe(), err = Pipe(), inPipe = Pipe()
         process.standardOutput = out
         process.standardError = err
+        process.standardInput = inPipe
         try process.run()
+        let writer = Thread {
+            // POSIX write, retried on EINTR (child exits deliver signals while it writes).
+            let descriptor = inPipe.fileHandleForWriting.fileDescriptor
+            var offset = 0
+            let bytes = [UInt8](input ?? Data())
+            while offset < bytes.count {
+                let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+                if written > 0 { offset += written } else if errno != EINTR { break }
+            }
+            try? inPipe.fileHandleForWriting.close()
+        }
+        writer.start()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

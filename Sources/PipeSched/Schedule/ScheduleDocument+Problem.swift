@@ -1,0 +1,25 @@
+/// Whether a schedule file belongs to a problem: the one rule `evaluate` and `export --problem`
+/// apply before anything reads the timeline with the problem's dimensions.
+extension ScheduleDocument {
+    /// The shape of the schedule (devices, stages, microbatches, slices) as written in the file.
+    public var shape: (devices: Int, stages: Int, microbatches: Int, slices: Int) {
+        let entries = timeline.joined()
+        return (timeline.count, placement.count, (entries.map(\.microbatch).max() ?? -1) + 1, (entries.map(\.slice).max() ?? -1) + 1)
+    }
+
+    /// Why this schedule was not made for `problem` (devices, stages and their placement,
+    /// microbatches or slices differ), naming both sides; `nil` when the shapes agree.
+    public func mismatch(with problem: Problem) -> String? {
+        let mine = shape
+        let differs = mine.devices != problem.devices || placement != problem.stageDevice
+            || mine.microbatches != problem.microbatches || mine.slices != problem.sequenceSlices
+        guard differs else { return nil }
+        func describe(_ name: String, _ devices: Int, _ stages: Int, _ microbatches: Int, _ slices: Int, _ placement: [Int]) -> String {
+            let sliced = slices == 1 ? "" : ", \(slices) slices"
+            return "\"\(name)\" (\(devices) devices, \(stages) stages placed \(placement), \(microbatches) microbatches\(sliced))"
+        }
+        return "the schedule was made for problem \(describe(self.problem, mine.devices, mine.stages, mine.microbatches, mine.slices, placement)), "
+            + "not for problem \(describe(problem.name, problem.devices, problem.stageCount, problem.microbatches, problem.sequenceSlices, problem.stageDevice)); "
+            + "give the problem the schedule was solved for"
+    }
+}

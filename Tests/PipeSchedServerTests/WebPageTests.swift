@@ -1,0 +1,65 @@
+import Foundation
+import PipeSched
+import Testing
+
+/// The web page at `GET /`: served from the binary, identical to web/index.html, self-contained
+/// (nothing from another host), with the bundled problems it offers. The page's behaviour in a real
+/// browser is tested by scripts/browser-test (`make test-browser`).
+@Suite struct WebPageTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+
+    @Test func servedPageIsTheFileAndLoadsNothingFromAnotherHost() async throws {
+        let file = try String(contentsOf: Self.root.appendingPathComponent("web/index.html"), encoding: .utf8)
+        try await ServerHarness().run { client in
+            let reply = try await client.get("/")
+            #expect(reply.status == .ok)
+            #expect(reply.headers[.contentType]?.hasPrefix("text/html") == true)
+            #expect(reply.text == file, "run `make embed` after editing web/index.html")
+            for pattern in ["src=\"http", "href=\"http", "@import", "url(http", "//cdn", "https://"] {
+                #expect(!reply.text.contains(pattern), "the page refers to another host: \(pattern)")
+            }
+        }
+    }
+
+    @Test func bundledFilesAreServedAndDecode() async throws {
+        try await ServerHarness().run { client in
+            let reply = try await client.get("/examples.json")
+            #expect(reply.status == .ok)
+            let object = try reply.object()
+            for (key, folder) in [("problems", "Models"), ("models", "Models/models"), ("hardware", "Models/hardware")] {
+                let table = try #require(object[key] as? [String: Any])
+                let files = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent(folder).path).filter { $0.hasSuffix(".json") }
+                #expect(Set(table.keys) == Set(files.map { String($0.dropLast(5)) }), "\(folder): run `make embed`")
+                for (name, value) in table {
+                    let served = try JSONSerialization.data(withJSONObject: value, options: .sortedKeys)
+                    let file = try JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: Data(contentsOf: Self.root.appendingPathComponent("\(folder)/\(name).json"))), options: .sortedKeys)
+                    #expect(served == file, "\(folder)/\(name).json: run `make embed`")
+                }
+            }
+            for (name, value) in try #require(object["problems"] as? [String: Any]) {
+                let problem = try Problem.decode(json: JSONSerialization.data(withJSONObject: value))
+                #expect(problem.name == name, "Models/\(name).json names itself \(problem.name)")
+            }
+        }
+    }
+
+    @Test func profileBuildsTheProblemTheCLIWouldFromBundledNames() async throws {
+        try await ServerHarness().run { client in
+            let reply = try await client.post("/v1/profile", ["model": "zb-gpt-1.5b", "hardware": "a100-80gb", "devices": 4, "microbatches": 8, "placement": "v"])
+            #expect(reply.status == .ok, "\(reply.text)")
+            let problem = try Problem.decode(json: reply.body)
+            #expect(problem.devices == 4 && problem.stageCount == 8 && problem.microbatches == 8)
+            #expect(problem.units == .profile && problem.partition?.count == 8 && problem.memoryLimit == [80, 80, 80, 80])
+            let capped = try await client.post("/v1/profile", ["model": "zb-gpt-1.5b", "hardware": "a100-80gb", "devices": 4, "microbatches": 8, "memoryLimit": 40])
+            #expect(try Problem.decode(json: capped.body).memoryLimit == [40, 40, 40, 40])
+            for (body, field) in [(["model": "nope", "hardware": "a100-80gb", "microbatches": 8], "model"),
+                                  (["model": "zb-gpt-1.5b", "hardware": "a100-80gb"], "microbatches"),
+                                  (["model": "zb-gpt-1.5b", "hardware": "a100-80gb", "microbatches": 8, "placement": "ring"], "placement"),
+                                  (["model": ["layers": 2], "hardware": "a100-80gb", "microbatches": 8], "model.hiddenSize")] as [([String: Any], String)] {
+                let refused = try await client.post("/v1/profile", body)
+                #expect(refused.status == .badRequest)
+                #expect(refused.errorField == field, "\(refused.text)")
+            }
+        }
+    }
+}
