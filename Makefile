@@ -10,7 +10,7 @@ DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps deps-highs build demo test test-browser screenshot torch-roundtrip embed man bench bench-search bench-bounds bench-slices bench-ilp bench-server bench-sweep openapi clean
+.PHONY: deps deps-highs build demo test test-browser screenshot torch-roundtrip embed man bench bench-search bench-bounds bench-peers bench-slices bench-ilp bench-server bench-sweep openapi clean
 
 deps:
 	@scripts/install-deps
@@ -57,6 +57,11 @@ bench-search: deps
 bench-bounds: deps
 	$(SWIFT) build -c release --product pipesched-bench-ilp
 	scripts/bench-section bounds .build/release/pipesched-bench-ilp bounds 2 30
+
+# PipeSched's auto against PyTorch's built-in schedule classes (their own orders, re-timed and
+# validated) and Zero Bubble's greedy schedulers, on profiled problems (installs torch like the round trip).
+bench-peers: deps
+	scripts/bench-section peers scripts/bench-peers 10
 
 bench-slices: build
 	scripts/bench-section sequence-slices scripts/bench-slices
