@@ -35,6 +35,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Objective for the bubble rate and gap; defaults to the schedule file's (stageSpan for a CSV).")
     var objective: Objective?
 
+    @OptionGroup var limits: LimitOptions
+
     func validate() throws {
         guard (schedule == nil) != (torchCsv == nil) else {
             throw ValidationError("give exactly one schedule: a SCHEDULE.json argument or --torch-csv FILE")
@@ -45,22 +47,26 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let problem = try Input.problem(at: self.problem)
+        let problem = try Input.problem(at: self.problem, limits: limits)
         if let torchCsv { return try evaluateCSV(torchCsv, problem: problem) }
-        let document = try Input.schedule(at: schedule!)
+        let document = try Input.schedule(at: schedule!, limits: limits)
         let objective = objective ?? document.objective
-        let evaluation = Evaluation(problem, document.timedTimeline, objective: objective)
+        let timeline = document.timedTimeline
+        // A schedule made for another problem is reported before anything indexes the problem with it.
+        try reportShape(ScheduleShapeCheck.issues(problem, timeline))
+        let evaluation = Evaluation(problem, timeline, objective: objective)
         try report(evaluation, method: document.method, objective: objective, problem: problem)
     }
 
     private func evaluateCSV(_ path: String, problem: Problem) throws {
-        let text = String(decoding: try Input.data(at: path), as: UTF8.self)
+        let text = String(decoding: try Input.data(at: path, maxBytes: limits.maxInputBytes), as: UTF8.self)
         let schedule: Schedule
         do {
             schedule = try TorchCSVReader(version: torchVersion).schedule(text, for: problem)
         } catch {
             throw Failure("\(path): \(error)", code: .invalidSchedule)
         }
+        try reportShape(ScheduleShapeCheck.issues(problem, schedule))
         let objective = objective ?? .stageSpan
         let evaluation: Evaluation
         do {
@@ -74,6 +80,14 @@ struct EvaluateCommand: ParsableCommand {
             let document = ScheduleDocument(problem: problem, method: method, objective: objective, evaluation: evaluation)
             try Output.write(try document.json(), to: output)
         }
+    }
+
+    /// Exits 1 listing the issues when the schedule does not have the problem's shape.
+    private func reportShape(_ issues: [ValidationIssue]) throws {
+        guard !issues.isEmpty else { return }
+        let lines = issues.map { "  " + $0.description }
+        throw Failure((["invalid schedule: it does not belong to this problem (\(issues.count)\(issues.count >= 50 ? "+" : "") issues):"] + lines).joined(separator: "\n"),
+                      code: .invalidSchedule)
     }
 
     private func report(_ evaluation: Evaluation, method: String, objective: Objective, problem: Problem) throws {

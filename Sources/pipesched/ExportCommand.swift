@@ -31,9 +31,11 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var settings: ExportSettings
 
+    @OptionGroup var limits: LimitOptions
+
     func run() throws {
-        let document = try Input.schedule(at: schedule)
-        let problem = try self.problem.map(Input.problem(at:))
+        let document = try Input.schedule(at: schedule, limits: limits)
+        let problem = try self.problem.map { try Input.problem(at: $0, limits: limits) }
         let result = try ExportRun.export(document, problem: problem, format: format, settings: settings)
         try ExportRun.write(result, to: output)
     }
@@ -71,9 +73,19 @@ enum ExportRun {
 
     /// Writes the text (whole file, atomically) and the note on standard error.
     static func write(_ result: ExportResult, to path: String?) throws {
+        try Output.write(text(result, to: path), to: path)
+        note(result, path: path)
+    }
+
+    /// The bytes written for a result (without the final newline on standard output, which adds one).
+    static func text(_ result: ExportResult, to path: String?) -> Data {
         var text = result.text
         if path == nil, text.hasSuffix("\n") { text.removeLast() }
-        try Output.write(Data(text.utf8), to: path)
+        return Data(text.utf8)
+    }
+
+    /// The note on standard error after a result is written.
+    static func note(_ result: ExportResult, path: String?) {
         FileHandle.standardError.write(Data("\(path.map { "wrote \($0): " } ?? "")\(result.note)\n".utf8))
     }
 }

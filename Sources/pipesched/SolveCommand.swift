@@ -63,6 +63,8 @@ struct SolveCommand: ParsableCommand {
 
     @OptionGroup var settings: ExportSettings
 
+    @OptionGroup var limits: LimitOptions
+
     func validate() throws {
         if exportOutput != nil && export == nil { throw ValidationError("--export-output needs --export FORMAT") }
         if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
@@ -80,7 +82,10 @@ struct SolveCommand: ParsableCommand {
     }
 
     func run() throws {
-        let problem = try Input.problem(at: self.problem)
+        let problem = try Input.problem(at: self.problem, limits: limits)
+        if method == "ilp" {
+            do { try limits.problemLimits.checkExact(ProblemSize(problem)) } catch { throw Failure("\(self.problem): \(error)", code: .badInput) }
+        }
         let options = SolveOptions(objective: objective, timeLimit: timeLimit, seed: seed)
         let solution: Solution
         do {
@@ -99,11 +104,13 @@ struct SolveCommand: ParsableCommand {
             }
         }
         let document = solution.document(for: problem)
-        let exported = try export.map { try ExportRun.export(document, problem: problem, format: $0, settings: settings) }
-        try Output.write(try document.json(), to: output)
-        if let export, let exported {
-            try ExportRun.write(exported, to: exportOutput ?? derivedExportPath(export))
-        }
+        let json: Data
+        do { json = try document.json() } catch { throw Failure("cannot encode the schedule: \(error)", code: .internalError) }
+        guard let export else { return try Output.write(json, to: output) }
+        let exported = try ExportRun.export(document, problem: problem, format: export, settings: settings)
+        let exportPath = exportOutput ?? derivedExportPath(export)
+        try Output.writeAll([(json, output), (ExportRun.text(exported, to: exportPath), exportPath)])
+        ExportRun.note(exported, path: exportPath)
     }
 
     /// The --output name with the format's ending, or PROBLEM-NAME.METHOD.<ending> in the current folder.
