@@ -88,6 +88,7 @@ let package = Package(
                 "PipeSchedServer", "PipeSchedStore", "PipeSchedILP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(name: "PipeSchedSweepTests", dependencies: ["PipeSchedSweep", "PipeSchedStore"]),

@@ -18,8 +18,12 @@ public enum PipeSchedServer {
         let interrupted = try await service.recoverInterruptedJobs()
         if interrupted > 0 { logger.notice("marked \(interrupted) unfinished jobs of an earlier run as interrupted") }
         let router = makeRouter(service: service, renderers: configuration.renderers)
+        // A connection silent for idleTimeout (no byte of a request read, no answer pending) is closed,
+        // so a client that declares a body and never sends it cannot hold a connection.
+        let idleNanoseconds = Int64(configuration.limits.idleTimeout * 1e9)
         return Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(idleNanoseconds))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pipesched"),
             services: [SolveServiceLifecycle(service: service, logger: logger)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
@@ -35,6 +39,7 @@ public enum PipeSchedServer {
     static func makeRouter(service: SolveService, renderers: ScheduleRenderers) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: service.metrics))
+        router.add(middleware: InternalErrorMiddleware())
         APIRoutes(service: service, renderers: renderers).register(on: router)
         return router
     }

@@ -21,7 +21,10 @@ public final class SolveService: Sendable {
     public let methods: [any SchedulingMethod]
     /// Jobs of this server are recorded under this owner (see `JobRecord.owner`).
     public let owner: String
+    /// Slots of jobs (searches that answer `202`).
     let queue: JobQueue
+    /// Slots of synchronous solves, apart from jobs' so long jobs never hold up quick answers.
+    let quickQueue: JobQueue
     private let methodsByName: [String: any SchedulingMethod]
     private let live = LockedState<[String: LiveJob]>([:])
     private let hot: HotResults
@@ -41,6 +44,7 @@ public final class SolveService: Sendable {
         queue = JobQueue(slots: limits.concurrentJobs, capacity: limits.queueLength) { running, waiting in
             metrics.queue(running: running, waiting: waiting)
         }
+        quickQueue = JobQueue(slots: limits.concurrentJobs, capacity: limits.queueLength)
     }
 
     /// Names of the methods offered.
@@ -77,10 +81,18 @@ public final class SolveService: Sendable {
         }
         metrics.storeMiss()
         guard SolveMode.of(method: request.method, timeLimit: options.timeLimit) == .async else {
-            let ticket = try await enterQueue()
+            let ticket = try await enterQueue(quickQueue)
             let slot: JobQueue.Slot
-            do { slot = try await queue.wait(for: ticket) } catch { throw APIError.shuttingDown }
-            let computation = await compute(request.method, request.problem, options)
+            do { slot = try await quickQueue.wait(for: ticket) } catch { throw APIError.shuttingDown }
+            // Stops at the synchronous time limit, or as soon as the client goes away.
+            let stop = StopSignal(deadline: Date().addingTimeInterval(limits.syncTimeLimit))
+            var bounded = options
+            bounded.shouldStop = { stop.isSet }
+            let computation = await withTaskCancellationHandler {
+                await compute(request.method, request.problem, bounded)
+            } onCancel: {
+                stop.set()
+            }
             await slot.release()
             let stored = try await record(computation, problem: request.problem, method: request.method, objective: options.objective,
                                           key: key, partial: false)
@@ -132,6 +144,7 @@ public final class SolveService: Sendable {
     /// `grace` seconds to finish, then are stopped keeping their best schedule so far.
     public func shutdown(grace: Double) async {
         await queue.close()
+        await quickQueue.close()
         let deadline = Date().addingTimeInterval(grace)
         while !live.withLock({ $0.isEmpty }), Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         for job in live.withLock({ Array($0.values) }) { job.requestStop(shutdown: true) }
@@ -149,9 +162,9 @@ public final class SolveService: Sendable {
 
     // MARK: - Steps
 
-    private func enterQueue() async throws -> JobQueue.Ticket {
+    private func enterQueue(_ queue: JobQueue? = nil) async throws -> JobQueue.Ticket {
         do {
-            return try await queue.enter()
+            return try await (queue ?? self.queue).enter()
         } catch .full(let waiting) {
             throw APIError.queueFull(retryAfter: retryAfterSeconds, waiting: waiting)
         } catch {
@@ -306,4 +319,16 @@ public final class SolveService: Sendable {
 struct Computation: Sendable {
     var outcome: Result<Solution, SolveError>
     var seconds: Double
+}
+
+/// A stop flag that is set by hand (the client went away) or by passing its deadline.
+final class StopSignal: Sendable {
+    private let deadline: Date
+    private let flag = LockedState(false)
+
+    init(deadline: Date) { self.deadline = deadline }
+
+    var isSet: Bool { flag.withLock { $0 } || Date() >= deadline }
+
+    func set() { flag.withLock { $0 = true } }
 }

@@ -19,8 +19,21 @@ public final class SQLiteResultStore: ResultStore {
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        pool = try DatabasePool(path: path, configuration: configuration)
-        try StoreSchema.migrator.migrate(pool)
+        // Opening switches the file to WAL mode, which SQLite refuses with SQLITE_BUSY (without
+        // calling the busy handler) while another process opens it too: retry for up to 10 s.
+        var attempt = 0
+        while true {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try StoreSchema.migrator.migrate(pool)
+                self.pool = pool
+                break
+            } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && attempt < 100 {
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+        try pool.read(StoreSchema.check)
     }
 
     public func result(forKey key: RequestKey) async throws -> StoredResult? {
@@ -129,6 +142,30 @@ enum StoreSchema {
     }
 }
 
+extension StoreSchema {
+    /// The columns every table must have; a store whose tables were dropped or changed is refused at
+    /// open, not discovered by the first request.
+    static let columns: [String: Set<String>] = [
+        "results": ["id", "key", "method", "objective", "problem", "document", "metrics", "failure_kind", "failure_message",
+                    "solve_seconds", "created_at"],
+        "jobs": ["id", "key", "owner", "method", "objective", "time_limit", "status", "progress", "best_objective", "gap",
+                 "result_id", "failure_kind", "failure_message", "created_at", "started_at", "finished_at"],
+    ]
+
+    static func check(_ db: Database) throws {
+        for (table, expected) in columns.sorted(by: { $0.key < $1.key }) {
+            guard try db.tableExists(table) else {
+                throw StoreDecodingError(description: "the table \(table) is missing; the file is not a PipeSched store or was damaged")
+            }
+            let found = Set(try db.columns(in: table).map(\.name))
+            let missing = expected.subtracting(found)
+            guard missing.isEmpty else {
+                throw StoreDecodingError(description: "the table \(table) lacks the columns \(missing.sorted().joined(separator: ", ")); the file is not a PipeSched store or was damaged")
+            }
+        }
+    }
+}
+
 /// A stored row that cannot be read back (for example written by a newer PipeSched).
 struct StoreDecodingError: Error, CustomStringConvertible {
     var description: String
@@ -142,7 +179,12 @@ extension StoredResult {
         }
         let outcome: Outcome
         if let document = row["document"] as Data?, let metricsText = row["metrics"] as String? {
-            outcome = .schedule(document: document, metrics: try JSONDecoder().decode(Metrics.self, from: Data(metricsText.utf8)))
+            // Bytes that do not decode are never served.
+            guard (try? ScheduleDocument.decode(json: document)) != nil,
+                  let metrics = try? JSONDecoder().decode(Metrics.self, from: Data(metricsText.utf8)) else {
+                throw StoreDecodingError(description: "result \(row["id"] as String? ?? "?"): the stored schedule does not decode")
+            }
+            outcome = .schedule(document: document, metrics: metrics)
         } else {
             outcome = .failure(StoredFailure(kind: row["failure_kind"] ?? "unknown", message: row["failure_message"] ?? ""))
         }
