@@ -13,7 +13,7 @@ public enum PipeSchedServer {
     ) async throws -> some ApplicationProtocol {
         var logger = Logger(label: "pipesched.serve")
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
-        let owner = configuration.owner ?? "\(JobRecord.localOwner):\(configuration.port)"
+        let owner = configuration.owner ?? JobRecord.processOwner
         let service = SolveService(store: store, limits: configuration.limits, methods: configuration.methods, owner: owner)
         let interrupted = try await service.recoverInterruptedJobs()
         if interrupted > 0 { logger.notice("marked \(interrupted) unfinished jobs of an earlier run as interrupted") }

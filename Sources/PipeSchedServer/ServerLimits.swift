@@ -1,5 +1,6 @@
 import Foundation
 import PipeSched
+import PipeSchedStore
 
 /// The server's limits; every one is a `pipesched serve` option, documented in docs/server.md.
 public struct ServerLimits: Sendable, Equatable {
@@ -17,6 +18,9 @@ public struct ServerLimits: Sendable, Equatable {
     public var idleTimeout: Double
     /// Seconds a synchronous solve may run; then it stops and answers with what it has, or `422`.
     public var syncTimeLimit: Double
+    /// Seconds a job's lease lasts: the server renews it every third of that, and a job whose lease
+    /// ran out is taken for one of a dead server.
+    public var leaseSeconds: Double
     /// Largest `timeLimit` a request may ask for, in seconds; larger ones get `400`. Also the time
     /// limit given to searching methods when the request names none and their default is longer.
     public var maxTimeLimit: Double
@@ -35,7 +39,9 @@ public struct ServerLimits: Sendable, Equatable {
     public init(maxBodyBytes: Int = 4 << 20, maxProblemSize: Int = 1_000_000, maxTimeLimit: Double = 300,
                 concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, queueLength: Int = 64,
                 maxWait: Double = 60, shutdownGrace: Double = 10, cacheBytes: Int = 64 << 20, maxStages: Int = 256,
-                maxExactPairs: Int = 1_000_000, idleTimeout: Double = 30, syncTimeLimit: Double = 30) {
+                maxExactPairs: Int = 1_000_000, idleTimeout: Double = 30, syncTimeLimit: Double = 30,
+                leaseSeconds: Double = JobRecord.leaseSeconds) {
+        self.leaseSeconds = leaseSeconds
         self.maxBodyBytes = maxBodyBytes
         self.maxProblemSize = maxProblemSize
         self.maxStages = maxStages
@@ -57,6 +63,7 @@ public struct ServerLimits: Sendable, Equatable {
         if maxStages < 1 { return "the stage limit must be at least 1" }
         if maxExactPairs < 0 { return "the exact-pairs limit cannot be negative" }
         if !(idleTimeout > 0) { return "the idle timeout must be positive" }
+        if !(leaseSeconds > 0) { return "the lease must be positive" }
         if !(syncTimeLimit > 0) { return "the synchronous time limit must be positive" }
         if !(maxTimeLimit > 0) { return "the time limit cap must be positive" }
         if concurrentJobs < 1 { return "at least 1 concurrent job is needed" }

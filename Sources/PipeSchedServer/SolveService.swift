@@ -50,9 +50,26 @@ public final class SolveService: Sendable {
     /// Names of the methods offered.
     public var methodNames: Set<String> { Set(methodsByName.keys) }
 
-    /// Marks jobs left unfinished by an earlier run of this server as interrupted.
+    /// Marks jobs left unfinished by an earlier run of this server as interrupted, and those of any
+    /// server whose lease ran out (it died, whatever address it had).
     public func recoverInterruptedJobs() async throws -> Int {
-        try await store.interruptUnfinishedJobs(owner: owner)
+        let own = try await store.interruptUnfinishedJobs(owner: owner)
+        return try await own + store.interruptExpiredJobs(now: Date())
+    }
+
+    /// The owner's heartbeat, until cancelled: renews the leases of this server's jobs and stops
+    /// those whose cancellation another server recorded (a `DELETE` sent to it).
+    public func heartbeat() async {
+        while !Task.isCancelled {
+            await beat()
+            try? await Task.sleep(for: .seconds(limits.leaseSeconds / 3))
+        }
+    }
+
+    /// One heartbeat.
+    func beat() async {
+        guard let cancelled = try? await store.renewLeases(owner: owner, until: Date().addingTimeInterval(limits.leaseSeconds)) else { return }
+        for id in cancelled { live.withLock { $0[id] }?.requestStop() }
     }
 
     /// Answers a `POST /v1/solve` body (with its `?wait=` value): parses it, or finds it parsed
@@ -98,7 +115,15 @@ public final class SolveService: Sendable {
                                           key: key, partial: false)
             return try answer(stored, cached: false)
         }
-        let job = try await submit(request, options: options, key: key)
+        // An identical request joins the job already working on it, here or on another server.
+        let job: LiveJob
+        if let running = live.withLock({ $0.values.first { $0.key == key && !$0.stopRequested } }) {
+            job = running
+        } else if let elsewhere = try await store.unfinishedJob(key: key.hex, now: Date()) {
+            return .accepted(elsewhere)
+        } else {
+            job = try await submit(request, options: options, key: key)
+        }
         guard request.wait > 0 else { return .accepted(job.snapshot) }
         let record = await waitUntilFinished(job, seconds: request.wait)
         if record.status == .succeeded, let id = record.resultID, let stored = try await store.result(id: id) {
@@ -119,7 +144,18 @@ public final class SolveService: Sendable {
     /// Stops a job (its best schedule so far is kept) and returns its record once it has stopped,
     /// or after `patience` seconds if it has not yet; a finished job is returned unchanged.
     public func cancel(id: String, patience: Double = 5) async throws -> JobRecord? {
-        guard let job = live.withLock({ $0[id] }) else { return try await store.job(id: id) }
+        guard let job = live.withLock({ $0[id] }) else {
+            // Another server's job: record the request, which its owner sees at its next heartbeat.
+            guard var record = try await store.job(id: id) else { return nil }
+            guard !record.status.isFinished else { return record }
+            try await store.requestCancel(id: id)
+            let deadline = Date().addingTimeInterval(patience)
+            while !record.status.isFinished, Date() < deadline {
+                try? await Task.sleep(for: .milliseconds(50))
+                record = try await store.job(id: id) ?? record
+            }
+            return record
+        }
         job.requestStop()
         return await waitUntilFinished(job, seconds: patience)
     }
@@ -177,7 +213,7 @@ public final class SolveService: Sendable {
         let ticket = try await enterQueue()
         let id = StoredResult.newID()
         let record = JobRecord(id: id, key: key.hex, owner: owner, method: request.method, objective: options.objective,
-                               timeLimit: options.timeLimit)
+                               timeLimit: options.timeLimit, leaseUntil: Date().addingTimeInterval(limits.leaseSeconds))
         let job = LiveJob(id: id, record: record, problem: request.problem, key: key, options: options) { [queue] in
             Task { await queue.withdraw(ticket) }
         }

@@ -69,10 +69,17 @@ public final class SQLiteResultStore: ResultStore {
         let arguments = job.arguments()
         try await pool.write { db in
             try db.execute(sql: """
-                INSERT OR REPLACE INTO jobs
+                INSERT INTO jobs
                   (id, key, owner, method, objective, time_limit, status, progress, best_objective, gap, result_id,
-                   failure_kind, failure_message, created_at, started_at, finished_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   failure_kind, failure_message, created_at, started_at, finished_at, lease_until)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET
+                  key = excluded.key, owner = excluded.owner, method = excluded.method, objective = excluded.objective,
+                  time_limit = excluded.time_limit, status = excluded.status, progress = excluded.progress,
+                  best_objective = excluded.best_objective, gap = excluded.gap, result_id = excluded.result_id,
+                  failure_kind = excluded.failure_kind, failure_message = excluded.failure_message,
+                  created_at = excluded.created_at, started_at = excluded.started_at, finished_at = excluded.finished_at,
+                  lease_until = MAX(COALESCE(jobs.lease_until, 0), COALESCE(excluded.lease_until, 0))
                 """, arguments: arguments)
         }
     }
@@ -88,6 +95,44 @@ public final class SQLiteResultStore: ResultStore {
                 """, arguments: [JobStatus.failed.rawValue, failure.kind, failure.message, now, owner,
                                  JobStatus.queued.rawValue, JobStatus.running.rawValue])
             return db.changesCount
+        }
+    }
+
+    public func renewLeases(owner: String, until: Date) async throws -> [String] {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE jobs SET lease_until = ? WHERE owner = ? AND status IN (?, ?)",
+                           arguments: [until.timeIntervalSince1970, owner, JobStatus.queued.rawValue, JobStatus.running.rawValue])
+            return try String.fetchAll(db, sql: "SELECT id FROM jobs WHERE owner = ? AND cancel_requested = 1 AND status IN (?, ?)",
+                                       arguments: [owner, JobStatus.queued.rawValue, JobStatus.running.rawValue])
+        }
+    }
+
+    @discardableResult
+    public func interruptExpiredJobs(now: Date) async throws -> Int {
+        let failure = StoredFailure.interrupted
+        return try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE jobs SET status = ?, failure_kind = ?, failure_message = ?, finished_at = ?
+                WHERE status IN (?, ?) AND (lease_until IS NULL OR lease_until < ?)
+                """, arguments: [JobStatus.failed.rawValue, failure.kind, failure.message, now.timeIntervalSince1970,
+                                 JobStatus.queued.rawValue, JobStatus.running.rawValue, now.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
+    public func requestCancel(id: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE jobs SET cancel_requested = 1 WHERE id = ?", arguments: [id])
+        }
+    }
+
+    public func unfinishedJob(key: String, now: Date) async throws -> JobRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT * FROM jobs WHERE key = ? AND status IN (?, ?) AND lease_until >= ? AND cancel_requested = 0
+                ORDER BY created_at LIMIT 1
+                """, arguments: [key, JobStatus.queued.rawValue, JobStatus.running.rawValue, now.timeIntervalSince1970])
+                .map(JobRecord.init(row:))
         }
     }
 
@@ -138,6 +183,13 @@ enum StoreSchema {
                 CREATE INDEX jobs_by_owner_status ON jobs(owner, status);
                 """)
         }
+        migrator.registerMigration("v2 leases") { db in
+            try db.execute(sql: """
+                ALTER TABLE jobs ADD COLUMN lease_until REAL;
+                ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX jobs_by_key_status ON jobs(key, status);
+                """)
+        }
         return migrator
     }
 }
@@ -149,7 +201,8 @@ extension StoreSchema {
         "results": ["id", "key", "method", "objective", "problem", "document", "metrics", "failure_kind", "failure_message",
                     "solve_seconds", "created_at"],
         "jobs": ["id", "key", "owner", "method", "objective", "time_limit", "status", "progress", "best_objective", "gap",
-                 "result_id", "failure_kind", "failure_message", "created_at", "started_at", "finished_at"],
+                 "result_id", "failure_kind", "failure_message", "created_at", "started_at", "finished_at", "lease_until",
+                 "cancel_requested"],
     ]
 
     static func check(_ db: Database) throws {
@@ -219,12 +272,13 @@ extension JobRecord {
                   gap: row["gap"], resultID: row["result_id"], failure: failure,
                   createdAt: Date(timeIntervalSince1970: row["created_at"]),
                   startedAt: (row["started_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                  finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+                  finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                  leaseUntil: (row["lease_until"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
     func arguments() -> StatementArguments {
         [id, key, owner, method, objective.rawValue, timeLimit, status.rawValue, progress, bestObjective, gap, resultID,
          failure?.kind, failure?.message, createdAt.timeIntervalSince1970, startedAt?.timeIntervalSince1970,
-         finishedAt?.timeIntervalSince1970]
+         finishedAt?.timeIntervalSince1970, leaseUntil?.timeIntervalSince1970]
     }
 }

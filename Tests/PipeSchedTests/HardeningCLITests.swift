@@ -188,3 +188,30 @@ import Testing
         #expect(csv.contains("invalidPoint"), "\(csv)")
     }
 }
+
+/// Issue 15, case 14: `serve` on a port in use or an address it cannot bind exits 2 with a message.
+@Suite struct ServeBindTests {
+    @Test func aPortInUseOrABadHostExitsTwo() throws {
+        let folder = try CLIRunner.temporaryFolder()
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && listen(fd, 1) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        try #require(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let database = folder.appendingPathComponent("s.sqlite").path
+        let taken = try CLIRunner.run(["serve", "--port", String(port), "--database", database])
+        #expect(taken.status == 2, "\(taken.stderr)")
+        #expect(taken.stderr.contains("cannot listen"))
+        let badHost = try CLIRunner.run(["serve", "--host", "203.0.113.77", "--port", "0", "--database", database])
+        #expect(badHost.status == 2, "\(badHost.stderr)")
+    }
+}

@@ -21,7 +21,7 @@ public struct ProblemSize: Sendable, Equatable, CustomStringConvertible {
         self.microbatches = microbatches
         self.sequenceSlices = sequenceSlices
         passes = Self.product([stages, microbatches, sequenceSlices, 3])
-        let stagesPerDevice = devices > 0 ? (stages + devices - 1) / devices : stages
+        let stagesPerDevice = devices > 0 ? stages / devices + (stages % devices == 0 ? 0 : 1) : stages
         if let perDevice = Self.product([stagesPerDevice, microbatches, sequenceSlices, 3]) {
             exactPairs = Self.product([devices, perDevice, max(perDevice - 1, 0)]).map { $0 / 2 }
         } else {
