@@ -89,8 +89,12 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                "PipeSchedFuzz",
             ]
         ),
         .testTarget(name: "PipeSchedSweepTests", dependencies: ["PipeSchedSweep", "PipeSchedStore"]),
+        // Fuzz suite (issue 15): a seeded input mutator shared by the library fuzzers and the HTTP fuzzer.
+        .target(name: "PipeSchedFuzz", path: "Tests/PipeSchedFuzz"),
+        .testTarget(name: "FuzzTests", dependencies: ["PipeSchedFuzz", "PipeSched", "PipeSchedProfile", "PipeSchedSweep"]),
     ]
 )

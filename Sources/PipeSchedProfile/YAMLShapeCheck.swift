@@ -45,7 +45,9 @@ public enum YAMLShapeCheck {
                 } else {
                     switch character {
                     case "\"", "'": quote = character
-                    case "[", "{": flow += 1
+                    case "[", "{":
+                        flow += 1
+                        if column + dashes + flow > maxTextNesting { throw tooDeep(line: number + 1) }
                     case "]", "}": flow = max(0, flow - 1)
                     case "-" where previous == " " || column + dashes == 0: dashes += 1
                     default: break
@@ -54,11 +56,13 @@ public enum YAMLShapeCheck {
                 }
                 previous = character
             }
-            if column + dashes + flow > maxTextNesting {
-                throw ProblemError(field: "line \(number + 1)", message: "nests deeper than \(maxTextNesting) levels (indentation, dashes and brackets)",
-                                   fix: "flatten the document; no PipeSched format nests this deep")
-            }
+            if column + dashes + flow > maxTextNesting { throw tooDeep(line: number + 1) }
         }
+    }
+
+    private static func tooDeep(line: Int) -> ProblemError {
+        ProblemError(field: "line \(line)", message: "nests deeper than \(maxTextNesting) levels (indentation, dashes and brackets)",
+                     fix: "flatten the document; no PipeSched format nests this deep")
     }
 
     private static func walk(_ node: Node, path: String, depth: Int, budget: inout Int) throws(ProblemError) {

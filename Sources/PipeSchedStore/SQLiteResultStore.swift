@@ -20,7 +20,8 @@ public final class SQLiteResultStore: ResultStore {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         // Opening switches the file to WAL mode, which SQLite refuses with SQLITE_BUSY (without
-        // calling the busy handler) while another process opens it too: retry for up to 10 s.
+        // calling the busy handler) while another process opens it too: retry for up to 10 s. Two
+        // processes may also race to apply the same migration: the loser retries and finds it done.
         var attempt = 0
         while true {
             do {
@@ -29,6 +30,11 @@ public final class SQLiteResultStore: ResultStore {
                 self.pool = pool
                 break
             } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && attempt < 100 {
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.1)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR && attempt < 3 {
+                // Another process applied the same migration between our check and our write
+                // ("duplicate column"); the next attempt sees it applied.
                 attempt += 1
                 Thread.sleep(forTimeInterval: 0.1)
             }

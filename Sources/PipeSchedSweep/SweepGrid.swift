@@ -78,6 +78,8 @@ public struct SweepGrid: Sendable {
 
 extension SweepGrid {
     static let fields: Set<String> = ["problem", "model", "hardware", "objective", "timeLimit", "seed", "axes"]
+    /// Most runs (points × methods) one grid may hold.
+    static let maxRuns = 1_000_000
     /// Largest grid file read, in bytes.
     static let maxFileBytes = 1 << 20
     static let axisFields: Set<String> = ["devices", "microbatches", "memoryCap", "sequenceSlices", "placement", "methods"]
@@ -148,6 +150,12 @@ extension SweepGrid {
             }
             grid = SweepGrid(source: source, devices: devices, microbatches: microbatches, memoryCaps: memoryCaps, sequenceSlices: slices ?? [1],
                              placements: placements, methods: methods, objective: .stageSpan, timeLimit: nil, seed: 1)
+        }
+        let runs = ProblemSize.product([grid.devices.count, grid.microbatches.count, grid.memoryCaps.count, grid.sequenceSlices.count,
+                                        grid.placements.count, grid.methods.count])
+        guard let runs, runs <= maxRuns else {
+            throw GridError(field: "axes", message: "make \(runs.map(String.init) ?? "too many") runs (points × methods), over the limit of \(maxRuns)",
+                            fix: "split the grid into several grids, or shard it (--share)")
         }
         if let objective = root["objective"] {
             guard let name = objective as? String, let value = Objective(rawValue: name) else {
