@@ -37,9 +37,11 @@ test: deps
 # `make test` runs 150 each), reporting the peak memory of the run.
 FUZZ_COUNT ?= 10000
 fuzz: deps
+	@scripts/install-deps fuzz
 	$(SWIFT) build --build-tests
-	PIPESCHED_FUZZ_COUNT=$(FUZZ_COUNT) /usr/bin/time -v $(SWIFT) test --skip-build --filter 'ReaderFuzzTests|HTTPFuzzTests' 2>&1 \
-		| grep -E '✘|✔ Test|Test run|Maximum resident set size|Exit status'
+	@PIPESCHED_FUZZ_COUNT=$(FUZZ_COUNT) /usr/bin/time -v $(SWIFT) test --skip-build --filter 'ReaderFuzzTests|HTTPFuzzTests' \
+		> .build/fuzz.log 2>&1; status=$$?; \
+		grep -E '✘|✔ Test|Test run|Maximum resident set size' .build/fuzz.log; exit $$status
 
 torch-roundtrip: build
 	scripts/torch-roundtrip

@@ -23,8 +23,9 @@ public struct JobRecord: Sendable, Equatable, Codable {
     public var id: String
     /// The request key of the solve.
     public var key: String
-    /// The host that runs the job: on restart a server marks only its own unfinished jobs interrupted,
-    /// so hosts sharing one store leave each other's jobs alone.
+    /// The server process that runs the job (`processOwner`): it renews the job's lease and stops it
+    /// when another server records a cancellation; servers sharing one store leave each other's
+    /// live jobs alone.
     public var owner: String
     public var method: String
     public var objective: Objective

@@ -175,3 +175,31 @@ enum StalledConnection {
         }
     }
 }
+
+/// Case 3: synchronous solves run under the server's time limit.
+@Suite struct SyncTimeLimitTests {
+    /// A synchronous method (its name has no "ilp") that runs until the server stops it; if nobody
+    /// does within a minute it fails, so the test fails without timing anything.
+    struct StoppableSync: SchedulingMethod {
+        let name = "spin-sync"
+        let summary = "Test method: runs until stopped"
+        func fits(_ problem: Problem) -> Bool { true }
+        func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
+            let start = Date()
+            while !options.stopRequested {
+                guard Date().timeIntervalSince(start) < 60 else { throw .unknownMethod("spin-sync was never stopped") }
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+            return try Methods.named("1f1b")!.schedule(problem, options: options)
+        }
+    }
+
+    @Test func aSynchronousSolveStopsAtTheSyncTimeLimit() async throws {
+        var harness = ServerHarness(limits: ServerLimits(concurrentJobs: 1, queueLength: 4, shutdownGrace: 0.2, syncTimeLimit: 0.3))
+        harness.configuration.methods.append(StoppableSync())
+        try await harness.run { client in
+            let reply = try await client.post("/v1/solve", Fixtures.solve(method: "spin-sync"))
+            #expect(reply.status == .ok, "\(reply.text)")
+        }
+    }
+}
