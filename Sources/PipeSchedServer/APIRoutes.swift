@@ -33,7 +33,9 @@ struct APIRoutes: Sendable {
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw APIError.bodyTooLarge(limit: limit)
         }
-        switch try await service.solve(body: Data(body.readableBytesView), waitParameter: request.uri.queryParameters["wait"].map(String.init)) {
+        let connection = request.headers[ConnectionRegistry.header].flatMap { UInt64($0) }
+        switch try await service.solve(body: Data(body.readableBytesView), waitParameter: request.uri.queryParameters["wait"].map(String.init),
+                                       connection: connection) {
         case .schedule(let stored, let cached): return Responses.solved(stored, cached: cached)
         case .accepted(let record): return try Responses.job(record)
         }

@@ -23,7 +23,8 @@ public enum PipeSchedServer {
         let idleNanoseconds = Int64(configuration.limits.idleTimeout * 1e9)
         return Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .nanoseconds(idleNanoseconds))),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionWatch(registry: service.connections)],
+                                                idleTimeout: .nanoseconds(idleNanoseconds))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pipesched"),
             services: [SolveServiceLifecycle(service: service, logger: logger)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },

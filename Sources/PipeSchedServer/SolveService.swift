@@ -25,6 +25,8 @@ public final class SolveService: Sendable {
     let queue: JobQueue
     /// Slots of synchronous solves, apart from jobs' so long jobs never hold up quick answers.
     let quickQueue: JobQueue
+    /// Open connections, so a synchronous solve stops when its client goes away.
+    let connections = ConnectionRegistry()
     private let methodsByName: [String: any SchedulingMethod]
     private let live = LockedState<[String: LiveJob]>([:])
     private let hot: HotResults
@@ -74,13 +76,13 @@ public final class SolveService: Sendable {
 
     /// Answers a `POST /v1/solve` body (with its `?wait=` value): parses it, or finds it parsed
     /// before, then solves it as `solve(_:)` does.
-    public func solve(body: Data, waitParameter: String?) async throws -> SolveOutcome {
+    public func solve(body: Data, waitParameter: String?, connection: UInt64? = nil) async throws -> SolveOutcome {
         var (request, key) = try memo.parsed(body) { body throws(APIError) in
             let request = try SolveRequest.parse(body, limits: limits, methods: methodNames)
             return (request, RequestKey(problem: request.problem, method: request.method, options: request.options(cap: limits.maxTimeLimit)))
         }
         try request.applyWait(parameter: waitParameter, limits: limits)
-        return try await solve(request, key: key)
+        return try await solve(request, key: key, connection: connection)
     }
 
     /// Answers a solve request: from the store, by solving now, or with a job. Throws `APIError`
@@ -90,7 +92,7 @@ public final class SolveService: Sendable {
         return try await solve(request, key: RequestKey(problem: request.problem, method: request.method, options: options))
     }
 
-    private func solve(_ request: SolveRequest, key: RequestKey) async throws -> SolveOutcome {
+    private func solve(_ request: SolveRequest, key: RequestKey, connection: UInt64? = nil) async throws -> SolveOutcome {
         let options = request.options(cap: limits.maxTimeLimit)
         if let stored = try await storedResult(forKey: key) {
             metrics.storeHit()
@@ -101,8 +103,11 @@ public final class SolveService: Sendable {
             let ticket = try await enterQueue(quickQueue)
             let slot: JobQueue.Slot
             do { slot = try await quickQueue.wait(for: ticket) } catch { throw APIError.shuttingDown }
-            // Stops at the synchronous time limit, or as soon as the client goes away.
+            // Stops at the synchronous time limit, or as soon as the client goes away (its connection
+            // closes, or the request's task is cancelled).
             let stop = StopSignal(deadline: Date().addingTimeInterval(limits.syncTimeLimit))
+            if let connection { connections.watch(connection, stop) }
+            defer { if let connection { connections.unwatch(connection, stop) } }
             var bounded = options
             bounded.shouldStop = { stop.isSet }
             let computation = await withTaskCancellationHandler {

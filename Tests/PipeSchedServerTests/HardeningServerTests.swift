@@ -4,6 +4,7 @@ import Hummingbird
 import PipeSched
 import PipeSchedServer
 import PipeSchedStore
+import Synchronization
 import Testing
 
 /// Issue 15, remote cases: requests that used to kill the server, exhaust its memory or hold its
@@ -200,6 +201,52 @@ enum StalledConnection {
         try await harness.run { client in
             let reply = try await client.post("/v1/solve", Fixtures.solve(method: "spin-sync"))
             #expect(reply.status == .ok, "\(reply.text)")
+        }
+    }
+}
+
+/// Case 3: a synchronous solve stops when its client goes away.
+@Suite struct ClientGoneTests {
+    /// Counts the solves that started, and those that saw a stop request.
+    static let started = Mutex(0)
+    static let stops = Mutex(0)
+
+    struct CountsStops: SchedulingMethod {
+        let name = "spin-sync-count"
+        let summary = "Test method: runs until stopped, counting stops"
+        func fits(_ problem: Problem) -> Bool { true }
+        func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
+            let start = Date()
+            ClientGoneTests.started.withLock { $0 += 1 }
+            while !options.stopRequested {
+                guard Date().timeIntervalSince(start) < 60 else { throw .unknownMethod("never stopped") }
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+            ClientGoneTests.stops.withLock { $0 += 1 }
+            return try Methods.named("1f1b")!.schedule(problem, options: options)
+        }
+    }
+
+    @Test func aSynchronousSolveStopsWhenItsClientGoesAway() async throws {
+        var harness = ServerHarness(limits: ServerLimits(concurrentJobs: 1, queueLength: 4, shutdownGrace: 0.2, syncTimeLimit: 600))
+        harness.configuration.methods.append(CountsStops())
+        try await harness.run { client in
+            let port = try #require(client.client.port)
+            let body = try JSONSerialization.data(withJSONObject: Fixtures.solve(method: "spin-sync-count"))
+            let fd = try await Task.detached {
+                let fd = try StalledConnection.connected(port: port)
+                let head = "POST /v1/solve HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+                let bytes = Array(head.utf8) + Array(body)
+                _ = bytes.withUnsafeBufferPointer { send(fd, $0.baseAddress, $0.count, 0) }
+                return fd
+            }.value
+            // Once the solve runs, the client goes away. Polls fail after 20 s (cut-offs, not timing claims).
+            var deadline = Date().addingTimeInterval(20)
+            while ClientGoneTests.started.withLock({ $0 }) == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            close(fd)
+            deadline = Date().addingTimeInterval(20)
+            while ClientGoneTests.stops.withLock({ $0 }) == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(ClientGoneTests.stops.withLock { $0 } == 1)
         }
     }
 }
