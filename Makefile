@@ -10,7 +10,7 @@ DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps deps-highs build demo test test-browser screenshot torch-roundtrip embed man bench bench-search bench-bounds bench-peers bench-slices bench-ilp bench-server bench-sweep openapi clean
+.PHONY: deps deps-highs build demo test test-browser screenshot fuzz torch-roundtrip embed man bench bench-search bench-bounds bench-peers bench-slices bench-ilp bench-server bench-sweep openapi clean
 
 deps:
 	@scripts/install-deps
@@ -32,6 +32,16 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Fuzz suite (docs/fuzz.md): PIPESCHED_FUZZ_COUNT seeded hostile inputs per reader (default 10000;
+# `make test` runs 150 each), reporting the peak memory of the run.
+FUZZ_COUNT ?= 10000
+fuzz: deps
+	@scripts/install-deps fuzz
+	$(SWIFT) build --build-tests
+	@PIPESCHED_FUZZ_COUNT=$(FUZZ_COUNT) /usr/bin/time -v $(SWIFT) test --skip-build --filter 'ReaderFuzzTests|HTTPFuzzTests' \
+		> .build/fuzz.log 2>&1; status=$$?; \
+		grep -E '✘|✔ Test|Test run|Maximum resident set size' .build/fuzz.log; exit $$status
 
 torch-roundtrip: build
 	scripts/torch-roundtrip

@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The server's connection watch (a channel handler that tells a solve its client went away).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         // Core: problem model, simulator, validator, bounds, schedule families. No I/O, no C.
@@ -48,6 +51,8 @@ let package = Package(
             dependencies: [
                 "PipeSched", "PipeSchedStore", "PipeSchedExport", "PipeSchedProfile",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -88,8 +93,13 @@ let package = Package(
                 "PipeSchedServer", "PipeSchedStore", "PipeSchedILP", "PipeSchedSweep", "LinearProgramming",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                "PipeSchedFuzz",
             ]
         ),
         .testTarget(name: "PipeSchedSweepTests", dependencies: ["PipeSchedSweep", "PipeSchedStore"]),
+        // Fuzz suite (issue 15): a seeded input mutator shared by the library fuzzers and the HTTP fuzzer.
+        .target(name: "PipeSchedFuzz", path: "Tests/PipeSchedFuzz"),
+        .testTarget(name: "FuzzTests", dependencies: ["PipeSchedFuzz", "PipeSched", "PipeSchedProfile", "PipeSchedSweep"]),
     ]
 )

@@ -11,6 +11,7 @@ public enum ConfigDecoding {
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(ProfileError) -> T {
         let text = String(decoding: data, as: UTF8.self)
         let isJSON = text.first { !$0.isWhitespace } == "{"
+        if isJSON { try JSONShapeCheck.check(data) } else { try YAMLShapeCheck.check(text) }
         do {
             if isJSON { return try JSONDecoder().decode(T.self, from: data) }
             return try YAMLDecoder().decode(T.self, from: text)

@@ -41,8 +41,9 @@ public enum MeasuredCSV {
                     if let fallback { return fallback }
                     throw ProfileError(field: "line \(line.number), \(name)", message: "is empty", fix: "give a value")
                 }
-                guard value >= 0, value == value.rounded() else {
-                    throw ProfileError(field: "line \(line.number), \(name)", message: "must be an integer ≥ 0", fix: "give an index")
+                guard value >= 0, value == value.rounded(), value <= Double(MeasuredProfile.maxIndex) else {
+                    throw ProfileError(field: "line \(line.number), \(name)", message: "must be an integer from 0 to \(MeasuredProfile.maxIndex)",
+                                       fix: "give an index")
                 }
                 return Int(value)
             }

@@ -27,6 +27,9 @@ public struct MeasuredProfile: Sendable, Equatable {
         }
     }
 
+    /// Largest stage, slice or device index a measurement may give.
+    public static let maxIndex = 1 << 20
+
     /// Rows sorted by stage, then slice.
     public var rows: [Row]
     /// Microbatches seen in the measurement, if known.
@@ -39,14 +42,24 @@ public struct MeasuredProfile: Sendable, Equatable {
 
     /// A problem with these costs; every (stage, slice) must be present and each stage on one device.
     public func problem(name: String, microbatches: Int? = nil, latency: Double = 0,
-                        memoryLimit: Double? = nil) throws(ProfileError) -> Problem {
+                        memoryLimit: Double? = nil, limits: ProblemLimits = .standard) throws(ProfileError) -> Problem {
         guard let last = rows.last else { throw ProfileError(field: "(profile)", message: "has no stages", fix: "measure at least one stage") }
+        // Every index within range before anything is sized by it.
+        for row in rows {
+            for (field, value) in [("stage", row.stage), ("slice", row.slice), ("device", row.device)] where !(0...Self.maxIndex).contains(value) {
+                throw ProfileError(field: "stage \(row.stage)", message: "has \(field) \(value), outside 0...\(Self.maxIndex)", fix: "give indices from 0")
+            }
+        }
         let stageCount = last.stage + 1
         let slices = (rows.map(\.slice).max() ?? 0) + 1
+        let deviceCount = (rows.map(\.device).max() ?? 0) + 1
+        let count = microbatches ?? observedMicrobatches ?? 1
+        try limits.check(ProblemSize(devices: deviceCount, stages: stageCount, microbatches: max(count, 1), sequenceSlices: slices))
+        let bySlice = Dictionary(grouping: rows, by: \.stage)
         var stages: [StageProfile] = []
         var placement: [Int] = []
         for stage in 0..<stageCount {
-            let mine = rows.filter { $0.stage == stage }
+            let mine = bySlice[stage] ?? []
             guard mine.map(\.slice) == Array(0..<slices) else {
                 throw ProfileError(field: "stage \(stage)", message: "has measurements for slices \(mine.map(\.slice)), expected 0..<\(slices)",
                                    fix: "measure every stage and slice once")
@@ -60,11 +73,10 @@ public struct MeasuredProfile: Sendable, Equatable {
             }, staticMemory: mine[0].staticMemory))
         }
         let devices = (placement.max() ?? 0) + 1
-        let count = microbatches ?? observedMicrobatches ?? 1
         do {
             return try Problem(name: name, microbatches: count, devices: devices, placement: Self.name(placement, devices: devices),
                                stages: stages, communication: Communication(latency: latency),
-                               memoryLimit: memoryLimit.map { Array(repeating: $0, count: devices) }, sequenceSlices: slices, units: .profile)
+                               memoryLimit: memoryLimit.map { Array(repeating: $0, count: devices) }, sequenceSlices: slices, units: .profile, limits: limits)
         } catch {
             throw ProfileError(field: error.field, message: error.message, fix: error.fix)
         }

@@ -70,6 +70,21 @@ public struct ModelConfig: Sendable, Equatable, Decodable {
         dtype = try c.decodeIfPresent(DataType.self, forKey: .dtype) ?? .bf16
         causal = try c.decodeIfPresent(Bool.self, forKey: .causal) ?? true
         let runs = try c.decodeIfPresent([LayerRun].self, forKey: .layerTypes)
+        // Before layer lists are built: the layer count and every size within `maxDimension`.
+        guard layers <= Self.maxLayers else {
+            throw ProfileError.invalid("layers", "is \(layers), over the limit of \(Self.maxLayers)", "give the model's real layer count")
+        }
+        if let runs {
+            var total = 0
+            for (index, run) in runs.enumerated() {
+                let (sum, overflow) = total.addingReportingOverflow(run.count)
+                guard !overflow, sum <= Self.maxLayers else {
+                    throw ProfileError.invalid("layerTypes[\(index)].count", "brings the layer count over the limit of \(Self.maxLayers)",
+                                               "give one run per group of layers, \(Self.maxLayers) layers at most in all")
+                }
+                total = sum
+            }
+        }
         layerTypes = runs.map { $0.flatMap { Array(repeating: $0.type, count: $0.count) } } ?? Array(repeating: .dense, count: max(layers, 0))
         moe = try c.decodeIfPresent(MoEConfig.self, forKey: .moe)
         ssm = try c.decodeIfPresent(SSMConfig.self, forKey: .ssm) ?? SSMConfig()
@@ -89,6 +104,12 @@ public struct ModelConfig: Sendable, Equatable, Decodable {
         for (field, value) in positive where value < 1 {
             throw .invalid(field, "must be at least 1, got \(value)", "give a positive integer")
         }
+        for (field, value) in positive where value > Self.maxDimension {
+            throw .invalid(field, "is \(value), over the limit of \(Self.maxDimension)", "give the model's real size")
+        }
+        if layers > Self.maxLayers {
+            throw .invalid("layers", "is \(layers), over the limit of \(Self.maxLayers)", "give the model's real layer count")
+        }
         guard attentionHeads % kvHeads == 0 else {
             throw .invalid("kvHeads", "\(kvHeads) does not divide attentionHeads (\(attentionHeads))", "give a divisor of attentionHeads")
         }
@@ -105,6 +126,12 @@ public struct ModelConfig: Sendable, Equatable, Decodable {
             throw .invalid("bytesPerParameter", "must be a finite number ≥ 0", "use 16 for mixed-precision Adam")
         }
     }
+
+    /// Most layers a model may have (the largest published models have a few hundred).
+    public static let maxLayers = 100_000
+    /// Largest size (hidden, heads, FFN, vocabulary, sequence, ...) a model may give: 2²⁴, so
+    /// products of two sizes stay exact and far from overflow.
+    public static let maxDimension = 1 << 24
 
     /// Width of the queries, a · headDim.
     public var queryWidth: Int { attentionHeads * headDim }

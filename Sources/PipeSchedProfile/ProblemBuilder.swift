@@ -24,6 +24,8 @@ public struct ProfileOptions: Sendable, Equatable {
     public var memoryLimit: Bool = true
     /// The cap per device in GiB when one is written; `nil`: the hardware's memory.
     public var memoryCap: Double?
+    /// The largest problem to build; checked before any per-stage or per-slice cost is computed.
+    public var limits: ProblemLimits = .standard
 
     public init(devices: Int, microbatches: Int) {
         self.devices = devices
@@ -33,8 +35,8 @@ public struct ProfileOptions: Sendable, Equatable {
     /// Number of pipeline stages the placement asks for.
     public var stageCount: Int {
         switch placement {
-        case .interleaved: devices * chunks
-        case .v: 2 * devices
+        case .interleaved: ProblemSize.product([devices, chunks]) ?? Int.max
+        case .v: ProblemSize.product([2, devices]) ?? Int.max
         default: devices
         }
     }
@@ -61,7 +63,15 @@ public struct ProblemBuilder: Sendable {
             throw .invalid("slices", "needs causal attention; the model is bidirectional", "use --slices 1")
         }
         if let cap = options.memoryCap, !(cap > 0) { throw .invalid("memoryLimit", "must be a positive number of GiB, got \(cap)", "give the cap per device in GiB") }
-        if let t = options.tensorParallel, t < 1 { throw .invalid("tensorParallel", "must be at least 1, got \(t)", "give the TP degree") }
+        if let t = options.tensorParallel, t < 1 || t > ModelConfig.maxDimension {
+            throw .invalid("tensorParallel", "must be between 1 and \(ModelConfig.maxDimension), got \(t)", "give the TP degree")
+        }
+        do {
+            try options.limits.check(ProblemSize(devices: options.devices, stages: options.stageCount, microbatches: options.microbatches,
+                                                 sequenceSlices: options.slices))
+        } catch {
+            throw ProfileError(field: error.field, message: error.message, fix: error.fix)
+        }
         var model = model
         if let t = options.tensorParallel { model.tensorParallel = t }
         self.model = model
@@ -148,7 +158,7 @@ public struct ProblemBuilder: Sendable {
             return try Problem(name: name, microbatches: options.microbatches, devices: options.devices, placement: options.placement,
                                stages: stages, communication: Communication(latency: latency),
                                memoryLimit: options.memoryLimit ? Array(repeating: options.memoryCap ?? hardware.memoryGiB, count: options.devices) : nil,
-                               sequenceSlices: options.slices, partition: counts, units: .profile)
+                               sequenceSlices: options.slices, partition: counts, units: .profile, limits: options.limits)
         } catch {
             if error.field.hasPrefix("memoryLimit") {
                 throw ProfileError(field: "memory", message: "\(error.message) (GiB)", fix: memoryFix)

@@ -38,6 +38,11 @@ public enum TraceIngest {
         for (index, data) in traces.enumerated() {
             let name = index < names.count ? names[index] : "trace \(index)"
             let file = try parse(data, name: name)
+            let rank = file.rank ?? index
+            guard (0...MeasuredProfile.maxIndex).contains(rank) else {
+                throw ProfileError(field: "\(name): distributedInfo.rank", message: "is \(rank); a rank is from 0 to \(MeasuredProfile.maxIndex)",
+                                   fix: "give the trace of a real rank")
+            }
             let allocations = file.memory.sorted { $0.time < $1.time }
             let fileSpans = file.spans(rank: file.rank ?? index)
             let processes = Set(fileSpans.map(\.process)).sorted { (Int($0) ?? 0, $0) < (Int($1) ?? 0, $1) }
@@ -138,7 +143,7 @@ public enum TraceIngest {
     static func label(_ name: String, rank: Int) -> (stage: Int, kind: Character, microbatch: Int, slice: Int)? {
         var text = Substring(name.trimmingCharacters(in: .whitespaces))
         for prefix in ["Forward ", "Backward "] where text.hasPrefix(prefix) {
-            guard let microbatch = Int(text.dropFirst(prefix.count)) else { return nil }
+            guard let microbatch = Int(text.dropFirst(prefix.count)), (0...MeasuredProfile.maxIndex).contains(microbatch) else { return nil }
             return (rank, prefix == "Forward " ? "F" : "B", microbatch, 0)
         }
         if let colon = text.firstIndex(of: ":"), text[..<colon].allSatisfy(\.isLetter) { text = text[text.index(after: colon)...] }
@@ -152,6 +157,8 @@ public enum TraceIngest {
         var rest = text[text.index(after: kindIndex)...]
         if text[kindIndex] == "B", rest.hasPrefix("W") { rest = rest.dropFirst() }  // older torch: BW = full backward
         guard let microbatch = Int(rest) else { return nil }
+        let range = 0...MeasuredProfile.maxIndex
+        guard range.contains(stage), range.contains(microbatch), range.contains(slice) else { return nil }
         return (stage, text[kindIndex], microbatch, slice)
     }
 

@@ -56,6 +56,18 @@ extension APIError {
         APIError(.badRequest, code: "invalidProblem", message: error.message, field: error.field, fix: error.fix)
     }
 
+    /// A problem over the server's size limits (`--max-problem-size`, `--max-stages`, `--max-exact-pairs`).
+    static func problemTooLarge(_ error: ProblemError) -> APIError {
+        APIError(.badRequest, code: "problemTooLarge", message: error.message, field: "problem.\(error.field)",
+                 fix: error.fix.replacingOccurrences(of: "raise the limit with", with: "solve it with the CLI, or raise"))
+    }
+
+    /// Any failure that is not the client's, answered as JSON (never an empty `500`).
+    static func internalError(_ error: any Error) -> APIError {
+        APIError(.internalServerError, code: "internal", message: "the server failed: \(error)",
+                 fix: "retry; if it persists, report it with the request")
+    }
+
     /// A request field that is missing, of the wrong type or out of range.
     static func invalidRequest(field: String, _ message: String, fix: String) -> APIError {
         APIError(.badRequest, code: "invalidRequest", message: message, field: field, fix: fix)

@@ -44,7 +44,9 @@ struct APIRoutes: Sendable {
     }
 
     func solve(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        switch try await service.solve(body: try await body(request), waitParameter: request.uri.queryParameters["wait"].map(String.init)) {
+        let connection = request.headers[ConnectionRegistry.header].flatMap { UInt64($0) }
+        switch try await service.solve(body: try await body(request), waitParameter: request.uri.queryParameters["wait"].map(String.init),
+                                       connection: connection) {
         case .schedule(let stored, let cached): return Responses.solved(stored, cached: cached)
         case .accepted(let record): return try Responses.job(record)
         }

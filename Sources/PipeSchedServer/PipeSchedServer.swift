@@ -13,14 +13,19 @@ public enum PipeSchedServer {
     ) async throws -> some ApplicationProtocol {
         var logger = Logger(label: "pipesched.serve")
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
-        let owner = configuration.owner ?? "\(JobRecord.localOwner):\(configuration.port)"
+        let owner = configuration.owner ?? JobRecord.processOwner
         let service = SolveService(store: store, limits: configuration.limits, methods: configuration.methods, owner: owner,
                                    exactMethods: configuration.exactMethods)
         let interrupted = try await service.recoverInterruptedJobs()
         if interrupted > 0 { logger.notice("marked \(interrupted) unfinished jobs of an earlier run as interrupted") }
         let router = makeRouter(service: service, renderers: configuration.renderers)
+        // A connection silent for idleTimeout (no byte of a request read, no answer pending) is closed,
+        // so a client that declares a body and never sends it cannot hold a connection.
+        let idleNanoseconds = Int64(configuration.limits.idleTimeout * 1e9)
         return Application(
             router: router,
+            server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionWatch(registry: service.connections)],
+                                                idleTimeout: .nanoseconds(idleNanoseconds))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pipesched"),
             services: [SolveServiceLifecycle(service: service, logger: logger)],
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
@@ -36,6 +41,7 @@ public enum PipeSchedServer {
     static func makeRouter(service: SolveService, renderers: ScheduleRenderers) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: service.metrics))
+        router.add(middleware: InternalErrorMiddleware())
         APIRoutes(service: service, renderers: renderers).register(on: router)
         return router
     }

@@ -13,8 +13,8 @@ public struct ServerConfiguration: Sendable {
     public var exactMethods: ExactMethods?
     /// The `GET /v1/schedules/{id}` formats: JSON and every PipeSchedExport format by default.
     public var renderers: ScheduleRenderers
-    /// Owner of this server's jobs in the store; default `HOST:PORT`, so a restarted server finds
-    /// (and marks interrupted) the jobs its previous run left, and other servers' jobs are untouched.
+    /// Owner of this server's jobs in the store; default `JobRecord.processOwner` (this process's
+    /// identity). Jobs of dead owners are recognised by their expired lease, whatever their name.
     public var owner: String?
     /// swift-log level of the server's log on standard error: trace, debug, info, notice, warning,
     /// error or critical.

@@ -58,17 +58,13 @@ public struct SolveRequest: Sendable {
         guard problemData.first == UInt8(ascii: "{") else {
             throw .invalidRequest(field: "problem", "is not a JSON object", fix: "give the problem as an object (docs/problem-format.md)")
         }
+        // The size is checked inside the decoder, before any array sized by the problem is built.
+        let problemLimits = limits.problemLimits
         var request: SolveRequest
         do {
-            request = SolveRequest(problem: try Problem.decode(json: problemData))
+            request = SolveRequest(problem: try Problem.decode(json: problemData, limits: problemLimits))
         } catch {
-            throw .invalidProblem(error)
-        }
-        let size = request.problem.devices * request.problem.microbatches * request.problem.sequenceSlices
-        guard size <= limits.maxProblemSize else {
-            throw APIError(.badRequest, code: "problemTooLarge",
-                           message: "devices × microbatches × sequenceSlices is \(size), over this server's limit of \(limits.maxProblemSize)",
-                           field: "problem", fix: "solve it with the CLI, or raise the server's --max-problem-size")
+            throw problemLimits.isRefusal(error) ? .problemTooLarge(error) : .invalidProblem(error)
         }
         if let method = members["method"] {
             let name = try value(String.self, method, field: "method", expected: "a method name")
@@ -76,6 +72,9 @@ public struct SolveRequest: Sendable {
                 throw .invalidRequest(field: "method", "unknown method \"\(name)\"", fix: "GET /v1/methods lists the methods")
             }
             request.method = name
+        }
+        if request.method == "ilp" {
+            do { try problemLimits.checkExact(ProblemSize(request.problem)) } catch { throw .problemTooLarge(error) }
         }
         if let objective = members["objective"] {
             let name = try value(String.self, objective, field: "objective", expected: "\"stageSpan\" or \"makespan\"")

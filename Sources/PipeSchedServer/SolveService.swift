@@ -21,7 +21,12 @@ public final class SolveService: Sendable {
     public let methods: [any SchedulingMethod]
     /// Jobs of this server are recorded under this owner (see `JobRecord.owner`).
     public let owner: String
+    /// Slots of jobs (searches that answer `202`).
     let queue: JobQueue
+    /// Slots of synchronous solves, apart from jobs' so long jobs never hold up quick answers.
+    let quickQueue: JobQueue
+    /// Open connections, so a synchronous solve stops when its client goes away.
+    let connections = ConnectionRegistry()
     private let methodsByName: [String: any SchedulingMethod]
     /// The methods for requests with exact-solver settings.
     public let exactMethods: ExactMethods?
@@ -44,25 +49,43 @@ public final class SolveService: Sendable {
         queue = JobQueue(slots: limits.concurrentJobs, capacity: limits.queueLength) { running, waiting in
             metrics.queue(running: running, waiting: waiting)
         }
+        quickQueue = JobQueue(slots: limits.concurrentJobs, capacity: limits.queueLength)
     }
 
     /// Names of the methods offered.
     public var methodNames: Set<String> { Set(methodsByName.keys) }
 
-    /// Marks jobs left unfinished by an earlier run of this server as interrupted.
+    /// Marks jobs left unfinished by an earlier run of this server as interrupted, and those of any
+    /// server whose lease ran out (it died, whatever address it had).
     public func recoverInterruptedJobs() async throws -> Int {
-        try await store.interruptUnfinishedJobs(owner: owner)
+        let own = try await store.interruptUnfinishedJobs(owner: owner)
+        return try await own + store.interruptExpiredJobs(now: Date())
+    }
+
+    /// The owner's heartbeat, until cancelled: renews the leases of this server's jobs and stops
+    /// those whose cancellation another server recorded (a `DELETE` sent to it).
+    public func heartbeat() async {
+        while !Task.isCancelled {
+            await beat()
+            try? await Task.sleep(for: .seconds(limits.leaseSeconds / 3))
+        }
+    }
+
+    /// One heartbeat.
+    func beat() async {
+        guard let cancelled = try? await store.renewLeases(owner: owner, until: Date().addingTimeInterval(limits.leaseSeconds)) else { return }
+        for id in cancelled { live.withLock { $0[id] }?.requestStop() }
     }
 
     /// Answers a `POST /v1/solve` body (with its `?wait=` value): parses it, or finds it parsed
     /// before, then solves it as `solve(_:)` does.
-    public func solve(body: Data, waitParameter: String?) async throws -> SolveOutcome {
+    public func solve(body: Data, waitParameter: String?, connection: UInt64? = nil) async throws -> SolveOutcome {
         var (request, key) = try memo.parsed(body) { body throws(APIError) in
             let request = try SolveRequest.parse(body, limits: limits, methods: methodNames, exactMethods: exactMethods)
             return (request, request.key(cap: limits.maxTimeLimit))
         }
         try request.applyWait(parameter: waitParameter, limits: limits)
-        return try await solve(request, key: key)
+        return try await solve(request, key: key, connection: connection)
     }
 
     /// Answers a solve request: from the store, by solving now, or with a job. Throws `APIError`
@@ -71,7 +94,7 @@ public final class SolveService: Sendable {
         try await solve(request, key: request.key(cap: limits.maxTimeLimit))
     }
 
-    private func solve(_ request: SolveRequest, key: RequestKey) async throws -> SolveOutcome {
+    private func solve(_ request: SolveRequest, key: RequestKey, connection: UInt64? = nil) async throws -> SolveOutcome {
         let options = request.options(cap: limits.maxTimeLimit)
         if let stored = try await storedResult(forKey: key) {
             metrics.storeHit()
@@ -79,16 +102,35 @@ public final class SolveService: Sendable {
         }
         metrics.storeMiss()
         guard SolveMode.of(method: request.method, timeLimit: options.timeLimit) == .async else {
-            let ticket = try await enterQueue()
+            let ticket = try await enterQueue(quickQueue)
             let slot: JobQueue.Slot
-            do { slot = try await queue.wait(for: ticket) } catch { throw APIError.shuttingDown }
-            let computation = await compute(request.method, request.problem, options, exact: request.exact)
+            do { slot = try await quickQueue.wait(for: ticket) } catch { throw APIError.shuttingDown }
+            // Stops at the synchronous time limit, or as soon as the client goes away (its connection
+            // closes, or the request's task is cancelled).
+            let stop = StopSignal(deadline: Date().addingTimeInterval(limits.syncTimeLimit))
+            if let connection { connections.watch(connection, stop) }
+            defer { if let connection { connections.unwatch(connection, stop) } }
+            var bounded = options
+            bounded.shouldStop = { stop.isSet }
+            let computation = await withTaskCancellationHandler {
+                await compute(request.method, request.problem, bounded, exact: request.exact)
+            } onCancel: {
+                stop.set()
+            }
             await slot.release()
             let stored = try await record(computation, problem: request.problem, method: request.method, objective: options.objective,
                                           key: key, partial: false)
             return try answer(stored, cached: false)
         }
-        let job = try await submit(request, options: options, key: key)
+        // An identical request joins the job already working on it, here or on another server.
+        let job: LiveJob
+        if let running = live.withLock({ $0.values.first { $0.key == key && !$0.stopRequested } }) {
+            job = running
+        } else if let elsewhere = try await store.unfinishedJob(key: key.hex, now: Date()) {
+            return .accepted(elsewhere)
+        } else {
+            job = try await submit(request, options: options, key: key)
+        }
         guard request.wait > 0 else { return .accepted(job.snapshot) }
         let record = await waitUntilFinished(job, seconds: request.wait)
         if record.status == .succeeded, let id = record.resultID, let stored = try await store.result(id: id) {
@@ -109,7 +151,18 @@ public final class SolveService: Sendable {
     /// Stops a job (its best schedule so far is kept) and returns its record once it has stopped,
     /// or after `patience` seconds if it has not yet; a finished job is returned unchanged.
     public func cancel(id: String, patience: Double = 5) async throws -> JobRecord? {
-        guard let job = live.withLock({ $0[id] }) else { return try await store.job(id: id) }
+        guard let job = live.withLock({ $0[id] }) else {
+            // Another server's job: record the request, which its owner sees at its next heartbeat.
+            guard var record = try await store.job(id: id) else { return nil }
+            guard !record.status.isFinished else { return record }
+            try await store.requestCancel(id: id)
+            let deadline = Date().addingTimeInterval(patience)
+            while !record.status.isFinished, Date() < deadline {
+                try? await Task.sleep(for: .milliseconds(50))
+                record = try await store.job(id: id) ?? record
+            }
+            return record
+        }
         job.requestStop()
         return await waitUntilFinished(job, seconds: patience)
     }
@@ -134,6 +187,7 @@ public final class SolveService: Sendable {
     /// `grace` seconds to finish, then are stopped keeping their best schedule so far.
     public func shutdown(grace: Double) async {
         await queue.close()
+        await quickQueue.close()
         let deadline = Date().addingTimeInterval(grace)
         while !live.withLock({ $0.isEmpty }), Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         for job in live.withLock({ Array($0.values) }) { job.requestStop(shutdown: true) }
@@ -151,9 +205,9 @@ public final class SolveService: Sendable {
 
     // MARK: - Steps
 
-    private func enterQueue() async throws -> JobQueue.Ticket {
+    private func enterQueue(_ queue: JobQueue? = nil) async throws -> JobQueue.Ticket {
         do {
-            return try await queue.enter()
+            return try await (queue ?? self.queue).enter()
         } catch .full(let waiting) {
             throw APIError.queueFull(retryAfter: retryAfterSeconds, waiting: waiting)
         } catch {
@@ -166,7 +220,7 @@ public final class SolveService: Sendable {
         let ticket = try await enterQueue()
         let id = StoredResult.newID()
         let record = JobRecord(id: id, key: key.hex, owner: owner, method: request.method, objective: options.objective,
-                               timeLimit: options.timeLimit)
+                               timeLimit: options.timeLimit, leaseUntil: Date().addingTimeInterval(limits.leaseSeconds))
         let job = LiveJob(id: id, record: record, problem: request.problem, key: key, options: options) { [queue] in
             Task { await queue.withdraw(ticket) }
         }
@@ -309,4 +363,16 @@ public final class SolveService: Sendable {
 struct Computation: Sendable {
     var outcome: Result<Solution, SolveError>
     var seconds: Double
+}
+
+/// A stop flag that is set by hand (the client went away) or by passing its deadline.
+final class StopSignal: Sendable {
+    private let deadline: Date
+    private let flag = LockedState(false)
+
+    init(deadline: Date) { self.deadline = deadline }
+
+    var isSet: Bool { flag.withLock { $0 } || Date() >= deadline }
+
+    func set() { flag.withLock { $0 = true } }
 }

@@ -9,6 +9,8 @@ struct SolveServiceLifecycle: Service {
     let logger: Logger
 
     func run() async throws {
+        let heartbeat = Task { await service.heartbeat() }
+        defer { heartbeat.cancel() }
         // Returns on graceful shutdown; throws on cancellation, which ends the service the same way.
         try? await gracefulShutdown()
         logger.info("draining jobs (grace \(service.limits.shutdownGrace) s)")

@@ -23,8 +23,9 @@ public struct JobRecord: Sendable, Equatable, Codable {
     public var id: String
     /// The request key of the solve.
     public var key: String
-    /// The host that runs the job: on restart a server marks only its own unfinished jobs interrupted,
-    /// so hosts sharing one store leave each other's jobs alone.
+    /// The server process that runs the job (`processOwner`): it renews the job's lease and stops it
+    /// when another server records a cancellation; servers sharing one store leave each other's
+    /// live jobs alone.
     public var owner: String
     public var method: String
     public var objective: Objective
@@ -42,11 +43,15 @@ public struct JobRecord: Sendable, Equatable, Codable {
     public var createdAt: Date
     public var startedAt: Date?
     public var finishedAt: Date?
+    /// Until when the owner vouches for the job: it renews this while it runs, so a job whose lease
+    /// ran out belongs to a server that died, and any server may mark it interrupted.
+    public var leaseUntil: Date?
 
     public init(id: String, key: String, owner: String = JobRecord.localOwner, method: String, objective: Objective, timeLimit: Double?,
                 status: JobStatus = .queued, progress: Double = 0, bestObjective: Double? = nil, gap: Double? = nil,
                 resultID: String? = nil, failure: StoredFailure? = nil, createdAt: Date = Date(),
-                startedAt: Date? = nil, finishedAt: Date? = nil) {
+                startedAt: Date? = nil, finishedAt: Date? = nil, leaseUntil: Date? = nil) {
+        self.leaseUntil = leaseUntil
         self.id = id
         self.key = key
         self.owner = owner
@@ -66,4 +71,15 @@ public struct JobRecord: Sendable, Equatable, Codable {
 
     /// This host's name: the default owner of jobs started here.
     public static let localOwner: String = ProcessInfo.processInfo.hostName
+
+    /// This process's identity: host, process id and a random tag, so a server restarted on any port
+    /// (or a second one on the same host) never takes another's jobs for its own.
+    public static let processOwner: String = {
+        var generator = SystemRandomNumberGenerator()
+        let tag = String(UInt32.random(in: .min ... .max, using: &generator), radix: 16)
+        return "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)/\(tag)"
+    }()
+
+    /// Seconds a lease lasts; owners renew it every third of that.
+    public static let leaseSeconds = 15.0
 }

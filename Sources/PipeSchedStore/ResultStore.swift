@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where solve results and job records live. The server and sweeps talk only to this protocol:
 /// `SQLiteResultStore` is the one-file implementation, and a shared database (PostgreSQL, for
 /// several hosts) plugs in here without touching them.
@@ -20,6 +22,17 @@ public protocol ResultStore: Sendable {
     /// were marked.
     @discardableResult
     func interruptUnfinishedJobs(owner: String) async throws -> Int
+    /// Extends to `until` the lease of every queued or running job of `owner` (its heartbeat), and
+    /// returns the ids among them whose cancellation another server recorded.
+    func renewLeases(owner: String, until: Date) async throws -> [String]
+    /// Marks queued or running jobs whose owner's lease ran out before `now` as failed with
+    /// `StoredFailure.interrupted` (their server died, whatever its address now); returns how many.
+    @discardableResult
+    func interruptExpiredJobs(now: Date) async throws -> Int
+    /// Records that a job should stop; its owner sees it at its next heartbeat.
+    func requestCancel(id: String) async throws
+    /// A queued or running job for `key` whose owner's lease is still valid at `now`.
+    func unfinishedJob(key: String, now: Date) async throws -> JobRecord?
     /// Flushes and closes; later calls fail.
     func close() async throws
 }

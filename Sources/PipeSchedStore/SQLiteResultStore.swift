@@ -19,8 +19,27 @@ public final class SQLiteResultStore: ResultStore {
         }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        pool = try DatabasePool(path: path, configuration: configuration)
-        try StoreSchema.migrator.migrate(pool)
+        // Opening switches the file to WAL mode, which SQLite refuses with SQLITE_BUSY (without
+        // calling the busy handler) while another process opens it too: retry for up to 10 s. Two
+        // processes may also race to apply the same migration: the loser retries and finds it done.
+        var attempt = 0
+        while true {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try StoreSchema.migrator.migrate(pool)
+                self.pool = pool
+                break
+            } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && attempt < 100 {
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.1)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR && attempt < 3 {
+                // Another process applied the same migration between our check and our write
+                // ("duplicate column"); the next attempt sees it applied.
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
+        try pool.read(StoreSchema.check)
     }
 
     public func result(forKey key: RequestKey) async throws -> StoredResult? {
@@ -56,10 +75,17 @@ public final class SQLiteResultStore: ResultStore {
         let arguments = job.arguments()
         try await pool.write { db in
             try db.execute(sql: """
-                INSERT OR REPLACE INTO jobs
+                INSERT INTO jobs
                   (id, key, owner, method, objective, time_limit, status, progress, best_objective, gap, result_id,
-                   failure_kind, failure_message, created_at, started_at, finished_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   failure_kind, failure_message, created_at, started_at, finished_at, lease_until)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET
+                  key = excluded.key, owner = excluded.owner, method = excluded.method, objective = excluded.objective,
+                  time_limit = excluded.time_limit, status = excluded.status, progress = excluded.progress,
+                  best_objective = excluded.best_objective, gap = excluded.gap, result_id = excluded.result_id,
+                  failure_kind = excluded.failure_kind, failure_message = excluded.failure_message,
+                  created_at = excluded.created_at, started_at = excluded.started_at, finished_at = excluded.finished_at,
+                  lease_until = MAX(COALESCE(jobs.lease_until, 0), COALESCE(excluded.lease_until, 0))
                 """, arguments: arguments)
         }
     }
@@ -75,6 +101,44 @@ public final class SQLiteResultStore: ResultStore {
                 """, arguments: [JobStatus.failed.rawValue, failure.kind, failure.message, now, owner,
                                  JobStatus.queued.rawValue, JobStatus.running.rawValue])
             return db.changesCount
+        }
+    }
+
+    public func renewLeases(owner: String, until: Date) async throws -> [String] {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE jobs SET lease_until = ? WHERE owner = ? AND status IN (?, ?)",
+                           arguments: [until.timeIntervalSince1970, owner, JobStatus.queued.rawValue, JobStatus.running.rawValue])
+            return try String.fetchAll(db, sql: "SELECT id FROM jobs WHERE owner = ? AND cancel_requested = 1 AND status IN (?, ?)",
+                                       arguments: [owner, JobStatus.queued.rawValue, JobStatus.running.rawValue])
+        }
+    }
+
+    @discardableResult
+    public func interruptExpiredJobs(now: Date) async throws -> Int {
+        let failure = StoredFailure.interrupted
+        return try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE jobs SET status = ?, failure_kind = ?, failure_message = ?, finished_at = ?
+                WHERE status IN (?, ?) AND (lease_until IS NULL OR lease_until < ?)
+                """, arguments: [JobStatus.failed.rawValue, failure.kind, failure.message, now.timeIntervalSince1970,
+                                 JobStatus.queued.rawValue, JobStatus.running.rawValue, now.timeIntervalSince1970])
+            return db.changesCount
+        }
+    }
+
+    public func requestCancel(id: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE jobs SET cancel_requested = 1 WHERE id = ?", arguments: [id])
+        }
+    }
+
+    public func unfinishedJob(key: String, now: Date) async throws -> JobRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT * FROM jobs WHERE key = ? AND status IN (?, ?) AND lease_until >= ? AND cancel_requested = 0
+                ORDER BY created_at LIMIT 1
+                """, arguments: [key, JobStatus.queued.rawValue, JobStatus.running.rawValue, now.timeIntervalSince1970])
+                .map(JobRecord.init(row:))
         }
     }
 
@@ -125,7 +189,39 @@ enum StoreSchema {
                 CREATE INDEX jobs_by_owner_status ON jobs(owner, status);
                 """)
         }
+        migrator.registerMigration("v2 leases") { db in
+            try db.execute(sql: """
+                ALTER TABLE jobs ADD COLUMN lease_until REAL;
+                ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX jobs_by_key_status ON jobs(key, status);
+                """)
+        }
         return migrator
+    }
+}
+
+extension StoreSchema {
+    /// The columns every table must have; a store whose tables were dropped or changed is refused at
+    /// open, not discovered by the first request.
+    static let columns: [String: Set<String>] = [
+        "results": ["id", "key", "method", "objective", "problem", "document", "metrics", "failure_kind", "failure_message",
+                    "solve_seconds", "created_at"],
+        "jobs": ["id", "key", "owner", "method", "objective", "time_limit", "status", "progress", "best_objective", "gap",
+                 "result_id", "failure_kind", "failure_message", "created_at", "started_at", "finished_at", "lease_until",
+                 "cancel_requested"],
+    ]
+
+    static func check(_ db: Database) throws {
+        for (table, expected) in columns.sorted(by: { $0.key < $1.key }) {
+            guard try db.tableExists(table) else {
+                throw StoreDecodingError(description: "the table \(table) is missing; the file is not a PipeSched store or was damaged")
+            }
+            let found = Set(try db.columns(in: table).map(\.name))
+            let missing = expected.subtracting(found)
+            guard missing.isEmpty else {
+                throw StoreDecodingError(description: "the table \(table) lacks the columns \(missing.sorted().joined(separator: ", ")); the file is not a PipeSched store or was damaged")
+            }
+        }
     }
 }
 
@@ -142,7 +238,12 @@ extension StoredResult {
         }
         let outcome: Outcome
         if let document = row["document"] as Data?, let metricsText = row["metrics"] as String? {
-            outcome = .schedule(document: document, metrics: try JSONDecoder().decode(Metrics.self, from: Data(metricsText.utf8)))
+            // Bytes that do not decode are never served.
+            guard (try? ScheduleDocument.decode(json: document)) != nil,
+                  let metrics = try? JSONDecoder().decode(Metrics.self, from: Data(metricsText.utf8)) else {
+                throw StoreDecodingError(description: "result \(row["id"] as String? ?? "?"): the stored schedule does not decode")
+            }
+            outcome = .schedule(document: document, metrics: metrics)
         } else {
             outcome = .failure(StoredFailure(kind: row["failure_kind"] ?? "unknown", message: row["failure_message"] ?? ""))
         }
@@ -177,12 +278,13 @@ extension JobRecord {
                   gap: row["gap"], resultID: row["result_id"], failure: failure,
                   createdAt: Date(timeIntervalSince1970: row["created_at"]),
                   startedAt: (row["started_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                  finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+                  finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                  leaseUntil: (row["lease_until"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
     func arguments() -> StatementArguments {
         [id, key, owner, method, objective.rawValue, timeLimit, status.rawValue, progress, bestObjective, gap, resultID,
          failure?.kind, failure?.message, createdAt.timeIntervalSince1970, startedAt?.timeIntervalSince1970,
-         finishedAt?.timeIntervalSince1970]
+         finishedAt?.timeIntervalSince1970, leaseUntil?.timeIntervalSince1970]
     }
 }

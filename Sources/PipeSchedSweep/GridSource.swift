@@ -58,8 +58,9 @@ public struct CostModelSource: Sendable {
 
     /// The cost model's problem for a point's shape, with the hardware's memory as the cap or none.
     func problem(devices: Int, microbatches: Int, placement: Placement, chunks: Int, slices: Int, capped: Bool,
-                 field: String) throws(GridError) -> Problem {
+                 field: String, limits: ProblemLimits = .standard) throws(GridError) -> Problem {
         var options = ProfileOptions(devices: devices, microbatches: microbatches)
+        options.limits = limits
         options.placement = placement
         options.chunks = chunks
         options.slices = slices

@@ -18,15 +18,34 @@ import PipeSched
 /// `base` is then the hardware's memory, and the placement `base` is sequential.
 public enum PointProblem {
     /// The point's problem from the grid's source, or the reason it has none.
-    public static func build(_ point: SweepPoint, source: GridSource) throws(GridError) -> Problem {
+    /// Its size is checked against `limits` before any of its stages is built.
+    public static func build(_ point: SweepPoint, source: GridSource, limits: ProblemLimits = .standard) throws(GridError) -> Problem {
+        let chunks: Int
+        switch point.placement {
+        case .base:
+            if case .problem(let base) = source { chunks = max(1, base.stageCount / max(base.devices, 1)) } else { chunks = 1 }
+        case .sequential: chunks = 1
+        case .v: chunks = 2
+        case .interleaved(let count): chunks = count
+        }
+        do throws(ProblemError) {
+            guard point.devices >= 1, point.microbatches >= 1, point.sequenceSlices >= 1, chunks >= 1 else {
+                throw ProblemError(field: "devices, microbatches, sequenceSlices", message: "must all be at least 1",
+                                   fix: "give positive values on the axes")
+            }
+            try limits.check(ProblemSize(devices: point.devices, stages: ProblemSize.product([chunks, point.devices]) ?? Int.max,
+                                         microbatches: point.microbatches, sequenceSlices: point.sequenceSlices))
+        } catch {
+            throw GridError(field: "point \(point.label)", message: "\(error.field): \(error.message)", fix: error.fix)
+        }
         switch source {
-        case .problem(let base): return try build(point, base: base)
-        case .costModel(let model): return try build(point, costModel: model)
+        case .problem(let base): return try build(point, base: base, limits: limits)
+        case .costModel(let model): return try build(point, costModel: model, limits: limits)
         }
     }
 
     /// The point's problem from the cost model.
-    static func build(_ point: SweepPoint, costModel: CostModelSource) throws(GridError) -> Problem {
+    static func build(_ point: SweepPoint, costModel: CostModelSource, limits: ProblemLimits = .standard) throws(GridError) -> Problem {
         let field = "point \(point.label)"
         let shape: (placement: Placement, chunks: Int)
         switch point.placement {
@@ -35,7 +54,8 @@ public enum PointProblem {
         case .interleaved(let chunks): shape = (.interleaved, chunks)
         }
         let built = try costModel.problem(devices: point.devices, microbatches: point.microbatches, placement: shape.placement,
-                                          chunks: shape.chunks, slices: point.sequenceSlices, capped: point.memoryCap == .base, field: field)
+                                          chunks: shape.chunks, slices: point.sequenceSlices, capped: point.memoryCap == .base, field: field,
+                                          limits: limits)
         let caps: [Double]?
         switch point.memoryCap {
         case .base: caps = built.memoryLimit
@@ -43,16 +63,17 @@ public enum PointProblem {
         case .absolute(let cap): caps = Array(repeating: cap, count: point.devices)
         case .multipleOfOneFOneBPeak(let factor):
             let reference = try costModel.problem(devices: point.devices, microbatches: point.microbatches, placement: .sequential,
-                                                  chunks: 1, slices: 1, capped: false, field: field)
+                                                  chunks: 1, slices: 1, capped: false, field: field, limits: limits)
             caps = Array(repeating: factor * (try oneFOneBPeak(reference, field: field)), count: point.devices)
         }
-        return try named(built, "\(costModel.model.name) \(point.label)", memoryLimit: caps, field: field)
+        return try named(built, "\(costModel.model.name) \(point.label)", memoryLimit: caps, field: field, limits: limits)
     }
 
     /// `problem` with another name and caps.
-    static func named(_ problem: Problem, _ name: String, memoryLimit: [Double]?, field: String) throws(GridError) -> Problem {
+    static func named(_ problem: Problem, _ name: String, memoryLimit: [Double]?, field: String,
+                      limits: ProblemLimits = .standard) throws(GridError) -> Problem {
         do {
-            return try problem.with {
+            return try problem.with(limits: limits) {
                 $0.name = name
                 $0.memoryLimit = memoryLimit
             }
@@ -62,7 +83,7 @@ public enum PointProblem {
     }
 
     /// The point's problem, or the reason it has none (for example a cap below one microbatch's need).
-    public static func build(_ point: SweepPoint, base: Problem) throws(GridError) -> Problem {
+    public static func build(_ point: SweepPoint, base: Problem, limits: ProblemLimits = .standard) throws(GridError) -> Problem {
         let field = "point \(point.label)"
         let shape: (placement: Placement, chunks: Int)
         if let resolved = point.placement.resolve(base: base) {
@@ -81,11 +102,11 @@ public enum PointProblem {
         case .base: caps = point.devices == base.devices ? base.memoryLimit : nil
         case .absolute(let cap): caps = Array(repeating: cap, count: point.devices)
         case .multipleOfOneFOneBPeak(let factor):
-            let peak = try oneFOneBPeak(base: base, devices: point.devices, microbatches: point.microbatches, field: field)
+            let peak = try oneFOneBPeak(base: base, devices: point.devices, microbatches: point.microbatches, field: field, limits: limits)
             caps = Array(repeating: factor * peak, count: point.devices)
         }
         do {
-            return try base.with {
+            return try base.with(limits: limits) {
                 $0.name = "\(base.name) \(point.label)"
                 $0.microbatches = point.microbatches
                 $0.devices = point.devices
@@ -101,11 +122,12 @@ public enum PointProblem {
     }
 
     /// The largest per-device peak memory of 1F1B on the model split over `devices` sequential stages.
-    public static func oneFOneBPeak(base: Problem, devices: Int, microbatches: Int, field: String = "memoryCap") throws(GridError) -> Double {
+    public static func oneFOneBPeak(base: Problem, devices: Int, microbatches: Int, field: String = "memoryCap",
+                                    limits: ProblemLimits = .standard) throws(GridError) -> Double {
         let problem: Problem
         do {
             problem = try Problem(name: base.name, microbatches: microbatches, devices: devices, placement: .sequential,
-                                  stages: stages(of: base, count: devices, slices: 1), communication: base.communication)
+                                  stages: stages(of: base, count: devices, slices: 1), communication: base.communication, limits: limits)
         } catch {
             throw GridError(field: field, message: "the 1F1B reference for a relative memory cap: \(error)", fix: "give an absolute cap instead")
         }

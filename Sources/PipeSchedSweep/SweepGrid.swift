@@ -1,6 +1,7 @@
 import Foundation
 import PipeSched
 import PipeSchedStore
+import PipeSchedProfile
 import Yams
 
 /// A sweep grid (docs/sweep.md): a base problem (or a model and hardware for the cost model) and the
@@ -77,11 +78,19 @@ public struct SweepGrid: Sendable {
 
 extension SweepGrid {
     static let fields: Set<String> = ["problem", "model", "hardware", "objective", "timeLimit", "seed", "axes"]
+    /// Most runs (points × methods) one grid may hold.
+    static let maxRuns = 1_000_000
+    /// Largest grid file read, in bytes.
+    static let maxFileBytes = 1 << 20
     static let axisFields: Set<String> = ["devices", "microbatches", "memoryCap", "sequenceSlices", "placement", "methods"]
 
     /// Reads a grid file; a relative `problem:` path is taken from the grid file's folder.
     /// `knownMethods` are the method names the run offers.
     public static func load(path: String, knownMethods: Set<String>) throws(GridError) -> SweepGrid {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0
+        guard size <= maxFileBytes else {
+            throw GridError(field: "(file)", message: "\(path) is larger than \(maxFileBytes) bytes", fix: "a grid file lists axes, not data; check the path")
+        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -93,6 +102,7 @@ extension SweepGrid {
 
     /// Parses grid YAML.
     public static func parse(yaml text: String, folder: URL, knownMethods: Set<String>) throws(GridError) -> SweepGrid {
+        try YAMLShapeCheck.check(text)
         let root: [String: Any]
         do {
             guard let mapping = try Yams.load(yaml: text) as? [String: Any] else {
@@ -140,6 +150,12 @@ extension SweepGrid {
             }
             grid = SweepGrid(source: source, devices: devices, microbatches: microbatches, memoryCaps: memoryCaps, sequenceSlices: slices ?? [1],
                              placements: placements, methods: methods, objective: .stageSpan, timeLimit: nil, seed: 1)
+        }
+        let runs = ProblemSize.product([grid.devices.count, grid.microbatches.count, grid.memoryCaps.count, grid.sequenceSlices.count,
+                                        grid.placements.count, grid.methods.count])
+        guard let runs, runs <= maxRuns else {
+            throw GridError(field: "axes", message: "make \(runs.map(String.init) ?? "too many") runs (points × methods), over the limit of \(maxRuns)",
+                            fix: "split the grid into several grids, or shard it (--share)")
         }
         if let objective = root["objective"] {
             guard let name = objective as? String, let value = Objective(rawValue: name) else {

@@ -13,6 +13,8 @@ public struct SweepRunner: Sendable {
     /// Points solved at once.
     public var jobs: Int
     public var shard: Shard?
+    /// The largest point problem solved; larger points are reported invalid, the others still run.
+    public var limits: ProblemLimits
 
     /// What a run did.
     public struct Summary: Sendable {
@@ -37,7 +39,8 @@ public struct SweepRunner: Sendable {
     }
 
     public init(grid: SweepGrid, store: any ResultStore, methods: [any SchedulingMethod] = Methods.all,
-                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, shard: Shard? = nil) {
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, shard: Shard? = nil, limits: ProblemLimits = .standard) {
+        self.limits = limits
         self.grid = grid
         self.store = store
         self.methods = methods
@@ -78,7 +81,7 @@ public struct SweepRunner: Sendable {
     func run(_ point: SweepPoint, counter: ProgressCounter) async throws -> [SweepRow] {
         let problem: Problem
         do {
-            problem = try PointProblem.build(point, source: grid.source)
+            problem = try PointProblem.build(point, source: grid.source, limits: limits)
         } catch {
             return grid.methods.map { method in
                 var row = SweepRow(point: point, problem: nil, method: method, objective: grid.objective)

@@ -35,6 +35,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Objective for the bubble rate and gap; defaults to the schedule file's (stageSpan for a CSV).")
     var objective: Objective?
 
+    @OptionGroup var limits: LimitOptions
+
     func validate() throws {
         guard (schedule == nil) != (torchCsv == nil) else {
             throw ValidationError("give exactly one schedule: a SCHEDULE.json argument or --torch-csv FILE")
@@ -46,13 +48,16 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let problem = try Input.problem(at: self.problem)
+        let problem = try Input.problem(at: self.problem, limits: limits)
         if let torchCsv { return try evaluateCSV(torchCsv, problem: problem) }
-        let document = try Input.schedule(at: schedule!)
-        // Before anything reads the timeline with the problem's dimensions.
+        let document = try Input.schedule(at: schedule!, limits: limits)
+        // Before anything reads the timeline with the problem's dimensions: a schedule made for
+        // another problem (exit 2, naming the difference), then one whose passes do not fit it (exit 1).
         if let mismatch = document.mismatch(with: problem) { throw Failure("\(Input.name(schedule!)): \(mismatch)", code: .badInput) }
         let objective = objective ?? document.objective
-        var evaluation = Evaluation(problem, document.timedTimeline, objective: objective)
+        let timeline = document.timedTimeline
+        try reportShape(ScheduleShapeCheck.issues(problem, timeline))
+        var evaluation = Evaluation(problem, timeline, objective: objective)
         var proof: String?
         if let solver = document.solver, let bound = solver.bestBound, objective == document.objective {
             evaluation = evaluation.raisingLowerBound(to: bound, objective: objective)
@@ -62,13 +67,14 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     private func evaluateCSV(_ path: String, problem: Problem) throws {
-        let text = String(decoding: try Input.data(at: path), as: UTF8.self)
+        let text = String(decoding: try Input.data(at: path, maxBytes: limits.maxInputBytes), as: UTF8.self)
         let schedule: Schedule
         do {
             schedule = try TorchCSVReader(version: torchVersion).schedule(text, for: problem)
         } catch {
             throw Failure("\(path): \(error)", code: .invalidSchedule)
         }
+        try reportShape(ScheduleShapeCheck.issues(problem, schedule))
         let objective = objective ?? .stageSpan
         let evaluation: Evaluation
         do {
@@ -86,6 +92,14 @@ struct EvaluateCommand: ParsableCommand {
 
     /// Issues listed when a schedule is invalid; the count given is always the true one.
     static let listedIssues = 50
+
+    /// Exits 1 listing the issues when the schedule's passes do not fit the problem's shape.
+    private func reportShape(_ issues: [ValidationIssue]) throws {
+        guard !issues.isEmpty else { return }
+        let lines = issues.map { "  " + $0.description }
+        throw Failure((["invalid schedule: it does not belong to this problem (\(issues.count)\(issues.count >= 50 ? "+" : "") issues):"] + lines).joined(separator: "\n"),
+                      code: .invalidSchedule)
+    }
 
     private func report(_ evaluation: Evaluation, method: String, objective: Objective, problem: Problem, boundSource: String? = nil) throws {
         guard evaluation.isValid else {

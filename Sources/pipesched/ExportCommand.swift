@@ -32,6 +32,8 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var settings: ExportSettings
 
+    @OptionGroup var limits: LimitOptions
+
     func validate() throws {
         try Input.requireOneStandardInput([schedule, problem])
         if format == .torchtitan && output == nil {
@@ -40,8 +42,8 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let document = try Input.schedule(at: schedule)
-        let problem = try self.problem.map(Input.problem(at:))
+        let document = try Input.schedule(at: schedule, limits: limits)
+        let problem = try self.problem.map { try Input.problem(at: $0, limits: limits) }
         let result = try ExportRun.export(document, problem: problem, format: format, settings: settings, output: output)
         try ExportRun.write(result, to: output)
     }
@@ -83,13 +85,27 @@ enum ExportRun {
         }
     }
 
-    /// Writes the companion file (if any), then the text (whole files, atomically), and the note on
-    /// standard error.
+    /// Writes the companion file (if any) and the text as one step (whole files, all or none), then
+    /// the note on standard error.
     static func write(_ result: ExportResult, to path: String?) throws {
-        if let companion = result.companion { try Output.write(Data(companion.text.utf8), to: companion.path) }
+        try Output.writeAll(files(result, to: path))
+        note(result, path: path)
+    }
+
+    /// Every file a result writes: the companion (the torchtitan CSV), if any, and the text.
+    static func files(_ result: ExportResult, to path: String?) -> [(data: Data, path: String?)] {
+        (result.companion.map { [(Data($0.text.utf8), $0.path)] } ?? []) + [(text(result, to: path), path)]
+    }
+
+    /// The bytes written for a result (without the final newline on standard output, which adds one).
+    static func text(_ result: ExportResult, to path: String?) -> Data {
         var text = result.text
         if path == nil, text.hasSuffix("\n") { text.removeLast() }
-        try Output.write(Data(text.utf8), to: path)
+        return Data(text.utf8)
+    }
+
+    /// The note on standard error after a result is written.
+    static func note(_ result: ExportResult, path: String?) {
         FileHandle.standardError.write(Data("\(path.map { "wrote \($0): " } ?? "")\(result.note)\n".utf8))
     }
 }

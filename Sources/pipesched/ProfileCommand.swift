@@ -70,6 +70,8 @@ struct ProfileCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the problem here instead of standard output.")
     var output: String?
 
+    @OptionGroup var limits: LimitOptions
+
     func validate() throws {
         let sources = [model != nil, !fromTrace.isEmpty, fromCSV != nil].filter { $0 }.count
         guard sources == 1 else { throw ValidationError("give exactly one of --model (with --hardware), --from-trace or --from-csv") }
@@ -100,8 +102,8 @@ struct ProfileCommand: ParsableCommand {
     }
 
     func fromModel() throws -> Problem {
-        let model = try ConfigDecoding.decode(ModelConfig.self, from: Input.data(at: self.model!))
-        let hardware = try ConfigDecoding.decode(HardwareConfig.self, from: Input.data(at: self.hardware!))
+        let model = try ConfigDecoding.decode(ModelConfig.self, from: Input.data(at: self.model!, maxBytes: limits.maxInputBytes))
+        let hardware = try ConfigDecoding.decode(HardwareConfig.self, from: Input.data(at: self.hardware!, maxBytes: limits.maxInputBytes))
         guard let devices = devices ?? model.pipelineDevices else {
             throw Failure("--devices is needed: \(self.model!) names no pipelineDevices", code: .badInput)
         }
@@ -115,6 +117,7 @@ struct ProfileCommand: ParsableCommand {
         options.tensorParallel = tensorParallel
         options.memoryLimit = !noMemoryLimit
         options.memoryCap = memoryLimit
+        options.limits = limits.problemLimits
         return try ProblemBuilder(model: model, hardware: hardware, options: options).build()
     }
 
@@ -122,14 +125,15 @@ struct ProfileCommand: ParsableCommand {
         let profile: MeasuredProfile
         let name: String
         if let fromCSV {
-            profile = try MeasuredCSV.parse(String(decoding: try Input.data(at: fromCSV), as: UTF8.self))
+            profile = try MeasuredCSV.parse(String(decoding: try Input.data(at: fromCSV, maxBytes: limits.maxInputBytes), as: UTF8.self))
             name = fromCSV == Input.standardInput ? "measured" : URL(fileURLWithPath: fromCSV).deletingPathExtension().lastPathComponent
         } else {
-            profile = try TraceIngest.profile(traces: try fromTrace.map(Input.data(at:)), names: fromTrace)
+            profile = try TraceIngest.profile(traces: try fromTrace.map { try Input.data(at: $0, maxBytes: limits.maxInputBytes) }, names: fromTrace)
             name = "measured"
         }
         if let csvOutput { try Output.write(Data(MeasuredCSV.render(profile).utf8), to: csvOutput) }
-        return try profile.problem(name: name, microbatches: microbatches, latency: latency, memoryLimit: memoryLimit)
+        return try profile.problem(name: name, microbatches: microbatches, latency: latency, memoryLimit: memoryLimit,
+                                   limits: limits.problemLimits)
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinearProgramming
+import Synchronization
 import PipeSched
 import PipeSchedILP
 import PipeSchedServer
@@ -31,7 +32,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest request body in bytes (larger: 413).")
     var maxBodyBytes = ServerLimits().maxBodyBytes
 
-    @Option(help: "Largest devices × microbatches × sequence slices of a problem (larger: 400).")
+    @Option(help: "Largest problem in passes: stages × microbatches × sequence slices × 3 (larger: 400).")
     var maxProblemSize = ServerLimits().maxProblemSize
 
     @Option(help: "Largest time limit a request may ask for, in seconds; also the limit of jobs that name none.")
@@ -52,12 +53,25 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Bytes of recently used results held in memory, so store hits skip the database (0: off).")
     var cacheBytes = ServerLimits().cacheBytes
 
+    @Option(help: "Largest number of stages (and devices) of a problem (larger: 400).")
+    var maxStages = ServerLimits().maxStages
+
+    @Option(help: "Largest number of pass pairs the exact method (ilp) may order (larger: 400).")
+    var maxExactPairs = ServerLimits().maxExactPairs
+
+    @Option(help: "Seconds a connection may stay silent before it is closed.")
+    var idleTimeout = ServerLimits().idleTimeout
+
+    @Option(help: "Seconds a synchronous solve may run before it stops.")
+    var syncTimeLimit = ServerLimits().syncTimeLimit
+
     @Option(help: "Log level on standard error: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
     var limits: ServerLimits {
         ServerLimits(maxBodyBytes: maxBodyBytes, maxProblemSize: maxProblemSize, maxTimeLimit: maxTimeLimit, concurrentJobs: jobs,
-                     queueLength: queueLength, maxWait: maxWait, shutdownGrace: shutdownGrace, cacheBytes: cacheBytes)
+                     queueLength: queueLength, maxWait: maxWait, shutdownGrace: shutdownGrace, cacheBytes: cacheBytes,
+                     maxStages: maxStages, maxExactPairs: maxExactPairs, idleTimeout: idleTimeout, syncTimeLimit: syncTimeLimit)
     }
 
     func validate() throws {
@@ -81,9 +95,23 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let configuration = ServerConfiguration(host: host, port: port, limits: limits, methods: MethodRegistry.withILP().methods,
                                                 renderers: .standard, logLevel: logLevel, exactMethods: exact)
+        let listening = ListeningFlag()
         let app = try await PipeSchedServer.application(configuration: configuration, store: store) { [host, database] port in
+            listening.set()
             FileHandle.standardError.write(Data("pipesched serve: listening on http://\(host):\(port) (store: \(database))\n".utf8))
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch where !listening.isSet {
+            // The port is taken or the host is not an address of this machine: the user's to fix.
+            throw Failure("cannot listen on \(host):\(port): \(error)", code: .badInput)
+        }
     }
+}
+
+/// Whether the server got as far as listening (before that, failures are bad options).
+final class ListeningFlag: Sendable {
+    private let flag = Mutex(false)
+    func set() { flag.withLock { $0 = true } }
+    var isSet: Bool { flag.withLock { $0 } }
 }

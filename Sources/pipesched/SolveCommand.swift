@@ -69,6 +69,8 @@ struct SolveCommand: ParsableCommand {
 
     @OptionGroup var settings: ExportSettings
 
+    @OptionGroup var limits: LimitOptions
+
     func validate() throws {
         if exportOutput != nil && export == nil { throw ValidationError("--export-output needs --export FORMAT") }
         if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
@@ -86,7 +88,10 @@ struct SolveCommand: ParsableCommand {
     }
 
     func run() throws {
-        let problem = try Input.problem(at: self.problem)
+        let problem = try Input.problem(at: self.problem, limits: limits)
+        if method == "ilp" {
+            do { try limits.problemLimits.checkExact(ProblemSize(problem)) } catch { throw Failure("\(self.problem): \(error)", code: .badInput) }
+        }
         var options = SolveOptions(objective: objective, timeLimit: timeLimit, seed: seed)
         let terminal = isatty(STDERR_FILENO) == 1
         if (progress || terminal) && !quiet {
@@ -109,10 +114,13 @@ struct SolveCommand: ParsableCommand {
             }
         }
         let document = solution.document(for: problem)
+        let json: Data
+        do { json = try document.json() } catch { throw Failure("cannot encode the schedule: \(error)", code: .internalError) }
         let exportPath = export.map { exportOutput ?? derivedExportPath($0, problemName: problem.name) }
         let exported = try export.map { try ExportRun.export(document, problem: problem, format: $0, settings: settings, output: exportPath) }
-        try Output.write(try document.json(), to: output)
-        if let exported { try ExportRun.write(exported, to: exportPath) }
+        // Every output or none: the schedule, the export and its companion are written as one step.
+        try Output.writeAll([(json, output)] + (exported.map { ExportRun.files($0, to: exportPath) } ?? []))
+        if let exported { ExportRun.note(exported, path: exportPath) }
         if !quiet && (output != nil || terminal) {
             FileHandle.standardError.write(Data((SolveSummary.line(document, problem: problem, written: output) + "\n").utf8))
         }

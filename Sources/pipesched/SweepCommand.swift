@@ -45,6 +45,8 @@ struct SweepCommand: AsyncParsableCommand {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
     }
 
+    @OptionGroup var limits: LimitOptions
+
     func run() async throws {
         merge ? try mergeShards() : try await runGrid()
     }
@@ -71,7 +73,7 @@ struct SweepCommand: AsyncParsableCommand {
         } catch {
             throw Failure("cannot open the result store \(database): \(error)", code: .badInput)
         }
-        let runner = SweepRunner(grid: grid, store: store, methods: methods, jobs: jobs, shard: share)
+        let runner = SweepRunner(grid: grid, store: store, methods: methods, jobs: jobs, shard: share, limits: limits.problemLimits)
         let display = ProgressDisplay()
         let summary = try await runner.run { display.update($0) }
         try await store.close()

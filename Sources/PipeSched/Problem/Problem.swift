@@ -38,7 +38,7 @@ public struct Problem: Sendable, Equatable {
     public init(name: String = "problem", microbatches: Int, devices: Int, placement: Placement = .sequential,
                 stages: [StageProfile], communication: Communication = Communication(),
                 memoryLimit: [Double]? = nil, sequenceSlices: Int = 1, partition: [Int]? = nil,
-                units: ProblemUnits? = nil) throws(ProblemError) {
+                units: ProblemUnits? = nil, limits: ProblemLimits = .standard) throws(ProblemError) {
         guard devices >= 1 else {
             throw ProblemError(field: "devices", message: "must be at least 1, got \(devices)", fix: "set devices to a positive integer")
         }
@@ -51,6 +51,7 @@ public struct Problem: Sendable, Equatable {
         guard !stages.isEmpty else {
             throw ProblemError(field: "stages", message: "is empty", fix: "give one entry per pipeline stage")
         }
+        try limits.check(ProblemSize(devices: devices, stages: stages.count, microbatches: microbatches, sequenceSlices: sequenceSlices))
         for (index, stage) in stages.enumerated() {
             try Self.check(stage, at: index, sequenceSlices: sequenceSlices)
         }
@@ -68,6 +69,8 @@ public struct Problem: Sendable, Equatable {
             throw ProblemError(field: "communication", message: "must be a finite number ≥ 0, got \(communication.latency)",
                                fix: "give the point-to-point latency in the same time unit as the stage costs")
         }
+        try ProblemLimits.checkMagnitude(communication.latency, field: "communication",
+                                         fix: "give the point-to-point latency in the same time unit as the stage costs")
         let stageDevice = try placement.devices(stages: stages.count, devices: devices)
         var deviceStages = Array(repeating: [Int](), count: devices)
         for (stage, device) in stageDevice.enumerated() { deviceStages[device].append(stage) }
@@ -91,6 +94,8 @@ public struct Problem: Sendable, Equatable {
             }
             for device in 0..<devices {
                 let cap = memoryLimit[device]
+                try ProblemLimits.checkMagnitude(cap, field: Set(memoryLimit).count > 1 ? "memoryLimit[\(device)]" : "memoryLimit",
+                                                 fix: "give the memory cap of the device")
                 let need = Self.minimumMemory(stages: stages, onDevice: deviceStages[device], slices: sequenceSlices)
                 guard cap.isFinite, cap >= need - 1e-9 else {
                     throw ProblemError(field: Set(memoryLimit).count > 1 ? "memoryLimit[\(device)]" : "memoryLimit",
@@ -114,6 +119,10 @@ public struct Problem: Sendable, Equatable {
                 throw ProblemError(field: "stages[\(index)].\(key)\(many ? "[\(slice)]" : "")", message: "must be a finite time ≥ 0, got \(value)",
                                    fix: "give the measured duration of this pass")
             }
+            for (key, value) in times {
+                try ProblemLimits.checkMagnitude(value, field: "stages[\(index)].\(key)\(many ? "[\(slice)]" : "")",
+                                                 fix: "give the measured duration of this pass")
+            }
         }
         guard stage.slices.contains(where: { $0.forward + $0.backwardInput + $0.backwardWeight > 0 }) else {
             throw ProblemError(field: "stages[\(index)]", message: "all pass durations are 0",
@@ -122,9 +131,8 @@ public struct Problem: Sendable, Equatable {
         for (slice, costs) in stage.slices.enumerated() {
             let at = many ? "[\(slice)]" : ""
             let m = costs.memory
-            for (key, value) in [("forward", m.forward), ("backwardInput", m.backwardInput), ("backwardWeight", m.backwardWeight)] where !value.isFinite {
-                throw ProblemError(field: "stages[\(index)].memory.\(key)\(at)", message: "must be a finite number, got \(value)",
-                                   fix: "give the memory change of this pass")
+            for (key, value) in [("forward", m.forward), ("backwardInput", m.backwardInput), ("backwardWeight", m.backwardWeight)] {
+                try ProblemLimits.checkMagnitude(value, field: "stages[\(index)].memory.\(key)\(at)", fix: "give the memory change of this pass")
             }
             guard m.forward >= 0 else {
                 throw ProblemError(field: "stages[\(index)].memory.forward\(at)", message: "is \(m.forward); a forward pass allocates activations",
@@ -140,6 +148,8 @@ public struct Problem: Sendable, Equatable {
             throw ProblemError(field: "stages[\(index)].staticMemory", message: "must be a finite number ≥ 0, got \(stage.staticMemory)",
                                fix: "give the memory of weights, gradients and optimizer state, or omit it")
         }
+        try ProblemLimits.checkMagnitude(stage.staticMemory, field: "stages[\(index)].staticMemory",
+                                         fix: "give the memory of weights, gradients and optimizer state, or omit it")
     }
 
     /// Number of stages (model chunks).

@@ -11,22 +11,28 @@ extension Problem: Codable {
     public init(from decoder: Decoder) throws {
         try UnknownKeys.reject(in: decoder, allowed: CodingKeys.self)
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let devices = try container.decode(Int.self, forKey: .devices)
+        let limits = decoder.userInfo[ProblemLimits.userInfoKey] as? ProblemLimits ?? .standard
+        let devices = try Self.integer(container, .devices)
+        let microbatches = try Self.integer(container, .microbatches)
+        let slices = container.contains(.sequenceSlices) ? try Self.integer(container, .sequenceSlices) : 1
+        let documents = try container.decode([StageDocument].self, forKey: .stages)
+        // Before anything grows with the dimensions (per-device caps, per-slice costs).
+        if devices >= 1, microbatches >= 1, slices >= 1 {
+            try limits.check(ProblemSize(devices: devices, stages: max(documents.count, 1), microbatches: microbatches, sequenceSlices: slices))
+        }
         var limit: [Double]?
         if let single = try? container.decode(Double.self, forKey: .memoryLimit) {
             limit = Array(repeating: single, count: max(devices, 0))
         } else {
             limit = try container.decodeIfPresent([Double].self, forKey: .memoryLimit)
         }
-        let slices = try container.decodeIfPresent(Int.self, forKey: .sequenceSlices) ?? 1
-        let documents = try container.decode([StageDocument].self, forKey: .stages)
         var stages: [StageProfile] = []
         for (index, document) in documents.enumerated() {
             stages.append(try document.profile(field: "stages[\(index)]", sequenceSlices: max(slices, 1)))
         }
         try self.init(
             name: container.decodeIfPresent(String.self, forKey: .name) ?? "problem",
-            microbatches: container.decode(Int.self, forKey: .microbatches),
+            microbatches: microbatches,
             devices: devices,
             placement: container.decodeIfPresent(Placement.self, forKey: .placement) ?? .sequential,
             stages: stages,
@@ -34,7 +40,19 @@ extension Problem: Codable {
             memoryLimit: limit,
             sequenceSlices: slices,
             partition: container.decodeIfPresent([Int].self, forKey: .partition),
-            units: container.decodeIfPresent(ProblemUnits.self, forKey: .units))
+            units: container.decodeIfPresent(ProblemUnits.self, forKey: .units),
+            limits: limits)
+    }
+
+    /// A whole number; a fraction or a number beyond 64 bits is refused naming the field (the
+    /// decoder would report it as invalid JSON without a field).
+    private static func integer(_ container: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> Int {
+        if let value = try? container.decode(Int.self, forKey: key) { return value }
+        if let number = try? container.decode(Double.self, forKey: key) {
+            throw ProblemError(field: key.stringValue, message: "is \(number), not a whole number in the 64-bit range",
+                               fix: "give a positive integer")
+        }
+        return try container.decode(Int.self, forKey: key)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -59,9 +77,14 @@ extension Problem: Codable {
 
     /// Decodes a problem from JSON, turning every decoding failure into a `ProblemError` that names
     /// the field.
-    public static func decode(json data: Data) throws(ProblemError) -> Problem {
+    /// The document is first checked for depth and duplicate keys (`JSONShapeCheck`), and its
+    /// dimensions against `limits` before anything that grows with them is allocated.
+    public static func decode(json data: Data, limits: ProblemLimits = .standard) throws(ProblemError) -> Problem {
+        try JSONShapeCheck.check(data)
         do {
-            return try JSONDecoder().decode(Problem.self, from: data)
+            let decoder = JSONDecoder()
+            decoder.userInfo[ProblemLimits.userInfoKey] = limits
+            return try decoder.decode(Problem.self, from: data)
         } catch let error as ProblemError {
             throw error
         } catch let error as DecodingError {

@@ -12,26 +12,28 @@ extension Problem {
         public var memoryLimit: [Double]?
         public var sequenceSlices: Int
         public var partition: [Int]?
+        public var units: ProblemUnits?
     }
 
     /// This problem's fields.
     public var fields: Fields {
         Fields(name: name, microbatches: microbatches, devices: devices, placement: placement, stages: stages,
-               communication: communication, memoryLimit: memoryLimit, sequenceSlices: sequenceSlices, partition: partition)
+               communication: communication, memoryLimit: memoryLimit, sequenceSlices: sequenceSlices, partition: partition,
+               units: units)
     }
 
-    /// A problem from its fields, checked like any other.
-    public init(_ fields: Fields) throws(ProblemError) {
+    /// A problem from its fields, checked like any other (within `limits`).
+    public init(_ fields: Fields, limits: ProblemLimits = .standard) throws(ProblemError) {
         try self.init(name: fields.name, microbatches: fields.microbatches, devices: fields.devices, placement: fields.placement,
                       stages: fields.stages, communication: fields.communication, memoryLimit: fields.memoryLimit,
-                      sequenceSlices: fields.sequenceSlices, partition: fields.partition)
+                      sequenceSlices: fields.sequenceSlices, partition: fields.partition, units: fields.units, limits: limits)
     }
 
-    /// This problem with some fields changed, checked again.
-    public func with(_ change: (inout Fields) -> Void) throws(ProblemError) -> Problem {
+    /// This problem with some fields changed, checked again (within `limits`).
+    public func with(limits: ProblemLimits = .standard, _ change: (inout Fields) -> Void) throws(ProblemError) -> Problem {
         var fields = self.fields
         change(&fields)
-        return try Problem(fields)
+        return try Problem(fields, limits: limits)
     }
 
     /// The same problem with other memory caps (`nil` = unlimited).

@@ -88,6 +88,7 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
 
     /// Decodes a schedule file, with field-level errors.
     public static func decode(json data: Data) throws(ProblemError) -> ScheduleDocument {
+        try JSONShapeCheck.check(data)
         let document: ScheduleDocument
         do {
             document = try JSONDecoder().decode(ScheduleDocument.self, from: data)

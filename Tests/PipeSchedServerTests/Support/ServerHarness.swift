@@ -15,10 +15,10 @@ struct ServerHarness {
     var configuration: ServerConfiguration
 
     init(limits: ServerLimits = ServerLimits(concurrentJobs: 2, queueLength: 8, shutdownGrace: 0.5),
-         databasePath: String? = nil) {
+         databasePath: String? = nil, owner: String = "test-server") {
         self.databasePath = databasePath ?? Self.temporaryDatabase()
         configuration = ServerConfiguration(host: "127.0.0.1", port: 0, limits: limits,
-                                            methods: MethodRegistry.withILP().methods + [SpinMethod()], owner: "test-server",
+                                            methods: MethodRegistry.withILP().methods + [SpinMethod()], owner: owner,
                                             logLevel: "warning", exactMethods: Self.exactMethods)
     }
 
