@@ -25,7 +25,7 @@ import Testing
     func theSmallestWorkingCapIsSolvedToOptimality(solver: SolverKind) throws {
         let problem = try slicedProblem(cap: 4)
         #expect(GreedySearch.best(problem, objective: .stageSpan) != nil)
-        let result = try ILPSearch.solve(problem, objective: .stageSpan, settings: ILPSettings(solver: solver), timeLimit: 10)
+        let result = try ILPSearch.solve(problem, objective: .stageSpan, settings: ILPSettings(solver: solver), timeLimit: 60)  // ends when proven; room for a busy machine
         #expect(result.report.status == "optimal")
     }
 

@@ -9,6 +9,9 @@ import Testing
 /// reaches the owner; identical requests share one job.
 @Suite struct JobOwnershipTests {
     static let limits = ServerLimits(concurrentJobs: 2, queueLength: 8, shutdownGrace: 0.2, leaseSeconds: 0.6)
+    /// For tests whose owner must stay alive: a lease long enough that a heartbeat delayed by a busy
+    /// machine (the whole suite runs in parallel on 2 cores) does not let a live job look dead.
+    static let liveLimits = ServerLimits(concurrentJobs: 2, queueLength: 8, shutdownGrace: 0.2, leaseSeconds: 6)
 
     @Test func aDeadServersJobsAreReclaimedWhateverItsAddress() async throws {
         let harness = ServerHarness(limits: Self.limits, owner: "new-process")
@@ -29,8 +32,8 @@ import Testing
     }
 
     @Test func aCancelSentToAnotherServerStopsTheJob() async throws {
-        let owner = ServerHarness(limits: Self.limits, owner: "owner-process")
-        let other = ServerHarness(limits: Self.limits, databasePath: owner.databasePath, owner: "other-process")
+        let owner = ServerHarness(limits: Self.liveLimits, owner: "owner-process")
+        let other = ServerHarness(limits: Self.liveLimits, databasePath: owner.databasePath, owner: "other-process")
         try await owner.run { ownerClient in
             let id = try #require(try await ownerClient.post("/v1/solve", Fixtures.solve(method: "ilp-spin", extra: ["timeLimit": 120])).object()["id"] as? String)
             try await waitForStatus(ownerClient, id, "running")
@@ -44,8 +47,8 @@ import Testing
     }
 
     @Test func identicalRequestsJoinOneJob() async throws {
-        let first = ServerHarness(limits: Self.limits, owner: "first-process")
-        let second = ServerHarness(limits: Self.limits, databasePath: first.databasePath, owner: "second-process")
+        let first = ServerHarness(limits: Self.liveLimits, owner: "first-process")
+        let second = ServerHarness(limits: Self.liveLimits, databasePath: first.databasePath, owner: "second-process")
         try await first.run { client in
             let body = Fixtures.solve(method: "ilp-spin", extra: ["timeLimit": 120])
             let one = try #require(try await client.post("/v1/solve", body).object()["id"] as? String)
