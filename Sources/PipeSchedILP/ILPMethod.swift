@@ -25,7 +25,15 @@ public struct ILPMethod: SchedulingMethod {
         self.autoBudget = autoBudget
     }
 
-    public func fits(_ problem: Problem) -> Bool { autoBudget == nil || Self.isSmallEnoughToProve(problem) }
+    public func fits(_ problem: Problem) -> Bool { whyNotFit(problem) == nil }
+
+    public func whyNotFit(_ problem: Problem) -> String? {
+        if autoBudget != nil, !Self.isSmallEnoughToProve(problem) {
+            return "larger than auto proves in seconds (more than 8 devices or 8 passes of a kind per device); run ilp or ilp-window"
+        }
+        do { try ExactSizeGuard().check(problem, model: .ilp, method: name) } catch { return error.description }
+        return nil
+    }
 
     /// Whether GLPK and CBC typically prove such a problem optimal within a few seconds: at most 8
     /// devices and at most 8 passes of each kind per device (microbatches × stages per device ×
@@ -42,6 +50,7 @@ public struct ILPMethod: SchedulingMethod {
     }
 
     public func run(_ problem: Problem, options: SolveOptions) throws(SolveError) -> MethodOutput {
+        try ExactSizeGuard().check(problem, model: .ilp, method: name)
         var limit = options.timeLimit ?? settings.defaultTimeLimit
         if let autoBudget { limit = min(autoBudget, (options.timeLimit ?? 10) / 2) }
         let outcome = try ILPSearch.solve(problem, objective: options.objective, settings: settings.stopping(when: options.shouldStop),
@@ -71,13 +80,19 @@ public struct ILPWindowMethod: SchedulingMethod {
         self.window = window
     }
 
-    public func fits(_ problem: Problem) -> Bool { true }
+    public func fits(_ problem: Problem) -> Bool { whyNotFit(problem) == nil }
+
+    public func whyNotFit(_ problem: Problem) -> String? {
+        do { try ExactSizeGuard().check(problem, model: .ilpWindow, method: name) } catch { return error.description }
+        return nil
+    }
 
     public func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
         try run(problem, options: options).schedule
     }
 
     public func run(_ problem: Problem, options: SolveOptions) throws(SolveError) -> MethodOutput {
+        try ExactSizeGuard().check(problem, model: .ilpWindow, method: name)
         let outcome = try WindowSearch.run(problem, objective: options.objective, settings: settings.stopping(when: options.shouldStop), window: window,
                                            timeLimit: options.timeLimit ?? settings.defaultTimeLimit, method: name, seed: options.seed)
         return MethodOutput(schedule: outcome.schedule, solver: outcome.report, provenBound: outcome.provenBound)

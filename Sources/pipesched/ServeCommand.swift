@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PipeSched
 import PipeSchedILP
+import PipeSchedCPSAT
 import PipeSchedServer
 import PipeSchedStore
 
@@ -73,7 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw Failure("cannot open the result store \(database): \(error)", code: .badInput)
         }
-        let configuration = ServerConfiguration(host: host, port: port, limits: limits, methods: MethodRegistry.withILP().methods,
+        let configuration = ServerConfiguration(host: host, port: port, limits: limits, methods: MethodRegistry.withExactMethods().methods,
                                                 renderers: .standard, logLevel: logLevel)
         let app = try await PipeSchedServer.application(configuration: configuration, store: store) { [host, database] port in
             FileHandle.standardError.write(Data("pipesched serve: listening on http://\(host):\(port) (store: \(database))\n".utf8))

@@ -56,8 +56,8 @@ public enum AutoSearch {
                 consider(method.name, nil, since: began, reason: "skipped: stopped early")
                 continue
             }
-            guard method.fits(problem) else {
-                consider(method.name, nil, since: began, reason: "does not fit the placement")
+            if let reason = method.whyNotFit(problem) {
+                consider(method.name, nil, since: began, reason: reason)
                 continue
             }
             do {

@@ -21,6 +21,10 @@ struct ZBGreedyMethod: SchedulingMethod {
 
     func fits(_ problem: Problem) -> Bool { problem.stageCount == problem.devices && problem.sequenceSlices == 1 }
 
+    func whyNotFit(_ problem: Problem) -> String? {
+        fits(problem) ? nil : "needs one stage per device (sequential placement) and unsplit sequences"
+    }
+
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
         guard fits(problem) else {
             throw .doesNotFit(FamilyError(method: name, message: "needs one stage per device and no sequence slices"))

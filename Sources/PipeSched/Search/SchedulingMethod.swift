@@ -46,6 +46,8 @@ public protocol SchedulingMethod: Sendable {
     var summary: String { get }
     /// Whether the method accepts this problem at all (placement, slices); `auto` asks before running it.
     func fits(_ problem: Problem) -> Bool
+    /// Why `auto` skips the method for this problem (`solve --all` prints it); `nil` when it fits.
+    func whyNotFit(_ problem: Problem) -> String?
     /// A schedule for `problem`. It need not be valid: `Solution` validates it before anyone sees it.
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule
     /// The schedule with what the method proved about it. The default calls `schedule` and proves
@@ -55,6 +57,8 @@ public protocol SchedulingMethod: Sendable {
 }
 
 extension SchedulingMethod {
+    public func whyNotFit(_ problem: Problem) -> String? { fits(problem) ? nil : "does not fit the placement" }
+
     public func run(_ problem: Problem, options: SolveOptions) throws(SolveError) -> MethodOutput {
         MethodOutput(schedule: try schedule(problem, options: options))
     }
@@ -83,6 +87,11 @@ struct FamilyMethod: SchedulingMethod {
     var summary: String { family.summary }
 
     func fits(_ problem: Problem) -> Bool { (try? family.build(problem)) != nil }
+
+    func whyNotFit(_ problem: Problem) -> String? {
+        do { _ = try family.build(problem) } catch { return error.description }
+        return nil
+    }
 
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
         do { return try family.build(problem) } catch { throw .doesNotFit(error) }

@@ -1,0 +1,53 @@
+import PipeSched
+import PipeSchedCPSAT
+import Testing
+@testable import PipeSchedILP
+
+/// Exact methods refuse problems whose models would exceed their memory budget, before building
+/// anything, with an error naming the size and the fix.
+@Suite struct ExactSizeGuardTests {
+    /// The largest problem the server admits by default (128 devices, 512 microbatches).
+    static let huge = ILPTestProblems.unit(devices: 128, microbatches: 512)
+
+    @Test(arguments: ["ilp", "ilp-window", "cpsat", "cpsat-window"])
+    func everyExactMethodRefusesTheLargestAdmittedProblem(method: String) throws {
+        let registry = MethodRegistry.withExactMethods()
+        #expect {
+            _ = try registry.solve(Self.huge, method: method, options: SolveOptions(timeLimit: 5))
+        } throws: { error in
+            guard case .tooLarge(let name, let reason, let fix)? = error as? SolveError else { return false }
+            return name == method && reason.contains("GiB") && !fix.isEmpty
+        }
+        #expect(registry.named(method)?.whyNotFit(Self.huge)?.contains("GiB") == true)
+    }
+
+    @Test func estimatesGrowWithTheProblemAndSmallProblemsPass() throws {
+        let small = ILPTestProblems.hetero(devices: 4, microbatches: 8, seed: 1)
+        for model in [ExactSizeGuard.Model.ilp, .ilpWindow, .cpsat(workers: 2)] {
+            #expect(ExactSizeGuard.estimate(small, model: model) < ExactSizeGuard.estimate(Self.huge, model: model))
+            try ExactSizeGuard().check(small, model: model, method: "test")
+        }
+        // The ILP's dense closure alone: one bit per ordered pair of passes.
+        let passes = Double(3 * 128 * 512)
+        #expect(ExactSizeGuard.estimate(Self.huge, model: .ilpWindow) >= passes * passes / 8)
+    }
+
+    @Test func autoNamesWhyAnExactCandidateWasSkipped() throws {
+        let problem = ILPTestProblems.hetero(devices: 16, microbatches: 32, seed: 2)
+        let (_, report) = try MethodRegistry.withExactMethods().solveAuto(problem, options: SolveOptions(timeLimit: 1))
+        let skipped = report.candidates.compactMap { candidate -> String? in
+            if case .doesNotFit(let reason) = candidate.outcome { return "\(candidate.method): \(reason)" }
+            return nil
+        }
+        #expect(skipped.contains { $0.contains("larger than auto proves in seconds") }, "\(skipped)")
+        #expect(!skipped.contains { $0.hasPrefix("cpsat") && $0.contains("placement") }, "\(skipped)")
+    }
+
+    @Test func theCLIRefusesWithExitCode2() throws {
+        let path = try CLIRunner.write(Self.huge)
+        let result = try CLIRunner.run(["solve", path, "--method", "ilp", "--time-limit", "5"])
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stderr.contains("ilp refuses this problem") && result.stderr.contains("cpsat-window"), "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+    }
+}
