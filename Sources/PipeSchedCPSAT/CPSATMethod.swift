@@ -75,16 +75,18 @@ public struct CPSATWindowMethod: SchedulingMethod {
 
     public func whyNotFit(_ problem: Problem) -> String? {
         guard CPSATSolver.isAvailable else { return CPSATError.notInstalled.description }
-        do { try ExactSizeGuard().check(problem, model: .cpsat(workers: settings.workers), method: name) } catch { return error.description }
+        do { try ExactSizeGuard().check(problem, model: sizeModel, method: name) } catch { return error.description }
         return nil
     }
+
+    private var sizeModel: ExactSizeGuard.Model { .cpsatWindow(passes: window.maximumPasses, workers: settings.workers) }
 
     public func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
         try run(problem, options: options).schedule
     }
 
     public func run(_ problem: Problem, options: SolveOptions) throws(SolveError) -> MethodOutput {
-        try ExactSizeGuard().check(problem, model: .cpsat(workers: settings.workers), method: name)
+        try ExactSizeGuard().check(problem, model: sizeModel, method: name)
         return try CPSATWindowSearch.run(problem, objective: options.objective, settings: settings, window: window,
                                          timeLimit: options.timeLimit ?? settings.defaultTimeLimit, method: name, seed: options.seed,
                                          shouldStop: options.shouldStop, onIncumbent: options.onIncumbent)

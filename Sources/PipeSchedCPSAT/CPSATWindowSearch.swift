@@ -5,8 +5,9 @@ import PipeSchedILP
 /// `cpsat-window`: large-neighbourhood search with CP-SAT. From the best heuristic schedule, free
 /// the passes that start inside a time window (on every device, `Incumbent.blocks`), keep the times
 /// of the passes before it (they cannot move: everything they wait for starts before them) and the
-/// device order of the passes after it, re-solve exactly with the current schedule as hint and
-/// ceiling, and keep the result when the simulated schedule is better (`ScheduleScore`). Windows
+/// device order of the passes after it, re-order the window with CP-SAT (`WindowModel`: the
+/// window's passes only, so any problem size works) with the current schedule as hint, and keep the
+/// result when the simulated schedule is better (`ScheduleScore`). Windows
 /// sweep the schedule with half-window overlap; a window solved to optimality without improvement
 /// grows the size, one that hits its time limit shrinks it. Stops at the time limit or when the
 /// schedule meets the core's lower bound.
@@ -16,6 +17,8 @@ public enum CPSATWindowSearch {
         public var initialPassesPerDevice = 24
         public var minimumPassesPerDevice = 8
         public var windowTimeLimit = 5.0
+        /// Windows never grow beyond this many passes (model size and memory stay bounded).
+        public var maximumPasses = 4000
         public init() {}
     }
 
@@ -26,14 +29,14 @@ public enum CPSATWindowSearch {
         func remaining() -> Double { timeLimit - ILPSearch.seconds(ContinuousClock.now - began) }
         guard CPSATSolver.isAvailable else { throw .solverFailed(method: method, message: CPSATError.notInstalled.description) }
         let lowerBound = LowerBound.value(problem, objective: objective)
+        let table = OpTable(problem)
         guard let warm = WarmStart.best(problem, objective: objective, localSearchSeconds: min(2, 0.1 * timeLimit), seed: seed) else {
             throw ILPSearch.infeasible(problem, objective: objective, method: method)
         }
         onIncumbent?(warm.value(objective))
-        let table = OpTable(problem)
         var current = warm.start.map { Incumbent(problem, $0, objective: objective) }
         let count = table.count
-        var size = min(count, window.initialPassesPerDevice * problem.devices)
+        var size = min(count, window.maximumPasses, window.initialPassesPerDevice * problem.devices)
         var position = Int(seed % UInt64(max(1, size / 2)))
         var improvedThisSweep = false
         var subproblems = 0, branches = 0
@@ -41,22 +44,16 @@ public enum CPSATWindowSearch {
         while let incumbent = current, remaining() > 0.5, incumbent.value > lowerBound * (1 + 1e-9), !(shouldStop?() ?? false) {
             if position >= count {
                 position = 0
-                if !improvedThisSweep { size = min(count, size * 3 / 2) }
+                if !improvedThisSweep { size = min(count, window.maximumPasses, size * 3 / 2) }
                 improvedThisSweep = false
                 continue
             }
             let blocks = incumbent.blocks(from: position, passes: size)
-            var free = Set<Int>(), frozen = Set<Int>()
-            for (row, block) in zip(incumbent.timeline, blocks) {
-                let ids = row.map { table.id(of: $0.op)! }
-                guard let block else { continue }
-                free.formUnion(ids[block])
-                frozen.formUnion(ids[..<block.lowerBound])
+            guard let built = WindowModel(problem: problem, table: table, timeline: incumbent.timeline, blocks: blocks) else {
+                position += max(1, size / 2)
+                continue
             }
-            let built = ScheduleModel(problem: problem, objective: objective, table: table, lowerBound: lowerBound, ceiling: incumbent.value,
-                                      hint: incumbent.timeline,
-                                      window: ScheduleModel.Window(timeline: incumbent.timeline, free: free, frozen: frozen))
-            let parameters = CPParameters(timeLimit: min(window.windowTimeLimit, remaining()), workers: settings.workers,
+            let parameters = CPParameters(timeLimit: max(0.05, min(window.windowTimeLimit, remaining() - 0.2)), workers: settings.workers,
                                           seed: Int((seed &+ UInt64(subproblems)) % 1_000_000))
             let response: CPResponse
             do { response = try CPSATSolver.solve(built.model, parameters: parameters, shouldStop: shouldStop) } catch {
@@ -78,7 +75,7 @@ public enum CPSATWindowSearch {
             if response.status != .optimal && response.status != .infeasible {
                 size = max(window.minimumPassesPerDevice * problem.devices, size * 7 / 10)
             } else if !improved {
-                size = min(count, size * 5 / 4)
+                size = min(count, window.maximumPasses, size * 5 / 4)
             }
             position += max(1, size / 2)
         }

@@ -13,23 +13,11 @@ import PipeSchedILP
 ///   level stays ≤ cap − static memory;
 /// - the objective: the largest device span (stageSpan) or the last end (makespan), at least the
 ///   core's lower bound (`LowerBound`) and at most `ceiling` (the schedule to beat);
-/// - optionally a window (`Window`): passes outside it keep their device order or their times.
 ///
 /// The model's value is the as-soon-as-possible simulation's value exactly when the scale is exact
 /// and every device's first start is order-independent (`SpanAnchors.fixedStart`); otherwise it is
 /// a relaxation, whose bound still holds. Schedules are read back as orders and simulated.
 struct ScheduleModel {
-    /// Which passes a window search frees: the others before the window keep their times, those
-    /// after it keep their order on their device.
-    struct Window {
-        /// The current schedule (split passes, microbatches in order), timed.
-        var timeline: Timeline
-        /// Passes free to move (by `OpTable` id).
-        var free: Set<Int>
-        /// Passes that keep their current start (they end before the window's passes can start).
-        var frozen: Set<Int>
-    }
-
     let problem: Problem
     let objective: Objective
     let table: OpTable
@@ -48,7 +36,7 @@ struct ScheduleModel {
     ///   - ceiling: the objective value of a known schedule; the model looks for one at most as good.
     ///   - hint: a timed schedule of split passes to start the search from.
     init(problem: Problem, objective: Objective, table: OpTable, lowerBound: Double, ceiling: Double,
-         hint: Timeline?, window: Window? = nil) {
+         hint: Timeline?) {
         self.problem = problem
         self.objective = objective
         self.table = table
@@ -63,7 +51,7 @@ struct ScheduleModel {
         }
         memory = IntegerScale(values: memoryValues, magnitude: table.memoryDelta.reduce(0) { $0 + abs($1) })
         let anchors = SpanAnchors(problem, table: table)
-        let fixedFirst = time.exact && window == nil ? anchors.fixedStart : nil
+        let fixedFirst = time.exact ? anchors.fixedStart : nil
         isExact = time.exact && memory.exact && (objective == .makespan || fixedFirst != nil)
 
         let slack = time.boundSlack
@@ -74,16 +62,8 @@ struct ScheduleModel {
 
         var model = CPModel()
 
-        // Start variables; passes frozen by a window keep their start.
-        var frozenStart: [Int: Int64] = [:]
-        if let window {
-            for row in window.timeline {
-                for timed in row { if let id = table.id(of: timed.op), window.frozen.contains(id) { frozenStart[id] = time.down(timed.start) } }
-            }
-        }
         let start = (0..<table.count).map { id in
-            if let fixed = frozenStart[id] { return model.addVariable(lower: fixed, upper: fixed) }
-            return model.addVariable(lower: 0, upper: top)
+            model.addVariable(lower: 0, upper: fixedFirst.map { max(0, time.down($0[table.device[id]]) + highest - duration[id]) } ?? top)
         }
         let value = model.addVariable(lower: max(0, time.up(lowerBound * (1 - 1e-12)) - slack), upper: highest)
         if let fixedFirst {
@@ -111,14 +91,6 @@ struct ScheduleModel {
                 precedes(previous, id, gap: duration[previous])
             }
         }
-        // A window keeps the device order of the passes it does not free.
-        if let window {
-            for row in window.timeline {
-                let kept = row.compactMap { table.id(of: $0.op) }.filter { !window.free.contains($0) }
-                for (before, after) in zip(kept, kept.dropFirst()) { precedes(before, after, gap: duration[before]) }
-            }
-        }
-
         // One machine per device; memory as a reservoir per capped device.
         for device in 0..<problem.devices {
             let ids = table.deviceOps[device]
@@ -161,7 +133,7 @@ struct ScheduleModel {
             var entries: [(variable: Int, value: Int64)] = []
             for row in hint {
                 for timed in row {
-                    guard let id = table.id(of: timed.op), frozenStart[id] == nil else { continue }
+                    guard let id = table.id(of: timed.op) else { continue }
                     entries.append((start[id], min(top, time.down(timed.start))))
                 }
             }

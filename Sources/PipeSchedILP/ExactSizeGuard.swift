@@ -15,8 +15,10 @@ public struct ExactSizeGuard: Sendable {
         case ilp
         /// The window search on the MILP (`ilp-window`): the full closure, small sub-problems.
         case ilpWindow
-        /// CP-SAT on the whole problem (`cpsat`, and each `cpsat-window` sub-problem), `workers` threads.
+        /// CP-SAT on the whole problem (`cpsat`), `workers` threads.
         case cpsat(workers: Int)
+        /// CP-SAT on windows of at most `passes` passes (`cpsat-window`), `workers` threads.
+        case cpsatWindow(passes: Int, workers: Int)
     }
 
     /// Bytes a solve may use.
@@ -51,6 +53,8 @@ public struct ExactSizeGuard: Sendable {
             return common + closure
         case .cpsat(let workers):
             return common + passes * (perCPPass + perCPWorkerPass * Double(max(1, workers)))
+        case .cpsatWindow(let window, let workers):
+            return common + min(passes, Double(window)) * (perCPPass + perCPWorkerPass * Double(max(1, workers)))
         }
     }
 
@@ -69,6 +73,7 @@ public struct ExactSizeGuard: Sendable {
         case .ilp: return "use cpsat or the window searches (cpsat-window, ilp-window) for problems this size, or fewer microbatches"
         case .ilpWindow: return "use cpsat-window, or fewer microbatches"
         case .cpsat: return "use cpsat-window or fewer microbatches (or --workers 1)"
+        case .cpsatWindow: return "use a heuristic (auto) or fewer microbatches"
         }
     }
 
