@@ -34,10 +34,13 @@ public struct ExactSizeGuard: Sendable {
     static let perPass = 4096.0
     /// Bytes per pair of passes on one device in the MILP (a binary, two rows, solver copies).
     static let perILPPair = 600.0
-    /// Bytes per pass of a CP-SAT model (interval, precedences, reservoir events, presolve copies),
-    /// and per pass again for each worker's copy.
-    static let perCPPass = 6000.0
-    static let perCPWorkerPass = 3000.0
+    /// Bytes of OR-Tools once loaded and solving, per pass of a CP-SAT model (interval,
+    /// precedences, reservoir events, presolve copies), and per pass again for each worker's copy.
+    /// Measured peak RSS with 2 workers (`pipesched-bench-ilp cpsat`): 214 MiB at 384 passes,
+    /// 282 MiB at 576, 1,049 MiB at 6,144, i.e. about 100 MiB plus 140 KiB per pass.
+    static let cpBaseline = 100.0 * 1024 * 1024
+    static let perCPPass = 60.0 * 1024
+    static let perCPWorkerPass = 40.0 * 1024
 
     /// Estimated bytes of `model` for `problem`.
     public static func estimate(_ problem: Problem, model: Model) -> Double {
@@ -52,9 +55,9 @@ public struct ExactSizeGuard: Sendable {
         case .ilpWindow:
             return common + closure
         case .cpsat(let workers):
-            return common + passes * (perCPPass + perCPWorkerPass * Double(max(1, workers)))
+            return common + cpBaseline + passes * (perCPPass + perCPWorkerPass * Double(max(1, workers)))
         case .cpsatWindow(let window, let workers):
-            return common + min(passes, Double(window)) * (perCPPass + perCPWorkerPass * Double(max(1, workers)))
+            return common + cpBaseline + min(passes, Double(window)) * (perCPPass + perCPWorkerPass * Double(max(1, workers)))
         }
     }
 
@@ -73,7 +76,7 @@ public struct ExactSizeGuard: Sendable {
         case .ilp: return "use cpsat or the window searches (cpsat-window, ilp-window) for problems this size, or fewer microbatches"
         case .ilpWindow: return "use cpsat-window, or fewer microbatches"
         case .cpsat: return "use cpsat-window or fewer microbatches (or --workers 1)"
-        case .cpsatWindow: return "use a heuristic (auto) or fewer microbatches"
+        case .cpsatWindow: return "use fewer --workers, a heuristic (auto) or fewer microbatches"
         }
     }
 

@@ -3,7 +3,7 @@ import Testing
 
 /// Small models on the real OR-Tools library (installed by `make deps`: these tests never skip).
 @Suite struct CPSATSolverTests {
-    static let parameters = CPParameters(timeLimit: 10, workers: 2)
+    static let parameters = CPParameters(timeLimit: 10, workers: 1)
 
     @Test func theLibraryIsInstalled() {
         #expect(CPSATSolver.isAvailable, "\(CPSATError.notInstalled)")

@@ -9,7 +9,7 @@ import Testing
 /// "optimal" is never beaten, its bound never exceeds the optimum, its schedule is valid. The
 /// OR-Tools library comes with `make deps`; these tests require it (they never skip).
 @Suite struct CPSATOptimalityTests {
-    static let settings = CPSATSettings(workers: 2)
+    static let settings = CPSATSettings(workers: 1)
 
     func solve(_ problem: Problem, objective: Objective = .stageSpan) throws -> (MethodOutput, Evaluation) {
         try #require(CPSATSolver.isAvailable, "\(CPSATError.notInstalled)")
@@ -94,7 +94,7 @@ import Testing
         let methods = try CLIRunner.run(["methods"])
         #expect(methods.stdout.contains("cpsat "))
         let path = try CLIRunner.write(ILPTestProblems.hetero(devices: 2, microbatches: 3, seed: 23, cap: 3))
-        let result = try CLIRunner.run(["solve", path, "--method", "cpsat", "--time-limit", "20", "--workers", "2"])
+        let result = try CLIRunner.run(["solve", path, "--method", "cpsat", "--time-limit", "20", "--workers", "1"])
         #expect(result.status == 0, "\(result.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let solver = try #require(document["solver"] as? [String: Any])
