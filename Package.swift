@@ -10,6 +10,8 @@ let package = Package(
         .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
         .library(name: "PipeSchedProfile", targets: ["PipeSchedProfile"]),
         .library(name: "PipeSchedILP", targets: ["PipeSchedILP"]),
+        .library(name: "CPSAT", targets: ["CPSAT"]),
+        .library(name: "PipeSchedCPSAT", targets: ["PipeSchedCPSAT"]),
         .library(name: "PipeSchedStore", targets: ["PipeSchedStore"]),
         .library(name: "PipeSchedServer", targets: ["PipeSchedServer"]),
         .library(name: "PipeSchedSweep", targets: ["PipeSchedSweep"]),
@@ -37,6 +39,10 @@ let package = Package(
         .systemLibrary(name: "CCbc", path: "Sources/CCbc", pkgConfig: "cbc", providers: [.apt(["coinor-libcbc-dev"])]),
         // Solver-neutral MILP model with GLPK and CBC backends: the only code that calls C.
         .target(name: "LinearProgramming", dependencies: ["CGLPK", "CCbc"]),
+        // OR-Tools' CP-SAT through its C API (loaded at run time) and a protobuf encoder of the messages it needs.
+        .target(name: "CPSAT"),
+        // The scheduling problem as a CP-SAT model: the `cpsat` and `cpsat-window` methods.
+        .target(name: "PipeSchedCPSAT", dependencies: ["PipeSched", "PipeSchedILP", "CPSAT"]),
         // Cost model and measured profiles: model + hardware (JSON or YAML) or traces in, problem out.
         .target(name: "PipeSchedProfile", dependencies: ["PipeSched", .product(name: "Yams", package: "Yams")]),
         // Export: PyTorch schedule CSV (write, read, loader rules), Chrome trace, SVG timeline, HTML report.
@@ -69,6 +75,7 @@ let package = Package(
                 "PipeSchedProfile",
                 "PipeSchedExport",
                 "PipeSchedILP",
+                "PipeSchedCPSAT",
                 "PipeSchedStore",
                 "PipeSchedServer",
                 "PipeSchedSweep",
@@ -81,13 +88,14 @@ let package = Package(
             dependencies: ["PipeSched", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Benchmarks of the exact methods (`make bench-ilp`); not part of the tool.
-        .executableTarget(name: "pipesched-bench-ilp", dependencies: ["PipeSched", "PipeSchedILP", "LinearProgramming"]),
+        .executableTarget(name: "pipesched-bench-ilp", dependencies: ["PipeSched", "PipeSchedILP", "PipeSchedCPSAT", "LinearProgramming"]),
         .testTarget(name: "PipeSchedTests", dependencies: ["PipeSched"]),
         .testTarget(name: "PipeSchedExportTests", dependencies: ["PipeSched", "PipeSchedExport"],
                     exclude: ["Snapshots", "Fixtures"]),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
         .testTarget(name: "PipeSchedProfileTests", dependencies: ["PipeSchedProfile", "PipeSched"]),
-        .testTarget(name: "PipeSchedILPTests", dependencies: ["PipeSchedILP", "PipeSched", "LinearProgramming"]),
+        .testTarget(name: "PipeSchedILPTests", dependencies: ["PipeSchedILP", "PipeSchedCPSAT", "PipeSched", "LinearProgramming"]),
+        .testTarget(name: "CPSATTests", dependencies: ["CPSAT"]),
         .testTarget(name: "PipeSchedStoreTests", dependencies: ["PipeSchedStore"]),
         .testTarget(
             name: "PipeSchedServerTests",

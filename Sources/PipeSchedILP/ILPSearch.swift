@@ -107,7 +107,7 @@ public enum ILPSearch {
     }
 
     /// No schedule meets the caps; the smallest cap at which the greedy search finds one, when cheap.
-    static func infeasible(_ problem: Problem, objective: Objective, method: String) -> SolveError {
+    public static func infeasible(_ problem: Problem, objective: Objective, method: String) -> SolveError {
         .noScheduleFitsCap(method: method, smallestCap: smallestCap(problem, objective: objective))
     }
 
@@ -117,7 +117,7 @@ public enum ILPSearch {
         return CapSearch.smallestUniformCap(problem, objective: objective)
     }
 
-    static func seconds(_ duration: Duration) -> Double {
+    public static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }

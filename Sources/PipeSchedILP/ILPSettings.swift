@@ -33,7 +33,7 @@ public struct ILPSettings: Sendable {
     /// Bound and gap as reported: a bound within `tolerance` of the value (either side: numerical
     /// slack) is snapped to it. Nothing else is clamped: a bound above a schedule's value beyond the
     /// tolerance is a bug, reported as it is (a negative gap) so that the tests catch it.
-    static func reported(value: Double, bound: Double) -> (bound: Double, gap: Double) {
+    public static func reported(value: Double, bound: Double) -> (bound: Double, gap: Double) {
         let gap = value > 0 ? (value - bound) / value : 0
         return abs(gap) <= tolerance ? (value, 0) : (bound, gap)
     }

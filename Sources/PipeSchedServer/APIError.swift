@@ -99,6 +99,7 @@ extension APIError {
     static func noSchedule(_ failure: StoredFailure) -> APIError {
         APIError(.unprocessableContent, code: failure.kind, message: failure.message,
                  fix: failure.kind == "doesNotFit" ? "choose a method that fits the placement; GET /v1/methods lists them"
+                     : failure.kind == "tooLarge" ? "use a window method (cpsat-window, ilp-window) or a heuristic (auto) for problems this size"
                      : "raise memoryLimit or choose a method that respects caps")
     }
 }

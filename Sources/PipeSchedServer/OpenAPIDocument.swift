@@ -366,7 +366,7 @@ components:
           type: object
           required: [code, message, description]
           properties:
-            code: { type: string, description: 'invalidJSON, invalidProblem, invalidProfile, invalidRequest, problemTooLarge, bodyTooLarge, queueFull, notFound, unknownFormat, formatNotAvailable, notAcceptable, exportRefused, noScheduleFitsCap, noScheduleWithinTimeLimit, memoryCapExceeded, doesNotFit, shuttingDown, internal' }
+            code: { type: string, description: 'invalidJSON, invalidProblem, invalidProfile, invalidRequest, problemTooLarge, bodyTooLarge, queueFull, notFound, unknownFormat, formatNotAvailable, notAcceptable, exportRefused, noScheduleFitsCap, noScheduleWithinTimeLimit, memoryCapExceeded, doesNotFit, tooLarge, shuttingDown, internal' }
             message: { type: string }
             field: { type: string, description: 'The offending field, e.g. stages[2].memory (relative to the problem) or timeLimit.' }
             fix: { type: string }

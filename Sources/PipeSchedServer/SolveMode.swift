@@ -2,7 +2,7 @@ import PipeSched
 
 /// Whether a solve is answered in the request (`sync`) or runs as a job (`async`, `202` with a job
 /// id). Decided by the method's name and time budget only, so new methods need no registration:
-/// exact solvers (any name containing `ilp`) and `auto` run as jobs, as does `local` with more than
+/// exact solvers (any name containing `ilp` or `cpsat`) and `auto` run as jobs, as does `local` with more than
 /// a second to search; classic families and the greedy searches answer at once.
 public enum SolveMode: String, Sendable, Codable {
     case sync
@@ -13,7 +13,7 @@ public enum SolveMode: String, Sendable, Codable {
 
     /// The mode of `method` with the given time limit (`nil`: the method's default).
     public static func of(method: String, timeLimit: Double?) -> SolveMode {
-        if method.contains("ilp") { return .async }
+        if method.contains("ilp") || method.contains("cpsat") { return .async }
         switch method {
         case "auto": return (timeLimit ?? 10) > syncBudget ? .async : .sync
         case "local": return (timeLimit ?? 2) > syncBudget ? .async : .sync

@@ -43,6 +43,7 @@ extension StoredFailure {
         case .memoryCapExceeded: self.init(kind: "memoryCapExceeded", message: error.description)
         case .noScheduleFitsCap: self.init(kind: "noScheduleFitsCap", message: error.description)
         case .noScheduleWithinTimeLimit: self.init(kind: "noScheduleWithinTimeLimit", message: error.description)
+        case .tooLarge: self.init(kind: "tooLarge", message: error.description)
         }
     }
 

@@ -10,6 +10,8 @@ usage: pipesched-bench probe PROFILE P M [cap] [glpk|cbc] [SECONDS] [stageSpan|m
        pipesched-bench tables [--update docs/benchmarks.md] [SECONDS]
        pipesched-bench window-sizes PROFILE P M [cap] [glpk|cbc] [SECONDS-PER-WINDOW] [sizes=20,40,...]
        pipesched-bench bounds [AUTO-SECONDS] [ILP-SECONDS]
+       pipesched-bench cpsat PROFILE P M [cap|cap=X] [v] [SECONDS] [workers=N] [stageSpan|makespan]
+       pipesched-bench cpsat-window PROFILE P M [cap|cap=X] [v] [SECONDS] [workers=N]
 
 """
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -54,7 +56,8 @@ let solver = rest.compactMap { SolverKind(argument: $0) }.first ?? .cbc
 let limit = rest.compactMap(Double.init).first ?? 30
 let objective = rest.compactMap(Objective.init(rawValue:)).first ?? .stageSpan
 let cap = rest.first { $0.hasPrefix("cap=") }.flatMap { Double($0.dropFirst(4)) }
-let problem = BenchProblems.make(profile, devices: p, microbatches: m, capped: capped, cap: cap)
+let problem = BenchProblems.make(profile, devices: p, microbatches: m, capped: capped, cap: cap, v: rest.contains("v"))
+let workers = rest.first { $0.hasPrefix("workers=") }.flatMap { Int($0.dropFirst(8)) } ?? 2
 switch arguments[0] {
 case "probe":
     print(Probe.line(problem, objective: objective, settings: ILPSettings(solver: solver), timeLimit: limit))
@@ -65,6 +68,8 @@ case "window":
 case "window-sizes":
     let sizes = rest.first { $0.hasPrefix("sizes=") }.map { $0.dropFirst(6).split(separator: ",").compactMap { Int($0) } } ?? [20, 40, 60, 100, 150]
     for line in WindowProbe.lines(problem, objective: objective, solver: solver, sizes: sizes, count: 5, limit: limit) { print(line) }
+case "cpsat", "cpsat-window":
+    print(CPSATProbe.line(problem, method: arguments[0], objective: objective, workers: workers, timeLimit: limit))
 default:
     FileHandle.standardError.write(Data(usage.utf8))
     exit(2)

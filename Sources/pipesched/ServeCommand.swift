@@ -4,6 +4,7 @@ import LinearProgramming
 import Synchronization
 import PipeSched
 import PipeSchedILP
+import PipeSchedCPSAT
 import PipeSchedServer
 import PipeSchedStore
 
@@ -91,9 +92,9 @@ struct ServeCommand: AsyncParsableCommand {
         let exact = ExactMethods(solvers: SolverKind.allCases.filter(\.isAvailable).map(\.rawValue), defaultSolver: SolverKind.cbc.rawValue) {
             settings in
             let solver = SolverKind(rawValue: settings.solver) ?? .cbc
-            return MethodRegistry.withILP(ILPSettings(solver: solver, relativeGap: settings.gap, threads: settings.threads)).methods
+            return MethodRegistry.withExactMethods(ILPSettings(solver: solver, relativeGap: settings.gap, threads: settings.threads)).methods
         }
-        let configuration = ServerConfiguration(host: host, port: port, limits: limits, methods: MethodRegistry.withILP().methods,
+        let configuration = ServerConfiguration(host: host, port: port, limits: limits, methods: MethodRegistry.withExactMethods().methods,
                                                 renderers: .standard, logLevel: logLevel, exactMethods: exact)
         let listening = ListeningFlag()
         let app = try await PipeSchedServer.application(configuration: configuration, store: store) { [host, database] port in

@@ -4,6 +4,7 @@ import LinearProgramming
 import PipeSched
 import PipeSchedExport
 import PipeSchedILP
+import PipeSchedCPSAT
 
 /// `pipesched solve`: build a schedule for a problem with one method and write its JSON.
 struct SolveCommand: ParsableCommand {
@@ -17,8 +18,9 @@ struct SolveCommand: ParsableCommand {
         writes the schedule in another format (as `pipesched export` would); nothing is written when \
         that export is refused.
 
-        The exact methods (`ilp`, `ilp-window`) take --solver, --gap, --threads and --verbose, and \
-        record the solver's status, bound and gap under "solver" in the schedule JSON.
+        The exact methods (`ilp`, `ilp-window` on --solver; `cpsat`, `cpsat-window` on OR-Tools' \
+        CP-SAT with --workers) take --gap and --verbose, and record the solver's status, bound and \
+        gap under "solver" in the schedule JSON.
         """
     )
 
@@ -31,7 +33,7 @@ struct SolveCommand: ParsableCommand {
     @Option(help: "What to minimize: stageSpan (longest per-device span, default) or makespan.")
     var objective: Objective = .stageSpan
 
-    @Option(help: "Seconds for searching methods (local: 2 by default; auto: 10; ilp and ilp-window: 30).")
+    @Option(help: "Seconds for searching methods (local: 2 by default; auto: 10; ilp, ilp-window, cpsat, cpsat-window: 30).")
     var timeLimit: Double?
 
     @Option(help: "MILP solver of the exact methods: glpk, cbc or highs (optional: scripts/install-highs).")
@@ -42,6 +44,9 @@ struct SolveCommand: ParsableCommand {
 
     @Option(help: "Exact methods: threads for CBC's branch-and-bound (GLPK is single-threaded).")
     var threads: Int = 1
+
+    @Option(help: "CP-SAT methods: parallel workers (default: the machine's cores).")
+    var workers: Int?
 
     @Flag(help: "Exact methods: print the solver's log to standard output (do not combine with JSON on standard output).")
     var verbose = false
@@ -77,6 +82,7 @@ struct SolveCommand: ParsableCommand {
         if all && method != "auto" { throw ValidationError("--all goes with --method auto") }
         if !(gap >= 0 && gap < 1) { throw ValidationError("--gap must be a relative gap in [0, 1), for example 0.01") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
         if !solver.isAvailable {
             throw ValidationError("--solver \(solver) is not installed: run scripts/install-highs (or set PIPESCHED_HIGHS_LIBRARY to libhighs.so)")
         }
@@ -84,7 +90,9 @@ struct SolveCommand: ParsableCommand {
 
     /// The methods, with the exact ones configured by the solver options.
     var registry: MethodRegistry {
-        MethodRegistry.withILP(ILPSettings(solver: solver, relativeGap: gap, threads: threads, verbose: verbose))
+        var cpsat = CPSATSettings(relativeGap: gap, verbose: verbose)
+        if let workers { cpsat.workers = workers }
+        return MethodRegistry.withExactMethods(ILPSettings(solver: solver, relativeGap: gap, threads: threads, verbose: verbose), cpsat: cpsat)
     }
 
     func run() throws {

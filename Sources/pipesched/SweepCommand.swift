@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PipeSched
 import PipeSchedILP
+import PipeSchedCPSAT
 import PipeSchedStore
 import PipeSchedSweep
 
@@ -52,7 +53,7 @@ struct SweepCommand: AsyncParsableCommand {
     }
 
     private func runGrid() async throws {
-        let methods = MethodRegistry.withILP().methods
+        let methods = MethodRegistry.withExactMethods().methods
         let grid: SweepGrid
         let share: Shard?
         do {

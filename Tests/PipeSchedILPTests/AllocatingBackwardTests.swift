@@ -45,14 +45,7 @@ import Testing
     /// The ILP's "optimal" against exhaustive search over fused and split passes.
     @Test(arguments: [UInt64(3), 5, 8])
     func anOptimalILPIsNeverBeatenByAFusedSchedule(seed: UInt64) throws {
-        var generator = SeededGenerator(seed: seed)
-        let stage = { () -> StageProfile in
-            let forward = Double(Int.random(in: 2...4, using: &generator)) * 0.5
-            return StageProfile(forward: Double(Int.random(in: 1...3, using: &generator)), backwardInput: Double(Int.random(in: 1...3, using: &generator)),
-                                backwardWeight: 1, memory: MemoryDeltas(forward: forward, backwardInput: 1, backwardWeight: -(forward + 1)))
-        }
-        let unlimited = try Problem(name: "tiny-recompute", microbatches: 2, devices: 2, stages: [stage(), stage()])
-        let problem = try unlimited.withMemoryLimit((0..<2).map { unlimited.minimumMemory(device: $0) + 0.5 })
+        let problem = ILPTestProblems.tinyRecompute(seed: seed)
         let reference = try #require(ExhaustiveSearch.solve(problem, objective: .stageSpan))
         let outcome = try ILPSearch.solve(problem, objective: .stageSpan, settings: ILPSettings(solver: .cbc), timeLimit: 10)
         let evaluation = try Evaluation(problem, outcome.schedule, objective: .stageSpan)

@@ -27,4 +27,17 @@ enum ILPTestProblems {
         let stage = StageProfile(forward: 1, backwardInput: 1, backwardWeight: 1, memory: MemoryDeltas(forward: 1, backwardInput: -1, backwardWeight: 0))
         return try! Problem(name: "unit", microbatches: m, devices: p, stages: Array(repeating: stage, count: p))
     }
+
+    /// Two devices, two microbatches, B allocates (recomputation: ΔB = +1), capped half a unit above
+    /// the one-microbatch minimum: a fused BW can lower the peak, so split schedules miss some.
+    static func tinyRecompute(seed: UInt64) -> Problem {
+        var generator = SeededGenerator(seed: seed)
+        let stage = { () -> StageProfile in
+            let forward = Double(Int.random(in: 2...4, using: &generator)) * 0.5
+            return StageProfile(forward: Double(Int.random(in: 1...3, using: &generator)), backwardInput: Double(Int.random(in: 1...3, using: &generator)),
+                                backwardWeight: 1, memory: MemoryDeltas(forward: forward, backwardInput: 1, backwardWeight: -(forward + 1)))
+        }
+        let unlimited = try! Problem(name: "tiny-recompute", microbatches: 2, devices: 2, stages: [stage(), stage()])
+        return try! unlimited.withMemoryLimit((0..<2).map { unlimited.minimumMemory(device: $0) + 0.5 })
+    }
 }

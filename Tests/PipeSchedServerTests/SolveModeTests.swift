@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test func exactSolversAndLongSearchesAreJobs() {
-        for method in ["ilp", "ilp-window", "milp-ilp"] { #expect(SolveMode.of(method: method, timeLimit: 0.1) == .async) }
+        for method in ["ilp", "ilp-window", "milp-ilp", "cpsat", "cpsat-window"] { #expect(SolveMode.of(method: method, timeLimit: 0.1) == .async) }
         #expect(SolveMode.of(method: "auto", timeLimit: nil) == .async)
         #expect(SolveMode.of(method: "local", timeLimit: nil) == .async)
         #expect(SolveMode.of(method: "local", timeLimit: 5) == .async)

@@ -14,7 +14,7 @@ struct LocalMethod: SchedulingMethod {
 /// `auto`: every candidate method that fits, then local search from the best.
 struct AutoMethod: SchedulingMethod {
     let name = "auto"
-    let summary = "Every method that fits the problem (and the ILP when the problem is small enough to prove), then local search from the best; returns the best valid schedule (default; --all prints the table)"
+    let summary = "Every method that fits the problem (and the exact search, CP-SAT or else the ILP, when the problem is small enough to prove), then local search from the best; returns the best valid schedule (default; --all prints the table)"
     /// The methods it runs before its local search (see `MethodRegistry.autoCandidates`).
     let candidates: [any SchedulingMethod]
 

@@ -16,6 +16,9 @@ public enum SolveError: Error, Sendable, CustomStringConvertible {
     case noScheduleWithinTimeLimit(method: String, seconds: Double, smallestCap: Double?)
     /// The solver library of an exact method failed.
     case solverFailed(method: String, message: String)
+    /// An exact method refuses a problem whose model would need more memory than it may use;
+    /// `reason` names the size and the limit, `fix` what to do instead.
+    case tooLarge(method: String, reason: String, fix: String)
 
     public var description: String {
         switch self {
@@ -36,6 +39,8 @@ public enum SolveError: Error, Sendable, CustomStringConvertible {
             return "\(method) found no schedule within \(seconds.readable) s and no heuristic meets the memory cap; raise --time-limit or the cap\(hint)"
         case .solverFailed(let method, let message):
             return "\(method): the solver failed: \(message)"
+        case .tooLarge(let method, let reason, let fix):
+            return "\(method) refuses this problem: \(reason); \(fix)"
         }
     }
 }

@@ -1,0 +1,72 @@
+import CPSAT
+import PipeSched
+import PipeSchedILP
+
+/// `cpsat`: the whole problem as one CP-SAT model (`ScheduleModel`), started from the best
+/// heuristic schedule (solution hint, and the ceiling of the objective), with the core's lower
+/// bound as a constraint. The written schedule is the solver's order simulated in real numbers, or
+/// the heuristic's when that is better; the bound is CP-SAT's where the model covers every schedule
+/// and the core's otherwise; "optimal" is claimed only when the gap between them closes.
+public enum CPSATSearch {
+    public static func solve(_ problem: Problem, objective: Objective, settings: CPSATSettings, timeLimit: Double,
+                             method: String = "cpsat", seed: UInt64 = 1, shouldStop: (@Sendable () -> Bool)? = nil,
+                             onIncumbent: (@Sendable (Double) -> Void)? = nil) throws(SolveError) -> MethodOutput {
+        let began = ContinuousClock.now
+        func elapsed() -> Double { ILPSearch.seconds(ContinuousClock.now - began) }
+        guard CPSATSolver.isAvailable else { throw .solverFailed(method: method, message: CPSATError.notInstalled.description) }
+        let lowerBound = LowerBound.value(problem, objective: objective)
+        let warm = WarmStart.best(problem, objective: objective, localSearchSeconds: min(1, 0.05 * timeLimit), seed: seed)
+        var best = warm.map { (schedule: Schedule($0.incumbent.timeline), value: $0.value(objective)) }
+        if let best { onIncumbent?(best.value) }
+        // Split schedules miss the optimum only where a fused BW lowers the peak under a cap.
+        let coversEverySchedule = !problem.fusedBackwardCanLowerPeak
+
+        func output(status: String, bound: Double, branches: Int) throws(SolveError) -> MethodOutput {
+            guard let best else {
+                throw .noScheduleWithinTimeLimit(method: method, seconds: timeLimit, smallestCap: nil)
+            }
+            let reported = ILPSettings.reported(value: best.value, bound: max(bound, lowerBound))
+            let closed = reported.gap <= settings.relativeGap
+            let report = SolverReport(name: CPSATSolver.name, status: closed ? "optimal" : status, objective: best.value,
+                                      bestBound: reported.bound, gap: reported.gap, nodes: branches, seconds: elapsed(),
+                                      timeLimit: timeLimit, startObjective: warm?.value(objective))
+            return MethodOutput(schedule: best.schedule, solver: report, provenBound: reported.bound)
+        }
+        if let best, best.value <= lowerBound * (1 + 1e-9) { return try output(status: "optimal", bound: lowerBound, branches: 0) }
+
+        let table = OpTable(problem)
+        let ceiling = warm.map { max($0.value(objective), $0.start?.metrics.value(of: objective) ?? 0) }
+            ?? table.duration.reduce(0, +) + Double(table.count) * problem.communication.latency
+        let built = ScheduleModel(problem: problem, objective: objective, table: table, lowerBound: lowerBound, ceiling: ceiling,
+                                  hint: warm?.start?.timeline)
+        let parameters = CPParameters(timeLimit: max(0.1, timeLimit - elapsed()), workers: settings.workers, seed: Int(seed % 1_000_000),
+                                      relativeGap: settings.relativeGap, verbose: settings.verbose)
+        let response: CPResponse
+        do { response = try CPSATSolver.solve(built.model, parameters: parameters, shouldStop: shouldStop) } catch {
+            throw .solverFailed(method: method, message: error.description)
+        }
+        if response.hasSolution, let evaluation = try? Evaluation(problem, built.schedule(from: response.solution), objective: objective),
+           evaluation.isValid {
+            let value = evaluation.metrics.value(of: objective)
+            if best == nil || value < best!.value - 1e-9 * max(1, value) {
+                best = (Schedule(evaluation.timeline), value)
+                onIncumbent?(value)
+            }
+        }
+        let branches = Int(clamping: response.branches)
+        switch response.status {
+        case .optimal, .feasible, .unknown:
+            let proven = response.status == .optimal ? response.objectiveValue : response.bestObjectiveBound
+            let bound = coversEverySchedule && response.status != .unknown ? built.realBound(proven) : lowerBound
+            return try output(status: "feasible", bound: bound, branches: branches)
+        case .infeasible:
+            // No split schedule in microbatch order reaches the ceiling or better: with a known
+            // schedule at the ceiling this cannot happen; without one, no split schedule meets the caps.
+            if best != nil { return try output(status: "feasible", bound: lowerBound, branches: branches) }
+            if coversEverySchedule { throw ILPSearch.infeasible(problem, objective: objective, method: method) }
+            throw .noScheduleWithinTimeLimit(method: method, seconds: timeLimit, smallestCap: nil)
+        case .modelInvalid:
+            throw .solverFailed(method: method, message: "OR-Tools rejected the model: \(response.info)")
+        }
+    }
+}

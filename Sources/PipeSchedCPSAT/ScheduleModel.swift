@@ -1,0 +1,165 @@
+import CPSAT
+import PipeSched
+import PipeSchedILP
+
+/// The scheduling problem as a CP-SAT model (docs/cpsat.md):
+///
+/// - an interval per split pass (F, B, W; Zero Bubble's passes), its start a variable, its length
+///   the pass's duration;
+/// - `NoOverlap` per device;
+/// - each dependency (`Problem.forEachDependency`) as start(after) ≥ end(before) + link latency;
+/// - within each (stage, kind, slice) microbatches in order (lossless: `WarmStart.canonical`);
+/// - memory as a reservoir per capped device: each pass adds its delta when it starts, and the
+///   level stays ≤ cap − static memory;
+/// - the objective: the largest device span (stageSpan) or the last end (makespan), at least the
+///   core's lower bound (`LowerBound`) and at most `ceiling` (the schedule to beat);
+///
+/// The model's value is the as-soon-as-possible simulation's value exactly when the scale is exact
+/// and every device's first start is order-independent (`SpanAnchors.fixedStart`); otherwise it is
+/// a relaxation, whose bound still holds. Schedules are read back as orders and simulated.
+struct ScheduleModel {
+    let problem: Problem
+    let objective: Objective
+    let table: OpTable
+    let time: IntegerScale
+    let memory: IntegerScale
+    private(set) var model = CPModel()
+    /// Start variable of each pass.
+    private(set) var start: [Int] = []
+    /// The objective variable (scaled).
+    private(set) var value = 0
+    /// Whether the model's optimum is the simulated optimum over split schedules (not a relaxation).
+    let isExact: Bool
+
+    /// - Parameters:
+    ///   - lowerBound: a bound on every schedule's objective (the core's).
+    ///   - ceiling: the objective value of a known schedule; the model looks for one at most as good.
+    ///   - hint: a timed schedule of split passes to start the search from.
+    init(problem: Problem, objective: Objective, table: OpTable, lowerBound: Double, ceiling: Double,
+         hint: Timeline?) {
+        self.problem = problem
+        self.objective = objective
+        self.table = table
+        let latency = problem.communication.latency
+        let ceiling = max(ceiling, lowerBound)
+        // Any optimal stageSpan schedule fits into devices × (span + latency) once idle gaps are closed.
+        let horizon = objective == .makespan ? ceiling : Double(problem.devices) * (ceiling + latency)
+        time = IntegerScale(values: table.duration + [latency], magnitude: horizon)
+        var memoryValues = table.memoryDelta
+        if let caps = problem.memoryLimit {
+            for device in 0..<problem.devices { memoryValues.append(caps[device] - problem.staticMemory(device: device)) }
+        }
+        memory = IntegerScale(values: memoryValues, magnitude: table.memoryDelta.reduce(0) { $0 + abs($1) })
+        let anchors = SpanAnchors(problem, table: table)
+        let fixedFirst = time.exact ? anchors.fixedStart : nil
+        isExact = time.exact && memory.exact && (objective == .makespan || fixedFirst != nil)
+
+        let slack = time.boundSlack
+        let duration = table.duration.map { time.down($0) }
+        let lag = time.down(latency)
+        let top = time.up(horizon) + slack + 1
+        let highest = time.up(ceiling) + slack
+
+        var model = CPModel()
+
+        let start = (0..<table.count).map { id in
+            model.addVariable(lower: 0, upper: fixedFirst.map { max(0, time.down($0[table.device[id]]) + highest - duration[id]) } ?? top)
+        }
+        let value = model.addVariable(lower: max(0, time.up(lowerBound * (1 - 1e-12)) - slack), upper: highest)
+        if let fixedFirst {
+            for (device, id) in anchors.firstOp.enumerated() {
+                let at = time.down(fixedFirst[device])
+                model.addLinear([start[id]: 1], lower: at, upper: at)
+            }
+        }
+
+        // Dependencies (input gradients come from the split B) and microbatch order.
+        func precedes(_ before: Int, _ after: Int, gap: Int64) {
+            model.addLinear([start[after]: 1, start[before]: -1], lower: gap, upper: top)
+        }
+        for (id, op) in table.ops.enumerated() {
+            problem.forEachDependency(of: op) { dependency in
+                let needed: Op
+                switch dependency {
+                case .op(let op): needed = op
+                case .inputGradient(let stage, let microbatch, let slice): needed = .backwardInput(stage, microbatch, slice: slice)
+                }
+                guard let before = table.id(of: needed) else { return }
+                precedes(before, id, gap: duration[before] + (table.device[before] == table.device[id] ? 0 : lag))
+            }
+            if op.microbatch > 0, let previous = table.id(of: Op(op.kind, stage: op.stage, microbatch: op.microbatch - 1, slice: op.slice)) {
+                precedes(previous, id, gap: duration[previous])
+            }
+        }
+        // One machine per device; memory as a reservoir per capped device.
+        for device in 0..<problem.devices {
+            let ids = table.deviceOps[device]
+            let intervals = ids.map { model.addInterval(start: start[$0], size: duration[$0]) }
+            model.add(.noOverlap(intervals: intervals))
+            let cap = problem.cap(device: device)
+            guard cap.isFinite else { continue }
+            let changes = ids.map { memory.down(table.memoryDelta[$0]) }
+            let room = memory.up(cap - problem.staticMemory(device: device))
+            model.add(.reservoir(times: ids.map { .variable(start[$0]) }, changes: changes,
+                                 minLevel: -changes.reduce(0) { $0 + abs($1) }, maxLevel: max(0, room)))
+        }
+
+        // The objective: every device's last pass is a W (each F has its B and each B its W after it on the device).
+        let lastKinds = table.ops.indices.filter { table.ops[$0].kind == .backwardWeight }
+        switch objective {
+        case .makespan:
+            for id in lastKinds { model.addLinear([value: 1, start[id]: -1], lower: duration[id], upper: top + highest) }
+        case .stageSpan:
+            for device in 0..<problem.devices {
+                let ids = table.deviceOps[device]
+                let last = ids.filter { table.ops[$0].kind == .backwardWeight }
+                if let fixedFirst {
+                    let first = time.down(fixedFirst[device])
+                    for id in last { model.addLinear([value: 1, start[id]: -1], lower: duration[id] - first, upper: top + highest) }
+                } else {
+                    let first = model.addVariable(lower: 0, upper: top)
+                    for id in ids where table.ops[id].kind == .forward { model.addLinear([start[id]: 1, first: -1], lower: 0, upper: top) }
+                    for id in last {
+                        model.addLinear([value: 1, start[id]: -1, first: 1], lower: duration[id], upper: 2 * top + highest)
+                    }
+                }
+            }
+        }
+        model.objective = [(value, 1)]
+        self.start = start
+        self.value = value
+
+        if let hint {
+            var entries: [(variable: Int, value: Int64)] = []
+            for row in hint {
+                for timed in row {
+                    guard let id = table.id(of: timed.op) else { continue }
+                    entries.append((start[id], min(top, time.down(timed.start))))
+                }
+            }
+            model.hint = entries
+        }
+        self.model = model
+    }
+
+    /// The integer value of the model's objective for a real objective value.
+    func units(_ real: Double) -> Int64 { time.up(real) }
+
+    /// The bound CP-SAT proved, as a real objective value that holds for every split schedule in
+    /// microbatch order (the model is that problem or a relaxation of it).
+    func realBound(_ units: Double) -> Double { time.real(max(0, units.rounded(.up) - Double(time.boundSlack))) }
+
+    /// The devices' orders in the solution: passes sorted by start; ties (zero-length passes) in
+    /// an order that respects dependencies (F before B before W, forwards up the stages, backwards down).
+    func schedule(from solution: [Int64]) -> Schedule {
+        Schedule(orders: table.deviceOps.map { ids in
+            ids.sorted { a, b in
+                let (x, y) = (table.ops[a], table.ops[b])
+                let key = { (op: Op, id: Int) in
+                    (solution[start[id]], op.kind.index, op.kind == .forward ? op.stage : -op.stage, op.microbatch, op.slice)
+                }
+                return key(x, a) < key(y, b)
+            }.map { table.ops[$0] }
+        })
+    }
+}

@@ -1,0 +1,87 @@
+import PipeSched
+
+/// How much memory an exact method's model would need, estimated from the problem's size before
+/// anything is built, and the refusal when that exceeds the budget (2 GiB per solve by default).
+///
+/// The estimates count what grows with the problem (per-pass tables, the dense reachability closure
+/// of the ILP's ordering graph, the ILP's pair variables, CP-SAT's copies of the model), with
+/// per-item costs measured on this code (docs/benchmarks.md, "Memory of the exact methods"); they
+/// aim to err high. A refused method throws `SolveError.tooLarge`, which the CLI reports with exit
+/// code 2, the server with HTTP 422, and `solve --all` as the reason the candidate was skipped.
+public struct ExactSizeGuard: Sendable {
+    /// What is built.
+    public enum Model: Sendable {
+        /// The full MILP (`ilp`): closure, every pair of passes on a device.
+        case ilp
+        /// The window search on the MILP (`ilp-window`): the full closure, small sub-problems.
+        case ilpWindow
+        /// CP-SAT on the whole problem (`cpsat`), `workers` threads.
+        case cpsat(workers: Int)
+        /// CP-SAT on windows of at most `passes` passes (`cpsat-window`), `workers` threads.
+        case cpsatWindow(passes: Int, workers: Int)
+    }
+
+    /// Bytes a solve may use.
+    public var budget: Double
+
+    public static let defaultBudget = 2.0 * 1024 * 1024 * 1024
+
+    public init(budget: Double = ExactSizeGuard.defaultBudget) { self.budget = budget }
+
+    /// Bytes of the process without any model (runtime, libraries, the heuristic warm start's tables).
+    static let baseline = 150.0 * 1024 * 1024
+    /// Bytes per pass of the heuristic warm start and the simulations around the model.
+    static let perPass = 4096.0
+    /// Bytes per pair of passes on one device in the MILP (a binary, two rows, solver copies).
+    static let perILPPair = 600.0
+    /// Bytes of OR-Tools once loaded and solving, per pass of a CP-SAT model (interval,
+    /// precedences, reservoir events, presolve copies), and per pass again for each worker's copy.
+    /// Measured peak RSS with 2 workers (`pipesched-bench-ilp cpsat`): 214 MiB at 384 passes,
+    /// 282 MiB at 576, 1,049 MiB at 6,144, i.e. about 100 MiB plus 140 KiB per pass.
+    static let cpBaseline = 100.0 * 1024 * 1024
+    static let perCPPass = 60.0 * 1024
+    static let perCPWorkerPass = 40.0 * 1024
+
+    /// Estimated bytes of `model` for `problem`.
+    public static func estimate(_ problem: Problem, model: Model) -> Double {
+        let passes = Double(3 * problem.stageCount * problem.microbatches * problem.sequenceSlices)
+        let perDevice = problem.deviceStages.map { Double(3 * $0.count * problem.microbatches * problem.sequenceSlices) }
+        let common = baseline + perPass * passes
+        // The ILP's ordering graph keeps one bit per ordered pair of passes (OrderingGraph.close).
+        let closure = passes * (passes / 8).rounded(.up)
+        switch model {
+        case .ilp:
+            return common + closure + perILPPair * perDevice.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
+        case .ilpWindow:
+            return common + closure
+        case .cpsat(let workers):
+            return common + cpBaseline + passes * (perCPPass + perCPWorkerPass * Double(max(1, workers)))
+        case .cpsatWindow(let window, let workers):
+            return common + cpBaseline + min(passes, Double(window)) * (perCPPass + perCPWorkerPass * Double(max(1, workers)))
+        }
+    }
+
+    /// Throws `SolveError.tooLarge` when `model` would need more than the budget.
+    public func check(_ problem: Problem, model: Model, method: String) throws(SolveError) {
+        let bytes = Self.estimate(problem, model: model)
+        guard bytes > budget else { return }
+        let passes = 3 * problem.stageCount * problem.microbatches * problem.sequenceSlices
+        throw .tooLarge(method: method,
+                        reason: "its model for \(passes) passes (stages × microbatches × slices × 3) would need about \(gib(bytes)) GiB, beyond the \(gib(budget)) GiB an exact solve may use",
+                        fix: fix(for: model))
+    }
+
+    private func fix(for model: Model) -> String {
+        switch model {
+        case .ilp: return "use cpsat or the window searches (cpsat-window, ilp-window) for problems this size, or fewer microbatches"
+        case .ilpWindow: return "use cpsat-window, or fewer microbatches"
+        case .cpsat: return "use cpsat-window or fewer microbatches (or --workers 1)"
+        case .cpsatWindow: return "use fewer --workers, a heuristic (auto) or fewer microbatches"
+        }
+    }
+
+    private func gib(_ bytes: Double) -> String {
+        let value = bytes / (1024 * 1024 * 1024)
+        return value >= 10 ? String(Int(value.rounded())) : String((value * 10).rounded() / 10)
+    }
+}
