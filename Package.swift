@@ -109,7 +109,7 @@ let package = Package(
         ),
         .testTarget(name: "PipeSchedSweepTests", dependencies: ["PipeSchedSweep", "PipeSchedStore"]),
         // Fuzz suite (issue 15): a seeded input mutator shared by the library fuzzers and the HTTP fuzzer.
-        .target(name: "PipeSchedFuzz", path: "Tests/PipeSchedFuzz"),
+        .target(name: "PipeSchedFuzz", dependencies: ["PipeSched"], path: "Tests/PipeSchedFuzz"),
         .testTarget(name: "FuzzTests", dependencies: ["PipeSchedFuzz", "PipeSched", "PipeSchedProfile", "PipeSchedSweep"]),
     ]
 )

@@ -1,22 +1,17 @@
 import Foundation
+import PipeSched
 
 /// Seeded generator of hostile inputs for the fuzz suite (`make fuzz`, and a small run in `make
 /// test`): takes a valid document and breaks it the ways attackers and careless users do (huge,
 /// negative, fractional and overflowing numbers, duplicate keys, deep nesting, truncation, stray
 /// bytes, repeated entries, alias bombs). The same seed gives the same inputs on every machine.
 public struct Mutator {
-    private var state: UInt64
+    private var generator: SeededGenerator
 
-    public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    public init(seed: UInt64) { generator = SeededGenerator(seed: seed &+ 0x9E37_79B9_7F4A_7C15) }
 
-    /// SplitMix64.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    /// The core's SplitMix64.
+    public mutating func next() -> UInt64 { generator.next() }
 
     public mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
 
