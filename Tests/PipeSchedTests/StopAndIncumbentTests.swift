@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import PipeSched
 
@@ -56,4 +57,30 @@ import Testing
         #expect(plain == hooked)
         #expect(plain.hashValue == hooked.hashValue)
     }
+}
+
+/// The greedy stops when asked (a client gone, a synchronous time limit): between policies and
+/// inside one policy's run.
+@Suite struct GreedyStopTests {
+    @Test func aStoppedGreedyReturnsTheBestSoFarOrATimeLimitFailure() throws {
+        let problem = TestProblems.unit(devices: 4, microbatches: 64)
+        #expect(GreedySearch.best(problem, objective: .stageSpan, shouldStop: { true }) == nil)
+        #expect(ListScheduler(problem: problem, policy: GreedyPolicy(), shouldStop: { true }).schedule() == nil)
+        #expect(throws: SolveError.self) {
+            _ = try Methods.solve(problem, method: "greedy", options: SolveOptions(timeLimit: 1, shouldStop: { true }))
+        }
+        // Stopped after a few polls: whatever was built is complete and valid.
+        let polls = PollCounter(stopAfter: 3)
+        if let result = GreedySearch.best(problem, objective: .stageSpan, shouldStop: { polls.next() }) {
+            #expect(Validator.validate(problem, result.schedule).isEmpty)
+        }
+    }
+}
+
+/// A stop request that turns true after `stopAfter` polls.
+final class PollCounter: Sendable {
+    private let count = Atomic<Int>(0)
+    private let limit: Int
+    init(stopAfter limit: Int) { self.limit = limit }
+    func next() -> Bool { count.add(1, ordering: .relaxed).newValue > limit }
 }

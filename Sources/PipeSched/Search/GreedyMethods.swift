@@ -4,8 +4,11 @@ struct GreedyMethod: SchedulingMethod {
     let name = "greedy"
     let summary = "Greedy list scheduling under memory caps over a grid of policies (warm-up depth, B/F priority, W fill, chunk order); any placement"
 
+    /// Stops with the best schedule so far when `options.shouldStop` says so (a client gone, a time
+    /// limit); with none built yet, that is a time-limit failure.
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
-        guard let best = GreedySearch.best(problem, objective: options.objective) else {
+        guard let best = GreedySearch.best(problem, objective: options.objective, shouldStop: options.shouldStop) else {
+            if options.stopRequested { throw .noScheduleWithinTimeLimit(method: name, seconds: options.timeLimit ?? 0, smallestCap: nil) }
             throw .noScheduleFitsCap(method: name, smallestCap: CapSearch.smallestUniformCap(problem, objective: options.objective))
         }
         return best.schedule

@@ -10,14 +10,16 @@ public enum GreedySearch {
     }
 
     /// The best schedule over `policies` (default: the full grid), or `nil` when every policy gets
-    /// stuck under the memory cap.
-    public static func best(_ problem: Problem, objective: Objective,
-                            policies: [GreedyPolicy]? = nil) -> Result? {
+    /// stuck under the memory cap. Once `shouldStop` says so, the best schedule so far is returned
+    /// (`nil` if none was built yet).
+    public static func best(_ problem: Problem, objective: Objective, policies: [GreedyPolicy]? = nil,
+                            shouldStop: (@Sendable () -> Bool)? = nil) -> Result? {
         var best: (result: Result, score: ScheduleScore)?
         var seen = Set<Int>()
         for policy in policies ?? GreedyPolicy.grid(for: problem) {
+            if shouldStop?() == true { break }
             // Many policies build the same orders; score each distinct one once.
-            guard let schedule = ListScheduler(problem: problem, policy: policy).schedule(),
+            guard let schedule = ListScheduler(problem: problem, policy: policy, shouldStop: shouldStop).schedule(),
                   seen.insert(schedule.orders.hashValue).inserted,
                   let score = ScheduleScore(problem, schedule, objective: objective) else { continue }
             if best == nil || score.isBetter(than: best!.score) {

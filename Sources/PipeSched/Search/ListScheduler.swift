@@ -17,16 +17,20 @@
 public struct ListScheduler: Sendable {
     public let problem: Problem
     public let policy: GreedyPolicy
+    /// Polled every few thousand passes; once it returns `true` the scheduler gives up (`nil`).
+    public var shouldStop: (@Sendable () -> Bool)?
 
-    public init(problem: Problem, policy: GreedyPolicy) {
+    public init(problem: Problem, policy: GreedyPolicy, shouldStop: (@Sendable () -> Bool)? = nil) {
         self.problem = problem
         self.policy = policy
+        self.shouldStop = shouldStop
     }
 
-    /// Per-device orders, or `nil` when this policy gets stuck (for example a cap too tight for it).
+    /// Per-device orders, or `nil` when this policy gets stuck (for example a cap too tight for it)
+    /// or `shouldStop` ended it.
     public func schedule() -> Schedule? {
         var state = State(problem: problem, policy: policy)
-        return state.run()
+        return state.run(shouldStop: shouldStop)
     }
 }
 
@@ -141,10 +145,13 @@ private struct State {
         return fused[stage] ? own : own + max(0, problem.memoryDelta(.backwardWeight, stage: stage, slice: slice))
     }
 
-    mutating func run() -> Schedule? {
+    mutating func run(shouldStop: (@Sendable () -> Bool)?) -> Schedule? {
         var left = remaining.reduce(0, +)
         var queue = DeviceQueue(times: time)
+        var steps = 0
         while left > 0 {
+            steps &+= 1
+            if steps & 4095 == 1, shouldStop?() == true { return nil }  // at the start, then every 4096 steps
             guard let device = queue.popEarliest() else { return nil }
             guard remaining[device] > 0 else { continue }
             if let stage = step(device) {
