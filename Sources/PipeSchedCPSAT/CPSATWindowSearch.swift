@@ -62,15 +62,11 @@ public enum CPSATWindowSearch {
             subproblems += 1
             branches += Int(clamping: response.branches)
             var improved = false
-            if response.hasSolution, let evaluation = try? Evaluation(problem, built.schedule(from: response.solution), objective: objective),
-               evaluation.isValid {
-                let candidate = Incumbent(problem, evaluation, objective: objective)
-                if candidate.isBetter(than: incumbent) {
-                    current = candidate
-                    improved = true
-                    improvedThisSweep = true
-                    onIncumbent?(candidate.value)
-                }
+            if response.hasSolution, let better = incumbent.improved(by: built.schedule(from: response.solution), problem: problem, objective: objective) {
+                current = better
+                improved = true
+                improvedThisSweep = true
+                onIncumbent?(better.value)
             }
             if response.status != .optimal && response.status != .infeasible {
                 size = max(window.minimumPassesPerDevice * problem.devices, size * 7 / 10)

@@ -114,14 +114,10 @@ public enum WindowSearch {
             nodes += result.nodes
             subproblems += 1
             var improved = false
-            if result.hasSolution, let evaluation = try? Evaluation(problem, formulation.schedule(from: result.values), objective: objective),
-               evaluation.isValid {
-                let candidate = Incumbent(problem, evaluation, objective: objective)
-                if candidate.isBetter(than: current) {
-                    current = candidate
-                    improved = true
-                    improvedThisSweep = true
-                }
+            if result.hasSolution, let better = current.improved(by: formulation.schedule(from: result.values), problem: problem, objective: objective) {
+                current = better
+                improved = true
+                improvedThisSweep = true
             }
             if full {
                 if result.status == .optimal || result.status == .feasible,
@@ -165,6 +161,14 @@ public struct Incumbent: Sendable {
     public var orders: [[Op]] { score.orders }
 
     public func isBetter(than other: Incumbent) -> Bool { score.isBetter(than: other.score) }
+
+    /// `schedule` as the next incumbent when it simulates, passes the validator and beats this one
+    /// (`ScheduleScore`); `nil` otherwise. Both window searches keep a re-solved window through here.
+    public func improved(by schedule: Schedule, problem: Problem, objective: Objective) -> Incumbent? {
+        guard let evaluation = try? Evaluation(problem, schedule, objective: objective), evaluation.isValid else { return nil }
+        let candidate = Incumbent(problem, evaluation, objective: objective)
+        return candidate.isBetter(than: self) ? candidate : nil
+    }
 
     /// Per device, the positions of the passes that start between the `position`-th and the
     /// `(position + passes − 1)`-th start of the whole schedule (in time order).

@@ -26,8 +26,9 @@ enum WindowProbe {
                 times.append(Date().timeIntervalSince(began))
                 binaries.append(formulation.pairs.count)
                 if result.status == .optimal { optimal += 1 }
-                if result.hasSolution, let evaluation = try? Evaluation(problem, formulation.schedule(from: result.values), objective: objective),
-                   evaluation.isValid, Incumbent(problem, evaluation, objective: objective).isBetter(than: incumbent) { improved += 1 }
+                if result.hasSolution, incumbent.improved(by: formulation.schedule(from: result.values), problem: problem, objective: objective) != nil {
+                    improved += 1
+                }
             }
             let mean = times.reduce(0, +) / Double(max(1, times.count))
             lines.append("| \(problem.name) | \(solver) | \(size) | \(binaries.reduce(0, +) / max(1, binaries.count)) | \(String(format: "%.2f", mean)) | \(String(format: "%.2f", times.max() ?? 0)) | \(optimal)/\(times.count) | \(improved) |")
