@@ -16,10 +16,11 @@ public enum GreedySearch {
                             shouldStop: (@Sendable () -> Bool)? = nil) -> Result? {
         var best: (result: Result, score: ScheduleScore)?
         var seen = Set<Int>()
+        let setup = ListScheduler.Setup(problem)
         for policy in policies ?? GreedyPolicy.grid(for: problem) {
             if shouldStop?() == true { break }
             // Many policies build the same orders; score each distinct one once.
-            guard let schedule = ListScheduler(problem: problem, policy: policy, shouldStop: shouldStop).schedule(),
+            guard let schedule = ListScheduler(problem: problem, policy: policy, setup: setup, shouldStop: shouldStop).schedule(),
                   seen.insert(schedule.orders.hashValue).inserted,
                   let score = ScheduleScore(problem, schedule, objective: objective) else { continue }
             if best == nil || score.isBetter(than: best!.score) {

@@ -19,18 +19,43 @@ public struct ListScheduler: Sendable {
     public let policy: GreedyPolicy
     /// Polled every few thousand passes; once it returns `true` the scheduler gives up (`nil`).
     public var shouldStop: (@Sendable () -> Bool)?
+    let setup: Setup
 
     public init(problem: Problem, policy: GreedyPolicy, shouldStop: (@Sendable () -> Bool)? = nil) {
+        self.init(problem: problem, policy: policy, setup: Setup(problem), shouldStop: shouldStop)
+    }
+
+    /// A scheduler that reuses `setup` (built once for `problem`, shared by every policy of a grid).
+    init(problem: Problem, policy: GreedyPolicy, setup: Setup, shouldStop: (@Sendable () -> Bool)? = nil) {
         self.problem = problem
         self.policy = policy
+        self.setup = setup
         self.shouldStop = shouldStop
     }
 
     /// Per-device orders, or `nil` when this policy gets stuck (for example a cap too tight for it)
     /// or `shouldStop` ended it.
     public func schedule() -> Schedule? {
-        var state = State(problem: problem, policy: policy)
+        var state = State(problem: problem, policy: policy, setup: setup)
         return state.run(shouldStop: shouldStop)
+    }
+
+    /// What does not depend on the policy: the dependency rule read once, and per device the
+    /// start-up window (the round trip from its stages, `StartupBound.window`) and the forward and
+    /// input-gradient time of one microbatch, from which a policy's warm-up depth follows.
+    struct Setup: Sendable {
+        let dependencies: DependencyTemplate
+        let roundTrip: [Double]
+        let cycle: [Double]
+
+        init(_ problem: Problem) {
+            dependencies = DependencyTemplate(problem)
+            let chains = MicrobatchChains(problem)
+            roundTrip = (0..<problem.devices).map { StartupBound.window(problem, device: $0, chains: chains) }
+            cycle = problem.deviceStages.map { stages in
+                stages.reduce(0) { $0 + problem.stages[$1].forward + problem.stages[$1].backwardInput }
+            }
+        }
     }
 }
 
@@ -66,14 +91,14 @@ private struct State {
     let unitForwardMemory: [Double]
     let limit: [Int]
 
-    init(problem: Problem, policy: GreedyPolicy) {
+    init(problem: Problem, policy: GreedyPolicy, setup: ListScheduler.Setup) {
         self.problem = problem
         self.policy = policy
         slices = problem.sequenceSlices
         units = problem.microbatches * slices
         stageCount = problem.stageCount
         fused = (0..<problem.stageCount).map { policy.backward == .fusedWhereBAllocates && problem.backwardAllocates(stage: $0) }
-        dependencies = DependencyTemplate(problem)
+        dependencies = setup.dependencies
         forwardEnd = Array(repeating: -1, count: stageCount * units)
         gradientEnd = Array(repeating: -1, count: stageCount * units)
         nextForward = Array(repeating: 0, count: stageCount)
@@ -93,12 +118,9 @@ private struct State {
         unitForwardMemory = problem.deviceStages.flatMap { stages in
             (0..<slices).map { slice in stages.reduce(0) { $0 + problem.memoryDelta(.forward, stage: $1, slice: slice) } }
         }
-        let chains = MicrobatchChains(problem)
         limit = (0..<devices).map { device in
-            let stages = problem.deviceStages[device]
-            let cycle = stages.reduce(0) { $0 + problem.stages[$1].forward + problem.stages[$1].backwardInput }
-            let trip = StartupBound.window(problem, device: device, chains: chains)
-            let depth = cycle > 0 ? (policy.warmupFactor * trip / cycle).rounded(.up) : Double(problem.microbatches)
+            let cycle = setup.cycle[device]
+            let depth = cycle > 0 ? (policy.warmupFactor * setup.roundTrip[device] / cycle).rounded(.up) : Double(problem.microbatches)
             return max(1, Int(min(depth, Double(problem.microbatches))) ) * problem.sequenceSlices
         }
     }
