@@ -55,8 +55,7 @@ public enum ExhaustiveSearch {
         var choice = [Int](repeating: 0, count: problem.devices)
         for _ in 0..<total {
             let schedule = Schedule(orders: choice.enumerated().map { perDevice[$0.offset][$0.element] })
-            if let simulation = try? Simulator.simulate(problem, schedule) {
-                let value = Metrics(problem, simulation.timeline, objective: objective, lowerBound: 0).value(of: objective)
+            if let value = ScheduleScore(problem, schedule, objective: objective)?.value {
                 if best == nil || value < best!.value { best = (value, schedule) }
                 if validOptimum.map({ value < $0 }) ?? true, RuntimeOrderCheck.stuckPasses(problem, schedule) == nil {
                     validOptimum = value
