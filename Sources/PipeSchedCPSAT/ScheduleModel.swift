@@ -10,7 +10,8 @@ import PipeSchedILP
 /// - each dependency (`Problem.forEachDependency`) as start(after) ≥ end(before) + link latency;
 /// - within each (stage, kind, slice) microbatches in order (lossless: `WarmStart.canonical`);
 /// - memory as a reservoir per capped device: each pass adds its delta when it starts, and the
-///   level stays ≤ cap − static memory;
+///   level stays ≤ cap − static memory; the in-flight limit it implies (`MemoryPrecedence`) as
+///   redundant precedences;
 /// - the objective: the largest device span (stageSpan) or the last end (makespan), at least the
 ///   core's lower bound (`LowerBound`) and at most `ceiling` (the schedule to beat);
 ///
@@ -90,6 +91,11 @@ struct ScheduleModel {
             if op.microbatch > 0, let previous = table.id(of: Op(op.kind, stage: op.stage, microbatch: op.microbatch - 1, slice: op.slice)) {
                 precedes(previous, id, gap: duration[previous])
             }
+        }
+        // Redundant: how far forwards may run ahead of backwards under the cap (`MemoryPrecedence`).
+        for pair in MemoryPrecedence.pairs(problem) {
+            guard let before = table.id(of: pair.before), let after = table.id(of: pair.after) else { continue }
+            precedes(before, after, gap: 0)
         }
         // One machine per device; memory as a reservoir per capped device.
         for device in 0..<problem.devices {
