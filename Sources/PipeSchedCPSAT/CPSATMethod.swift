@@ -92,11 +92,12 @@ public struct CPSATWindowMethod: SchedulingMethod {
 extension MethodRegistry {
     /// Every method: the core's, the ILP methods (`ilp`, `ilp-window`) and the CP-SAT methods
     /// (`cpsat`, `cpsat-window`). `auto` runs `cpsat` on problems small enough to prove when
-    /// OR-Tools is installed, the ILP otherwise. The CLI and the server use this registry.
+    /// OR-Tools is installed, the ILP otherwise, and, given a time limit, CP-SAT windows from its
+    /// best schedule for the time left (`CPSATWindowImprover`). The CLI and the server use this registry.
     public static func withExactMethods(_ ilp: ILPSettings = ILPSettings(), cpsat: CPSATSettings = CPSATSettings()) -> MethodRegistry {
         let exact: [any SchedulingMethod] = [ILPMethod(settings: ilp), ILPWindowMethod(settings: ilp),
                                              CPSATMethod(settings: cpsat), CPSATWindowMethod(settings: cpsat)]
         let prover: any SchedulingMethod = CPSATSolver.isAvailable ? CPSATMethod.forAuto(settings: cpsat) : ILPMethod.forAuto(settings: ilp)
-        return Methods.standard.adding(exact, autoCandidates: [prover])
+        return Methods.standard.adding(exact, autoCandidates: [prover], improvers: [CPSATWindowImprover(settings: cpsat)])
     }
 }

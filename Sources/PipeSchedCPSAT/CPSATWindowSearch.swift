@@ -10,7 +10,8 @@ import PipeSchedILP
 /// result when the simulated schedule is better (`ScheduleScore`). Windows
 /// sweep the schedule with half-window overlap; a window solved to optimality without improvement
 /// grows the size, one that hits its time limit shrinks it. Stops at the time limit or when the
-/// schedule meets the core's lower bound.
+/// schedule meets the core's lower bound. `from` replaces the heuristic start (`auto`'s anytime phase,
+/// `CPSATWindowImprover`).
 public enum CPSATWindowSearch {
     /// Passes per device freed by the first window, the smallest window, seconds per window.
     public struct Settings: Sendable {
@@ -24,13 +25,14 @@ public enum CPSATWindowSearch {
 
     public static func run(_ problem: Problem, objective: Objective, settings: CPSATSettings, window: Settings = Settings(),
                            timeLimit: Double, method: String = "cpsat-window", seed: UInt64 = 1,
-                           shouldStop: (@Sendable () -> Bool)? = nil, onIncumbent: (@Sendable (Double) -> Void)? = nil) throws(SolveError) -> MethodOutput {
+                           shouldStop: (@Sendable () -> Bool)? = nil, onIncumbent: (@Sendable (Double) -> Void)? = nil,
+                           from given: WarmStart? = nil) throws(SolveError) -> MethodOutput {
         let began = ContinuousClock.now
         func remaining() -> Double { timeLimit - ILPSearch.seconds(ContinuousClock.now - began) }
         guard CPSATSolver.isAvailable else { throw .solverFailed(method: method, message: CPSATError.notInstalled.description) }
         let lowerBound = LowerBound.value(problem, objective: objective)
         let table = OpTable(problem)
-        guard let warm = WarmStart.best(problem, objective: objective, localSearchSeconds: min(2, 0.1 * timeLimit), seed: seed) else {
+        guard let warm = given ?? WarmStart.best(problem, objective: objective, localSearchSeconds: min(2, 0.1 * timeLimit), seed: seed) else {
             throw ILPSearch.infeasible(problem, objective: objective, method: method)
         }
         onIncumbent?(warm.value(objective))

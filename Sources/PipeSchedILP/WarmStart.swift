@@ -24,12 +24,19 @@ public struct WarmStart: Sendable {
     public static func best(_ problem: Problem, objective: Objective, localSearchSeconds: Double, seed: UInt64 = 1) -> WarmStart? {
         let options = SolveOptions(objective: objective, timeLimit: localSearchSeconds, seed: seed)
         let report = AutoSearch.run(problem, options: options, methods: Methods.standard.autoCandidates)
-        guard let best = report.best, let incumbent = valid(problem, best, objective: objective) else { return nil }
-        var start = valid(problem, canonical(best), objective: objective)
+        guard let best = report.best else { return nil }
+        return from(problem, best, objective: objective, source: report.bestMethod ?? "auto")
+    }
+
+    /// The warm start from a given schedule (`auto`'s best, for the anytime phase), or `nil` when it
+    /// is not valid.
+    public static func from(_ problem: Problem, _ schedule: Schedule, objective: Objective, source: String) -> WarmStart? {
+        guard let incumbent = valid(problem, schedule, objective: objective) else { return nil }
+        var start = valid(problem, canonical(schedule), objective: objective)
         if start == nil, let split = GreedySearch.best(problem, objective: objective, policies: GreedyPolicy.grid(for: problem, fusing: false)) {
             start = valid(problem, canonical(split.schedule), objective: objective)
         }
-        return WarmStart(incumbent: incumbent, source: report.bestMethod ?? "auto", start: start)
+        return WarmStart(incumbent: incumbent, source: source, start: start)
     }
 
     private static func valid(_ problem: Problem, _ schedule: Schedule, objective: Objective) -> Evaluation? {

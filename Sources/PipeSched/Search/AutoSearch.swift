@@ -1,7 +1,9 @@
 import Foundation
 
-/// `auto`: every method that fits the problem, then local search from the best, keeping the best
-/// valid schedule. The report lists every candidate, for `solve --all`.
+/// `auto`: every method that fits the problem, then local search from the best, then (when the
+/// caller gave a time limit and at least `improverMinimumSeconds` of it are left) each improver from
+/// the best (`ScheduleImprover`: the CP-SAT window search), keeping the best valid schedule. The
+/// report lists every candidate, for `solve --all`.
 public enum AutoSearch {
     /// One candidate's outcome.
     public struct Candidate: Sendable {
@@ -43,7 +45,8 @@ public enum AutoSearch {
     /// Runs the candidates; `options.timeLimit` (default 10 s) bounds the local search phase. Once
     /// `options.shouldStop` says so, the remaining candidates are skipped and the local search ends
     /// early; the best schedule found so far is kept.
-    public static func run(_ problem: Problem, options: SolveOptions, methods: [any SchedulingMethod]) -> Report {
+    public static func run(_ problem: Problem, options: SolveOptions, methods: [any SchedulingMethod],
+                           improvers: [any ScheduleImprover] = []) -> Report {
         let start = Date()
         var report = Report(candidates: [], best: nil, bestMethod: nil)
         var bestScore: ScheduleScore?
@@ -87,11 +90,29 @@ public enum AutoSearch {
         }
         if let best = report.best, let name = report.bestMethod, !options.stopRequested {
             let began = Date()
-            let budget = max(0.05, (options.timeLimit ?? 10) - Date().timeIntervalSince(start))
+            // With improvers to follow, local search leaves them half of the time left.
+            let left = (options.timeLimit ?? 10) - Date().timeIntervalSince(start)
+            let budget = max(0.05, runsImprovers(problem, options: options, improvers: improvers) ? left / 2 : left)
             let search = LocalSearch(problem: problem, objective: options.objective, timeLimit: budget, seed: options.seed,
                                      shouldStop: options.shouldStop, onIncumbent: options.onIncumbent)
             consider("local(\(name))", search.improve(best).schedule, since: began)
         }
+        // The anytime phase: only with a caller's time limit, so `auto` without one stays quick.
+        if let limit = options.timeLimit {
+            let bound = max(LowerBound.value(problem, objective: options.objective), report.provenBound ?? 0)
+            for improver in improvers {
+                let left = limit - Date().timeIntervalSince(start)
+                guard let best = report.best, let name = report.bestMethod, left >= improverMinimumSeconds, !options.stopRequested,
+                      let score = bestScore, score.value > bound * (1 + 1e-9), improver.fits(problem) else { break }
+                let began = Date()
+                consider("\(improver.name)(\(name))", improver.improve(problem, best, options: options, seconds: left), since: began)
+            }
+        }
         return report
+    }
+
+    /// Whether the anytime phase will run: a caller's time limit and an improver that fits.
+    private static func runsImprovers(_ problem: Problem, options: SolveOptions, improvers: [any ScheduleImprover]) -> Bool {
+        options.timeLimit != nil && improvers.contains { $0.fits(problem) }
     }
 }

@@ -8,22 +8,28 @@ public struct MethodRegistry: Sendable {
     private let named: [any SchedulingMethod]
     /// What `auto` runs, in order, before its local search.
     public let autoCandidates: [any SchedulingMethod]
+    /// What `auto` runs after its local search when given a time limit (`ScheduleImprover`).
+    public let improvers: [any ScheduleImprover]
 
     /// A registry of `methods` (not containing `auto`, which is added last) whose `auto` runs
     /// `autoCandidates`, then local search from the best.
-    public init(methods: [any SchedulingMethod], autoCandidates: [any SchedulingMethod]) {
+    public init(methods: [any SchedulingMethod], autoCandidates: [any SchedulingMethod], improvers: [any ScheduleImprover] = []) {
         named = methods
         self.autoCandidates = autoCandidates
+        self.improvers = improvers
     }
 
     /// This registry plus `methods` (listed and callable by name) and `autoCandidates` (run by `auto`
-    /// after the existing ones; may be variants of `methods` with smaller budgets).
-    public func adding(_ methods: [any SchedulingMethod], autoCandidates: [any SchedulingMethod] = []) -> MethodRegistry {
-        MethodRegistry(methods: named + methods, autoCandidates: self.autoCandidates + autoCandidates)
+    /// after the existing ones; may be variants of `methods` with smaller budgets) and `improvers`
+    /// (run by `auto` after its local search, when given a time limit).
+    public func adding(_ methods: [any SchedulingMethod], autoCandidates: [any SchedulingMethod] = [],
+                       improvers: [any ScheduleImprover] = []) -> MethodRegistry {
+        MethodRegistry(methods: named + methods, autoCandidates: self.autoCandidates + autoCandidates,
+                       improvers: self.improvers + improvers)
     }
 
     /// Every method, in listing order, `auto` last.
-    public var methods: [any SchedulingMethod] { named + [AutoMethod(candidates: autoCandidates)] }
+    public var methods: [any SchedulingMethod] { named + [AutoMethod(candidates: autoCandidates, improvers: improvers)] }
 
     /// Method names and one-line summaries, in listing order.
     public var catalog: [(name: String, summary: String)] { methods.map { ($0.name, $0.summary) } }
@@ -40,7 +46,7 @@ public struct MethodRegistry: Sendable {
 
     /// `auto` with its table of candidates. A bound proven by an exact candidate raises the lower bound.
     public func solveAuto(_ problem: Problem, options: SolveOptions = SolveOptions()) throws(SolveError) -> (Solution, AutoSearch.Report) {
-        let report = AutoSearch.run(problem, options: options, methods: autoCandidates)
+        let report = AutoSearch.run(problem, options: options, methods: autoCandidates, improvers: improvers)
         guard let best = report.best else {
             throw .noScheduleFitsCap(method: "auto", smallestCap: CapSearch.smallestUniformCap(problem, objective: options.objective))
         }
