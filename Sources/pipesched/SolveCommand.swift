@@ -51,6 +51,10 @@ struct SolveCommand: ParsableCommand {
     @Flag(help: "Exact methods: print the solver's log to standard output (do not combine with JSON on standard output).")
     var verbose = false
 
+    @Option(name: .customLong("memory-headroom"),
+            help: "Keep every device this many percent below its memory cap (searches under caps × (1 − PCT/100); the result is measured against the real caps).")
+    var memoryHeadroom: Double = 0
+
     @Option(help: "Seed for the local search's move order; the same seed gives the same schedule.")
     var seed: UInt64 = 1
 
@@ -105,15 +109,24 @@ struct SolveCommand: ParsableCommand {
         if (progress || terminal) && !quiet {
             options.onIncumbent = SolveProgress(objective: objective).report
         }
+        let searched: Problem
+        do {
+            searched = try MemoryHeadroom(percent: memoryHeadroom).apply(to: problem)
+        } catch {
+            throw Failure("\(self.problem): \(error)", code: .badInput)
+        }
         let solution: Solution
         do {
+            var found: Solution
             if all {
-                let (best, report) = try registry.solveAuto(problem, options: options)
-                FileHandle.standardError.write(Data(CandidateTable(report, problem: problem, objective: objective).text.utf8))
-                solution = best
+                let (best, report) = try registry.solveAuto(searched, options: options)
+                FileHandle.standardError.write(Data(CandidateTable(report, problem: searched, objective: objective).text.utf8))
+                found = best
             } else {
-                solution = try registry.solve(problem, method: method, options: options)
+                found = try registry.solve(searched, method: method, options: options)
             }
+            if memoryHeadroom > 0 { found = try found.remeasured(on: problem) }
+            solution = found
         } catch {
             switch error {
             case .memoryCapExceeded, .noScheduleFitsCap, .noScheduleWithinTimeLimit: throw Failure(error.description, code: .memoryCap)
