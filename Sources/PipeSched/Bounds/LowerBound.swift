@@ -5,7 +5,9 @@
 /// - `StartupBound`: device work plus the start-up window a memory cap cannot cover with forwards;
 /// - `MemoryBound`: memory held over round trips (Little's law) under a cap;
 /// - `BottleneckBound`: the flow-shop / one-machine bound with heads and tails: every device waits
-///   for the busiest device's passes between its own forwards and backwards.
+///   for the busiest device's passes between its own forwards and backwards;
+/// - `InFlightBound`: every microbatch's chains tied together by how many microbatches a capped
+///   stage may hold at once (`MemoryPrecedence`).
 ///
 /// Every part holds for every valid schedule, fused `BW` passes included; the exhaustive search on
 /// tiny problems (`ExhaustiveSearch`) is the referee in the tests.
@@ -15,9 +17,10 @@ public enum LowerBound {
         public var startup: Double
         public var memory: Double
         public var bottleneck: Double
+        public var inFlight: Double
 
         /// The best of the parts.
-        public var value: Double { max(startup, memory, bottleneck) }
+        public var value: Double { max(startup, memory, bottleneck, inFlight) }
     }
 
     /// The best lower bound on `objective`.
@@ -30,6 +33,7 @@ public enum LowerBound {
         let chains = MicrobatchChains(problem)
         return Parts(startup: StartupBound.value(problem, objective: objective, chains: chains),
                      memory: MemoryBound.value(problem, chains: chains),
-                     bottleneck: BottleneckBound.value(problem, objective: objective, chains: chains))
+                     bottleneck: BottleneckBound.value(problem, objective: objective, chains: chains),
+                     inFlight: InFlightBound.value(problem, objective: objective, chains: chains))
     }
 }

@@ -56,7 +56,7 @@ public enum MemoryPrecedence {
                 let inFlight = around.reduce(forward) { $0 + problem.memoryDelta(.forward, stage: $1, slice: 0) }
                 for (kind, least) in [(OpKind.backwardInput, inFlight), (.backwardWeight, held)] where least > 0 {
                     let ahead = Int((room / least).rounded(.down))
-                    guard ahead < problem.microbatches else { continue }
+                    guard ahead >= 1, ahead < problem.microbatches else { continue }
                     for microbatch in 0..<(problem.microbatches - ahead) {
                         pairs.append(Pair(before: Op(kind, stage: stage, microbatch: microbatch),
                                           after: .forward(stage, microbatch + ahead)))
