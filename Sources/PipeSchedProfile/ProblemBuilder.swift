@@ -119,18 +119,27 @@ public struct ProblemBuilder: Sendable {
     }
 
     /// Layers per stage under the chosen strategy, balancing each unit's F + B + W time.
-    public func partition() throws(ProfileError) -> [Int] {
+    public func partition() throws(ProfileError) -> [Int] { try partition(options.partition) }
+
+    /// Layers per stage under `strategy`, balancing each unit's F + B + W time.
+    public func partition(_ strategy: PartitionStrategy) throws(ProfileError) -> [Int] {
         let lengths = sliceLengths
         let unitCosts = (0..<unitCount).map { unit in
             (0..<lengths.count).reduce(0.0) { $0 + cost(unit: unit, slice: $1, lengths: lengths).totalFLOPs }
         }
-        return try Partitioner.partition(costs: unitCosts, stages: options.stageCount, strategy: options.partition)
+        return try Partitioner.partition(costs: unitCosts, stages: options.stageCount, strategy: strategy)
     }
 
     /// The problem.
-    public func build() throws(ProfileError) -> Problem {
+    public func build() throws(ProfileError) -> Problem { try build(partition: try partition()) }
+
+    /// The problem with `counts` model units (vision layers first) per stage.
+    public func build(partition counts: [Int]) throws(ProfileError) -> Problem {
+        guard counts.count == options.stageCount, counts.reduce(0, +) == unitCount, counts.allSatisfy({ $0 >= 1 }) else {
+            throw .invalid("partition", "\(counts) does not give each of the \(options.stageCount) stages at least one of the \(unitCount) layers",
+                           "give one layer count ≥ 1 per stage, summing to \(unitCount)")
+        }
         let lengths = sliceLengths
-        let counts = try partition()
         let flops = try hardware.achievedFLOPS(for: model.dtype)
         let t = Double(model.tensorParallel)
         let gib = 1024.0 * 1024.0 * 1024.0
