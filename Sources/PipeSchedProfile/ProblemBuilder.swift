@@ -26,6 +26,9 @@ public struct ProfileOptions: Sendable, Equatable {
     public var memoryCap: Double?
     /// The largest problem to build; checked before any per-stage or per-slice cost is computed.
     public var limits: ProblemLimits = .standard
+    /// Devices per node: links inside a node use the hardware's intra-node figures, links between
+    /// nodes its p2p figures; `nil`: every link uses the p2p figures.
+    public var devicesPerNode: Int?
 
     public init(devices: Int, microbatches: Int) {
         self.devices = devices
@@ -61,6 +64,13 @@ public struct ProblemBuilder: Sendable {
         }
         if options.slices > 1, !model.causal {
             throw .invalid("slices", "needs causal attention; the model is bidirectional", "use --slices 1")
+        }
+        if let perNode = options.devicesPerNode {
+            guard perNode >= 1 else { throw .invalid("devicesPerNode", "must be at least 1, got \(perNode)", "give the GPUs per node, e.g. 8") }
+            guard hardware.intraNodeBandwidthGBps != nil else {
+                throw .invalid("intraNodeBandwidthGBps", "is missing from the hardware file \(hardware.name), and --devices-per-node needs it",
+                               "add the NVLink bandwidth per direction in GB/s (and intraNodeLatencyMicroseconds)")
+            }
         }
         if let cap = options.memoryCap, !(cap > 0) { throw .invalid("memoryLimit", "must be a positive number of GiB, got \(cap)", "give the cap per device in GiB") }
         if let t = options.tensorParallel, t < 1 || t > ModelConfig.maxDimension {
@@ -161,11 +171,14 @@ public struct ProblemBuilder: Sendable {
             first += count
         }
         let boundaryBytes = model.dtype.bytes * Double(model.microbatchSize) * Double(model.hiddenSize) * Double(lengths.max() ?? 0) / t
-        let latency = hardware.p2pLatencyMicroseconds * 1e-3 + boundaryBytes / (hardware.p2pBandwidthGBps * 1e9) * 1e3
+        let links = LinkLatency(boundaryBytes: boundaryBytes, hardware: hardware)
+        let communication = options.devicesPerNode.map {
+            Communication(latency: links.intraNode, topology: Topology(devicesPerNode: $0, interNodeLatency: links.interNode))
+        } ?? Communication(latency: links.interNode)
         let name = "\(model.name)-p\(options.devices)-m\(options.microbatches)" + (options.slices > 1 ? "-k\(options.slices)" : "")
         do {
             return try Problem(name: name, microbatches: options.microbatches, devices: options.devices, placement: options.placement,
-                               stages: stages, communication: Communication(latency: latency),
+                               stages: stages, communication: communication,
                                memoryLimit: options.memoryLimit ? Array(repeating: options.memoryCap ?? hardware.memoryGiB, count: options.devices) : nil,
                                sequenceSlices: options.slices, partition: counts, units: .profile, limits: options.limits)
         } catch {

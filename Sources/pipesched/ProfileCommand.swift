@@ -45,6 +45,9 @@ struct ProfileCommand: ParsableCommand {
 
     @OptionGroup var partitionSearch: PartitionSearchOptions
 
+    @Option(help: "GPUs per node: links inside a node use the hardware's intraNode figures (NVLink), links between nodes its p2p figures (InfiniBand).")
+    var devicesPerNode: Int?
+
     @Option(help: "Slices per microbatch along the sequence (Seq1F1B).")
     var slices: Int = 1
 
@@ -88,6 +91,8 @@ struct ProfileCommand: ParsableCommand {
         if fromCSV != nil, microbatches == nil {
             throw ValidationError("--from-csv needs --microbatches: a CSV of per-stage costs does not say how many microbatches a step has")
         }
+        if devicesPerNode != nil, model == nil { throw ValidationError("--devices-per-node goes with --model: measured profiles carry their own --latency") }
+        if let devicesPerNode, devicesPerNode < 1 { throw ValidationError("--devices-per-node must be at least 1") }
         if noMemoryLimit, memoryLimit != nil { throw ValidationError("--memory-limit and --no-memory-limit contradict each other; give one") }
         if let memoryLimit, !(memoryLimit > 0) { throw ValidationError("--memory-limit must be a positive number of GiB") }
         try Input.requireOneStandardInput([model, hardware, fromCSV] + fromTrace)
@@ -131,6 +136,7 @@ struct ProfileCommand: ParsableCommand {
         options.memoryLimit = !noMemoryLimit
         options.memoryCap = memoryLimit
         options.limits = limits.problemLimits
+        options.devicesPerNode = devicesPerNode
         return try ProblemBuilder(model: model, hardware: hardware, options: options)
     }
 
