@@ -41,11 +41,11 @@ struct ScheduleModel {
         self.problem = problem
         self.objective = objective
         self.table = table
-        let latency = problem.communication.latency
+        let latency = problem.communication.maxLatency
         let ceiling = max(ceiling, lowerBound)
         // Any optimal stageSpan schedule fits into devices × (span + latency) once idle gaps are closed.
         let horizon = objective == .makespan ? ceiling : Double(problem.devices) * (ceiling + latency)
-        time = IntegerScale(values: table.duration + [latency], magnitude: horizon)
+        time = IntegerScale(values: table.duration + [problem.communication.latency, latency], magnitude: horizon)
         var memoryValues = table.memoryDelta
         if let caps = problem.memoryLimit {
             for device in 0..<problem.devices { memoryValues.append(caps[device] - problem.staticMemory(device: device)) }
@@ -57,7 +57,6 @@ struct ScheduleModel {
 
         let slack = time.boundSlack
         let duration = table.duration.map { time.down($0) }
-        let lag = time.down(latency)
         let top = time.up(horizon) + slack + 1
         let highest = time.up(ceiling) + slack
 
@@ -86,7 +85,7 @@ struct ScheduleModel {
                 case .inputGradient(let stage, let microbatch, let slice): needed = .backwardInput(stage, microbatch, slice: slice)
                 }
                 guard let before = table.id(of: needed) else { return }
-                precedes(before, id, gap: duration[before] + (table.device[before] == table.device[id] ? 0 : lag))
+                precedes(before, id, gap: duration[before] + time.down(problem.communication.latency(from: table.device[before], to: table.device[id])))
             }
             if op.microbatch > 0, let previous = table.id(of: Op(op.kind, stage: op.stage, microbatch: op.microbatch - 1, slice: op.slice)) {
                 precedes(previous, id, gap: duration[previous])

@@ -46,9 +46,9 @@ struct WindowModel {
         self.after = after
         let ids = block.flatMap { $0 }
         let inBlock = Set(ids)
-        let latency = problem.communication.latency
+        let latency = problem.communication.maxLatency
         let work = ids.reduce(0) { $0 + table.duration[$1] }
-        time = IntegerScale(values: ids.map { table.duration[$0] } + [latency], magnitude: span - origin + work + latency)
+        time = IntegerScale(values: ids.map { table.duration[$0] } + [problem.communication.latency, latency], magnitude: span - origin + work + latency)
         let top = time.up(span - origin + work + latency) + 1
         let duration = Dictionary(uniqueKeysWithValues: ids.map { ($0, time.down(table.duration[$0])) })
         var model = CPModel()

@@ -24,7 +24,8 @@ public enum TraceTimeUnit: String, Sendable, CaseIterable {
 /// for our B, W, B for our BW; `@{slice}` for a sequence slice), so PipeSched's traces sit beside
 /// PyTorch's and `pipesched profile --from-trace` reads them. Chrome gets a fixed `cname` per kind,
 /// and `args` carry our kind, stage, microbatch and slice. With the problem, each device also gets a "memory" counter track (static memory
-/// plus the running sum of deltas, stepping when each pass starts) and its cap as a process label.
+/// plus the running sum of deltas, stepping when each pass starts) and its cap as a process label,
+/// and every transfer between devices is a flow event (an arrow, `ChromeTraceTransfers`).
 public struct ChromeTrace: Sendable {
     /// The unit of the schedule's times.
     public var timeUnit: TraceTimeUnit
@@ -71,6 +72,7 @@ public struct ChromeTrace: Sendable {
                 events.append(Self.counter(pid: pid, time: last.end * scale, value: level))
             }
         }
+        if let problem { events += ChromeTraceTransfers(problem: problem, scale: scale).events(document) }
         let m = document.metrics
         let other: [(String, String)] = [
             ("generator", Self.string("pipesched")), ("problem", Self.string(document.problem)),

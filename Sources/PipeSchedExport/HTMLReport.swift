@@ -79,7 +79,8 @@ public struct HTMLReport: Sendable {
         let facts: [(String, String)] = [
             ("name", problem.name), ("devices", "\(problem.devices)"), ("stages", "\(problem.stageCount)"),
             ("microbatches", "\(problem.microbatches)"), ("sequence slices", "\(problem.sequenceSlices)"),
-            ("placement", placement), ("communication latency", problem.communication.latency.readable),
+            ("placement", placement), ("communication latency", problem.communication.latency.readable
+                + (problem.communication.topology.map { ", \($0.interNodeLatency.readable) between nodes of \($0.devicesPerNode) devices" } ?? "")),
             ("memory cap", caps), ("lower bound (stage span)", LowerBound.value(problem, objective: .stageSpan).readable),
             ("units", problem.units.map { "time in \($0.time), memory in \($0.memory)" } ?? "not given"),
         ]

@@ -13,15 +13,21 @@ public struct HardwareConfig: Sendable, Equatable, Decodable {
     public var efficiency: Double
     /// Memory per device in GiB.
     public var memoryGiB: Double
-    /// Point-to-point bandwidth between pipeline neighbours, GB/s.
+    /// Point-to-point bandwidth between pipeline neighbours, GB/s (between nodes when the devices are
+    /// grouped in nodes: InfiniBand / RoCE).
     public var p2pBandwidthGBps: Double
-    /// Point-to-point latency, microseconds.
+    /// Point-to-point latency, microseconds (between nodes when the devices are grouped in nodes).
     public var p2pLatencyMicroseconds: Double
+    /// Bandwidth between devices of one node (NVLink / NVSwitch), GB/s; needed with `--devices-per-node`.
+    public var intraNodeBandwidthGBps: Double?
+    /// Latency between devices of one node, microseconds (default: `p2pLatencyMicroseconds`).
+    public var intraNodeLatencyMicroseconds: Double?
     /// Host (PCIe) link bandwidth, GB/s; read and checked, not used until offloading is modelled.
     public var hostBandwidthGBps: Double?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, source, peakTFLOPS, efficiency, memoryGiB, p2pBandwidthGBps, p2pLatencyMicroseconds, hostBandwidthGBps
+        case intraNodeBandwidthGBps, intraNodeLatencyMicroseconds
     }
 
     public init(from decoder: Decoder) throws {
@@ -48,6 +54,8 @@ public struct HardwareConfig: Sendable, Equatable, Decodable {
         p2pBandwidthGBps = try c.decode(Double.self, forKey: .p2pBandwidthGBps)
         p2pLatencyMicroseconds = try c.decodeIfPresent(Double.self, forKey: .p2pLatencyMicroseconds) ?? 0
         hostBandwidthGBps = try c.decodeIfPresent(Double.self, forKey: .hostBandwidthGBps)
+        intraNodeBandwidthGBps = try c.decodeIfPresent(Double.self, forKey: .intraNodeBandwidthGBps)
+        intraNodeLatencyMicroseconds = try c.decodeIfPresent(Double.self, forKey: .intraNodeLatencyMicroseconds)
         try validate()
     }
 
@@ -65,6 +73,12 @@ public struct HardwareConfig: Sendable, Equatable, Decodable {
         }
         guard p2pLatencyMicroseconds.isFinite, p2pLatencyMicroseconds >= 0 else {
             throw .invalid("p2pLatencyMicroseconds", "must be ≥ 0, got \(p2pLatencyMicroseconds)", "give the link latency in µs")
+        }
+        if let intra = intraNodeBandwidthGBps, !(intra.isFinite && intra > 0) {
+            throw .invalid("intraNodeBandwidthGBps", "must be positive, got \(intra)", "give the NVLink bandwidth per direction in GB/s or omit it")
+        }
+        if let intra = intraNodeLatencyMicroseconds, !(intra.isFinite && intra >= 0) {
+            throw .invalid("intraNodeLatencyMicroseconds", "must be ≥ 0, got \(intra)", "give the latency inside a node in µs or omit it")
         }
         if let host = hostBandwidthGBps, !(host.isFinite && host > 0) {
             throw .invalid("hostBandwidthGBps", "must be positive, got \(host)", "give the PCIe bandwidth in GB/s or omit it")

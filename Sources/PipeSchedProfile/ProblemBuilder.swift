@@ -26,6 +26,9 @@ public struct ProfileOptions: Sendable, Equatable {
     public var memoryCap: Double?
     /// The largest problem to build; checked before any per-stage or per-slice cost is computed.
     public var limits: ProblemLimits = .standard
+    /// Devices per node: links inside a node use the hardware's intra-node figures, links between
+    /// nodes its p2p figures; `nil`: every link uses the p2p figures.
+    public var devicesPerNode: Int?
 
     public init(devices: Int, microbatches: Int) {
         self.devices = devices
@@ -61,6 +64,13 @@ public struct ProblemBuilder: Sendable {
         }
         if options.slices > 1, !model.causal {
             throw .invalid("slices", "needs causal attention; the model is bidirectional", "use --slices 1")
+        }
+        if let perNode = options.devicesPerNode {
+            guard perNode >= 1 else { throw .invalid("devicesPerNode", "must be at least 1, got \(perNode)", "give the GPUs per node, e.g. 8") }
+            guard hardware.intraNodeBandwidthGBps != nil else {
+                throw .invalid("intraNodeBandwidthGBps", "is missing from the hardware file \(hardware.name), and --devices-per-node needs it",
+                               "add the NVLink bandwidth per direction in GB/s (and intraNodeLatencyMicroseconds)")
+            }
         }
         if let cap = options.memoryCap, !(cap > 0) { throw .invalid("memoryLimit", "must be a positive number of GiB, got \(cap)", "give the cap per device in GiB") }
         if let t = options.tensorParallel, t < 1 || t > ModelConfig.maxDimension {
@@ -119,18 +129,27 @@ public struct ProblemBuilder: Sendable {
     }
 
     /// Layers per stage under the chosen strategy, balancing each unit's F + B + W time.
-    public func partition() throws(ProfileError) -> [Int] {
+    public func partition() throws(ProfileError) -> [Int] { try partition(options.partition) }
+
+    /// Layers per stage under `strategy`, balancing each unit's F + B + W time.
+    public func partition(_ strategy: PartitionStrategy) throws(ProfileError) -> [Int] {
         let lengths = sliceLengths
         let unitCosts = (0..<unitCount).map { unit in
             (0..<lengths.count).reduce(0.0) { $0 + cost(unit: unit, slice: $1, lengths: lengths).totalFLOPs }
         }
-        return try Partitioner.partition(costs: unitCosts, stages: options.stageCount, strategy: options.partition)
+        return try Partitioner.partition(costs: unitCosts, stages: options.stageCount, strategy: strategy)
     }
 
     /// The problem.
-    public func build() throws(ProfileError) -> Problem {
+    public func build() throws(ProfileError) -> Problem { try build(partition: try partition()) }
+
+    /// The problem with `counts` model units (vision layers first) per stage.
+    public func build(partition counts: [Int]) throws(ProfileError) -> Problem {
+        guard counts.count == options.stageCount, counts.reduce(0, +) == unitCount, counts.allSatisfy({ $0 >= 1 }) else {
+            throw .invalid("partition", "\(counts) does not give each of the \(options.stageCount) stages at least one of the \(unitCount) layers",
+                           "give one layer count ≥ 1 per stage, summing to \(unitCount)")
+        }
         let lengths = sliceLengths
-        let counts = try partition()
         let flops = try hardware.achievedFLOPS(for: model.dtype)
         let t = Double(model.tensorParallel)
         let gib = 1024.0 * 1024.0 * 1024.0
@@ -152,11 +171,14 @@ public struct ProblemBuilder: Sendable {
             first += count
         }
         let boundaryBytes = model.dtype.bytes * Double(model.microbatchSize) * Double(model.hiddenSize) * Double(lengths.max() ?? 0) / t
-        let latency = hardware.p2pLatencyMicroseconds * 1e-3 + boundaryBytes / (hardware.p2pBandwidthGBps * 1e9) * 1e3
+        let links = LinkLatency(boundaryBytes: boundaryBytes, hardware: hardware)
+        let communication = options.devicesPerNode.map {
+            Communication(latency: links.intraNode, topology: Topology(devicesPerNode: $0, interNodeLatency: links.interNode))
+        } ?? Communication(latency: links.interNode)
         let name = "\(model.name)-p\(options.devices)-m\(options.microbatches)" + (options.slices > 1 ? "-k\(options.slices)" : "")
         do {
             return try Problem(name: name, microbatches: options.microbatches, devices: options.devices, placement: options.placement,
-                               stages: stages, communication: Communication(latency: latency),
+                               stages: stages, communication: communication,
                                memoryLimit: options.memoryLimit ? Array(repeating: options.memoryCap ?? hardware.memoryGiB, count: options.devices) : nil,
                                sequenceSlices: options.slices, partition: counts, units: .profile, limits: options.limits)
         } catch {

@@ -478,24 +478,28 @@ enum Bundled {
         "a100-80gb": #"""
 {
   "name": "A100-SXM4-80GB",
-  "source": "NVIDIA A100 Tensor Core GPU datasheet: 312 TFLOP/s dense BF16/FP16, 19.5 FP32, 80 GB HBM2e; PCIe Gen4 x16 (32 GB/s per direction); one 200 Gb/s HDR InfiniBand port per GPU between nodes (25 GB/s). Efficiency and latency are assumptions: calibrate them with a measured trace.",
+  "source": "NVIDIA A100 Tensor Core GPU datasheet: 312 TFLOP/s dense BF16/FP16, 19.5 FP32, 80 GB HBM2e; PCIe Gen4 x16 (32 GB/s per direction); one 200 Gb/s HDR InfiniBand port per GPU between nodes (25 GB/s, the p2p link); NVLink 3 inside a node, 600 GB/s per GPU both ways (300 per direction). Efficiency and latencies are assumptions: calibrate them with a measured trace.",
   "peakTFLOPS": {"bf16": 312, "fp16": 312, "fp32": 19.5},
   "efficiency": 0.5,
   "memoryGiB": 80,
   "p2pBandwidthGBps": 25,
   "p2pLatencyMicroseconds": 10,
+  "intraNodeBandwidthGBps": 300,
+  "intraNodeLatencyMicroseconds": 3,
   "hostBandwidthGBps": 32
 }
 """#,
         "h100-80gb": #"""
 {
   "name": "H100-SXM5-80GB",
-  "source": "NVIDIA H100 Tensor Core GPU datasheet: 989 TFLOP/s dense BF16/FP16, 67 FP32, 80 GB HBM3; PCIe Gen5 x16 (64 GB/s per direction); one 400 Gb/s NDR InfiniBand port per GPU between nodes (50 GB/s). Efficiency and latency are assumptions: calibrate them with a measured trace.",
+  "source": "NVIDIA H100 Tensor Core GPU datasheet: 989 TFLOP/s dense BF16/FP16, 67 FP32, 80 GB HBM3; PCIe Gen5 x16 (64 GB/s per direction); one 400 Gb/s NDR InfiniBand port per GPU between nodes (50 GB/s, the p2p link); NVLink 4 inside a node, 900 GB/s per GPU both ways (450 per direction). Efficiency and latencies are assumptions: calibrate them with a measured trace.",
   "peakTFLOPS": {"bf16": 989, "fp16": 989, "fp32": 67},
   "efficiency": 0.4,
   "memoryGiB": 80,
   "p2pBandwidthGBps": 50,
   "p2pLatencyMicroseconds": 10,
+  "intraNodeBandwidthGBps": 450,
+  "intraNodeLatencyMicroseconds": 3,
   "hostBandwidthGBps": 64
 }
 """#,

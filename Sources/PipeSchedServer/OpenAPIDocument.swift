@@ -494,7 +494,22 @@ components:
       ]
     },
     "stages": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/stage" } },
-    "communication": { "type": "number", "minimum": 0, "description": "Latency added between dependent passes on different devices, in the problem's time unit; default 0." },
+    "communication": {
+      "description": "Latency added between dependent passes on different devices, in the problem's time unit; default 0. A number for every link, or devices grouped in nodes: latency inside a node, interNodeLatency between nodes (devices n·devicesPerNode ..< (n+1)·devicesPerNode share node n).",
+      "oneOf": [
+        { "type": "number", "minimum": 0 },
+        {
+          "type": "object",
+          "additionalProperties": false,
+          "required": ["latency", "devicesPerNode", "interNodeLatency"],
+          "properties": {
+            "latency": { "type": "number", "minimum": 0 },
+            "devicesPerNode": { "type": "integer", "minimum": 1 },
+            "interNodeLatency": { "type": "number", "minimum": 0 }
+          }
+        }
+      ]
+    },
     "memoryLimit": {
       "description": "Cap per device: one number for every device, or one per device; default none.",
       "oneOf": [

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PipeSched
+import PipeSchedCPSAT
 import PipeSchedProfile
 
 /// `pipesched profile`: write a problem from a model and hardware description (the analytic cost
@@ -13,6 +14,11 @@ struct ProfileCommand: ParsableCommand {
         Cost model: --model and --hardware (JSON or YAML, see Models/ and docs/cost-model.md), with \
         --devices and --microbatches. Measured: --from-trace (one PyTorch Chrome trace per rank) or \
         --from-csv. Times are written in ms, memory in GiB. Any input file may be - (standard input).
+
+        --partition search chooses the layers per stage together with the schedule: it explores \
+        partitions with --explore-method, solves uniform, balanced and the best explored ones with \
+        --method, and writes the problem of the best (never worse than uniform or balanced); \
+        --schedule-output also writes its schedule. See docs/cost-model.md.
         """
     )
 
@@ -34,8 +40,13 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Stages per device with --placement interleaved.")
     var chunks: Int = 2
 
-    @Option(help: "Layer partition: uniform or balanced (minimise the heaviest stage).")
+    @Option(help: "Layer partition: uniform, balanced (minimise the heaviest stage) or search (chosen with the schedule).")
     var partition: PartitionName = .balanced
+
+    @OptionGroup var partitionSearch: PartitionSearchOptions
+
+    @Option(help: "GPUs per node: links inside a node use the hardware's intraNode figures (NVLink), links between nodes its p2p figures (InfiniBand).")
+    var devicesPerNode: Int?
 
     @Option(help: "Slices per microbatch along the sequence (Seq1F1B).")
     var slices: Int = 1
@@ -80,12 +91,16 @@ struct ProfileCommand: ParsableCommand {
         if fromCSV != nil, microbatches == nil {
             throw ValidationError("--from-csv needs --microbatches: a CSV of per-stage costs does not say how many microbatches a step has")
         }
+        if devicesPerNode != nil, model == nil { throw ValidationError("--devices-per-node goes with --model: measured profiles carry their own --latency") }
+        if let devicesPerNode, devicesPerNode < 1 { throw ValidationError("--devices-per-node must be at least 1") }
         if noMemoryLimit, memoryLimit != nil { throw ValidationError("--memory-limit and --no-memory-limit contradict each other; give one") }
         if let memoryLimit, !(memoryLimit > 0) { throw ValidationError("--memory-limit must be a positive number of GiB") }
         try Input.requireOneStandardInput([model, hardware, fromCSV] + fromTrace)
+        try partitionSearch.validate(searching: partition == .search, fromModel: model != nil)
     }
 
     func run() throws {
+        if partition == .search { return try runPartitionSearch() }
         let problem: Problem
         do {
             problem = model != nil ? try fromModel() : try fromMeasurements()
@@ -101,7 +116,10 @@ struct ProfileCommand: ParsableCommand {
         }
     }
 
-    func fromModel() throws -> Problem {
+    func fromModel() throws -> Problem { try builder().build() }
+
+    /// The cost model's problem builder for the model, hardware and options given.
+    func builder() throws -> ProblemBuilder {
         let model = try ConfigDecoding.decode(ModelConfig.self, from: Input.data(at: self.model!, maxBytes: limits.maxInputBytes))
         let hardware = try ConfigDecoding.decode(HardwareConfig.self, from: Input.data(at: self.hardware!, maxBytes: limits.maxInputBytes))
         guard let devices = devices ?? model.pipelineDevices else {
@@ -110,7 +128,7 @@ struct ProfileCommand: ParsableCommand {
         var options = ProfileOptions(devices: devices, microbatches: microbatches!)
         options.placement = placement.value
         options.chunks = chunks
-        options.partition = partition.value
+        options.partition = partition.strategy ?? .balanced
         options.slices = slices
         options.sliceSplit = sliceSplit.value
         options.recomputation = recompute.value
@@ -118,7 +136,32 @@ struct ProfileCommand: ParsableCommand {
         options.memoryLimit = !noMemoryLimit
         options.memoryCap = memoryLimit
         options.limits = limits.problemLimits
-        return try ProblemBuilder(model: model, hardware: hardware, options: options).build()
+        options.devicesPerNode = devicesPerNode
+        return try ProblemBuilder(model: model, hardware: hardware, options: options)
+    }
+
+    /// `--partition search`: the problem (and schedule) of the best partition, with the table of candidates.
+    func runPartitionSearch() throws {
+        let builder: ProblemBuilder
+        do { builder = try self.builder() } catch let error as ProfileError { throw Failure(error.description, code: .badInput) }
+        let report: PartitionSearch.Report
+        do {
+            report = try partitionSearch.search(registry: MethodRegistry.withExactMethods()).run(builder)
+        } catch {
+            throw Failure(error.description, code: .memoryCap)
+        }
+        let best = report.best
+        FileHandle.standardError.write(Data(PartitionSearchTable(report, placement: best.problem.placement).text.utf8))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var outputs: [(data: Data, path: String?)] = [(try encoder.encode(best.problem), output)]
+        if let scheduleOutput = partitionSearch.scheduleOutput, case .success(let solution) = best.outcome {
+            outputs.append((try solution.document(for: best.problem).json(), scheduleOutput))
+        }
+        try Output.writeAll(outputs)
+        if let output {
+            print("wrote \(output): \(best.problem.stageCount) stages on \(best.problem.devices) devices, \(best.problem.microbatches) microbatches, layers per stage \(best.partition) (\(best.origin))")
+        }
     }
 
     func fromMeasurements() throws -> Problem {
@@ -143,8 +186,9 @@ enum PlacementName: String, ExpressibleByArgument, CaseIterable {
 }
 
 enum PartitionName: String, ExpressibleByArgument, CaseIterable {
-    case uniform, balanced
-    var value: PartitionStrategy { PartitionStrategy(rawValue: rawValue)! }
+    case uniform, balanced, search
+    /// The fixed strategy; `nil` for `search`.
+    var strategy: PartitionStrategy? { PartitionStrategy(rawValue: rawValue) }
 }
 
 enum SliceSplitName: String, ExpressibleByArgument, CaseIterable {

@@ -78,4 +78,35 @@ import Testing
         #expect(ChromeTrace.name(entry(.backward, stage: 1, microbatch: 4)) == "PP:1B4")
         #expect(ChromeTrace.name(entry(.forward, stage: 2, microbatch: 5, slice: 1)) == "PP:2F5@1")
     }
+
+    @Test(arguments: [("1f1b", Placement.sequential, 1, 1), ("interleaved-1f1b", .interleaved, 2, 1), ("zb-v", .v, 2, 1), ("seq1f1b", .sequential, 1, 2)])
+    func everyTransferBetweenDevicesIsOneFlowArrow(method: String, placement: Placement, chunks: Int, slices: Int) throws {
+        let problem = ExportFixtures.problem(devices: 3, microbatches: 4, placement: placement, chunks: chunks, slices: slices)
+        let document = try ExportFixtures.document(problem, method: method)
+        let all = try events(ChromeTrace().render(document, problem: problem))
+        let starts = all.filter { $0["ph"] as? String == "s" }, finishes = all.filter { $0["ph"] as? String == "f" }
+        var crossing = 0
+        for (device, row) in document.timeline.enumerated() {
+            for entry in row {
+                for dependency in problem.dependencies(of: entry.timedOp.op) {
+                    let stage: Int
+                    switch dependency {
+                    case .op(let op): stage = op.stage
+                    case .inputGradient(let s, _, _): stage = s
+                    }
+                    if problem.stageDevice[stage] != device { crossing += 1 }
+                }
+            }
+        }
+        #expect(crossing > 0)
+        #expect(starts.count == crossing && finishes.count == crossing)
+        for (start, finish) in zip(starts, finishes) {
+            #expect(start["id"] as? Int == finish["id"] as? Int && start["pid"] as? Int != finish["pid"] as? Int)
+            #expect(finish["bp"] as? String == "e")
+            let args = try #require(finish["args"] as? [String: Any])
+            #expect((number(args["arrival"]) ?? .infinity) <= (number(args["consumerStart"]) ?? -1) + 1e-9, "data arrives before its consumer starts")
+        }
+        let without = try events(ChromeTrace().render(document))
+        #expect(!without.contains { $0["ph"] as? String == "s" }, "no flows without the problem (the dependencies come from it)")
+    }
 }

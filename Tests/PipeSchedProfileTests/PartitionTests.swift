@@ -51,3 +51,35 @@ import PipeSched
         #expect(throws: ProfileError.self) { try builder.build() }
     }
 }
+
+/// `profile --partition search` on the cost model: uniform and balanced are candidates, so the
+/// winner never loses to them, and its problem records the partition a runtime needs.
+@Suite struct ScheduleAwarePartitionTests {
+    func builder(layers: Int, devices: Int, microbatches: Int, placement: Placement = .sequential) throws -> ProblemBuilder {
+        var options = ProfileOptions(devices: devices, microbatches: microbatches)
+        options.placement = placement
+        return try ProblemBuilder(model: try Fixtures.model(Fixtures.gpt(layers: layers)), hardware: try Fixtures.device(), options: options)
+    }
+
+    @Test(arguments: [(10, 4, Placement.sequential), (12, 3, .sequential), (12, 2, .interleaved), (12, 2, .v)])
+    func theSearchNeverLosesToUniformOrBalanced(layers: Int, devices: Int, placement: Placement) throws {
+        let builder = try builder(layers: layers, devices: devices, microbatches: 6, placement: placement)
+        let report = try ScheduleAwarePartition(exploreMethod: "greedy", finalMethod: "greedy", maxEvaluations: 12).run(builder)
+        #expect(report.candidates.prefix(2).map(\.origin) == ["uniform", "balanced"])
+        #expect(report.candidates[0].partition == Partitioner.uniform(layers: layers, stages: builder.options.stageCount))
+        let best = try #require(report.best.score)
+        for seed in report.candidates.prefix(2) {
+            let score = try #require(seed.score)
+            #expect(!score.isBetter(than: best), "\(seed.origin) \(seed.partition) beats the winner \(report.best.partition)")
+        }
+        #expect(report.best.problem.partition == report.best.partition)
+        #expect(report.best.partition.reduce(0, +) == layers)
+    }
+
+    @Test func aPartitionThatIsNotOneIsRefusedByTheBuilder() throws {
+        let builder = try builder(layers: 8, devices: 4, microbatches: 4)
+        #expect(throws: ProfileError.self) { try builder.build(partition: [4, 4, 0, 0]) }
+        #expect(throws: ProfileError.self) { try builder.build(partition: [2, 2, 2]) }
+        #expect(try builder.build(partition: [1, 3, 3, 1]).partition == [1, 3, 3, 1])
+    }
+}

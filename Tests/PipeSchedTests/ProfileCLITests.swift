@@ -97,3 +97,39 @@ import Testing
         }
     }
 }
+
+/// `profile --partition search`: the problem of the best partition, its schedule, the table and the hand-offs.
+@Suite struct PartitionSearchCLITests {
+    let folder: URL
+
+    init() throws { folder = try CLIRunner.temporaryFolder() }
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    @Test func partitionSearchWritesTheBestProblemAndItsSchedule() throws {
+        let result = try CLIRunner.run(["profile", "--model", ProfileCLITests.models("models/llama3-8b.json"),
+                                        "--hardware", ProfileCLITests.models("hardware/h100-80gb.json"), "--devices", "4", "--microbatches", "8",
+                                        "--partition", "search", "--method", "greedy", "--explore-evaluations", "6",
+                                        "--output", path("p.json"), "--schedule-output", path("s.json")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let problem = try Problem.decode(json: Data(contentsOf: URL(fileURLWithPath: path("p.json"))))
+        #expect(problem.partition?.reduce(0, +) == 32)
+        #expect(result.stderr.contains("uniform") && result.stderr.contains("balanced") && result.stderr.contains("best"))
+        #expect(result.stderr.contains("--pipeline-model-parallel-layout \"E,"), "\(result.stderr)")
+        #expect(result.stderr.contains("module_fqns_per_model_part"))
+        let megatron = try CLIRunner.run(["export", path("s.json"), "--problem", path("p.json"), "--to", "megatron"])
+        #expect(megatron.status == 0, "\(megatron.stderr)")
+    }
+
+    @Test func searchOptionsWithoutTheSearchAreRefused() throws {
+        let result = try CLIRunner.run(["profile", "--model", ProfileCLITests.models("models/llama3-8b.json"),
+                                        "--hardware", ProfileCLITests.models("hardware/h100-80gb.json"), "--devices", "4", "--microbatches", "8",
+                                        "--schedule-output", path("s.json")])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--partition search"))
+        let unknown = try CLIRunner.run(["profile", "--model", ProfileCLITests.models("models/llama3-8b.json"),
+                                         "--hardware", ProfileCLITests.models("hardware/h100-80gb.json"), "--devices", "4", "--microbatches", "8",
+                                         "--partition", "search", "--method", "nope"])
+        #expect(unknown.status != 0 && unknown.stderr.contains("pipesched methods"))
+    }
+}

@@ -65,12 +65,7 @@ public struct Problem: Sendable, Equatable {
                                    fix: "give the number of model layers of stage \(stage)")
             }
         }
-        guard communication.latency.isFinite, communication.latency >= 0 else {
-            throw ProblemError(field: "communication", message: "must be a finite number ≥ 0, got \(communication.latency)",
-                               fix: "give the point-to-point latency in the same time unit as the stage costs")
-        }
-        try ProblemLimits.checkMagnitude(communication.latency, field: "communication",
-                                         fix: "give the point-to-point latency in the same time unit as the stage costs")
+        try communication.check()
         let stageDevice = try placement.devices(stages: stages.count, devices: devices)
         var deviceStages = Array(repeating: [Int](), count: devices)
         for (stage, device) in stageDevice.enumerated() { deviceStages[device].append(stage) }

@@ -1,0 +1,38 @@
+import PipeSched
+import PipeSchedExport
+
+/// The `profile --partition search` table: one row per partition solved with the final method, the
+/// winner marked, then its hand-offs (Megatron-LM's layout string, torchtitan's modules per stage).
+struct PartitionSearchTable {
+    let text: String
+
+    init(_ report: PartitionSearch.Report, placement: Placement) {
+        let objective = (try? report.best.outcome.get())?.objective ?? .stageSpan
+        let header = ["partition", "layers per stage", objective.rawValue, "bubble", "peak memory", ""]
+        var rows: [[String]] = []
+        for (index, candidate) in report.candidates.enumerated() {
+            let layers = candidate.partition.map(String.init).joined(separator: " ")
+            switch candidate.outcome {
+            case .success(let solution):
+                let metrics = solution.evaluation.metrics
+                let value = objective == .makespan ? metrics.makespan : metrics.stageSpan
+                rows.append([candidate.origin, layers, value.readable, String(format: "%.2f%%", metrics.bubbleRate * 100),
+                             (metrics.peakMemory.max() ?? 0).readable, index == report.bestIndex ? "best" : ""])
+            case .failure(let error):
+                rows.append([candidate.origin, layers, "-", "-", "-", error.message])
+            }
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        var lines = ([header] + rows).map { row in
+            row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        }
+        lines.append("explored \(report.explored) partition(s), skipped \(report.prunedByBound) whose lower bound could not beat the incumbent")
+        let partition = report.best.partition
+        if placement != .v {
+            lines.append("Megatron-LM: --pipeline-model-parallel-layout \"\(MegatronLayout.layout(partition: partition))\"")
+        }
+        let modules = TorchtitanConfig.moduleNames(partition: partition).map { "[" + $0.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }
+        lines.append("torchtitan: module_fqns_per_model_part = [" + modules.joined(separator: ", ") + "]")
+        text = lines.joined(separator: "\n") + "\n"
+    }
+}
