@@ -34,6 +34,8 @@ public struct Problem: Sendable, Equatable {
     public let stageDevice: [Int]
     /// Stages of each device, in model order.
     public let deviceStages: [[Int]]
+    /// Whether some stage offers a memory action (`MemoryActions.swift`).
+    public let hasMemoryActions: Bool
 
     public init(name: String = "problem", microbatches: Int, devices: Int, placement: Placement = .sequential,
                 stages: [StageProfile], communication: Communication = Communication(),
@@ -54,6 +56,7 @@ public struct Problem: Sendable, Equatable {
         try limits.check(ProblemSize(devices: devices, stages: stages.count, microbatches: microbatches, sequenceSlices: sequenceSlices))
         for (index, stage) in stages.enumerated() {
             try Self.check(stage, at: index, sequenceSlices: sequenceSlices)
+            try Self.checkMemoryActions(stage, at: index)
         }
         if let partition {
             guard partition.count == stages.count else {
@@ -86,6 +89,7 @@ public struct Problem: Sendable, Equatable {
         self.units = units
         self.stageDevice = stageDevice
         self.deviceStages = deviceStages
+        self.hasMemoryActions = stages.contains { $0.slices.contains { $0.recompute != nil } }
 
         if let memoryLimit {
             guard memoryLimit.count == devices else {
@@ -175,6 +179,7 @@ public struct Problem: Sendable, Equatable {
         case .backwardInput: return profile.backwardInput
         case .backwardWeight: return profile.backwardWeight
         case .backward: return profile.backwardInput + profile.backwardWeight
+        case .recompute: return profile.recompute?.time ?? 0
         }
     }
 
@@ -182,7 +187,8 @@ public struct Problem: Sendable, Equatable {
     @inline(__always)
     public func duration(_ op: Op) -> Double { duration(op.kind, stage: op.stage, slice: op.slice) }
 
-    /// Memory delta of a pass of `kind` on a stage's slice.
+    /// Memory delta of a pass of `kind` on a stage's slice; a forward whose cell is recomputed keeps
+    /// less (`memoryDelta(_:recomputed:)`).
     @inline(__always)
     public func memoryDelta(_ kind: OpKind, stage: Int, slice: Int) -> Double {
         let memory = stages[stage].costs(slice: slice).memory
@@ -191,6 +197,7 @@ public struct Problem: Sendable, Equatable {
         case .backwardInput: return memory.backwardInput
         case .backwardWeight: return memory.backwardWeight
         case .backward: return memory.backwardInput + memory.backwardWeight
+        case .recompute: return rematerializedMemory(stage: stage, slice: slice)
         }
     }
 
