@@ -222,6 +222,8 @@ public struct Problem: Sendable, Equatable {
     /// for all of that microbatch's forwards on it (through the forward chain), so no schedule peaks
     /// lower; running microbatches one at a time with a fused `BW` wherever `B` allocates (a fused
     /// backward frees what its forward allocated) reaches it, so every cap from here on is feasible.
+    /// With recomputation (`MemoryActions.swift`) a device holding several stages can peak lower; the
+    /// check of caps keeps this value, which stays feasible.
     public func minimumMemory(device: Int) -> Double {
         Self.minimumMemory(stages: stages, onDevice: deviceStages[device], slices: sequenceSlices)
     }
