@@ -83,6 +83,7 @@ struct ScheduleModel {
                 switch dependency {
                 case .op(let op): needed = op
                 case .inputGradient(let stage, let microbatch, let slice): needed = .backwardInput(stage, microbatch, slice: slice)
+                case .recomputation: return  // the model has no R passes (`CPSATSearch`)
                 }
                 guard let before = table.id(of: needed) else { return }
                 precedes(before, id, gap: duration[before] + time.down(problem.communication.latency(from: table.device[before], to: table.device[id])))

@@ -64,6 +64,7 @@ struct WindowModel {
                     switch dependency {
                     case .op(let op): needed = op
                     case .inputGradient(let stage, let microbatch, let slice): needed = .backwardInput(stage, microbatch, slice: slice)
+                    case .recomputation: return  // the model has no R passes (`CPSATSearch`)
                     }
                     guard let end = ends[needed] else { return }
                     release = max(release, end + problem.communication.latency(from: problem.stageDevice[needed.stage], to: device))
@@ -79,6 +80,7 @@ struct WindowModel {
                 switch dependency {
                 case .op(let op): needed = op
                 case .inputGradient(let stage, let microbatch, let slice): needed = .backwardInput(stage, microbatch, slice: slice)
+                case .recomputation: return  // the model has no R passes (`CPSATSearch`)
                 }
                 guard let other = table.id(of: needed), inBlock.contains(other) else { return }
                 let lag = duration[other]! + time.down(problem.communication.latency(from: table.device[other], to: table.device[id]))

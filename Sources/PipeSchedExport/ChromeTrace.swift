@@ -39,6 +39,7 @@ public struct ChromeTrace: Sendable {
         case .backwardInput: "rail_idle"
         case .backwardWeight: "rail_load"
         case .backward: "detailed_memory_dump"
+        case .recompute: "thread_state_runnable"
         }
     }
 
@@ -88,7 +89,7 @@ public struct ChromeTrace: Sendable {
 
     /// PyTorch's span name of a pass, e.g. `PP:0F1`, `PP:3I0`, `PP:2F5@1`.
     public static func name(_ entry: ScheduleDocument.Entry) -> String {
-        let letter = TorchLetters.current.letter(TorchActionKind(entry.op))
+        let letter = TorchActionKind(entry.op).map(TorchLetters.current.letter) ?? entry.op.rawValue
         return "PP:\(entry.stage)\(letter)\(entry.microbatch)" + (entry.slice > 0 ? "@\(entry.slice)" : "")
     }
 
@@ -102,6 +103,7 @@ public struct ChromeTrace: Sendable {
         case .backwardInput: "backward-input"
         case .backwardWeight: "backward-weight"
         case .backward: "backward"
+        case .recompute: "recompute"
         }
     }
 

@@ -12,6 +12,7 @@ enum SVGSupport {
         case .backwardInput: return light ? "#ffbf79" : "#f58518"
         case .backwardWeight: return light ? "#a6dba0" : "#54a24b"
         case .backward: return light ? "#d6a5c9" : "#b279a2"
+        case .recompute: return light ? "#c7c7c7" : "#8c8c8c"
         }
     }
 
@@ -34,6 +35,7 @@ enum SVGSupport {
         case .backwardInput: "B input backward"
         case .backwardWeight: "W weight backward"
         case .backward: "BW full backward"
+        case .recompute: "R recompute"
         }
     }
 

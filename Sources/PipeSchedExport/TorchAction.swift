@@ -14,13 +14,15 @@ public enum TorchActionKind: Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// The action kind of one of our passes.
-    public init(_ kind: OpKind) {
+    /// The action kind of one of our passes; `nil` for a recomputation `R`, which PyTorch's
+    /// schedule has no action for.
+    public init?(_ kind: OpKind) {
         switch kind {
         case .forward: self = .forward
         case .backwardInput: self = .backwardInput
         case .backwardWeight: self = .backwardWeight
         case .backward: self = .fullBackward
+        case .recompute: return nil
         }
     }
 }
@@ -39,7 +41,10 @@ public struct TorchAction: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The action of one of our passes (its slice must be 0; PyTorch has no slices).
-    public init(_ op: Op) { self.init(TorchActionKind(op.kind), stage: op.stage, microbatch: op.microbatch) }
+    public init?(_ op: Op) {
+        guard let kind = TorchActionKind(op.kind) else { return nil }
+        self.init(kind, stage: op.stage, microbatch: op.microbatch)
+    }
 
     /// Our pass for this action.
     public var op: Op { Op(kind.opKind, stage: stage, microbatch: microbatch) }

@@ -114,7 +114,7 @@ public enum TorchRules {
             throw TorchScheduleError(.placement, "the schedule's placement cannot be checked: \(error)")
         }
         guard let stuck = RuntimeOrderCheck.stuckPasses(problem, schedule.schedule) else { return }
-        let heads = stuck.map { op in "rank \(placement[op.stage]) at \(TorchAction(op).text(letters))" }
+        let heads = stuck.map { op in "rank \(placement[op.stage]) at \(TorchAction(op)?.text(letters) ?? op.description)" }
         throw TorchScheduleError(.cycle, "the ranks wait on each other in a cycle, so PyTorch's send/recv lowering fails (\"Malformed compute schedule, can't schedule sends/recvs\"); stuck: \(heads.joined(separator: ", "))")
     }
 

@@ -11,9 +11,10 @@ public struct TorchSchedule: Sendable, Equatable {
 
     public init(rows: [[TorchCell]]) { self.rows = rows }
 
-    /// Our per-device orders as PyTorch rows (device `d` is rank `d`). Slices must already be refused.
+    /// Our per-device orders as PyTorch rows (device `d` is rank `d`). Slices and recomputation
+    /// passes must already be refused (`TorchCSVWriter`); an `R` has no cell.
     public init(_ schedule: Schedule) {
-        rows = schedule.orders.map { $0.map { .action(TorchAction($0)) } }
+        rows = schedule.orders.map { $0.compactMap { TorchAction($0).map { .action($0) } } }
     }
 
     /// Our per-device orders; an overlapped cell becomes its sub-actions in order.

@@ -22,6 +22,8 @@ public struct TorchScheduleError: Error, Sendable, Equatable, CustomStringConver
         case slices
         /// The PyTorch version has no schedule CSV loader.
         case version
+        /// The schedule recomputes activations in passes of its own (`R`), which PyTorch has no action for.
+        case memoryActions
     }
 
     public var rule: Rule

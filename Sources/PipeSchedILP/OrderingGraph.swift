@@ -34,6 +34,8 @@ public struct OrderingGraph: Sendable {
                 case .op(let needed): from = table.id(of: needed)
                 case .inputGradient(let stage, let microbatch, let slice):
                     from = table.id(of: .backwardInput(stage, microbatch, slice: slice))
+                case .recomputation:
+                    from = nil  // the model has no R passes (`ProblemFrame.modelCoversEverySchedule`)
                 }
                 guard let from else { continue }
                 let latency = problem.communication.latency(from: table.device[from], to: table.device[id])

@@ -61,7 +61,9 @@ public struct ProblemFrame: Sendable {
     /// and a peak no higher unless `B` allocates, so the model misses schedules only where a fused
     /// `BW` lowers the peak under a cap (`Problem.fusedBackwardCanLowerPeak`). There the solver's
     /// bound is a bound over split schedules only, and the methods report the core's bound instead.
-    public var modelCoversEverySchedule: Bool { !problem.fusedBackwardCanLowerPeak }
+    /// The model has no recomputation either: where it could lower a capped peak
+    /// (`Problem.memoryActionsCanLowerPeak`) the same holds.
+    public var modelCoversEverySchedule: Bool { !problem.fusedBackwardCanLowerPeak && !problem.memoryActionsCanLowerPeak }
 
     /// Load pivots of the full problem: each device's first pass.
     public var deviceLoads: DeviceLoads {

@@ -18,6 +18,8 @@ public struct ProfileOptions: Sendable, Equatable {
     public var sliceSplit: SliceSplit = .balanced
     /// What the forward keeps for the backward.
     public var recomputation: Recomputation = .selective
+    /// Which memory actions the search may choose per stage and microbatch (`MemoryActionChoice`).
+    public var memoryActions: MemoryActionChoice = .none
     /// Overrides the model file's tensor-parallel degree.
     public var tensorParallel: Int?
     /// Whether to write a memory cap at all.
@@ -72,6 +74,9 @@ public struct ProblemBuilder: Sendable {
                                "add the NVLink bandwidth per direction in GB/s (and intraNodeLatencyMicroseconds)")
             }
         }
+        if options.memoryActions == .offload {
+            throw .invalid("memoryActions", "offload is not modelled yet: PipeSched chooses recomputation only", "use --memory-actions recompute (or all)")
+        }
         if let cap = options.memoryCap, !(cap > 0) { throw .invalid("memoryLimit", "must be a positive number of GiB, got \(cap)", "give the cap per device in GiB") }
         if let t = options.tensorParallel, t < 1 || t > ModelConfig.maxDimension {
             throw .invalid("tensorParallel", "must be between 1 and \(ModelConfig.maxDimension), got \(t)", "give the TP degree")
@@ -106,7 +111,8 @@ public struct ProblemBuilder: Sendable {
 
     /// Cost of model unit `unit` (vision layers first) on a slice; the embedding rides with the first
     /// language layer and the head with the last, and the vision encoder runs with slice 0.
-    public func cost(unit: Int, slice: Int, lengths: [Int]) -> UnitCost {
+    public func cost(unit: Int, slice: Int, lengths: [Int], using costs: LayerCost? = nil) -> UnitCost {
+        let costs = costs ?? self.costs
         let visionLayers = model.vision?.layers ?? 0
         if unit < visionLayers { return slice == 0 ? costs.visionLayer() : .zero }
         let layer = unit - visionLayers
@@ -164,7 +170,8 @@ public struct ProblemBuilder: Sendable {
                 let forward = deltas.forward / t / gib, input = deltas.backwardInput / t / gib
                 return PassCosts(forward: milliseconds(sum.forwardFLOPs), backwardInput: milliseconds(sum.backwardInputFLOPs),
                                  backwardWeight: milliseconds(sum.backwardWeightFLOPs),
-                                 memory: MemoryDeltas(forward: forward, backwardInput: input, backwardWeight: -(forward + input)))
+                                 memory: MemoryDeltas(forward: forward, backwardInput: input, backwardWeight: -(forward + input)),
+                                 recompute: recomputeCost(units: units, slice: slice, lengths: lengths, base: sum))
             }
             let staticBytes = units.reduce(0.0) { $0 + parameters(unit: $1) } * model.bytesPerParameter
             stages.append(StageProfile(slices: slices, staticMemory: staticBytes / t / gib))
@@ -197,6 +204,9 @@ public struct ProblemBuilder: Sendable {
         if model.causal { remedies.append(options.slices > 1 ? "more --slices than \(options.slices)" : "--slices 2 or more") }
         remedies.append("a larger --tensor-parallel than \(model.tensorParallel)")
         if options.memoryCap != nil { remedies.append("a larger --memory-limit") }
-        return remedies.joined(separator: ", ") + ", or --no-memory-limit to write the problem anyway"
+        let actions = options.memoryActions.offersRecomputation
+            ? " (--memory-actions cannot move this memory: a stage's R rebuilds all its activations before its backward, so one microbatch peaks as high; offloading is not modelled)"
+            : ""
+        return remedies.joined(separator: ", ") + ", or --no-memory-limit to write the problem anyway" + actions
     }
 }

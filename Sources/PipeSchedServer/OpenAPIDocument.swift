@@ -553,7 +553,17 @@ components:
             "backwardWeight": { "$ref": "#/$defs/sliceValue" }
           }
         },
-        "staticMemory": { "type": "number", "minimum": 0 }
+        "staticMemory": { "type": "number", "minimum": 0 },
+        "recompute": {
+          "description": "Optional: the schedule may recompute this stage per microbatch (an R pass of `time` before the backward; the forward then keeps only `keptMemory`).",
+          "type": "object",
+          "additionalProperties": false,
+          "required": ["time", "keptMemory"],
+          "properties": {
+            "time": { "$ref": "#/$defs/sliceValue" },
+            "keptMemory": { "$ref": "#/$defs/sliceValue" }
+          }
+        }
       }
     }
   }
@@ -649,7 +659,7 @@ components:
       "additionalProperties": false,
       "required": ["op", "stage", "microbatch", "start", "end"],
       "properties": {
-        "op": { "enum": ["F", "B", "W", "BW"] },
+        "op": { "enum": ["F", "B", "W", "BW", "R"] },
         "stage": { "type": "integer", "minimum": 0 },
         "microbatch": { "type": "integer", "minimum": 0 },
         "slice": { "type": "integer", "minimum": 0 },

@@ -9,7 +9,7 @@ enum WebPage {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>PipeSched</title>
 <style>
-  :root { --f: #4e79a7; --b: #f28e2b; --w: #59a14f; --bw: #e15759; --bubble: #d9d9d9; }
+  :root { --f: #4e79a7; --b: #f28e2b; --w: #59a14f; --bw: #e15759; --r: #8c8c8c; --bubble: #d9d9d9; }
   body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #222; background: #fafafa; }
   header { background: #263238; color: white; padding: 10px 18px; display: flex; gap: 16px; align-items: baseline; }
   header h1 { font-size: 18px; margin: 0; }
@@ -83,8 +83,8 @@ enum WebPage {
 <script>
 "use strict";
 const $ = (id) => document.getElementById(id);
-const colors = { F: "var(--f)", B: "var(--b)", W: "var(--w)", BW: "var(--bw)" };
-const names = { F: "forward", B: "backward (input)", W: "backward (weights)", BW: "full backward" };
+const colors = { F: "var(--f)", B: "var(--b)", W: "var(--w)", BW: "var(--bw)", R: "var(--r)" };
+const names = { F: "forward", B: "backward (input)", W: "backward (weights)", BW: "full backward", R: "recompute" };
 const formats = ["json", "torch-csv", "svg", "html", "chrome-trace", "torchtitan", "megatron"];
 let examples = {}, current = null, zoom = 1, polling = null, jobId = null;
 
@@ -213,13 +213,18 @@ function work(problem) {
   return (problem.stages || []).reduce((t, s) => t + sum(s.forward, k) + sum(s.backwardInput, k) + sum(s.backwardWeight, k), 0) * problem.microbatches;
 }
 
-// Memory after each pass of each device: static memory plus the running sum of the problem's deltas.
+// Memory after each pass of each device: static memory plus the running sum of the problem's deltas
+// (a forward whose cell has an R keeps only the recomputation's keptMemory; R rebuilds the rest).
 function memoryCurves(schedule, problem) {
   const stages = problem.stages || [];
+  const cell = (e) => `${e.stage}/${e.microbatch}/${e.slice || 0}`;
+  const recomputed = new Set(schedule.timeline.flat().filter((e) => e.op === "R").map(cell));
   const delta = (e) => {
     const mem = (stages[e.stage] || {}).memory || {};
+    const kept = ((stages[e.stage] || {}).recompute || {}).keptMemory;
     const at = (v) => Array.isArray(v) ? v[e.slice || 0] : (v || 0);
-    if (e.op === "F") return at(mem.forward);
+    if (e.op === "F") return recomputed.has(cell(e)) ? at(kept) : at(mem.forward);
+    if (e.op === "R") return at(mem.forward) - at(kept);
     if (e.op === "B") return at(mem.backwardInput);
     if (e.op === "W") return at(mem.backwardWeight);
     return at(mem.backwardInput) + at(mem.backwardWeight);

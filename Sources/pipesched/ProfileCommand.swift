@@ -57,6 +57,9 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Activation recomputation: none (scores stored), selective (default; as with FlashAttention) or full.")
     var recompute: RecomputationName = .selective
 
+    @Option(help: "Memory actions the search may choose per stage and microbatch: none (default), recompute, offload (not modelled yet) or all (every modelled action: recompute).")
+    var memoryActions: MemoryActionName = .none
+
     @Option(help: "Tensor-parallel degree; overrides the model file's.")
     var tensorParallel: Int?
 
@@ -132,6 +135,7 @@ struct ProfileCommand: ParsableCommand {
         options.slices = slices
         options.sliceSplit = sliceSplit.value
         options.recomputation = recompute.value
+        options.memoryActions = memoryActions.value
         options.tensorParallel = tensorParallel
         options.memoryLimit = !noMemoryLimit
         options.memoryCap = memoryLimit
@@ -194,6 +198,11 @@ enum PartitionName: String, ExpressibleByArgument, CaseIterable {
 enum SliceSplitName: String, ExpressibleByArgument, CaseIterable {
     case uniform, balanced
     var value: SliceSplit { SliceSplit(rawValue: rawValue)! }
+}
+
+enum MemoryActionName: String, ExpressibleByArgument, CaseIterable {
+    case none, recompute, offload, all
+    var value: MemoryActionChoice { MemoryActionChoice(rawValue: rawValue)! }
 }
 
 enum RecomputationName: String, ExpressibleByArgument, CaseIterable {

@@ -13,17 +13,17 @@ import Testing
 
     @Test func ourKindsMapToPyTorchLettersFromTwoSixOn() {
         let letters = TorchVersion(major: 2, minor: 6).letters
-        #expect(TorchAction(.forward(2, 5)).text(letters) == "2F5")
-        #expect(TorchAction(.backwardInput(3, 0)).text(letters) == "3I0")
-        #expect(TorchAction(.backwardWeight(1, 7)).text(letters) == "1W7")
-        #expect(TorchAction(.backward(0, 4)).text(letters) == "0B4")
+        #expect(TorchAction(.forward(2, 5))?.text(letters) == "2F5")
+        #expect(TorchAction(.backwardInput(3, 0))?.text(letters) == "3I0")
+        #expect(TorchAction(.backwardWeight(1, 7))?.text(letters) == "1W7")
+        #expect(TorchAction(.backward(0, 4))?.text(letters) == "0B4")
     }
 
     @Test func beforeTwoSixTheInputBackwardIsBAndTheFullBackwardIsBW() {
         let letters = old.letters
-        #expect(TorchAction(.backwardInput(3, 0)).text(letters) == "3B0")
-        #expect(TorchAction(.backward(0, 4)).text(letters) == "0BW4")
-        #expect(TorchAction(.backwardWeight(1, 7)).text(letters) == "1W7")
+        #expect(TorchAction(.backwardInput(3, 0))?.text(letters) == "3B0")
+        #expect(TorchAction(.backward(0, 4))?.text(letters) == "0BW4")
+        #expect(TorchAction(.backwardWeight(1, 7))?.text(letters) == "1W7")
     }
 
     @Test func parsingReadsTheLettersOfTheGivenVersion() throws {

@@ -47,6 +47,17 @@ import Testing
         }
     }
 
+    @Test func recomputationPassesAreRefusedNamingTheAction() {
+        let orders = [[Op.forward(0, 0), Op(.recompute, stage: 0, microbatch: 0), .backward(0, 0)]]
+        do {
+            _ = try TorchCSVWriter().write(Schedule(orders: orders), placement: [0], microbatches: 1)
+            Issue.record("a recomputation was written")
+        } catch {
+            #expect(error.rule == .memoryActions)
+            #expect(error.message.contains("no recomputation action (R)"))
+        }
+    }
+
     @Test func aPlacementTorchtitanCannotBuildIsRefusedUnlessAllowed() throws {
         let problem = try Problem(name: "custom", microbatches: 4, devices: 2, placement: .explicit([0, 0, 1, 1]),
                                   stages: ExportFixtures.problem(devices: 4, microbatches: 4).stages)

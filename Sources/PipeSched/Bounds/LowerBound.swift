@@ -9,7 +9,7 @@
 /// - `InFlightBound`: every microbatch's chains tied together by how many microbatches a capped
 ///   stage may hold at once (`MemoryPrecedence`).
 ///
-/// Every part holds for every valid schedule, fused `BW` passes included; the exhaustive search on
+/// Every part holds for every valid schedule, fused `BW` passes and recomputation included; the exhaustive search on
 /// tiny problems (`ExhaustiveSearch`) is the referee in the tests.
 public enum LowerBound {
     /// Each bound's value for one objective.
@@ -28,8 +28,10 @@ public enum LowerBound {
         parts(problem, objective: objective).value
     }
 
-    /// Every bound on `objective`, measured on one set of chains.
+    /// Every bound on `objective`, measured on one set of chains. With memory actions the bounds are
+    /// those of `Problem.memoryRelaxation`, which no schedule with recomputation beats.
     public static func parts(_ problem: Problem, objective: Objective) -> Parts {
+        let problem = problem.memoryRelaxation
         let chains = MicrobatchChains(problem)
         return Parts(startup: StartupBound.value(problem, objective: objective, chains: chains),
                      memory: MemoryBound.value(problem, chains: chains),

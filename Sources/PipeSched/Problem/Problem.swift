@@ -34,6 +34,8 @@ public struct Problem: Sendable, Equatable {
     public let stageDevice: [Int]
     /// Stages of each device, in model order.
     public let deviceStages: [[Int]]
+    /// Whether some stage offers a memory action (`MemoryActions.swift`).
+    public let hasMemoryActions: Bool
 
     public init(name: String = "problem", microbatches: Int, devices: Int, placement: Placement = .sequential,
                 stages: [StageProfile], communication: Communication = Communication(),
@@ -54,6 +56,7 @@ public struct Problem: Sendable, Equatable {
         try limits.check(ProblemSize(devices: devices, stages: stages.count, microbatches: microbatches, sequenceSlices: sequenceSlices))
         for (index, stage) in stages.enumerated() {
             try Self.check(stage, at: index, sequenceSlices: sequenceSlices)
+            try Self.checkMemoryActions(stage, at: index)
         }
         if let partition {
             guard partition.count == stages.count else {
@@ -81,6 +84,7 @@ public struct Problem: Sendable, Equatable {
         self.units = units
         self.stageDevice = stageDevice
         self.deviceStages = deviceStages
+        self.hasMemoryActions = stages.contains { $0.slices.contains { $0.recompute != nil } }
 
         if let memoryLimit {
             guard memoryLimit.count == devices else {
@@ -170,6 +174,7 @@ public struct Problem: Sendable, Equatable {
         case .backwardInput: return profile.backwardInput
         case .backwardWeight: return profile.backwardWeight
         case .backward: return profile.backwardInput + profile.backwardWeight
+        case .recompute: return profile.recompute?.time ?? 0
         }
     }
 
@@ -177,7 +182,8 @@ public struct Problem: Sendable, Equatable {
     @inline(__always)
     public func duration(_ op: Op) -> Double { duration(op.kind, stage: op.stage, slice: op.slice) }
 
-    /// Memory delta of a pass of `kind` on a stage's slice.
+    /// Memory delta of a pass of `kind` on a stage's slice; a forward whose cell is recomputed keeps
+    /// less (`memoryDelta(_:recomputed:)`).
     @inline(__always)
     public func memoryDelta(_ kind: OpKind, stage: Int, slice: Int) -> Double {
         let memory = stages[stage].costs(slice: slice).memory
@@ -186,6 +192,7 @@ public struct Problem: Sendable, Equatable {
         case .backwardInput: return memory.backwardInput
         case .backwardWeight: return memory.backwardWeight
         case .backward: return memory.backwardInput + memory.backwardWeight
+        case .recompute: return rematerializedMemory(stage: stage, slice: slice)
         }
     }
 
@@ -210,6 +217,8 @@ public struct Problem: Sendable, Equatable {
     /// for all of that microbatch's forwards on it (through the forward chain), so no schedule peaks
     /// lower; running microbatches one at a time with a fused `BW` wherever `B` allocates (a fused
     /// backward frees what its forward allocated) reaches it, so every cap from here on is feasible.
+    /// With recomputation (`MemoryActions.swift`) a device holding several stages can peak lower; the
+    /// check of caps keeps this value, which stays feasible.
     public func minimumMemory(device: Int) -> Double {
         Self.minimumMemory(stages: stages, onDevice: deviceStages[device], slices: sequenceSlices)
     }

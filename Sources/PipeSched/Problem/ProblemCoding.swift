@@ -97,7 +97,7 @@ extension Problem: Codable {
 
 extension StageProfile: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case forward, backwardInput, backwardWeight, memory, staticMemory
+        case forward, backwardInput, backwardWeight, memory, staticMemory, recompute
     }
 
     /// Decodes one stage on its own; array-valued costs must all list the same number of slices.
@@ -116,6 +116,7 @@ extension StageProfile: Codable {
                                             backwardInput: SliceValues(slices.map(\.memory.backwardInput)),
                                             backwardWeight: SliceValues(slices.map(\.memory.backwardWeight))), forKey: .memory)
         if staticMemory != 0 { try container.encode(staticMemory, forKey: .staticMemory) }
+        if let recompute = RecomputeDocument(slices) { try container.encode(recompute, forKey: .recompute) }
     }
 }
 
@@ -162,6 +163,7 @@ struct StageDocument: Decodable {
     var forward, backwardInput, backwardWeight: SliceValues
     var memory: MemoryDocument
     var staticMemory: Double
+    var recompute: RecomputeDocument?
 
     init(from decoder: Decoder) throws {
         try UnknownKeys.reject(in: decoder, allowed: StageProfile.CodingKeys.self)
@@ -171,6 +173,7 @@ struct StageDocument: Decodable {
         backwardWeight = try container.decode(SliceValues.self, forKey: .backwardWeight)
         memory = try container.decodeIfPresent(MemoryDocument.self, forKey: .memory) ?? MemoryDocument()
         staticMemory = try container.decodeIfPresent(Double.self, forKey: .staticMemory) ?? 0
+        recompute = try container.decodeIfPresent(RecomputeDocument.self, forKey: .recompute)
     }
 
     /// The stage's profile; each array must list `sequenceSlices` values (or, when `nil`, all arrays
@@ -179,6 +182,7 @@ struct StageDocument: Decodable {
         let fields = [("forward", forward), ("backwardInput", backwardInput), ("backwardWeight", backwardWeight),
                       ("memory.forward", memory.forward), ("memory.backwardInput", memory.backwardInput),
                       ("memory.backwardWeight", memory.backwardWeight)]
+            + (recompute.map { [("recompute.time", $0.time), ("recompute.keptMemory", $0.keptMemory)] } ?? [])
         let arrays = fields.filter { $0.1.isArray }
         let count = sequenceSlices ?? arrays.first?.1.values.count ?? 1
         for (key, values) in arrays where values.values.count != count {
@@ -192,7 +196,8 @@ struct StageDocument: Decodable {
         let costs = (0..<slices).map { j in
             PassCosts(forward: forward[j], backwardInput: backwardInput[j], backwardWeight: backwardWeight[j],
                       memory: MemoryDeltas(forward: memory.forward[j], backwardInput: memory.backwardInput[j],
-                                           backwardWeight: memory.backwardWeight[j]))
+                                           backwardWeight: memory.backwardWeight[j]),
+                      recompute: recompute?[j])
         }
         return StageProfile(slices: costs, staticMemory: staticMemory)
     }

@@ -29,12 +29,17 @@ public struct PassCosts: Sendable, Equatable, Hashable {
     public var backwardWeight: Double
     /// Memory deltas of the three passes.
     public var memory: MemoryDeltas
+    /// What recomputing this slice costs, when the schedule may choose to (`RecomputeCost`); `nil`:
+    /// the forward always keeps its activations.
+    public var recompute: RecomputeCost?
 
-    public init(forward: Double, backwardInput: Double, backwardWeight: Double, memory: MemoryDeltas = .zero) {
+    public init(forward: Double, backwardInput: Double, backwardWeight: Double, memory: MemoryDeltas = .zero,
+                recompute: RecomputeCost? = nil) {
         self.forward = forward
         self.backwardInput = backwardInput
         self.backwardWeight = backwardWeight
         self.memory = memory
+        self.recompute = recompute
     }
 
     /// Total compute time of the three passes.

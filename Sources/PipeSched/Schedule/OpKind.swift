@@ -12,6 +12,9 @@ public enum OpKind: String, Sendable, Hashable, Codable, CaseIterable, Comparabl
     case backwardInput = "B"
     case backwardWeight = "W"
     case backward = "BW"
+    /// Recomputation of a forward's activations before its backward (`MemoryActions.swift`): runs on
+    /// the compute stream, only for cells the schedule chose to recompute.
+    case recompute = "R"
 
     /// Dense index used by array-backed lookups.
     @inline(__always)
@@ -21,6 +24,7 @@ public enum OpKind: String, Sendable, Hashable, Codable, CaseIterable, Comparabl
         case .backwardInput: 1
         case .backwardWeight: 2
         case .backward: 3
+        case .recompute: 4
         }
     }
 

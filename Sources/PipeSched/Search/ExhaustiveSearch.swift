@@ -1,5 +1,6 @@
 /// Every schedule of a tiny problem: all per-device orders of all passes, each backward split (`B`
-/// then `W`) or fused (`BW`), simulated one by one. It is the referee of the tests: no bound may
+/// then `W`) or fused (`BW`), each cell recomputed (an `R` anywhere between its `F` and its
+/// backward) or not where its stage offers recomputation, simulated one by one. It is the referee of the tests: no bound may
 /// exceed its optimum, no method's "optimal" may be beaten by it, and no cap it can meet may be
 /// refused.
 ///
@@ -16,8 +17,11 @@ public enum ExhaustiveSearch {
         public var microbatchOrder: Bool = false
         /// Refuse problems with more combinations than this.
         public var maximumSchedules: Int = 200_000
+        /// Allow recomputation (`R` passes) where a stage offers it.
+        public var memoryActions: Bool = true
 
-        public init(fusedBackward: Bool = true, microbatchOrder: Bool = false, maximumSchedules: Int = 200_000) {
+        public init(fusedBackward: Bool = true, microbatchOrder: Bool = false, maximumSchedules: Int = 200_000, memoryActions: Bool = true) {
+            self.memoryActions = memoryActions
             self.fusedBackward = fusedBackward
             self.microbatchOrder = microbatchOrder
             self.maximumSchedules = maximumSchedules
@@ -83,13 +87,14 @@ public enum ExhaustiveSearch {
         let passCount = cells.count
         var placed = Set<Op>()
         var gradientPlaced = Set<Cell>()
+        var recomputed = Set<Cell>()
         var order: [Op] = []
         var result: [[Op]] = []
         let cap = problem.cap(device: device)
         var level = problem.staticMemory(device: device)
 
         func isReady(_ op: Op) -> Bool {
-            if options.microbatchOrder, op.microbatch > 0 {
+            if options.microbatchOrder, op.microbatch > 0, op.kind != .recompute {
                 let previous = Op(op.kind, stage: op.stage, microbatch: op.microbatch - 1, slice: op.slice)
                 let earlier = op.kind == .backwardInput || op.kind == .backward
                     ? gradientPlaced.contains(Cell(previous)) : placed.contains(previous)
@@ -102,6 +107,9 @@ public enum ExhaustiveSearch {
                     if !placed.contains(needed) { ready = false }
                 case .inputGradient(let stage, let microbatch, let slice) where problem.stageDevice[stage] == device:
                     if !gradientPlaced.contains(Cell(stage: stage, microbatch: microbatch, slice: slice)) { ready = false }
+                case .recomputation(let stage, let microbatch, let slice):
+                    let cell = Cell(stage: stage, microbatch: microbatch, slice: slice)
+                    if recomputed.contains(cell) && !placed.contains(Op(.recompute, stage: stage, microbatch: microbatch, slice: slice)) { ready = false }
                 default:
                     break
                 }
@@ -116,6 +124,8 @@ public enum ExhaustiveSearch {
                 if !placed.contains(f) {
                     next.append(f)
                 } else if !gradientPlaced.contains(cell) {
+                    let recompute = Op(.recompute, stage: f.stage, microbatch: f.microbatch, slice: f.slice)
+                    if recomputed.contains(cell) && !placed.contains(recompute) { next.append(recompute) }
                     next.append(.backwardInput(f.stage, f.microbatch, slice: f.slice))
                     if options.fusedBackward { next.append(.backward(f.stage, f.microbatch, slice: f.slice)) }
                 } else if placed.contains(.backwardInput(f.stage, f.microbatch, slice: f.slice)),
@@ -134,18 +144,23 @@ public enum ExhaustiveSearch {
                 return
             }
             for op in candidates() {
-                let delta = problem.memoryDelta(op)
-                guard level + delta <= cap + 1e-9 * max(1, abs(cap)) else { continue }
-                placed.insert(op)
-                if op.kind.producesInputGradient { gradientPlaced.insert(Cell(op)) }
-                order.append(op)
-                level += delta
-                extend()
-                level -= delta
-                order.removeLast()
-                if op.kind.producesInputGradient { gradientPlaced.remove(Cell(op)) }
-                placed.remove(op)
-                if result.count > options.maximumSchedules { return }
+                let variants = op.kind == .forward && options.memoryActions && problem.canRecompute(stage: op.stage, slice: op.slice) ? [false, true] : [false]
+                for recompute in variants {
+                    let delta = problem.memoryDelta(op, recomputed: recompute)
+                    guard level + delta <= cap + 1e-9 * max(1, abs(cap)) else { continue }
+                    placed.insert(op)
+                    if op.kind.producesInputGradient { gradientPlaced.insert(Cell(op)) }
+                    if recompute { recomputed.insert(Cell(op)) }
+                    order.append(op)
+                    level += delta
+                    extend()
+                    level -= delta
+                    order.removeLast()
+                    if recompute { recomputed.remove(Cell(op)) }
+                    if op.kind.producesInputGradient { gradientPlaced.remove(Cell(op)) }
+                    placed.remove(op)
+                    if result.count > options.maximumSchedules { return }
+                }
             }
         }
         extend()

@@ -35,9 +35,23 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     public var weightFill: WeightFill
     public var chunkOrder: ChunkOrder
     public var backward: BackwardPasses
+    /// When the greedy recomputes a microbatch, where the problem offers recomputation
+    /// (`GreedyRecomputation`).
+    public enum MemoryActions: String, Sendable, Hashable, CaseIterable {
+        /// Never: every forward keeps its activations.
+        case none
+        /// When the cap would keep the microbatch out (the issue's rule).
+        case whenBlocked
+        /// Every microbatch of a capped device, as far as the cap allows (full recomputation, with
+        /// `R` passes in bubbles; local search then drops the ones not needed).
+        case everyMicrobatch
+    }
+
+    public var memoryActions: MemoryActions
 
     public init(warmupFactor: Double = 1, preferBackward: Bool = true, weightFill: WeightFill = .fitIdle,
-                chunkOrder: ChunkOrder = .depthFirst, backward: BackwardPasses = .split) {
+                chunkOrder: ChunkOrder = .depthFirst, backward: BackwardPasses = .split, memoryActions: MemoryActions = .none) {
+        self.memoryActions = memoryActions
         self.warmupFactor = warmupFactor
         self.preferBackward = preferBackward
         self.weightFill = weightFill
@@ -47,12 +61,13 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         "warmup×\(warmupFactor.readable) \(preferBackward ? "B-first" : "F-first") W:\(weightFill.rawValue) \(chunkOrder.rawValue)"
-            + (backward == .split ? "" : " BW-where-B-allocates")
+            + (backward == .split ? "" : " BW-where-B-allocates") + (memoryActions == .none ? "" : " recompute:\(memoryActions.rawValue)")
     }
 
     /// The policies `GreedySearch` tries on `problem`: chunk order only where a device holds several
     /// stages, fused backward passes only where they can lower the peak under a cap
-    /// (`Problem.fusedBackwardCanLowerPeak`) unless `fusing` says otherwise.
+    /// (`Problem.fusedBackwardCanLowerPeak`) unless `fusing` says otherwise, recomputation only where
+    /// it can (`Problem.memoryActionsCanLowerPeak`).
     public static func grid(for problem: Problem, fusing: Bool? = nil) -> [GreedyPolicy] {
         let several = problem.deviceStages.contains { $0.count > 1 }
         let backward: [BackwardPasses] = switch fusing ?? problem.fusedBackwardCanLowerPeak {
@@ -65,8 +80,10 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
                 for fill in WeightFill.allCases {
                     for order in several ? ChunkOrder.allCases : [.depthFirst] {
                         for passes in backward {
-                            result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
-                                                       chunkOrder: order, backward: passes))
+                            for actions in problem.memoryActionsCanLowerPeak ? MemoryActions.allCases : [.none] {
+                                result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
+                                                           chunkOrder: order, backward: passes, memoryActions: actions))
+                            }
                         }
                     }
                 }

@@ -13,7 +13,9 @@
 /// (a recomputing `B`, or a `W` that allocates after its `B` freed more) runs only when the memory it
 /// will take fits beside everything committed; under `GreedyPolicy.BackwardPasses.fusedWhereBAllocates`
 /// such stages run a fused `BW`, which only frees. The result never exceeds a cap. Works for any
-/// placement, heterogeneous costs, communication latency and sequence slices.
+/// placement, heterogeneous costs, communication latency and sequence slices. Under
+/// `GreedyPolicy.memoryActions` a microbatch the cap blocks is recomputed where that lets it in
+/// (`GreedyRecomputation`).
 public struct ListScheduler: Sendable {
     public let problem: Problem
     public let policy: GreedyPolicy
@@ -59,7 +61,7 @@ public struct ListScheduler: Sendable {
     }
 }
 
-private struct State {
+struct State {
     let problem: Problem
     let policy: GreedyPolicy
     let slices: Int
@@ -90,6 +92,9 @@ private struct State {
     /// Forward memory of one unit (microbatch slice) over all of a device's stages, per device and slice.
     let unitForwardMemory: [Double]
     let limit: [Int]
+    /// Which cells are recomputed, and passes added by that choice not yet counted by `run`.
+    var recomputation: GreedyRecomputation
+    var addedPasses = 0
 
     init(problem: Problem, policy: GreedyPolicy, setup: ListScheduler.Setup) {
         self.problem = problem
@@ -123,6 +128,7 @@ private struct State {
             let depth = cycle > 0 ? (policy.warmupFactor * setup.roundTrip[device] / cycle).rounded(.up) : Double(problem.microbatches)
             return max(1, Int(min(depth, Double(problem.microbatches))) ) * problem.sequenceSlices
         }
+        recomputation = GreedyRecomputation(problem: problem, mode: policy.memoryActions, units: units)
     }
 
     /// Cell of the unit at position `v` of the backward order (microbatches ascending, slices descending).
@@ -155,8 +161,10 @@ private struct State {
     func admits(_ stage: Int, device: Int) -> Admission {
         guard stage == firstStage[device] else { return .ok }
         if inFlight[device] >= limit[device] { return .depth }
-        let need = level[device] + reserved[device] + unitForwardMemory[device * slices + nextForward[stage] % slices]
-        return need <= problem.cap(device: device) + 1e-9 ? .ok : .memory
+        let slice = nextForward[stage] % slices
+        let need = level[device] + reserved[device] + unitForwardMemory[device * slices + slice]
+        return recomputation.stagesToRecompute(problem: problem, device: device, slice: slice, need: need, cap: problem.cap(device: device)) != nil
+            ? .ok : .memory
     }
 
     /// Memory an input-gradient pass takes beyond what is committed: its own delta plus what its `W`
@@ -177,7 +185,8 @@ private struct State {
             guard let device = queue.popEarliest() else { return nil }
             guard remaining[device] > 0 else { continue }
             if let stage = step(device) {
-                left -= 1
+                left -= 1 - addedPasses
+                addedPasses = 0
                 // A pass of `stage` can only make the neighbouring stages' passes ready.
                 for neighbour in stride(from: stage - 1, through: stage + 1, by: 2) where neighbour >= 0 && neighbour < stageCount {
                     let other = problem.stageDevice[neighbour]
@@ -199,13 +208,18 @@ private struct State {
         var bestBackward: (stage: Int, ready: Double)?
         var bestForward: (stage: Int, ready: Double)?
         var weightStage: Int?
+        var urgentRecompute: Int?
+        var earlyRecompute: Int?
         var memoryBlocked = false
         var nextKnown = Double.infinity
         for stage in problem.deviceStages[device] {
             if nextBackward[stage] < units {
                 let cell = backwardCell(nextBackward[stage])
                 let ready = ready(gradientKind(stage), stage: stage, cell: cell)
-                if ready <= now {
+                if recomputation.isPending(stage: stage, cell: cell) {
+                    considerRecompute(stage, cell: cell, device: device, backwardReady: ready, now: now,
+                                      urgent: &urgentRecompute, early: &earlyRecompute, memoryBlocked: &memoryBlocked, nextKnown: &nextKnown)
+                } else if ready <= now {
                     let need = backwardNeed(stage, cell: cell)
                     if need > 0 && level[device] + reserved[device] + need > cap + 1e-9 {
                         memoryBlocked = true
@@ -239,6 +253,10 @@ private struct State {
             run(gradientKind(b.stage), stage: b.stage, device: device)
             return b.stage
         }
+        if let r = urgentRecompute, policy.preferBackward || bestForward == nil {
+            run(.recompute, stage: r, device: device)
+            return r
+        }
         if let w = weightStage, policy.weightFill == .eager {
             run(.backwardWeight, stage: w, device: device)
             return w
@@ -246,6 +264,10 @@ private struct State {
         if let f = bestForward {
             run(.forward, stage: f.stage, device: device)
             return f.stage
+        }
+        if let r = earlyRecompute {
+            run(.recompute, stage: r, device: device)
+            return r
         }
         if let w = weightStage {
             let slice = backwardCell(nextWeight[w]) % slices
@@ -272,8 +294,9 @@ private struct State {
             if stage == firstStage[device] {
                 inFlight[device] += 1
                 reserved[device] += unitForwardMemory[device * slices + cell % slices]
+                admitRecomputed(cell: cell, device: device)
             }
-            reserved[device] -= problem.memoryDelta(.forward, stage: stage, slice: cell % slices)
+            reserved[device] -= problem.memoryDelta(op(.forward, stage: stage, cell: cell), recomputed: recomputation.isMarked(stage: stage, cell: cell))
         case .backwardInput, .backward:
             cell = backwardCell(nextBackward[stage])
             nextBackward[stage] += 1
@@ -283,17 +306,20 @@ private struct State {
             cell = backwardCell(nextWeight[stage])
             nextWeight[stage] += 1
             reserved[device] -= max(0, problem.memoryDelta(.backwardWeight, stage: stage, slice: cell % slices))
+        case .recompute:
+            cell = backwardCell(nextBackward[stage])
+            recomputation.markDone(stage: stage, cell: cell, device: device)
         }
         let pass = op(kind, stage: stage, cell: cell)
         let start = max(time[device], ready(kind, stage: stage, cell: cell))
         let end = start + problem.duration(pass)
         time[device] = end
-        level[device] += problem.memoryDelta(pass)
+        level[device] += problem.memoryDelta(pass, recomputed: recomputation.isMarked(stage: stage, cell: cell))
         remaining[device] -= 1
         switch kind {
         case .forward: forwardEnd[stage * units + cell] = end
         case .backwardInput, .backward: gradientEnd[stage * units + cell] = end
-        case .backwardWeight: break
+        case .backwardWeight, .recompute: break
         }
         orders[device].append(pass)
     }

@@ -9,7 +9,10 @@ import Foundation
 /// - **push W**: move a W pass later, to the next gap or behind the next pass;
 /// - **fuse**: turn a `B` whose stage's `B` allocates into a fused `BW` (its `W` disappears), which
 ///   lowers the peak where the cap binds;
-/// - **split**: turn a fused `BW` into `B` immediately followed by a `W` that later moves can defer.
+/// - **split**: turn a fused `BW` into `B` immediately followed by a `W` that later moves can defer;
+/// - **recompute**: insert a recomputation `R` right before a backward whose stage offers it, under a
+///   cap (its forward then keeps less; later moves can pull the `R` into a gap, as Mario does);
+/// - **keep**: drop an `R`, so its forward keeps its activations and the backward waits less.
 /// A move is kept only when the schedule gets better by the one comparator (`ScheduleScore`), keeps
 /// every device under its cap and stays deadlock-free. The move order is shuffled by a seeded generator, so a
 /// run is reproducible for a given seed and evaluation budget; the time limit and `shouldStop` only
@@ -78,6 +81,10 @@ public struct LocalSearch: Sendable {
         case fuse(device: Int, at: Int)
         /// Replace the `BW` at `at` by `B` followed by `W`.
         case split(device: Int, at: Int)
+        /// Insert the recomputation of the backward at `at` just before it.
+        case recompute(device: Int, at: Int)
+        /// Remove the recomputation at `at`.
+        case keep(device: Int, at: Int)
 
         func apply(to orders: inout [[Op]]) {
             switch self {
@@ -94,6 +101,11 @@ public struct LocalSearch: Sendable {
                 let bw = orders[device][at]
                 orders[device][at] = .backwardInput(bw.stage, bw.microbatch, slice: bw.slice)
                 orders[device].insert(.backwardWeight(bw.stage, bw.microbatch, slice: bw.slice), at: at + 1)
+            case .recompute(let device, let at):
+                let b = orders[device][at]
+                orders[device].insert(Op(.recompute, stage: b.stage, microbatch: b.microbatch, slice: b.slice), at: at)
+            case .keep(let device, let at):
+                orders[device].remove(at: at)
             }
         }
     }
@@ -103,11 +115,18 @@ public struct LocalSearch: Sendable {
         var moves: [Move] = []
         for device in devices {
             let row = score.timeline[device]
+            let recomputed = problem.memoryActionsCanLowerPeak && problem.cap(device: device).isFinite
+                ? Set(row.lazy.filter { $0.op.kind == .recompute }.map { Cell($0.op) }) : nil
             for k in row.indices {
                 switch row[k].op.kind {
                 case .backwardInput where problem.backwardAllocates(stage: row[k].op.stage): moves.append(.fuse(device: device, at: k))
                 case .backward: moves.append(.split(device: device, at: k))
+                case .recompute: moves.append(.keep(device: device, at: k))
                 default: break
+                }
+                if let recomputed, row[k].op.kind.producesInputGradient, problem.canRecompute(stage: row[k].op.stage, slice: row[k].op.slice),
+                   !recomputed.contains(Cell(row[k].op)) {
+                    moves.append(.recompute(device: device, at: k))
                 }
                 guard k > 0 else { continue }
                 let gap = row[k].start - row[k - 1].end

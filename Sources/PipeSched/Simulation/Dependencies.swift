@@ -4,7 +4,9 @@
 ///   the keys and values of earlier ones);
 /// - the input-gradient pass `B(s, i, j)` (or fused `BW`) after `F(s, i, j)`, after the input-gradient
 ///   pass of stage `s+1` (gradients flow back) and after `B(s, i, j+1)` (slices run backwards);
-/// - `W(s, i, j)` after `B(s, i, j)`.
+/// - `W(s, i, j)` after `B(s, i, j)`;
+/// - a recomputation `R(s, i, j)` after `F(s, i, j)`, and the input-gradient pass of a cell after its
+///   `R` when the schedule recomputes that cell (`MemoryActions.swift`).
 ///
 /// Which backward kind a cell uses (split `B`+`W` or fused `BW`) is the schedule's choice, so the
 /// backward predecessor is given as a kind-agnostic "input-gradient pass" of a cell.
@@ -13,6 +15,9 @@ public enum Dependency: Sendable, Equatable {
     case op(Op)
     /// Whichever pass (`B` or `BW`) produces the input gradient of this cell.
     case inputGradient(stage: Int, microbatch: Int, slice: Int)
+    /// The recomputation `R` of this cell, when the schedule has one (a cell that is not recomputed
+    /// has nothing to wait for).
+    case recomputation(stage: Int, microbatch: Int, slice: Int)
 }
 
 extension Problem {
@@ -33,6 +38,9 @@ extension Problem {
             if op.slice > 0 { try body(.op(.forward(op.stage, op.microbatch, slice: op.slice - 1))) }
         case .backwardInput, .backward:
             try body(.op(.forward(op.stage, op.microbatch, slice: op.slice)))
+            if canRecompute(stage: op.stage, slice: op.slice) {
+                try body(.recomputation(stage: op.stage, microbatch: op.microbatch, slice: op.slice))
+            }
             if op.stage < lastStage {
                 try body(.inputGradient(stage: op.stage + 1, microbatch: op.microbatch, slice: op.slice))
             }
@@ -41,6 +49,8 @@ extension Problem {
             }
         case .backwardWeight:
             try body(.op(.backwardInput(op.stage, op.microbatch, slice: op.slice)))
+        case .recompute:
+            try body(.op(.forward(op.stage, op.microbatch, slice: op.slice)))
         }
     }
 }

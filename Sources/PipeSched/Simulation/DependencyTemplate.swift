@@ -23,7 +23,7 @@ struct DependencyTemplate: Sendable {
         slices = problem.sequenceSlices
         var entries: [Entry] = []
         var start = [0]
-        for kind in [OpKind.forward, .backwardInput, .backwardWeight] {
+        for kind in [OpKind.forward, .backwardInput, .backwardWeight, .recompute] {
             for stage in 0..<stages {
                 for slice in 0..<slices {
                     let device = problem.stageDevice[stage]
@@ -37,6 +37,8 @@ struct DependencyTemplate: Sendable {
                             precondition(microbatch == 0, "a dependency changed the microbatch")
                             entries.append(Entry(isInputGradient: true, stage: producer, slice: slice,
                                                  latency: problem.communication.latency(from: problem.stageDevice[producer], to: device)))
+                        case .recomputation:
+                            break  // on the same device; the list scheduler orders a cell's R itself
                         }
                     }
                     start.append(entries.count)
@@ -55,6 +57,7 @@ struct DependencyTemplate: Sendable {
         case .forward: row = 0
         case .backwardInput, .backward: row = 1
         case .backwardWeight: row = 2
+        case .recompute: row = 3
         }
         let index = (row * stages + stage) * slices + slice
         return entries[start[index]..<start[index + 1]]

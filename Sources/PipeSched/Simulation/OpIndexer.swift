@@ -10,8 +10,8 @@ struct OpIndexer: Sendable {
         slices = problem.sequenceSlices
     }
 
-    /// Number of indices (four kinds of pass per stage, microbatch and slice).
-    var count: Int { 4 * stages * microbatches * slices }
+    /// Number of indices (one per kind of pass, stage, microbatch and slice).
+    var count: Int { OpKind.allCases.count * stages * microbatches * slices }
 
     /// Number of (stage, microbatch, slice) cells.
     var cellCount: Int { stages * microbatches * slices }

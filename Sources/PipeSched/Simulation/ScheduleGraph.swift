@@ -75,6 +75,8 @@ struct ScheduleGraph {
                     if p < 0 {
                         missing = "\(op) needs the input gradient of \(Op.backwardInput(stage, microbatch, slice: slice)) (B or BW), which no device runs"
                     }
+                case .recomputation(let stage, let microbatch, let slice):
+                    p = idOfIndex[indexer.index(Op(.recompute, stage: stage, microbatch: microbatch, slice: slice))]
                 }
                 if p >= 0 {
                     predecessorList.append(p)

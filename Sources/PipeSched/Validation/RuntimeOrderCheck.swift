@@ -10,6 +10,8 @@ public enum RuntimeOrderCheck {
         var placed = [Bool](repeating: false, count: indexer.count)
         var inputGradientPlaced = [Bool](repeating: false, count: indexer.cellCount)
         var heads = [Int](repeating: 0, count: schedule.orders.count)
+        var recomputed = [Bool](repeating: false, count: indexer.cellCount)
+        for order in schedule.orders { for op in order where op.kind == .recompute && indexer.contains(op) { recomputed[indexer.cell(op)] = true } }
         var left = schedule.opCount
         while left > 0 {
             var progress = false
@@ -21,6 +23,9 @@ public enum RuntimeOrderCheck {
                     case .op(let needed): placed[indexer.index(needed)]
                     case .inputGradient(let stage, let microbatch, let slice):
                         inputGradientPlaced[indexer.cell(stage: stage, microbatch: microbatch, slice: slice)]
+                    case .recomputation(let stage, let microbatch, let slice):
+                        !recomputed[indexer.cell(stage: stage, microbatch: microbatch, slice: slice)]
+                            || placed[indexer.index(Op(.recompute, stage: stage, microbatch: microbatch, slice: slice))]
                     }
                 }
                 guard ready else { continue }

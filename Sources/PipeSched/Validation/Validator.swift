@@ -32,6 +32,9 @@ public enum Validator {
                     case .inputGradient(let stage, let microbatch, let slice):
                         let cell = Cell(stage: stage, microbatch: microbatch, slice: slice)
                         needed = gradientEnds[cell].map { ("the input gradient of stage \(stage), microbatch \(microbatch)", $0.device, $0.end) }
+                    case .recomputation(let stage, let microbatch, let slice):
+                        let recompute = Op(.recompute, stage: stage, microbatch: microbatch, slice: slice)
+                        needed = ends[recompute].map { (recompute.description, $0.device, $0.end) }
                     }
                     guard let needed else { continue }
                     let arrival = needed.end + problem.communication.latency(from: needed.device, to: device)
@@ -65,6 +68,7 @@ public enum Validator {
             }
         }
         issues += countIssues(problem, seen)
+        issues += recomputationIssues(problem, seen)
         guard issues.isEmpty else { return issues }
         for (device, order) in schedule.orders.enumerated() {
             let peak = problem.memoryLevels(device: device, order: order).peak
