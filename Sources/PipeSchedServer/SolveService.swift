@@ -55,11 +55,64 @@ public final class SolveService: Sendable {
     /// Names of the methods offered.
     public var methodNames: Set<String> { Set(methodsByName.keys) }
 
-    /// Marks jobs left unfinished by an earlier run of this server as interrupted, and those of any
-    /// server whose lease ran out (it died, whatever address it had).
+    /// Marks jobs left unfinished by an earlier run of this server as interrupted, then takes over
+    /// the jobs of servers whose lease ran out (they died, whatever address they had): those with a
+    /// stored request run again here, the others end as interrupted. Returns how many were ended.
     public func recoverInterruptedJobs() async throws -> Int {
         let own = try await store.interruptUnfinishedJobs(owner: owner)
-        return try await own + store.interruptExpiredJobs(now: Date())
+        let ended = try await store.interruptExpiredJobs(now: Date())
+        try await adoptExpiredJobs()
+        return own + ended
+    }
+
+    /// Claims as many expired jobs of dead servers as this server's queue has room for, and runs
+    /// them from their stored requests.
+    func adoptExpiredJobs() async throws {
+        var tickets: [JobQueue.Ticket] = []
+        while tickets.count < Self.adoptionBatch, let ticket = try? await queue.enter() { tickets.append(ticket) }
+        defer { for ticket in tickets { Task { await queue.withdraw(ticket) } } }
+        guard !tickets.isEmpty else { return }
+        try await store.interruptExpiredJobs(now: Date())
+        let claimed = try await store.claimExpiredJobs(owner: owner, now: Date(), until: Date().addingTimeInterval(limits.leaseSeconds),
+                                                       limit: tickets.count)
+        for record in claimed {
+            metrics.jobTakenOver()
+            await resume(record, ticket: tickets.removeLast())
+        }
+    }
+
+    /// Jobs claimed at most per heartbeat, so one server does not take all of a dead one's work.
+    static let adoptionBatch = 4
+
+    /// Runs a job taken over from a dead server: its stored request, parsed as this server parses
+    /// requests, must give the job's key.
+    private func resume(_ record: JobRecord, ticket: JobQueue.Ticket) async {
+        let parsed: SolveRequest?
+        if let body = record.request,
+           let request = try? SolveRequest.parse(body, limits: limits, methods: methodNames, exactMethods: exactMethods),
+           request.key(cap: limits.maxTimeLimit).hex == record.key {
+            parsed = request
+        } else {
+            parsed = nil
+        }
+        guard let request = parsed else {
+            await queue.withdraw(ticket)
+            var failed = record
+            failed.status = .failed
+            failed.failure = StoredFailure(kind: "notResumable", message: "the server running this job stopped, and this server cannot "
+                                           + "run its request (another PipeSched version or other limits); submit the request again")
+            failed.progress = 1
+            failed.finishedAt = Date()
+            try? await store.save(failed)
+            metrics.jobFinished(status: failed.status.rawValue)
+            return
+        }
+        let job = LiveJob(id: record.id, record: record, problem: request.problem, key: request.key(cap: limits.maxTimeLimit),
+                          options: request.options(cap: limits.maxTimeLimit)) { [queue] in
+            Task { await queue.withdraw(ticket) }
+        }
+        live.withLock { $0[record.id] = job }
+        Task { await self.run(job, ticket: ticket, method: request.method, exact: request.exact) }
     }
 
     /// The owner's heartbeat, until cancelled: renews the leases of this server's jobs and stops
@@ -75,6 +128,7 @@ public final class SolveService: Sendable {
     func beat() async {
         guard let cancelled = try? await store.renewLeases(owner: owner, until: Date().addingTimeInterval(limits.leaseSeconds)) else { return }
         for id in cancelled { live.withLock { $0[id] }?.requestStop() }
+        try? await adoptExpiredJobs()
     }
 
     /// Answers a `POST /v1/solve` body (with its `?wait=` value): parses it, or finds it parsed
@@ -129,7 +183,10 @@ public final class SolveService: Sendable {
         } else if let elsewhere = try await store.unfinishedJob(key: key.hex, now: Date()) {
             return .accepted(elsewhere)
         } else {
-            job = try await submit(request, options: options, key: key)
+            switch try await submit(request, options: options, key: key) {
+            case .here(let submitted): job = submitted
+            case .elsewhere(let record): return .accepted(record)
+            }
         }
         guard request.wait > 0 else { return .accepted(job.snapshot) }
         let record = await waitUntilFinished(job, seconds: request.wait)
@@ -216,24 +273,38 @@ public final class SolveService: Sendable {
     }
 
     /// Creates the job, takes its place in the queue (or refuses it) and starts its task.
-    private func submit(_ request: SolveRequest, options: SolveOptions, key: RequestKey) async throws -> LiveJob {
+    private func submit(_ request: SolveRequest, options: SolveOptions, key: RequestKey) async throws -> Submission {
         let ticket = try await enterQueue()
         let id = StoredResult.newID()
         let record = JobRecord(id: id, key: key.hex, owner: owner, method: request.method, objective: options.objective,
-                               timeLimit: options.timeLimit, leaseUntil: Date().addingTimeInterval(limits.leaseSeconds))
+                               timeLimit: options.timeLimit, leaseUntil: Date().addingTimeInterval(limits.leaseSeconds),
+                               request: try? request.storedBody(cap: limits.maxTimeLimit))
         let job = LiveJob(id: id, record: record, problem: request.problem, key: key, options: options) { [queue] in
             Task { await queue.withdraw(ticket) }
         }
         live.withLock { $0[id] = job }
+        let started: JobRecord
         do {
-            try await store.save(record)
+            started = try await store.startJob(record)
         } catch {
             live.withLock { $0[id] = nil }
             await queue.withdraw(ticket)
             throw error
         }
+        guard started.id == id else {
+            // Another server started the same request a moment ago: join its job.
+            live.withLock { $0[id] = nil }
+            await queue.withdraw(ticket)
+            return .elsewhere(started)
+        }
         Task { await self.run(job, ticket: ticket, method: request.method, exact: request.exact) }
-        return job
+        return .here(job)
+    }
+
+    /// Where a submitted job runs.
+    private enum Submission {
+        case here(LiveJob)
+        case elsewhere(JobRecord)
     }
 
     /// A job's life: wait for a slot, solve, store the result, record the outcome.
