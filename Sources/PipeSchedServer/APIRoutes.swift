@@ -115,11 +115,9 @@ struct APIRoutes: Sendable {
             var waiting: Int
         }
         var store = Health.Store(kind: service.store.kind, status: "ok")
-        do {
-            try await service.store.ping()
-        } catch {
+        if let problem = await service.storeProblem() {
             store.status = "unreachable"
-            store.error = "\(error)"
+            store.error = problem
             service.metrics.storeUnavailable()
         }
         let health = Health(status: store.error == nil ? "ok" : "degraded", owner: service.owner, store: store,

@@ -65,20 +65,26 @@ public final class SolveService: Sendable {
         return own + ended
     }
 
-    /// Claims as many expired jobs of dead servers as this server's queue has room for, and runs
-    /// them from their stored requests.
+    /// Claims as many expired jobs of dead servers (or released ones) as this server has free solver
+    /// slots for, and runs them from their stored requests. A busy server claims none, so the work
+    /// goes to idle servers first.
     func adoptExpiredJobs() async throws {
-        var tickets: [JobQueue.Ticket] = []
-        while tickets.count < Self.adoptionBatch, let ticket = try? await queue.enter() { tickets.append(ticket) }
-        defer { for ticket in tickets { Task { await queue.withdraw(ticket) } } }
-        guard !tickets.isEmpty else { return }
+        let room = min(Self.adoptionBatch, await queue.freeSlots)
+        guard room > 0 else { return }
         try await store.interruptExpiredJobs(now: Date())
         let claimed = try await store.claimExpiredJobs(owner: owner, now: Date(), until: Date().addingTimeInterval(limits.leaseSeconds),
-                                                       limit: tickets.count)
+                                                       limit: room)
+        var unstarted: [String] = []
         for record in claimed {
+            // A request may have taken the slot meanwhile: a job that finds no place goes back to the shared queue.
+            guard let ticket = try? await queue.enter() else {
+                unstarted.append(record.id)
+                continue
+            }
             metrics.jobTakenOver()
-            await resume(record, ticket: tickets.removeLast())
+            await resume(record, ticket: ticket)
         }
+        try await store.releaseQueuedJobs(ids: unstarted, owner: owner)
     }
 
     /// Jobs claimed at most per heartbeat, so one server does not take all of a dead one's work.
@@ -129,6 +135,27 @@ public final class SolveService: Sendable {
         guard let cancelled = try? await store.renewLeases(owner: owner, until: Date().addingTimeInterval(limits.leaseSeconds)) else { return }
         for id in cancelled { live.withLock { $0[id] }?.requestStop() }
         try? await adoptExpiredJobs()
+    }
+
+    /// Why the store does not answer now, or `nil` when it does; a store that takes longer than
+    /// `timeout` seconds counts as unreachable (a health check must answer while the database hangs).
+    public func storeProblem(timeout: Double = 2) async -> String? {
+        do {
+            return try await withThrowingTaskGroup(of: String?.self) { group in
+                group.addTask { [store] in
+                    try await store.ping()
+                    return nil
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(timeout))
+                    return "no answer within \(timeout.readable) s"
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? nil
+            }
+        } catch {
+            return "\(error)"
+        }
     }
 
     /// Answers a `POST /v1/solve` body (with its `?wait=` value): parses it, or finds it parsed
@@ -313,8 +340,14 @@ public final class SolveService: Sendable {
         do {
             slot = try await queue.wait(for: ticket)
         } catch {
-            // Withdrawn on request (cancelled), or refused by the shutdown (interrupted).
+            // Withdrawn on request (cancelled), or refused by the shutdown: then it goes back to the
+            // shared queue for another server, or this one after a restart (interrupted if it cannot).
             let cancelled = job.stopRequested && !job.stoppedByShutdown
+            if !cancelled, job.snapshot.request != nil,
+               (try? await store.releaseQueuedJobs(ids: [job.id], owner: owner)) == 1 {
+                live.withLock { $0[job.id] = nil }
+                return
+            }
             await finish(job) { record in
                 record.status = cancelled ? .cancelled : .failed
                 record.failure = cancelled ? nil : .interrupted

@@ -167,6 +167,15 @@ public final class PostgresResultStore: ResultStore {
             """)
     }
 
+    @discardableResult
+    public func releaseQueuedJobs(ids: [String], owner: String) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await changed("""
+            UPDATE jobs SET owner = '', lease_until = NULL, started_at = NULL, progress = 0, attempts = GREATEST(attempts - 1, 0)
+            WHERE id = ANY(\(ids)) AND owner = \(owner) AND status = 'queued' RETURNING id
+            """)
+    }
+
     public func requestCancel(id: String) async throws {
         try await run { try await $0.query("UPDATE jobs SET cancel_requested = TRUE WHERE id = \(id)", logger: logger) }
     }

@@ -48,6 +48,12 @@ public protocol ResultStore: Sendable {
     /// queued, leased until `until`, its attempts counted. Two servers claiming at once never get
     /// the same job (PostgreSQL: `SELECT ... FOR UPDATE SKIP LOCKED`; SQLite: one writer).
     func claimExpiredJobs(owner: String, now: Date, until: Date, limit: Int) async throws -> [JobRecord]
+    /// Hands queued jobs of `owner` back to the shared queue (no owner, no lease), so any server
+    /// sharing the store claims them next (`claimExpiredJobs`): jobs a server claimed but cannot
+    /// start, and jobs still waiting when it shuts down. The claim's count in `attempts` is taken
+    /// back (a hand-over is not a failure). Returns how many were released.
+    @discardableResult
+    func releaseQueuedJobs(ids: [String], owner: String) async throws -> Int
     /// Records that a job should stop; its owner sees it at its next heartbeat.
     func requestCancel(id: String) async throws
     /// A queued or running job for `key` whose owner's lease is still valid at `now`.

@@ -169,6 +169,20 @@ public final class SQLiteResultStore: ResultStore {
         }
     }
 
+    @discardableResult
+    public func releaseQueuedJobs(ids: [String], owner: String) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await pool.write { db in
+            var released = 0
+            for id in ids {
+                try db.execute(sql: "UPDATE jobs SET owner = '', lease_until = NULL, started_at = NULL, progress = 0, attempts = MAX(attempts - 1, 0) "
+                               + "WHERE id = ? AND owner = ? AND status = 'queued'", arguments: [id, owner])
+                released += db.changesCount
+            }
+            return released
+        }
+    }
+
     public func requestCancel(id: String) async throws {
         try await pool.write { db in
             try db.execute(sql: "UPDATE jobs SET cancel_requested = TRUE WHERE id = ?", arguments: [id])

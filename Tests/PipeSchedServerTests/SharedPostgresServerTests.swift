@@ -39,17 +39,21 @@ struct SharedPostgresServerTests {
 
     @Test func aJobWhoseServerIsKilledIsFinishedByAnother() async throws {
         let url = try await ScratchPostgres.makeDatabase()
-        // The doomed server: a real `pipesched serve` process with a 1 s lease.
+        // The doomed server: a real `pipesched serve` process with one solver slot and a 1 s lease.
         let doomed = try ServeProcess(arguments: ["--database", url, "--lease-seconds", "1", "--jobs", "1"])
-        let body = try JSONSerialization.data(withJSONObject: Fixtures.solve(method: "local", extra: ["timeLimit": 3]))
-        let accepted = try await doomed.post("/v1/solve", body)
+        // Its slot is held by a long local search (64 microbatches of a heterogeneous 8-stage problem,
+        // many seconds of moves), so the job under test is still waiting when the server dies.
+        var large = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: SchemaTests.root.appendingPathComponent("Models/gpt-8stage.json"))) as? [String: Any])
+        large["microbatches"] = 64
+        let blocker = try await doomed.post("/v1/solve", JSONSerialization.data(withJSONObject: Fixtures.solve(method: "local", problem: large, extra: ["timeLimit": 120])))
+        #expect(blocker.status == 202, "\(blocker.text)")
+        let accepted = try await doomed.post("/v1/solve", JSONSerialization.data(withJSONObject: Fixtures.solve(method: "local", extra: ["timeLimit": 2])))
         #expect(accepted.status == 202, "\(accepted.text)")
         let id = try #require((try JSONSerialization.jsonObject(with: accepted.body) as? [String: Any])?["id"] as? String)
         doomed.kill()
         let store = try await StoreLocation(parsing: url).open()
-        let orphan = try #require(try await store.job(id: id))
-        // Killed while its job ran: nobody else will end it but a takeover.
-        #expect(!orphan.status.isFinished)
+        // Killed while the job waited: nobody but a takeover will run it.
+        #expect(try await store.job(id: id)?.status == .queued)
         try await store.close()
         let heir = ServerHarness(limits: ServerLimits(concurrentJobs: 2, queueLength: 8, shutdownGrace: 0.2, leaseSeconds: 1),
                                  databasePath: url, owner: "heir")
@@ -58,12 +62,33 @@ struct SharedPostgresServerTests {
             #expect(job["status"] as? String == "succeeded", "\(job)")
             let scheduleID = try #require(job["scheduleId"] as? String)
             #expect(try await client.get("/v1/schedules/\(scheduleID)").status == .ok)
-            #expect(try await client.get("/metrics").text.contains("pipesched_jobs_taken_over_total 1"))
+            #expect(try await client.get("/metrics").text.contains("pipesched_jobs_taken_over_total"))
         }
         let finished = try await StoreLocation(parsing: url).open()
-        #expect(try await finished.job(id: id)?.owner == "heir")
-        #expect(try await finished.job(id: id)?.attempts == 1)
+        let record = try #require(try await finished.job(id: id))
+        #expect(record.owner == "heir" && record.attempts == 1 && record.status == .succeeded)
         try await finished.close()
+    }
+
+    @Test func jobsWaitingWhenAServerStopsAreRunByAnother() async throws {
+        let url = try await ScratchPostgres.makeDatabase()
+        let leaving = ServerHarness(limits: ServerLimits(concurrentJobs: 1, queueLength: 8, shutdownGrace: 0.2, leaseSeconds: 6),
+                                    databasePath: url, owner: "leaving")
+        let waitingID = try await leaving.run { client in
+            let busy = try #require(try await client.post("/v1/solve", Fixtures.solve(method: "ilp-spin", extra: ["timeLimit": 120]))
+                .object()["id"] as? String)
+            try await waitForStatus(client, busy, "running")
+            let waiting = try await client.post("/v1/solve", Fixtures.solve(method: "ilp-spin", problem: Fixtures.problem(name: "waiting"),
+                                                                            extra: ["timeLimit": 0.3])).object()
+            #expect(waiting["status"] as? String == "queued")
+            return try #require(waiting["id"] as? String)
+        }
+        // The stopped server handed the waiting job back; the next server claims it as it starts.
+        let staying = ServerHarness(limits: Self.limits, databasePath: url, owner: "staying")
+        try await staying.run { client in
+            let job = try await waitForJob(client, waitingID, seconds: 30)
+            #expect(job["status"] as? String == "succeeded", "\(job)")
+        }
     }
 
     @Test func aCancelSentToAnotherServerStopsTheJob() async throws {

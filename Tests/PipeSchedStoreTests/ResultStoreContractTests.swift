@@ -8,7 +8,8 @@ import Testing
 @Suite struct ResultStoreContractTests {
     let problem = StoreFixtures.problem()
 
-    func job(_ id: String, key: String = "k", owner: String = "me", status: JobStatus = .running, lease: Double? = 60,
+    /// A job whose lease runs `lease` seconds from now (an hour by default: alive however slow the machine).
+    func job(_ id: String, key: String = "k", owner: String = "me", status: JobStatus = .running, lease: Double? = 3600,
              request: Data? = Data("{}".utf8)) -> JobRecord {
         JobRecord(id: id, key: key, owner: owner, method: "auto", objective: .stageSpan, timeLimit: 5, status: status,
                   createdAt: Date(), leaseUntil: lease.map { Date().addingTimeInterval($0) }, request: request)
@@ -92,7 +93,7 @@ import Testing
         var exhausted = job("exhausted", key: "k4", lease: -1)
         exhausted.attempts = JobRecord.maxAttempts
         try await store.save(exhausted)
-        try await store.save(job("alive", key: "k5", lease: 600))
+        try await store.save(job("alive", key: "k5"))
         try await store.save(job("finished", key: "k6", status: .succeeded, lease: -1))
         #expect(try await store.interruptExpiredJobs(now: Date()) == 3)
         #expect(try await store.job(id: "no-request")?.failure == .interrupted)
@@ -103,6 +104,23 @@ import Testing
         #expect(claimed.first?.owner == "heir" && claimed.first?.status == .queued && claimed.first?.attempts == 1)
         #expect(try await store.job(id: "alive")?.owner == "me")
         #expect(try await store.job(id: "finished")?.status == .succeeded)
+        try await store.close()
+    }
+
+    @Test(arguments: StoreBackend.tested)
+    func releasedQueuedJobsAreClaimedNextWithoutCountingAnAttempt(_ backend: StoreBackend) async throws {
+        let (store, _) = try await backend.freshStore()
+        try await store.save(job("waiting", key: "k1", status: .queued))
+        try await store.save(job("running", key: "k2", status: .running))
+        try await store.save(job("theirs", key: "k3", owner: "them", status: .queued))
+        // Only this owner's queued jobs go back.
+        #expect(try await store.releaseQueuedJobs(ids: ["waiting", "running", "theirs"], owner: "me") == 1)
+        let claimed = try await store.claimExpiredJobs(owner: "heir", now: Date(), until: Date().addingTimeInterval(60), limit: 10)
+        #expect(claimed.map(\.id) == ["waiting"])
+        #expect(claimed.first?.attempts == 1)
+        #expect(try await store.releaseQueuedJobs(ids: ["waiting"], owner: "heir") == 1)
+        #expect(try await store.job(id: "waiting")?.attempts == 0)
+        #expect(try await store.job(id: "running")?.owner == "me")
         try await store.close()
     }
 
