@@ -25,7 +25,7 @@ public struct JobRecord: Sendable, Equatable, Codable {
     public var key: String
     /// The server process that runs the job (`processOwner`): it renews the job's lease and stops it
     /// when another server records a cancellation; servers sharing one store leave each other's
-    /// live jobs alone.
+    /// live jobs alone. Empty while a handed-back job waits for any server to claim it.
     public var owner: String
     public var method: String
     public var objective: Objective
