@@ -41,10 +41,12 @@ struct SharedPostgresServerTests {
         let url = try await ScratchPostgres.makeDatabase()
         // The doomed server: a real `pipesched serve` process with one solver slot and a 1 s lease.
         let doomed = try ServeProcess(arguments: ["--database", url, "--lease-seconds", "1", "--jobs", "1"])
-        // Its slot is held by a long local search (64 microbatches of a heterogeneous 8-stage problem,
-        // many seconds of moves), so the job under test is still waiting when the server dies.
+        // Its slot is held by a long local search (64 microbatches of a heterogeneous 8-stage problem
+        // under a cap that keeps it 14% above the lower bound: all 20,000 moves, over 10 s of a debug
+        // build), so the job under test is still waiting when the server dies.
         var large = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: SchemaTests.root.appendingPathComponent("Models/gpt-8stage.json"))) as? [String: Any])
         large["microbatches"] = 64
+        large["memoryLimit"] = 25
         let blocker = try await doomed.post("/v1/solve", JSONSerialization.data(withJSONObject: Fixtures.solve(method: "local", problem: large, extra: ["timeLimit": 120])))
         #expect(blocker.status == 202, "\(blocker.text)")
         let accepted = try await doomed.post("/v1/solve", JSONSerialization.data(withJSONObject: Fixtures.solve(method: "local", extra: ["timeLimit": 2])))
