@@ -10,7 +10,7 @@ DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps deps-highs build demo test test-browser screenshot fuzz torch-roundtrip embed man bench bench-search bench-bounds bench-peers bench-slices bench-ilp bench-server bench-sweep openapi clean
+.PHONY: deps deps-highs build demo test test-slurm test-browser screenshot fuzz torch-roundtrip embed man bench bench-search bench-bounds bench-peers bench-slices bench-ilp bench-server bench-sweep openapi clean
 
 deps:
 	@scripts/install-deps
@@ -29,9 +29,16 @@ demo: build
 	$(BIN) evaluate $(OUT)/demo.problem.json $(OUT)/demo.schedule.json
 	@echo "schedule written to $(OUT)/demo.schedule.json"
 
+# The tests run beside a throwaway PostgreSQL cluster (scripts/with-postgres: started on a free
+# loopback port, its URL in PIPESCHED_TEST_POSTGRES_URL, stopped and removed after).
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	scripts/with-postgres $(SWIFT) test --skip-build
+
+# A one-node Slurm cluster (Debian's slurmctld, slurmd and munge, started by scripts/slurm-test) runs
+# a sweep as a 4-task job array writing into a throwaway PostgreSQL, then merges it from the store.
+test-slurm: build
+	scripts/with-postgres scripts/slurm-test
 
 # Fuzz suite (docs/fuzz.md): PIPESCHED_FUZZ_COUNT seeded hostile inputs per reader (default 10000;
 # `make test` runs 150 each), reporting the peak memory of the run.

@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // The PostgreSQL store (`--database postgres://...`): a shared store and job queue for many servers.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Core: problem model, simulator, validator, bounds, schedule families. No I/O, no C.
@@ -50,8 +52,15 @@ let package = Package(
         .target(name: "PipeSchedExport", dependencies: ["PipeSched"]),
         // The scheduling ILP and window search on top of the core and the MILP layer.
         .target(name: "PipeSchedILP", dependencies: ["PipeSched", "LinearProgramming"]),
-        // Result store: canonical request keys, stored schedules and job rows behind `ResultStore`; SQLite via GRDB.
-        .target(name: "PipeSchedStore", dependencies: ["PipeSched", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Result store: canonical request keys, stored schedules and job rows behind `ResultStore`; SQLite via GRDB, PostgreSQL via postgres-nio.
+        .target(
+            name: "PipeSchedStore",
+            dependencies: [
+                "PipeSched",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         // HTTP service: routes, job queue with limits and cancellation, metrics, export formats, the cost model and the web page. Orchestration only.
         .target(
             name: "PipeSchedServer",
@@ -96,7 +105,10 @@ let package = Package(
         .testTarget(name: "PipeSchedProfileTests", dependencies: ["PipeSchedProfile", "PipeSched"]),
         .testTarget(name: "PipeSchedILPTests", dependencies: ["PipeSchedILP", "PipeSchedCPSAT", "PipeSched", "LinearProgramming"]),
         .testTarget(name: "CPSATTests", dependencies: ["CPSAT"]),
-        .testTarget(name: "PipeSchedStoreTests", dependencies: ["PipeSchedStore"]),
+        .testTarget(name: "PipeSchedStoreTests", dependencies: ["PipeSchedStore", "PostgresTestSupport"]),
+        // Fresh databases on the throwaway PostgreSQL that scripts/with-postgres starts for the tests.
+        .target(name: "PostgresTestSupport", dependencies: ["PipeSchedStore", .product(name: "PostgresNIO", package: "postgres-nio")],
+                path: "Tests/PostgresTestSupport"),
         .testTarget(
             name: "PipeSchedServerTests",
             dependencies: [
@@ -105,9 +117,10 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 "PipeSchedFuzz",
+                "PostgresTestSupport",
             ]
         ),
-        .testTarget(name: "PipeSchedSweepTests", dependencies: ["PipeSchedSweep", "PipeSchedStore"]),
+        .testTarget(name: "PipeSchedSweepTests", dependencies: ["PipeSchedSweep", "PipeSchedStore", "PostgresTestSupport"]),
         // Fuzz suite (issue 15): a seeded input mutator shared by the library fuzzers and the HTTP fuzzer.
         .target(name: "PipeSchedFuzz", dependencies: ["PipeSched"], path: "Tests/PipeSchedFuzz"),
         .testTarget(name: "FuzzTests", dependencies: ["PipeSchedFuzz", "PipeSched", "PipeSchedProfile", "PipeSchedSweep"]),

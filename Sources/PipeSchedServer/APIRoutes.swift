@@ -98,13 +98,30 @@ struct APIRoutes: Sendable {
         })
     }
 
+    /// `200` with `status: ok` when the store answers, else `503` with `status: degraded` and the
+    /// store's error, so a load balancer takes the server out of rotation until its database is back.
     func health() async throws -> Response {
         struct Health: Encodable {
-            var status = "ok"
+            struct Store: Encodable {
+                var kind: String
+                var status: String
+                var error: String?
+            }
+            var status: String
             var version = PipeSchedVersion.current
+            var owner: String
+            var store: Store
             var running: Int
             var waiting: Int
         }
-        return try Responses.encoded(Health(running: await service.queue.runningCount, waiting: await service.queue.waitingCount))
+        var store = Health.Store(kind: service.store.kind, status: "ok")
+        if let problem = await service.storeProblem() {
+            store.status = "unreachable"
+            store.error = problem
+            service.metrics.storeUnavailable()
+        }
+        let health = Health(status: store.error == nil ? "ok" : "degraded", owner: service.owner, store: store,
+                            running: await service.queue.runningCount, waiting: await service.queue.waitingCount)
+        return try Responses.encoded(health, status: store.error == nil ? .ok : .serviceUnavailable)
     }
 }

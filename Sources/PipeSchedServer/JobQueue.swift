@@ -47,6 +47,8 @@ public actor JobQueue {
     public var runningCount: Int { running }
     /// Solves waiting now.
     public var waitingCount: Int { waiting.count }
+    /// Slots no solve holds (0 while any waits).
+    public var freeSlots: Int { waiting.isEmpty && !closed ? slots - running : 0 }
 
     /// Takes a slot if one is free, else a place in the line; throws `Refusal` when the line is full
     /// or the queue is closed.

@@ -152,10 +152,15 @@ paths:
   /health:
     get:
       operationId: health
-      summary: Liveness, version and queue state
+      summary: Liveness, version, job owner, result store and queue state
       responses:
         '200':
-          description: The server is up.
+          description: The server is up and its result store answers.
+          content:
+            application/json:
+              schema: { $ref: '#/components/schemas/Health' }
+        '503':
+          description: The server is up but its result store does not answer (status degraded, store.error says why).
           content:
             application/json:
               schema: { $ref: '#/components/schemas/Health' }
@@ -352,10 +357,18 @@ components:
         mode: { type: string, enum: [sync, async], description: 'With the method''s default time limit.' }
     Health:
       type: object
-      required: [status, version, running, waiting]
+      required: [status, version, owner, store, running, waiting]
       properties:
-        status: { type: string, const: ok }
+        status: { type: string, enum: [ok, degraded] }
         version: { type: string }
+        owner: { type: string, description: 'This server process as the owner of its jobs in a shared store.' }
+        store:
+          type: object
+          required: [kind, status]
+          properties:
+            kind: { type: string, enum: [sqlite, postgres] }
+            status: { type: string, enum: [ok, unreachable] }
+            error: { type: string }
         running: { type: integer }
         waiting: { type: integer }
     Error:

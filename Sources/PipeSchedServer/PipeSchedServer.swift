@@ -16,6 +16,7 @@ public enum PipeSchedServer {
         let owner = configuration.owner ?? JobRecord.processOwner
         let service = SolveService(store: store, limits: configuration.limits, methods: configuration.methods, owner: owner,
                                    exactMethods: configuration.exactMethods)
+        service.metrics.identify(owner: owner, store: store.kind)
         let interrupted = try await service.recoverInterruptedJobs()
         if interrupted > 0 { logger.notice("marked \(interrupted) unfinished jobs of an earlier run as interrupted") }
         let router = makeRouter(service: service, renderers: configuration.renderers)

@@ -9,6 +9,8 @@ public final class ServerMetrics: Sendable {
     private let storeMisses: Counter
     private let queueDepth: Gauge
     private let runningSolves: Gauge
+    private let takeovers: Counter
+    private let storeFailures: Counter
 
     /// Solve-time buckets in seconds, from a family's milliseconds to an ILP's minutes.
     static let solveBuckets: [Double] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300]
@@ -25,6 +27,17 @@ public final class ServerMetrics: Sendable {
         storeMisses = registry.makeCounter(descriptor: Self.descriptor("store_misses", "total", "Solve requests that had to be solved."))
         queueDepth = registry.makeGauge(descriptor: Self.descriptor("queue", "depth", "Solves waiting for a solver slot."))
         runningSolves = registry.makeGauge(descriptor: Self.descriptor("solves", "running", "Solves running now."))
+        takeovers = registry.makeCounter(descriptor: Self.descriptor("jobs_taken_over", "total",
+                                                                     "Jobs of dead servers (expired leases) this server took over."))
+        storeFailures = registry.makeCounter(descriptor: Self.descriptor("store_unavailable", "total",
+                                                                         "Health checks that found the result store unreachable."))
+    }
+
+    /// Names the server in its metrics (`pipesched_server_info{owner=..., store=...} 1`), so the
+    /// series of several servers behind one load balancer stay apart when scraped together.
+    public func identify(owner: String, store: String) {
+        registry.makeGauge(descriptor: Self.descriptor("server", "info", "This server's job owner name and store backend."),
+                           labels: [("owner", owner), ("store", store)]).set(1.0)
     }
 
     private static func descriptor(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
@@ -48,6 +61,8 @@ public final class ServerMetrics: Sendable {
     }
 
     func storeHit() { storeHits.increment() }
+    func jobTakenOver() { takeovers.increment() }
+    func storeUnavailable() { storeFailures.increment() }
     func storeMiss() { storeMisses.increment() }
 
     /// Sets the queue gauges.

@@ -55,11 +55,70 @@ public final class SolveService: Sendable {
     /// Names of the methods offered.
     public var methodNames: Set<String> { Set(methodsByName.keys) }
 
-    /// Marks jobs left unfinished by an earlier run of this server as interrupted, and those of any
-    /// server whose lease ran out (it died, whatever address it had).
+    /// Marks jobs left unfinished by an earlier run of this server as interrupted, then takes over
+    /// the jobs of servers whose lease ran out (they died, whatever address they had): those with a
+    /// stored request run again here, the others end as interrupted. Returns how many were ended.
     public func recoverInterruptedJobs() async throws -> Int {
         let own = try await store.interruptUnfinishedJobs(owner: owner)
-        return try await own + store.interruptExpiredJobs(now: Date())
+        let ended = try await store.interruptExpiredJobs(now: Date())
+        try await adoptExpiredJobs()
+        return own + ended
+    }
+
+    /// Claims as many expired jobs of dead servers (or released ones) as this server has free solver
+    /// slots for, and runs them from their stored requests. A busy server claims none, so the work
+    /// goes to idle servers first.
+    func adoptExpiredJobs() async throws {
+        let room = min(Self.adoptionBatch, await queue.freeSlots)
+        guard room > 0 else { return }
+        try await store.interruptExpiredJobs(now: Date())
+        let claimed = try await store.claimExpiredJobs(owner: owner, now: Date(), until: Date().addingTimeInterval(limits.leaseSeconds),
+                                                       limit: room)
+        var unstarted: [String] = []
+        for record in claimed {
+            // A request may have taken the slot meanwhile: a job that finds no place goes back to the shared queue.
+            guard let ticket = try? await queue.enter() else {
+                unstarted.append(record.id)
+                continue
+            }
+            metrics.jobTakenOver()
+            await resume(record, ticket: ticket)
+        }
+        try await store.releaseQueuedJobs(ids: unstarted, owner: owner)
+    }
+
+    /// Jobs claimed at most per heartbeat, so one server does not take all of a dead one's work.
+    static let adoptionBatch = 4
+
+    /// Runs a job taken over from a dead server: its stored request, parsed as this server parses
+    /// requests, must give the job's key.
+    private func resume(_ record: JobRecord, ticket: JobQueue.Ticket) async {
+        let parsed: SolveRequest?
+        if let body = record.request,
+           let request = try? SolveRequest.parse(body, limits: limits, methods: methodNames, exactMethods: exactMethods),
+           request.key(cap: limits.maxTimeLimit).hex == record.key {
+            parsed = request
+        } else {
+            parsed = nil
+        }
+        guard let request = parsed else {
+            await queue.withdraw(ticket)
+            var failed = record
+            failed.status = .failed
+            failed.failure = StoredFailure(kind: "notResumable", message: "the server running this job stopped, and this server cannot "
+                                           + "run its request (another PipeSched version or other limits); submit the request again")
+            failed.progress = 1
+            failed.finishedAt = Date()
+            try? await store.save(failed)
+            metrics.jobFinished(status: failed.status.rawValue)
+            return
+        }
+        let job = LiveJob(id: record.id, record: record, problem: request.problem, key: request.key(cap: limits.maxTimeLimit),
+                          options: request.options(cap: limits.maxTimeLimit)) { [queue] in
+            Task { await queue.withdraw(ticket) }
+        }
+        live.withLock { $0[record.id] = job }
+        Task { await self.run(job, ticket: ticket, method: request.method, exact: request.exact) }
     }
 
     /// The owner's heartbeat, until cancelled: renews the leases of this server's jobs and stops
@@ -75,6 +134,28 @@ public final class SolveService: Sendable {
     func beat() async {
         guard let cancelled = try? await store.renewLeases(owner: owner, until: Date().addingTimeInterval(limits.leaseSeconds)) else { return }
         for id in cancelled { live.withLock { $0[id] }?.requestStop() }
+        try? await adoptExpiredJobs()
+    }
+
+    /// Why the store does not answer now, or `nil` when it does; a store that takes longer than
+    /// `timeout` seconds counts as unreachable (a health check must answer while the database hangs).
+    public func storeProblem(timeout: Double = 2) async -> String? {
+        do {
+            return try await withThrowingTaskGroup(of: String?.self) { group in
+                group.addTask { [store] in
+                    try await store.ping()
+                    return nil
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(timeout))
+                    return "no answer within \(timeout.readable) s"
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? nil
+            }
+        } catch {
+            return "\(error)"
+        }
     }
 
     /// Answers a `POST /v1/solve` body (with its `?wait=` value): parses it, or finds it parsed
@@ -129,7 +210,10 @@ public final class SolveService: Sendable {
         } else if let elsewhere = try await store.unfinishedJob(key: key.hex, now: Date()) {
             return .accepted(elsewhere)
         } else {
-            job = try await submit(request, options: options, key: key)
+            switch try await submit(request, options: options, key: key) {
+            case .here(let submitted): job = submitted
+            case .elsewhere(let record): return .accepted(record)
+            }
         }
         guard request.wait > 0 else { return .accepted(job.snapshot) }
         let record = await waitUntilFinished(job, seconds: request.wait)
@@ -216,24 +300,38 @@ public final class SolveService: Sendable {
     }
 
     /// Creates the job, takes its place in the queue (or refuses it) and starts its task.
-    private func submit(_ request: SolveRequest, options: SolveOptions, key: RequestKey) async throws -> LiveJob {
+    private func submit(_ request: SolveRequest, options: SolveOptions, key: RequestKey) async throws -> Submission {
         let ticket = try await enterQueue()
         let id = StoredResult.newID()
         let record = JobRecord(id: id, key: key.hex, owner: owner, method: request.method, objective: options.objective,
-                               timeLimit: options.timeLimit, leaseUntil: Date().addingTimeInterval(limits.leaseSeconds))
+                               timeLimit: options.timeLimit, leaseUntil: Date().addingTimeInterval(limits.leaseSeconds),
+                               request: try? request.storedBody(cap: limits.maxTimeLimit))
         let job = LiveJob(id: id, record: record, problem: request.problem, key: key, options: options) { [queue] in
             Task { await queue.withdraw(ticket) }
         }
         live.withLock { $0[id] = job }
+        let started: JobRecord
         do {
-            try await store.save(record)
+            started = try await store.startJob(record)
         } catch {
             live.withLock { $0[id] = nil }
             await queue.withdraw(ticket)
             throw error
         }
+        guard started.id == id else {
+            // Another server started the same request a moment ago: join its job.
+            live.withLock { $0[id] = nil }
+            await queue.withdraw(ticket)
+            return .elsewhere(started)
+        }
         Task { await self.run(job, ticket: ticket, method: request.method, exact: request.exact) }
-        return job
+        return .here(job)
+    }
+
+    /// Where a submitted job runs.
+    private enum Submission {
+        case here(LiveJob)
+        case elsewhere(JobRecord)
     }
 
     /// A job's life: wait for a slot, solve, store the result, record the outcome.
@@ -242,8 +340,14 @@ public final class SolveService: Sendable {
         do {
             slot = try await queue.wait(for: ticket)
         } catch {
-            // Withdrawn on request (cancelled), or refused by the shutdown (interrupted).
+            // Withdrawn on request (cancelled), or refused by the shutdown: then it goes back to the
+            // shared queue for another server, or this one after a restart (interrupted if it cannot).
             let cancelled = job.stopRequested && !job.stoppedByShutdown
+            if !cancelled, job.snapshot.request != nil,
+               (try? await store.releaseQueuedJobs(ids: [job.id], owner: owner)) == 1 {
+                live.withLock { $0[job.id] = nil }
+                return
+            }
             await finish(job) { record in
                 record.status = cancelled ? .cancelled : .failed
                 record.failure = cancelled ? nil : .interrupted

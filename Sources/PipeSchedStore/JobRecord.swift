@@ -25,7 +25,7 @@ public struct JobRecord: Sendable, Equatable, Codable {
     public var key: String
     /// The server process that runs the job (`processOwner`): it renews the job's lease and stops it
     /// when another server records a cancellation; servers sharing one store leave each other's
-    /// live jobs alone.
+    /// live jobs alone. Empty while a handed-back job waits for any server to claim it.
     public var owner: String
     public var method: String
     public var objective: Objective
@@ -46,12 +46,20 @@ public struct JobRecord: Sendable, Equatable, Codable {
     /// Until when the owner vouches for the job: it renews this while it runs, so a job whose lease
     /// ran out belongs to a server that died, and any server may mark it interrupted.
     public var leaseUntil: Date?
+    /// The request as a solve body (problem, method, options; no `wait`), so any server sharing the
+    /// store can run the job again when its owner dies; `nil` for jobs that cannot be resumed.
+    public var request: Data?
+    /// How many times a server has taken the job over from a dead owner.
+    public var attempts: Int
 
     public init(id: String, key: String, owner: String = JobRecord.localOwner, method: String, objective: Objective, timeLimit: Double?,
                 status: JobStatus = .queued, progress: Double = 0, bestObjective: Double? = nil, gap: Double? = nil,
                 resultID: String? = nil, failure: StoredFailure? = nil, createdAt: Date = Date(),
-                startedAt: Date? = nil, finishedAt: Date? = nil, leaseUntil: Date? = nil) {
+                startedAt: Date? = nil, finishedAt: Date? = nil, leaseUntil: Date? = nil,
+                request: Data? = nil, attempts: Int = 0) {
         self.leaseUntil = leaseUntil
+        self.request = request
+        self.attempts = attempts
         self.id = id
         self.key = key
         self.owner = owner
@@ -82,4 +90,8 @@ public struct JobRecord: Sendable, Equatable, Codable {
 
     /// Seconds a lease lasts; owners renew it every third of that.
     public static let leaseSeconds = 15.0
+
+    /// Takeovers a job gets: a job whose servers keep dying while they run it (say, it exhausts
+    /// their memory) is then failed as interrupted instead of taking down server after server.
+    public static let maxAttempts = 3
 }

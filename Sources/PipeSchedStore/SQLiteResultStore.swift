@@ -42,6 +42,12 @@ public final class SQLiteResultStore: ResultStore {
         try pool.read(StoreSchema.check)
     }
 
+    public var kind: String { "sqlite" }
+
+    public func ping() async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
     public func result(forKey key: RequestKey) async throws -> StoredResult? {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM results WHERE key = ?", arguments: [key.hex]).map(StoredResult.init(row:))
@@ -77,16 +83,36 @@ public final class SQLiteResultStore: ResultStore {
             try db.execute(sql: """
                 INSERT INTO jobs
                   (id, key, owner, method, objective, time_limit, status, progress, best_objective, gap, result_id,
-                   failure_kind, failure_message, created_at, started_at, finished_at, lease_until)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   failure_kind, failure_message, created_at, started_at, finished_at, lease_until, request, attempts)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET
                   key = excluded.key, owner = excluded.owner, method = excluded.method, objective = excluded.objective,
                   time_limit = excluded.time_limit, status = excluded.status, progress = excluded.progress,
                   best_objective = excluded.best_objective, gap = excluded.gap, result_id = excluded.result_id,
                   failure_kind = excluded.failure_kind, failure_message = excluded.failure_message,
                   created_at = excluded.created_at, started_at = excluded.started_at, finished_at = excluded.finished_at,
-                  lease_until = MAX(COALESCE(jobs.lease_until, 0), COALESCE(excluded.lease_until, 0))
+                  lease_until = MAX(COALESCE(jobs.lease_until, 0), COALESCE(excluded.lease_until, 0)),
+                  request = COALESCE(excluded.request, jobs.request), attempts = MAX(jobs.attempts, excluded.attempts)
+                WHERE jobs.owner = excluded.owner
                 """, arguments: arguments)
+        }
+    }
+
+    public func startJob(_ job: JobRecord) async throws -> JobRecord {
+        let arguments = job.arguments()
+        return try await pool.write { db in
+            if let running = try Row.fetchOne(db, sql: """
+                SELECT * FROM jobs WHERE key = ? AND \(JobQueueSQL.joinable) AND lease_until >= ? ORDER BY created_at LIMIT 1
+                """, arguments: [job.key, Date().timeIntervalSince1970]) {
+                return try JobRecord(row: running)
+            }
+            try db.execute(sql: """
+                INSERT INTO jobs
+                  (id, key, owner, method, objective, time_limit, status, progress, best_objective, gap, result_id,
+                   failure_kind, failure_message, created_at, started_at, finished_at, lease_until, request, attempts)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: arguments)
+            return job
         }
     }
 
@@ -106,38 +132,68 @@ public final class SQLiteResultStore: ResultStore {
 
     public func renewLeases(owner: String, until: Date) async throws -> [String] {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE jobs SET lease_until = ? WHERE owner = ? AND status IN (?, ?)",
-                           arguments: [until.timeIntervalSince1970, owner, JobStatus.queued.rawValue, JobStatus.running.rawValue])
-            return try String.fetchAll(db, sql: "SELECT id FROM jobs WHERE owner = ? AND cancel_requested = 1 AND status IN (?, ?)",
-                                       arguments: [owner, JobStatus.queued.rawValue, JobStatus.running.rawValue])
+            try db.execute(sql: "UPDATE jobs SET lease_until = ? WHERE owner = ? AND \(JobQueueSQL.unfinished)",
+                           arguments: [until.timeIntervalSince1970, owner])
+            return try String.fetchAll(db, sql: "SELECT id FROM jobs WHERE owner = ? AND cancel_requested AND \(JobQueueSQL.unfinished)",
+                                       arguments: [owner])
         }
     }
 
     @discardableResult
     public func interruptExpiredJobs(now: Date) async throws -> Int {
-        let failure = StoredFailure.interrupted
-        return try await pool.write { db in
+        try await pool.write { db in
             try db.execute(sql: """
-                UPDATE jobs SET status = ?, failure_kind = ?, failure_message = ?, finished_at = ?
-                WHERE status IN (?, ?) AND (lease_until IS NULL OR lease_until < ?)
-                """, arguments: [JobStatus.failed.rawValue, failure.kind, failure.message, now.timeIntervalSince1970,
-                                 JobStatus.queued.rawValue, JobStatus.running.rawValue, now.timeIntervalSince1970])
+                UPDATE jobs SET status = \(JobQueueSQL.endedStatus), failure_kind = \(JobQueueSQL.endedFailureKind),
+                  failure_message = \(JobQueueSQL.endedFailureMessage), finished_at = ?
+                WHERE \(JobQueueSQL.unfinished) AND (lease_until IS NULL OR lease_until < ?) AND NOT (\(JobQueueSQL.resumable))
+                """, arguments: [now.timeIntervalSince1970, now.timeIntervalSince1970])
             return db.changesCount
+        }
+    }
+
+    public func claimExpiredJobs(owner: String, now: Date, until: Date, limit: Int) async throws -> [JobRecord] {
+        guard limit > 0 else { return [] }
+        // One writer at a time: no other server can claim between this read and the update.
+        return try await pool.write { db in
+            let ids = try String.fetchAll(db, sql: """
+                SELECT id FROM jobs WHERE \(JobQueueSQL.unfinished) AND (lease_until IS NULL OR lease_until < ?) AND \(JobQueueSQL.resumable)
+                ORDER BY created_at LIMIT ?
+                """, arguments: [now.timeIntervalSince1970, limit])
+            return try ids.compactMap { id in
+                try db.execute(sql: """
+                    UPDATE jobs SET owner = ?, status = 'queued', lease_until = ?, started_at = NULL, progress = 0, attempts = attempts + 1
+                    WHERE id = ?
+                    """, arguments: [owner, until.timeIntervalSince1970, id])
+                return try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(JobRecord.init(row:))
+            }
+        }
+    }
+
+    @discardableResult
+    public func releaseQueuedJobs(ids: [String], owner: String) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await pool.write { db in
+            var released = 0
+            for id in ids {
+                try db.execute(sql: "UPDATE jobs SET owner = '', lease_until = NULL, started_at = NULL, progress = 0, attempts = MAX(attempts - 1, 0) "
+                               + "WHERE id = ? AND owner = ? AND status = 'queued'", arguments: [id, owner])
+                released += db.changesCount
+            }
+            return released
         }
     }
 
     public func requestCancel(id: String) async throws {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE jobs SET cancel_requested = 1 WHERE id = ?", arguments: [id])
+            try db.execute(sql: "UPDATE jobs SET cancel_requested = TRUE WHERE id = ?", arguments: [id])
         }
     }
 
     public func unfinishedJob(key: String, now: Date) async throws -> JobRecord? {
         try await pool.read { db in
             try Row.fetchOne(db, sql: """
-                SELECT * FROM jobs WHERE key = ? AND status IN (?, ?) AND lease_until >= ? AND cancel_requested = 0
-                ORDER BY created_at LIMIT 1
-                """, arguments: [key, JobStatus.queued.rawValue, JobStatus.running.rawValue, now.timeIntervalSince1970])
+                SELECT * FROM jobs WHERE key = ? AND \(JobQueueSQL.joinable) AND lease_until >= ? ORDER BY created_at LIMIT 1
+                """, arguments: [key, now.timeIntervalSince1970])
                 .map(JobRecord.init(row:))
         }
     }
@@ -196,6 +252,12 @@ enum StoreSchema {
                 CREATE INDEX jobs_by_key_status ON jobs(key, status);
                 """)
         }
+        migrator.registerMigration("v3 resumable jobs") { db in
+            try db.execute(sql: """
+                ALTER TABLE jobs ADD COLUMN request BLOB;
+                ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }
@@ -208,7 +270,7 @@ extension StoreSchema {
                     "solve_seconds", "created_at"],
         "jobs": ["id", "key", "owner", "method", "objective", "time_limit", "status", "progress", "best_objective", "gap",
                  "result_id", "failure_kind", "failure_message", "created_at", "started_at", "finished_at", "lease_until",
-                 "cancel_requested"],
+                 "cancel_requested", "request", "attempts"],
     ]
 
     static func check(_ db: Database) throws {
@@ -253,16 +315,9 @@ extension StoredResult {
     }
 
     func arguments() throws -> StatementArguments {
-        var document: Data?, metrics: String?, failure: StoredFailure?
-        switch outcome {
-        case .schedule(let json, let values):
-            document = json
-            metrics = String(decoding: try JSONEncoder().encode(values), as: UTF8.self)
-        case .failure(let reason):
-            failure = reason
-        }
-        return [id, key?.hex, method, objective.rawValue, problem, document, metrics, failure?.kind, failure?.message,
-                solveSeconds, createdAt.timeIntervalSince1970]
+        let columns = try columns()
+        return [id, key?.hex, method, objective.rawValue, problem, columns.document, columns.metrics, columns.failure?.kind,
+                columns.failure?.message, solveSeconds, createdAt.timeIntervalSince1970]
     }
 }
 
@@ -279,12 +334,13 @@ extension JobRecord {
                   createdAt: Date(timeIntervalSince1970: row["created_at"]),
                   startedAt: (row["started_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
                   finishedAt: (row["finished_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                  leaseUntil: (row["lease_until"] as Double?).map(Date.init(timeIntervalSince1970:)))
+                  leaseUntil: (row["lease_until"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                  request: row["request"], attempts: row["attempts"])
     }
 
     func arguments() -> StatementArguments {
         [id, key, owner, method, objective.rawValue, timeLimit, status.rawValue, progress, bestObjective, gap, resultID,
          failure?.kind, failure?.message, createdAt.timeIntervalSince1970, startedAt?.timeIntervalSince1970,
-         finishedAt?.timeIntervalSince1970, leaseUntil?.timeIntervalSince1970]
+         finishedAt?.timeIntervalSince1970, leaseUntil?.timeIntervalSince1970, request, attempts]
     }
 }

@@ -49,6 +49,16 @@ public struct StoredResult: Sendable, Equatable {
         if case .schedule(_, let metrics) = outcome { return metrics }
         return nil
     }
+
+    /// The outcome as the stores' columns hold it: the document and its metrics as JSON text, or the failure.
+    func columns() throws -> (document: Data?, metrics: String?, failure: StoredFailure?) {
+        switch outcome {
+        case .schedule(let document, let metrics):
+            return (document, String(decoding: try JSONEncoder().encode(metrics), as: UTF8.self), nil)
+        case .failure(let failure):
+            return (nil, nil, failure)
+        }
+    }
 }
 
 /// Why a solve or job produced no schedule: a stable kind for programs and a message for people.

@@ -15,6 +15,9 @@ public struct SweepRunner: Sendable {
     public var shard: Shard?
     /// The largest point problem solved; larger points are reported invalid, the others still run.
     public var limits: ProblemLimits
+    /// Whether runs missing from the store are solved (a sweep) or left out (a merge from the store:
+    /// the rows of every shard that wrote into a shared store).
+    public var solvesMissing: Bool
 
     /// What a run did.
     public struct Summary: Sendable {
@@ -26,6 +29,8 @@ public struct SweepRunner: Sendable {
         public var reused: Int
         /// Runs of points without a valid problem (nothing to solve).
         public var invalid: Int
+        /// Runs not in the store (left out when `solvesMissing` is false).
+        public var missing: Int
         public var seconds: Double
     }
 
@@ -36,11 +41,15 @@ public struct SweepRunner: Sendable {
         public var computed: Int
         public var reused: Int
         public var invalid: Int
+        /// Runs not in the store, when they are not solved.
+        public var missing: Int = 0
     }
 
     public init(grid: SweepGrid, store: any ResultStore, methods: [any SchedulingMethod] = Methods.all,
-                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, shard: Shard? = nil, limits: ProblemLimits = .standard) {
+                jobs: Int = ProcessInfo.processInfo.activeProcessorCount, shard: Shard? = nil, limits: ProblemLimits = .standard,
+                solvesMissing: Bool = true) {
         self.limits = limits
+        self.solvesMissing = solvesMissing
         self.grid = grid
         self.store = store
         self.methods = methods
@@ -73,7 +82,7 @@ public struct SweepRunner: Sendable {
         }
         let rows = points.flatMap { rowsByPoint[$0.index] ?? [] }
         let state = counter.state
-        return Summary(rows: rows, computed: state.computed, reused: state.reused, invalid: state.invalid,
+        return Summary(rows: rows, computed: state.computed, reused: state.reused, invalid: state.invalid, missing: state.missing,
                        seconds: Date().timeIntervalSince(began))
     }
 
@@ -99,6 +108,9 @@ public struct SweepRunner: Sendable {
             if let stored = try await store.result(forKey: key) {
                 row.fill(from: stored, objective: grid.objective, cached: true)
                 counter.finished(.reused)
+            } else if !solvesMissing {
+                counter.finished(.missing)
+                continue
             } else {
                 switch solve(problem, method: method, options: options, key: key) {
                 case .success(let stored):
@@ -155,14 +167,14 @@ final class ProgressCounter: @unchecked Sendable {
     private let report: @Sendable (SweepRunner.Progress) -> Void
 
     init(total: Int, report: @escaping @Sendable (SweepRunner.Progress) -> Void) {
-        progress = SweepRunner.Progress(done: 0, total: total, computed: 0, reused: 0, invalid: 0)
+        progress = SweepRunner.Progress(done: 0, total: total, computed: 0, reused: 0, invalid: 0, missing: 0)
         self.report = report
     }
 
     var state: SweepRunner.Progress { lock.withLock { progress } }
 
     /// How a run ended.
-    enum Kind { case computed, reused, invalid }
+    enum Kind { case computed, reused, invalid, missing }
 
     func finished(_ kind: Kind) {
         let snapshot = lock.withLock { () -> SweepRunner.Progress in
@@ -171,6 +183,7 @@ final class ProgressCounter: @unchecked Sendable {
             case .computed: progress.computed += 1
             case .reused: progress.reused += 1
             case .invalid: progress.invalid += 1
+            case .missing: progress.missing += 1
             }
             return progress
         }

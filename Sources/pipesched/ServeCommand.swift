@@ -14,8 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve solve requests over HTTP (JSON in and out; see docs/server.md and docs/openapi.yaml).",
         discussion: """
-        Results are stored in a SQLite file under a hash of the request, so repeated requests are \
-        answered at once, also after a restart. SIGTERM or SIGINT stops accepting requests, gives \
+        Results are stored under a hash of the request (in a SQLite file, or in PostgreSQL shared by \
+        several servers), so repeated requests are answered at once, also after a restart or by \
+        another server. Servers sharing a PostgreSQL store take over each other's jobs when one dies. SIGTERM or SIGINT stops accepting requests, gives \
         running jobs the grace period, stops the rest keeping their best schedule, and closes the \
         database.
         """
@@ -27,8 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).")
     var port = 8080
 
-    @Option(help: "The result store (SQLite file; created if missing).")
-    var database = "pipesched.sqlite"
+    @OptionGroup var store: StoreOption
 
     @Option(help: "Largest request body in bytes (larger: 413).")
     var maxBodyBytes = ServerLimits().maxBodyBytes
@@ -66,13 +66,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds a synchronous solve may run before it stops.")
     var syncTimeLimit = ServerLimits().syncTimeLimit
 
+    @Option(help: "Seconds a job's lease lasts: this server renews it every third of that; when a server dies, another sharing the store takes over its jobs once their lease ran out.")
+    var leaseSeconds = ServerLimits().leaseSeconds
+
     @Option(help: "Log level on standard error: trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
     var limits: ServerLimits {
         ServerLimits(maxBodyBytes: maxBodyBytes, maxProblemSize: maxProblemSize, maxTimeLimit: maxTimeLimit, concurrentJobs: jobs,
                      queueLength: queueLength, maxWait: maxWait, shutdownGrace: shutdownGrace, cacheBytes: cacheBytes,
-                     maxStages: maxStages, maxExactPairs: maxExactPairs, idleTimeout: idleTimeout, syncTimeLimit: syncTimeLimit)
+                     maxStages: maxStages, maxExactPairs: maxExactPairs, idleTimeout: idleTimeout, syncTimeLimit: syncTimeLimit,
+                     leaseSeconds: leaseSeconds)
     }
 
     func validate() throws {
@@ -83,12 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store: SQLiteResultStore
-        do {
-            store = try SQLiteResultStore(path: database)
-        } catch {
-            throw Failure("cannot open the result store \(database): \(error)", code: .badInput)
-        }
+        let store = try await self.store.open()
         let exact = ExactMethods(solvers: SolverKind.allCases.filter(\.isAvailable).map(\.rawValue), defaultSolver: SolverKind.cbc.rawValue) {
             settings in
             let solver = SolverKind(rawValue: settings.solver) ?? .cbc
@@ -97,9 +96,9 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = ServerConfiguration(host: host, port: port, limits: limits, methods: MethodRegistry.withExactMethods().methods,
                                                 renderers: .standard, logLevel: logLevel, exactMethods: exact)
         let listening = ListeningFlag()
-        let app = try await PipeSchedServer.application(configuration: configuration, store: store) { [host, database] port in
+        let app = try await PipeSchedServer.application(configuration: configuration, store: store) { [host, shown = self.store.shown] port in
             listening.set()
-            FileHandle.standardError.write(Data("pipesched serve: listening on http://\(host):\(port) (store: \(database))\n".utf8))
+            FileHandle.standardError.write(Data("pipesched serve: listening on http://\(host):\(port) (store: \(shown))\n".utf8))
         }
         do {
             try await app.runService()

@@ -50,6 +50,31 @@ import Testing
         #expect(process.terminationStatus == 2)
     }
 
+    @Test func aDatabaseURLIsNeverTakenForAFileName() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pipesched-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for (database, message) in [
+            // Nothing listens on port 1: a clear error naming the server, before listening.
+            ("postgres://pipesched@127.0.0.1:1/pipesched?sslmode=disable", "cannot reach PostgreSQL at postgres://pipesched@127.0.0.1:1/pipesched"),
+            ("mysql://me@db/pipesched", "\"mysql://\" is not a store this version knows"),
+        ] {
+            let process = Process()
+            process.executableURL = Self.executable
+            process.arguments = ["serve", "--port", "0", "--database", database]
+            process.currentDirectoryURL = folder
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 2, "\(text)")
+            #expect(text.contains(message), "\(text)")
+        }
+        // No folder named after the URL's scheme, as the file-path reading used to make.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
     /// Collects what a pipe delivers, read on a background thread.
     final class LogCollector: @unchecked Sendable {
         private let lock = NSLock()

@@ -9,8 +9,10 @@ import PipeSchedStore
 import Testing
 
 /// Starts the real server on a free loopback port (HummingbirdTesting's `.live`), with a SQLite
-/// store in a temporary folder that a second server can open again.
+/// store in a temporary folder that a second server can open again, or on a given `--database`
+/// value (a PostgreSQL URL: servers sharing one database).
 struct ServerHarness {
+    /// A SQLite path or a `postgres://` URL.
     let databasePath: String
     var configuration: ServerConfiguration
 
@@ -37,7 +39,7 @@ struct ServerHarness {
     /// Runs `body` against a live server; the server shuts down gracefully (draining jobs and
     /// closing the store) when `body` returns.
     func run<T: Sendable>(_ body: @escaping @Sendable (Client) async throws -> T) async throws -> T {
-        let store = try SQLiteResultStore(path: databasePath)
+        let store = try await StoreLocation(parsing: databasePath).open()
         let app = try await PipeSchedServer.application(configuration: configuration, store: store)
         return try await app.test(.live) { client in try await body(Client(client: client)) }
     }
