@@ -42,9 +42,13 @@ public enum AutoSearch {
         }
     }
 
-    /// Runs the candidates; `options.timeLimit` (default 10 s) bounds the local search phase. Once
-    /// `options.shouldStop` says so, the remaining candidates are skipped and the local search ends
-    /// early; the best schedule found so far is kept.
+    /// The least time left, in seconds, for which `auto` starts an improver.
+    public static let improverMinimumSeconds = 2.0
+
+    /// Runs the candidates; `options.timeLimit` (default 10 s) bounds the local search phase, which
+    /// leaves half of the time left to `improvers` when a caller's limit lets them run. Once
+    /// `options.shouldStop` says so, the remaining candidates are skipped and the local search and
+    /// improvers end early; the best schedule found so far is kept.
     public static func run(_ problem: Problem, options: SolveOptions, methods: [any SchedulingMethod],
                            improvers: [any ScheduleImprover] = []) -> Report {
         let start = Date()

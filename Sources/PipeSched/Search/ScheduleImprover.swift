@@ -16,8 +16,3 @@ public protocol ScheduleImprover: Sendable {
     /// It polls `options.shouldStop` and reports new incumbents to `options.onIncumbent`.
     func improve(_ problem: Problem, _ schedule: Schedule, options: SolveOptions, seconds: Double) -> Schedule?
 }
-
-extension AutoSearch {
-    /// The least time left, in seconds, for which `auto` starts an improver.
-    public static let improverMinimumSeconds = 2.0
-}
