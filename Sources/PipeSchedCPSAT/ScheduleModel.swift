@@ -79,12 +79,7 @@ struct ScheduleModel {
         }
         for (id, op) in table.ops.enumerated() {
             problem.forEachDependency(of: op) { dependency in
-                let needed: Op
-                switch dependency {
-                case .op(let op): needed = op
-                case .inputGradient(let stage, let microbatch, let slice): needed = .backwardInput(stage, microbatch, slice: slice)
-                case .recomputation: return  // the model has no R passes (`CPSATSearch`)
-                }
+                guard let needed = OpTable.pass(for: dependency) else { return }
                 guard let before = table.id(of: needed) else { return }
                 precedes(before, id, gap: duration[before] + time.down(problem.communication.latency(from: table.device[before], to: table.device[id])))
             }

@@ -60,12 +60,7 @@ struct WindowModel {
             for id in block[device] {
                 var release = max(origin, free)
                 problem.forEachDependency(of: table.ops[id]) { dependency in
-                    let needed: Op
-                    switch dependency {
-                    case .op(let op): needed = op
-                    case .inputGradient(let stage, let microbatch, let slice): needed = .backwardInput(stage, microbatch, slice: slice)
-                    case .recomputation: return  // the model has no R passes (`CPSATSearch`)
-                    }
+                    guard let needed = OpTable.pass(for: dependency) else { return }
                     guard let end = ends[needed] else { return }
                     release = max(release, end + problem.communication.latency(from: problem.stageDevice[needed.stage], to: device))
                 }
@@ -76,12 +71,7 @@ struct WindowModel {
         for id in ids {
             let op = table.ops[id]
             problem.forEachDependency(of: op) { dependency in
-                let needed: Op
-                switch dependency {
-                case .op(let op): needed = op
-                case .inputGradient(let stage, let microbatch, let slice): needed = .backwardInput(stage, microbatch, slice: slice)
-                case .recomputation: return  // the model has no R passes (`CPSATSearch`)
-                }
+                guard let needed = OpTable.pass(for: dependency) else { return }
                 guard let other = table.id(of: needed), inBlock.contains(other) else { return }
                 let lag = duration[other]! + time.down(problem.communication.latency(from: table.device[other], to: table.device[id]))
                 model.addLinear([start[id]!: 1, start[other]!: -1], lower: lag, upper: top)

@@ -63,6 +63,17 @@ public struct OpTable: Sendable {
         return kind * cellCount + (op.stage * microbatches + op.microbatch) * slices + op.slice
     }
 
+    /// The split pass a dependency names: the pass itself, the split `B` for an input gradient, and
+    /// `nil` for a recomputation (the exact models have no `R` passes; they refuse problems where one
+    /// could matter, `MemoryActionsRefusal`).
+    public static func pass(for dependency: Dependency) -> Op? {
+        switch dependency {
+        case .op(let op): op
+        case .inputGradient(let stage, let microbatch, let slice): .backwardInput(stage, microbatch, slice: slice)
+        case .recomputation: nil
+        }
+    }
+
     /// The id of the pass of `kind` in the same cell as pass `id`.
     func sibling(_ id: Int, kind: Int) -> Int { kind * cellCount + id % cellCount }
 }

@@ -29,15 +29,7 @@ public struct OrderingGraph: Sendable {
         reach = []
         for (id, op) in table.ops.enumerated() {
             for dependency in problem.dependencies(of: op) {
-                let from: Int?
-                switch dependency {
-                case .op(let needed): from = table.id(of: needed)
-                case .inputGradient(let stage, let microbatch, let slice):
-                    from = table.id(of: .backwardInput(stage, microbatch, slice: slice))
-                case .recomputation:
-                    from = nil  // the model has no R passes (`ProblemFrame.modelCoversEverySchedule`)
-                }
-                guard let from else { continue }
+                guard let needed = OpTable.pass(for: dependency), let from = table.id(of: needed) else { continue }
                 let latency = problem.communication.latency(from: table.device[from], to: table.device[id])
                 successors[from].append(Edge(to: id, lag: table.duration[from] + latency))
             }
