@@ -9,18 +9,26 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run PipeSched's benchmarks and print Markdown tables (build with -c release)."
     )
 
-    @Argument(help: "Which benchmark: search-quality, search-v or search-speed.")
+    @Argument(help: "Which benchmark: search-quality, search-v, search-speed, greedy-speed, or greedy-profile (one grid search, for callgrind).")
     var name: String
 
     @Option(help: "Seconds for auto's search per quality row.")
     var autoSeconds: Double = 5
+
+    @Option(help: "Devices for greedy-profile.")
+    var devices: Int = 8
+
+    @Option(help: "Microbatches for greedy-profile.")
+    var microbatches: Int = 32
 
     func run() throws {
         switch name {
         case "search-quality": print(SearchBenchmark.qualityTable(autoSeconds: autoSeconds))
         case "search-speed": print(SearchBenchmark.speedTable())
         case "search-v": print(SearchBenchmark.vTable(autoSeconds: autoSeconds))
-        default: throw ValidationError("unknown benchmark \(name); use search-quality, search-v or search-speed")
+        case "greedy-speed": print(GreedySpeedBenchmark.table())
+        case "greedy-profile": GreedySpeedBenchmark.profile(devices: devices, microbatches: microbatches)
+        default: throw ValidationError("unknown benchmark \(name); use search-quality, search-v, search-speed, greedy-speed or greedy-profile")
         }
     }
 }

@@ -30,7 +30,8 @@ struct GreedyRecomputation {
         marked = Array(repeating: false, count: count)
         done = Array(repeating: false, count: count)
         let slices = problem.sequenceSlices
-        candidates = problem.deviceStages.flatMap { stages in
+        let enabled = self.enabled
+        candidates = !enabled ? [] : problem.deviceStages.flatMap { stages in
             (0..<slices).map { slice in
                 stages.filter { problem.canRecompute(stage: $0, slice: slice) && problem.rematerializedMemory(stage: $0, slice: slice) > 0 }
                     .sorted { a, b in
@@ -41,7 +42,7 @@ struct GreedyRecomputation {
             }
         }
         pending = Array(repeating: 0, count: problem.devices)
-        headroom = problem.deviceStages.map { stages in
+        headroom = !enabled ? [] : problem.deviceStages.map { stages in
             stages.flatMap { stage in (0..<slices).map { problem.rematerializedMemory(stage: stage, slice: $0) } }.max() ?? 0
         }
     }

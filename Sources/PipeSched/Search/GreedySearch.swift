@@ -14,19 +14,26 @@ public enum GreedySearch {
     /// (`nil` if none was built yet).
     public static func best(_ problem: Problem, objective: Objective, policies: [GreedyPolicy]? = nil,
                             shouldStop: (@Sendable () -> Bool)? = nil) -> Result? {
-        var best: (result: Result, score: ScheduleScore)?
-        var seen = Set<Int>()
+        var best: (key: ScheduleScore.Key, state: State, policy: GreedyPolicy)?
         let setup = ListScheduler.Setup(problem)
+        // Per policy without its warm-up factor: the smallest factor whose run the warm-up depth
+        // never constrained. A larger factor only raises every device's depth limit, so it would
+        // make the same decisions and build the same schedule (or get stuck the same way): skipped.
+        var unconstrainedFrom: [GreedyPolicy: Double] = [:]
         for policy in policies ?? GreedyPolicy.grid(for: problem) {
             if shouldStop?() == true { break }
-            // Many policies build the same orders; score each distinct one once.
-            guard let schedule = ListScheduler(problem: problem, policy: policy, setup: setup, shouldStop: shouldStop).schedule(),
-                  seen.insert(schedule.orders.hashValue).inserted,
-                  let score = ScheduleScore(problem, schedule, objective: objective) else { continue }
-            if best == nil || score.isBetter(than: best!.score) {
-                best = (Result(schedule: schedule, value: score.value, peakMemory: score.peak, policy: policy), score)
+            var rest = policy
+            rest.warmupFactor = 0
+            if let factor = unconstrainedFrom[rest], policy.warmupFactor >= factor { continue }
+            // Scored from the scheduler's own times; only the winner's orders are built.
+            let run = ListScheduler(problem: problem, policy: policy, setup: setup, shouldStop: shouldStop).scoredRun(objective: objective)
+            if !run.state.depthBound && (run.key != nil || shouldStop?() != true) {
+                unconstrainedFrom[rest] = min(unconstrainedFrom[rest] ?? .infinity, policy.warmupFactor)
             }
+            guard let key = run.key else { continue }
+            if best == nil || key.isBetter(than: best!.key) { best = (key, run.state, policy) }
         }
-        return best?.result
+        guard let best else { return nil }
+        return Result(schedule: best.state.schedule(), value: best.key.value, peakMemory: best.key.peak, policy: best.policy)
     }
 }

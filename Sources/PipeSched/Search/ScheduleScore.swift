@@ -8,10 +8,32 @@
 /// 4. the sum of the end times of input-gradient passes (gradients flowing back sooner is what later
 ///    moves build on).
 public struct ScheduleScore: Sendable {
-    public let value: Double
-    public let peak: Double
-    public let totalSpan: Double
-    public let gradientFlow: Double
+    /// The keys of the comparison, in order. The greedy list scheduler computes them from its own
+    /// re-timing without a `Timeline` (`ListScheduler`), and compares them with the same rule.
+    public struct Key: Sendable {
+        public var value: Double
+        public var peak: Double
+        public var totalSpan: Double
+        public var gradientFlow: Double
+
+        /// Whether these keys are strictly better than `other`'s (see `ScheduleScore`).
+        public func isBetter(than other: Key) -> Bool {
+            func compare(_ mine: Double, _ theirs: Double) -> Bool? {
+                let tolerance = 1e-9 * max(1, abs(theirs))
+                if mine < theirs - tolerance { return true }
+                if mine > theirs + tolerance { return false }
+                return nil
+            }
+            return compare(value, other.value) ?? compare(peak, other.peak) ?? compare(totalSpan, other.totalSpan)
+                ?? compare(gradientFlow, other.gradientFlow) ?? false
+        }
+    }
+
+    public let key: Key
+    public var value: Double { key.value }
+    public var peak: Double { key.peak }
+    public var totalSpan: Double { key.totalSpan }
+    public var gradientFlow: Double { key.gradientFlow }
     /// The simulated schedule.
     public let timeline: Timeline
     /// Devices whose span (stage span) or critical path (makespan) sets the objective.
@@ -32,7 +54,7 @@ public struct ScheduleScore: Sendable {
 
     private init(_ problem: Problem, _ timeline: Timeline, peakMemory: [Double], criticalPath: [Op], objective: Objective) {
         self.timeline = timeline
-        peak = peakMemory.max() ?? 0
+        let value: Double
         let spans = timeline.map { row in (row.last?.end ?? 0) - (row.first?.start ?? 0) }
         let stageSpan = spans.max() ?? 0
         switch objective {
@@ -45,21 +67,12 @@ public struct ScheduleScore: Sendable {
             value = last - first
             criticalDevices = Array(Set(criticalPath.map { problem.stageDevice[$0.stage] })).sorted()
         }
-        totalSpan = spans.reduce(0, +)
-        gradientFlow = timeline.reduce(0) { sum, row in
-            row.reduce(sum) { $0 + ($1.op.kind.producesInputGradient ? $1.end : 0) }
-        }
+        key = Key(value: value, peak: peakMemory.max() ?? 0, totalSpan: spans.reduce(0, +),
+                  gradientFlow: timeline.reduce(0) { sum, row in row.reduce(sum) { $0 + ($1.op.kind.producesInputGradient ? $1.end : 0) } })
     }
 
     /// Whether this schedule is strictly better than `other` (see the type's keys).
-    public func isBetter(than other: ScheduleScore) -> Bool {
-        for (mine, theirs) in [(value, other.value), (peak, other.peak), (totalSpan, other.totalSpan), (gradientFlow, other.gradientFlow)] {
-            let tolerance = 1e-9 * max(1, abs(theirs))
-            if mine < theirs - tolerance { return true }
-            if mine > theirs + tolerance { return false }
-        }
-        return false
-    }
+    public func isBetter(than other: ScheduleScore) -> Bool { key.isBetter(than: other.key) }
 
     /// The execution orders.
     public var orders: [[Op]] { timeline.map { $0.map(\.op) } }

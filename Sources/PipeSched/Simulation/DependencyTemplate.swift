@@ -49,9 +49,10 @@ struct DependencyTemplate: Sendable {
         self.start = start
     }
 
-    /// The dependencies of a pass of `kind` (`BW` as `B`) on a stage's slice, any microbatch.
+    /// Where the dependencies of a pass of `kind` (`BW` as `B`) on a stage's slice, any microbatch,
+    /// sit: read each as `self[position]` (a range, not a slice, so a hot loop retains nothing).
     @inline(__always)
-    func dependencies(_ kind: OpKind, stage: Int, slice: Int) -> ArraySlice<Entry> {
+    func positions(_ kind: OpKind, stage: Int, slice: Int) -> Range<Int> {
         let row: Int
         switch kind {
         case .forward: row = 0
@@ -60,6 +61,8 @@ struct DependencyTemplate: Sendable {
         case .recompute: row = 3
         }
         let index = (row * stages + stage) * slices + slice
-        return entries[start[index]..<start[index + 1]]
+        return start[index]..<start[index + 1]
     }
+
+    @inline(__always) subscript(position: Int) -> Entry { entries[position] }
 }

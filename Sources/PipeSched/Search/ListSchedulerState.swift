@@ -1,0 +1,390 @@
+/// One run of the list scheduler under one policy (`ListScheduler` describes the rules).
+///
+/// Everything the hot loop reads is a flat array built before the run (`ListScheduler.Setup`,
+/// shared by every policy of a grid, and the per-run arrays below); the loop allocates nothing but
+/// the growth of `log`, which is reserved for every pass up front. Readiness is incremental: only
+/// the next pass of each (stage, kind) can run, so a device looks at a few candidates per step, and
+/// a pass can only make passes of its neighbouring stages ready, so only their devices wake up.
+struct State {
+    /// A pass as the scheduler ran it.
+    struct Emitted {
+        var kind: OpKind
+        var stage: Int32
+        var cell: Int32
+    }
+
+    let problem: Problem
+    let policy: GreedyPolicy
+    let setup: ListScheduler.Setup
+    let slices: Int
+    let units: Int
+    let stageCount: Int
+    /// Per stage: whether it runs fused `BW` passes instead of `B` and `W`.
+    let fused: [Bool]
+    // Per stage and cell (microbatch·slices + slice): end times of F and of the input-gradient pass
+    // (B or BW), −1 when not scheduled.
+    let forwardEnd: Scratch<Double>
+    let gradientEnd: Scratch<Double>
+    // Per stage: next unit in forward order, next unit in backward order, next W (in backward order).
+    let nextForward: Scratch<Int>
+    let nextBackward: Scratch<Int>
+    let nextWeight: Scratch<Int>
+    // Per device.
+    let time: Scratch<Double>
+    let level: Scratch<Double>
+    /// Memory promised but not yet allocated: the forwards of admitted microbatches and the `W`
+    /// passes that will allocate.
+    let reserved: Scratch<Double>
+    let inFlight: Scratch<Int>
+    let blocked: Scratch<Bool>
+    let remaining: Scratch<Int>
+    /// Every pass in the order the scheduler ran it: a topological order of the schedule (a pass
+    /// runs only after its dependencies), from which the orders and the re-timing are read;
+    /// `logged` of them so far.
+    let log: Scratch<Emitted>
+    var logged = 0
+    /// Whether the warm-up depth ever kept a forward out: a policy that differs only by a larger
+    /// warm-up factor would build the same schedule when it did not (`GreedySearch`).
+    var depthBound = false
+    /// Per device: the end of its last pass; and whether some pass started later than its device
+    /// and its dependencies allowed (the device's clock had run ahead while waiting), after which
+    /// the scheduler's times are not the simulator's and `retimedKey` re-times the run.
+    let lastEnd: Scratch<Double>
+    let firstStart: Scratch<Double>
+    var ranAhead = false
+    /// The score keys of the scheduler's own times, kept as it runs: the peak memory and the sum of
+    /// input-gradient end times.
+    var peak: Double
+    var gradientFlow = 0.0
+    let firstStage: [Int]
+    /// Forward memory of one unit (microbatch slice) over all of a device's stages, per device and slice.
+    let unitForwardMemory: [Double]
+    let limit: [Int]
+    /// Which cells are recomputed, and passes added by that choice not yet counted by `run`.
+    var recomputation: GreedyRecomputation
+    var addedPasses = 0
+
+    init(problem: Problem, policy: GreedyPolicy, setup: ListScheduler.Setup) {
+        self.problem = problem
+        self.policy = policy
+        self.setup = setup
+        slices = problem.sequenceSlices
+        units = problem.microbatches * slices
+        stageCount = problem.stageCount
+        fused = (0..<problem.stageCount).map { policy.backward == .fusedWhereBAllocates && problem.backwardAllocates(stage: $0) }
+        forwardEnd = Scratch(repeating: -1, count: stageCount * units)
+        gradientEnd = Scratch(repeating: -1, count: stageCount * units)
+        nextForward = Scratch(repeating: 0, count: stageCount)
+        nextBackward = Scratch(repeating: 0, count: stageCount)
+        nextWeight = Scratch(repeating: 0, count: stageCount)
+        let devices = problem.devices
+        time = Scratch(repeating: 0, count: devices)
+        level = Scratch(setup.staticMemory)
+        reserved = Scratch(repeating: 0, count: devices)
+        inFlight = Scratch(repeating: 0, count: devices)
+        blocked = Scratch(repeating: false, count: devices)
+        let units = units, fused = fused
+        let passes = problem.deviceStages.map { $0.reduce(0) { $0 + (fused[$1] ? 2 : 3) * units } }
+        remaining = Scratch(passes)
+        lastEnd = Scratch(repeating: 0, count: devices)
+        firstStart = Scratch(repeating: .nan, count: devices)
+        peak = setup.staticMemory.max() ?? 0
+        recomputation = GreedyRecomputation(problem: problem, mode: policy.memoryActions, units: units)
+        log = Scratch(repeating: Emitted(kind: .forward, stage: 0, cell: 0),
+                      count: passes.reduce(0, +) + (recomputation.enabled ? stageCount * units : 0))
+        firstStage = problem.deviceStages.map { $0[0] }
+        let slices = problem.sequenceSlices
+        unitForwardMemory = problem.deviceStages.flatMap { stages in
+            (0..<slices).map { slice in stages.reduce(0) { $0 + setup.passes.forwardMemory[$1 * slices + slice] } }
+        }
+        limit = (0..<devices).map { device in
+            let cycle = setup.cycle[device]
+            let depth = cycle > 0 ? (policy.warmupFactor * setup.roundTrip[device] / cycle).rounded(.up) : Double(problem.microbatches)
+            return max(1, Int(min(depth, Double(problem.microbatches))) ) * problem.sequenceSlices
+        }
+    }
+
+    /// Cell of the unit at position `v` of the backward order (microbatches ascending, slices descending).
+    @inline(__always) func backwardCell(_ v: Int) -> Int { slices == 1 ? v : (v / slices) * slices + (slices - 1 - v % slices) }
+
+    @inline(__always) func op(_ kind: OpKind, stage: Int, cell: Int) -> Op {
+        Op(kind, stage: stage, microbatch: cell / slices, slice: cell % slices)
+    }
+
+    /// The input-gradient pass of a stage: fused `BW` or split `B`.
+    @inline(__always) func gradientKind(_ stage: Int) -> OpKind { fused[stage] ? .backward : .backwardInput }
+
+    /// When the pass of `kind` of a cell can start on its stage's device: the end of each dependency
+    /// plus the link latency, or `.infinity` while a dependency is not scheduled.
+    @inline(__always)
+    func ready(_ kind: OpKind, stage: Int, cell: Int) -> Double {
+        let slice = slices == 1 ? 0 : cell % slices
+        let microbatch = cell - slice
+        var ready = 0.0
+        for position in setup.dependencies.positions(kind, stage: stage, slice: slice) {
+            let needed = setup.dependencies[position]
+            let index = needed.stage * units + microbatch + needed.slice
+            let end = needed.isInputGradient ? gradientEnd[index] : forwardEnd[index]
+            if end < 0 { return .infinity }
+            ready = max(ready, end + needed.latency)
+        }
+        return ready
+    }
+
+    enum Admission { case ok, depth, memory }
+
+    @inline(__always)
+    func admits(_ stage: Int, device: Int) -> Admission {
+        guard stage == firstStage[device] else { return .ok }
+        if inFlight[device] >= limit[device] { return .depth }
+        let slice = slices == 1 ? 0 : nextForward[stage] % slices
+        let need = level[device] + reserved[device] + unitForwardMemory[device * slices + slice]
+        guard recomputation.enabled else { return need <= setup.caps[device] + 1e-9 ? .ok : .memory }
+        return recomputation.stagesToRecompute(problem: problem, device: device, slice: slice, need: need, cap: setup.caps[device]) != nil
+            ? .ok : .memory
+    }
+
+    /// Memory an input-gradient pass takes beyond what is committed: its own delta plus what its `W`
+    /// will allocate later (reserved when it runs).
+    @inline(__always)
+    func backwardNeed(_ stage: Int, cell: Int) -> Double {
+        let index = stage * slices + (slices == 1 ? 0 : cell % slices)
+        if fused[stage] { return setup.passes.fusedMemory[index] }
+        return setup.passes.inputMemory[index] + max(0, setup.passes.weightMemory[index])
+    }
+
+    /// Runs the policy to the end: `false` when it gets stuck (a cap too tight for it) or
+    /// `shouldStop` ended it.
+    mutating func run(shouldStop: (@Sendable () -> Bool)?) -> Bool {
+        var left = (0..<remaining.count).reduce(0) { $0 + remaining[$1] }
+        var queue = DeviceQueue(times: time)
+        var steps = 0
+        while left > 0 {
+            steps &+= 1
+            if steps & 4095 == 1, shouldStop?() == true { return false }  // at the start, then every 4096 steps
+            guard let device = queue.popEarliest() else { return false }
+            guard remaining[device] > 0 else { continue }
+            if let stage = step(device) {
+                left -= 1 - addedPasses
+                addedPasses = 0
+                // A pass of `stage` can only make the neighbouring stages' passes ready.
+                if stage > 0 { wake(problem.stageDevice[stage - 1], &queue) }
+                if stage + 1 < stageCount { wake(problem.stageDevice[stage + 1], &queue) }
+            }
+            if !blocked[device] && remaining[device] > 0 { queue.push(device, at: time[device]) }
+        }
+        return true
+    }
+
+    @inline(__always)
+    mutating func wake(_ device: Int, _ queue: inout DeviceQueue) {
+        if blocked[device] {
+            blocked[device] = false
+            queue.push(device, at: time[device])
+        }
+    }
+
+    /// Lets `device` run one pass or advance its clock; returns the stage of the pass it ran, if any.
+    mutating func step(_ device: Int) -> Int? {
+        let now = time[device] + 1e-12
+        let cap = setup.caps[device]
+        var bestBackward = -1, bestBackwardReady = 0.0
+        var bestForward = -1
+        var weightStage = -1
+        var urgentRecompute: Int?
+        var earlyRecompute: Int?
+        var memoryBlocked = false
+        var nextKnown = Double.infinity
+        for position in setup.deviceStageStart[device]..<setup.deviceStageStart[device + 1] {
+            let stage = setup.deviceStageList[position]
+            if nextBackward[stage] < units {
+                let cell = backwardCell(nextBackward[stage])
+                let ready = ready(gradientKind(stage), stage: stage, cell: cell)
+                if recomputation.isPending(stage: stage, cell: cell) {
+                    considerRecompute(stage, cell: cell, device: device, backwardReady: ready, now: now,
+                                      urgent: &urgentRecompute, early: &earlyRecompute, memoryBlocked: &memoryBlocked, nextKnown: &nextKnown)
+                } else if ready <= now {
+                    let need = backwardNeed(stage, cell: cell)
+                    if need > 0 && level[device] + reserved[device] + need > cap + 1e-9 {
+                        memoryBlocked = true
+                    } else if bestBackward < 0 || ready < bestBackwardReady || (ready == bestBackwardReady && stage > bestBackward) {
+                        bestBackward = stage
+                        bestBackwardReady = ready
+                    }
+                } else {
+                    nextKnown = min(nextKnown, ready)
+                }
+            }
+            if nextForward[stage] < units {
+                switch admits(stage, device: device) {
+                case .ok:
+                    let ready = ready(.forward, stage: stage, cell: nextForward[stage])
+                    if ready <= now {
+                        let better = bestForward < 0 || (policy.chunkOrder == .depthFirst ? stage > bestForward : stage < bestForward)
+                        if better { bestForward = stage }
+                    } else {
+                        nextKnown = min(nextKnown, ready)
+                    }
+                case .memory:
+                    if ready(.forward, stage: stage, cell: nextForward[stage]) <= now { memoryBlocked = true }
+                case .depth:
+                    depthBound = true
+                }
+            }
+            if weightStage < 0 && !fused[stage] && nextWeight[stage] < nextBackward[stage] { weightStage = stage }
+        }
+        if bestBackward >= 0, policy.preferBackward || bestForward < 0 {
+            run(gradientKind(bestBackward), stage: bestBackward, device: device)
+            return bestBackward
+        }
+        if let r = urgentRecompute, policy.preferBackward || bestForward < 0 {
+            run(.recompute, stage: r, device: device)
+            return r
+        }
+        if weightStage >= 0, policy.weightFill == .eager {
+            run(.backwardWeight, stage: weightStage, device: device)
+            return weightStage
+        }
+        if bestForward >= 0 {
+            run(.forward, stage: bestForward, device: device)
+            return bestForward
+        }
+        if let r = earlyRecompute {
+            run(.recompute, stage: r, device: device)
+            return r
+        }
+        if weightStage >= 0 {
+            let index = weightStage * slices + backwardCell(nextWeight[weightStage]) % slices
+            let fits = nextKnown == .infinity || time[device] + setup.passes.weightTime[index] <= nextKnown + 1e-9
+            if memoryBlocked || policy.weightFill != .fitIdle || fits {
+                run(.backwardWeight, stage: weightStage, device: device)
+                return weightStage
+            }
+        }
+        if nextKnown < .infinity {
+            time[device] = nextKnown
+        } else {
+            blocked[device] = true
+        }
+        return nil
+    }
+
+    mutating func run(_ kind: OpKind, stage: Int, device: Int) {
+        let cell: Int
+        switch kind {
+        case .forward:
+            cell = nextForward[stage]
+            nextForward[stage] += 1
+            if stage == firstStage[device] {
+                inFlight[device] += 1
+                reserved[device] += unitForwardMemory[device * slices + cell % slices]
+                admitRecomputed(cell: cell, device: device)
+            }
+            reserved[device] -= setup.passes.memory(.forward, stage * slices + cell % slices,
+                                                    recomputed: recomputation.isMarked(stage: stage, cell: cell))
+        case .backwardInput, .backward:
+            cell = backwardCell(nextBackward[stage])
+            nextBackward[stage] += 1
+            if stage == firstStage[device] { inFlight[device] -= 1 }
+            if kind == .backwardInput { reserved[device] += max(0, setup.passes.weightMemory[stage * slices + cell % slices]) }
+        case .backwardWeight:
+            cell = backwardCell(nextWeight[stage])
+            nextWeight[stage] += 1
+            reserved[device] -= max(0, setup.passes.weightMemory[stage * slices + cell % slices])
+        case .recompute:
+            cell = backwardCell(nextBackward[stage])
+            recomputation.markDone(stage: stage, cell: cell, device: device)
+        }
+        let index = stage * slices + cell % slices
+        let ready = ready(kind, stage: stage, cell: cell)
+        let start = max(time[device], ready)
+        if start > max(lastEnd[device], ready) { ranAhead = true }
+        if firstStart[device].isNaN { firstStart[device] = start }
+        let end = start + setup.passes.time(kind, index)
+        time[device] = end
+        lastEnd[device] = end
+        level[device] += setup.passes.memory(kind, index, recomputed: recomputation.isMarked(stage: stage, cell: cell))
+        peak = max(peak, level[device])
+        remaining[device] -= 1
+        switch kind {
+        case .forward: forwardEnd[stage * units + cell] = end
+        case .backwardInput, .backward:
+            gradientEnd[stage * units + cell] = end
+            gradientFlow += end
+        case .backwardWeight, .recompute: break
+        }
+        log[logged] = Emitted(kind: kind, stage: Int32(stage), cell: Int32(cell))
+        logged += 1
+    }
+
+    /// The per-device orders of the finished run.
+    func schedule() -> Schedule {
+        var orders: [[Op]] = (0..<problem.devices).map { _ in
+            var order: [Op] = []
+            order.reserveCapacity(logged / problem.devices + 1)
+            return order
+        }
+        for position in 0..<logged {
+            let pass = log[position]
+            let stage = Int(pass.stage)
+            orders[problem.stageDevice[stage]].append(op(pass.kind, stage: stage, cell: Int(pass.cell)))
+        }
+        return Schedule(orders: orders)
+    }
+
+    /// The score keys of the finished run's schedule, timed as the simulator times it: each pass
+    /// starts when its device's previous pass and its dependencies (plus link latency) have ended.
+    /// Those are the scheduler's own times unless its clock ran ahead (a device that waited for a
+    /// pass and then ran another), and then the keys come from a re-timing in the order of `log`
+    /// (topological, so one sweep suffices). `ListSchedulerTests` checks the keys against
+    /// `ScheduleScore` on the built schedule.
+    func key(objective: Objective) -> ScheduleScore.Key {
+        guard ranAhead else {
+            return Self.key(objective: objective, firstStart: firstStart, lastEnd: lastEnd, peak: peak, gradientFlow: gradientFlow)
+        }
+        let devices = problem.devices
+        let deviceEnd = Scratch<Double>(repeating: 0, count: devices)
+        let firstStart = Scratch<Double>(repeating: .nan, count: devices)
+        var memory = setup.staticMemory
+        var peak = memory.max() ?? 0
+        var gradientFlow = 0.0
+        for position in 0..<logged {
+            let pass = log[position]
+            let stage = Int(pass.stage), cell = Int(pass.cell)
+            let device = problem.stageDevice[stage]
+            let start = max(deviceEnd[device], ready(pass.kind, stage: stage, cell: cell))
+            let index = stage * slices + cell % slices
+            let end = start + setup.passes.time(pass.kind, index)
+            if firstStart[device].isNaN { firstStart[device] = start }
+            deviceEnd[device] = end
+            memory[device] += setup.passes.memory(pass.kind, index, recomputed: recomputation.isMarked(stage: stage, cell: cell))
+            peak = max(peak, memory[device])
+            switch pass.kind {
+            case .forward: forwardEnd[stage * units + cell] = end
+            case .backwardInput, .backward:
+                gradientEnd[stage * units + cell] = end
+                gradientFlow += end
+            case .backwardWeight, .recompute: break
+            }
+        }
+        return Self.key(objective: objective, firstStart: firstStart, lastEnd: deviceEnd, peak: peak, gradientFlow: gradientFlow)
+    }
+
+    /// The keys of a timed run from each device's first start and last end (`ScheduleScore`'s rules).
+    private static func key(objective: Objective, firstStart: Scratch<Double>, lastEnd: Scratch<Double>, peak: Double,
+                            gradientFlow: Double) -> ScheduleScore.Key {
+        var spans = 0.0, stageSpan = 0.0, first = Double.infinity, last = -Double.infinity
+        for device in 0..<firstStart.count where !firstStart[device].isNaN {
+            let span = lastEnd[device] - firstStart[device]
+            spans += span
+            stageSpan = max(stageSpan, span)
+            first = min(first, firstStart[device])
+            last = max(last, lastEnd[device])
+        }
+        let value = switch objective {
+        case .stageSpan: stageSpan
+        case .makespan: first <= last ? last - first : 0
+        }
+        return ScheduleScore.Key(value: value, peak: peak, totalSpan: spans, gradientFlow: gradientFlow)
+    }
+}

@@ -1,0 +1,29 @@
+/// A fixed-size buffer that a hot loop reads and writes through a pointer: no copy-on-write
+/// uniqueness check and no bounds check per access (callers index within `count`). Freed with the
+/// last reference. Used for the greedy list scheduler's per-run state (`State`, `DeviceQueue`).
+final class Scratch<Element> {
+    let base: UnsafeMutablePointer<Element>
+    let count: Int
+
+    init(repeating value: Element, count: Int) {
+        self.count = count
+        base = .allocate(capacity: max(count, 1))
+        base.initialize(repeating: value, count: count)
+    }
+
+    init(_ values: [Element]) {
+        count = values.count
+        base = .allocate(capacity: max(count, 1))
+        _ = UnsafeMutableBufferPointer(start: base, count: count).initialize(from: values)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    @inline(__always) subscript(index: Int) -> Element {
+        get { base[index] }
+        set { base[index] = newValue }
+    }
+}

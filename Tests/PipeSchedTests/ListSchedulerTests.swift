@@ -1,0 +1,85 @@
+import Testing
+@testable import PipeSched
+
+/// The greedy engine's own bookkeeping against the project's referees: the score keys it computes
+/// without building a schedule equal `ScheduleScore` on the simulated schedule, and the warm-up
+/// pruning of `GreedySearch` skips only policies that would build the same schedule.
+@Suite struct ListSchedulerTests {
+    /// Tiny problems of every shape (slices, ΔB > 0, caps), recomputable ones, and wider capped
+    /// problems on sequential, V and interleaved placements.
+    static func problems() -> [Problem] {
+        var problems = (0..<48).map { TinyProblems.random(seed: $0) }
+        problems += (0..<8).map { MemoryActionTests.recomputable(seed: $0) }
+        for (index, shape) in [(4, 8, Placement.sequential, 1), (4, 8, .v, 2), (3, 6, .interleaved, 2), (6, 12, .sequential, 1)].enumerated() {
+            let base = TestProblems.random(devices: shape.0, microbatches: shape.1, placement: shape.2, chunks: shape.3, seed: UInt64(300 + index))
+            problems.append(base)
+            for factor in [1.0, 1.5] {
+                problems.append(try! GreedyTests.capped(base, factor: factor))
+            }
+        }
+        return problems
+    }
+
+    static func same(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1, abs(b)) }
+
+    @Test func scoreKeysEqualTheSimulatorsScore() throws {
+        var checked = 0, retimed = 0
+        for problem in Self.problems() {
+            let setup = ListScheduler.Setup(problem)
+            for policy in GreedyPolicy.grid(for: problem, fusing: true) {
+                for objective in Objective.allCases {
+                    let run = ListScheduler(problem: problem, policy: policy, setup: setup).scoredRun(objective: objective)
+                    guard let key = run.key else { continue }
+                    let schedule = run.state.schedule()
+                    let score = try #require(ScheduleScore(problem, schedule, objective: objective), "\(problem.name) \(policy)")
+                    let context = "\(problem.name) \(policy) \(objective)"
+                    #expect(Self.same(key.value, score.value), "value \(key.value) vs \(score.value): \(context)")
+                    #expect(Self.same(key.peak, score.peak), "peak \(key.peak) vs \(score.peak): \(context)")
+                    #expect(Self.same(key.totalSpan, score.totalSpan), "total span \(key.totalSpan) vs \(score.totalSpan): \(context)")
+                    #expect(Self.same(key.gradientFlow, score.gradientFlow), "gradient flow \(key.gradientFlow) vs \(score.gradientFlow): \(context)")
+                    checked += 1
+                    if run.state.ranAhead { retimed += 1 }
+                }
+            }
+        }
+        // Both ways of computing the keys are exercised.
+        #expect(checked > 1000)
+        #expect(retimed > 0 && retimed < checked, "\(retimed) of \(checked) runs re-timed")
+    }
+
+    @Test func aLargerWarmupBuildsTheSameScheduleWhereTheDepthNeverBound() throws {
+        var compared = 0
+        for problem in Self.problems() {
+            let setup = ListScheduler.Setup(problem)
+            let grid = GreedyPolicy.grid(for: problem, fusing: true)
+            for policy in grid {
+                let run = ListScheduler(problem: problem, policy: policy, setup: setup).scoredRun(objective: .stageSpan)
+                guard !run.state.depthBound else { continue }
+                let schedule = run.key == nil ? nil : run.state.schedule()
+                for larger in grid where larger.warmupFactor > policy.warmupFactor {
+                    var a = larger, b = policy
+                    a.warmupFactor = 0
+                    b.warmupFactor = 0
+                    guard a == b else { continue }
+                    #expect(ListScheduler(problem: problem, policy: larger, setup: setup).schedule() == schedule, "\(problem.name): \(policy) vs \(larger)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared > 100)
+    }
+
+    /// The pruned grid search finds a schedule exactly as good as running every policy.
+    @Test func pruningKeepsTheBestOfTheFullGrid() throws {
+        for problem in Self.problems() {
+            let best = GreedySearch.best(problem, objective: .stageSpan)
+            var full: (key: ScheduleScore.Key, policy: GreedyPolicy)?
+            for policy in GreedyPolicy.grid(for: problem) {
+                guard let key = ListScheduler(problem: problem, policy: policy).scoredRun(objective: .stageSpan).key else { continue }
+                if full == nil || key.isBetter(than: full!.key) { full = (key, policy) }
+            }
+            #expect((best == nil) == (full == nil), "\(problem.name)")
+            if let best, let full { #expect(Self.same(best.value, full.key.value) && Self.same(best.peakMemory, full.key.peak), "\(problem.name)") }
+        }
+    }
+}
