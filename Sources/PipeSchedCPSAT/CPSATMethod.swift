@@ -97,7 +97,7 @@ extension MethodRegistry {
     public static func withExactMethods(_ ilp: ILPSettings = ILPSettings(), cpsat: CPSATSettings = CPSATSettings()) -> MethodRegistry {
         let exact: [any SchedulingMethod] = [ILPMethod(settings: ilp), ILPWindowMethod(settings: ilp),
                                              CPSATMethod(settings: cpsat), CPSATWindowMethod(settings: cpsat)]
-        let prover: any SchedulingMethod = CPSATSolver.isAvailable ? CPSATMethod.forAuto(settings: cpsat) : ILPMethod.forAuto(settings: ilp)
+        let prover = AutoProver(cpsat: CPSATMethod.forAuto(settings: cpsat), ilp: ILPMethod.forAuto(settings: ilp))
         return Methods.standard.adding(exact, autoCandidates: [prover], improvers: [CPSATWindowImprover(settings: cpsat)])
     }
 }

@@ -7,6 +7,8 @@ public enum GreedySearch {
         public var value: Double
         public var peakMemory: Double
         public var policy: GreedyPolicy
+        /// How many policies ran (the rest were skipped as duplicates of a run, `GreedySearch.best`).
+        public var policiesRun: Int
     }
 
     /// The best schedule over `policies` (default: the full grid), or `nil` when every policy gets
@@ -20,6 +22,7 @@ public enum GreedySearch {
         // never constrained. A larger factor only raises every device's depth limit, so it would
         // make the same decisions and build the same schedule (or get stuck the same way): skipped.
         var unconstrainedFrom: [GreedyPolicy: Double] = [:]
+        var runs = 0
         for policy in policies ?? GreedyPolicy.grid(for: problem) {
             if shouldStop?() == true { break }
             var rest = policy
@@ -27,6 +30,7 @@ public enum GreedySearch {
             if let factor = unconstrainedFrom[rest], policy.warmupFactor >= factor { continue }
             // Scored from the scheduler's own times; only the winner's orders are built.
             let run = ListScheduler(problem: problem, policy: policy, setup: setup, shouldStop: shouldStop).scoredRun(objective: objective)
+            runs += 1
             if !run.state.depthBound && (run.key != nil || shouldStop?() != true) {
                 unconstrainedFrom[rest] = min(unconstrainedFrom[rest] ?? .infinity, policy.warmupFactor)
             }
@@ -34,6 +38,6 @@ public enum GreedySearch {
             if best == nil || key.isBetter(than: best!.key) { best = (key, run.state, policy) }
         }
         guard let best else { return nil }
-        return Result(schedule: best.state.schedule(), value: best.key.value, peakMemory: best.key.peak, policy: best.policy)
+        return Result(schedule: best.state.schedule(), value: best.key.value, peakMemory: best.key.peak, policy: best.policy, policiesRun: runs)
     }
 }

@@ -21,10 +21,12 @@ struct State {
     let stageCount: Int
     /// Per stage: whether it runs fused `BW` passes instead of `B` and `W`.
     let fused: [Bool]
-    // Per stage and cell (microbatch·slices + slice): end times of F and of the input-gradient pass
-    // (B or BW), −1 when not scheduled.
-    let forwardEnd: Scratch<Double>
-    let gradientEnd: Scratch<Double>
+    /// Per template row (`DependencyTemplate.row(of:)`), stage and cell (microbatch·slices + slice):
+    /// when the pass may start as far as its scheduled dependencies go, and how many of its
+    /// dependencies are not scheduled yet. A pass that ends pushes its end (plus link latency) to
+    /// the passes waiting for it, so readiness is one read.
+    let readyAt: Scratch<Double>
+    let missing: Scratch<Int32>
     // Per stage: next unit in forward order, next unit in backward order, next W (in backward order).
     let nextForward: Scratch<Int>
     let nextBackward: Scratch<Int>
@@ -43,8 +45,8 @@ struct State {
     /// `logged` of them so far.
     let log: Scratch<Emitted>
     var logged = 0
-    /// Whether the warm-up depth ever kept a forward out: a policy that differs only by a larger
-    /// warm-up factor would build the same schedule when it did not (`GreedySearch`).
+    /// Whether the warm-up depth ever changed a step: a policy that differs only by a larger warm-up
+    /// factor would build the same schedule when it did not (`GreedySearch`).
     var depthBound = false
     /// Per device: the end of its last pass; and whether some pass started later than its device
     /// and its dependencies allowed (the device's clock had run ahead while waiting), after which
@@ -72,8 +74,15 @@ struct State {
         units = problem.microbatches * slices
         stageCount = problem.stageCount
         fused = (0..<problem.stageCount).map { policy.backward == .fusedWhereBAllocates && problem.backwardAllocates(stage: $0) }
-        forwardEnd = Scratch(repeating: -1, count: stageCount * units)
-        gradientEnd = Scratch(repeating: -1, count: stageCount * units)
+        readyAt = Scratch(repeating: 0, count: 4 * stageCount * units)
+        let slices = problem.sequenceSlices, stageCount = stageCount, units = units
+        missing = Scratch(repeating: 0, count: 4 * stageCount * units)
+        for (row, kind) in [OpKind.forward, .backwardInput, .backwardWeight, .recompute].enumerated() {
+            for stage in 0..<stageCount {
+                let counts = (0..<slices).map { Int32(setup.dependencies.count(kind, stage: stage, slice: $0)) }
+                for cell in 0..<units { missing[(row * stageCount + stage) * units + cell] = counts[cell % slices] }
+            }
+        }
         nextForward = Scratch(repeating: 0, count: stageCount)
         nextBackward = Scratch(repeating: 0, count: stageCount)
         nextWeight = Scratch(repeating: 0, count: stageCount)
@@ -83,7 +92,7 @@ struct State {
         reserved = Scratch(repeating: 0, count: devices)
         inFlight = Scratch(repeating: 0, count: devices)
         blocked = Scratch(repeating: false, count: devices)
-        let units = units, fused = fused
+        let fused = fused
         let passes = problem.deviceStages.map { $0.reduce(0) { $0 + (fused[$1] ? 2 : 3) * units } }
         remaining = Scratch(passes)
         lastEnd = Scratch(repeating: 0, count: devices)
@@ -93,7 +102,6 @@ struct State {
         log = Scratch(repeating: Emitted(kind: .forward, stage: 0, cell: 0),
                       count: passes.reduce(0, +) + (recomputation.enabled ? stageCount * units : 0))
         firstStage = problem.deviceStages.map { $0[0] }
-        let slices = problem.sequenceSlices
         unitForwardMemory = problem.deviceStages.flatMap { stages in
             (0..<slices).map { slice in stages.reduce(0) { $0 + setup.passes.forwardMemory[$1 * slices + slice] } }
         }
@@ -118,17 +126,21 @@ struct State {
     /// plus the link latency, or `.infinity` while a dependency is not scheduled.
     @inline(__always)
     func ready(_ kind: OpKind, stage: Int, cell: Int) -> Double {
+        let index = (DependencyTemplate.row(of: kind) * stageCount + stage) * units + cell
+        return missing[index] == 0 ? readyAt[index] : .infinity
+    }
+
+    /// A forward or input-gradient pass of a cell ended at `end`: the passes waiting for it learn.
+    @inline(__always)
+    func pushEnd(inputGradient: Bool, stage: Int, cell: Int, end: Double) {
         let slice = slices == 1 ? 0 : cell % slices
         let microbatch = cell - slice
-        var ready = 0.0
-        for position in setup.dependencies.positions(kind, stage: stage, slice: slice) {
-            let needed = setup.dependencies[position]
-            let index = needed.stage * units + microbatch + needed.slice
-            let end = needed.isInputGradient ? gradientEnd[index] : forwardEnd[index]
-            if end < 0 { return .infinity }
-            ready = max(ready, end + needed.latency)
+        for position in setup.dependencies.successorPositions(inputGradient: inputGradient, stage: stage, slice: slice) {
+            let waiting = setup.dependencies.successor(at: position)
+            let index = (waiting.row * stageCount + waiting.stage) * units + microbatch + waiting.slice
+            readyAt[index] = max(readyAt[index], end + waiting.latency)
+            missing[index] -= 1
         }
-        return ready
     }
 
     enum Admission { case ok, depth, memory }
@@ -137,6 +149,12 @@ struct State {
     func admits(_ stage: Int, device: Int) -> Admission {
         guard stage == firstStage[device] else { return .ok }
         if inFlight[device] >= limit[device] { return .depth }
+        return memoryAdmits(stage, device: device)
+    }
+
+    /// Whether the cap admits the next microbatch at a device's first stage (`.ok` or `.memory`).
+    @inline(__always)
+    func memoryAdmits(_ stage: Int, device: Int) -> Admission {
         let slice = slices == 1 ? 0 : nextForward[stage] % slices
         let need = level[device] + reserved[device] + unitForwardMemory[device * slices + slice]
         guard recomputation.enabled else { return need <= setup.caps[device] + 1e-9 ? .ok : .memory }
@@ -228,7 +246,11 @@ struct State {
                 case .memory:
                     if ready(.forward, stage: stage, cell: nextForward[stage]) <= now { memoryBlocked = true }
                 case .depth:
-                    depthBound = true
+                    // A larger depth limit would see `.ok` or `.memory` here, which the step treats
+                    // alike only for a forward the cap refuses and that is not ready yet.
+                    if !depthBound && (memoryAdmits(stage, device: device) == .ok || ready(.forward, stage: stage, cell: nextForward[stage]) <= now) {
+                        depthBound = true
+                    }
                 }
             }
             if weightStage < 0 && !fused[stage] && nextWeight[stage] < nextBackward[stage] { weightStage = stage }
@@ -307,9 +329,9 @@ struct State {
         peak = max(peak, level[device])
         remaining[device] -= 1
         switch kind {
-        case .forward: forwardEnd[stage * units + cell] = end
+        case .forward: pushEnd(inputGradient: false, stage: stage, cell: cell, end: end)
         case .backwardInput, .backward:
-            gradientEnd[stage * units + cell] = end
+            pushEnd(inputGradient: true, stage: stage, cell: cell, end: end)
             gradientFlow += end
         case .backwardWeight, .recompute: break
         }
@@ -345,6 +367,19 @@ struct State {
         let devices = problem.devices
         let deviceEnd = Scratch<Double>(repeating: 0, count: devices)
         let firstStart = Scratch<Double>(repeating: .nan, count: devices)
+        // Per stage and cell: the re-timed ends of F and of the input-gradient pass (B or BW).
+        let forwardEnd = Scratch<Double>(repeating: -1, count: stageCount * units)
+        let gradientEnd = Scratch<Double>(repeating: -1, count: stageCount * units)
+        func ready(_ kind: OpKind, stage: Int, cell: Int) -> Double {
+            let slice = cell % slices
+            var ready = 0.0
+            for position in setup.dependencies.positions(kind, stage: stage, slice: slice) {
+                let needed = setup.dependencies[position]
+                let index = needed.stage * units + cell - slice + needed.slice
+                ready = max(ready, (needed.isInputGradient ? gradientEnd[index] : forwardEnd[index]) + needed.latency)
+            }
+            return ready
+        }
         var memory = setup.staticMemory
         var peak = memory.max() ?? 0
         var gradientFlow = 0.0

@@ -13,8 +13,21 @@ struct DependencyTemplate: Sendable {
         var latency: Double
     }
 
+    /// One pass that waits for a forward or an input-gradient pass of the same microbatch: its row
+    /// (`row(of:)`), stage and slice, and the link latency between the two.
+    struct Successor: Sendable {
+        var row: Int
+        var stage: Int
+        var slice: Int
+        var latency: Double
+    }
+
     private let entries: [Entry]
     private let start: [Int]
+    /// The template read backwards, per producer (forward or input-gradient pass of a stage's slice):
+    /// `successors[successorStart[p] ..< successorStart[p + 1]]` for `p = producer(...)`.
+    private let successors: [Successor]
+    private let successorStart: [Int]
     private let stages: Int
     private let slices: Int
 
@@ -47,20 +60,51 @@ struct DependencyTemplate: Sendable {
         }
         self.entries = entries
         self.start = start
+        var waiting = Array(repeating: [Successor](), count: 2 * stages * slices)
+        for row in 0..<4 {
+            for stage in 0..<stages {
+                for slice in 0..<slices {
+                    let index = (row * stages + stage) * slices + slice
+                    for entry in entries[start[index]..<start[index + 1]] {
+                        let producer = ((entry.isInputGradient ? 1 : 0) * stages + entry.stage) * slices + entry.slice
+                        waiting[producer].append(Successor(row: row, stage: stage, slice: slice, latency: entry.latency))
+                    }
+                }
+            }
+        }
+        successors = waiting.flatMap { $0 }
+        successorStart = waiting.reduce(into: [0]) { $0.append($0.last! + $1.count) }
     }
+
+    /// The row of a pass kind in the template: forward 0, input gradient (`B` or `BW`) 1, `W` 2, `R` 3.
+    @inline(__always)
+    static func row(of kind: OpKind) -> Int {
+        switch kind {
+        case .forward: 0
+        case .backwardInput, .backward: 1
+        case .backwardWeight: 2
+        case .recompute: 3
+        }
+    }
+
+    /// How many dependencies a pass of `kind` on a stage's slice has, any microbatch.
+    func count(_ kind: OpKind, stage: Int, slice: Int) -> Int { positions(kind, stage: stage, slice: slice).count }
+
+    /// Where the passes waiting for a forward (or, with `inputGradient`, a `B`/`BW`) of a stage's
+    /// slice sit: read each as `successor(at:)`.
+    @inline(__always)
+    func successorPositions(inputGradient: Bool, stage: Int, slice: Int) -> Range<Int> {
+        let producer = ((inputGradient ? 1 : 0) * stages + stage) * slices + slice
+        return successorStart[producer]..<successorStart[producer + 1]
+    }
+
+    @inline(__always) func successor(at position: Int) -> Successor { successors[position] }
 
     /// Where the dependencies of a pass of `kind` (`BW` as `B`) on a stage's slice, any microbatch,
     /// sit: read each as `self[position]` (a range, not a slice, so a hot loop retains nothing).
     @inline(__always)
     func positions(_ kind: OpKind, stage: Int, slice: Int) -> Range<Int> {
-        let row: Int
-        switch kind {
-        case .forward: row = 0
-        case .backwardInput, .backward: row = 1
-        case .backwardWeight: row = 2
-        case .recompute: row = 3
-        }
-        let index = (row * stages + stage) * slices + slice
+        let index = (Self.row(of: kind) * stages + stage) * slices + slice
         return start[index]..<start[index + 1]
     }
 
