@@ -93,6 +93,20 @@ import Testing
         }
     }
 
+    /// An exact method on a problem whose model would not fit the memory budget (`ExactSizeGuard`):
+    /// refused before anything is built, with 422, the `tooLarge` code and a fix naming the methods
+    /// that handle the size; the server keeps serving.
+    @Test func exactMethodOverTheMemoryBudgetIsRefusedWith422() async throws {
+        try await ServerHarness(limits: ServerLimits(concurrentJobs: 2, queueLength: 8, shutdownGrace: 0.5, maxExactPairs: .max)).run { client in
+            let body = try JSONSerialization.data(withJSONObject: Fixtures.solve(method: "ilp", problem: Fixtures.problem(devices: 32, microbatches: 256)))
+            let reply = try await client.request(.post, "/v1/solve?wait=30", body: body)
+            #expect(reply.status == .unprocessableContent, "\(reply.text.prefix(300))")
+            #expect(reply.errorCode == "tooLarge", "\(reply.text.prefix(300))")
+            #expect(reply.text.contains("ilp-window") || reply.text.contains("cpsat-window"), "\(reply.text.prefix(300))")
+            #expect(try await client.post("/v1/solve", Fixtures.solve(method: "1f1b")).status == .ok)
+        }
+    }
+
     @Test func unknownJobIsNotFound() async throws {
         try await ServerHarness().run { client async throws in
             #expect(try await client.get("/v1/jobs/nothing").status == .notFound)
