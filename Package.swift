@@ -28,6 +28,8 @@ let package = Package(
         // The server's connection watch (a channel handler that tells a solve its client went away).
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        // The result cache's use order (`HotResults`).
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // The PostgreSQL store (`--database postgres://...`): a shared store and job queue for many servers.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
@@ -72,6 +74,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
         // Sweeps: grid files (YAML; a base problem or a model for the cost model), point expansion, shards, runner, CSV/JSON/SVG outputs.

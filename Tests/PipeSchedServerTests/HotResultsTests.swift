@@ -36,6 +36,37 @@ import Testing
         for index in [0, 2, 3, 4] { #expect(hot.result(id: items[index].id) != nil) }
     }
 
+    /// Random inserts and lookups against a plain model (evict the entry used longest ago until the
+    /// bytes fit): the cache holds exactly the model's entries after every operation, including
+    /// after its use queue was rebuilt (many lookups between inserts).
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func evictsExactlyAsAPlainLeastRecentlyUsedModel(seed: UInt64) throws {
+        var generator = SeededGenerator(seed: seed)
+        let items = (0..<40).map { result("r\($0)", bytes: Int.random(in: 100...3000, using: &generator)) }
+        let size = { (item: StoredResult) in (item.document?.count ?? 0) + item.problem.count + 256 }
+        let capacity = 20_000
+        let hot = HotResults(capacity: capacity)
+        var model: [String: UInt64] = [:]
+        var clock: UInt64 = 0
+        for _ in 0..<3000 {
+            let item = items[Int.random(in: 0..<items.count, using: &generator)]
+            clock += 1
+            if Int.random(in: 0..<4, using: &generator) == 0 {
+                hot.insert(item)
+                model[item.id] = clock
+                while model.keys.reduce(0, { sum, id in sum + size(items.first { $0.id == id }!) }) > capacity,
+                      let oldest = model.min(by: { $0.value < $1.value }) {
+                    model[oldest.key] = nil
+                }
+            } else {
+                let found = hot.result(id: item.id)
+                #expect((found != nil) == (model[item.id] != nil))
+                if found != nil { model[item.id] = clock }
+            }
+            #expect(hot.count == model.count)
+        }
+    }
+
     @Test func partialAndOversizedResultsAreNotHeld() {
         let hot = HotResults(capacity: 10_000)
         var partial = result("p", bytes: 10)
