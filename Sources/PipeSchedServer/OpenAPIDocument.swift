@@ -295,6 +295,12 @@ components:
           minimum: 1
           default: 1
           description: 'Exact methods: threads for CBC''s branch-and-bound, at most the server''s cores.'
+        memoryHeadroom:
+          type: number
+          minimum: 0
+          exclusiveMaximum: 100
+          default: 0
+          description: Percent of each memory cap kept free, as `pipesched solve --memory-headroom`; the search runs under the lowered caps and the schedule is measured against the real ones. 400 when a lowered cap cannot hold one microbatch.
     ProfileRequest:
       type: object
       additionalProperties: false

@@ -3,7 +3,7 @@ import PipeSched
 
 extension SolveRequest {
     /// The request as a solve body for the job's row: problem, method, objective, the time limit it
-    /// runs to (`cap` applied), seed and exact-solver settings; no `wait`. Parsing it on any server
+    /// runs to (`cap` applied), seed, exact-solver settings and memory headroom; no `wait`. Parsing it on any server
     /// gives the same request key, so a server taking over a dead one's job runs the same solve.
     func storedBody(cap: Double) throws -> Data {
         struct Body: Encodable {
@@ -15,10 +15,12 @@ extension SolveRequest {
             var solver: String?
             var gap: Double?
             var threads: Int?
+            var memoryHeadroom: Double?
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(Body(problem: problem, method: method, objective: objective, timeLimit: options(cap: cap).timeLimit,
-                                       seed: seed, solver: exact?.solver, gap: exact?.gap, threads: exact?.threads))
+                                       seed: seed, solver: exact?.solver, gap: exact?.gap, threads: exact?.threads,
+                                       memoryHeadroom: memoryHeadroom > 0 ? memoryHeadroom : nil))
     }
 }

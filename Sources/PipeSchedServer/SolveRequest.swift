@@ -2,8 +2,8 @@ import Foundation
 import PipeSched
 import PipeSchedStore
 
-/// A validated `POST /v1/solve` body: `{problem, method, objective, timeLimit, seed, wait}`, and for
-/// the exact methods `{solver, gap, threads}`.
+/// A validated `POST /v1/solve` body: `{problem, method, objective, timeLimit, seed, wait,
+/// memoryHeadroom}`, and for the exact methods `{solver, gap, threads}`.
 ///
 /// The problem is decoded exactly as the CLI decodes a problem file, so a bad problem gets the same
 /// field, message and fix (`stages[2].memory: deltas sum to 0.5; they must sum to 0; ...`).
@@ -17,9 +17,11 @@ public struct SolveRequest: Sendable {
     public var wait: Double
     /// The exact methods' settings, when the request gives `solver`, `gap` or `threads`.
     public var exact: ExactSolverSettings?
+    /// A margin under every cap, as `solve --memory-headroom` keeps it (`MemoryHeadroom`); 0 for none.
+    public var memoryHeadroom: Double = 0
 
     /// Fields the body may carry; anything else is rejected, as in problem files.
-    static let fields: Set<String> = ["problem", "method", "objective", "timeLimit", "seed", "wait", "solver", "gap", "threads"]
+    static let fields: Set<String> = ["problem", "method", "objective", "timeLimit", "seed", "wait", "solver", "gap", "threads", "memoryHeadroom"]
 
     public init(problem: Problem, method: String = "auto", objective: Objective = .stageSpan, timeLimit: Double? = nil,
                 seed: UInt64 = 1, wait: Double = 0) {
@@ -102,6 +104,16 @@ public struct SolveRequest: Sendable {
             request.wait = try waitSeconds(try value(Double.self, wait, field: "wait", expected: "a number of seconds"), limits: limits)
         }
         request.exact = try exactSettings(members, exactMethods: exactMethods)
+        if let headroom = members["memoryHeadroom"] {
+            let percent = try value(Double.self, headroom, field: "memoryHeadroom", expected: "a percentage of each cap in [0, 100)")
+            do {
+                // Checked here (a margin the caps cannot give is the request's fault), applied when solving.
+                _ = try MemoryHeadroom(percent: percent, field: "memoryHeadroom").apply(to: request.problem, field: "memoryHeadroom")
+            } catch {
+                throw .invalidRequest(field: "memoryHeadroom", error.message, fix: error.fix)
+            }
+            request.memoryHeadroom = percent
+        }
         return request
     }
 
@@ -139,10 +151,15 @@ public struct SolveRequest: Sendable {
         return settings
     }
 
-    /// The request's identity in the store: problem, method, options and exact-solver settings.
+    /// The request's identity in the store: problem, method, options, exact-solver settings and the
+    /// memory headroom.
     func key(cap: Double) -> RequestKey {
-        RequestKey(problem: problem, method: method, options: options(cap: cap), methodSettings: exact?.canonical)
+        RequestKey(problem: problem, method: method, options: options(cap: cap), methodSettings: exact?.canonical,
+                   memoryHeadroom: memoryHeadroom > 0 ? memoryHeadroom : nil)
     }
+
+    /// The margin to keep under the caps, when the request asks for one.
+    var headroom: MemoryHeadroom? { memoryHeadroom > 0 ? try? MemoryHeadroom(percent: memoryHeadroom) : nil }
 
     /// The options the solver runs with (before hooks): the time limit capped and defaulted for jobs.
     func options(cap: Double) -> SolveOptions {

@@ -118,7 +118,7 @@ public final class SolveService: Sendable {
             Task { await queue.withdraw(ticket) }
         }
         live.withLock { $0[record.id] = job }
-        Task { await self.run(job, ticket: ticket, method: request.method, exact: request.exact) }
+        Task { await self.run(job, ticket: ticket, method: request.method, exact: request.exact, headroom: request.headroom) }
     }
 
     /// The owner's heartbeat, until cancelled: renews the leases of this server's jobs and stops
@@ -194,7 +194,7 @@ public final class SolveService: Sendable {
             var bounded = options
             bounded.shouldStop = { stop.isSet }
             let computation = await withTaskCancellationHandler {
-                await compute(request.method, request.problem, bounded, exact: request.exact)
+                await compute(request.method, request.problem, bounded, exact: request.exact, headroom: request.headroom)
             } onCancel: {
                 stop.set()
             }
@@ -324,7 +324,7 @@ public final class SolveService: Sendable {
             await queue.withdraw(ticket)
             return .elsewhere(started)
         }
-        Task { await self.run(job, ticket: ticket, method: request.method, exact: request.exact) }
+        Task { await self.run(job, ticket: ticket, method: request.method, exact: request.exact, headroom: request.headroom) }
         return .here(job)
     }
 
@@ -335,7 +335,7 @@ public final class SolveService: Sendable {
     }
 
     /// A job's life: wait for a slot, solve, store the result, record the outcome.
-    private func run(_ job: LiveJob, ticket: JobQueue.Ticket, method: String, exact: ExactSolverSettings?) async {
+    private func run(_ job: LiveJob, ticket: JobQueue.Ticket, method: String, exact: ExactSolverSettings?, headroom: MemoryHeadroom?) async {
         let slot: JobQueue.Slot
         do {
             slot = try await queue.wait(for: ticket)
@@ -359,7 +359,7 @@ public final class SolveService: Sendable {
             record.startedAt = Date()
         }
         try? await store.save(running)
-        let computation = await compute(method, job.problem, job.solverOptions, exact: exact)
+        let computation = await compute(method, job.problem, job.solverOptions, exact: exact, headroom: headroom)
         await slot.release()
         let stopped = job.stopRequested
         let outcome: Result<StoredResult, APIError>
@@ -402,17 +402,22 @@ public final class SolveService: Sendable {
         live.withLock { $0[job.id] = nil }
     }
 
-    /// Runs the method (configured with `exact` when given) on a solver thread; the schedule is
-    /// validated before it is returned.
-    private func compute(_ method: String, _ problem: Problem, _ options: SolveOptions, exact: ExactSolverSettings? = nil) async -> Computation {
+    /// Runs the method (configured with `exact` when given) on a solver thread, under caps lowered
+    /// by `headroom` when given and measured against `problem`'s; the schedule is validated before
+    /// it is returned.
+    private func compute(_ method: String, _ problem: Problem, _ options: SolveOptions, exact: ExactSolverSettings? = nil,
+                         headroom: MemoryHeadroom? = nil) async -> Computation {
         let configured = exact.flatMap { settings in exactMethods?.methods(settings).first { $0.name == method } }
         guard let chosen = configured ?? methodsByName[method] else { return Computation(outcome: .failure(.unknownMethod(method)), seconds: 0) }
         let computation = await SolverThread.run { () -> Computation in
             let began = Date()
             let outcome: Result<Solution, SolveError>
             do throws(SolveError) {
-                let output = try chosen.run(problem, options: options)
-                outcome = .success(try Solution(problem, method: method, objective: options.objective, output: output))
+                // The request's parse checked that the lowered caps hold one microbatch.
+                let searched = (try? headroom?.apply(to: problem)) ?? problem
+                let output = try chosen.run(searched, options: options)
+                let solution = try Solution(searched, method: method, objective: options.objective, output: output)
+                outcome = .success(headroom == nil ? solution : try solution.remeasured(on: problem))
             } catch {
                 outcome = .failure(error)
             }

@@ -15,9 +15,10 @@ public struct RequestKey: Sendable, Hashable, CustomStringConvertible {
     /// `methodSettings` is the canonical text of settings that change the method's result (the exact
     /// solver, gap and threads); `nil` leaves the key as without them.
     public init(problem: Problem, method: String, options: SolveOptions, methodSettings: String? = nil,
-                version: String = PipeSchedVersion.current) {
+                memoryHeadroom: Double? = nil, version: String = PipeSchedVersion.current) {
         let canonical = Canonical(format: Self.formatTag, version: version, method: method, objective: options.objective,
-                                  timeLimit: options.timeLimit, seed: options.seed, methodSettings: methodSettings, problem: problem)
+                                  timeLimit: options.timeLimit, seed: options.seed, methodSettings: methodSettings,
+                                  memoryHeadroom: memoryHeadroom, problem: problem)
         hex = SHA256.hex(Self.canonicalJSON(canonical))
     }
 
@@ -41,6 +42,8 @@ public struct RequestKey: Sendable, Hashable, CustomStringConvertible {
         var timeLimit: Double?
         var seed: UInt64
         var methodSettings: String?
+        /// Absent (not 0) when no headroom is kept, so keys of requests without one are unchanged.
+        var memoryHeadroom: Double?
         var problem: Problem
     }
 
