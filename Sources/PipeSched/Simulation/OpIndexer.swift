@@ -32,4 +32,14 @@ struct OpIndexer: Sendable {
 
     @inline(__always)
     func index(_ op: Op) -> Int { op.kind.index * cellCount + cell(op) }
+
+    /// The pass of `kind` in a cell (the inverse of `cell(_:)`).
+    func op(_ kind: OpKind, cell: Int) -> Op {
+        Op(kind, stage: cell / (microbatches * slices), microbatch: (cell / slices) % microbatches, slice: cell % slices)
+    }
+
+    /// The pass at a dense index (the inverse of `index(_:)`).
+    func op(at index: Int) -> Op {
+        op(OpKind.allCases.first { $0.index == index / cellCount }!, cell: index % cellCount)
+    }
 }

@@ -18,14 +18,18 @@ public enum RuntimeOrderCheck {
             for (device, order) in schedule.orders.enumerated() where heads[device] < order.count {
                 let op = order[heads[device]]
                 guard indexer.contains(op) else { return [op] }
-                let ready = op.kind == .backwardWeight || problem.dependencies(of: op).allSatisfy { dependency in
-                    switch dependency {
-                    case .op(let needed): placed[indexer.index(needed)]
-                    case .inputGradient(let stage, let microbatch, let slice):
-                        inputGradientPlaced[indexer.cell(stage: stage, microbatch: microbatch, slice: slice)]
-                    case .recomputation(let stage, let microbatch, let slice):
-                        !recomputed[indexer.cell(stage: stage, microbatch: microbatch, slice: slice)]
-                            || placed[indexer.index(Op(.recompute, stage: stage, microbatch: microbatch, slice: slice))]
+                var ready = true
+                if op.kind != .backwardWeight {
+                    problem.forEachDependency(of: op) { dependency in
+                        guard ready else { return }
+                        switch dependency {
+                        case .op(let needed): ready = placed[indexer.index(needed)]
+                        case .inputGradient(let stage, let microbatch, let slice):
+                            ready = inputGradientPlaced[indexer.cell(stage: stage, microbatch: microbatch, slice: slice)]
+                        case .recomputation(let stage, let microbatch, let slice):
+                            ready = !recomputed[indexer.cell(stage: stage, microbatch: microbatch, slice: slice)]
+                                || placed[indexer.index(Op(.recompute, stage: stage, microbatch: microbatch, slice: slice))]
+                        }
                     }
                 }
                 guard ready else { continue }

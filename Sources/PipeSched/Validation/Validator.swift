@@ -6,8 +6,13 @@ public enum Validator {
     public static func validate(_ problem: Problem, _ timeline: Timeline, tolerance: Double = 1e-6) -> [ValidationIssue] {
         var issues = validate(problem, Schedule(timeline))
         guard !issues.contains(where: { $0.rule == .structure || $0.rule == .count || $0.rule == .placement }) else { return issues }
-        var ends: [Op: (device: Int, end: Double)] = [:]
-        var starts: [Op: Double] = [:]
+        // Every pass is now in range and appears once: ends and devices by dense index (`OpIndexer`),
+        // NaN where a pass is absent; input-gradient ends (B or BW) by cell.
+        let indexer = OpIndexer(problem)
+        var end = [Double](repeating: .nan, count: indexer.count)
+        var endDevice = [Int](repeating: -1, count: indexer.count)
+        var gradientEnd = [Double](repeating: .nan, count: indexer.cellCount)
+        var gradientDevice = [Int](repeating: -1, count: indexer.cellCount)
         for (device, row) in timeline.enumerated() {
             for (k, timed) in row.enumerated() {
                 let expected = problem.duration(timed.op)
@@ -17,29 +22,37 @@ public enum Validator {
                 if k > 0, timed.start < row[k - 1].end - tolerance {
                     issues.append(.init(.overlap, "\(timed.op) on device \(device) starts at \(timed.start.readable), before \(row[k - 1].op) ends at \(row[k - 1].end.readable)"))
                 }
-                ends[timed.op] = (device, timed.end)
-                starts[timed.op] = timed.start
+                let index = indexer.index(timed.op)
+                end[index] = timed.end
+                endDevice[index] = device
+                if timed.op.kind.producesInputGradient {
+                    gradientEnd[indexer.cell(timed.op)] = timed.end
+                    gradientDevice[indexer.cell(timed.op)] = device
+                }
             }
         }
-        var gradientEnds: [Cell: (device: Int, end: Double)] = [:]
-        for (op, value) in ends where op.kind.producesInputGradient { gradientEnds[Cell(op)] = value }
         for (device, row) in timeline.enumerated() {
             for timed in row {
-                for dependency in problem.dependencies(of: timed.op) {
-                    let needed: (name: String, device: Int, end: Double)?
+                problem.forEachDependency(of: timed.op) { dependency in
+                    let needed: (end: Double, device: Int)
+                    let name: () -> String
                     switch dependency {
-                    case .op(let op): needed = ends[op].map { (op.description, $0.device, $0.end) }
+                    case .op(let op):
+                        needed = (end[indexer.index(op)], endDevice[indexer.index(op)])
+                        name = { op.description }
                     case .inputGradient(let stage, let microbatch, let slice):
-                        let cell = Cell(stage: stage, microbatch: microbatch, slice: slice)
-                        needed = gradientEnds[cell].map { ("the input gradient of stage \(stage), microbatch \(microbatch)", $0.device, $0.end) }
+                        let cell = indexer.cell(stage: stage, microbatch: microbatch, slice: slice)
+                        needed = (gradientEnd[cell], gradientDevice[cell])
+                        name = { "the input gradient of stage \(stage), microbatch \(microbatch)" }
                     case .recomputation(let stage, let microbatch, let slice):
                         let recompute = Op(.recompute, stage: stage, microbatch: microbatch, slice: slice)
-                        needed = ends[recompute].map { (recompute.description, $0.device, $0.end) }
+                        needed = (end[indexer.index(recompute)], endDevice[indexer.index(recompute)])
+                        name = { recompute.description }
                     }
-                    guard let needed else { continue }
+                    guard !needed.end.isNaN else { return }  // not in this schedule
                     let arrival = needed.end + problem.communication.latency(from: needed.device, to: device)
                     if timed.start < arrival - tolerance * max(1, arrival) {
-                        issues.append(.init(.dependency, "\(timed.op) starts at \(timed.start.readable), before \(needed.name) is available at \(arrival.readable)"))
+                        issues.append(.init(.dependency, "\(timed.op) starts at \(timed.start.readable), before \(name()) is available at \(arrival.readable)"))
                     }
                 }
             }
@@ -53,18 +66,18 @@ public enum Validator {
             return [.init(.structure, "the schedule has \(schedule.orders.count) device rows but the problem has \(problem.devices) devices")]
         }
         var issues: [ValidationIssue] = []
-        var seen: [Op: Int] = [:]
+        let indexer = OpIndexer(problem)
+        var seen = PassCounts(indexer: indexer)
         for (device, order) in schedule.orders.enumerated() {
             for op in order {
-                guard op.stage >= 0, op.stage < problem.stageCount, op.microbatch >= 0, op.microbatch < problem.microbatches,
-                      op.slice >= 0, op.slice < problem.sequenceSlices else {
+                guard indexer.contains(op) else {
                     issues.append(.init(.structure, "\(op) on device \(device) is outside the problem"))
                     continue
                 }
                 if problem.stageDevice[op.stage] != device {
                     issues.append(.init(.placement, "\(op) runs on device \(device), but stage \(op.stage) is placed on device \(problem.stageDevice[op.stage])"))
                 }
-                seen[op, default: 0] += 1
+                seen.add(op)
             }
         }
         issues += countIssues(problem, seen)
@@ -83,15 +96,15 @@ public enum Validator {
         return issues
     }
 
-    private static func countIssues(_ problem: Problem, _ seen: [Op: Int]) -> [ValidationIssue] {
+    private static func countIssues(_ problem: Problem, _ seen: PassCounts) -> [ValidationIssue] {
         var issues: [ValidationIssue] = []
-        for (op, count) in seen where count > 1 {
+        for (op, count) in seen.duplicates {
             issues.append(.init(.count, "\(op) appears \(count) times"))
         }
         for stage in 0..<problem.stageCount {
             for microbatch in 0..<problem.microbatches {
                 for slice in 0..<problem.sequenceSlices {
-                    func has(_ kind: OpKind) -> Bool { seen[Op(kind, stage: stage, microbatch: microbatch, slice: slice)] != nil }
+                    func has(_ kind: OpKind) -> Bool { seen.count(Op(kind, stage: stage, microbatch: microbatch, slice: slice)) > 0 }
                     let f = Op.forward(stage, microbatch, slice: slice)
                     if !has(.forward) { issues.append(.init(.count, "\(f) is missing")) }
                     let split = has(.backwardInput) || has(.backwardWeight)
@@ -108,6 +121,34 @@ public enum Validator {
             }
         }
         return issues
+    }
+}
+
+/// How often each pass of the problem appears in a schedule, by dense index (`OpIndexer`).
+struct PassCounts {
+    let indexer: OpIndexer
+    private var counts: [Int]
+
+    init(indexer: OpIndexer) {
+        self.indexer = indexer
+        counts = Array(repeating: 0, count: indexer.count)
+    }
+
+    /// Counts `op`, which must be in range (`OpIndexer.contains`).
+    mutating func add(_ op: Op) { counts[indexer.index(op)] += 1 }
+
+    func count(_ op: Op) -> Int { counts[indexer.index(op)] }
+
+    /// The passes that appear more than once, with their counts, in index order (kind, stage,
+    /// microbatch, slice).
+    var duplicates: [(op: Op, count: Int)] {
+        counts.indices.compactMap { counts[$0] > 1 ? (indexer.op(at: $0), counts[$0]) : nil }
+    }
+
+    /// The passes of `kind` present, in index order.
+    func present(_ kind: OpKind) -> [Op] {
+        let first = kind.index * indexer.cellCount
+        return (0..<indexer.cellCount).compactMap { counts[first + $0] > 0 ? indexer.op(kind, cell: $0) : nil }
     }
 }
 
