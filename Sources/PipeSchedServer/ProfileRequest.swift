@@ -12,7 +12,7 @@ public struct ProfileRequest: Sendable {
 
     /// Fields the body may carry; anything else is rejected.
     static let fields: Set<String> = ["model", "hardware", "devices", "microbatches", "placement", "chunks", "partition", "slices",
-                                      "recompute", "tensorParallel", "memoryLimit"]
+                                      "recompute", "tensorParallel", "memoryLimit", "memoryActions", "devicesPerNode"]
 
     /// Parses and checks a body; `bundled` resolves model and hardware names.
     public static func parse(_ body: Data, bundled: BundledFiles = .standard) throws(APIError) -> ProfileRequest {
@@ -48,6 +48,10 @@ public struct ProfileRequest: Sendable {
         }
         options.partition = try choice(members["partition"], field: "partition", default: options.partition)
         options.recomputation = try choice(members["recompute"], field: "recompute", default: options.recomputation)
+        options.memoryActions = try choice(members["memoryActions"], field: "memoryActions", default: options.memoryActions)
+        if let data = members["devicesPerNode"] {
+            options.devicesPerNode = try SolveRequest.value(Int.self, data, field: "devicesPerNode", expected: "the GPUs per node")
+        }
         return ProfileRequest(model: model, hardware: hardware, options: options)
     }
 

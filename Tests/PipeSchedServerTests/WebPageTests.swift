@@ -62,4 +62,28 @@ import Testing
             }
         }
     }
+
+    /// `memoryActions` and `devicesPerNode`, as `pipesched profile --memory-actions --devices-per-node`.
+    @Test func profileOffersRecomputationAndNodes() async throws {
+        try await ServerHarness().run { client in
+            let base: [String: Any] = ["model": "llama3-8b", "hardware": "h100-80gb", "devices": 4, "microbatches": 8]
+            let plain = try Problem.decode(json: try await client.post("/v1/profile", base).body)
+            #expect(!plain.hasMemoryActions && plain.communication.topology == nil)
+            var asked = base
+            asked["memoryActions"] = "recompute"
+            asked["devicesPerNode"] = 2
+            let reply = try await client.post("/v1/profile", asked)
+            #expect(reply.status == .ok, "\(reply.text.prefix(300))")
+            let problem = try Problem.decode(json: reply.body)
+            #expect(problem.hasMemoryActions)
+            #expect(problem.communication.topology?.devicesPerNode == 2)
+            for (field, value) in [("memoryActions", "offload" as Any), ("memoryActions", "sometimes"), ("devicesPerNode", 0)] {
+                var bad = base
+                bad[field] = value
+                let refused = try await client.post("/v1/profile", bad)
+                #expect(refused.status == .badRequest)
+                #expect(refused.errorField == field, "\(refused.text.prefix(300))")
+            }
+        }
+    }
 }
