@@ -61,9 +61,9 @@ public struct ListScheduler: Sendable {
         let dependencies: DependencyTemplate
         let passes: PassTable
         /// The stages of device `d` are `deviceStageList[deviceStageStart[d] ..< deviceStageStart[d + 1]]`.
-        let deviceStageList: [Int]
-        let deviceStageStart: [Int]
-        let caps: [Double]
+        let deviceStageList: Scratch<Int>
+        let deviceStageStart: Scratch<Int>
+        let caps: Scratch<Double>
         let staticMemory: [Double]
         let roundTrip: [Double]
         let cycle: [Double]
@@ -71,9 +71,9 @@ public struct ListScheduler: Sendable {
         init(_ problem: Problem) {
             dependencies = DependencyTemplate(problem)
             passes = PassTable(problem)
-            deviceStageList = problem.deviceStages.flatMap { $0 }
-            deviceStageStart = problem.deviceStages.reduce(into: [0]) { $0.append($0.last! + $1.count) }
-            caps = (0..<problem.devices).map { problem.cap(device: $0) }
+            deviceStageList = Scratch(problem.deviceStages.flatMap { $0 })
+            deviceStageStart = Scratch(problem.deviceStages.reduce(into: [0]) { $0.append($0.last! + $1.count) })
+            caps = Scratch((0..<problem.devices).map { problem.cap(device: $0) })
             staticMemory = (0..<problem.devices).map { problem.staticMemory(device: $0) }
             let chains = MicrobatchChains(problem)
             roundTrip = (0..<problem.devices).map { StartupBound.window(problem, device: $0, chains: chains) }

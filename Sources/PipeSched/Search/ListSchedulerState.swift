@@ -20,7 +20,7 @@ struct State {
     let units: Int
     let stageCount: Int
     /// Per stage: whether it runs fused `BW` passes instead of `B` and `W`.
-    let fused: [Bool]
+    let fused: Scratch<Bool>
     /// Per template row (`DependencyTemplate.row(of:)`), stage and cell (microbatch·slices + slice):
     /// when the pass may start as far as its scheduled dependencies go, and how many of its
     /// dependencies are not scheduled yet. A pass that ends pushes its end (plus link latency) to
@@ -58,10 +58,10 @@ struct State {
     /// input-gradient end times.
     var peak: Double
     var gradientFlow = 0.0
-    let firstStage: [Int]
+    let firstStage: Scratch<Int>
     /// Forward memory of one unit (microbatch slice) over all of a device's stages, per device and slice.
-    let unitForwardMemory: [Double]
-    let limit: [Int]
+    let unitForwardMemory: Scratch<Double>
+    let limit: Scratch<Int>
     /// Which cells are recomputed, and passes added by that choice not yet counted by `run`.
     var recomputation: GreedyRecomputation
     var addedPasses = 0
@@ -73,7 +73,8 @@ struct State {
         slices = problem.sequenceSlices
         units = problem.microbatches * slices
         stageCount = problem.stageCount
-        fused = (0..<problem.stageCount).map { policy.backward == .fusedWhereBAllocates && problem.backwardAllocates(stage: $0) }
+        let fusedStages = (0..<problem.stageCount).map { policy.backward == .fusedWhereBAllocates && problem.backwardAllocates(stage: $0) }
+        fused = Scratch(fusedStages)
         readyAt = Scratch(repeating: 0, count: 4 * stageCount * units)
         let slices = problem.sequenceSlices, stageCount = stageCount, units = units
         missing = Scratch(repeating: 0, count: 4 * stageCount * units)
@@ -92,8 +93,7 @@ struct State {
         reserved = Scratch(repeating: 0, count: devices)
         inFlight = Scratch(repeating: 0, count: devices)
         blocked = Scratch(repeating: false, count: devices)
-        let fused = fused
-        let passes = problem.deviceStages.map { $0.reduce(0) { $0 + (fused[$1] ? 2 : 3) * units } }
+        let passes = problem.deviceStages.map { $0.reduce(0) { $0 + (fusedStages[$1] ? 2 : 3) * units } }
         remaining = Scratch(passes)
         lastEnd = Scratch(repeating: 0, count: devices)
         firstStart = Scratch(repeating: .nan, count: devices)
@@ -101,15 +101,15 @@ struct State {
         recomputation = GreedyRecomputation(problem: problem, mode: policy.memoryActions, units: units)
         log = Scratch(repeating: Emitted(kind: .forward, stage: 0, cell: 0),
                       count: passes.reduce(0, +) + (recomputation.enabled ? stageCount * units : 0))
-        firstStage = problem.deviceStages.map { $0[0] }
-        unitForwardMemory = problem.deviceStages.flatMap { stages in
+        firstStage = Scratch(problem.deviceStages.map { $0[0] })
+        unitForwardMemory = Scratch(problem.deviceStages.flatMap { stages in
             (0..<slices).map { slice in stages.reduce(0) { $0 + setup.passes.forwardMemory[$1 * slices + slice] } }
-        }
-        limit = (0..<devices).map { device in
+        })
+        limit = Scratch((0..<devices).map { device in
             let cycle = setup.cycle[device]
             let depth = cycle > 0 ? (policy.warmupFactor * setup.roundTrip[device] / cycle).rounded(.up) : Double(problem.microbatches)
             return max(1, Int(min(depth, Double(problem.microbatches))) ) * problem.sequenceSlices
-        }
+        })
     }
 
     /// Cell of the unit at position `v` of the backward order (microbatches ascending, slices descending).

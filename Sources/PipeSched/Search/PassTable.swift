@@ -4,32 +4,32 @@
 ///
 /// Index: `stage × sequenceSlices + slice`.
 struct PassTable: Sendable {
-    let forwardTime: [Double]
-    let inputTime: [Double]
-    let weightTime: [Double]
-    let fusedTime: [Double]
-    let recomputeTime: [Double]
-    let forwardMemory: [Double]
+    let forwardTime: Scratch<Double>
+    let inputTime: Scratch<Double>
+    let weightTime: Scratch<Double>
+    let fusedTime: Scratch<Double>
+    let recomputeTime: Scratch<Double>
+    let forwardMemory: Scratch<Double>
     /// What a forward keeps when its cell is recomputed (its `forwardMemory` where it cannot be).
-    let keptMemory: [Double]
-    let inputMemory: [Double]
-    let weightMemory: [Double]
-    let fusedMemory: [Double]
-    let recomputeMemory: [Double]
+    let keptMemory: Scratch<Double>
+    let inputMemory: Scratch<Double>
+    let weightMemory: Scratch<Double>
+    let fusedMemory: Scratch<Double>
+    let recomputeMemory: Scratch<Double>
 
     init(_ problem: Problem) {
         func table(_ value: (Int, Int) -> Double) -> [Double] {
             (0..<problem.stageCount).flatMap { stage in (0..<problem.sequenceSlices).map { value(stage, $0) } }
         }
-        func time(_ kind: OpKind) -> [Double] { table { problem.duration(kind, stage: $0, slice: $1) } }
-        func memory(_ kind: OpKind) -> [Double] { table { problem.memoryDelta(kind, stage: $0, slice: $1) } }
+        func time(_ kind: OpKind) -> Scratch<Double> { Scratch(table { problem.duration(kind, stage: $0, slice: $1) }) }
+        func memory(_ kind: OpKind) -> Scratch<Double> { Scratch(table { problem.memoryDelta(kind, stage: $0, slice: $1) }) }
         forwardTime = time(.forward)
         inputTime = time(.backwardInput)
         weightTime = time(.backwardWeight)
         fusedTime = time(.backward)
         recomputeTime = time(.recompute)
         forwardMemory = memory(.forward)
-        keptMemory = table { problem.memoryDelta(Op(.forward, stage: $0, microbatch: 0, slice: $1), recomputed: true) }
+        keptMemory = Scratch(table { problem.memoryDelta(Op(.forward, stage: $0, microbatch: 0, slice: $1), recomputed: true) })
         inputMemory = memory(.backwardInput)
         weightMemory = memory(.backwardWeight)
         fusedMemory = memory(.backward)

@@ -22,12 +22,12 @@ struct DependencyTemplate: Sendable {
         var latency: Double
     }
 
-    private let entries: [Entry]
-    private let start: [Int]
+    private let entries: Scratch<Entry>
+    private let start: Scratch<Int>
     /// The template read backwards, per producer (forward or input-gradient pass of a stage's slice):
     /// `successors[successorStart[p] ..< successorStart[p + 1]]` for `p = producer(...)`.
-    private let successors: [Successor]
-    private let successorStart: [Int]
+    private let successors: Scratch<Successor>
+    private let successorStart: Scratch<Int>
     private let stages: Int
     private let slices: Int
 
@@ -58,8 +58,8 @@ struct DependencyTemplate: Sendable {
                 }
             }
         }
-        self.entries = entries
-        self.start = start
+        self.entries = Scratch(entries)
+        self.start = Scratch(start)
         var waiting = Array(repeating: [Successor](), count: 2 * stages * slices)
         for row in 0..<4 {
             for stage in 0..<stages {
@@ -72,8 +72,8 @@ struct DependencyTemplate: Sendable {
                 }
             }
         }
-        successors = waiting.flatMap { $0 }
-        successorStart = waiting.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        successors = Scratch(waiting.flatMap { $0 })
+        successorStart = Scratch(waiting.reduce(into: [0]) { $0.append($0.last! + $1.count) })
     }
 
     /// The row of a pass kind in the template: forward 0, input gradient (`B` or `BW`) 1, `W` 2, `R` 3.
