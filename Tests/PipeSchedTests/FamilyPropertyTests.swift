@@ -8,7 +8,7 @@ import Testing
 
     static func placements(for family: any ScheduleFamily) -> [(Placement, Int)] {
         switch family.name {
-        case "interleaved-1f1b": [(.interleaved, 2), (.interleaved, 3)]
+        case "interleaved-1f1b", "interleaved-zb": [(.interleaved, 2), (.interleaved, 3)]
         case "bfs": [(.sequential, 1), (.interleaved, 2), (.v, 2)]
         case "zb-v", "v-half", "v-min": [(.v, 2)]
         default: [(.sequential, 1)]
