@@ -1,10 +1,11 @@
 /// One run of the list scheduler under one policy (`ListScheduler` describes the rules).
 ///
-/// Everything the hot loop reads is a flat array built before the run (`ListScheduler.Setup`,
-/// shared by every policy of a grid, and the per-run arrays below); the loop allocates nothing but
-/// the growth of `log`, which is reserved for every pass up front. Readiness is incremental: only
-/// the next pass of each (stage, kind) can run, so a device looks at a few candidates per step, and
-/// a pass can only make passes of its neighbouring stages ready, so only their devices wake up.
+/// Everything the hot loop reads is a flat buffer built before the run (`ListScheduler.Setup`,
+/// shared by every policy of a grid, and the per-run buffers below, `Scratch`); the loop allocates
+/// nothing (`log` holds a slot for every pass from the start). Readiness is pushed: a finished pass
+/// updates the passes waiting for it (`readyAt`, `missing`), and only the next pass of each (stage,
+/// kind) can run, so a device looks at a few candidates per step; a pass can only make passes of its
+/// neighbouring stages ready, so only their devices wake up.
 struct State {
     /// A pass as the scheduler ran it.
     struct Emitted {
@@ -50,7 +51,7 @@ struct State {
     var depthBound = false
     /// Per device: the end of its last pass; and whether some pass started later than its device
     /// and its dependencies allowed (the device's clock had run ahead while waiting), after which
-    /// the scheduler's times are not the simulator's and `retimedKey` re-times the run.
+    /// the scheduler's times are not the simulator's and `key(objective:)` re-times the run.
     let lastEnd: Scratch<Double>
     let firstStart: Scratch<Double>
     var ranAhead = false
