@@ -11,12 +11,8 @@ public struct Interleaved1F1B: ScheduleFamily {
     public init() {}
 
     public func build(_ problem: Problem) throws(FamilyError) -> Schedule {
-        try requireWholeSequences(problem)
+        let chunks = try requireLoopPlacement(problem)
         let p = problem.devices
-        guard problem.stageCount % p == 0, problem.stageDevice == (0..<problem.stageCount).map({ $0 % p }) else {
-            throw FamilyError(method: name, message: "needs the interleaved (loop) placement, stage s on device s mod p; set \"placement\": \"interleaved\"")
-        }
-        let chunks = problem.stageCount / p
         let m = problem.microbatches
         let table = Self.scheduleTable(microbatches: m, chunks: chunks, groupSize: p)
         let total = table.count

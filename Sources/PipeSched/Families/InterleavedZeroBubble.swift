@@ -16,17 +16,14 @@ public struct InterleavedZeroBubble: ScheduleFamily {
     public init() {}
 
     public func build(_ problem: Problem) throws(FamilyError) -> Schedule {
-        try requireWholeSequences(problem)
+        let chunks = try requireLoopPlacement(problem)
         let p = problem.devices
-        guard problem.stageCount % p == 0, problem.stageDevice == (0..<problem.stageCount).map({ $0 % p }) else {
-            throw FamilyError(method: name, message: "needs the interleaved (loop) placement, stage s on device s mod p; set \"placement\": \"interleaved\"")
-        }
         let m = problem.microbatches
         let rounds = max(1, m / p)
         guard m % rounds == 0 else {
             throw FamilyError(method: name, message: "needs the microbatches to be a multiple of the rounds, max(1, m / p) = \(rounds) (PyTorch refuses \(m) on \(p) ranks); use \(m - m % rounds) or \(m - m % rounds + rounds)")
         }
-        return Schedule(orders: (0..<p).map { Self.order(rank: $0, devices: p, chunks: problem.stageCount / p, microbatches: m, perRound: m / rounds) })
+        return Schedule(orders: (0..<p).map { Self.order(rank: $0, devices: p, chunks: chunks, microbatches: m, perRound: m / rounds) })
     }
 
     static func order(rank: Int, devices p: Int, chunks: Int, microbatches m: Int, perRound: Int) -> [Op] {

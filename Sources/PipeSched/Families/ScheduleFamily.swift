@@ -41,6 +41,17 @@ extension ScheduleFamily {
         }
     }
 
+    /// Refuses problems whose placement is not the interleaved (loop) one, stage s on device s mod p,
+    /// and sliced sequences; returns the chunks per device.
+    func requireLoopPlacement(_ problem: Problem) throws(FamilyError) -> Int {
+        try requireWholeSequences(problem)
+        let p = problem.devices
+        guard problem.stageCount % p == 0, problem.stageDevice == (0..<problem.stageCount).map({ $0 % p }) else {
+            throw FamilyError(method: name, message: "needs the interleaved (loop) placement, stage s on device s mod p; set \"placement\": \"interleaved\"")
+        }
+        return problem.stageCount / p
+    }
+
     /// Refuses problems whose placement is not the V shape with two stages per device.
     func requireVShape(_ problem: Problem) throws(FamilyError) {
         try requireWholeSequences(problem)
