@@ -19,7 +19,7 @@ public enum CPSATSearch {
         var best = warm.map { (schedule: Schedule($0.incumbent.timeline), value: $0.value(objective)) }
         if let best { onIncumbent?(best.value) }
         // Split schedules miss the optimum only where a fused BW lowers the peak under a cap.
-        let coversEverySchedule = !problem.fusedBackwardCanLowerPeak && !problem.memoryActionsCanLowerPeak
+        let coversEverySchedule = problem.plainSchedulesSuffice
 
         func output(status: String, bound: Double, branches: Int) throws(SolveError) -> MethodOutput {
             guard let best else {

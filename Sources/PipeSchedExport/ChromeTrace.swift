@@ -56,9 +56,15 @@ public struct ChromeTrace: Sendable {
             events.append(#"{"name":"process_sort_index","ph":"M","pid":\#(pid),"args":{"sort_index":\#(device)}}"#)
             events.append(#"{"name":"process_labels","ph":"M","pid":\#(pid),"args":{"labels":\#(Self.string(label))}}"#)
             events.append(#"{"name":"thread_name","ph":"M","pid":\#(pid),"tid":1,"args":{"name":"compute"}}"#)
+            if row.contains(where: \.overlapped) {
+                events.append(#"{"name":"thread_name","ph":"M","pid":\#(pid),"tid":2,"args":{"name":"overlapped backward"}}"#)
+            }
             for entry in row {
                 let kind = entry.op.rawValue
-                events.append(#"{"name":"\#(Self.name(entry))","cat":"\#(Self.category(entry.op))","ph":"X","pid":\#(pid),"tid":1,"ts":\#(Self.number(entry.start * scale)),"dur":\#(Self.number((entry.end - entry.start) * scale)),"cname":"\#(Self.colorName(entry.op))","args":{"kind":"\#(kind)","stage":\#(entry.stage),"microbatch":\#(entry.microbatch),"slice":\#(entry.slice),"start":\#(Self.number(entry.start)),"end":\#(Self.number(entry.end))}}"#)
+                // An overlapped F&B pair: the forward on the compute track, the backward beside it.
+                let tid = entry.overlapped && entry.op != .forward ? 2 : 1
+                let overlapped = entry.overlapped ? #","overlapped":true"# : ""
+                events.append(#"{"name":"\#(Self.name(entry))","cat":"\#(Self.category(entry.op))","ph":"X","pid":\#(pid),"tid":\#(tid),"ts":\#(Self.number(entry.start * scale)),"dur":\#(Self.number((entry.end - entry.start) * scale)),"cname":"\#(Self.colorName(entry.op))","args":{"kind":"\#(kind)","stage":\#(entry.stage),"microbatch":\#(entry.microbatch),"slice":\#(entry.slice),"start":\#(Self.number(entry.start)),"end":\#(Self.number(entry.end))\#(overlapped)}}"#)
             }
             guard let problem, device < problem.devices else { continue }
             let ops = row.map { $0.timedOp.op }

@@ -84,18 +84,23 @@ public struct SVGTimeline: Sendable {
             }
         }
         for (device, row) in document.timeline.enumerated() {
-            let top = layout.rowTop(device) + 1
-            let height = layout.rowHeight - 2
             for entry in row {
+                // An overlapped F&B pair shares its time: the forward takes the upper half of the row,
+                // the backward the lower half.
+                let half = layout.rowHeight / 2
+                let top = layout.rowTop(device) + 1 + (entry.overlapped && entry.op != .forward ? half - 1 : 0)
+                let height = entry.overlapped ? half - 1 : layout.rowHeight - 2
                 let x = layout.x(entry.start)
                 let width = max((entry.end - entry.start) * layout.scale - 0.6, 0.8)
                 let fill = SVGSupport.fill(entry.op, chunk: layout.chunk(of: entry.stage))
                 let slice = entry.slice == 0 ? "" : " slice \(entry.slice)"
-                let tip = "\(entry.op.rawValue) stage \(entry.stage) microbatch \(entry.microbatch)\(slice): \(entry.start.readable)–\(entry.end.readable)"
+                let overlapped = entry.overlapped ? " (overlapped F&B)" : ""
+                let tip = "\(entry.op.rawValue) stage \(entry.stage) microbatch \(entry.microbatch)\(slice)\(overlapped): \(entry.start.readable)–\(entry.end.readable)"
                 out.append(##"<rect class="op" x="\##(c(x))" y="\##(c(top))" width="\##(c(width))" height="\##(c(height))" fill="\##(fill)"><title>\##(SVGSupport.escape(tip))</title></rect>"##)
                 let label = entry.slice == 0 ? "\(entry.microbatch)" : "\(entry.microbatch).\(entry.slice)"
+                let fontSize = entry.overlapped ? 8.0 : 10.0
                 if width >= Double(label.count) * SVGLayout.digitWidth + 3 {
-                    out.append(##"<text class="label" x="\##(c(x + width / 2))" y="\##(c(top + height / 2 + 3.5))" font-size="10" text-anchor="middle" fill="\##(SVGSupport.textColor(on: fill))">\##(label)</text>"##)
+                    out.append(##"<text class="label" x="\##(c(x + width / 2))" y="\##(c(top + height / 2 + fontSize * 0.35))" font-size="\##(c(fontSize))" text-anchor="middle" fill="\##(SVGSupport.textColor(on: fill))">\##(label)</text>"##)
                 }
             }
         }

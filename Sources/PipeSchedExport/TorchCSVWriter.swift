@@ -5,7 +5,8 @@ import PipeSched
 /// `--parallelism.pipeline_parallel_schedule_csv`.
 ///
 /// Row `r` is device (rank) `r`; each cell is `<stage><letter><microbatch>` with global stage numbers
-/// in model order and the letters of `version` (2.6+: F, I, W, B for our F, B, W, BW). Before any text
+/// in model order and the letters of `version` (2.6+: F, I, W, B for our F, B, W, BW), and each
+/// overlapped F&B pair one `(F;B)OVERLAP_F_B` cell (2.9+). Before any text
 /// is returned the schedule is checked by `TorchRules`, so PyTorch's loader never rejects it.
 public struct TorchCSVWriter: Sendable {
     /// The PyTorch version whose letters are written.
@@ -53,6 +54,9 @@ public struct TorchCSVWriter: Sendable {
                     throw TorchScheduleError(.placement, "\(op) runs on device \(device), but stage \(op.stage) is placed on \(home)")
                 }
             }
+        }
+        if schedule.hasOverlaps && version < TorchVersion.firstWithOverlap {
+            throw TorchScheduleError(.version, "the schedule runs overlapped F&B pairs, written as (F;B)OVERLAP_F_B cells, which PyTorch reads from \(TorchVersion.firstWithOverlap) on, not \(version); export for --torch-version \(TorchVersion.firstWithOverlap) or newer, or solve a problem without overlap times (stages[].overlap)")
         }
         let ranks = schedule.orders.count
         let named = TorchPlacement.matching(placement, ranks: ranks)

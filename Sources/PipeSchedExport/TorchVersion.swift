@@ -30,6 +30,9 @@ public struct TorchVersion: Sendable, Hashable, Comparable, CustomStringConverti
     /// The first version where `I` is the input backward and `B` the full backward.
     public static let firstWithInputLetter = TorchVersion(major: 2, minor: 6)
 
+    /// The first version with the `OVERLAP_F_B` action (pytorch/pytorch#158978, with `ScheduleDualPipeV`).
+    public static let firstWithOverlap = TorchVersion(major: 2, minor: 9)
+
     /// Whether this version's loader reads schedule CSV files at all.
     public var readsScheduleCSV: Bool { self >= Self.firstWithCSV }
 

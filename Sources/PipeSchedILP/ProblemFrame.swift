@@ -63,7 +63,7 @@ public struct ProblemFrame: Sendable {
     /// bound is a bound over split schedules only, and the methods report the core's bound instead.
     /// The model has no recomputation either: where it could lower a capped peak
     /// (`Problem.memoryActionsCanLowerPeak`) the same holds.
-    public var modelCoversEverySchedule: Bool { !problem.fusedBackwardCanLowerPeak && !problem.memoryActionsCanLowerPeak }
+    public var modelCoversEverySchedule: Bool { problem.plainSchedulesSuffice }
 
     /// Load pivots of the full problem: each device's first pass.
     public var deviceLoads: DeviceLoads {

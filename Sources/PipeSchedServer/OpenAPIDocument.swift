@@ -584,6 +584,15 @@ components:
             "time": { "$ref": "#/$defs/sliceValue" },
             "keptMemory": { "$ref": "#/$defs/sliceValue" }
           }
+        },
+        "overlap": {
+          "description": "Optional: the part of the forward and of the input backward that is communication (for example MoE all-to-all) an overlapped F&B pass can hide under the other pass's compute (DualPipe). A pair of a forward F (hideable f) and a backward X (hideable x) lasts max(F - f + X - x, f + x).",
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "forward": { "$ref": "#/$defs/sliceValue" },
+            "backward": { "$ref": "#/$defs/sliceValue" }
+          }
         }
       }
     }
@@ -685,7 +694,12 @@ components:
         "microbatch": { "type": "integer", "minimum": 0 },
         "slice": { "type": "integer", "minimum": 0 },
         "start": { "type": "number" },
-        "end": { "type": "number" }
+        "end": { "type": "number" },
+        "overlapped": {
+          "description": "Present (true) on both passes of an overlapped F&B pair: a forward and the B or BW right after it on the same device, sharing start and end.",
+          "type": "boolean",
+          "const": true
+        }
       }
     }
   }

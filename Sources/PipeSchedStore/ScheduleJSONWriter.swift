@@ -79,6 +79,10 @@ enum ScheduleJSONWriter {
                 out.integer(entry.microbatch)
                 out.key("op")
                 out.string(entry.op.rawValue)
+                if entry.overlapped {
+                    out.key("overlapped")
+                    out.raw("true")
+                }
                 out.key("slice")
                 out.integer(entry.slice)
                 out.key("stage")

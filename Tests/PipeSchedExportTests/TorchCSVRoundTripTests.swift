@@ -32,12 +32,44 @@ import Testing
         #expect(evaluation.metrics.stageSpan >= evaluation.metrics.lowerBound)
     }
 
-    @Test func overlappedCellsBecomeTheirSubActionsInOrder() throws {
+    @Test func overlappedCellsBecomeOverlappedPairs() throws {
         let problem = ExportFixtures.problem(devices: 4, microbatches: 8, placement: .v, chunks: 2)
         let schedule = try TorchCSVReader().schedule(try ExportFixtures.fixture("dualpipev_4rank_8mb.csv"), for: problem)
         let row = schedule.orders[0]
         let index = try #require(row.firstIndex(of: .forward(0, 7)))
         #expect(row[index + 1] == .backward(7, 3))
+        #expect(schedule.overlapsNext(device: 0, position: index))
+        #expect(schedule.overlaps.map(\.count) == [5, 6, 7, 7])
+    }
+
+    /// Our `dualpipev` on a problem with hideable time writes exactly the CSV PyTorch 2.13's
+    /// `ScheduleDualPipeV` dumps, `OVERLAP_F_B` cells included; it reads back as the same schedule
+    /// and metrics, and a PyTorch without `OVERLAP_F_B` is refused.
+    @Test func dualPipeVWithOverlapIsPyTorchsCSVCellForCell() throws {
+        let plain = ExportFixtures.problem(devices: 4, microbatches: 8, placement: .v, chunks: 2)
+        let problem = try plain.with { fields in
+            fields.stages = plain.stages.map { stage in
+                StageProfile(slices: stage.slices.map { costs in
+                    var costs = costs
+                    costs.overlap = OverlapCost(forward: costs.forward / 2, backward: costs.backwardInput / 2)
+                    return costs
+                }, staticMemory: stage.staticMemory)
+            }
+        }
+        let document = try ExportFixtures.document(problem, method: "dualpipev")
+        let text = try TorchCSVWriter().write(document, microbatches: 8).text
+        // PyTorch's csv.writer ends lines with CRLF; ours with LF.
+        #expect(text == (try ExportFixtures.fixture("dualpipev_4rank_8mb.csv")).replacingOccurrences(of: "\r\n", with: "\n"))
+        let back = try TorchCSVReader().schedule(text, for: problem)
+        #expect(back == Schedule(document.timedTimeline))
+        #expect(try Evaluation(problem, back, objective: .stageSpan).metrics == document.metrics)
+        do {
+            _ = try TorchCSVWriter(version: TorchVersion(major: 2, minor: 8)).write(document, microbatches: 8)
+            Issue.record("OVERLAP_F_B was written for PyTorch 2.8")
+        } catch {
+            #expect(error.rule == .version)
+            #expect(error.message.contains("2.9"))
+        }
     }
 
     @Test func aCSVPlacedDifferentlyFromTheProblemIsRefused() throws {

@@ -84,6 +84,12 @@ import Yams
         let candidates = try #require(try Yams.load(yaml: String(decoding: try auto.json(), as: UTF8.self)) as? [String: Any])["candidates"] as? [[String: Any]]
         #expect((candidates?.count ?? 0) >= 10)
         #expect(Set((candidates ?? []).flatMap(\.keys)) == properties(schema, ["properties", "candidates", "items"]))
+        // dualpipev where the stages hide all-to-all time: overlapped F&B pairs.
+        let v = try Problem(name: "v-overlap", microbatches: 4, devices: 2, placement: .v, stages: Array(repeating: StageProfile(slices: [
+            PassCosts(forward: 2, backwardInput: 2, backwardWeight: 1, overlap: OverlapCost(forward: 1, backward: 1))]), count: 4))
+        let overlapped = try Methods.solve(v, method: "dualpipev").document(for: v)
+        #expect(overlapped.timeline.joined().contains { $0.overlapped })
+        documents.append(overlapped)
         documents.append(try MethodRegistry.withILP().solve(small, method: "ilp", options: SolveOptions(timeLimit: 10)).document(for: small))
         for document in documents {
             let value = try #require(try Yams.load(yaml: String(decoding: try document.json(), as: UTF8.self)) as? [String: Any])
@@ -94,7 +100,7 @@ import Yams
         #expect(Set(value.keys).union(["candidates"]) == properties(schema), "schedule keys")
         #expect(Set((value["metrics"] as! [String: Any]).keys) == properties(schema, ["properties", "metrics"]))
         let entry = ((value["timeline"] as! [[Any]])[0][0]) as! [String: Any]
-        #expect(Set(entry.keys) == properties(schema, ["$defs", "entry"]))
+        #expect(Set(entry.keys).union(["overlapped"]) == properties(schema, ["$defs", "entry"]))
         let solverKeys = properties(schema, ["properties", "solver"])
         #expect(Set((value["solver"] as! [String: Any]).keys).isSubset(of: solverKeys))
         #expect(solverKeys == Set(["name", "status", "objective", "bestBound", "gap", "nodes", "seconds", "timeLimit", "startObjective", "subproblems"]))

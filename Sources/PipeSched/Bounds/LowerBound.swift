@@ -9,7 +9,7 @@
 /// - `InFlightBound`: every microbatch's chains tied together by how many microbatches a capped
 ///   stage may hold at once (`MemoryPrecedence`).
 ///
-/// Every part holds for every valid schedule, fused `BW` passes and recomputation included; the exhaustive search on
+/// Every part holds for every valid schedule, fused `BW` passes, recomputation and overlapped F&B pairs included; the exhaustive search on
 /// tiny problems (`ExhaustiveSearch`) is the referee in the tests.
 public enum LowerBound {
     /// Each bound's value for one objective.
@@ -29,9 +29,11 @@ public enum LowerBound {
     }
 
     /// Every bound on `objective`, measured on one set of chains. With memory actions the bounds are
-    /// those of `Problem.memoryRelaxation`, which no schedule with recomputation beats.
+    /// those of `Problem.memoryRelaxation`, which no schedule with recomputation beats; with time an
+    /// overlapped F&B pass can hide, those of `Problem.overlapRelaxation`, which no schedule with
+    /// overlapped pairs beats.
     public static func parts(_ problem: Problem, objective: Objective) -> Parts {
-        let problem = problem.memoryRelaxation
+        let problem = problem.overlapRelaxation.memoryRelaxation
         let chains = MicrobatchChains(problem)
         return Parts(startup: StartupBound.value(problem, objective: objective, chains: chains),
                      memory: MemoryBound.value(problem, chains: chains),

@@ -7,14 +7,14 @@
 /// F0 F1; `p − rank − 1` of I1, the oldest pending W, F1; `m − 2p + rank + 1` of F0&B1 then F1&B0
 /// (the last rank's first F0 and B1 apart); `p − rank − 1` of B1 then F1&B0; `rank + 1` of B1 B0
 /// (split into I from the middle on); `p − rank − 1` of the oldest W then B0 or I0; the pending Ws.
-/// PyTorch runs each "F&B" pair as one overlapped action (`OVERLAP_F_B`, a forward and a backward of
-/// different microbatches sharing the GPU); until the overlapped pass kind exists here, the pair is
-/// its two passes, the forward first, and the simulator times them one after the other, so this
-/// order is DualPipeV without the overlap's gain. `DualPipeVTests` compares the orders with
-/// PyTorch's own (`scripts/peer_orders.py`, the pairs expanded).
+/// PyTorch runs each "F&B" pair as one overlapped action (`OVERLAP_F_B`). Where the problem declares
+/// time such a pass can hide (`OverlappedPass.swift`) the pairs are overlapped passes; elsewhere a
+/// pair would only wait for both inputs and gain nothing, so it is its two passes, the forward first
+/// (which is also how PyTorch's runtime runs `OVERLAP_F_B` without a custom function).
+/// `DualPipeVTests` compares the orders and the pairs with PyTorch's own (`scripts/peer_orders.py`).
 public struct DualPipeV: ScheduleFamily {
     public let name = "dualpipev"
-    public let summary = "PyTorch's ScheduleDualPipeV (DualPipe of DeepSeek-V3, cut in half on the V placement), F&B pairs as two passes; V placement, m ≥ 2p"
+    public let summary = "PyTorch's ScheduleDualPipeV (DualPipe of DeepSeek-V3, cut in half on the V placement), F&B pairs overlapped where the problem declares hideable time; V placement, m ≥ 2p"
 
     public init() {}
 
@@ -24,12 +24,15 @@ public struct DualPipeV: ScheduleFamily {
         guard problem.microbatches >= 2 * p else {
             throw FamilyError(method: name, message: "needs at least as many microbatches as stages, \(2 * p) (PyTorch refuses \(problem.microbatches)); use m ≥ \(2 * p)")
         }
-        return Schedule(orders: (0..<p).map { Self.order(rank: $0, devices: p, microbatches: problem.microbatches) })
+        let ranks = (0..<p).map { Self.order(rank: $0, devices: p, microbatches: problem.microbatches) }
+        return Schedule(orders: ranks.map(\.order), overlaps: problem.hasOverlap ? ranks.map(\.pairs) : [])
     }
 
-    static func order(rank: Int, devices p: Int, microbatches m: Int) -> [Op] {
+    /// One rank's passes and the positions of the forwards PyTorch overlaps with the backward after them.
+    static func order(rank: Int, devices p: Int, microbatches m: Int) -> (order: [Op], pairs: Set<Int>) {
         let first = rank, second = 2 * p - 1 - rank
         var order: [Op] = []
+        var pairs = Set<Int>()
         var forwards = [Int: Int](), inputs = [Int: Int]()
         var pendingWeights: [(stage: Int, microbatch: Int)] = []
         var pendingHead = 0
@@ -55,6 +58,12 @@ public struct DualPipeV: ScheduleFamily {
             order.append(.backwardWeight(stage, microbatch))
         }
         func backward(_ stage: Int, split: Bool) { if split { input(stage) } else { fused(stage) } }
+        /// PyTorch's `add_overlap_f_b`: a forward, then a fused backward of the other chunk, as one action.
+        func overlapped(forward f: Int, backward b: Int) {
+            pairs.insert(order.count)
+            forward(f)
+            fused(b)
+        }
         for _ in 0..<(2 * (p - rank - 1)) { forward(first) }
         for _ in 0..<(rank + 1) {
             forward(first)
@@ -65,16 +74,18 @@ public struct DualPipeV: ScheduleFamily {
             oldestWeight()
             forward(second)
         }
-        for _ in 0..<(m - 2 * p + rank + 1) {
-            forward(first)  // with B1: overlapped in PyTorch, except the last rank's first pair
-            fused(second)
-            forward(second)  // with B0
-            fused(first)
+        for step in 0..<(m - 2 * p + rank + 1) {
+            if step == 0 && rank == p - 1 {  // PyTorch: "we don't overlap these two chunks"
+                forward(first)
+                fused(second)
+            } else {
+                overlapped(forward: first, backward: second)
+            }
+            overlapped(forward: second, backward: first)
         }
         for _ in 0..<(p - rank - 1) {
             fused(second)
-            forward(second)  // with B0
-            fused(first)
+            overlapped(forward: second, backward: first)
         }
         var split = false
         let middle = (rank + 1) / 2
@@ -89,6 +100,6 @@ public struct DualPipeV: ScheduleFamily {
             backward(first, split: split)
         }
         for _ in 0..<(rank + 1) { oldestWeight() }
-        return order
+        return (order, pairs)
     }
 }

@@ -72,10 +72,11 @@ extension Problem {
         let relaxed = stages.map { stage in
             StageProfile(slices: stage.slices.map { costs in
                 guard let recompute = costs.recompute else { return costs }
-                var memory = costs.memory
-                memory.backwardInput += memory.forward - recompute.keptMemory
-                memory.forward = recompute.keptMemory
-                return PassCosts(forward: costs.forward, backwardInput: costs.backwardInput, backwardWeight: costs.backwardWeight, memory: memory)
+                var relaxed = costs
+                relaxed.memory.backwardInput += costs.memory.forward - recompute.keptMemory
+                relaxed.memory.forward = recompute.keptMemory
+                relaxed.recompute = nil
+                return relaxed
             }, staticMemory: stage.staticMemory)
         }
         // Same fields, lower per-cell minimum memory: it cannot fail where `self` was accepted.

@@ -36,6 +36,8 @@ public struct Problem: Sendable, Equatable {
     public let deviceStages: [[Int]]
     /// Whether some stage offers a memory action (`MemoryActions.swift`).
     public let hasMemoryActions: Bool
+    /// Whether some stage declares time an overlapped F&B pass can hide (`OverlappedPass.swift`).
+    public let hasOverlap: Bool
 
     public init(name: String = "problem", microbatches: Int, devices: Int, placement: Placement = .sequential,
                 stages: [StageProfile], communication: Communication = Communication(),
@@ -57,6 +59,7 @@ public struct Problem: Sendable, Equatable {
         for (index, stage) in stages.enumerated() {
             try Self.check(stage, at: index, sequenceSlices: sequenceSlices)
             try Self.checkMemoryActions(stage, at: index)
+            try Self.checkOverlap(stage, at: index)
         }
         if let partition {
             guard partition.count == stages.count else {
@@ -85,6 +88,7 @@ public struct Problem: Sendable, Equatable {
         self.stageDevice = stageDevice
         self.deviceStages = deviceStages
         self.hasMemoryActions = stages.contains { $0.slices.contains { $0.recompute != nil } }
+        self.hasOverlap = stages.contains { $0.slices.contains { ($0.overlap?.forward ?? 0) + ($0.overlap?.backward ?? 0) > 0 } }
 
         if let memoryLimit {
             guard memoryLimit.count == devices else {
@@ -242,4 +246,9 @@ public struct Problem: Sendable, Equatable {
     public var fusedBackwardCanLowerPeak: Bool {
         (0..<stageCount).contains { backwardAllocates(stage: $0) && cap(device: stageDevice[$0]).isFinite }
     }
+
+    /// Whether some optimal schedule has split `B`/`W` passes only, no recomputation and no
+    /// overlapped F&B pairs: what the exact models (MILP, CP-SAT) search. Only then is their proven
+    /// bound a bound of the problem; otherwise they report the core's `LowerBound`.
+    public var plainSchedulesSuffice: Bool { !fusedBackwardCanLowerPeak && !memoryActionsCanLowerPeak && !hasOverlap }
 }

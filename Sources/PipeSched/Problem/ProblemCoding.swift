@@ -97,7 +97,7 @@ extension Problem: Codable {
 
 extension StageProfile: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case forward, backwardInput, backwardWeight, memory, staticMemory, recompute
+        case forward, backwardInput, backwardWeight, memory, staticMemory, recompute, overlap
     }
 
     /// Decodes one stage on its own; array-valued costs must all list the same number of slices.
@@ -117,6 +117,7 @@ extension StageProfile: Codable {
                                             backwardWeight: SliceValues(slices.map(\.memory.backwardWeight))), forKey: .memory)
         if staticMemory != 0 { try container.encode(staticMemory, forKey: .staticMemory) }
         if let recompute = RecomputeDocument(slices) { try container.encode(recompute, forKey: .recompute) }
+        if let overlap = OverlapDocument(slices) { try container.encode(overlap, forKey: .overlap) }
     }
 }
 
@@ -164,6 +165,7 @@ struct StageDocument: Decodable {
     var memory: MemoryDocument
     var staticMemory: Double
     var recompute: RecomputeDocument?
+    var overlap: OverlapDocument?
 
     init(from decoder: Decoder) throws {
         try UnknownKeys.reject(in: decoder, allowed: StageProfile.CodingKeys.self)
@@ -174,6 +176,7 @@ struct StageDocument: Decodable {
         memory = try container.decodeIfPresent(MemoryDocument.self, forKey: .memory) ?? MemoryDocument()
         staticMemory = try container.decodeIfPresent(Double.self, forKey: .staticMemory) ?? 0
         recompute = try container.decodeIfPresent(RecomputeDocument.self, forKey: .recompute)
+        overlap = try container.decodeIfPresent(OverlapDocument.self, forKey: .overlap)
     }
 
     /// The stage's profile; each array must list `sequenceSlices` values (or, when `nil`, all arrays
@@ -183,6 +186,7 @@ struct StageDocument: Decodable {
                       ("memory.forward", memory.forward), ("memory.backwardInput", memory.backwardInput),
                       ("memory.backwardWeight", memory.backwardWeight)]
             + (recompute.map { [("recompute.time", $0.time), ("recompute.keptMemory", $0.keptMemory)] } ?? [])
+            + (overlap.map { [("overlap.forward", $0.forward), ("overlap.backward", $0.backward)] } ?? [])
         let arrays = fields.filter { $0.1.isArray }
         let count = sequenceSlices ?? arrays.first?.1.values.count ?? 1
         for (key, values) in arrays where values.values.count != count {
@@ -197,7 +201,7 @@ struct StageDocument: Decodable {
             PassCosts(forward: forward[j], backwardInput: backwardInput[j], backwardWeight: backwardWeight[j],
                       memory: MemoryDeltas(forward: memory.forward[j], backwardInput: memory.backwardInput[j],
                                            backwardWeight: memory.backwardWeight[j]),
-                      recompute: recompute?[j])
+                      recompute: recompute?[j], overlap: overlap?[j])
         }
         return StageProfile(slices: costs, staticMemory: staticMemory)
     }

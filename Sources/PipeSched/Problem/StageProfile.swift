@@ -32,14 +32,18 @@ public struct PassCosts: Sendable, Equatable, Hashable {
     /// What recomputing this slice costs, when the schedule may choose to (`RecomputeCost`); `nil`:
     /// the forward always keeps its activations.
     public var recompute: RecomputeCost?
+    /// What an overlapped F&B pass can hide of this slice's forward and backward (`OverlappedPass.swift`);
+    /// `nil`: nothing.
+    public var overlap: OverlapCost?
 
     public init(forward: Double, backwardInput: Double, backwardWeight: Double, memory: MemoryDeltas = .zero,
-                recompute: RecomputeCost? = nil) {
+                recompute: RecomputeCost? = nil, overlap: OverlapCost? = nil) {
         self.forward = forward
         self.backwardInput = backwardInput
         self.backwardWeight = backwardWeight
         self.memory = memory
         self.recompute = recompute
+        self.overlap = overlap
     }
 
     /// Total compute time of the three passes.

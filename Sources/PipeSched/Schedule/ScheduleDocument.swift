@@ -14,6 +14,8 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
         public var slice: Int
         public var start: Double
         public var end: Double
+        /// Part of an overlapped F&B pair with its neighbour (`TimedOp.overlapped`); written only when true.
+        public var overlapped: Bool
 
         public init(_ timed: TimedOp) {
             op = timed.op.kind
@@ -22,9 +24,10 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
             slice = timed.op.slice
             start = timed.start
             end = timed.end
+            overlapped = timed.overlapped
         }
 
-        enum CodingKeys: String, CodingKey { case op, stage, microbatch, slice, start, end }
+        enum CodingKeys: String, CodingKey { case op, stage, microbatch, slice, start, end, overlapped }
 
         public init(from decoder: Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -34,10 +37,24 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
             slice = try container.decodeIfPresent(Int.self, forKey: .slice) ?? 0
             start = try container.decode(Double.self, forKey: .start)
             end = try container.decode(Double.self, forKey: .end)
+            overlapped = try container.decodeIfPresent(Bool.self, forKey: .overlapped) ?? false
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(op, forKey: .op)
+            try container.encode(stage, forKey: .stage)
+            try container.encode(microbatch, forKey: .microbatch)
+            try container.encode(slice, forKey: .slice)
+            try container.encode(start, forKey: .start)
+            try container.encode(end, forKey: .end)
+            if overlapped { try container.encode(true, forKey: .overlapped) }
         }
 
         /// The timed pass this entry describes.
-        public var timedOp: TimedOp { TimedOp(Op(op, stage: stage, microbatch: microbatch, slice: slice), start: start, end: end) }
+        public var timedOp: TimedOp {
+            TimedOp(Op(op, stage: stage, microbatch: microbatch, slice: slice), start: start, end: end, overlapped: overlapped)
+        }
     }
 
     public var format: String

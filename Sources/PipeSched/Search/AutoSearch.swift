@@ -109,7 +109,9 @@ public enum AutoSearch {
                 guard let best = report.best, let name = report.bestMethod, left >= improverMinimumSeconds, !options.stopRequested,
                       let score = bestScore, score.value > bound * (1 + 1e-9), improver.fits(problem) else { break }
                 let began = Date()
-                consider("\(improver.name)(\(name))", improver.improve(problem, best, options: options, seconds: left), since: began)
+                // Improvers search schedules without overlapped F&B pairs: they start from the pairs
+                // run one after the other, and `consider` keeps whichever is better.
+                consider("\(improver.name)(\(name))", improver.improve(problem, best.sequential, options: options, seconds: left), since: began)
             }
         }
         return report

@@ -1,6 +1,8 @@
 /// Every schedule of a tiny problem: all per-device orders of all passes, each backward split (`B`
 /// then `W`) or fused (`BW`), each cell recomputed (an `R` anywhere between its `F` and its
-/// backward) or not where its stage offers recomputation, simulated one by one. It is the referee of the tests: no bound may
+/// backward) or not where its stage offers recomputation, and, where the problem declares time an
+/// overlapped F&B pass hides, each forward followed by a backward of another stage run as one
+/// overlapped pass or not, simulated one by one. It is the referee of the tests: no bound may
 /// exceed its optimum, no method's "optimal" may be beaten by it, and no cap it can meet may be
 /// refused.
 ///
@@ -19,9 +21,13 @@ public enum ExhaustiveSearch {
         public var maximumSchedules: Int = 200_000
         /// Allow recomputation (`R` passes) where a stage offers it.
         public var memoryActions: Bool = true
+        /// Allow overlapped F&B pairs where the problem declares time they hide.
+        public var overlaps: Bool = true
 
-        public init(fusedBackward: Bool = true, microbatchOrder: Bool = false, maximumSchedules: Int = 200_000, memoryActions: Bool = true) {
+        public init(fusedBackward: Bool = true, microbatchOrder: Bool = false, maximumSchedules: Int = 200_000, memoryActions: Bool = true,
+                    overlaps: Bool = true) {
             self.memoryActions = memoryActions
+            self.overlaps = overlaps
             self.fusedBackward = fusedBackward
             self.microbatchOrder = microbatchOrder
             self.maximumSchedules = maximumSchedules
@@ -44,10 +50,12 @@ public enum ExhaustiveSearch {
     /// The optimum of `problem`, or `nil` when it has more than `options.maximumSchedules`
     /// combinations or no schedule meets the caps.
     public static func solve(_ problem: Problem, objective: Objective, options: Options = Options()) -> Result? {
-        var perDevice: [[[Op]]] = []
+        var perDevice: [[(order: [Op], pairs: Set<Int>)]] = []
         var total = 1
         for device in 0..<problem.devices {
-            let orders = deviceOrders(problem, device: device, options: options)
+            let orders = deviceOrders(problem, device: device, options: options).flatMap { order in
+                options.overlaps && problem.hasOverlap ? pairings(order) : [(order: order, pairs: Set<Int>())]
+            }
             guard !orders.isEmpty else { return nil }
             let (product, overflow) = total.multipliedReportingOverflow(by: orders.count)
             guard !overflow, product <= options.maximumSchedules else { return nil }
@@ -58,7 +66,8 @@ public enum ExhaustiveSearch {
         var validOptimum: Double?
         var choice = [Int](repeating: 0, count: problem.devices)
         for _ in 0..<total {
-            let schedule = Schedule(orders: choice.enumerated().map { perDevice[$0.offset][$0.element] })
+            let picked = choice.enumerated().map { perDevice[$0.offset][$0.element] }
+            let schedule = Schedule(orders: picked.map(\.order), overlaps: picked.map(\.pairs))
             if let value = ScheduleScore(problem, schedule, objective: objective)?.value {
                 if best == nil || value < best!.value { best = (value, schedule) }
                 if validOptimum.map({ value < $0 }) ?? true, RuntimeOrderCheck.stuckPasses(problem, schedule) == nil {
@@ -73,6 +82,15 @@ public enum ExhaustiveSearch {
         }
         guard let best else { return nil }
         return Result(optimum: best.value, best: best.schedule, validOptimum: validOptimum, schedules: total)
+    }
+
+    /// Every choice of overlapped pairs in one device order: any set of forwards followed by a
+    /// backward of another stage (`Problem.canOverlap`; such pairs never share a pass).
+    static func pairings(_ order: [Op]) -> [(order: [Op], pairs: Set<Int>)] {
+        let candidates = order.indices.dropLast().filter { Problem.canOverlap(order[$0], order[$0 + 1]) }
+        return (0..<(1 << candidates.count)).map { mask in
+            (order, Set(candidates.indices.filter { mask & (1 << $0) != 0 }.map { candidates[$0] }))
+        }
     }
 
     /// Every order of a device's passes in which each pass follows its dependencies on the same

@@ -41,7 +41,17 @@ public struct LocalSearch: Sendable {
     }
 
     /// The improved schedule (or the start when nothing improves) and how many moves were evaluated.
+    /// The moves reorder passes and know nothing of overlapped F&B pairs: from a start with pairs
+    /// they search from the pairs run one after the other, and the start is kept unless they beat it.
     public func improve(_ start: Schedule) -> (schedule: Schedule, evaluations: Int) {
+        guard start.hasOverlaps else { return improveOrders(start) }
+        let found = improveOrders(start.sequential)
+        guard let score = ScheduleScore(problem, found.schedule, objective: objective),
+              let kept = ScheduleScore(problem, start, objective: objective), !score.isBetter(than: kept) else { return found }
+        return (start, found.evaluations)
+    }
+
+    private func improveOrders(_ start: Schedule) -> (schedule: Schedule, evaluations: Int) {
         guard var current = ScheduleScore(problem, start, objective: objective) else { return (start, 0) }
         onIncumbent?(current.value)
         let bound = LowerBound.value(problem, objective: objective)

@@ -2,7 +2,8 @@
 ///
 /// - `makespan`: last end − first start over all devices;
 /// - `stageSpan`: max over devices of (last end − first start on that device);
-/// - `bubbleRate`: 1 − total work / (devices × the objective's value);
+/// - `bubbleRate`: 1 − total work / (devices × the objective's value), the work less what overlapped
+///   F&B pairs hide (`OverlappedPass.swift`);
 /// - `peakMemory`: per device, static memory plus the peak running sum of deltas;
 /// - `lowerBound`: a proven lower bound on the objective; `gap` = (value − lowerBound) / value.
 public struct Metrics: Sendable, Equatable, Codable {
@@ -39,8 +40,22 @@ public struct Metrics: Sendable, Equatable, Codable {
         peakMemory = timeline.enumerated().map { problem.memoryLevels(device: $0.offset, order: $0.element.map(\.op)).peak }
         self.lowerBound = lowerBound ?? LowerBound.value(problem, objective: objective)
         let value = objective == .makespan ? makespan : stageSpan
-        bubbleRate = value > 0 ? 1 - problem.totalWork / (Double(problem.devices) * value) : 0
+        bubbleRate = value > 0 ? 1 - (problem.totalWork - Self.hiddenTime(problem, timeline)) / (Double(problem.devices) * value) : 0
         gap = Self.gap(value: value, bound: self.lowerBound)
+    }
+
+    /// The device time overlapped F&B pairs save: each pair's two durations less the pair's own.
+    static func hiddenTime(_ problem: Problem, _ timeline: Timeline) -> Double {
+        guard timeline.contains(where: { $0.contains(where: \.overlapped) }) else { return 0 }
+        let schedule = Schedule(timeline)
+        var hidden = 0.0
+        for (device, pairs) in schedule.overlaps.enumerated() {
+            for k in pairs {
+                let pair = timeline[device][k]
+                hidden += problem.duration(pair.op) + problem.duration(timeline[device][k + 1].op) - (pair.end - pair.start)
+            }
+        }
+        return hidden
     }
 
     /// The value of an objective.

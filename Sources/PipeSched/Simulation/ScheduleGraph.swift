@@ -1,6 +1,10 @@
 /// The passes of a schedule numbered in device order, with their dependency edges in compact
 /// (CSR) form. Building it checks the schedule's structure: device count, passes in range, each pass
-/// once, each on its stage's device, and every dependency present.
+/// once, each on its stage's device, every dependency present, and each overlapped pair a forward
+/// and a backward of another stage (`Problem.canOverlap`).
+///
+/// An overlapped pair starts when the inputs of both its passes are there: the forward, which comes
+/// first, also waits for the dependencies of the backward after it.
 struct ScheduleGraph {
     /// Passes in device order: device 0's order, then device 1's, ...
     let ops: [Op]
@@ -12,6 +16,8 @@ struct ScheduleGraph {
     let deviceRange: [Range<Int>]
     /// Number of unmet constraints per pass: dependencies plus the device predecessor.
     let indegree: [Int]
+    /// Whether each pass starts an overlapped pair with the next one; empty when there are none.
+    let overlapsNext: [Bool]
     private let predecessorStart: [Int]
     private let predecessorList: [Int]
     private let successorStart: [Int]
@@ -28,9 +34,17 @@ struct ScheduleGraph {
         var device: [Int] = []
         var position: [Int] = []
         var ranges: [Range<Int>] = []
+        var overlapsNext: [Bool] = []
         ops.reserveCapacity(schedule.opCount)
         for (d, order) in schedule.orders.enumerated() {
             let first = ops.count
+            for k in schedule.hasOverlaps ? schedule.overlaps[d].sorted() : [] {
+                guard k + 1 < order.count, Problem.canOverlap(order[k], order[k + 1]), !schedule.overlapsNext(device: d, position: k + 1) else {
+                    throw .malformed(k < order.count
+                        ? "device \(d) overlaps \(order[k]) with the pass after it; an overlapped pair is a forward followed by a B or BW of another stage"
+                        : "device \(d) marks position \(k) as an overlapped pair, but its order has \(order.count) passes")
+                }
+            }
             for (k, op) in order.enumerated() {
                 guard indexer.contains(op) else {
                     throw .malformed("device \(d) runs \(op), which is outside the problem (\(problem.stageCount) stages, \(problem.microbatches) microbatches, \(problem.sequenceSlices) slices)")
@@ -51,6 +65,7 @@ struct ScheduleGraph {
                 ops.append(op)
                 device.append(d)
                 position.append(k)
+                if schedule.hasOverlaps { overlapsNext.append(schedule.overlapsNext(device: d, position: k)) }
             }
             ranges.append(first..<ops.count)
         }
@@ -63,26 +78,31 @@ struct ScheduleGraph {
         predecessorStart.reserveCapacity(ops.count + 1)
         for (id, op) in ops.enumerated() {
             var missing: String?
-            problem.forEachDependency(of: op) { dependency in
-                guard missing == nil else { return }
-                let p: Int
-                switch dependency {
-                case .op(let needed):
-                    p = idOfIndex[indexer.index(needed)]
-                    if p < 0 { missing = "\(op) needs \(needed), which no device runs" }
-                case .inputGradient(let stage, let microbatch, let slice):
-                    p = inputGradientOfCell[indexer.cell(stage: stage, microbatch: microbatch, slice: slice)]
-                    if p < 0 {
-                        missing = "\(op) needs the input gradient of \(Op.backwardInput(stage, microbatch, slice: slice)) (B or BW), which no device runs"
+            func addDependencies(of member: Op) {
+                problem.forEachDependency(of: member) { dependency in
+                    guard missing == nil else { return }
+                    let p: Int
+                    switch dependency {
+                    case .op(let needed):
+                        p = idOfIndex[indexer.index(needed)]
+                        if p < 0 { missing = "\(member) needs \(needed), which no device runs" }
+                    case .inputGradient(let stage, let microbatch, let slice):
+                        p = inputGradientOfCell[indexer.cell(stage: stage, microbatch: microbatch, slice: slice)]
+                        if p < 0 {
+                            missing = "\(member) needs the input gradient of \(Op.backwardInput(stage, microbatch, slice: slice)) (B or BW), which no device runs"
+                        }
+                    case .recomputation(let stage, let microbatch, let slice):
+                        p = idOfIndex[indexer.index(Op(.recompute, stage: stage, microbatch: microbatch, slice: slice))]
                     }
-                case .recomputation(let stage, let microbatch, let slice):
-                    p = idOfIndex[indexer.index(Op(.recompute, stage: stage, microbatch: microbatch, slice: slice))]
-                }
-                if p >= 0 {
-                    predecessorList.append(p)
-                    outCount[p] += 1
+                    if p >= 0 {
+                        predecessorList.append(p)
+                        outCount[p] += 1
+                    }
                 }
             }
+            addDependencies(of: op)
+            // A pair's forward also waits for the inputs of the backward after it.
+            if !overlapsNext.isEmpty && overlapsNext[id] { addDependencies(of: ops[id + 1]) }
             if let missing { throw .malformed(missing) }
             predecessorStart.append(predecessorList.count)
             indegree[id] = predecessorStart[id + 1] - predecessorStart[id] + (position[id] > 0 ? 1 : 0)
@@ -107,11 +127,16 @@ struct ScheduleGraph {
         self.position = position
         self.deviceRange = ranges
         self.indegree = indegree
+        self.overlapsNext = overlapsNext
         self.predecessorStart = predecessorStart
         self.predecessorList = predecessorList
         self.successorStart = successorStart
         self.successorList = successorList
     }
+
+    /// Whether the pass is the backward of an overlapped pair (it starts and ends with the pass before).
+    @inline(__always)
+    func overlapsPrevious(_ id: Int) -> Bool { !overlapsNext.isEmpty && position[id] > 0 && overlapsNext[id - 1] }
 
     /// Dependencies of a pass (not counting its device predecessor).
     @inline(__always)

@@ -5,6 +5,8 @@
 /// dependency has ended (plus the link latency when the dependency ran on another device). The
 /// passes are processed in a topological order of "device order ∪ dependencies", in time linear in
 /// the number of passes; a cycle in that graph is a deadlock and is reported with the passes stuck.
+/// An overlapped F&B pair is one pass: it starts when both passes could, and both end after
+/// `Problem.overlappedDuration`.
 public enum Simulator {
     public static func simulate(_ problem: Problem, _ schedule: Schedule) throws(SimulationError) -> Simulation {
         let graph = try ScheduleGraph(problem, schedule)
@@ -20,6 +22,16 @@ public enum Simulator {
         while let last = ready.popLast() {
             let id = Int(last)
             processed += 1
+            if graph.overlapsPrevious(id) {  // the pair's backward: timed with its forward
+                start[id] = start[id - 1]
+                end[id] = end[id - 1]
+                binding[id] = binding[id - 1]
+                for s in graph.successors(of: id) {
+                    remaining[s] -= 1
+                    if remaining[s] == 0 { ready.append(Int32(s)) }
+                }
+                continue
+            }
             let device = graph.device[id]
             var earliest = 0.0
             var because: Int32 = -1
@@ -36,7 +48,8 @@ public enum Simulator {
                 }
             }
             start[id] = earliest
-            end[id] = earliest + problem.duration(graph.ops[id])
+            let paired = !graph.overlapsNext.isEmpty && graph.overlapsNext[id]
+            end[id] = earliest + (paired ? problem.overlappedDuration(graph.ops[id], graph.ops[id + 1]) : problem.duration(graph.ops[id]))
             binding[id] = because
             for s in graph.successors(of: id) {
                 remaining[s] -= 1
@@ -57,7 +70,10 @@ public enum Simulator {
         timeline.reserveCapacity(problem.devices)
         for device in 0..<problem.devices {
             let range = graph.deviceRange[device]
-            timeline.append(range.map { TimedOp(graph.ops[$0], start: start[$0], end: end[$0]) })
+            timeline.append(range.map {
+                TimedOp(graph.ops[$0], start: start[$0], end: end[$0],
+                        overlapped: !graph.overlapsNext.isEmpty && (graph.overlapsNext[$0] || graph.overlapsPrevious($0)))
+            })
             let memory = problem.memoryLevels(device: device, order: graph.ops[range])
             levels.append(memory.levels)
             peaks.append(memory.peak)

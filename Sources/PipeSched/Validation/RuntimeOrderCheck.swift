@@ -2,7 +2,8 @@
 /// `torch.distributed.pipelining.schedules`): ranks are visited round-robin; a rank's next pass can
 /// be placed when its input was produced locally or its receive was already posted, which happens the
 /// moment the producing pass is placed on its rank; a weight pass is always ready. A full round
-/// without progress is "Malformed compute schedule" in PyTorch, a deadlock here.
+/// without progress is "Malformed compute schedule" in PyTorch, a deadlock here. An overlapped pair
+/// (`OVERLAP_F_B`) is placed as one action, when both its passes are ready.
 public enum RuntimeOrderCheck {
     /// The passes at the head of each stuck device, or `nil` when every order drains.
     public static func stuckPasses(_ problem: Problem, _ schedule: Schedule) -> [Op]? {
@@ -18,8 +19,10 @@ public enum RuntimeOrderCheck {
             for (device, order) in schedule.orders.enumerated() where heads[device] < order.count {
                 let op = order[heads[device]]
                 guard indexer.contains(op) else { return [op] }
-                var ready = true
-                if op.kind != .backwardWeight {
+                let paired = schedule.overlapsNext(device: device, position: heads[device]) && heads[device] + 1 < order.count
+                func isReady(_ op: Op) -> Bool {
+                    guard op.kind != .backwardWeight else { return true }
+                    var ready = true
                     problem.forEachDependency(of: op) { dependency in
                         guard ready else { return }
                         switch dependency {
@@ -31,12 +34,17 @@ public enum RuntimeOrderCheck {
                                 || placed[indexer.index(Op(.recompute, stage: stage, microbatch: microbatch, slice: slice))]
                         }
                     }
+                    return ready
                 }
-                guard ready else { continue }
-                placed[indexer.index(op)] = true
-                if op.kind.producesInputGradient { inputGradientPlaced[indexer.cell(op)] = true }
-                heads[device] += 1
-                left -= 1
+                guard isReady(op), !paired || (indexer.contains(order[heads[device] + 1]) && isReady(order[heads[device] + 1])) else { continue }
+                func place(_ member: Op) {
+                    placed[indexer.index(member)] = true
+                    if member.kind.producesInputGradient { inputGradientPlaced[indexer.cell(member)] = true }
+                }
+                place(op)
+                if paired { place(order[heads[device] + 1]) }
+                heads[device] += paired ? 2 : 1
+                left -= paired ? 2 : 1
                 progress = true
             }
             if !progress {

@@ -1,10 +1,18 @@
 /// Checks a schedule against its problem before anything is written: pass counts, placement,
-/// durations, no overlap on a device, dependencies (with link latency) by the claimed times, memory
-/// caps, and deadlock-freedom under PyTorch's send/recv rule.
+/// durations, no overlap on a device (but an overlapped F&B pair's two passes share their time),
+/// dependencies (with link latency) by the claimed times, memory caps, and deadlock-freedom under
+/// PyTorch's send/recv rule.
 public enum Validator {
     /// Issues of a timed schedule (for example one read from a file); empty when it is valid.
     public static func validate(_ problem: Problem, _ timeline: Timeline, tolerance: Double = 1e-6) -> [ValidationIssue] {
-        var issues = validate(problem, Schedule(timeline))
+        let schedule = Schedule(timeline)
+        var issues = validate(problem, schedule)
+        for (device, row) in timeline.enumerated() {
+            for (k, timed) in row.enumerated() where timed.overlapped
+                && !schedule.overlapsNext(device: device, position: k) && !schedule.overlapsPrevious(device: device, position: k) {
+                issues.append(.init(.structure, "\(timed.op) on device \(device) is marked overlapped but has no overlapped pass beside it to pair with"))
+            }
+        }
         guard !issues.contains(where: { $0.rule == .structure || $0.rule == .count || $0.rule == .placement }) else { return issues }
         // Every pass is now in range and appears once: ends and devices by dense index (`OpIndexer`),
         // NaN where a pass is absent; input-gradient ends (B or BW) by cell.
@@ -15,11 +23,17 @@ public enum Validator {
         var gradientDevice = [Int](repeating: -1, count: indexer.cellCount)
         for (device, row) in timeline.enumerated() {
             for (k, timed) in row.enumerated() {
-                let expected = problem.duration(timed.op)
+                let pairedWithPrevious = schedule.overlapsPrevious(device: device, position: k)
+                let expected = schedule.overlapsNext(device: device, position: k) ? problem.overlappedDuration(timed.op, row[k + 1].op)
+                    : pairedWithPrevious ? problem.overlappedDuration(row[k - 1].op, timed.op) : problem.duration(timed.op)
                 if abs((timed.end - timed.start) - expected) > tolerance * max(1, expected) {
                     issues.append(.init(.duration, "\(timed.op) on device \(device) lasts \((timed.end - timed.start).readable), but its cost is \(expected.readable)"))
                 }
-                if k > 0, timed.start < row[k - 1].end - tolerance {
+                if pairedWithPrevious {
+                    if abs(timed.start - row[k - 1].start) > tolerance * max(1, abs(timed.start)) {
+                        issues.append(.init(.overlap, "\(timed.op) on device \(device) is overlapped with \(row[k - 1].op) but starts at \(timed.start.readable), not with it at \(row[k - 1].start.readable)"))
+                    }
+                } else if k > 0, timed.start < row[k - 1].end - tolerance {
                     issues.append(.init(.overlap, "\(timed.op) on device \(device) starts at \(timed.start.readable), before \(row[k - 1].op) ends at \(row[k - 1].end.readable)"))
                 }
                 let index = indexer.index(timed.op)
@@ -82,6 +96,7 @@ public enum Validator {
         }
         issues += countIssues(problem, seen)
         issues += recomputationIssues(problem, seen)
+        issues += overlapIssues(schedule)
         guard issues.isEmpty else { return issues }
         for (device, order) in schedule.orders.enumerated() {
             let peak = problem.memoryLevels(device: device, order: order).peak
@@ -92,6 +107,27 @@ public enum Validator {
         }
         if let stuck = RuntimeOrderCheck.stuckPasses(problem, schedule) {
             issues.append(.init(.deadlock, "the per-device orders deadlock under PyTorch's send/recv rule; stuck at \(stuck.map(\.description).joined(separator: ", "))"))
+        }
+        return issues
+    }
+
+    /// Each overlapped pair a forward followed by a B or BW of another stage, pairs not chained.
+    private static func overlapIssues(_ schedule: Schedule) -> [ValidationIssue] {
+        guard schedule.hasOverlaps else { return [] }
+        var issues: [ValidationIssue] = []
+        for (device, order) in schedule.orders.enumerated() where device < schedule.overlaps.count {
+            for k in schedule.overlaps[device].sorted() {
+                if k + 1 >= order.count {
+                    issues.append(.init(.structure, "device \(device) pairs position \(k) with the pass after it, but its order has \(order.count) passes"))
+                } else if !Problem.canOverlap(order[k], order[k + 1]) {
+                    issues.append(.init(.structure, "device \(device) overlaps \(order[k]) with \(order[k + 1]); an overlapped pair is a forward followed by a B or BW of another stage"))
+                } else if schedule.overlapsNext(device: device, position: k + 1) {
+                    issues.append(.init(.structure, "device \(device) chains overlapped pairs at \(order[k + 1]); a pass belongs to at most one pair"))
+                }
+            }
+        }
+        if schedule.overlaps.count > schedule.orders.count {
+            issues.append(.init(.structure, "the schedule marks overlapped pairs on \(schedule.overlaps.count) devices but has \(schedule.orders.count) device rows"))
         }
         return issues
     }

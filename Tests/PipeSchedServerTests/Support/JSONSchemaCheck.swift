@@ -107,6 +107,7 @@ struct JSONSchemaCheck {
     }
 
     static func equal(_ a: Any, _ b: Any) -> Bool {
+        if let x = a as? Bool, let y = b as? Bool { return x == y }
         if let x = number(a), let y = number(b) { return x == y }
         if let x = a as? String, let y = b as? String { return x == y }
         return false
