@@ -109,6 +109,7 @@ public struct LayerCost: Sendable {
         var scores = 0.0
         var weightPass = 0.0
         var keyValue = 0.0
+        var allToAll = 0.0
     }
 
     func attention(tokens t: Double, keys: Double, storedKeys: Double, hidden h: Double, heads a: Double,
@@ -140,6 +141,10 @@ public struct LayerCost: Sendable {
         block.linear = 2 * b * t * h * experts + active * 2 * b * t * h * fe * m
         block.stored = d * b * t * (2 * h + experts) + active * d * b * t * (h + m * fe) + b * t * h
         block.weightPass = d * b * t * (h + experts) + active * d * b * t * (2 * h + m * fe)
+        // Dispatch and combine: each token's hidden vector to and from its top-k routed experts, the
+        // share held by the other (EP − 1) of the EP ranks crossing the network.
+        let ep = Double(e.expertParallel)
+        block.allToAll = 2 * Double(e.topK) * d * b * t * h * (ep - 1) / ep
         return block
     }
 
@@ -164,7 +169,7 @@ public struct LayerCost: Sendable {
     func assemble(_ blocks: [Block], tokens t: Double, hidden h: Double, canSlice: Bool = true) -> UnitCost {
         let linear = blocks.reduce(0) { $0 + $1.linear }, core = blocks.reduce(0) { $0 + $1.core }
         var cost = UnitCost(forwardFLOPs: linear + core, backwardInputFLOPs: linear + 2 * core, backwardWeightFLOPs: linear,
-                            weightPassBytes: blocks.reduce(0) { $0 + $1.weightPass })
+                            weightPassBytes: blocks.reduce(0) { $0 + $1.weightPass }, allToAllBytes: blocks.reduce(0) { $0 + $1.allToAll })
         switch recomputation {
         case .none: cost.storedBytes = blocks.reduce(0) { $0 + $1.stored + $1.scores }
         case .selective: cost.storedBytes = blocks.reduce(0) { $0 + $1.stored }

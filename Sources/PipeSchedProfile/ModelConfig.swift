@@ -198,8 +198,8 @@ public struct MoEConfig: Sendable, Equatable, Decodable {
     public var expertFFNSize: Int
     /// Experts every token goes through (0 when absent).
     public var sharedExperts: Int
-    /// Expert-parallel degree: routed experts' weights are spread over this many devices (their
-    /// all-to-all is not modelled).
+    /// Expert-parallel degree: routed experts' weights are spread over this many devices, and each
+    /// MoE layer's dispatch and combine cross the network (`LayerCost.mixtureOfExperts`).
     public var expertParallel: Int
 
     enum CodingKeys: String, CodingKey, CaseIterable { case experts, topK, expertFFNSize, sharedExperts, expertParallel }

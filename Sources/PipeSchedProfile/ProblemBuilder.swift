@@ -160,6 +160,7 @@ public struct ProblemBuilder: Sendable {
         let t = Double(model.tensorParallel)
         let gib = 1024.0 * 1024.0 * 1024.0
         func milliseconds(_ value: Double) -> Double { value / t / flops * 1e3 }
+        let allToAll = allToAllMilliseconds
         var stages: [StageProfile] = []
         var first = 0
         for count in counts {
@@ -168,10 +169,12 @@ public struct ProblemBuilder: Sendable {
                 let sum = units.reduce(UnitCost.zero) { $0 + cost(unit: $1, slice: slice, lengths: lengths) }
                 let deltas = sum.memoryDeltas
                 let forward = deltas.forward / t / gib, input = deltas.backwardInput / t / gib
-                return PassCosts(forward: milliseconds(sum.forwardFLOPs), backwardInput: milliseconds(sum.backwardInputFLOPs),
+                let exchange = allToAll(sum.allToAllBytes)
+                return PassCosts(forward: milliseconds(sum.forwardFLOPs) + exchange, backwardInput: milliseconds(sum.backwardInputFLOPs) + exchange,
                                  backwardWeight: milliseconds(sum.backwardWeightFLOPs),
                                  memory: MemoryDeltas(forward: forward, backwardInput: input, backwardWeight: -(forward + input)),
-                                 recompute: recomputeCost(units: units, slice: slice, lengths: lengths, base: sum))
+                                 recompute: recomputeCost(units: units, slice: slice, lengths: lengths, base: sum),
+                                 overlap: exchange > 0 ? OverlapCost(forward: exchange, backward: exchange) : nil)
             }
             let staticBytes = units.reduce(0.0) { $0 + parameters(unit: $1) } * model.bytesPerParameter
             stages.append(StageProfile(slices: slices, staticMemory: staticBytes / t / gib))
@@ -194,6 +197,18 @@ public struct ProblemBuilder: Sendable {
             }
             throw ProfileError(field: error.field, message: error.message, fix: error.fix)
         }
+    }
+
+    /// Milliseconds the expert-parallel all-to-all of `bytes` takes, counted in F and in B and
+    /// declared hideable by an overlapped F&B pass (`OverlapCost`, DeepSeek-V3's DualPipe): NVLink
+    /// when the EP group fits in a node (`--devices-per-node` given and EP at most that), else the
+    /// inter-node link; the tokens are split over the tensor-parallel ranks (sequence parallelism).
+    var allToAllMilliseconds: (Double) -> Double {
+        let expertParallel = model.moe?.expertParallel ?? 1
+        let inNode = options.devicesPerNode.map { expertParallel <= $0 } ?? false
+        let gigabytesPerSecond = inNode ? (hardware.intraNodeBandwidthGBps ?? hardware.p2pBandwidthGBps) : hardware.p2pBandwidthGBps
+        let t = Double(model.tensorParallel)
+        return { bytes in bytes / t / (gigabytesPerSecond * 1e9) * 1e3 }
     }
 
     /// What to try when the stages do not fit the memory: only the remedies the options have not

@@ -11,14 +11,19 @@ public struct UnitCost: Sendable, Equatable {
     public var storedBytes: Double
     /// Bytes the weight pass needs (linear-layer inputs and output gradients), held from B until W.
     public var weightPassBytes: Double
+    /// Bytes one GPU sends in the forward's expert-parallel all-to-alls (dispatch and combine of
+    /// mixture-of-experts layers); the input-gradient pass sends as many. An overlapped F&B pass can
+    /// hide this traffic under the other pass's compute (DeepSeek-V3's DualPipe).
+    public var allToAllBytes: Double
 
     public init(forwardFLOPs: Double = 0, backwardInputFLOPs: Double = 0, backwardWeightFLOPs: Double = 0,
-                storedBytes: Double = 0, weightPassBytes: Double = 0) {
+                storedBytes: Double = 0, weightPassBytes: Double = 0, allToAllBytes: Double = 0) {
         self.forwardFLOPs = forwardFLOPs
         self.backwardInputFLOPs = backwardInputFLOPs
         self.backwardWeightFLOPs = backwardWeightFLOPs
         self.storedBytes = storedBytes
         self.weightPassBytes = weightPassBytes
+        self.allToAllBytes = allToAllBytes
     }
 
     /// Nothing.
@@ -38,7 +43,8 @@ public struct UnitCost: Sendable, Equatable {
                  backwardInputFLOPs: a.backwardInputFLOPs + b.backwardInputFLOPs,
                  backwardWeightFLOPs: a.backwardWeightFLOPs + b.backwardWeightFLOPs,
                  storedBytes: a.storedBytes + b.storedBytes,
-                 weightPassBytes: a.weightPassBytes + b.weightPassBytes)
+                 weightPassBytes: a.weightPassBytes + b.weightPassBytes,
+                 allToAllBytes: a.allToAllBytes + b.allToAllBytes)
     }
 
     public static func += (a: inout UnitCost, b: UnitCost) { a = a + b }

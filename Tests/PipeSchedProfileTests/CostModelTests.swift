@@ -74,6 +74,27 @@ import PipeSched
         #expect(problem.memoryLimit == [80, 80, 80, 80])
     }
 
+    /// Expert parallelism: each MoE layer's dispatch and combine, 2·topK·d·s·b·h·(EP − 1)/EP bytes, are
+    /// added to its F and to its B and declared hideable by an overlapped F&B pass.
+    @Test func expertParallelAllToAllIsTimedAndHideable() throws {
+        var options = ProfileOptions(devices: 4, microbatches: 8)
+        options.partition = .uniform
+        func build(expertParallel: Int) throws -> Problem {
+            let mix = #", "layerTypes": [{"type": "dense", "count": 2}, {"type": "moe", "count": 2}, {"type": "dense", "count": 4}], "moe": {"experts": 8, "topK": 2, "expertFFNSize": 1024, "expertParallel": \#(expertParallel)}"#
+            return try ProblemBuilder(model: try Fixtures.model(Fixtures.gpt(extra: mix)), hardware: try Fixtures.device(), options: options).build()
+        }
+        let local = try build(expertParallel: 1), spread = try build(expertParallel: 8)
+        // Two MoE layers: 2 · (2 · 2 · 2 bytes · 2048 · 1024 · 7/8) = 29,360,128 bytes over 10 GB/s.
+        let exchange = 2.9360128
+        let before = local.stages[1].slices[0], after = spread.stages[1].slices[0]
+        #expect(abs(after.forward - before.forward - exchange) < 1e-12)
+        #expect(abs(after.backwardInput - before.backwardInput - exchange) < 1e-12)
+        #expect(after.backwardWeight == before.backwardWeight)
+        #expect(abs((after.overlap?.forward ?? 0) - exchange) < 1e-12 && abs((after.overlap?.backward ?? 0) - exchange) < 1e-12)
+        #expect(local.stages[1].slices[0].overlap == nil && spread.stages[0].slices[0].overlap == nil)
+        #expect(spread.hasOverlap && !local.hasOverlap)
+    }
+
     @Test func heterogeneousLayerTypesChangeOnlyTheirStages() throws {
         var options = ProfileOptions(devices: 4, microbatches: 8)
         options.partition = .uniform
