@@ -4,14 +4,13 @@ import PipeSched
 struct CandidateTable {
     let text: String
 
-    init(_ report: AutoSearch.Report, problem: Problem, objective: Objective) {
+    init(_ report: AutoSearch.Report, objective: Objective) {
         let header = ["method", objective.rawValue, "bubble", "peak memory", "seconds", ""]
         var rows: [[String]] = []
         for candidate in report.candidates {
             let seconds = String(format: "%.3f", candidate.seconds)
             switch candidate.outcome {
-            case .scheduled(let value, let peak):
-                let bubble = 1 - problem.totalWork / (Double(problem.devices) * value)
+            case .scheduled(let value, let peak, let bubble):
                 let mark = candidate.method == report.bestMethod ? "best" : ""
                 rows.append([candidate.method, value.readable, String(format: "%.2f%%", bubble * 100), peak.readable, seconds, mark])
             case .doesNotFit(let reason):

@@ -120,7 +120,7 @@ struct SolveCommand: ParsableCommand {
             var found: Solution
             if all {
                 let (best, report) = try registry.solveAuto(searched, options: options)
-                FileHandle.standardError.write(Data(CandidateTable(report, problem: searched, objective: objective).text.utf8))
+                FileHandle.standardError.write(Data(CandidateTable(report, objective: objective).text.utf8))
                 found = best
             } else {
                 found = try registry.solve(searched, method: method, options: options)

@@ -18,7 +18,7 @@ import PipeSchedCPSAT
         let (solution, report) = try registry.solveAuto(Self.problem, options: SolveOptions(timeLimit: 6))
         let window = try #require(report.candidates.first { $0.method.hasPrefix("cpsat-window(") },
                                   "no anytime row in \(report.candidates.map(\.method))")
-        if case .scheduled(let value, _) = window.outcome {
+        if case .scheduled(let value, _, _) = window.outcome {
             #expect(solution.evaluation.metrics.stageSpan <= value + 1e-9)
         }
         #expect(solution.evaluation.isValid)

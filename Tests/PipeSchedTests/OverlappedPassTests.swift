@@ -196,6 +196,22 @@ import Testing
         #expect(better.metrics.stageSpan < worse.metrics.stageSpan)
     }
 
+    @Test func pairingKeepsOnlyPairsThatHelpAndAutoUsesIt() throws {
+        let problem = Self.twoChunks(f: 1, b: 1)
+        let plain = Schedule(orders: [Self.pairedOrder])
+        let paired = try #require(OverlapPairing(problem: problem, objective: .stageSpan).improve(plain))
+        #expect(paired.overlaps == [[2]])
+        let before = try #require(ScheduleScore(problem, plain, objective: .stageSpan))
+        let after = try #require(ScheduleScore(problem, paired, objective: .stageSpan))
+        #expect(after.isBetter(than: before))
+        // Nothing to hide, nothing to pair.
+        #expect(OverlapPairing(problem: Self.twoChunks(f: 0, b: 0), objective: .stageSpan).improve(plain) == nil)
+        // auto ends no worse than its best candidate with the pairs that help.
+        let solution = try Methods.solve(problem, method: "auto", options: SolveOptions(timeLimit: 0.5))
+        #expect(solution.evaluation.isValid)
+        #expect(solution.evaluation.metrics.stageSpan <= after.value + 1e-9)
+    }
+
     @Test func localSearchFromAPairedStartNeverReturnsWorse() throws {
         let problem = Self.twoChunks(microbatches: 3, f: 1.5, b: 2)
         var order: [Op] = []

@@ -1,14 +1,15 @@
 import Foundation
 
-/// `auto`: every method that fits the problem, then local search from the best, then (when the
-/// caller gave a time limit and at least `improverMinimumSeconds` of it are left) each improver from
-/// the best (`ScheduleImprover`: the CP-SAT window search), keeping the best valid schedule. The
+/// `auto`: every method that fits the problem, then local search from the best, then, where the
+/// problem declares time an overlapped F&B pass hides, the pairs that help the best
+/// (`OverlapPairing`), then (when the caller gave a time limit and at least
+/// `improverMinimumSeconds` of it are left) each improver from the best (`ScheduleImprover`: the CP-SAT window search), keeping the best valid schedule. The
 /// report lists every candidate, for `solve --all`.
 public enum AutoSearch {
     /// One candidate's outcome.
     public struct Candidate: Sendable {
         public enum Outcome: Sendable {
-            case scheduled(value: Double, peakMemory: Double)
+            case scheduled(value: Double, peakMemory: Double, bubbleRate: Double)
             case doesNotFit(String)
             case overCapOrStuck
         }
@@ -30,7 +31,7 @@ public enum AutoSearch {
         public var summaries: [CandidateSummary] {
             candidates.map { candidate in
                 switch candidate.outcome {
-                case .scheduled(let value, let peak):
+                case .scheduled(let value, let peak, _):
                     CandidateSummary(method: candidate.method, value: value, peakMemory: peak, seconds: candidate.seconds,
                                      note: candidate.method == bestMethod ? "best" : nil)
                 case .doesNotFit(let reason):
@@ -41,6 +42,9 @@ public enum AutoSearch {
             }
         }
     }
+
+    /// How many of the best candidates the pairing step (`OverlapPairing`) starts from.
+    public static let pairingFinalists = 3
 
     /// The least time left, in seconds, for which `auto` starts an improver.
     public static let improverMinimumSeconds = 2.0
@@ -54,6 +58,8 @@ public enum AutoSearch {
         let start = Date()
         var report = Report(candidates: [], best: nil, bestMethod: nil)
         var bestScore: ScheduleScore?
+        /// Every valid candidate, for the pairing step.
+        var scored: [(name: String, schedule: Schedule, score: ScheduleScore)] = []
         func consider(_ name: String, _ schedule: Schedule?, since: Date, reason: String? = nil) {
             let seconds = Date().timeIntervalSince(since)
             guard let schedule else {
@@ -64,7 +70,10 @@ public enum AutoSearch {
                 report.candidates.append(Candidate(method: name, outcome: .overCapOrStuck, seconds: seconds))
                 return
             }
-            report.candidates.append(Candidate(method: name, outcome: .scheduled(value: score.value, peakMemory: score.peak), seconds: seconds))
+            report.candidates.append(Candidate(method: name, outcome: .scheduled(value: score.value, peakMemory: score.peak,
+                                                                                    bubbleRate: Metrics.bubbleRate(problem, score.timeline, value: score.value)),
+                                                 seconds: seconds))
+            scored.append((name, schedule, score))
             if bestScore == nil || score.isBetter(than: bestScore!) {
                 bestScore = score
                 report.best = schedule
@@ -100,6 +109,18 @@ public enum AutoSearch {
             let search = LocalSearch(problem: problem, objective: options.objective, timeLimit: budget, seed: options.seed,
                                      shouldStop: options.shouldStop, onIncumbent: options.onIncumbent)
             consider("local(\(name))", search.improve(best).schedule, since: began)
+        }
+        // Where the problem declares time an overlapped F&B pass hides: the pairs that help each of the
+        // best few candidates (a schedule a little slower without pairs may hide more with them).
+        if problem.hasOverlap, !options.stopRequested {
+            let finalists = scored.sorted { $0.score.isBetter(than: $1.score) }.prefix(pairingFinalists)
+            let left = (options.timeLimit ?? 10) - Date().timeIntervalSince(start)
+            for finalist in finalists where !options.stopRequested {
+                let began = Date()
+                let pairing = OverlapPairing(problem: problem, objective: options.objective,
+                                             timeLimit: max(0.05, left / Double(2 * finalists.count)), shouldStop: options.shouldStop)
+                if let paired = pairing.improve(finalist.schedule) { consider("pairs(\(finalist.name))", paired, since: began) }
+            }
         }
         // The anytime phase: only with a caller's time limit, so `auto` without one stays quick.
         if let limit = options.timeLimit {

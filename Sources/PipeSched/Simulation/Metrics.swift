@@ -40,8 +40,14 @@ public struct Metrics: Sendable, Equatable, Codable {
         peakMemory = timeline.enumerated().map { problem.memoryLevels(device: $0.offset, order: $0.element.map(\.op)).peak }
         self.lowerBound = lowerBound ?? LowerBound.value(problem, objective: objective)
         let value = objective == .makespan ? makespan : stageSpan
-        bubbleRate = value > 0 ? 1 - (problem.totalWork - Self.hiddenTime(problem, timeline)) / (Double(problem.devices) * value) : 0
+        bubbleRate = Self.bubbleRate(problem, timeline, value: value)
         gap = Self.gap(value: value, bound: self.lowerBound)
+    }
+
+    /// 1 − the work the devices did / (devices × `value`): the share of device time spent idle, the
+    /// time overlapped F&B pairs hide not counted as work.
+    public static func bubbleRate(_ problem: Problem, _ timeline: Timeline, value: Double) -> Double {
+        value > 0 ? 1 - (problem.totalWork - hiddenTime(problem, timeline)) / (Double(problem.devices) * value) : 0
     }
 
     /// The device time overlapped F&B pairs save: each pair's two durations less the pair's own.
