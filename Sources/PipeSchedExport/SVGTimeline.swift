@@ -98,9 +98,8 @@ public struct SVGTimeline: Sendable {
                 let tip = "\(entry.op.rawValue) stage \(entry.stage) microbatch \(entry.microbatch)\(slice)\(overlapped): \(entry.start.readable)–\(entry.end.readable)"
                 out.append(##"<rect class="op" x="\##(c(x))" y="\##(c(top))" width="\##(c(width))" height="\##(c(height))" fill="\##(fill)"><title>\##(SVGSupport.escape(tip))</title></rect>"##)
                 let label = entry.slice == 0 ? "\(entry.microbatch)" : "\(entry.microbatch).\(entry.slice)"
-                let fontSize = entry.overlapped ? 8.0 : 10.0
                 if width >= Double(label.count) * SVGLayout.digitWidth + 3 {
-                    out.append(##"<text class="label" x="\##(c(x + width / 2))" y="\##(c(top + height / 2 + fontSize * 0.35))" font-size="\##(c(fontSize))" text-anchor="middle" fill="\##(SVGSupport.textColor(on: fill))">\##(label)</text>"##)
+                    out.append(##"<text class="label" x="\##(c(x + width / 2))" y="\##(c(top + height / 2 + 3.5))" font-size="10" text-anchor="middle" fill="\##(SVGSupport.textColor(on: fill))">\##(label)</text>"##)
                 }
             }
         }

@@ -40,6 +40,17 @@ import Testing
         }
     }
 
+    @Test func anOverlappedPairsBackwardRunsOnATrackBesideItsForward() throws {
+        let problem = try ExportFixtures.overlapping(ExportFixtures.problem(devices: 4, microbatches: 8, placement: .v, chunks: 2))
+        let document = try ExportFixtures.document(problem, method: "dualpipev")
+        let passes = try events(ChromeTrace(timeUnit: .us).render(document)).filter { $0["ph"] as? String == "X" }
+        #expect(passes.count == document.timeline.joined().count)
+        let overlapped = passes.filter { ($0["args"] as? [String: Any])?["overlapped"] as? Bool == true }
+        #expect(overlapped.count == document.timeline.joined().filter(\.overlapped).count)
+        #expect(overlapped.filter { $0["tid"] as? Int == 2 }.count == overlapped.count / 2)
+        #expect(passes.filter { $0["tid"] as? Int == 2 }.allSatisfy { ($0["args"] as? [String: Any])?["kind"] as? String != "F" })
+    }
+
     @Test func theTimeUnitScalesToMicroseconds() throws {
         let document = try ExportFixtures.document(ExportFixtures.problem(devices: 2, microbatches: 2), method: "1f1b")
         let passes = try events(ChromeTrace(timeUnit: .ms).render(document)).filter { $0["ph"] as? String == "X" }

@@ -45,6 +45,19 @@ import Testing
         for text in texts { #expect((Double(text.attributes["font-size"] ?? "0") ?? 0) >= 10) }
     }
 
+    @Test func anOverlappedPairSharesItsRowForwardAboveBackwardBelow() throws {
+        let problem = try ExportFixtures.overlapping(ExportFixtures.problem(devices: 4, microbatches: 8, placement: .v, chunks: 2))
+        let (document, svg) = try render(problem, method: "dualpipev")
+        let elements = try #require(XMLElements.parse(svg))
+        let ops = elements.filter { $0.name == "rect" && $0.attributes["class"] == "op" }
+        #expect(ops.count == document.timeline.joined().count)
+        let pairs = document.timeline.joined().filter(\.overlapped).count
+        #expect(pairs == 2 * 25)
+        let halves = ops.filter { $0.attributes["height"] == "9" }
+        #expect(halves.count == pairs, "each pass of a pair takes half of its row")
+        for text in elements where text.name == "text" { #expect((Double(text.attributes["font-size"] ?? "0") ?? 0) >= 10) }
+    }
+
     @Test func theTitleCarriesMethodObjectiveBubbleRateLowerBoundAndGap() throws {
         let (document, svg) = try render(ExportFixtures.problem(devices: 4, microbatches: 8), method: "zb-h2")
         #expect(svg.contains("zb-h2 on \(document.problem): stageSpan \(document.metrics.stageSpan.readable)"))

@@ -46,16 +46,7 @@ import Testing
     /// `ScheduleDualPipeV` dumps, `OVERLAP_F_B` cells included; it reads back as the same schedule
     /// and metrics, and a PyTorch without `OVERLAP_F_B` is refused.
     @Test func dualPipeVWithOverlapIsPyTorchsCSVCellForCell() throws {
-        let plain = ExportFixtures.problem(devices: 4, microbatches: 8, placement: .v, chunks: 2)
-        let problem = try plain.with { fields in
-            fields.stages = plain.stages.map { stage in
-                StageProfile(slices: stage.slices.map { costs in
-                    var costs = costs
-                    costs.overlap = OverlapCost(forward: costs.forward / 2, backward: costs.backwardInput / 2)
-                    return costs
-                }, staticMemory: stage.staticMemory)
-            }
-        }
+        let problem = try ExportFixtures.overlapping(ExportFixtures.problem(devices: 4, microbatches: 8, placement: .v, chunks: 2))
         let document = try ExportFixtures.document(problem, method: "dualpipev")
         let text = try TorchCSVWriter().write(document, microbatches: 8).text
         // PyTorch's csv.writer ends lines with CRLF; ours with LF.

@@ -28,6 +28,19 @@ enum ExportFixtures {
     }
 
     /// The schedule document a schedule family produces for a problem (throws when it does not fit).
+    /// `problem` with half of every forward and input backward hideable by an overlapped F&B pass.
+    static func overlapping(_ problem: Problem) throws -> Problem {
+        try problem.with { fields in
+            fields.stages = problem.stages.map { stage in
+                StageProfile(slices: stage.slices.map { costs in
+                    var costs = costs
+                    costs.overlap = OverlapCost(forward: costs.forward / 2, backward: costs.backwardInput / 2)
+                    return costs
+                }, staticMemory: stage.staticMemory)
+            }
+        }
+    }
+
     static func document(_ problem: Problem, method: String, objective: Objective = .stageSpan) throws -> ScheduleDocument {
         guard let family = ScheduleFamilies.named(method) else { throw FamilyError(method: method, message: "unknown") }
         let schedule = try family.build(problem)
