@@ -45,13 +45,27 @@ public enum AutoSearch {
     /// The least time left, in seconds, for which `auto` starts an improver.
     public static let improverMinimumSeconds = 2.0
 
+    /// The local search phase's name in `SolveOptions.excludedCandidates` (its table row is
+    /// `local(BEST)`).
+    public static let localSearchName = "local"
+
+    /// What `SolveOptions.excludedCandidates` may name for these candidates: each method, the local
+    /// search, each improver, in the order `auto` runs them.
+    public static func candidateNames(methods: [any SchedulingMethod], improvers: [any ScheduleImprover]) -> [String] {
+        methods.map(\.name) + [localSearchName] + improvers.map(\.name)
+    }
+
     /// Runs the candidates; `options.timeLimit` (default 10 s) bounds the local search phase, which
     /// leaves half of the time left to `improvers` when a caller's limit lets them run. Once
     /// `options.shouldStop` says so, the remaining candidates are skipped and the local search and
-    /// improvers end early; the best schedule found so far is kept.
+    /// improvers end early; the best schedule found so far is kept. Candidates, the local search and
+    /// improvers named in `options.excludedCandidates` are not run and get no row in the report.
     public static func run(_ problem: Problem, options: SolveOptions, methods: [any SchedulingMethod],
                            improvers: [any ScheduleImprover] = []) -> Report {
         let start = Date()
+        let excluded = options.excludedCandidates
+        let methods = methods.filter { !excluded.contains($0.name) }
+        let improvers = improvers.filter { !excluded.contains($0.name) }
         var report = Report(candidates: [], best: nil, bestMethod: nil)
         var bestScore: ScheduleScore?
         func consider(_ name: String, _ schedule: Schedule?, since: Date, reason: String? = nil) {
@@ -92,7 +106,7 @@ public enum AutoSearch {
                 consider(method.name, nil, since: began, reason: error.description)
             }
         }
-        if let best = report.best, let name = report.bestMethod, !options.stopRequested {
+        if let best = report.best, let name = report.bestMethod, !options.stopRequested, !excluded.contains(localSearchName) {
             let began = Date()
             // With improvers to follow, local search leaves them half of the time left.
             let left = (options.timeLimit ?? 10) - Date().timeIntervalSince(start)
