@@ -301,6 +301,10 @@ components:
           exclusiveMaximum: 100
           default: 0
           description: Percent of each memory cap kept free, as `pipesched solve --memory-headroom`; the search runs under the lowered caps and the schedule is measured against the real ones. 400 when a lowered cap cannot hold one microbatch.
+        exclude:
+          type: array
+          items: { type: string }
+          description: "With method auto: candidates it leaves out, as `pipesched solve --exclude` (its candidate methods, `local` for its local search, `cpsat-window` for its anytime phase); part of the request key. 400 naming the field for another method or a name auto does not run, listing the names it takes."
     ProfileRequest:
       type: object
       additionalProperties: false
