@@ -643,6 +643,12 @@ components:
       }
     },
     "criticalPath": { "type": "array", "items": { "type": "string" } },
+    "memoryHeadroom": {
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "exclusiveMaximum": 100,
+      "description": "Percent of each memory cap the search kept free (solve --memory-headroom); the metrics are measured against the real caps. Absent when no margin was kept."
+    },
     "candidates": {
       "type": "array",
       "description": "Every candidate auto tried, in order (auto only): its objective value and peak memory when it produced a valid schedule, else why not.",

@@ -416,8 +416,9 @@ public final class SolveService: Sendable {
                 // The request's parse checked that the lowered caps hold one microbatch.
                 let searched = (try? headroom?.apply(to: problem)) ?? problem
                 let output = try chosen.run(searched, options: options)
-                let solution = try Solution(searched, method: method, objective: options.objective, output: output)
-                outcome = .success(headroom == nil ? solution : try solution.remeasured(on: problem))
+                var solution = try Solution(searched, method: method, objective: options.objective, output: output)
+                if let headroom { solution = try solution.remeasured(on: problem, headroom: headroom) }
+                outcome = .success(solution)
             } catch {
                 outcome = .failure(error)
             }

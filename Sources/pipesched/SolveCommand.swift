@@ -114,15 +114,16 @@ struct SolveCommand: ParsableCommand {
         if (progress || terminal) && !quiet {
             options.onIncumbent = SolveProgress(objective: objective).report
         }
-        let searched: Problem
+        let headroom: MemoryHeadroom, searched: Problem
         do {
-            searched = try MemoryHeadroom(percent: memoryHeadroom).apply(to: problem)
+            headroom = try MemoryHeadroom(percent: memoryHeadroom)
+            searched = try headroom.apply(to: problem)
         } catch {
             throw Failure("\(self.problem): \(error)", code: .badInput)
         }
         let solution: Solution
         do {
-            var found: Solution
+            let found: Solution
             if all {
                 let (best, report) = try registry.solveAuto(searched, options: options)
                 FileHandle.standardError.write(Data(CandidateTable(report, problem: searched, objective: objective).text.utf8))
@@ -130,8 +131,7 @@ struct SolveCommand: ParsableCommand {
             } else {
                 found = try registry.solve(searched, method: method, options: options)
             }
-            if memoryHeadroom > 0 { found = try found.remeasured(on: problem) }
-            solution = found
+            solution = try found.remeasured(on: problem, headroom: headroom)
         } catch {
             switch error {
             case .memoryCapExceeded, .noScheduleFitsCap, .noScheduleWithinTimeLimit: throw Failure(error.description, code: .memoryCap)
