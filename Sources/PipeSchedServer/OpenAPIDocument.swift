@@ -469,6 +469,10 @@ components:
           "description": "none, base, an absolute cap such as 40, or a multiple of the 1F1B peak such as 0.8x.",
           "oneOf": [{ "$ref": "#/$defs/memoryCap" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/memoryCap" } }]
         },
+        "memoryHeadroom": {
+          "description": "Percent of each memory cap kept free, as `pipesched solve --memory-headroom`: the runs search under the lowered caps and are measured against the real ones. Default 0.",
+          "oneOf": [{ "$ref": "#/$defs/memoryHeadroom" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/memoryHeadroom" } }]
+        },
         "sequenceSlices": { "$ref": "#/$defs/positiveIntegers" },
         "placement": {
           "oneOf": [{ "$ref": "#/$defs/placement" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/placement" } }]
@@ -494,6 +498,7 @@ components:
         { "type": "null" }
       ]
     },
+    "memoryHeadroom": { "type": "number", "minimum": 0, "exclusiveMaximum": 100 },
     "placement": { "type": "string", "pattern": "^\\s*(base|sequential|v|interleaved(:[1-9][0-9]*)?)\\s*$" }
   }
 }
