@@ -53,7 +53,8 @@ public struct CPSATMethod: SchedulingMethod {
         var limit = options.timeLimit ?? settings.defaultTimeLimit
         if let autoBudget { limit = min(autoBudget, (options.timeLimit ?? 10) / 2) }
         return try CPSATSearch.solve(problem, objective: options.objective, settings: settings, timeLimit: limit, method: name,
-                                     seed: options.seed, shouldStop: options.shouldStop, onIncumbent: options.onIncumbent)
+                                     seed: options.seed, excluding: options.excludedCandidates, shouldStop: options.shouldStop,
+                                     onIncumbent: options.onIncumbent)
     }
 }
 

@@ -6,16 +6,19 @@ import PipeSchedILP
 /// heuristic schedule (solution hint, and the ceiling of the objective), with the core's lower
 /// bound as a constraint. The written schedule is the solver's order simulated in real numbers, or
 /// the heuristic's when that is better; the bound is CP-SAT's where the model covers every schedule
-/// and the core's otherwise; "optimal" is claimed only when the gap between them closes.
+/// and the core's otherwise; "optimal" is claimed only when the gap between them closes. The
+/// heuristic leaves out the candidates in `excluding` (`auto`'s `SolveOptions.excludedCandidates`).
 public enum CPSATSearch {
     public static func solve(_ problem: Problem, objective: Objective, settings: CPSATSettings, timeLimit: Double,
-                             method: String = "cpsat", seed: UInt64 = 1, shouldStop: (@Sendable () -> Bool)? = nil,
+                             method: String = "cpsat", seed: UInt64 = 1, excluding: Set<String> = [],
+                             shouldStop: (@Sendable () -> Bool)? = nil,
                              onIncumbent: (@Sendable (Double) -> Void)? = nil) throws(SolveError) -> MethodOutput {
         let began = ContinuousClock.now
         func elapsed() -> Double { ILPSearch.seconds(ContinuousClock.now - began) }
         guard CPSATSolver.isAvailable else { throw .solverFailed(method: method, message: CPSATError.notInstalled.description) }
         let lowerBound = LowerBound.value(problem, objective: objective)
-        let warm = WarmStart.best(problem, objective: objective, localSearchSeconds: min(1, 0.05 * timeLimit), seed: seed)
+        let warm = WarmStart.best(problem, objective: objective, localSearchSeconds: min(1, 0.05 * timeLimit), seed: seed,
+                                  excluding: excluding)
         var best = warm.map { (schedule: Schedule($0.incumbent.timeline), value: $0.value(objective)) }
         if let best { onIncumbent?(best.value) }
         // Split schedules miss the optimum only where a fused BW lowers the peak under a cap.

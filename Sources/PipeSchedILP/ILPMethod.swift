@@ -51,7 +51,7 @@ public struct ILPMethod: SchedulingMethod {
         var limit = options.timeLimit ?? settings.defaultTimeLimit
         if let autoBudget { limit = min(autoBudget, (options.timeLimit ?? 10) / 2) }
         let outcome = try ILPSearch.solve(problem, objective: options.objective, settings: settings.stopping(when: options.shouldStop),
-                                          timeLimit: limit, method: name, seed: options.seed)
+                                          timeLimit: limit, method: name, seed: options.seed, excluding: options.excludedCandidates)
         return MethodOutput(schedule: outcome.schedule, solver: outcome.report, provenBound: outcome.provenBound)
     }
 }

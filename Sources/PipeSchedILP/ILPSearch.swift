@@ -30,16 +30,18 @@ public struct ILPOutcome: Sendable {
 /// lower-bound cut, one solve within the time limit. The schedule is measured by simulation, and
 /// never worse than the warm start.
 public enum ILPSearch {
-    /// Solves `problem` exactly (or until `timeLimit` seconds have passed).
+    /// Solves `problem` exactly (or until `timeLimit` seconds have passed), warm-started without the
+    /// candidates in `excluding` (`auto`'s `SolveOptions.excludedCandidates`).
     /// - Throws: `SolveError.noScheduleFitsCap` when the solver proves that no schedule meets the
     ///   memory caps, `.noScheduleWithinTimeLimit` when it found none in time, `.solverFailed`.
     public static func solve(_ problem: Problem, objective: Objective, settings: ILPSettings, timeLimit: Double,
-                             method: String = "ilp", seed: UInt64 = 1) throws(SolveError) -> ILPOutcome {
+                             method: String = "ilp", seed: UInt64 = 1, excluding: Set<String> = []) throws(SolveError) -> ILPOutcome {
         let began = ContinuousClock.now
         func elapsed() -> Double { seconds(ContinuousClock.now - began) }
         let solver = settings.solver.makeSolver()
         let frame = ProblemFrame(problem, objective: objective)
-        let warm = WarmStart.best(problem, objective: objective, localSearchSeconds: min(1, 0.05 * timeLimit), seed: seed)
+        let warm = WarmStart.best(problem, objective: objective, localSearchSeconds: min(1, 0.05 * timeLimit), seed: seed,
+                                  excluding: excluding)
         let lowerBound = frame.lowerBound
         let horizon = warm?.start?.metrics.value(of: objective) ?? frame.trivialHorizon
 

@@ -20,9 +20,12 @@ public struct WarmStart: Sendable {
     /// The incumbent's objective value.
     public func value(_ objective: Objective) -> Double { incumbent.metrics.value(of: objective) }
 
-    /// The best heuristic schedule, or `nil` when no heuristic meets the memory caps.
-    public static func best(_ problem: Problem, objective: Objective, localSearchSeconds: Double, seed: UInt64 = 1) -> WarmStart? {
-        let options = SolveOptions(objective: objective, timeLimit: localSearchSeconds, seed: seed)
+    /// The best heuristic schedule, or `nil` when no heuristic meets the memory caps. `excluding`
+    /// leaves candidates out, as `auto` does with its `SolveOptions.excludedCandidates`, so an `auto`
+    /// told to leave a candidate out does not meet it again in its exact candidate's warm start.
+    public static func best(_ problem: Problem, objective: Objective, localSearchSeconds: Double, seed: UInt64 = 1,
+                            excluding: Set<String> = []) -> WarmStart? {
+        let options = SolveOptions(objective: objective, timeLimit: localSearchSeconds, seed: seed, excludedCandidates: excluding)
         let report = AutoSearch.run(problem, options: options, methods: Methods.standard.autoCandidates)
         guard let best = report.best else { return nil }
         return from(problem, best, objective: objective, source: report.bestMethod ?? "auto")

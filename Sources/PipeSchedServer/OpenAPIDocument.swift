@@ -301,6 +301,10 @@ components:
           exclusiveMaximum: 100
           default: 0
           description: Percent of each memory cap kept free, as `pipesched solve --memory-headroom`; the search runs under the lowered caps and the schedule is measured against the real ones. 400 when a lowered cap cannot hold one microbatch.
+        exclude:
+          type: array
+          items: { type: string }
+          description: "With method auto: candidates it leaves out, as `pipesched solve --exclude` (its candidate methods, `local` for its local search, `cpsat-window` for its anytime phase); part of the request key. 400 naming the field for another method or a name auto does not run, listing the names it takes."
     ProfileRequest:
       type: object
       additionalProperties: false
@@ -465,6 +469,10 @@ components:
           "description": "none, base, an absolute cap such as 40, or a multiple of the 1F1B peak such as 0.8x.",
           "oneOf": [{ "$ref": "#/$defs/memoryCap" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/memoryCap" } }]
         },
+        "memoryHeadroom": {
+          "description": "Percent of each memory cap kept free, as `pipesched solve --memory-headroom`: the runs search under the lowered caps and are measured against the real ones. Default 0.",
+          "oneOf": [{ "$ref": "#/$defs/memoryHeadroom" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/memoryHeadroom" } }]
+        },
         "sequenceSlices": { "$ref": "#/$defs/positiveIntegers" },
         "placement": {
           "oneOf": [{ "$ref": "#/$defs/placement" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/placement" } }]
@@ -490,6 +498,7 @@ components:
         { "type": "null" }
       ]
     },
+    "memoryHeadroom": { "type": "number", "minimum": 0, "exclusiveMaximum": 100 },
     "placement": { "type": "string", "pattern": "^\\s*(base|sequential|v|interleaved(:[1-9][0-9]*)?)\\s*$" }
   }
 }
@@ -648,6 +657,12 @@ components:
       }
     },
     "criticalPath": { "type": "array", "items": { "type": "string" } },
+    "memoryHeadroom": {
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "exclusiveMaximum": 100,
+      "description": "Percent of each memory cap the search kept free (solve --memory-headroom); the metrics are measured against the real caps. Absent when no margin was kept."
+    },
     "candidates": {
       "type": "array",
       "description": "Every candidate auto tried, in order (auto only): its objective value and peak memory when it produced a valid schedule, else why not.",

@@ -3,7 +3,7 @@ import PipeSched
 import PipeSchedStore
 
 /// A validated `POST /v1/solve` body: `{problem, method, objective, timeLimit, seed, wait,
-/// memoryHeadroom}`, and for the exact methods `{solver, gap, threads}`.
+/// memoryHeadroom}`, for the exact methods `{solver, gap, threads}`, and for `auto` `exclude`.
 ///
 /// The problem is decoded exactly as the CLI decodes a problem file, so a bad problem gets the same
 /// field, message and fix (`stages[2].memory: deltas sum to 0.5; they must sum to 0; ...`).
@@ -19,9 +19,12 @@ public struct SolveRequest: Sendable {
     public var exact: ExactSolverSettings?
     /// A margin under every cap, as `solve --memory-headroom` keeps it (`MemoryHeadroom`); 0 for none.
     public var memoryHeadroom: Double = 0
+    /// The candidates `auto` leaves out (`exclude`), as `solve --exclude` does.
+    public var excludedCandidates: Set<String> = []
 
     /// Fields the body may carry; anything else is rejected, as in problem files.
-    static let fields: Set<String> = ["problem", "method", "objective", "timeLimit", "seed", "wait", "solver", "gap", "threads", "memoryHeadroom"]
+    static let fields: Set<String> = ["problem", "method", "objective", "timeLimit", "seed", "wait", "solver", "gap", "threads", "memoryHeadroom",
+                                      "exclude"]
 
     public init(problem: Problem, method: String = "auto", objective: Objective = .stageSpan, timeLimit: Double? = nil,
                 seed: UInt64 = 1, wait: Double = 0) {
@@ -33,11 +36,12 @@ public struct SolveRequest: Sendable {
         self.wait = wait
     }
 
-    /// Parses and checks a body against the server's limits; `methods` are the names it offers.
-    /// `waitParameter` is the `?wait=` query value, which overrides the body's.
+    /// Parses and checks a body against the server's limits; `methods` are the names it offers, and
+    /// `auto` the method whose candidates `exclude` may name. `waitParameter` is the `?wait=` query
+    /// value, which overrides the body's.
     public static func parse(_ body: Data, waitParameter: String?, limits: ServerLimits, methods: Set<String>,
-                             exactMethods: ExactMethods? = nil) throws(APIError) -> SolveRequest {
-        var request = try parse(body, limits: limits, methods: methods, exactMethods: exactMethods)
+                             exactMethods: ExactMethods? = nil, auto: (any SchedulingMethod)? = nil) throws(APIError) -> SolveRequest {
+        var request = try parse(body, limits: limits, methods: methods, exactMethods: exactMethods, auto: auto)
         try request.applyWait(parameter: waitParameter, limits: limits)
         return request
     }
@@ -52,7 +56,8 @@ public struct SolveRequest: Sendable {
     }
 
     /// Parses and checks a body (without query parameters).
-    static func parse(_ body: Data, limits: ServerLimits, methods: Set<String>, exactMethods: ExactMethods? = nil) throws(APIError) -> SolveRequest {
+    static func parse(_ body: Data, limits: ServerLimits, methods: Set<String>, exactMethods: ExactMethods? = nil,
+                      auto: (any SchedulingMethod)? = nil) throws(APIError) -> SolveRequest {
         let members = try TopLevelJSON.requestMembers(body, allowed: fields, example: "{\"problem\": {...}, \"method\": \"...\"}")
         guard let problemData = members["problem"] else {
             throw .invalidRequest(field: "problem", "is missing", fix: "add the problem, in the same schema as problem files (docs/problem-format.md)")
@@ -114,6 +119,15 @@ public struct SolveRequest: Sendable {
             }
             request.memoryHeadroom = percent
         }
+        if let exclude = members["exclude"] {
+            let names = try value([String].self, exclude, field: "exclude", expected: "a list of auto's candidate names")
+            guard request.method == "auto", let auto else {
+                throw .invalidRequest(field: "exclude", "goes with the method auto, not \(request.method)", fix: "leave out exclude, or use method auto")
+            }
+            do { request.excludedCandidates = try auto.exclusion(names, field: "exclude") } catch {
+                throw .invalidRequest(field: "exclude", error.message, fix: error.fix)
+            }
+        }
         return request
     }
 
@@ -151,8 +165,8 @@ public struct SolveRequest: Sendable {
         return settings
     }
 
-    /// The request's identity in the store: problem, method, options, exact-solver settings and the
-    /// memory headroom.
+    /// The request's identity in the store: problem, method, options (excluded candidates included),
+    /// exact-solver settings and the memory headroom.
     func key(cap: Double) -> RequestKey {
         RequestKey(problem: problem, method: method, options: options(cap: cap), methodSettings: exact?.canonical,
                    memoryHeadroom: memoryHeadroom > 0 ? memoryHeadroom : nil)
@@ -163,7 +177,8 @@ public struct SolveRequest: Sendable {
 
     /// The options the solver runs with (before hooks): the time limit capped and defaulted for jobs.
     func options(cap: Double) -> SolveOptions {
-        SolveOptions(objective: objective, timeLimit: SolveMode.effectiveTimeLimit(method: method, requested: timeLimit, cap: cap), seed: seed)
+        SolveOptions(objective: objective, timeLimit: SolveMode.effectiveTimeLimit(method: method, requested: timeLimit, cap: cap), seed: seed,
+                     excludedCandidates: excludedCandidates)
     }
 
     private static func waitSeconds(_ seconds: Double, limits: ServerLimits) throws(APIError) -> Double {

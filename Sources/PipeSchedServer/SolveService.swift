@@ -95,7 +95,7 @@ public final class SolveService: Sendable {
     private func resume(_ record: JobRecord, ticket: JobQueue.Ticket) async {
         let parsed: SolveRequest?
         if let body = record.request,
-           let request = try? SolveRequest.parse(body, limits: limits, methods: methodNames, exactMethods: exactMethods),
+           let request = try? SolveRequest.parse(body, limits: limits, methods: methodNames, exactMethods: exactMethods, auto: methodsByName["auto"]),
            request.key(cap: limits.maxTimeLimit).hex == record.key {
             parsed = request
         } else {
@@ -162,7 +162,7 @@ public final class SolveService: Sendable {
     /// before, then solves it as `solve(_:)` does.
     public func solve(body: Data, waitParameter: String?, connection: UInt64? = nil) async throws -> SolveOutcome {
         var (request, key) = try memo.parsed(body) { body throws(APIError) in
-            let request = try SolveRequest.parse(body, limits: limits, methods: methodNames, exactMethods: exactMethods)
+            let request = try SolveRequest.parse(body, limits: limits, methods: methodNames, exactMethods: exactMethods, auto: methodsByName["auto"])
             return (request, request.key(cap: limits.maxTimeLimit))
         }
         try request.applyWait(parameter: waitParameter, limits: limits)
@@ -416,8 +416,9 @@ public final class SolveService: Sendable {
                 // The request's parse checked that the lowered caps hold one microbatch.
                 let searched = (try? headroom?.apply(to: problem)) ?? problem
                 let output = try chosen.run(searched, options: options)
-                let solution = try Solution(searched, method: method, objective: options.objective, output: output)
-                outcome = .success(headroom == nil ? solution : try solution.remeasured(on: problem))
+                var solution = try Solution(searched, method: method, objective: options.objective, output: output)
+                if let headroom { solution = try solution.remeasured(on: problem, headroom: headroom) }
+                outcome = .success(solution)
             } catch {
                 outcome = .failure(error)
             }

@@ -2,7 +2,7 @@ import Foundation
 import PipeSched
 
 /// The canonical identity of a solve request: SHA-256 of a canonical JSON rendering of the problem,
-/// method, objective, search options and PipeSched version. Two requests with the same key get the
+/// method, objective, search options (excluded candidates included) and PipeSched version. Two requests with the same key get the
 /// same schedule, so the store answers the second one without solving.
 ///
 /// The problem is rendered through its own `Codable` conformance (defaults made explicit, a uniform
@@ -18,7 +18,9 @@ public struct RequestKey: Sendable, Hashable, CustomStringConvertible {
                 memoryHeadroom: Double? = nil, version: String = PipeSchedVersion.current) {
         let canonical = Canonical(format: Self.formatTag, version: version, method: method, objective: options.objective,
                                   timeLimit: options.timeLimit, seed: options.seed, methodSettings: methodSettings,
-                                  memoryHeadroom: memoryHeadroom, problem: problem)
+                                  memoryHeadroom: memoryHeadroom,
+                                  excludedCandidates: options.excludedCandidates.isEmpty ? nil : options.excludedCandidates.sorted(),
+                                  problem: problem)
         hex = SHA256.hex(Self.canonicalJSON(canonical))
     }
 
@@ -44,6 +46,8 @@ public struct RequestKey: Sendable, Hashable, CustomStringConvertible {
         var methodSettings: String?
         /// Absent (not 0) when no headroom is kept, so keys of requests without one are unchanged.
         var memoryHeadroom: Double?
+        /// `auto`'s excluded candidates, sorted; absent when none, so other keys are unchanged.
+        var excludedCandidates: [String]?
         var problem: Problem
     }
 

@@ -45,6 +45,10 @@ enum ScheduleJSONWriter {
         }
         out.key("format", first: document.bubbles == nil && document.criticalPath == nil)
         out.string(document.format)
+        if let headroom = document.memoryHeadroom {
+            out.key("memoryHeadroom")
+            try out.number(headroom)
+        }
         out.key("method")
         out.string(document.method)
         out.key("metrics")

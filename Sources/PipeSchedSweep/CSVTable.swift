@@ -2,7 +2,7 @@ import Foundation
 
 /// `results.csv`: one line per row, RFC 4180 quoting, numbers in full precision.
 enum CSVTable {
-    static let header = ["point", "label", "devices", "microbatches", "memoryCap", "memoryCapValue", "sequenceSlices", "placement",
+    static let header = ["point", "label", "devices", "microbatches", "memoryCap", "memoryCapValue", "memoryHeadroom", "sequenceSlices", "placement",
                          "method", "status", "objective", "value", "makespan", "stageSpan", "bubbleRate", "peakMemory", "lowerBound",
                          "gap", "solveSeconds", "cached", "resultId", "message"]
 
@@ -11,7 +11,7 @@ enum CSVTable {
         for row in rows {
             let fields: [String] = [
                 String(row.point), row.label, String(row.devices), String(row.microbatches), row.memoryCap, number(row.memoryCapValue),
-                String(row.sequenceSlices), row.placement, row.method, row.status.rawValue, row.objective, number(row.value),
+                number(row.memoryHeadroom), String(row.sequenceSlices), row.placement, row.method, row.status.rawValue, row.objective, number(row.value),
                 number(row.makespan), number(row.stageSpan), number(row.bubbleRate), number(row.peakMemory), number(row.lowerBound),
                 number(row.gap), number(row.solveSeconds), String(row.cached), row.resultID ?? "", row.message ?? "",
             ]

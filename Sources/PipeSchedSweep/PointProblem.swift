@@ -12,6 +12,9 @@ import PipeSched
 /// - **memory cap**: none, the base's caps (when the device count matches), an absolute cap, or a
 ///   multiple of the 1F1B peak: the largest per-device peak of 1F1B on the same model, devices and
 ///   microbatches in sequential placement, unsliced and uncapped.
+/// - **memory headroom** is not part of the problem: the point's runs search the problem under caps
+///   lowered by the margin (`headroom(_:point:)`) and are measured on the problem, as
+///   `solve --memory-headroom` does.
 ///
 /// With a model and hardware instead of a base problem, the cost model builds each point's problem
 /// (its balanced partition of the layers over the point's stages, its slice costs); the memory cap
@@ -66,7 +69,7 @@ public enum PointProblem {
                                                   chunks: 1, slices: 1, capped: false, field: field, limits: limits)
             caps = Array(repeating: factor * (try oneFOneBPeak(reference, field: field)), count: point.devices)
         }
-        return try named(built, "\(costModel.model.name) \(point.label)", memoryLimit: caps, field: field, limits: limits)
+        return try named(built, "\(costModel.model.name) \(point.problemLabel)", memoryLimit: caps, field: field, limits: limits)
     }
 
     /// `problem` with another name and caps.
@@ -107,7 +110,7 @@ public enum PointProblem {
         }
         do {
             return try base.with(limits: limits) {
-                $0.name = "\(base.name) \(point.label)"
+                $0.name = "\(base.name) \(point.problemLabel)"
                 $0.microbatches = point.microbatches
                 $0.devices = point.devices
                 $0.placement = shape.placement
@@ -118,6 +121,19 @@ public enum PointProblem {
             }
         } catch {
             throw GridError(field: field, message: "\(error.field): \(error.message)", fix: error.fix)
+        }
+    }
+
+    /// The point's memory headroom and what its runs search: `problem` under caps lowered by the
+    /// margin (`problem` itself without one).
+    /// - Throws: `GridError` naming the point when a lowered cap cannot hold one microbatch: the
+    ///   point is invalid, as one with a cap that low.
+    public static func headroom(_ problem: Problem, point: SweepPoint) throws(GridError) -> (headroom: MemoryHeadroom, searched: Problem) {
+        do {
+            let headroom = try MemoryHeadroom(percent: point.memoryHeadroom, field: "memoryHeadroom")
+            return (headroom, try headroom.apply(to: problem, field: "memoryHeadroom"))
+        } catch {
+            throw GridError(field: "point \(point.label)", message: "\(error.field): \(error.message)", fix: error.fix)
         }
     }
 

@@ -11,6 +11,8 @@ public struct SweepGrid: Sendable {
     public var devices: [Int]
     public var microbatches: [Int]
     public var memoryCaps: [MemoryCap]
+    /// Margins kept under the caps, in percent (`solve --memory-headroom`); `[0]` keeps none.
+    public var memoryHeadrooms: [Double]
     public var sequenceSlices: [Int]
     public var placements: [PlacementChoice]
     public var methods: [String]
@@ -21,19 +23,21 @@ public struct SweepGrid: Sendable {
 
     /// A grid over a base problem; axes left out take the base's values.
     public init(base: Problem, devices: [Int]? = nil, microbatches: [Int]? = nil, memoryCaps: [MemoryCap] = [.base],
-                sequenceSlices: [Int]? = nil, placements: [PlacementChoice] = [.base], methods: [String],
+                memoryHeadrooms: [Double] = [0], sequenceSlices: [Int]? = nil, placements: [PlacementChoice] = [.base], methods: [String],
                 objective: Objective = .stageSpan, timeLimit: Double? = nil, seed: UInt64 = 1) {
         self.init(source: .problem(base), devices: devices ?? [base.devices], microbatches: microbatches ?? [base.microbatches],
-                  memoryCaps: memoryCaps, sequenceSlices: sequenceSlices ?? [base.sequenceSlices], placements: placements,
-                  methods: methods, objective: objective, timeLimit: timeLimit, seed: seed)
+                  memoryCaps: memoryCaps, memoryHeadrooms: memoryHeadrooms, sequenceSlices: sequenceSlices ?? [base.sequenceSlices],
+                  placements: placements, methods: methods, objective: objective, timeLimit: timeLimit, seed: seed)
     }
 
-    public init(source: GridSource, devices: [Int], microbatches: [Int], memoryCaps: [MemoryCap], sequenceSlices: [Int],
-                placements: [PlacementChoice], methods: [String], objective: Objective, timeLimit: Double?, seed: UInt64) {
+    public init(source: GridSource, devices: [Int], microbatches: [Int], memoryCaps: [MemoryCap], memoryHeadrooms: [Double] = [0],
+                sequenceSlices: [Int], placements: [PlacementChoice], methods: [String], objective: Objective, timeLimit: Double?,
+                seed: UInt64) {
         self.source = source
         self.devices = devices
         self.microbatches = microbatches
         self.memoryCaps = memoryCaps
+        self.memoryHeadrooms = memoryHeadrooms
         self.sequenceSlices = sequenceSlices
         self.placements = placements
         self.methods = methods
@@ -42,17 +46,19 @@ public struct SweepGrid: Sendable {
         self.seed = seed
     }
 
-    /// Every point, in a fixed order (devices, microbatches, memory cap, slices, placement; the last
-    /// varies fastest); a point's index is its position here, on every machine.
+    /// Every point, in a fixed order (devices, microbatches, memory cap, memory headroom, slices,
+    /// placement; the last varies fastest); a point's index is its position here, on every machine.
     public var points: [SweepPoint] {
         var points: [SweepPoint] = []
         for d in devices {
             for m in microbatches {
                 for cap in memoryCaps {
-                    for s in sequenceSlices {
-                        for placement in placements {
-                            points.append(SweepPoint(index: points.count, devices: d, microbatches: m, memoryCap: cap,
-                                                     sequenceSlices: s, placement: placement))
+                    for headroom in memoryHeadrooms {
+                        for s in sequenceSlices {
+                            for placement in placements {
+                                points.append(SweepPoint(index: points.count, devices: d, microbatches: m, memoryCap: cap,
+                                                         memoryHeadroom: headroom, sequenceSlices: s, placement: placement))
+                            }
                         }
                     }
                 }
@@ -69,8 +75,10 @@ public struct SweepGrid: Sendable {
 
     /// A hash of everything that decides the rows (shards of one grid must agree on it to merge).
     public var fingerprint: String {
+        // The headroom axis only when it keeps a margin, so grids without one keep their fingerprint.
+        let headrooms = memoryHeadrooms == [0] ? [] : ["headroom \(memoryHeadrooms)"]
         let text = [source.fingerprint, devices.description, microbatches.description,
-                    memoryCaps.description, sequenceSlices.description, placements.description, methods.description,
+                    memoryCaps.description] + headrooms + [sequenceSlices.description, placements.description, methods.description,
                     objective.rawValue, timeLimit.map { $0.description } ?? "default", seed.description, PipeSchedVersion.current]
         return String(SHA256.hex(Array(text.joined(separator: "\n").utf8)).prefix(16))
     }
@@ -82,7 +90,7 @@ extension SweepGrid {
     static let maxRuns = 1_000_000
     /// Largest grid file read, in bytes.
     static let maxFileBytes = 1 << 20
-    static let axisFields: Set<String> = ["devices", "microbatches", "memoryCap", "sequenceSlices", "placement", "methods"]
+    static let axisFields: Set<String> = ["devices", "microbatches", "memoryCap", "memoryHeadroom", "sequenceSlices", "placement", "methods"]
 
     /// Reads a grid file; a relative `problem:` path is taken from the grid file's folder.
     /// `knownMethods` are the method names the run offers.
@@ -134,13 +142,14 @@ extension SweepGrid {
         let devices = try list(axes["devices"], field: "axes.devices") { value, field throws(GridError) in try positiveInt(value, field: field) }
         let microbatches = try list(axes["microbatches"], field: "axes.microbatches") { value, field throws(GridError) in try positiveInt(value, field: field) }
         let memoryCaps = try list(axes["memoryCap"], field: "axes.memoryCap") { value, field throws(GridError) in try MemoryCap.parse(value, field: field) } ?? [.base]
+        let headrooms = try list(axes["memoryHeadroom"], field: "axes.memoryHeadroom") { value, field throws(GridError) in try headroom(value, field: field) } ?? [0]
         let slices = try list(axes["sequenceSlices"], field: "axes.sequenceSlices") { value, field throws(GridError) in try positiveInt(value, field: field) }
         let placements = try list(axes["placement"], field: "axes.placement") { value, field throws(GridError) in try PlacementChoice.parse(value, field: field) } ?? [.base]
         var grid: SweepGrid
         switch source {
         case .problem(let base):
-            grid = SweepGrid(base: base, devices: devices, microbatches: microbatches, memoryCaps: memoryCaps, sequenceSlices: slices,
-                             placements: placements, methods: methods)
+            grid = SweepGrid(base: base, devices: devices, microbatches: microbatches, memoryCaps: memoryCaps, memoryHeadrooms: headrooms,
+                             sequenceSlices: slices, placements: placements, methods: methods)
         case .costModel(let model):
             guard let devices = devices ?? model.model.pipelineDevices.map({ [$0] }) else {
                 throw GridError(field: "axes.devices", message: "is missing and the model names no pipelineDevices", fix: "list device counts, e.g. [4, 8]")
@@ -148,11 +157,11 @@ extension SweepGrid {
             guard let microbatches else {
                 throw GridError(field: "axes.microbatches", message: "is missing", fix: "list microbatch counts, e.g. [8, 16, 32]")
             }
-            grid = SweepGrid(source: source, devices: devices, microbatches: microbatches, memoryCaps: memoryCaps, sequenceSlices: slices ?? [1],
-                             placements: placements, methods: methods, objective: .stageSpan, timeLimit: nil, seed: 1)
+            grid = SweepGrid(source: source, devices: devices, microbatches: microbatches, memoryCaps: memoryCaps, memoryHeadrooms: headrooms,
+                             sequenceSlices: slices ?? [1], placements: placements, methods: methods, objective: .stageSpan, timeLimit: nil, seed: 1)
         }
-        let runs = ProblemSize.product([grid.devices.count, grid.microbatches.count, grid.memoryCaps.count, grid.sequenceSlices.count,
-                                        grid.placements.count, grid.methods.count])
+        let runs = ProblemSize.product([grid.devices.count, grid.microbatches.count, grid.memoryCaps.count, grid.memoryHeadrooms.count,
+                                        grid.sequenceSlices.count, grid.placements.count, grid.methods.count])
         guard let runs, runs <= maxRuns else {
             throw GridError(field: "axes", message: "make \(runs.map(String.init) ?? "too many") runs (points × methods), over the limit of \(maxRuns)",
                             fix: "split the grid into several grids, or shard it (--share)")
@@ -231,6 +240,16 @@ extension SweepGrid {
         var result: [T] = []
         for (index, item) in items.enumerated() { result.append(try read(item, "\(field)[\(index)]")) }
         return result
+    }
+
+    /// A memory headroom: a percentage of each cap in [0, 100), as `solve --memory-headroom` takes it.
+    private static func headroom(_ value: Any, field: String) throws(GridError) -> Double {
+        guard let percent = (value as? Double) ?? (value as? Int).map(Double.init) else {
+            throw GridError(field: field, message: "must be a number", fix: "give a percentage of each cap in [0, 100), e.g. 5")
+        }
+        do { return try MemoryHeadroom(percent: percent, field: field).percent } catch {
+            throw GridError(field: field, message: error.message, fix: error.fix)
+        }
     }
 
     private static func positiveInt(_ value: Any, field: String) throws(GridError) -> Int {

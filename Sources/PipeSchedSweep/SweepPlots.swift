@@ -34,7 +34,7 @@ public enum SweepPlots {
             }
             return (method, mine.count, points)
         }
-        let averaged = Set(compared.map { "\($0.devices) \($0.memoryCap) \($0.sequenceSlices) \($0.placement)" }).count > 1
+        let averaged = Set(compared.map { "\($0.devices) \($0.memoryCap) \($0.memoryHeadroom ?? 0) \($0.sequenceSlices) \($0.placement)" }).count > 1
         var note: [String] = []
         if common.isEmpty, !ok.isEmpty {
             note.append("no point was solved by every method: each method over its own points")

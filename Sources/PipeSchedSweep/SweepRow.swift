@@ -23,6 +23,9 @@ public struct SweepRow: Sendable, Codable, Equatable {
     public var memoryCap: String
     /// The cap applied to each device, when there is one.
     public var memoryCapValue: Double?
+    /// The margin kept under the caps, in percent (0 for none); absent in rows written before the
+    /// memory headroom axis.
+    public var memoryHeadroom: Double?
     public var sequenceSlices: Int
     public var placement: String
     public var method: String
@@ -54,6 +57,7 @@ public struct SweepRow: Sendable, Codable, Equatable {
         microbatches = point.microbatches
         memoryCap = point.memoryCap.description
         memoryCapValue = problem?.memoryLimit?.max()
+        memoryHeadroom = point.memoryHeadroom
         sequenceSlices = point.sequenceSlices
         placement = point.placement.description
         self.method = method

@@ -86,11 +86,12 @@ public struct SweepRunner: Sendable {
                        seconds: Date().timeIntervalSince(began))
     }
 
-    /// Every method on one point.
+    /// Every method on one point: searched under the point's memory headroom, measured on its problem.
     func run(_ point: SweepPoint, counter: ProgressCounter) async throws -> [SweepRow] {
-        let problem: Problem
+        let problem: Problem, margin: (headroom: MemoryHeadroom, searched: Problem)
         do {
             problem = try PointProblem.build(point, source: grid.source, limits: limits)
+            margin = try PointProblem.headroom(problem, point: point)
         } catch {
             return grid.methods.map { method in
                 var row = SweepRow(point: point, problem: nil, method: method, objective: grid.objective)
@@ -104,7 +105,9 @@ public struct SweepRunner: Sendable {
         var rows: [SweepRow] = []
         for method in grid.methods {
             var row = SweepRow(point: point, problem: problem, method: method, objective: grid.objective)
-            let key = RequestKey(problem: problem, method: method, options: options)
+            // The key the server gives the same request (`memoryHeadroom` in POST /v1/solve).
+            let key = RequestKey(problem: problem, method: method, options: options,
+                                 memoryHeadroom: point.memoryHeadroom > 0 ? point.memoryHeadroom : nil)
             if let stored = try await store.result(forKey: key) {
                 row.fill(from: stored, objective: grid.objective, cached: true)
                 counter.finished(.reused)
@@ -112,7 +115,7 @@ public struct SweepRunner: Sendable {
                 counter.finished(.missing)
                 continue
             } else {
-                switch solve(problem, method: method, options: options, key: key) {
+                switch solve(problem, margin: margin, method: method, options: options, key: key) {
                 case .success(let stored):
                     if case .failure(let failure) = stored.outcome, !failure.isRepeatable {
                         // A time limit cut the search short: answer, but let the next run try again.
@@ -132,15 +135,18 @@ public struct SweepRunner: Sendable {
     }
 
     /// A stored result for one run (schedule or repeatable failure), or the message of an error
-    /// that must not be stored.
-    func solve(_ problem: Problem, method: String, options: SolveOptions, key: RequestKey) -> Result<StoredResult, SweepFailure> {
+    /// that must not be stored. The method searches `margin.searched` (`problem` under caps lowered by
+    /// the point's headroom); the schedule is measured on `problem` and records the margin.
+    func solve(_ problem: Problem, margin: (headroom: MemoryHeadroom, searched: Problem), method: String, options: SolveOptions,
+               key: RequestKey) -> Result<StoredResult, SweepFailure> {
         guard let chosen = methods.first(where: { $0.name == method }) else {
             return .failure(SweepFailure("unknown method \(method)"))
         }
         let began = Date()
         do throws(SolveError) {
-            let output = try chosen.run(problem, options: options)
-            let solution = try Solution(problem, method: method, objective: options.objective, output: output)
+            let output = try chosen.run(margin.searched, options: options)
+            let solution = try Solution(margin.searched, method: method, objective: options.objective, output: output)
+                .remeasured(on: problem, headroom: margin.headroom)
             do {
                 return .success(try StoredResult(solution: solution, problem: problem, key: key, solveSeconds: Date().timeIntervalSince(began)))
             } catch {

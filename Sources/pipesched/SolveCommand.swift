@@ -61,6 +61,10 @@ struct SolveCommand: ParsableCommand {
     @Flag(help: "With --method auto: print every candidate's objective, bubble rate, peak memory and time to standard error.")
     var all = false
 
+    @Option(help: ArgumentHelp("With --method auto: leave these candidates out (comma-separated or repeated; `local` skips its local search); --all lists the rest.",
+                               valueName: "name"))
+    var exclude: [String] = []
+
     @Option(name: .shortAndLong, help: "Write the schedule here instead of standard output.")
     var output: String?
 
@@ -84,6 +88,7 @@ struct SolveCommand: ParsableCommand {
         if exportOutput != nil && export == nil { throw ValidationError("--export-output needs --export FORMAT") }
         if let timeLimit, !(timeLimit > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
         if all && method != "auto" { throw ValidationError("--all goes with --method auto") }
+        if !exclude.isEmpty && method != "auto" { throw ValidationError("--exclude goes with --method auto") }
         if !(gap >= 0 && gap < 1) { throw ValidationError("--gap must be a relative gap in [0, 1), for example 0.01") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
@@ -104,20 +109,21 @@ struct SolveCommand: ParsableCommand {
         if method == "ilp" {
             do { try limits.problemLimits.checkExact(ProblemSize(problem)) } catch { throw Failure("\(self.problem): \(error)", code: .badInput) }
         }
-        var options = SolveOptions(objective: objective, timeLimit: timeLimit, seed: seed)
+        var options = SolveOptions(objective: objective, timeLimit: timeLimit, seed: seed, excludedCandidates: try excludedCandidates())
         let terminal = isatty(STDERR_FILENO) == 1
         if (progress || terminal) && !quiet {
             options.onIncumbent = SolveProgress(objective: objective).report
         }
-        let searched: Problem
+        let headroom: MemoryHeadroom, searched: Problem
         do {
-            searched = try MemoryHeadroom(percent: memoryHeadroom).apply(to: problem)
+            headroom = try MemoryHeadroom(percent: memoryHeadroom)
+            searched = try headroom.apply(to: problem)
         } catch {
             throw Failure("\(self.problem): \(error)", code: .badInput)
         }
         let solution: Solution
         do {
-            var found: Solution
+            let found: Solution
             if all {
                 let (best, report) = try registry.solveAuto(searched, options: options)
                 FileHandle.standardError.write(Data(CandidateTable(report, objective: objective).text.utf8))
@@ -125,8 +131,7 @@ struct SolveCommand: ParsableCommand {
             } else {
                 found = try registry.solve(searched, method: method, options: options)
             }
-            if memoryHeadroom > 0 { found = try found.remeasured(on: problem) }
-            solution = found
+            solution = try found.remeasured(on: problem, headroom: headroom)
         } catch {
             switch error {
             case .memoryCapExceeded, .noScheduleFitsCap, .noScheduleWithinTimeLimit: throw Failure(error.description, code: .memoryCap)
@@ -145,6 +150,14 @@ struct SolveCommand: ParsableCommand {
         if !quiet && (output != nil || terminal) {
             FileHandle.standardError.write(Data((SolveSummary.line(document, problem: problem, written: output) + "\n").utf8))
         }
+    }
+
+    /// The names --exclude gives (each occurrence may list several, comma-separated), checked against
+    /// `auto`'s candidates; exit 2 naming the option and listing them for a name it does not run.
+    private func excludedCandidates() throws -> Set<String> {
+        guard !exclude.isEmpty, let auto = registry.named(method) else { return [] }
+        let names = exclude.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
+        do { return try auto.exclusion(names, field: "--exclude") } catch { throw Failure(error.description, code: .badInput) }
     }
 
     /// The --output name with the format's ending, or PROBLEM-NAME.METHOD.<ending> in the current folder.

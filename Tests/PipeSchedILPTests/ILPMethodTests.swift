@@ -39,6 +39,14 @@ import Testing
         #expect(!ILPMethod.isSmallEnoughToProve(large))
     }
 
+    /// `auto --exclude`: the exact candidate's warm start leaves the excluded candidates out too.
+    @Test func theWarmStartLeavesExcludedCandidatesOut() throws {
+        let problem = ILPTestProblems.hetero(devices: 2, microbatches: 3, seed: 7)
+        let others = Set(Methods.standard.autoCandidates.map(\.name)).subtracting(["1f1b"])
+        let warm = try #require(WarmStart.best(problem, objective: .stageSpan, localSearchSeconds: 0.1, excluding: others.union(["local"])))
+        #expect(warm.source == "1f1b")
+    }
+
     @Test(arguments: [
         (Placement.interleaved, 2, 1), (.v, 2, 1), (.explicit([0, 1, 0, 1]), 2, 1), (.explicit([0, 1, 1, 0]), 2, 1), (.sequential, 1, 2),
     ])

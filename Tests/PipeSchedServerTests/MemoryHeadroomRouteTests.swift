@@ -34,6 +34,9 @@ import Testing
             #expect(try Self.peaks(plainBody).max()! > 6)
             for peak in try Self.peaks(keptBody) { #expect(peak <= 6 + 1e-9) }
             // Measured against the real problem: the same lower bound as the plain request.
+            // The schedule records the margin; without one the field is absent.
+            #expect((keptBody["schedule"] as? [String: Any])?["memoryHeadroom"] as? Double == 25)
+            #expect((plainBody["schedule"] as? [String: Any])?["memoryHeadroom"] == nil)
             let plainMetrics = (plainBody["schedule"] as? [String: Any])?["metrics"] as? [String: Any]
             let keptMetrics = (keptBody["schedule"] as? [String: Any])?["metrics"] as? [String: Any]
             #expect(plainMetrics?["lowerBound"] as? Double == keptMetrics?["lowerBound"] as? Double)
@@ -49,6 +52,7 @@ import Testing
             let reply = try await client.request(.post, "/v1/solve?wait=30", body: body)
             #expect(reply.status == .ok, "\(reply.text.prefix(300))")
             for peak in try Self.peaks(try reply.object()) { #expect(peak <= 6 + 1e-9) }
+            #expect((try reply.object()["schedule"] as? [String: Any])?["memoryHeadroom"] as? Double == 25)
         }
     }
 

@@ -90,6 +90,8 @@ import Yams
         let overlapped = try Methods.solve(v, method: "dualpipev").document(for: v)
         #expect(overlapped.timeline.joined().contains { $0.overlapped })
         documents.append(overlapped)
+        let headroom = try MemoryHeadroom(percent: 10)
+        documents.append(try Methods.solve(try headroom.apply(to: small), method: "greedy").remeasured(on: small, headroom: headroom).document(for: small))
         documents.append(try MethodRegistry.withILP().solve(small, method: "ilp", options: SolveOptions(timeLimit: 10)).document(for: small))
         for document in documents {
             let value = try #require(try Yams.load(yaml: String(decoding: try document.json(), as: UTF8.self)) as? [String: Any])
@@ -97,7 +99,8 @@ import Yams
         }
         let withSolver = try #require(documents.last)
         let value = try #require(try Yams.load(yaml: String(decoding: try withSolver.json(), as: UTF8.self)) as? [String: Any])
-        #expect(Set(value.keys).union(["candidates"]) == properties(schema), "schedule keys")
+        #expect(Set(value.keys).union(["candidates", "memoryHeadroom"]) == properties(schema), "schedule keys")
+        #expect(documents.contains { $0.memoryHeadroom == 10 })
         #expect(Set((value["metrics"] as! [String: Any]).keys) == properties(schema, ["properties", "metrics"]))
         let entry = ((value["timeline"] as! [[Any]])[0][0]) as! [String: Any]
         #expect(Set(entry.keys).union(["overlapped"]) == properties(schema, ["$defs", "entry"]))

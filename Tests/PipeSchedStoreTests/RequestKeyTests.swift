@@ -32,6 +32,7 @@ import Testing
             RequestKey(problem: problem, method: "1f1b", options: SolveOptions(objective: .makespan)),
             RequestKey(problem: problem, method: "1f1b", options: SolveOptions(timeLimit: 3)),
             RequestKey(problem: problem, method: "1f1b", options: SolveOptions(seed: 2)),
+            RequestKey(problem: problem, method: "1f1b", options: SolveOptions(excludedCandidates: ["zb-h1"])),
             RequestKey(problem: problem, method: "1f1b", options: SolveOptions(), version: "0.0.0-other"),
         ]
         #expect(Set(variants).count == variants.count)

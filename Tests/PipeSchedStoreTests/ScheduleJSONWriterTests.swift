@@ -29,6 +29,11 @@ import Testing
             let solution = try! Methods.solve(problem, method: method)
             documents.append(solution.document(for: problem))
         }
+        // A margin kept under the caps (`solve --memory-headroom`).
+        let capped = cases[1].0
+        let headroom = try! MemoryHeadroom(percent: 7.5)
+        documents.append(try! Methods.solve(try! headroom.apply(to: capped), method: "greedy").remeasured(on: capped, headroom: headroom)
+            .document(for: capped))
         return documents
     }
 

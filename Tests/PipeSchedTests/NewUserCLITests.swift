@@ -174,6 +174,6 @@ import Testing
             .compactMap { $0.split(separator: " ").first.map(String.init) }
         #expect(commands.count >= 7)
         for command in commands { #expect(page.contains(".It Em \(command)"), "run `make man`: \(command) is missing") }
-        for option in ["progress", "quiet", "memory-limit", "to"] { #expect(page.contains("Fl -\(option)"), "run `make man`: --\(option)") }
+        for option in ["progress", "quiet", "memory-limit", "to", "exclude"] { #expect(page.contains("Fl -\(option)"), "run `make man`: --\(option)") }
     }
 }

@@ -4,7 +4,8 @@
 /// fragmentation, communication buffers and the CUDA context are not in the cost model. With a
 /// headroom of `percent`, the search runs under caps lowered to `cap × (1 − percent / 100)`, so every
 /// device stays that far below its real cap; the schedule is then measured against the real caps
-/// (`Solution.remeasured(on:)`), so its bound and gap are the real problem's.
+/// (`Solution.remeasured(on:headroom:)`), so its bound and gap are the real problem's, and the
+/// schedule file records the margin (`memoryHeadroom`).
 public struct MemoryHeadroom: Sendable, Equatable {
     /// The margin, as a percentage of each cap, in [0, 100).
     public let percent: Double
@@ -34,18 +35,23 @@ public struct MemoryHeadroom: Sendable, Equatable {
 }
 
 extension Solution {
-    /// This solution's schedule measured on `problem` (the same passes, other caps: the problem a
-    /// headroom was taken from). A bound an exact solver proved under the lowered caps does not hold
-    /// for `problem`: the metrics keep the core's bound of `problem`, and the solver report keeps its
-    /// objective, nodes and time with status `feasible` and no bound or gap of its own.
-    public func remeasured(on problem: Problem) throws(SolveError) -> Solution {
+    /// This solution's schedule, found under `headroom.apply(to: problem)`'s caps, measured on
+    /// `problem` (the same passes, the real caps), with the margin recorded (`memoryHeadroom`, in the
+    /// schedule file too); the solution itself when there is no margin. A bound an exact solver proved
+    /// under the lowered caps does not hold for `problem`: the metrics keep the core's bound of
+    /// `problem`, and the solver report keeps its objective, nodes and time with status `feasible`
+    /// and no bound or gap of its own.
+    public func remeasured(on problem: Problem, headroom: MemoryHeadroom) throws(SolveError) -> Solution {
+        guard headroom.percent > 0 else { return self }
         var solver = self.solver
         if solver != nil {
             solver!.status = solver!.status == "optimal" ? "feasible" : solver!.status
             solver!.bestBound = nil
             solver!.gap = nil
         }
-        return try Solution(problem, method: method, objective: objective, schedule: Schedule(evaluation.timeline), solver: solver,
-                            candidates: candidates)
+        var measured = try Solution(problem, method: method, objective: objective, schedule: Schedule(evaluation.timeline), solver: solver,
+                                    candidates: candidates)
+        measured.memoryHeadroom = headroom.percent
+        return measured
     }
 }

@@ -49,13 +49,30 @@ public enum AutoSearch {
     /// The least time left, in seconds, for which `auto` starts an improver.
     public static let improverMinimumSeconds = 2.0
 
+    /// The local search phase's name in `SolveOptions.excludedCandidates` (its table row is
+    /// `local(BEST)`).
+    public static let localSearchName = "local"
+
+    /// The pairing step's name in `SolveOptions.excludedCandidates` (its rows are `pairs(START)`).
+    public static let pairingName = "pairs"
+
+    /// What `SolveOptions.excludedCandidates` may name for these candidates: each method, the local
+    /// search, the pairing of overlapped F&B passes, each improver, in the order `auto` runs them.
+    public static func candidateNames(methods: [any SchedulingMethod], improvers: [any ScheduleImprover]) -> [String] {
+        methods.map(\.name) + [localSearchName, pairingName] + improvers.map(\.name)
+    }
+
     /// Runs the candidates; `options.timeLimit` (default 10 s) bounds the local search phase, which
     /// leaves half of the time left to `improvers` when a caller's limit lets them run. Once
     /// `options.shouldStop` says so, the remaining candidates are skipped and the local search and
-    /// improvers end early; the best schedule found so far is kept.
+    /// improvers end early; the best schedule found so far is kept. Candidates, the local search and
+    /// improvers named in `options.excludedCandidates` are not run and get no row in the report.
     public static func run(_ problem: Problem, options: SolveOptions, methods: [any SchedulingMethod],
                            improvers: [any ScheduleImprover] = []) -> Report {
         let start = Date()
+        let excluded = options.excludedCandidates
+        let methods = methods.filter { !excluded.contains($0.name) }
+        let improvers = improvers.filter { !excluded.contains($0.name) }
         var report = Report(candidates: [], best: nil, bestMethod: nil)
         var bestScore: ScheduleScore?
         /// Every valid candidate, for the pairing step.
@@ -101,7 +118,7 @@ public enum AutoSearch {
                 consider(method.name, nil, since: began, reason: error.description)
             }
         }
-        if let best = report.best, let name = report.bestMethod, !options.stopRequested {
+        if let best = report.best, let name = report.bestMethod, !options.stopRequested, !excluded.contains(localSearchName) {
             let began = Date()
             // With improvers to follow, local search leaves them half of the time left.
             let left = (options.timeLimit ?? 10) - Date().timeIntervalSince(start)
@@ -112,14 +129,14 @@ public enum AutoSearch {
         }
         // Where the problem declares time an overlapped F&B pass hides: the pairs that help each of the
         // best few candidates (a schedule a little slower without pairs may hide more with them).
-        if problem.hasOverlap, !options.stopRequested {
+        if problem.hasOverlap, !options.stopRequested, !excluded.contains(pairingName) {
             let finalists = scored.sorted { $0.score.isBetter(than: $1.score) }.prefix(pairingFinalists)
             let left = (options.timeLimit ?? 10) - Date().timeIntervalSince(start)
             for finalist in finalists where !options.stopRequested {
                 let began = Date()
                 let pairing = OverlapPairing(problem: problem, objective: options.objective,
                                              timeLimit: max(0.05, left / Double(2 * finalists.count)), shouldStop: options.shouldStop)
-                if let paired = pairing.improve(finalist.schedule) { consider("pairs(\(finalist.name))", paired, since: began) }
+                if let paired = pairing.improve(finalist.schedule) { consider("\(pairingName)(\(finalist.name))", paired, since: began) }
             }
         }
         // The anytime phase: only with a caller's time limit, so `auto` without one stays quick.

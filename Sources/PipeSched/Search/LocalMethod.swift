@@ -20,6 +20,8 @@ struct AutoMethod: SchedulingMethod {
     /// What it runs after its local search when given a time limit (see `MethodRegistry.improvers`).
     var improvers: [any ScheduleImprover] = []
 
+    var excludableCandidates: [String] { AutoSearch.candidateNames(methods: candidates, improvers: improvers) }
+
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
         try run(problem, options: options).schedule
     }

@@ -37,6 +37,9 @@ public struct Solution: Sendable {
     public let solver: SolverReport?
     /// The candidates `auto` tried, if `auto` produced it.
     public let candidates: [CandidateSummary]?
+    /// The margin kept under every cap, in percent, when the schedule was searched under lowered caps
+    /// (`Solution.remeasured(on:headroom:)`); `nil` otherwise.
+    public internal(set) var memoryHeadroom: Double?
 
     /// Simulates, validates and measures `schedule`; throws unless it is valid. A `provenBound`
     /// (default: the solver report's `bestBound`) raises the metrics' lower bound.
@@ -73,6 +76,7 @@ public struct Solution: Sendable {
 
     /// The schedule file for this solution.
     public func document(for problem: Problem) -> ScheduleDocument {
-        ScheduleDocument(problem: problem, method: method, objective: objective, evaluation: evaluation, solver: solver, candidates: candidates)
+        ScheduleDocument(problem: problem, method: method, objective: objective, evaluation: evaluation, solver: solver, candidates: candidates,
+                         memoryHeadroom: memoryHeadroom)
     }
 }

@@ -1,24 +1,28 @@
 /// Options shared by every scheduling method.
 ///
-/// Equality and hashing cover the settings that change the result (objective, time limit, seed),
-/// not the `shouldStop` and `onIncumbent` hooks.
+/// Equality and hashing cover the settings that change the result (objective, time limit, seed,
+/// excluded candidates), not the `shouldStop` and `onIncumbent` hooks.
 public struct SolveOptions: Sendable, Hashable {
     public var objective: Objective
     /// Wall-clock budget in seconds for methods that search (local search, auto, ILP); `nil` = default.
     public var timeLimit: Double?
     /// Seed for randomized moves; the same seed gives the same schedule.
     public var seed: UInt64
+    /// What `auto` leaves out (`solve --exclude`): names from its `excludableCandidates`, checked by
+    /// `exclusion(_:field:)`. Other methods ignore it.
+    public var excludedCandidates: Set<String>
     /// Polled by searching methods (local search, auto, ILP); once it returns `true` the method stops
     /// as soon as it can and returns its best schedule so far. `nil` never stops early.
     public var shouldStop: (@Sendable () -> Bool)?
     /// Called with the objective value of each new best schedule a searching method finds.
     public var onIncumbent: (@Sendable (Double) -> Void)?
 
-    public init(objective: Objective = .stageSpan, timeLimit: Double? = nil, seed: UInt64 = 1,
+    public init(objective: Objective = .stageSpan, timeLimit: Double? = nil, seed: UInt64 = 1, excludedCandidates: Set<String> = [],
                 shouldStop: (@Sendable () -> Bool)? = nil, onIncumbent: (@Sendable (Double) -> Void)? = nil) {
         self.objective = objective
         self.timeLimit = timeLimit
         self.seed = seed
+        self.excludedCandidates = excludedCandidates
         self.shouldStop = shouldStop
         self.onIncumbent = onIncumbent
     }
@@ -28,12 +32,14 @@ public struct SolveOptions: Sendable, Hashable {
 
     public static func == (lhs: SolveOptions, rhs: SolveOptions) -> Bool {
         lhs.objective == rhs.objective && lhs.timeLimit == rhs.timeLimit && lhs.seed == rhs.seed
+            && lhs.excludedCandidates == rhs.excludedCandidates
     }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(objective)
         hasher.combine(timeLimit)
         hasher.combine(seed)
+        hasher.combine(excludedCandidates)
     }
 }
 
@@ -53,10 +59,15 @@ public protocol SchedulingMethod: Sendable {
     /// nothing; exact methods (the ILP) return their solver's report, whose bound raises the
     /// solution's lower bound.
     func run(_ problem: Problem, options: SolveOptions) throws(SolveError) -> MethodOutput
+    /// For `auto`: the names `SolveOptions.excludedCandidates` may hold (its candidates, `local`,
+    /// its improvers). Empty for every other method, which runs no candidates.
+    var excludableCandidates: [String] { get }
 }
 
 extension SchedulingMethod {
     public func checkFits(_ problem: Problem) throws(FamilyError) {}
+
+    public var excludableCandidates: [String] { [] }
 
     /// Whether the method accepts this problem (`checkFits` does not throw).
     public func fits(_ problem: Problem) -> Bool {
