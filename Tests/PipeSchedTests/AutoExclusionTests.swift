@@ -39,7 +39,7 @@ import Testing
 
     @Test func unknownNamesAreRefusedListingTheCandidates() throws {
         let auto = try #require(Methods.named("auto"))
-        #expect(auto.excludableCandidates == Methods.standard.autoCandidates.map(\.name) + ["local"])
+        #expect(auto.excludableCandidates == Methods.standard.autoCandidates.map(\.name) + [AutoSearch.localSearchName, AutoSearch.pairingName])
         #expect(try auto.exclusion(["zb-greedy", "zbv-greedy"]) == ["zb-greedy", "zbv-greedy"])
         do {
             _ = try auto.exclusion(["zb-v", "pipedream"], field: "exclude")
