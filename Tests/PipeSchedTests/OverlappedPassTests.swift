@@ -80,7 +80,8 @@ import Testing
     @Test func malformedPairsAreRefusedByTheValidatorAndTheSimulator() throws {
         let problem = Self.twoChunks()
         for (overlaps, text) in [([Set([0])], "forward followed by a B or BW"), ([Set([11])], "order has 12 passes"),
-                                 ([Set([3])], "forward followed by a B or BW")] {
+                                 ([Set([3])], "forward followed by a B or BW"), ([Set([-1])], "order has 12 passes"),
+                                 ([Set([2]), Set([0])], "marks overlapped pairs on 2 devices")] {
             let schedule = Schedule(orders: [Self.pairedOrder], overlaps: overlaps)
             let issues = Validator.validate(problem, schedule)
             #expect(issues.contains { $0.rule == .structure && $0.message.contains(text) }, "\(overlaps): \(issues)")

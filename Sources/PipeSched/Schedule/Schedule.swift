@@ -11,9 +11,11 @@ public struct Schedule: Sendable, Equatable {
     /// (`sequential` drops them).
     public private(set) var overlaps: [Set<Int>]
 
+    /// `overlaps` lists one set per device (missing devices have none); any other shape is the
+    /// validator's to report.
     public init(orders: [[Op]], overlaps: [Set<Int>] = []) {
         self.orders = orders
-        self.overlaps = overlaps.allSatisfy(\.isEmpty) ? [] : overlaps
+        self.overlaps = overlaps.allSatisfy(\.isEmpty) ? [] : overlaps + Array(repeating: [], count: max(0, orders.count - overlaps.count))
     }
 
     /// Number of operations in all orders.

@@ -53,8 +53,14 @@ public enum ExhaustiveSearch {
         var perDevice: [[(order: [Op], pairs: Set<Int>)]] = []
         var total = 1
         for device in 0..<problem.devices {
-            let orders = deviceOrders(problem, device: device, options: options).flatMap { order in
-                options.overlaps && problem.hasOverlap ? pairings(order) : [(order: order, pairs: Set<Int>())]
+            var orders: [(order: [Op], pairs: Set<Int>)] = []
+            for order in deviceOrders(problem, device: device, options: options) {
+                guard options.overlaps && problem.hasOverlap else {
+                    orders.append((order, []))
+                    continue
+                }
+                guard let choices = pairings(order), orders.count + choices.count <= options.maximumSchedules else { return nil }
+                orders += choices
             }
             guard !orders.isEmpty else { return nil }
             let (product, overflow) = total.multipliedReportingOverflow(by: orders.count)
@@ -85,9 +91,11 @@ public enum ExhaustiveSearch {
     }
 
     /// Every choice of overlapped pairs in one device order: any set of forwards followed by a
-    /// backward of another stage (`Problem.canOverlap`; such pairs never share a pass).
-    static func pairings(_ order: [Op]) -> [(order: [Op], pairs: Set<Int>)] {
+    /// backward of another stage (`Problem.canOverlap`; such pairs never share a pass); `nil` when
+    /// there are more than 2^16 choices.
+    static func pairings(_ order: [Op]) -> [(order: [Op], pairs: Set<Int>)]? {
         let candidates = order.indices.dropLast().filter { Problem.canOverlap(order[$0], order[$0 + 1]) }
+        guard candidates.count <= 16 else { return nil }
         return (0..<(1 << candidates.count)).map { mask in
             (order, Set(candidates.indices.filter { mask & (1 << $0) != 0 }.map { candidates[$0] }))
         }

@@ -30,7 +30,7 @@ public struct OverlapPairing: Sendable {
     public func improve(_ schedule: Schedule) -> Schedule? {
         guard problem.hasOverlap, var current = ScheduleScore(problem, schedule, objective: objective) else { return nil }
         var orders = schedule.orders
-        var overlaps = schedule.hasOverlaps ? schedule.overlaps : Array(repeating: Set<Int>(), count: orders.count)
+        var overlaps = schedule.hasOverlaps ? Array(schedule.overlaps.prefix(orders.count)) : Array(repeating: Set<Int>(), count: orders.count)
         let deadline = Date().addingTimeInterval(timeLimit)
         var improvedAny = false
         var improved = true

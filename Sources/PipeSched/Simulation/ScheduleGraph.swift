@@ -27,6 +27,9 @@ struct ScheduleGraph {
         guard schedule.orders.count == problem.devices else {
             throw .malformed("the schedule has \(schedule.orders.count) device orders but the problem has \(problem.devices) devices")
         }
+        guard schedule.overlaps.count <= schedule.orders.count else {
+            throw .malformed("the schedule marks overlapped pairs on \(schedule.overlaps.count) devices but has \(schedule.orders.count) device orders")
+        }
         let indexer = OpIndexer(problem)
         var idOfIndex = [Int](repeating: -1, count: indexer.count)
         var inputGradientOfCell = [Int](repeating: -1, count: indexer.cellCount)
@@ -38,9 +41,9 @@ struct ScheduleGraph {
         ops.reserveCapacity(schedule.opCount)
         for (d, order) in schedule.orders.enumerated() {
             let first = ops.count
-            for k in schedule.hasOverlaps ? schedule.overlaps[d].sorted() : [] {
-                guard k + 1 < order.count, Problem.canOverlap(order[k], order[k + 1]), !schedule.overlapsNext(device: d, position: k + 1) else {
-                    throw .malformed(k < order.count
+            for k in schedule.hasOverlaps && d < schedule.overlaps.count ? schedule.overlaps[d].sorted() : [] {
+                guard k >= 0, k + 1 < order.count, Problem.canOverlap(order[k], order[k + 1]), !schedule.overlapsNext(device: d, position: k + 1) else {
+                    throw .malformed(k >= 0 && k < order.count
                         ? "device \(d) overlaps \(order[k]) with the pass after it; an overlapped pair is a forward followed by a B or BW of another stage"
                         : "device \(d) marks position \(k) as an overlapped pair, but its order has \(order.count) passes")
                 }

@@ -117,7 +117,7 @@ public enum Validator {
         var issues: [ValidationIssue] = []
         for (device, order) in schedule.orders.enumerated() where device < schedule.overlaps.count {
             for k in schedule.overlaps[device].sorted() {
-                if k + 1 >= order.count {
+                if k < 0 || k + 1 >= order.count {
                     issues.append(.init(.structure, "device \(device) pairs position \(k) with the pass after it, but its order has \(order.count) passes"))
                 } else if !Problem.canOverlap(order[k], order[k + 1]) {
                     issues.append(.init(.structure, "device \(device) overlaps \(order[k]) with \(order[k + 1]); an overlapped pair is a forward followed by a B or BW of another stage"))
