@@ -12,9 +12,10 @@ import Synchronization
 ///   While waiting for the lock, ``MILPOptions/shouldStop`` and the time limit are polled.
 /// - Time limit: CBC measures CPU time by default, which with several threads runs
 ///   faster than the wall clock. The solver is run with `timeMode elapsed` and
-///   `sec` = the remaining wall-clock budget, so the limit is wall seconds. CBC only
+///   `sec` = 90% of the remaining wall-clock budget, so the limit is wall seconds. CBC only
 ///   checks it at certain points and was measured to overshoot by up to about 3 s on
-///   30 s runs, so a backstop fires from the cut callback at `limit + 0.5 s + 5 %`.
+///   30 s runs, so the cut callback stops the search when the next stretch between two
+///   callbacks (estimated from the longest seen) would end past the limit (`CBCStopMonitor`).
 ///   Pure LPs (solved by Clp directly) have no time limit.
 /// - Cancellation: the C API has no way to interrupt CbcMain1. ``MILPOptions/shouldStop``
 ///   (and the backstop) are polled in a cut callback (`Cbc_addCutCallback`), which CBC calls
@@ -119,8 +120,10 @@ public struct CBCSolver: MILPSolver {
         }
         var deadline: ContinuousClock.Instant?
         if let remaining = clock.remaining(of: options.timeLimit) {
-            Cbc_setParameter(cbc, "sec", "\(Swift.max(0.01, remaining))")
-            deadline = clock.instant(after: options.timeLimit! + 0.5 + 0.05 * options.timeLimit!)
+            // CBC's own limit ends the search with its bound, but it is checked between nodes only:
+            // it gets 90% of the time, and the callback's deadline (which loses the bound) is the backstop.
+            Cbc_setParameter(cbc, "sec", "\(Swift.max(0.01, 0.9 * remaining))")
+            deadline = clock.instant(after: options.timeLimit!)
         }
         if let cutoff = options.cutoff {
             Cbc_setCutoff(cbc, Self.sign(problem) * problem.termCutoff(cutoff))
@@ -229,12 +232,30 @@ private final class CBCStopMonitor: Sendable {
     enum Reason: Int { case none, requested, deadline }
 
     let shouldStop: (@Sendable () -> Bool)?
+    /// The time limit as an instant. CBC checks its `sec` limit between nodes only and a node (or
+    /// the root's cut rounds) can take seconds, so the callback stops the search when the next
+    /// stretch without a callback, estimated by the longest one seen after the first (half the
+    /// first before that), would end past the deadline.
     let deadline: ContinuousClock.Instant?
     private let stopReason = Atomic<Int>(Reason.none.rawValue)
+    private let stretches: Mutex<(last: ContinuousClock.Instant, first: Duration?, longest: Duration)>
 
     init(shouldStop: (@Sendable () -> Bool)?, deadline: ContinuousClock.Instant?) {
         self.shouldStop = shouldStop
         self.deadline = deadline
+        stretches = Mutex((ContinuousClock.now, nil, .zero))
+    }
+
+    /// Whether the search should stop now to end by the deadline.
+    private func nearDeadline(_ deadline: ContinuousClock.Instant) -> Bool {
+        let now = ContinuousClock.now
+        let expected = stretches.withLock { state -> Duration in
+            let stretch = now - state.last
+            state.last = now
+            if state.first == nil { state.first = stretch } else { state.longest = max(state.longest, stretch) }
+            return state.longest > .zero ? state.longest : (state.first ?? .zero) / 2
+        }
+        return now + expected >= deadline
     }
 
     var reason: Reason { Reason(rawValue: stopReason.load(ordering: .acquiring)) ?? .none }
@@ -246,7 +267,7 @@ private final class CBCStopMonitor: Sendable {
             _ = stopReason.compareExchange(expected: Reason.none.rawValue, desired: Reason.requested.rawValue, ordering: .acquiringAndReleasing)
             return true
         }
-        if let deadline, ContinuousClock.now >= deadline {
+        if let deadline, nearDeadline(deadline) {
             _ = stopReason.compareExchange(expected: Reason.none.rawValue, desired: Reason.deadline.rawValue, ordering: .acquiringAndReleasing)
             return true
         }

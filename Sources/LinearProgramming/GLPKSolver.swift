@@ -16,7 +16,9 @@ import CGLPK
 /// - Cancellation: ``MILPOptions/shouldStop`` is polled before the solve and in the
 ///   branch-and-bound callback (`glp_ios_terminate`), i.e. at every node event. It is
 ///   not polled during presolve, the root LP, or pure LPs (`glp_simplex` has no callback).
-/// - Time limit: `tm_lim` (wall clock, milliseconds), measured to be precise.
+/// - Time limit: `tm_lim` (wall clock, milliseconds), which GLPK checks between nodes only;
+///   one node's LP can take seconds on a large model, so the branch-and-bound callback also
+///   stops the search when the next stretch between callbacks would end past the limit.
 /// - Best bound and nodes: read in the callback (`glp_ios_best_node`, `glp_ios_tree_size`),
 ///   so after a stop they are the values of the last node event.
 public struct GLPKSolver: MILPSolver {
@@ -137,7 +139,8 @@ public struct GLPKSolver: MILPSolver {
         parm.msg_lev = problem.options.verbose ? GLP_MSG_ALL : GLP_MSG_OFF
         parm.mip_gap = problem.options.relativeGap
         parm.tm_lim = Self.milliseconds(clock.remaining(of: problem.options.timeLimit))
-        let monitor = GLPKSearchMonitor(shouldStop: problem.options.shouldStop)
+        let monitor = GLPKSearchMonitor(shouldStop: problem.options.shouldStop,
+                                        deadline: problem.options.timeLimit.map { clock.instant(after: $0) })
         parm.cb_info = Unmanaged.passUnretained(monitor).toOpaque()
         parm.cb_func = { tree, info in
             guard let tree, let info else { return }
@@ -232,12 +235,33 @@ public struct GLPKSolver: MILPSolver {
 /// Per-solve state shared with GLPK's branch-and-bound callback (one thread only).
 private final class GLPKSearchMonitor {
     let shouldStop: (@Sendable () -> Bool)?
+    /// The time limit as an instant. GLPK checks `tm_lim` between nodes only, and one node's LP can
+    /// take seconds on a large model (measured: 2–5 s on 18k rows), so the search ran past the
+    /// limit. The callback stops the search when the next stretch without a callback, estimated by
+    /// the longest one seen after the root LP (half the root LP before that), would end past it.
+    let deadline: ContinuousClock.Instant?
     var bestBound: Double?
     var nodes = 0
     var stopRequested = false
+    var deadlinePassed = false
+    private var lastEvent = ContinuousClock.now
+    private var rootLP: Duration?
+    private var longestStretch: Duration = .zero
 
-    init(shouldStop: (@Sendable () -> Bool)?) {
+    init(shouldStop: (@Sendable () -> Bool)?, deadline: ContinuousClock.Instant?) {
         self.shouldStop = shouldStop
+        self.deadline = deadline
+    }
+
+    /// Whether the search should stop now to end by the deadline.
+    private func nearDeadline() -> Bool {
+        guard let deadline else { return false }
+        let now = ContinuousClock.now
+        let stretch = now - lastEvent
+        lastEvent = now
+        if rootLP == nil { rootLP = stretch } else { longestStretch = max(longestStretch, stretch) }
+        let expected = longestStretch > .zero ? longestStretch : (rootLP ?? .zero) / 2
+        return now + expected >= deadline
     }
 
     func observe(_ tree: OpaquePointer) {
@@ -250,6 +274,10 @@ private final class GLPKSearchMonitor {
         }
         if !stopRequested, let shouldStop, shouldStop() {
             stopRequested = true
+            glp_ios_terminate(tree)
+        }
+        if !stopRequested, !deadlinePassed, nearDeadline() {
+            deadlinePassed = true
             glp_ios_terminate(tree)
         }
     }
