@@ -190,7 +190,7 @@ public struct CBCSolver: MILPSolver {
         let stop = monitor?.reason ?? .none
         if stop != .none {
             result.status = best != nil ? .feasible : .noSolution
-            result.message = stop == .requested ? "stopped by shouldStop" : "stopped by the wall-clock backstop after the time limit"
+            result.message = stop == .requested ? "stopped by shouldStop" : "stopped by the wall-clock backstop at the time limit (no bound: CBC's search was cut short)"
         } else if Cbc_isProvenOptimal(cbc) != 0, best != nil {
             result.status = .optimal
         } else if Cbc_secondaryStatus(cbc) == 7 || Cbc_isContinuousUnbounded(cbc) != 0 {

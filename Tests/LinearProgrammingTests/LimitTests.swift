@@ -18,7 +18,8 @@ import Testing
             } else {
                 Issue.record("a solution without objective")
             }
-            if requireBound {
+            // CBC stopped by the wall-clock backstop (before its own limit fired) has no bound.
+            if requireBound && result.message?.contains("backstop") != true {
                 #expect(result.bestBound != nil && result.gap != nil)
             }
             if let bound = result.bestBound, let objective = result.objective {
