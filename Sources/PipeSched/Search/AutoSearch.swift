@@ -120,9 +120,12 @@ public enum AutoSearch {
         }
         if let best = report.best, let name = report.bestMethod, !options.stopRequested, !excluded.contains(localSearchName) {
             let began = Date()
-            // With improvers to follow, local search leaves them half of the time left.
+            // With improvers to follow, local search leaves them half of the time left, and with
+            // overlapped F&B passes to choose, half of the rest to the pairing step.
             let left = (options.timeLimit ?? 10) - Date().timeIntervalSince(start)
-            let budget = max(0.05, runsImprovers(problem, options: options, improvers: improvers) ? left / 2 : left)
+            let shares = (runsImprovers(problem, options: options, improvers: improvers) ? 2.0 : 1.0)
+                * (problem.hasOverlap && !excluded.contains(pairingName) ? 2.0 : 1.0)
+            let budget = max(0.05, left / shares)
             let search = LocalSearch(problem: problem, objective: options.objective, timeLimit: budget, seed: options.seed,
                                      shouldStop: options.shouldStop, onIncumbent: options.onIncumbent)
             consider("local(\(name))", search.improve(best).schedule, since: began)

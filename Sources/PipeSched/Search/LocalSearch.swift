@@ -45,7 +45,12 @@ public struct LocalSearch: Sendable {
     /// they search from the pairs run one after the other, and the start is kept unless they beat it.
     public func improve(_ start: Schedule) -> (schedule: Schedule, evaluations: Int) {
         guard start.hasOverlaps else { return improveOrders(start) }
-        let found = improveOrders(start.sequential)
+        // Incumbents are reported only when they beat the start with its pairs.
+        var plain = self
+        if let report = onIncumbent, let value = ScheduleScore(problem, start, objective: objective)?.value {
+            plain.onIncumbent = { if $0 < value { report($0) } }
+        }
+        let found = plain.improveOrders(start.sequential)
         guard let score = ScheduleScore(problem, found.schedule, objective: objective),
               let kept = ScheduleScore(problem, start, objective: objective), !score.isBetter(than: kept) else { return found }
         return (start, found.evaluations)
