@@ -60,8 +60,9 @@ extension Problem {
             StageProfile(slices: stage.slices.map { costs in
                 guard let overlap = costs.overlap else { return costs }
                 var relaxed = costs
-                relaxed.forward -= overlap.forward
-                relaxed.backwardInput -= overlap.backward
+                // Never below 0: a hideable part may exceed its pass by the checks' rounding tolerance.
+                relaxed.forward = max(0, relaxed.forward - overlap.forward)
+                relaxed.backwardInput = max(0, relaxed.backwardInput - overlap.backward)
                 relaxed.overlap = nil  // recomputation is compute only: `recompute` stays
                 return relaxed
             }, staticMemory: stage.staticMemory)
@@ -75,11 +76,6 @@ extension Problem {
     /// the stage some compute (a stage that is all communication has nothing to overlap it with).
     static func checkOverlap(_ stage: StageProfile, at index: Int) throws(ProblemError) {
         let many = stage.slices.count > 1
-        let compute = stage.slices.reduce(0.0) { $0 + $1.work - ($1.overlap.map { $0.forward + $0.backward } ?? 0) }
-        if stage.slices.contains(where: { $0.overlap != nil }), compute <= 0 {
-            throw ProblemError(field: "stages[\(index)].overlap", message: "declares every pass of the stage hideable communication",
-                               fix: "give only the communication part of forward and backwardInput; the rest is compute")
-        }
         for (slice, costs) in stage.slices.enumerated() {
             guard let overlap = costs.overlap else { continue }
             let at = many ? "[\(slice)]" : ""
@@ -92,5 +88,36 @@ extension Problem {
                 }
             }
         }
+        let compute = stage.slices.reduce(0.0) { $0 + $1.work - ($1.overlap.map { $0.forward + $0.backward } ?? 0) }
+        if stage.slices.contains(where: { $0.overlap != nil }), compute <= 0 {
+            throw ProblemError(field: "stages[\(index)].overlap", message: "declares every pass of the stage hideable communication",
+                               fix: "give only the communication part of forward and backwardInput; the rest is compute")
+        }
+    }
+}
+
+extension Schedule {
+    /// What is wrong with the shape of the overlapped pairs, at most one message per pair: each pair
+    /// a forward followed by a `B` or `BW` of another stage (`Problem.canOverlap`), inside its order,
+    /// not chained with the next, on a device the schedule has. The simulator refuses a schedule
+    /// with any; the validator reports them all.
+    public var overlapShapeIssues: [String] {
+        guard hasOverlaps else { return [] }
+        var issues: [String] = []
+        for (device, order) in orders.enumerated() where device < overlaps.count {
+            for k in overlaps[device].sorted() {
+                if k < 0 || k + 1 >= order.count {
+                    issues.append("device \(device) pairs position \(k) with the pass after it, but its order has \(order.count) passes")
+                } else if !Problem.canOverlap(order[k], order[k + 1]) {
+                    issues.append("device \(device) overlaps \(order[k]) with \(order[k + 1]); an overlapped pair is a forward followed by a B or BW of another stage")
+                } else if overlapsNext(device: device, position: k + 1) {
+                    issues.append("device \(device) chains overlapped pairs at \(order[k + 1]); a pass belongs to at most one pair")
+                }
+            }
+        }
+        if overlaps.count > orders.count {
+            issues.append("the schedule marks overlapped pairs on \(overlaps.count) devices but has \(orders.count) device rows")
+        }
+        return issues
     }
 }

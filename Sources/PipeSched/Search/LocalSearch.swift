@@ -45,14 +45,14 @@ public struct LocalSearch: Sendable {
     /// they search from the pairs run one after the other, and the start is kept unless they beat it.
     public func improve(_ start: Schedule) -> (schedule: Schedule, evaluations: Int) {
         guard start.hasOverlaps else { return improveOrders(start) }
+        let kept = ScheduleScore(problem, start, objective: objective)
         // Incumbents are reported only when they beat the start with its pairs.
         var plain = self
-        if let report = onIncumbent, let value = ScheduleScore(problem, start, objective: objective)?.value {
+        if let report = onIncumbent, let value = kept?.value {
             plain.onIncumbent = { if $0 < value { report($0) } }
         }
         let found = plain.improveOrders(start.sequential)
-        guard let score = ScheduleScore(problem, found.schedule, objective: objective),
-              let kept = ScheduleScore(problem, start, objective: objective), !score.isBetter(than: kept) else { return found }
+        guard let score = ScheduleScore(problem, found.schedule, objective: objective), let kept, !score.isBetter(than: kept) else { return found }
         return (start, found.evaluations)
     }
 

@@ -1,7 +1,7 @@
 /// The passes of a schedule numbered in device order, with their dependency edges in compact
 /// (CSR) form. Building it checks the schedule's structure: device count, passes in range, each pass
-/// once, each on its stage's device, every dependency present, and each overlapped pair a forward
-/// and a backward of another stage (`Problem.canOverlap`).
+/// once, each on its stage's device, every dependency present, and the overlapped pairs well formed
+/// (`Schedule.overlapShapeIssues`).
 ///
 /// An overlapped pair starts when the inputs of both its passes are there: the forward, which comes
 /// first, also waits for the dependencies of the backward after it.
@@ -27,9 +27,7 @@ struct ScheduleGraph {
         guard schedule.orders.count == problem.devices else {
             throw .malformed("the schedule has \(schedule.orders.count) device orders but the problem has \(problem.devices) devices")
         }
-        guard schedule.overlaps.count <= schedule.orders.count else {
-            throw .malformed("the schedule marks overlapped pairs on \(schedule.overlaps.count) devices but has \(schedule.orders.count) device orders")
-        }
+        if let issue = schedule.overlapShapeIssues.first { throw .malformed(issue) }
         let indexer = OpIndexer(problem)
         var idOfIndex = [Int](repeating: -1, count: indexer.count)
         var inputGradientOfCell = [Int](repeating: -1, count: indexer.cellCount)
@@ -41,13 +39,6 @@ struct ScheduleGraph {
         ops.reserveCapacity(schedule.opCount)
         for (d, order) in schedule.orders.enumerated() {
             let first = ops.count
-            for k in schedule.hasOverlaps && d < schedule.overlaps.count ? schedule.overlaps[d].sorted() : [] {
-                guard k >= 0, k + 1 < order.count, Problem.canOverlap(order[k], order[k + 1]), !schedule.overlapsNext(device: d, position: k + 1) else {
-                    throw .malformed(k >= 0 && k < order.count
-                        ? "device \(d) overlaps \(order[k]) with the pass after it; an overlapped pair is a forward followed by a B or BW of another stage"
-                        : "device \(d) marks position \(k) as an overlapped pair, but its order has \(order.count) passes")
-                }
-            }
             for (k, op) in order.enumerated() {
                 guard indexer.contains(op) else {
                     throw .malformed("device \(d) runs \(op), which is outside the problem (\(problem.stageCount) stages, \(problem.microbatches) microbatches, \(problem.sequenceSlices) slices)")

@@ -96,7 +96,7 @@ public enum Validator {
         }
         issues += countIssues(problem, seen)
         issues += recomputationIssues(problem, seen)
-        issues += overlapIssues(schedule)
+        issues += schedule.overlapShapeIssues.map { ValidationIssue(.structure, $0) }
         guard issues.isEmpty else { return issues }
         for (device, order) in schedule.orders.enumerated() {
             let peak = problem.memoryLevels(device: device, order: order).peak
@@ -107,27 +107,6 @@ public enum Validator {
         }
         if let stuck = RuntimeOrderCheck.stuckPasses(problem, schedule) {
             issues.append(.init(.deadlock, "the per-device orders deadlock under PyTorch's send/recv rule; stuck at \(stuck.map(\.description).joined(separator: ", "))"))
-        }
-        return issues
-    }
-
-    /// Each overlapped pair a forward followed by a B or BW of another stage, pairs not chained.
-    private static func overlapIssues(_ schedule: Schedule) -> [ValidationIssue] {
-        guard schedule.hasOverlaps else { return [] }
-        var issues: [ValidationIssue] = []
-        for (device, order) in schedule.orders.enumerated() where device < schedule.overlaps.count {
-            for k in schedule.overlaps[device].sorted() {
-                if k < 0 || k + 1 >= order.count {
-                    issues.append(.init(.structure, "device \(device) pairs position \(k) with the pass after it, but its order has \(order.count) passes"))
-                } else if !Problem.canOverlap(order[k], order[k + 1]) {
-                    issues.append(.init(.structure, "device \(device) overlaps \(order[k]) with \(order[k + 1]); an overlapped pair is a forward followed by a B or BW of another stage"))
-                } else if schedule.overlapsNext(device: device, position: k + 1) {
-                    issues.append(.init(.structure, "device \(device) chains overlapped pairs at \(order[k + 1]); a pass belongs to at most one pair"))
-                }
-            }
-        }
-        if schedule.overlaps.count > schedule.orders.count {
-            issues.append(.init(.structure, "the schedule marks overlapped pairs on \(schedule.overlaps.count) devices but has \(schedule.orders.count) device rows"))
         }
         return issues
     }
