@@ -18,7 +18,8 @@ public enum TraceTimeUnit: String, Sendable, CaseIterable {
 /// A schedule as a Chrome / Perfetto trace (Trace Event Format JSON, for `chrome://tracing` and
 /// ui.perfetto.dev).
 ///
-/// Each device is a process named "device d" with one thread track "compute"; each pass is one
+/// Each device is a process named "device d" with one thread track "compute" (and one per copy
+/// stream when the schedule offloads activations: `PP:{stage}O{microbatch}` and `L`); each pass is one
 /// complete ("X") event with its real start and duration, named as PyTorch's pipelining runtime
 /// names its `record_function` spans: `PP:{stage}{letter}{microbatch}` with PyTorch's letters (F, I
 /// for our B, W, B for our BW; `@{slice}` for a sequence slice), so PipeSched's traces sit beside
@@ -40,6 +41,8 @@ public struct ChromeTrace: Sendable {
         case .backwardWeight: "rail_load"
         case .backward: "detailed_memory_dump"
         case .recompute: "thread_state_runnable"
+        case .offload: "olive"
+        case .reload: "yellow"
         }
     }
 
@@ -59,10 +62,21 @@ public struct ChromeTrace: Sendable {
             if row.contains(where: \.overlapped) {
                 events.append(#"{"name":"thread_name","ph":"M","pid":\#(pid),"tid":2,"args":{"name":"overlapped backward"}}"#)
             }
+            if row.contains(where: { $0.op == .offload }) {
+                events.append(#"{"name":"thread_name","ph":"M","pid":\#(pid),"tid":3,"args":{"name":"copy device to host"}}"#)
+            }
+            if row.contains(where: { $0.op == .reload }) {
+                events.append(#"{"name":"thread_name","ph":"M","pid":\#(pid),"tid":4,"args":{"name":"copy host to device"}}"#)
+            }
             for entry in row {
                 let kind = entry.op.rawValue
-                // An overlapped F&B pair: the forward on the compute track, the backward beside it.
-                let tid = entry.overlapped && entry.op != .forward ? 2 : 1
+                // An overlapped F&B pair: the forward on the compute track, the backward beside it;
+                // offloads and reloads on their copy streams' tracks.
+                let tid = switch entry.op.stream {
+                case .compute: entry.overlapped && entry.op != .forward ? 2 : 1
+                case .deviceToHost: 3
+                case .hostToDevice: 4
+                }
                 let overlapped = entry.overlapped ? #","overlapped":true"# : ""
                 events.append(#"{"name":"\#(Self.name(entry))","cat":"\#(Self.category(entry.op))","ph":"X","pid":\#(pid),"tid":\#(tid),"ts":\#(Self.number(entry.start * scale)),"dur":\#(Self.number((entry.end - entry.start) * scale)),"cname":"\#(Self.colorName(entry.op))","args":{"kind":"\#(kind)","stage":\#(entry.stage),"microbatch":\#(entry.microbatch),"slice":\#(entry.slice),"start":\#(Self.number(entry.start)),"end":\#(Self.number(entry.end))\#(overlapped)}}"#)
             }
@@ -72,8 +86,8 @@ public struct ChromeTrace: Sendable {
             if let first = row.first, first.start > origin {
                 events.append(Self.counter(pid: pid, time: origin * scale, value: problem.staticMemory(device: device)))
             }
-            for (entry, level) in zip(row, levels) {
-                events.append(Self.counter(pid: pid, time: entry.start * scale, value: level))
+            for (time, level) in zip(Problem.memoryStepTimes(row.map(\.timedOp)), levels) {
+                events.append(Self.counter(pid: pid, time: time * scale, value: level))
             }
             if let last = row.last, let level = levels.last {
                 events.append(Self.counter(pid: pid, time: last.end * scale, value: level))
@@ -110,6 +124,8 @@ public struct ChromeTrace: Sendable {
         case .backwardWeight: "backward-weight"
         case .backward: "backward"
         case .recompute: "recompute"
+        case .offload: "offload"
+        case .reload: "reload"
         }
     }
 

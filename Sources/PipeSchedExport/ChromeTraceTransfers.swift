@@ -35,7 +35,7 @@ struct ChromeTraceTransfers {
                     switch dependency {
                     case .op(let needed): producer = passes[needed]
                     case .inputGradient(let stage, let microbatch, let slice): producer = gradients[[stage, microbatch, slice]]
-                    case .recomputation: producer = nil  // on the backward's own device: never a transfer
+                    case .ifScheduled: producer = nil  // R or L, on the backward's own device: never a transfer
                     }
                     guard let producer, producer.device != device else { return }
                     id += 1

@@ -31,8 +31,8 @@ struct SVGMemoryPanel {
             out.append(##"<rect class="strip" x="\##(c(layout.plotLeft))" y="\##(c(stripTop))" width="\##(c(layout.plotWidth))" height="\##(c(layout.stripHeight))" fill="#fafafa" stroke="#dddddd" stroke-width="1"/>"##)
             if let first = row.first, let last = row.last {
                 var path = "M\(c(layout.x(layout.origin))) \(c(y(problem.staticMemory(device: device))))"
-                for (entry, level) in zip(row, levels[device].levels) {
-                    path += " H\(c(layout.x(entry.start))) V\(c(y(level)))"
+                for (time, level) in zip(Problem.memoryStepTimes(row.map(\.timedOp)), levels[device].levels) {
+                    path += " H\(c(layout.x(time))) V\(c(y(level)))"
                 }
                 path += " H\(c(layout.x(max(last.end, first.start))))"
                 let area = path + " V\(c(bottom)) H\(c(layout.x(layout.origin))) Z"

@@ -13,6 +13,8 @@ enum SVGSupport {
         case .backwardWeight: return light ? "#a6dba0" : "#54a24b"
         case .backward: return light ? "#d6a5c9" : "#b279a2"
         case .recompute: return light ? "#c7c7c7" : "#8c8c8c"
+        case .offload: return light ? "#e3d26f" : "#bcab3a"
+        case .reload: return light ? "#8fd3c8" : "#3aa696"
         }
     }
 
@@ -36,6 +38,8 @@ enum SVGSupport {
         case .backwardWeight: "W weight backward"
         case .backward: "BW full backward"
         case .recompute: "R recompute"
+        case .offload: "O offload to host"
+        case .reload: "L reload from host"
         }
     }
 

@@ -78,7 +78,11 @@ public struct SVGTimeline: Sendable {
         }
         for (device, row) in document.timeline.enumerated() {
             let top = layout.rowTop(device)
-            for (previous, next) in zip(row, row.dropFirst()) where next.start - previous.end > 1e-9 {
+            if layout.copyHeight > 0 {
+                out.append(##"<rect class="copy-row" x="\##(c(layout.plotLeft))" y="\##(c(top + layout.rowHeight))" width="\##(c(layout.plotWidth))" height="\##(c(layout.copyHeight))" fill="#fafafa"/>"##)
+            }
+            let compute = row.filter(\.op.computes)
+            for (previous, next) in zip(compute, compute.dropFirst()) where next.start - previous.end > 1e-9 {
                 let x = layout.x(previous.end)
                 out.append(##"<rect class="idle" x="\##(c(x))" y="\##(c(top))" width="\##(c(layout.x(next.start) - x))" height="\##(c(layout.rowHeight))" fill="\##(SVGLayout.idleFill)"><title>idle \##(previous.end.readable)–\##(next.start.readable)</title></rect>"##)
             }
@@ -86,10 +90,16 @@ public struct SVGTimeline: Sendable {
         for (device, row) in document.timeline.enumerated() {
             for entry in row {
                 // An overlapped F&B pair shares its time: the forward takes the upper half of the row,
-                // the backward the lower half.
+                // the backward the lower half. Copies sit in the strip under the row: offloads in its
+                // upper half, reloads in its lower half.
                 let half = layout.rowHeight / 2
-                let top = layout.rowTop(device) + 1 + (entry.overlapped && entry.op != .forward ? half - 1 : 0)
-                let height = entry.overlapped ? half - 1 : layout.rowHeight - 2
+                let copyHalf = layout.copyHeight / 2
+                let top = switch entry.op.stream {
+                case .compute: layout.rowTop(device) + 1 + (entry.overlapped && entry.op != .forward ? half - 1 : 0)
+                case .deviceToHost: layout.rowTop(device) + layout.rowHeight
+                case .hostToDevice: layout.rowTop(device) + layout.rowHeight + copyHalf
+                }
+                let height = !entry.op.computes ? copyHalf : entry.overlapped ? half - 1 : layout.rowHeight - 2
                 let x = layout.x(entry.start)
                 let width = max((entry.end - entry.start) * layout.scale - 0.6, 0.8)
                 let fill = SVGSupport.fill(entry.op, chunk: layout.chunk(of: entry.stage))
@@ -98,7 +108,7 @@ public struct SVGTimeline: Sendable {
                 let tip = "\(entry.op.rawValue) stage \(entry.stage) microbatch \(entry.microbatch)\(slice)\(overlapped): \(entry.start.readable)–\(entry.end.readable)"
                 out.append(##"<rect class="op" x="\##(c(x))" y="\##(c(top))" width="\##(c(width))" height="\##(c(height))" fill="\##(fill)"><title>\##(SVGSupport.escape(tip))</title></rect>"##)
                 let label = entry.slice == 0 ? "\(entry.microbatch)" : "\(entry.microbatch).\(entry.slice)"
-                if width >= Double(label.count) * SVGLayout.digitWidth + 3 {
+                if entry.op.computes, width >= Double(label.count) * SVGLayout.digitWidth + 3 {
                     out.append(##"<text class="label" x="\##(c(x + width / 2))" y="\##(c(top + height / 2 + 3.5))" font-size="10" text-anchor="middle" fill="\##(SVGSupport.textColor(on: fill))">\##(label)</text>"##)
                 }
             }
@@ -143,6 +153,8 @@ struct SVGLayout {
     let plotWidth: Double
     let rowsTop = 80.0
     let rowHeight = 20.0
+    /// The copy-stream strip under each device row, when the schedule offloads (0 otherwise).
+    let copyHeight: Double
     let rowGap = 4.0
     let devices: Int
     let ticks: [Double]
@@ -154,6 +166,7 @@ struct SVGLayout {
 
     init(_ document: ScheduleDocument, problem: Problem?) {
         let entries = document.timeline.joined()
+        copyHeight = entries.contains { !$0.op.computes } ? 12 : 0
         origin = entries.map(\.start).min() ?? 0
         let end = entries.map(\.end).max() ?? 1
         let span = max(end - origin, 1e-9)
@@ -174,17 +187,17 @@ struct SVGLayout {
             for (k, stage) in mine.enumerated() { chunks[stage] = k }
         }
         chunkOfStage = chunks
-        let rowsBottom = rowsTop + Double(devices) * (rowHeight + rowGap) - rowGap
+        let rowsBottom = rowsTop + Double(devices) * (rowHeight + copyHeight + rowGap) - rowGap
         memoryTop = rowsBottom + 44
         let memoryHeight = problem == nil ? 0 : 22 + Double(devices) * (stripHeight + stripGap)
         height = memoryTop + memoryHeight + (problem == nil ? -16 : 8)
     }
 
     var width: Double { plotLeft + plotWidth + Self.rightMargin }
-    var rowsBottom: Double { rowsTop + Double(devices) * (rowHeight + rowGap) - rowGap }
+    var rowsBottom: Double { rowsTop + Double(devices) * (rowHeight + copyHeight + rowGap) - rowGap }
     var hasSecondChunk: Bool { chunkOfStage.contains { $0 > 0 } }
 
-    func rowTop(_ device: Int) -> Double { rowsTop + Double(device) * (rowHeight + rowGap) }
+    func rowTop(_ device: Int) -> Double { rowsTop + Double(device) * (rowHeight + copyHeight + rowGap) }
     func x(_ time: Double) -> Double { plotLeft + (time - origin) * scale }
     func chunk(of stage: Int) -> Int { stage < chunkOfStage.count ? chunkOfStage[stage] : 0 }
     func stripTop(_ device: Int) -> Double { memoryTop + 22 + Double(device) * (stripHeight + stripGap) }

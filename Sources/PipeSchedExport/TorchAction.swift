@@ -14,15 +14,15 @@ public enum TorchActionKind: Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// The action kind of one of our passes; `nil` for a recomputation `R`, which PyTorch's
-    /// schedule has no action for.
+    /// The action kind of one of our passes; `nil` for a recomputation `R`, an offload `O` or a
+    /// reload `L`, which PyTorch's schedule has no action for.
     public init?(_ kind: OpKind) {
         switch kind {
         case .forward: self = .forward
         case .backwardInput: self = .backwardInput
         case .backwardWeight: self = .backwardWeight
         case .backward: self = .fullBackward
-        case .recompute: return nil
+        case .recompute, .offload, .reload: return nil
         }
     }
 }

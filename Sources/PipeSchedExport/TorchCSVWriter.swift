@@ -46,6 +46,9 @@ public struct TorchCSVWriter: Sendable {
                 guard op.kind != .recompute else {
                     throw TorchScheduleError(.memoryActions, "the schedule recomputes activations in a pass of its own (\(op) on device \(device)); PyTorch's schedule has no recomputation action (R), so it cannot run this schedule; solve the problem without memory actions (profile --memory-actions none) to export it, or use activation checkpointing inside the stage (profile --recompute full)")
                 }
+                guard op.kind.computes else {
+                    throw TorchScheduleError(.memoryActions, "the schedule offloads activations to host memory (\(op) on device \(device)); PyTorch's schedule has no offload or reload action (O, L), so it cannot run this schedule; solve the problem without memory actions (profile --memory-actions none) to export it")
+                }
                 guard op.slice == 0 else {
                     throw TorchScheduleError(.slices, "the schedule splits microbatches into sequence slices (\(op) on device \(device)); PyTorch has no slice actions, so it cannot run this schedule; solve the problem with sequenceSlices 1 to export it")
                 }

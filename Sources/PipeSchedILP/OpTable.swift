@@ -56,7 +56,7 @@ public struct OpTable: Sendable {
         case .forward: kind = 0
         case .backwardInput: kind = 1
         case .backwardWeight: kind = 2
-        case .backward, .recompute: return nil
+        case .backward, .recompute, .offload, .reload: return nil
         }
         guard op.microbatch >= 0, op.microbatch < microbatches, op.slice >= 0, op.slice < slices,
               op.stage >= 0, op.stage * microbatches * slices < cellCount else { return nil }
@@ -70,7 +70,7 @@ public struct OpTable: Sendable {
         switch dependency {
         case .op(let op): op
         case .inputGradient(let stage, let microbatch, let slice): .backwardInput(stage, microbatch, slice: slice)
-        case .recomputation: nil
+        case .ifScheduled: nil
         }
     }
 

@@ -594,6 +594,16 @@ components:
             "keptMemory": { "$ref": "#/$defs/sliceValue" }
           }
         },
+        "offload": {
+          "description": "Optional: the schedule may offload this stage's activations per microbatch: an O pass of `time` on the device-to-host copy stream after the forward frees `memory` when it ends, an L pass of `time` on the host-to-device stream before the backward allocates it again (0 <= memory <= memory.forward).",
+          "type": "object",
+          "additionalProperties": false,
+          "required": ["memory", "time"],
+          "properties": {
+            "memory": { "$ref": "#/$defs/sliceValue" },
+            "time": { "$ref": "#/$defs/sliceValue" }
+          }
+        },
         "overlap": {
           "description": "Optional: the part of the forward and of the input backward that is communication (for example MoE all-to-all) an overlapped F&B pass can hide under the other pass's compute (DualPipe). A pair of a forward F (hideable f) and a backward X (hideable x) lasts max(F - f + X - x, f + x).",
           "type": "object",
@@ -704,7 +714,7 @@ components:
       "additionalProperties": false,
       "required": ["op", "stage", "microbatch", "start", "end"],
       "properties": {
-        "op": { "enum": ["F", "B", "W", "BW", "R"] },
+        "op": { "enum": ["F", "B", "W", "BW", "R", "O", "L"], "description": "F forward, B input backward, W weight backward, BW fused backward, R recomputation, O offload to host and L reload (on the device's copy streams)" },
         "stage": { "type": "integer", "minimum": 0 },
         "microbatch": { "type": "integer", "minimum": 0 },
         "slice": { "type": "integer", "minimum": 0 },

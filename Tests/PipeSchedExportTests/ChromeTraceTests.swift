@@ -103,7 +103,8 @@ import Testing
                     let stage: Int
                     switch dependency {
                     case .op(let op): stage = op.stage
-                    case .inputGradient(let s, _, _), .recomputation(let s, _, _): stage = s
+                    case .inputGradient(let s, _, _): stage = s
+                    case .ifScheduled(let action): stage = action.stage
                     }
                     if problem.stageDevice[stage] != device { crossing += 1 }
                 }

@@ -37,7 +37,7 @@ import Testing
         case .backwardInput: "I"
         case .backwardWeight: "W"
         case .backward: "B"
-        case .recompute: "R"
+        case .recompute, .offload, .reload: op.kind.rawValue
         }
         return "\(op.stage)\(letter)\(op.microbatch)"
     }

@@ -47,7 +47,7 @@ public struct MicrobatchChains: Sendable {
                 switch dependency {
                 case .op(let needed): p = position(needed)
                 case .inputGradient(let stage, _, let slice): p = position(.backwardInput(stage, 0, slice: slice))
-                case .recomputation: return  // the chains have no R: bounds read `Problem.memoryRelaxation`
+                case .ifScheduled: return  // the chains have no R, O or L: bounds read `Problem.memoryRelaxation`
                 }
                 predecessors[id].append(p)
                 successors[p].append(id)
@@ -68,7 +68,7 @@ public struct MicrobatchChains: Sendable {
         let cells = stages * slices
         let cell = stage * slices + slice
         switch kind {
-        case .forward, .recompute: return cell  // the chains have no R (bounds read `Problem.memoryRelaxation`)
+        case .forward, .recompute, .offload, .reload: return cell  // the chains have no R, O or L (bounds read `Problem.memoryRelaxation`)
         case .backwardInput, .backward: return cells + (cells - 1 - cell)
         case .backwardWeight: return 2 * cells + cell
         }

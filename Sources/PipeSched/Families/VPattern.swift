@@ -70,8 +70,8 @@ enum VPattern {
             case .inputGradient(let stage, let microbatch, _):
                 let at = place(.backwardInput(stage, microbatch), devices: problem.devices)
                 result.append((at.device, at.kind, microbatch))
-            case .recomputation:
-                break  // V patterns never recompute
+            case .ifScheduled:
+                break  // V patterns take no memory actions
             }
         }
         return result

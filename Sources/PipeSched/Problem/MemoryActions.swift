@@ -45,12 +45,14 @@ extension Problem {
         return memoryDelta(op)
     }
 
-    /// Whether some capped device runs a stage that offers recomputation: only then can a schedule
-    /// with `R` passes beat every schedule without (recomputation only adds time), so only then do
-    /// searches that never recompute (classic families, the exact models) miss schedules.
+    /// Whether some capped device runs a stage that offers recomputation or offloading: only then can
+    /// a schedule with `R`, `O` or `L` passes beat every schedule without (actions only add time or
+    /// constraints), so only then do searches that never take actions (classic families, the exact
+    /// models) miss schedules.
     public var memoryActionsCanLowerPeak: Bool {
         hasMemoryActions && (0..<stageCount).contains { stage in
-            cap(device: stageDevice[stage]).isFinite && (0..<sequenceSlices).contains { canRecompute(stage: stage, slice: $0) }
+            cap(device: stageDevice[stage]).isFinite
+                && (0..<sequenceSlices).contains { canRecompute(stage: stage, slice: $0) || canOffload(stage: stage, slice: $0) }
         }
     }
 
@@ -62,20 +64,25 @@ extension Problem {
         return cells
     }
 
-    /// The problem without memory actions whose every forward keeps only what recomputation would
-    /// keep, the rest being allocated by the input-gradient pass instead: durations are unchanged and,
-    /// for any schedule of `self` with its `R` passes dropped, memory is never higher at any point.
-    /// Its lower bounds are therefore lower bounds of `self` (`LowerBound`). `self` when it has no
-    /// actions.
+    /// The problem without memory actions whose every forward keeps only what recomputation or
+    /// offloading would leave on the device (the least of the two), the rest being allocated by the
+    /// input-gradient pass instead: durations are unchanged and, for any schedule of `self` with its
+    /// `R`, `O` and `L` passes dropped, memory is never higher at any point (an offloaded cell holds
+    /// its memory from `F` to the end of `O` and again from the start of `L`, before its backward),
+    /// and no compute pass waits longer. Its lower bounds are therefore lower bounds of `self`
+    /// (`LowerBound`). `self` when it has no actions.
     public var memoryRelaxation: Problem {
         guard hasMemoryActions else { return self }
         let relaxed = stages.map { stage in
             StageProfile(slices: stage.slices.map { costs in
-                guard let recompute = costs.recompute else { return costs }
+                guard costs.recompute != nil || costs.offload != nil else { return costs }
+                let kept = min(costs.recompute?.keptMemory ?? costs.memory.forward,
+                               costs.memory.forward - (costs.offload?.memory ?? 0))
                 var relaxed = costs
-                relaxed.memory.backwardInput += costs.memory.forward - recompute.keptMemory
-                relaxed.memory.forward = recompute.keptMemory
+                relaxed.memory.backwardInput += costs.memory.forward - kept
+                relaxed.memory.forward = kept
                 relaxed.recompute = nil
+                relaxed.offload = nil
                 return relaxed
             }, staticMemory: stage.staticMemory)
         }

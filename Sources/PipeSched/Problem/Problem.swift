@@ -59,6 +59,7 @@ public struct Problem: Sendable, Equatable {
         for (index, stage) in stages.enumerated() {
             try Self.check(stage, at: index, sequenceSlices: sequenceSlices)
             try Self.checkMemoryActions(stage, at: index)
+            try Self.checkOffload(stage, at: index)
             try Self.checkOverlap(stage, at: index)
         }
         if let partition {
@@ -87,7 +88,7 @@ public struct Problem: Sendable, Equatable {
         self.units = units
         self.stageDevice = stageDevice
         self.deviceStages = deviceStages
-        self.hasMemoryActions = stages.contains { $0.slices.contains { $0.recompute != nil } }
+        self.hasMemoryActions = stages.contains { $0.slices.contains { $0.recompute != nil || $0.offload != nil } }
         self.hasOverlap = stages.contains { $0.slices.contains { ($0.overlap?.forward ?? 0) + ($0.overlap?.backward ?? 0) > 0 } }
 
         if let memoryLimit {
@@ -179,6 +180,7 @@ public struct Problem: Sendable, Equatable {
         case .backwardWeight: return profile.backwardWeight
         case .backward: return profile.backwardInput + profile.backwardWeight
         case .recompute: return profile.recompute?.time ?? 0
+        case .offload, .reload: return profile.offload?.time ?? 0
         }
     }
 
@@ -197,6 +199,8 @@ public struct Problem: Sendable, Equatable {
         case .backwardWeight: return memory.backwardWeight
         case .backward: return memory.backwardInput + memory.backwardWeight
         case .recompute: return rematerializedMemory(stage: stage, slice: slice)
+        case .offload: return -offloadedMemory(stage: stage, slice: slice)
+        case .reload: return offloadedMemory(stage: stage, slice: slice)
         }
     }
 

@@ -97,7 +97,7 @@ extension Problem: Codable {
 
 extension StageProfile: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case forward, backwardInput, backwardWeight, memory, staticMemory, recompute, overlap
+        case forward, backwardInput, backwardWeight, memory, staticMemory, recompute, offload, overlap
     }
 
     /// Decodes one stage on its own; array-valued costs must all list the same number of slices.
@@ -117,6 +117,7 @@ extension StageProfile: Codable {
                                             backwardWeight: SliceValues(slices.map(\.memory.backwardWeight))), forKey: .memory)
         if staticMemory != 0 { try container.encode(staticMemory, forKey: .staticMemory) }
         if let recompute = RecomputeDocument(slices) { try container.encode(recompute, forKey: .recompute) }
+        if let offload = OffloadDocument(slices) { try container.encode(offload, forKey: .offload) }
         if let overlap = OverlapDocument(slices) { try container.encode(overlap, forKey: .overlap) }
     }
 }
@@ -165,6 +166,7 @@ struct StageDocument: Decodable {
     var memory: MemoryDocument
     var staticMemory: Double
     var recompute: RecomputeDocument?
+    var offload: OffloadDocument?
     var overlap: OverlapDocument?
 
     init(from decoder: Decoder) throws {
@@ -176,6 +178,7 @@ struct StageDocument: Decodable {
         memory = try container.decodeIfPresent(MemoryDocument.self, forKey: .memory) ?? MemoryDocument()
         staticMemory = try container.decodeIfPresent(Double.self, forKey: .staticMemory) ?? 0
         recompute = try container.decodeIfPresent(RecomputeDocument.self, forKey: .recompute)
+        offload = try container.decodeIfPresent(OffloadDocument.self, forKey: .offload)
         overlap = try container.decodeIfPresent(OverlapDocument.self, forKey: .overlap)
     }
 
@@ -186,6 +189,7 @@ struct StageDocument: Decodable {
                       ("memory.forward", memory.forward), ("memory.backwardInput", memory.backwardInput),
                       ("memory.backwardWeight", memory.backwardWeight)]
             + (recompute.map { [("recompute.time", $0.time), ("recompute.keptMemory", $0.keptMemory)] } ?? [])
+            + (offload.map { [("offload.memory", $0.memory), ("offload.time", $0.time)] } ?? [])
             + (overlap.map { [("overlap.forward", $0.forward), ("overlap.backward", $0.backward)] } ?? [])
         let arrays = fields.filter { $0.1.isArray }
         let count = sequenceSlices ?? arrays.first?.1.values.count ?? 1
@@ -201,7 +205,7 @@ struct StageDocument: Decodable {
             PassCosts(forward: forward[j], backwardInput: backwardInput[j], backwardWeight: backwardWeight[j],
                       memory: MemoryDeltas(forward: memory.forward[j], backwardInput: memory.backwardInput[j],
                                            backwardWeight: memory.backwardWeight[j]),
-                      recompute: recompute?[j], overlap: overlap?[j])
+                      recompute: recompute?[j], offload: offload?[j], overlap: overlap?[j])
         }
         return StageProfile(slices: costs, staticMemory: staticMemory)
     }

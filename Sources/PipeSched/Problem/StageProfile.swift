@@ -32,17 +32,21 @@ public struct PassCosts: Sendable, Equatable, Hashable {
     /// What recomputing this slice costs, when the schedule may choose to (`RecomputeCost`); `nil`:
     /// the forward always keeps its activations.
     public var recompute: RecomputeCost?
+    /// What offloading this slice's activations to the host costs, when the schedule may choose to
+    /// (`OffloadCost`); `nil`: they stay on the device.
+    public var offload: OffloadCost?
     /// What an overlapped F&B pass can hide of this slice's forward and backward (`OverlappedPass.swift`);
     /// `nil`: nothing.
     public var overlap: OverlapCost?
 
     public init(forward: Double, backwardInput: Double, backwardWeight: Double, memory: MemoryDeltas = .zero,
-                recompute: RecomputeCost? = nil, overlap: OverlapCost? = nil) {
+                recompute: RecomputeCost? = nil, offload: OffloadCost? = nil, overlap: OverlapCost? = nil) {
         self.forward = forward
         self.backwardInput = backwardInput
         self.backwardWeight = backwardWeight
         self.memory = memory
         self.recompute = recompute
+        self.offload = offload
         self.overlap = overlap
     }
 

@@ -1,6 +1,8 @@
 /// Every schedule of a tiny problem: all per-device orders of all passes, each backward split (`B`
 /// then `W`) or fused (`BW`), each cell recomputed (an `R` anywhere between its `F` and its
-/// backward) or not where its stage offers recomputation, and, where the problem declares time an
+/// backward) or not where its stage offers recomputation, each cell offloaded (an `O` anywhere
+/// after its `F`, an `L` anywhere after that `O` and before its backward) or not where its stage
+/// offers offloading, and, where the problem declares time an
 /// overlapped F&B pass hides, each forward followed by a backward of another stage run as one
 /// overlapped pass or not, simulated one by one. It is the referee of the tests: no bound may
 /// exceed its optimum, no method's "optimal" may be beaten by it, and no cap it can meet may be
@@ -19,7 +21,7 @@ public enum ExhaustiveSearch {
         public var microbatchOrder: Bool = false
         /// Refuse problems with more combinations than this.
         public var maximumSchedules: Int = 200_000
-        /// Allow recomputation (`R` passes) where a stage offers it.
+        /// Allow recomputation (`R` passes) and offloading (`O` and `L`) where a stage offers them.
         public var memoryActions: Bool = true
         /// Allow overlapped F&B pairs where the problem declares time they hide.
         public var overlaps: Bool = true
@@ -114,13 +116,14 @@ public enum ExhaustiveSearch {
         var placed = Set<Op>()
         var gradientPlaced = Set<Cell>()
         var recomputed = Set<Cell>()
+        var offloaded = Set<Cell>()
         var order: [Op] = []
         var result: [[Op]] = []
         let cap = problem.cap(device: device)
         var level = problem.staticMemory(device: device)
 
         func isReady(_ op: Op) -> Bool {
-            if options.microbatchOrder, op.microbatch > 0, op.kind != .recompute {
+            if options.microbatchOrder, op.microbatch > 0, op.kind.computes, op.kind != .recompute {
                 let previous = Op(op.kind, stage: op.stage, microbatch: op.microbatch - 1, slice: op.slice)
                 let earlier = op.kind == .backwardInput || op.kind == .backward
                     ? gradientPlaced.contains(Cell(previous)) : placed.contains(previous)
@@ -133,9 +136,9 @@ public enum ExhaustiveSearch {
                     if !placed.contains(needed) { ready = false }
                 case .inputGradient(let stage, let microbatch, let slice) where problem.stageDevice[stage] == device:
                     if !gradientPlaced.contains(Cell(stage: stage, microbatch: microbatch, slice: slice)) { ready = false }
-                case .recomputation(let stage, let microbatch, let slice):
-                    let cell = Cell(stage: stage, microbatch: microbatch, slice: slice)
-                    if recomputed.contains(cell) && !placed.contains(Op(.recompute, stage: stage, microbatch: microbatch, slice: slice)) { ready = false }
+                case .ifScheduled(let action):
+                    let taken = action.kind == .recompute ? recomputed : offloaded
+                    if taken.contains(Cell(action)) && !placed.contains(action) { ready = false }
                 default:
                     break
                 }
@@ -152,6 +155,11 @@ public enum ExhaustiveSearch {
                 } else if !gradientPlaced.contains(cell) {
                     let recompute = Op(.recompute, stage: f.stage, microbatch: f.microbatch, slice: f.slice)
                     if recomputed.contains(cell) && !placed.contains(recompute) { next.append(recompute) }
+                    if offloaded.contains(cell) {
+                        let offload = Op(.offload, stage: f.stage, microbatch: f.microbatch, slice: f.slice)
+                        let reload = Op(.reload, stage: f.stage, microbatch: f.microbatch, slice: f.slice)
+                        if !placed.contains(offload) { next.append(offload) } else if !placed.contains(reload) { next.append(reload) }
+                    }
                     next.append(.backwardInput(f.stage, f.microbatch, slice: f.slice))
                     if options.fusedBackward { next.append(.backward(f.stage, f.microbatch, slice: f.slice)) }
                 } else if placed.contains(.backwardInput(f.stage, f.microbatch, slice: f.slice)),
@@ -170,19 +178,27 @@ public enum ExhaustiveSearch {
                 return
             }
             for op in candidates() {
-                let variants = op.kind == .forward && options.memoryActions && problem.canRecompute(stage: op.stage, slice: op.slice) ? [false, true] : [false]
-                for recompute in variants {
+                // A forward keeps its activations (0), is recomputed (1) or is offloaded (2).
+                var variants = [0]
+                if op.kind == .forward && options.memoryActions {
+                    if problem.canRecompute(stage: op.stage, slice: op.slice) { variants.append(1) }
+                    if problem.canOffload(stage: op.stage, slice: op.slice) { variants.append(2) }
+                }
+                for variant in variants {
+                    let recompute = variant == 1
                     let delta = problem.memoryDelta(op, recomputed: recompute)
                     guard level + delta <= cap + 1e-9 * max(1, abs(cap)) else { continue }
                     placed.insert(op)
                     if op.kind.producesInputGradient { gradientPlaced.insert(Cell(op)) }
                     if recompute { recomputed.insert(Cell(op)) }
+                    if variant == 2 { offloaded.insert(Cell(op)) }
                     order.append(op)
                     level += delta
                     extend()
                     level -= delta
                     order.removeLast()
                     if recompute { recomputed.remove(Cell(op)) }
+                    if variant == 2 { offloaded.remove(Cell(op)) }
                     if op.kind.producesInputGradient { gradientPlaced.remove(Cell(op)) }
                     placed.remove(op)
                     if result.count > options.maximumSchedules { return }

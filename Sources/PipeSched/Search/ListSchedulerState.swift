@@ -317,6 +317,8 @@ struct State {
         case .recompute:
             cell = backwardCell(nextBackward[stage])
             recomputation.markDone(stage: stage, cell: cell, device: device)
+        case .offload, .reload:
+            preconditionFailure("the list scheduler never offloads (OffloadPlanning adds the copies)")
         }
         let index = stage * slices + cell % slices
         let ready = ready(kind, stage: stage, cell: cell)
@@ -334,7 +336,7 @@ struct State {
         case .backwardInput, .backward:
             pushEnd(inputGradient: true, stage: stage, cell: cell, end: end)
             gradientFlow += end
-        case .backwardWeight, .recompute: break
+        case .backwardWeight, .recompute, .offload, .reload: break
         }
         log[logged] = Emitted(kind: kind, stage: Int32(stage), cell: Int32(cell))
         logged += 1
@@ -400,7 +402,7 @@ struct State {
             case .backwardInput, .backward:
                 gradientEnd[stage * units + cell] = end
                 gradientFlow += end
-            case .backwardWeight, .recompute: break
+            case .backwardWeight, .recompute, .offload, .reload: break
             }
         }
         return Self.key(objective: objective, firstStart: firstStart, lastEnd: deviceEnd, peak: peak, gradientFlow: gradientFlow)

@@ -4,7 +4,7 @@
 public enum Methods {
     /// The core library's methods, `auto` last; `auto` runs all of them but `local`.
     public static let standard: MethodRegistry = {
-        let core: [any SchedulingMethod] = ScheduleFamilies.all.map { FamilyMethod(family: $0) } + [ZBGreedyMethod(), ZBVGreedyMethod(), GreedyMethod(), LocalMethod()]
+        let core: [any SchedulingMethod] = ScheduleFamilies.all.map { FamilyMethod(family: $0) } + [ZBGreedyMethod(), ZBVGreedyMethod(), GreedyMethod(), OffloadMethod(), LocalMethod()]
         return MethodRegistry(methods: core, autoCandidates: core.filter { $0.name != "local" })
     }()
 

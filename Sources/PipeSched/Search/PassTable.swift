@@ -44,6 +44,7 @@ struct PassTable: Sendable {
         case .backwardWeight: weightTime[index]
         case .backward: fusedTime[index]
         case .recompute: recomputeTime[index]
+        case .offload, .reload: 0  // the list scheduler never offloads
         }
     }
 
@@ -56,6 +57,7 @@ struct PassTable: Sendable {
         case .backwardWeight: weightMemory[index]
         case .backward: fusedMemory[index]
         case .recompute: recomputeMemory[index]
+        case .offload, .reload: 0  // the list scheduler never offloads
         }
     }
 }

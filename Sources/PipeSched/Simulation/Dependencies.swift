@@ -6,7 +6,10 @@
 ///   pass of stage `s+1` (gradients flow back) and after `B(s, i, j+1)` (slices run backwards);
 /// - `W(s, i, j)` after `B(s, i, j)`;
 /// - a recomputation `R(s, i, j)` after `F(s, i, j)`, and the input-gradient pass of a cell after its
-///   `R` when the schedule recomputes that cell (`MemoryActions.swift`).
+///   `R` when the schedule recomputes that cell (`MemoryActions.swift`);
+/// - an offload `O(s, i, j)` after `F(s, i, j)`, its reload `L(s, i, j)` after it, and the
+///   input-gradient pass of a cell after its `L` when the schedule offloads that cell
+///   (`Offloading.swift`, which also gives the rules between a device's streams).
 ///
 /// Which backward kind a cell uses (split `B`+`W` or fused `BW`) is the schedule's choice, so the
 /// backward predecessor is given as a kind-agnostic "input-gradient pass" of a cell.
@@ -15,9 +18,9 @@ public enum Dependency: Sendable, Equatable {
     case op(Op)
     /// Whichever pass (`B` or `BW`) produces the input gradient of this cell.
     case inputGradient(stage: Int, microbatch: Int, slice: Int)
-    /// The recomputation `R` of this cell, when the schedule has one (a cell that is not recomputed
-    /// has nothing to wait for).
-    case recomputation(stage: Int, microbatch: Int, slice: Int)
+    /// A memory action's pass (`R` or `L`) when the schedule has it: a cell that is not recomputed
+    /// or offloaded has nothing to wait for.
+    case ifScheduled(Op)
 }
 
 extension Problem {
@@ -39,7 +42,10 @@ extension Problem {
         case .backwardInput, .backward:
             try body(.op(.forward(op.stage, op.microbatch, slice: op.slice)))
             if canRecompute(stage: op.stage, slice: op.slice) {
-                try body(.recomputation(stage: op.stage, microbatch: op.microbatch, slice: op.slice))
+                try body(.ifScheduled(Op(.recompute, stage: op.stage, microbatch: op.microbatch, slice: op.slice)))
+            }
+            if canOffload(stage: op.stage, slice: op.slice) {
+                try body(.ifScheduled(Op(.reload, stage: op.stage, microbatch: op.microbatch, slice: op.slice)))
             }
             if op.stage < lastStage {
                 try body(.inputGradient(stage: op.stage + 1, microbatch: op.microbatch, slice: op.slice))
@@ -49,8 +55,10 @@ extension Problem {
             }
         case .backwardWeight:
             try body(.op(.backwardInput(op.stage, op.microbatch, slice: op.slice)))
-        case .recompute:
+        case .recompute, .offload:
             try body(.op(.forward(op.stage, op.microbatch, slice: op.slice)))
+        case .reload:
+            try body(.op(Op(.offload, stage: op.stage, microbatch: op.microbatch, slice: op.slice)))
         }
     }
 }

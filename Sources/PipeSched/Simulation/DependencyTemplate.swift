@@ -50,7 +50,7 @@ struct DependencyTemplate: Sendable {
                             precondition(microbatch == 0, "a dependency changed the microbatch")
                             entries.append(Entry(isInputGradient: true, stage: producer, slice: slice,
                                                  latency: problem.communication.latency(from: problem.stageDevice[producer], to: device)))
-                        case .recomputation:
+                        case .ifScheduled:
                             break  // on the same device; the list scheduler orders a cell's R itself
                         }
                     }
@@ -84,6 +84,7 @@ struct DependencyTemplate: Sendable {
         case .backwardInput, .backward: 1
         case .backwardWeight: 2
         case .recompute: 3
+        case .offload, .reload: preconditionFailure("the template has no copies: the list scheduler never offloads")
         }
     }
 

@@ -17,3 +17,16 @@ extension Problem {
         return (levels, peak)
     }
 }
+
+extension Problem {
+    /// When each pass of a timed device row changes memory, for plots of `memoryLevels`: its start,
+    /// or an offload's end (it frees its memory once the copy is done, `Offloading.swift`), never
+    /// before the step of the pass before it in the order.
+    public static func memoryStepTimes<Row: Collection<TimedOp>>(_ row: Row) -> [Double] {
+        var time = -Double.infinity
+        return row.map { timed in
+            time = max(time, timed.op.kind == .offload ? timed.end : timed.start)
+            return time
+        }
+    }
+}

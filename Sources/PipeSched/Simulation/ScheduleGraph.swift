@@ -4,7 +4,8 @@
 /// (`Schedule.overlapShapeIssues`).
 ///
 /// An overlapped pair starts when the inputs of both its passes are there: the forward, which comes
-/// first, also waits for the dependencies of the backward after it.
+/// first, also waits for the dependencies of the backward after it. With offloads and reloads a
+/// device has three streams, and a pass also waits for what `StreamRules` lists.
 struct ScheduleGraph {
     /// Passes in device order: device 0's order, then device 1's, ...
     let ops: [Op]
@@ -14,8 +15,14 @@ struct ScheduleGraph {
     let position: [Int]
     /// Id range of each device's passes.
     let deviceRange: [Range<Int>]
-    /// Number of unmet constraints per pass: dependencies plus the device predecessor.
+    /// Number of unmet constraints per pass: dependencies plus the stream predecessor (plus, for an
+    /// `L`, the compute pass whose start it waits for).
     let indegree: [Int]
+    /// The pass before each on its device's stream, -1 for the first.
+    let previousOnStream: [Int]
+    /// For each `L`, the compute pass before it in its device order, whose start it waits for; -1
+    /// otherwise; empty when no pass copies.
+    let computeStartBefore: [Int]
     /// Whether each pass starts an overlapped pair with the next one; empty when there are none.
     let overlapsNext: [Bool]
     private let predecessorStart: [Int]
@@ -36,9 +43,23 @@ struct ScheduleGraph {
         var position: [Int] = []
         var ranges: [Range<Int>] = []
         var overlapsNext: [Bool] = []
+        var previousOnStream: [Int] = []
+        var computeStartBefore: [Int] = []
+        var offloadEndBefore: [Int] = []
+        let copies = StreamRules.hasCopies(schedule.orders)
         ops.reserveCapacity(schedule.opCount)
+        previousOnStream.reserveCapacity(schedule.opCount)
         for (d, order) in schedule.orders.enumerated() {
             let first = ops.count
+            if copies {
+                for waits in StreamRules.waits(order) {
+                    previousOnStream.append(waits.previousOnStream.map { first + $0 } ?? -1)
+                    offloadEndBefore.append(waits.offloadEnd.map { first + $0 } ?? -1)
+                    computeStartBefore.append(waits.computeStart.map { first + $0 } ?? -1)
+                }
+            } else {
+                previousOnStream += (0..<order.count).map { $0 > 0 ? first + $0 - 1 : -1 }
+            }
             for (k, op) in order.enumerated() {
                 guard indexer.contains(op) else {
                     throw .malformed("device \(d) runs \(op), which is outside the problem (\(problem.stageCount) stages, \(problem.microbatches) microbatches, \(problem.sequenceSlices) slices)")
@@ -85,8 +106,8 @@ struct ScheduleGraph {
                         if p < 0 {
                             missing = "\(member) needs the input gradient of \(Op.backwardInput(stage, microbatch, slice: slice)) (B or BW), which no device runs"
                         }
-                    case .recomputation(let stage, let microbatch, let slice):
-                        p = idOfIndex[indexer.index(Op(.recompute, stage: stage, microbatch: microbatch, slice: slice))]
+                    case .ifScheduled(let action):
+                        p = idOfIndex[indexer.index(action)]
                     }
                     if p >= 0 {
                         predecessorList.append(p)
@@ -98,9 +119,17 @@ struct ScheduleGraph {
             // A pair's forward also waits for the inputs of the backward after it.
             if !overlapsNext.isEmpty && overlapsNext[id] { addDependencies(of: ops[id + 1]) }
             if let missing { throw .malformed(missing) }
+            if copies, offloadEndBefore[id] >= 0 {  // on its own device: no latency
+                predecessorList.append(offloadEndBefore[id])
+                outCount[offloadEndBefore[id]] += 1
+            }
             predecessorStart.append(predecessorList.count)
-            indegree[id] = predecessorStart[id + 1] - predecessorStart[id] + (position[id] > 0 ? 1 : 0)
-            if position[id] > 0 { outCount[id - 1] += 1 }
+            indegree[id] = predecessorStart[id + 1] - predecessorStart[id] + (previousOnStream[id] >= 0 ? 1 : 0)
+            if previousOnStream[id] >= 0 { outCount[previousOnStream[id]] += 1 }
+            if copies, computeStartBefore[id] >= 0 {
+                indegree[id] += 1
+                outCount[computeStartBefore[id]] += 1
+            }
         }
         var successorStart = [Int](repeating: 0, count: ops.count + 1)
         for id in 0..<ops.count { successorStart[id + 1] = successorStart[id] + outCount[id] }
@@ -111,9 +140,9 @@ struct ScheduleGraph {
                 successorList[fill[p]] = id
                 fill[p] += 1
             }
-            if position[id] > 0 {
-                successorList[fill[id - 1]] = id
-                fill[id - 1] += 1
+            for p in [previousOnStream[id], copies ? computeStartBefore[id] : -1] where p >= 0 {
+                successorList[fill[p]] = id
+                fill[p] += 1
             }
         }
         self.ops = ops
@@ -122,6 +151,8 @@ struct ScheduleGraph {
         self.deviceRange = ranges
         self.indegree = indegree
         self.overlapsNext = overlapsNext
+        self.previousOnStream = previousOnStream
+        self.computeStartBefore = computeStartBefore
         self.predecessorStart = predecessorStart
         self.predecessorList = predecessorList
         self.successorStart = successorStart
@@ -132,7 +163,8 @@ struct ScheduleGraph {
     @inline(__always)
     func overlapsPrevious(_ id: Int) -> Bool { !overlapsNext.isEmpty && position[id] > 0 && overlapsNext[id - 1] }
 
-    /// Dependencies of a pass (not counting its device predecessor).
+    /// Dependencies of a pass, and the `O` it waits for on its device (not counting its stream
+    /// predecessor, nor the compute pass an `L` waits to start).
     @inline(__always)
     func predecessors(of id: Int) -> ArraySlice<Int> { predecessorList[predecessorStart[id]..<predecessorStart[id + 1]] }
 

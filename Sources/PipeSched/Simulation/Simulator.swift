@@ -6,7 +6,8 @@
 /// passes are processed in a topological order of "device order ∪ dependencies", in time linear in
 /// the number of passes; a cycle in that graph is a deadlock and is reported with the passes stuck.
 /// An overlapped F&B pair is one pass: it starts when both passes could, and both end after
-/// `Problem.overlappedDuration`.
+/// `Problem.overlappedDuration`. Offloads and reloads run on the device's copy streams
+/// (`StreamRules`, `Offloading.swift`).
 public enum Simulator {
     public static func simulate(_ problem: Problem, _ schedule: Schedule) throws(SimulationError) -> Simulation {
         let graph = try ScheduleGraph(problem, schedule)
@@ -35,10 +36,14 @@ public enum Simulator {
             let device = graph.device[id]
             var earliest = 0.0
             var because: Int32 = -1
-            if graph.position[id] > 0 {
-                let previous = id - 1
+            let previous = graph.previousOnStream[id]
+            if previous >= 0 {
                 earliest = end[previous]
                 because = Int32(previous)
+            }
+            if !graph.computeStartBefore.isEmpty, graph.computeStartBefore[id] >= 0, start[graph.computeStartBefore[id]] > earliest {
+                earliest = start[graph.computeStartBefore[id]]
+                because = -1
             }
             for p in graph.predecessors(of: id) {
                 let arrival = end[p] + problem.communication.latency(from: graph.device[p], to: device)

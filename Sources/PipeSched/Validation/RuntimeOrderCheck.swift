@@ -11,8 +11,10 @@ public enum RuntimeOrderCheck {
         var placed = [Bool](repeating: false, count: indexer.count)
         var inputGradientPlaced = [Bool](repeating: false, count: indexer.cellCount)
         var heads = [Int](repeating: 0, count: schedule.orders.count)
-        var recomputed = [Bool](repeating: false, count: indexer.cellCount)
-        for order in schedule.orders { for op in order where op.kind == .recompute && indexer.contains(op) { recomputed[indexer.cell(op)] = true } }
+        var scheduled = [Bool](repeating: false, count: indexer.count)  // the memory actions' passes present
+        for order in schedule.orders {
+            for op in order where (op.kind == .recompute || op.kind == .reload) && indexer.contains(op) { scheduled[indexer.index(op)] = true }
+        }
         var left = schedule.opCount
         while left > 0 {
             var progress = false
@@ -29,9 +31,8 @@ public enum RuntimeOrderCheck {
                         case .op(let needed): ready = placed[indexer.index(needed)]
                         case .inputGradient(let stage, let microbatch, let slice):
                             ready = inputGradientPlaced[indexer.cell(stage: stage, microbatch: microbatch, slice: slice)]
-                        case .recomputation(let stage, let microbatch, let slice):
-                            ready = !recomputed[indexer.cell(stage: stage, microbatch: microbatch, slice: slice)]
-                                || placed[indexer.index(Op(.recompute, stage: stage, microbatch: microbatch, slice: slice))]
+                        case .ifScheduled(let action):
+                            ready = !scheduled[indexer.index(action)] || placed[indexer.index(action)]
                         }
                     }
                     return ready

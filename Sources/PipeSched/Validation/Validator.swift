@@ -1,5 +1,6 @@
 /// Checks a schedule against its problem before anything is written: pass counts, placement,
-/// durations, no overlap on a device (but an overlapped F&B pair's two passes share their time),
+/// durations, no overlap on a device's stream (but an overlapped F&B pair's two passes share their
+/// time), the waits between a device's streams (`StreamRules`),
 /// dependencies (with link latency) by the claimed times, memory caps, and deadlock-freedom under
 /// PyTorch's send/recv rule.
 public enum Validator {
@@ -22,6 +23,7 @@ public enum Validator {
         var gradientEnd = [Double](repeating: .nan, count: indexer.cellCount)
         var gradientDevice = [Int](repeating: -1, count: indexer.cellCount)
         for (device, row) in timeline.enumerated() {
+            let waits = StreamRules.waits(row.lazy.map(\.op))
             for (k, timed) in row.enumerated() {
                 let pairedWithPrevious = schedule.overlapsPrevious(device: device, position: k)
                 let expected = schedule.overlapsNext(device: device, position: k) ? problem.overlappedDuration(timed.op, row[k + 1].op)
@@ -33,8 +35,14 @@ public enum Validator {
                     if abs(timed.start - row[k - 1].start) > tolerance * max(1, abs(timed.start)) {
                         issues.append(.init(.overlap, "\(timed.op) on device \(device) is overlapped with \(row[k - 1].op) but starts at \(timed.start.readable), not with it at \(row[k - 1].start.readable)"))
                     }
-                } else if k > 0, timed.start < row[k - 1].end - tolerance {
-                    issues.append(.init(.overlap, "\(timed.op) on device \(device) starts at \(timed.start.readable), before \(row[k - 1].op) ends at \(row[k - 1].end.readable)"))
+                } else if let previous = waits[k].previousOnStream, timed.start < row[previous].end - tolerance {
+                    issues.append(.init(.overlap, "\(timed.op) on device \(device) starts at \(timed.start.readable), before \(row[previous].op) ends at \(row[previous].end.readable)"))
+                }
+                if let offload = waits[k].offloadEnd, timed.start < row[offload].end - tolerance * max(1, row[offload].end) {
+                    issues.append(.init(.memory, "\(timed.op) on device \(device) starts at \(timed.start.readable), before \(row[offload].op), earlier in the order, has freed its memory at \(row[offload].end.readable)"))
+                }
+                if let compute = waits[k].computeStart, timed.start < row[compute].start - tolerance * max(1, row[compute].start) {
+                    issues.append(.init(.memory, "\(timed.op) on device \(device) starts at \(timed.start.readable), before \(row[compute].op), earlier in the order, starts at \(row[compute].start.readable)"))
                 }
                 let index = indexer.index(timed.op)
                 end[index] = timed.end
@@ -58,10 +66,9 @@ public enum Validator {
                         let cell = indexer.cell(stage: stage, microbatch: microbatch, slice: slice)
                         needed = (gradientEnd[cell], gradientDevice[cell])
                         name = { "the input gradient of stage \(stage), microbatch \(microbatch)" }
-                    case .recomputation(let stage, let microbatch, let slice):
-                        let recompute = Op(.recompute, stage: stage, microbatch: microbatch, slice: slice)
-                        needed = (end[indexer.index(recompute)], endDevice[indexer.index(recompute)])
-                        name = { recompute.description }
+                    case .ifScheduled(let action):
+                        needed = (end[indexer.index(action)], endDevice[indexer.index(action)])
+                        name = { action.description }
                     }
                     guard !needed.end.isNaN else { return }  // not in this schedule
                     let arrival = needed.end + problem.communication.latency(from: needed.device, to: device)
@@ -95,7 +102,7 @@ public enum Validator {
             }
         }
         issues += countIssues(problem, seen)
-        issues += recomputationIssues(problem, seen)
+        issues += memoryActionIssues(problem, seen)
         issues += schedule.overlapShapeIssues.map { ValidationIssue(.structure, $0) }
         guard issues.isEmpty else { return issues }
         for (device, order) in schedule.orders.enumerated() {
