@@ -10,7 +10,7 @@ DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps deps-highs build demo test test-slurm test-browser screenshot fuzz torch-roundtrip embed man bench bench-search bench-bounds bench-peers bench-slices bench-overlap bench-ilp bench-server bench-sweep openapi clean
+.PHONY: deps deps-highs build demo test test-slurm test-browser screenshot fuzz torch-roundtrip embed man bench bench-search bench-bounds bench-peers bench-slices bench-overlap bench-memory-actions bench-ilp bench-server bench-sweep openapi clean
 
 deps:
 	@scripts/install-deps
@@ -86,6 +86,11 @@ bench-slices: build
 
 bench-overlap: build
 	scripts/bench-section overlapped-passes scripts/bench-overlap
+
+# Memory actions (issue 13): global recomputation against recomputation and offloading chosen per
+# stage and microbatch, on three long-context models (about 3 min).
+bench-memory-actions: build
+	scripts/bench-section memory-actions scripts/bench-memory-actions
 
 # Exact-search benchmarks (about 30-60 min on 2 cores): rewrites the ILP section of docs/benchmarks.md.
 bench-ilp: deps

@@ -22,7 +22,7 @@ public struct HardwareConfig: Sendable, Equatable, Decodable {
     public var intraNodeBandwidthGBps: Double?
     /// Latency between devices of one node, microseconds (default: `p2pLatencyMicroseconds`).
     public var intraNodeLatencyMicroseconds: Double?
-    /// Host (PCIe) link bandwidth, GB/s; read and checked, not used until offloading is modelled.
+    /// Host (PCIe) link bandwidth per direction, GB/s: times offloads and reloads (`--memory-actions offload`).
     public var hostBandwidthGBps: Double?
 
     enum CodingKeys: String, CodingKey, CaseIterable {

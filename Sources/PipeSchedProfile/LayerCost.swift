@@ -169,7 +169,8 @@ public struct LayerCost: Sendable {
     func assemble(_ blocks: [Block], tokens t: Double, hidden h: Double, canSlice: Bool = true) -> UnitCost {
         let linear = blocks.reduce(0) { $0 + $1.linear }, core = blocks.reduce(0) { $0 + $1.core }
         var cost = UnitCost(forwardFLOPs: linear + core, backwardInputFLOPs: linear + 2 * core, backwardWeightFLOPs: linear,
-                            weightPassBytes: blocks.reduce(0) { $0 + $1.weightPass }, allToAllBytes: blocks.reduce(0) { $0 + $1.allToAll })
+                            weightPassBytes: blocks.reduce(0) { $0 + $1.weightPass }, allToAllBytes: blocks.reduce(0) { $0 + $1.allToAll },
+                            keyValueBytes: sliced && canSlice ? blocks.reduce(0) { $0 + $1.keyValue } : 0)
         switch recomputation {
         case .none: cost.storedBytes = blocks.reduce(0) { $0 + $1.stored + $1.scores }
         case .selective: cost.storedBytes = blocks.reduce(0) { $0 + $1.stored }

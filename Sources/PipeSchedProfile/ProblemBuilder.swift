@@ -74,8 +74,9 @@ public struct ProblemBuilder: Sendable {
                                "add the NVLink bandwidth per direction in GB/s (and intraNodeLatencyMicroseconds)")
             }
         }
-        if options.memoryActions == .offload {
-            throw .invalid("memoryActions", "offload is not modelled yet: PipeSched chooses recomputation only", "use --memory-actions recompute (or all)")
+        if options.memoryActions.offersOffloading, hardware.hostBandwidthGBps == nil {
+            throw .invalid("hostBandwidthGBps", "is missing from the hardware file \(hardware.name), and --memory-actions \(options.memoryActions.rawValue) needs it to time offloads",
+                           "add the host (PCIe) link bandwidth per direction in GB/s, e.g. 64 for PCIe Gen5 x16")
         }
         if let cap = options.memoryCap, !(cap > 0) { throw .invalid("memoryLimit", "must be a positive number of GiB, got \(cap)", "give the cap per device in GiB") }
         if let t = options.tensorParallel, t < 1 || t > ModelConfig.maxDimension {
@@ -174,6 +175,7 @@ public struct ProblemBuilder: Sendable {
                                  backwardWeight: milliseconds(sum.backwardWeightFLOPs),
                                  memory: MemoryDeltas(forward: forward, backwardInput: input, backwardWeight: -(forward + input)),
                                  recompute: recomputeCost(units: units, slice: slice, lengths: lengths, base: sum),
+                                 offload: offloadCost(sum),
                                  overlap: exchange > 0 ? OverlapCost(forward: exchange, backward: exchange) : nil)
             }
             let staticBytes = units.reduce(0.0) { $0 + parameters(unit: $1) } * model.bytesPerParameter
@@ -219,8 +221,10 @@ public struct ProblemBuilder: Sendable {
         if model.causal { remedies.append(options.slices > 1 ? "more --slices than \(options.slices)" : "--slices 2 or more") }
         remedies.append("a larger --tensor-parallel than \(model.tensorParallel)")
         if options.memoryCap != nil { remedies.append("a larger --memory-limit") }
-        let actions = options.memoryActions.offersRecomputation
-            ? " (--memory-actions cannot move this memory: a stage's R rebuilds all its activations before its backward, so one microbatch peaks as high; offloading is not modelled)"
+        let actions = options.memoryActions.offersOffloading
+            ? " (offloading cannot move this memory: static memory, what each forward allocates before its copy to the host can start, and the keys and values later slices read stay on the device; more --slices lowers the second)"
+            : options.memoryActions.offersRecomputation
+            ? " (--memory-actions recompute cannot move this memory: a stage's R rebuilds all its activations before its backward, so one microbatch peaks as high; --memory-actions offload can move activations to the host)"
             : ""
         return remedies.joined(separator: ", ") + ", or --no-memory-limit to write the problem anyway" + actions
     }

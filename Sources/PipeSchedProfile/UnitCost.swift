@@ -15,15 +15,20 @@ public struct UnitCost: Sendable, Equatable {
     /// mixture-of-experts layers); the input-gradient pass sends as many. An overlapped F&B pass can
     /// hide this traffic under the other pass's compute (DeepSeek-V3's DualPipe).
     public var allToAllBytes: Double
+    /// Of `storedBytes`, the attention keys and values (or state-space states) that later sequence
+    /// slices of the same microbatch read: they must stay on the device, so offloading cannot move
+    /// them. Zero when sequences are not sliced.
+    public var keyValueBytes: Double
 
     public init(forwardFLOPs: Double = 0, backwardInputFLOPs: Double = 0, backwardWeightFLOPs: Double = 0,
-                storedBytes: Double = 0, weightPassBytes: Double = 0, allToAllBytes: Double = 0) {
+                storedBytes: Double = 0, weightPassBytes: Double = 0, allToAllBytes: Double = 0, keyValueBytes: Double = 0) {
         self.forwardFLOPs = forwardFLOPs
         self.backwardInputFLOPs = backwardInputFLOPs
         self.backwardWeightFLOPs = backwardWeightFLOPs
         self.storedBytes = storedBytes
         self.weightPassBytes = weightPassBytes
         self.allToAllBytes = allToAllBytes
+        self.keyValueBytes = keyValueBytes
     }
 
     /// Nothing.
@@ -44,7 +49,8 @@ public struct UnitCost: Sendable, Equatable {
                  backwardWeightFLOPs: a.backwardWeightFLOPs + b.backwardWeightFLOPs,
                  storedBytes: a.storedBytes + b.storedBytes,
                  weightPassBytes: a.weightPassBytes + b.weightPassBytes,
-                 allToAllBytes: a.allToAllBytes + b.allToAllBytes)
+                 allToAllBytes: a.allToAllBytes + b.allToAllBytes,
+                 keyValueBytes: a.keyValueBytes + b.keyValueBytes)
     }
 
     public static func += (a: inout UnitCost, b: UnitCost) { a = a + b }

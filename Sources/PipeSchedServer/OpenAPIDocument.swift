@@ -321,7 +321,7 @@ components:
         recompute: { type: string, enum: [none, selective, full], default: selective }
         tensorParallel: { type: integer, minimum: 1 }
         memoryLimit: { type: number, exclusiveMinimum: 0, description: "Cap per device in GiB; default: the hardware's memory." }
-        memoryActions: { type: string, enum: [none, recompute, offload, all], default: none, description: 'As `pipesched profile --memory-actions`: recomputation costs per stage, for the search to choose per stage and microbatch (offload is refused: not modelled yet).' }
+        memoryActions: { type: string, enum: [none, recompute, offload, all], default: none, description: 'As `pipesched profile --memory-actions`: recomputation (recompute), offloading to host memory (offload) or both (all) offered per stage, for the search to choose per stage and microbatch.' }
         devicesPerNode: { type: integer, minimum: 1, description: 'As `pipesched profile --devices-per-node`: devices grouped in nodes, NVLink inside a node and the p2p link between nodes.' }
     Problem:
       description: A problem, schema v1, exactly as in problem files (docs/problem-format.md); the JSON Schema is served at /schemas/problem.schema.json.

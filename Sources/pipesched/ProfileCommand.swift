@@ -57,7 +57,7 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Activation recomputation: none (scores stored), selective (default; as with FlashAttention) or full.")
     var recompute: RecomputationName = .selective
 
-    @Option(help: "Memory actions the search may choose per stage and microbatch: none (default), recompute, offload (not modelled yet) or all (every modelled action: recompute).")
+    @Option(help: "Memory actions the search may choose per stage and microbatch: none (default), recompute, offload (activations to host memory over hostBandwidthGBps) or all (both).")
     var memoryActions: MemoryActionName = .none
 
     @Option(help: "Tensor-parallel degree; overrides the model file's.")

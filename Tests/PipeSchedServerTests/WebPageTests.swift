@@ -77,7 +77,11 @@ import Testing
             let problem = try Problem.decode(json: reply.body)
             #expect(problem.hasMemoryActions)
             #expect(problem.communication.topology?.devicesPerNode == 2)
-            for (field, value) in [("memoryActions", "offload" as Any), ("memoryActions", "sometimes"), ("devicesPerNode", 0)] {
+            var offloading = base
+            offloading["memoryActions"] = "offload"
+            let offloaded = try Problem.decode(json: try await client.post("/v1/profile", offloading).body)
+            #expect(offloaded.offersOffloading)
+            for (field, value) in [("memoryActions", "sometimes" as Any), ("devicesPerNode", 0)] {
                 var bad = base
                 bad[field] = value
                 let refused = try await client.post("/v1/profile", bad)

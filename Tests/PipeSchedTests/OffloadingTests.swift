@@ -92,6 +92,9 @@ import Testing
         let mixed = Schedule(orders: [[.forward(0, 0), Self.o(0), Op(.recompute, stage: 0, microbatch: 0), Self.l(0), .backward(0, 0),
                                        .forward(0, 1), .backward(0, 1)]])
         #expect(Validator.validate(both, mixed).contains { $0.message.contains("both recomputed and offloaded") })
+        // The simulator refuses them too, so no search scores such a schedule.
+        #expect(ScheduleScore(both, mixed, objective: .makespan) == nil)
+        #expect(ScheduleScore(problem, noReload, objective: .makespan) == nil)
     }
 
     @Test func aReloadBeforeItsOffloadOrABackwardBeforeItsReloadDeadlocks() throws {

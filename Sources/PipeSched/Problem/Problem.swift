@@ -226,15 +226,30 @@ public struct Problem: Sendable, Equatable {
     /// lower; running microbatches one at a time with a fused `BW` wherever `B` allocates (a fused
     /// backward frees what its forward allocated) reaches it, so every cap from here on is feasible.
     /// With recomputation (`MemoryActions.swift`) a device holding several stages can peak lower; the
-    /// check of caps keeps this value, which stays feasible.
+    /// check of caps keeps this value, which stays feasible. With offloading (`Offloading.swift`) the
+    /// forwards before the last one can have moved their offloadable memory to the host, so the
+    /// least peak is static memory plus, over the microbatch's forwards on the device in order, the
+    /// most of (what the earlier ones keep + what this one allocates); one microbatch at a time, each
+    /// forward offloaded before the next and reloaded after the later backwards, reaches it.
     public func minimumMemory(device: Int) -> Double {
         Self.minimumMemory(stages: stages, onDevice: deviceStages[device], slices: sequenceSlices)
     }
 
     private static func minimumMemory(stages: [StageProfile], onDevice mine: [Int], slices: Int) -> Double {
-        mine.reduce(0) { total, stage in
+        let all = mine.reduce(0) { total, stage in
             total + stages[stage].staticMemory + (0..<slices).reduce(0) { $0 + stages[stage].costs(slice: $1).memory.forward }
         }
+        guard mine.contains(where: { stages[$0].slices.contains { $0.offload != nil } }) else { return all }
+        var kept = mine.reduce(0) { $0 + stages[$1].staticMemory }
+        var need = kept
+        for stage in mine {
+            for slice in 0..<slices {
+                let costs = stages[stage].costs(slice: slice)
+                need = max(need, kept + costs.memory.forward)
+                kept += costs.memory.forward - (costs.offload?.memory ?? 0)
+            }
+        }
+        return need
     }
 
     /// Whether the input-gradient pass `B` of some slice of `stage` allocates memory (ΔB > 0, as when

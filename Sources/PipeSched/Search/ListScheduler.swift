@@ -67,6 +67,13 @@ public struct ListScheduler: Sendable {
         let staticMemory: [Double]
         let roundTrip: [Double]
         let cycle: [Double]
+        /// Memory an offloading plan (`OffloadPlanning`) keeps free beside what is committed, per
+        /// device, while forwards are pending: what one forward allocates before its `O` moves it.
+        /// Zero in ordinary runs.
+        var forwardTransient: Scratch<Double>
+        /// Per (stage, slice): the memory a backward needs free for its `L` to run before it, in an
+        /// offloading plan. Zero in ordinary runs.
+        var reloadMemory: Scratch<Double>
 
         init(_ problem: Problem) {
             dependencies = DependencyTemplate(problem)
@@ -80,6 +87,8 @@ public struct ListScheduler: Sendable {
             cycle = problem.deviceStages.map { stages in
                 stages.reduce(0) { $0 + problem.stages[$1].forward + problem.stages[$1].backwardInput }
             }
+            forwardTransient = Scratch(Array(repeating: 0, count: problem.devices))
+            reloadMemory = Scratch(Array(repeating: 0, count: problem.stageCount * problem.sequenceSlices))
         }
     }
 }

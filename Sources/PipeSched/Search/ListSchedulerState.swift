@@ -157,7 +157,7 @@ struct State {
     @inline(__always)
     func memoryAdmits(_ stage: Int, device: Int) -> Admission {
         let slice = slices == 1 ? 0 : nextForward[stage] % slices
-        let need = level[device] + reserved[device] + unitForwardMemory[device * slices + slice]
+        let need = level[device] + reserved[device] + unitForwardMemory[device * slices + slice] + setup.forwardTransient[device]
         guard recomputation.enabled else { return need <= setup.caps[device] + 1e-9 ? .ok : .memory }
         return recomputation.stagesToRecompute(problem: problem, device: device, slice: slice, need: need, cap: setup.caps[device]) != nil
             ? .ok : .memory
@@ -223,7 +223,8 @@ struct State {
                     considerRecompute(stage, cell: cell, device: device, backwardReady: ready, now: now,
                                       urgent: &urgentRecompute, early: &earlyRecompute, memoryBlocked: &memoryBlocked, nextKnown: &nextKnown)
                 } else if ready <= now {
-                    let need = backwardNeed(stage, cell: cell)
+                    let need = max(backwardNeed(stage, cell: cell), setup.reloadMemory[stage * slices + (slices == 1 ? 0 : cell % slices)])
+                        + (reserved[device] > 1e-12 ? setup.forwardTransient[device] : 0)
                     if need > 0 && level[device] + reserved[device] + need > cap + 1e-9 {
                         memoryBlocked = true
                     } else if bestBackward < 0 || ready < bestBackwardReady || (ready == bestBackwardReady && stage > bestBackward) {

@@ -100,6 +100,8 @@ public struct LocalSearch: Sendable {
         case recompute(device: Int, at: Int)
         /// Remove the recomputation at `at`.
         case keep(device: Int, at: Int)
+        /// Remove the offload at `at` and its reload: the cell keeps its activations on the device.
+        case keepOnDevice(device: Int, at: Int)
 
         func apply(to orders: inout [[Op]]) {
             switch self {
@@ -121,6 +123,9 @@ public struct LocalSearch: Sendable {
                 orders[device].insert(Op(.recompute, stage: b.stage, microbatch: b.microbatch, slice: b.slice), at: at)
             case .keep(let device, let at):
                 orders[device].remove(at: at)
+            case .keepOnDevice(let device, let at):
+                let o = orders[device].remove(at: at)
+                orders[device].removeAll { $0 == Op(.reload, stage: o.stage, microbatch: o.microbatch, slice: o.slice) }
             }
         }
     }
@@ -130,13 +135,15 @@ public struct LocalSearch: Sendable {
         var moves: [Move] = []
         for device in devices {
             let row = score.timeline[device]
+            // Cells with an action: a cell is recomputed or offloaded, never both.
             let recomputed = problem.memoryActionsCanLowerPeak && problem.cap(device: device).isFinite
-                ? Set(row.lazy.filter { $0.op.kind == .recompute }.map { Cell($0.op) }) : nil
+                ? Set(row.lazy.filter { $0.op.kind == .recompute || $0.op.kind == .offload }.map { Cell($0.op) }) : nil
             for k in row.indices {
                 switch row[k].op.kind {
                 case .backwardInput where problem.backwardAllocates(stage: row[k].op.stage): moves.append(.fuse(device: device, at: k))
                 case .backward: moves.append(.split(device: device, at: k))
                 case .recompute: moves.append(.keep(device: device, at: k))
+                case .offload: moves.append(.keepOnDevice(device: device, at: k))
                 default: break
                 }
                 if let recomputed, row[k].op.kind.producesInputGradient, problem.canRecompute(stage: row[k].op.stage, slice: row[k].op.slice),

@@ -4,20 +4,21 @@
 ///
 /// 1. **Plan.** For a set of stages `S`, the *planned problem* has no actions on `S`: an offloaded
 ///    forward keeps `memory.forward − offload.memory` and its input-gradient pass allocates the rest
-///    back, and each device's cap is lowered by the most one offloaded cell of the device moves (the
-///    forward produces all of its activations before its `O` can move them; its `L` brings them back
-///    before the backward). The greedy grid (`GreedySearch`) schedules it, recomputing other stages
-///    where they offer it.
+///    back. The greedy list scheduler runs it over its policy grid keeping free, beside what it
+///    commits, what one forward allocates before its `O` can move it (while forwards are pending)
+///    and what a backward's `L` brings back before it (`ListScheduler.Setup.forwardTransient`,
+///    `reloadMemory`); other stages may still be recomputed. The best few runs by the planned
+///    problem's score go on.
 /// 2. **Place.** Each `O` first sits right after its forward and each `L` right before its
-///    backward: then the real memory is the planned memory plus one cell's moved memory at two
-///    passes, within the real cap. Then each `O` moves later, to the first compute pass that starts
+///    backward: the memory the scheduler kept free covers both. Then each `O` moves later, to the first compute pass that starts
 ///    after the copy would end (so compute need not wait for it), and each `L` earlier, right after
 ///    the last compute pass that starts early enough for the reload to end before its backward,
 ///    each only as far as the cap allows (checked at every compute pass, counting the moved memory
 ///    conservatively).
-/// 3. **Choose.** `S` ranges over the offloadable stages of the first k capped devices (k a
-///    quarter, half, three quarters and all of them) and of each capped device alone; every
-///    placed schedule is simulated on the real problem and the best by `ScheduleScore` is kept.
+/// 3. **Choose.** `S` ranges over the offloadable stages of the first k capped devices (k one, a
+///    quarter, half, three quarters and all of them: the first devices hold the most microbatches
+///    in flight); every placed schedule is simulated on the real problem and the best by
+///    `ScheduleScore` is kept.
 ///
 /// A placed schedule is simulated and validated like any other: the estimates of step 2 only decide
 /// where the copies go, never whether the result is valid.
@@ -51,8 +52,7 @@ public struct OffloadPlanning: Sendable {
         return best?.schedule
     }
 
-    /// The stage sets to try: offloadable stages on capped devices, by device prefix and one device
-    /// at a time.
+    /// The stage sets to try: offloadable stages on capped devices, by device prefix.
     func stageSets() -> [Set<Int>] {
         let capped = (0..<problem.devices).filter { problem.cap(device: $0).isFinite }
         func offloadable(_ devices: some Sequence<Int>) -> Set<Int> {
@@ -65,19 +65,15 @@ public struct OffloadPlanning: Sendable {
         for k in Set([count, (3 * count + 3) / 4, (count + 1) / 2, (count + 3) / 4, 1]).sorted(by: >) where k > 0 {
             sets.append(offloadable(capped.prefix(k)))
         }
-        if count > 1 { sets += capped.map { offloadable([$0]) } }
         var seen = Set<Set<Int>>()
         return sets.filter { !$0.isEmpty && seen.insert($0).inserted }
     }
 
+    /// How many of the planned problem's best greedy runs get their copies placed.
+    static let placedRuns = 4
+
     /// The planned problem for offloading `stages` (see the type), `nil` when its caps leave no room.
     func plannedProblem(offloading stages: Set<Int>) -> Problem? {
-        var lowered = (0..<problem.devices).map { problem.cap(device: $0) }
-        for stage in stages {
-            let device = problem.stageDevice[stage]
-            let moved = (0..<problem.sequenceSlices).map { problem.offloadedMemory(stage: stage, slice: $0) }.max() ?? 0
-            lowered[device] = min(lowered[device], problem.cap(device: device) - moved)
-        }
         let planned = problem.stages.enumerated().map { index, stage in
             guard stages.contains(index) else {
                 return StageProfile(slices: stage.slices.map { var costs = $0; costs.offload = nil; return costs }, staticMemory: stage.staticMemory)
@@ -92,27 +88,47 @@ public struct OffloadPlanning: Sendable {
                 return planned
             }, staticMemory: stage.staticMemory)
         }
-        let limits = problem.memoryLimit == nil ? nil : lowered
-        return try? problem.with(limits: ProblemLimits(maxPasses: .max, maxStages: .max, maxExactPairs: .max)) {
-            $0.stages = planned
-            $0.memoryLimit = limits
-        }
+        return try? problem.with(limits: ProblemLimits(maxPasses: .max, maxStages: .max, maxExactPairs: .max)) { $0.stages = planned }
     }
 
-    /// Schedules the planned problem for `stages` and places the copies; `nil` when it does not fit.
+    /// Schedules the planned problem for `stages` and places the copies of its best runs; the best
+    /// placed schedule on the real problem, `nil` when none fits.
     func plan(offloading stages: Set<Int>, shouldStop: (@Sendable () -> Bool)?) -> Schedule? {
-        guard let planned = plannedProblem(offloading: stages),
-              let greedy = GreedySearch.best(planned, objective: objective, shouldStop: shouldStop),
-              let simulation = try? Simulator.simulate(planned, greedy.schedule) else { return nil }
-        let orders = (0..<problem.devices).map { device in
-            place(device: device, offloading: stages, planned: planned, timeline: simulation.timeline[device],
-                  levels: simulation.memoryAfterOp[device])
+        guard let planned = plannedProblem(offloading: stages) else { return nil }
+        var setup = ListScheduler.Setup(planned)
+        let slices = problem.sequenceSlices
+        var transient = [Double](repeating: 0, count: problem.devices)
+        var reload = [Double](repeating: 0, count: problem.stageCount * slices)
+        for stage in stages {
+            for slice in 0..<slices {
+                let moved = problem.offloadedMemory(stage: stage, slice: slice)
+                transient[problem.stageDevice[stage]] = max(transient[problem.stageDevice[stage]], moved)
+                reload[stage * slices + slice] = moved
+            }
         }
-        return Schedule(orders: orders)
+        setup.forwardTransient = Scratch(transient)
+        setup.reloadMemory = Scratch(reload)
+        var runs: [(key: ScheduleScore.Key, schedule: Schedule)] = []
+        for policy in GreedyPolicy.grid(for: planned) {
+            if shouldStop?() == true { break }
+            let run = ListScheduler(problem: planned, policy: policy, setup: setup, shouldStop: shouldStop).scoredRun(objective: objective)
+            guard let key = run.key else { continue }
+            runs.append((key, run.state.schedule()))
+        }
+        var best: (schedule: Schedule, score: ScheduleScore)?
+        for run in runs.sorted(by: { $0.key.isBetter(than: $1.key) }).prefix(Self.placedRuns) {
+            guard let simulation = try? Simulator.simulate(planned, run.schedule) else { continue }
+            let placed = Schedule(orders: (0..<problem.devices).map { device in
+                place(device: device, offloading: stages, timeline: simulation.timeline[device], levels: simulation.memoryAfterOp[device])
+            })
+            guard let score = ScheduleScore(problem, placed, objective: objective) else { continue }
+            if best == nil || score.isBetter(than: best!.score) { best = (placed, score) }
+        }
+        return best?.schedule
     }
 
     /// One device's order with the copies of its offloaded cells placed (see the type, step 2).
-    func place(device: Int, offloading stages: Set<Int>, planned: Problem, timeline: [TimedOp], levels: [Double]) -> [Op] {
+    func place(device: Int, offloading stages: Set<Int>, timeline: [TimedOp], levels: [Double]) -> [Op] {
         let n = timeline.count
         let cap = problem.cap(device: device)
         struct Copy { var cell: Op; var moved: Double; var time: Double; var forward: Int; var backward: Int; var offloadAt: Int; var reloadAt: Int }

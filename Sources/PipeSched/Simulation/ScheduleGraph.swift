@@ -1,7 +1,7 @@
 /// The passes of a schedule numbered in device order, with their dependency edges in compact
 /// (CSR) form. Building it checks the schedule's structure: device count, passes in range, each pass
-/// once, each on its stage's device, every dependency present, and the overlapped pairs well formed
-/// (`Schedule.overlapShapeIssues`).
+/// once, each on its stage's device, every dependency present, the overlapped pairs well formed
+/// (`Schedule.overlapShapeIssues`) and the memory actions' passes too (`MemoryActionCheck`).
 ///
 /// An overlapped pair starts when the inputs of both its passes are there: the forward, which comes
 /// first, also waits for the dependencies of the backward after it. With offloads and reloads a
@@ -46,6 +46,7 @@ struct ScheduleGraph {
         var previousOnStream: [Int] = []
         var computeStartBefore: [Int] = []
         var offloadEndBefore: [Int] = []
+        var actions: [Op] = []  // the memory actions' passes (R, O, L)
         let copies = StreamRules.hasCopies(schedule.orders)
         ops.reserveCapacity(schedule.opCount)
         previousOnStream.reserveCapacity(schedule.opCount)
@@ -77,12 +78,16 @@ struct ScheduleGraph {
                     }
                     inputGradientOfCell[cell] = ops.count
                 }
+                if op.kind == .recompute || !op.kind.computes { actions.append(op) }
                 ops.append(op)
                 device.append(d)
                 position.append(k)
                 if schedule.hasOverlaps { overlapsNext.append(schedule.overlapsNext(device: d, position: k)) }
             }
             ranges.append(first..<ops.count)
+        }
+        if !actions.isEmpty, let issue = MemoryActionCheck.issues(problem, actions: actions, has: { idOfIndex[indexer.index($0)] >= 0 }).first {
+            throw .malformed(issue.message)
         }
 
         var predecessorStart = [0]
