@@ -27,6 +27,22 @@ enum ExportFixtures {
          problem(devices: 2, microbatches: 3)]
     }
 
+    /// 4 devices, 8 microbatches, every stage able to offload all of its activations (a copy lasting
+    /// half a forward), under a cap of three microbatches' activations: `offload`'s schedule moves
+    /// activations to the host.
+    static func offloaded() throws -> (problem: Problem, document: ScheduleDocument) {
+        let problem = try problem(devices: 4, microbatches: 8, memoryLimit: 7).with { fields in
+            fields.stages = fields.stages.map { stage in
+                StageProfile(slices: stage.slices.map { costs in
+                    var costs = costs
+                    costs.offload = OffloadCost(memory: costs.memory.forward, time: costs.forward / 2)
+                    return costs
+                }, staticMemory: stage.staticMemory)
+            }
+        }
+        return (problem, try Methods.solve(problem, method: "offload").document(for: problem))
+    }
+
     /// The schedule document a schedule family produces for a problem (throws when it does not fit).
     /// `problem` with half of every forward and input backward hideable by an overlapped F&B pass.
     static func overlapping(_ problem: Problem) throws -> Problem {
