@@ -14,6 +14,10 @@ import PipeSchedILP
 ///   redundant precedences;
 /// - the objective: the largest device span (stageSpan) or the last end (makespan), at least the
 ///   core's lower bound (`LowerBound`) and at most `ceiling` (the schedule to beat);
+/// - where a capped device's stages offer recomputation or offloading, the actions as optional
+///   passes (`ActionModel`); microbatch order and the in-flight precedences are then left out (cells
+///   of one stage may take different actions, so microbatches are no longer interchangeable), and
+///   the first starts are not fixed;
 ///
 /// The model's value is the as-soon-as-possible simulation's value exactly when the scale is exact
 /// and every device's first start is order-independent (`SpanAnchors.fixedStart`); otherwise it is
@@ -31,6 +35,8 @@ struct ScheduleModel {
     private(set) var value = 0
     /// Whether the model's optimum is the simulated optimum over split schedules (not a relaxation).
     let isExact: Bool
+    /// The memory actions' variables, where the problem offers actions under a cap.
+    private(set) var actions: ActionModel?
 
     /// - Parameters:
     ///   - lowerBound: a bound on every schedule's objective (the core's).
@@ -45,14 +51,16 @@ struct ScheduleModel {
         let ceiling = max(ceiling, lowerBound)
         // Any optimal stageSpan schedule fits into devices × (span + latency) once idle gaps are closed.
         let horizon = objective == .makespan ? ceiling : Double(problem.devices) * (ceiling + latency)
-        time = IntegerScale(values: table.duration + [problem.communication.latency, latency], magnitude: horizon)
-        var memoryValues = table.memoryDelta
+        let hasActions = ActionModel.applies(problem)
+        time = IntegerScale(values: table.duration + [problem.communication.latency, latency] + (hasActions ? ActionModel.durations(problem) : []),
+                            magnitude: horizon)
+        var memoryValues = table.memoryDelta + (hasActions ? ActionModel.memoryValues(problem) : [])
         if let caps = problem.memoryLimit {
             for device in 0..<problem.devices { memoryValues.append(caps[device] - problem.staticMemory(device: device)) }
         }
         memory = IntegerScale(values: memoryValues, magnitude: table.memoryDelta.reduce(0) { $0 + abs($1) })
         let anchors = SpanAnchors(problem, table: table)
-        let fixedFirst = time.exact ? anchors.fixedStart : nil
+        let fixedFirst = time.exact && !hasActions ? anchors.fixedStart : nil
         isExact = time.exact && memory.exact && (objective == .makespan || fixedFirst != nil)
 
         let slack = time.boundSlack
@@ -83,12 +91,14 @@ struct ScheduleModel {
                 guard let before = table.id(of: needed) else { return }
                 precedes(before, id, gap: duration[before] + time.down(problem.communication.latency(from: table.device[before], to: table.device[id])))
             }
-            if op.microbatch > 0, let previous = table.id(of: Op(op.kind, stage: op.stage, microbatch: op.microbatch - 1, slice: op.slice)) {
+            if !hasActions, op.microbatch > 0, let previous = table.id(of: Op(op.kind, stage: op.stage, microbatch: op.microbatch - 1, slice: op.slice)) {
                 precedes(previous, id, gap: duration[previous])
             }
         }
+        let actions = hasActions ? ActionModel(problem: problem, table: table, model: &model, start: start, duration: duration, top: top,
+                                               time: time, memory: memory) : nil
         // Redundant: how far forwards may run ahead of backwards under the cap (`MemoryPrecedence`).
-        for pair in MemoryPrecedence.pairs(problem) {
+        for pair in hasActions ? [] : MemoryPrecedence.pairs(problem) {
             guard let before = table.id(of: pair.before), let after = table.id(of: pair.after) else { continue }
             precedes(before, after, gap: 0)
         }
@@ -96,13 +106,24 @@ struct ScheduleModel {
         for device in 0..<problem.devices {
             let ids = table.deviceOps[device]
             let intervals = ids.map { model.addInterval(start: start[$0], size: duration[$0]) }
-            model.add(.noOverlap(intervals: intervals))
+            model.add(.noOverlap(intervals: intervals + (actions?.intervals(device: device, stream: .compute, model: &model) ?? [])))
+            for stream in [PassStream.deviceToHost, .hostToDevice] {
+                if let copies = actions?.intervals(device: device, stream: stream, model: &model), copies.count > 1 { model.add(.noOverlap(intervals: copies)) }
+            }
             let cap = problem.cap(device: device)
             guard cap.isFinite else { continue }
-            let changes = ids.map { memory.down(table.memoryDelta[$0]) }
+            var times: [CPLinearExpression] = ids.map { .variable(start[$0]) }
+            var changes = ids.map { actions?.alwaysCounted[$0] ?? memory.down(table.memoryDelta[$0]) }
+            var active: [Int] = []
+            if let extra = actions?.events[device], !extra.isEmpty {
+                let yes = model.addVariable(lower: 1, upper: 1)
+                active = Array(repeating: yes, count: times.count) + extra.map(\.literal)
+                times += extra.map(\.time)
+                changes += extra.map(\.change)
+            }
             let room = memory.up(cap - problem.staticMemory(device: device))
-            model.add(.reservoir(times: ids.map { .variable(start[$0]) }, changes: changes,
-                                 minLevel: -changes.reduce(0) { $0 + abs($1) }, maxLevel: max(0, room)))
+            model.add(.reservoir(times: times, changes: changes, minLevel: -changes.reduce(0) { $0 + abs($1) }, maxLevel: max(0, room),
+                                 active: active))
         }
 
         // The objective: every device's last pass is a W (each F has its B and each B its W after it on the device).
@@ -129,6 +150,7 @@ struct ScheduleModel {
         model.objective = [(value, 1)]
         self.start = start
         self.value = value
+        self.actions = actions
 
         if let hint {
             var entries: [(variable: Int, value: Int64)] = []
@@ -152,8 +174,11 @@ struct ScheduleModel {
 
     /// The devices' orders in the solution: passes sorted by start; ties (zero-length passes) in
     /// an order that respects dependencies (F before B before W, forwards up the stages, backwards down).
+    /// With memory actions, the present optional passes join them, each at the time it changes
+    /// memory (an `O` at its end, the rest at their start, frees first), in a topological order of
+    /// their dependencies on the device (`ActionModel`).
     func schedule(from solution: [Int64]) -> Schedule {
-        Schedule(orders: table.deviceOps.map { ids in
+        let orders = table.deviceOps.map { ids in
             ids.sorted { a, b in
                 let (x, y) = (table.ops[a], table.ops[b])
                 let key = { (op: Op, id: Int) in
@@ -161,6 +186,53 @@ struct ScheduleModel {
                 }
                 return key(x, a) < key(y, b)
             }.map { table.ops[$0] }
+        }
+        guard let actions else { return Schedule(orders: orders) }
+        return Schedule(orders: orders.enumerated().map { device, compute in
+            var timed: [(op: Op, at: Int64, frees: Bool)] = compute.map { op in
+                (op, solution[start[table.id(of: op)!]], problem.memoryDelta(op) < 0)
+            }
+            for pass in actions.passes[device] where solution[pass.presence] == 1 {
+                let at = solution[pass.start] + (pass.op.kind == .offload ? pass.duration : 0)
+                timed.append((pass.op, at, pass.op.kind == .offload))
+            }
+            return Self.topologicalOrder(problem, timed)
         })
+    }
+
+    /// The passes of one device in order of (time, frees first, then their place in `timed`), each
+    /// only once the passes it depends on (on the same device, stream predecessors included via the
+    /// times) are placed.
+    static func topologicalOrder(_ problem: Problem, _ timed: [(op: Op, at: Int64, frees: Bool)]) -> [Op] {
+        let present = Set(timed.map(\.op))
+        var placed = Set<Op>()
+        var gradients = Set<Op>()  // B or BW placed, by their cell as a forward
+        var left = Array(timed.indices)
+        var order: [Op] = []
+        func ready(_ op: Op) -> Bool {
+            var ready = true
+            problem.forEachDependency(of: op) { dependency in
+                switch dependency {
+                case .op(let needed): if present.contains(needed) && !placed.contains(needed) { ready = false }
+                case .ifScheduled(let needed): if present.contains(needed) && !placed.contains(needed) { ready = false }
+                case .inputGradient(let stage, let microbatch, let slice):
+                    let b = Op.backwardInput(stage, microbatch, slice: slice)
+                    if present.contains(b) && !gradients.contains(.forward(stage, microbatch, slice: slice)) { ready = false }
+                }
+            }
+            return ready
+        }
+        while !left.isEmpty {
+            let candidates = left.filter { ready(timed[$0].op) }
+            guard let next = (candidates.isEmpty ? left : candidates).min(by: { a, b in
+                (timed[a].at, timed[a].frees ? 0 : 1, a) < (timed[b].at, timed[b].frees ? 0 : 1, b)
+            }) else { break }
+            let op = timed[next].op
+            placed.insert(op)
+            if op.kind.producesInputGradient { gradients.insert(.forward(op.stage, op.microbatch, slice: op.slice)) }
+            order.append(op)
+            left.removeAll { $0 == next }
+        }
+        return order
     }
 }

@@ -1,7 +1,8 @@
 import PipeSched
 
-/// The exact models (MILP and CP-SAT) have no recomputation, offload or reload passes: on a problem
-/// where such an action could lower a capped peak (`Problem.memoryActionsCanLowerPeak`) their optimum would be one over
+/// The MILP and the CP-SAT window model have no recomputation, offload or reload passes (the
+/// whole-problem CP-SAT model has them, `ActionModel`): on a problem where such an action could
+/// lower a capped peak (`Problem.memoryActionsCanLowerPeak`) their optimum would be one over
 /// a smaller space than the problem's, so they refuse it, naming what to use instead. Problems whose
 /// actions cannot matter (no cap binds them) are solved as usual: there no schedule recomputes.
 public enum MemoryActionsRefusal {
@@ -16,6 +17,6 @@ public enum MemoryActionsRefusal {
             return nil
         }.first ?? "stages[].recompute"
         throw .doesNotFit(FamilyError(method: method,
-                                      message: "the problem offers memory actions (\(field)) under a memory cap, which the exact model does not cover; use greedy, offload, local or auto, which choose them per stage and microbatch, or profile with --memory-actions none"))
+                                      message: "the problem offers memory actions (\(field)) under a memory cap, which this exact model does not cover; use cpsat (which chooses them exactly), greedy, offload, local or auto, or profile with --memory-actions none"))
     }
 }
