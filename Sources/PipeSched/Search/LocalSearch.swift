@@ -102,6 +102,9 @@ public struct LocalSearch: Sendable {
         case keep(device: Int, at: Int)
         /// Remove the offload at `at` and its reload: the cell keeps its activations on the device.
         case keepOnDevice(device: Int, at: Int)
+        /// Offload the cell of the backward at `at`: its `O` right after its forward, its `L` right
+        /// before the backward (later moves slide them).
+        case offload(device: Int, at: Int)
 
         func apply(to orders: inout [[Op]]) {
             switch self {
@@ -126,6 +129,12 @@ public struct LocalSearch: Sendable {
             case .keepOnDevice(let device, let at):
                 let o = orders[device].remove(at: at)
                 orders[device].removeAll { $0 == Op(.reload, stage: o.stage, microbatch: o.microbatch, slice: o.slice) }
+            case .offload(let device, let at):
+                let b = orders[device][at]
+                orders[device].insert(Op(.reload, stage: b.stage, microbatch: b.microbatch, slice: b.slice), at: at)
+                if let f = orders[device].firstIndex(of: .forward(b.stage, b.microbatch, slice: b.slice)) {
+                    orders[device].insert(Op(.offload, stage: b.stage, microbatch: b.microbatch, slice: b.slice), at: f + 1)
+                }
             }
         }
     }
@@ -146,9 +155,9 @@ public struct LocalSearch: Sendable {
                 case .offload: moves.append(.keepOnDevice(device: device, at: k))
                 default: break
                 }
-                if let recomputed, row[k].op.kind.producesInputGradient, problem.canRecompute(stage: row[k].op.stage, slice: row[k].op.slice),
-                   !recomputed.contains(Cell(row[k].op)) {
-                    moves.append(.recompute(device: device, at: k))
+                if let recomputed, row[k].op.kind.producesInputGradient, !recomputed.contains(Cell(row[k].op)) {
+                    if problem.canRecompute(stage: row[k].op.stage, slice: row[k].op.slice) { moves.append(.recompute(device: device, at: k)) }
+                    if problem.canOffload(stage: row[k].op.stage, slice: row[k].op.slice) { moves.append(.offload(device: device, at: k)) }
                 }
                 guard k > 0 else { continue }
                 let gap = row[k].start - row[k - 1].end
