@@ -23,7 +23,7 @@ public enum CPSATSearch {
         if let best { onIncumbent?(best.value) }
         // Split schedules miss the optimum only where a fused BW lowers the peak under a cap; the
         // model chooses memory actions itself (`ActionModel`), but not overlapped F&B pairs.
-        let coversEverySchedule = !problem.fusedBackwardCanLowerPeak && !problem.hasOverlap
+        let coversEverySchedule = problem.exactModelCovers(recomputation: true, offloading: true)
 
         func output(status: String, bound: Double, branches: Int) throws(SolveError) -> MethodOutput {
             guard let best else {

@@ -63,9 +63,13 @@ public struct ExactSizeGuard: Sendable {
 
     /// Throws `SolveError.tooLarge` when `model` would need more than the budget.
     /// Also refuses problems with memory actions the model does not cover (`MemoryActionsRefusal`):
-    /// every model but the whole-problem CP-SAT one, which chooses them (`ActionModel`).
+    /// the whole-problem CP-SAT model chooses them all (`ActionModel`), the MILP recomputation.
     public func check(_ problem: Problem, model: Model, method: String) throws(SolveError) {
-        if case .cpsat = model {} else { try MemoryActionsRefusal.check(problem, method: method) }
+        switch model {
+        case .cpsat: break
+        case .ilp: try MemoryActionsRefusal.check(problem, method: method, choosesRecomputation: true)
+        case .ilpWindow, .cpsatWindow: try MemoryActionsRefusal.check(problem, method: method)
+        }
         let bytes = Self.estimate(problem, model: model)
         guard bytes > budget else { return }
         let passes = 3 * problem.stageCount * problem.microbatches * problem.sequenceSlices

@@ -39,7 +39,8 @@ public enum ILPSearch {
         let began = ContinuousClock.now
         func elapsed() -> Double { seconds(ContinuousClock.now - began) }
         let solver = settings.solver.makeSolver()
-        let frame = ProblemFrame(problem, objective: objective)
+        try MemoryActionsRefusal.check(problem, method: method, choosesRecomputation: true)
+        let frame = ProblemFrame(problem, objective: objective, recomputation: true)
         let warm = WarmStart.best(problem, objective: objective, localSearchSeconds: min(1, 0.05 * timeLimit), seed: seed,
                                   excluding: excluding)
         let lowerBound = frame.lowerBound

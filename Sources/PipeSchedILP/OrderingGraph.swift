@@ -1,8 +1,9 @@
 import PipeSched
 
 /// What the ILP knows about the order of passes before it branches: edges `start(b) ≥ start(a) +
-/// lag` for the data dependencies (with link latency), the fixed microbatch order within each
-/// (stage, kind, slice) (symmetry breaking: it loses nothing, see `docs/ilp-formulation.md`), and
+/// lag` for the data dependencies (with link latency; an optional `R` with its minimum duration 0),
+/// the fixed microbatch order within each (stage, kind, slice) (symmetry breaking: it loses nothing,
+/// see `docs/ilp-formulation.md`; left out when the table holds optional recomputation passes), and
 /// any edges a caller adds (a fixed device order outside a window, pairs fixed by time windows).
 ///
 /// Its transitive closure tells which pairs of passes on one device are already ordered; only the
@@ -33,7 +34,10 @@ public struct OrderingGraph: Sendable {
                 let latency = problem.communication.latency(from: table.device[from], to: table.device[id])
                 successors[from].append(Edge(to: id, lag: table.duration[from] + latency))
             }
-            if op.microbatch > 0, let previous = table.id(of: Op(op.kind, stage: op.stage, microbatch: op.microbatch - 1, slice: op.slice)) {
+            // With optional recomputation, cells of a stage may differ, so microbatches are not
+            // interchangeable: no microbatch order then.
+            if !table.hasRecomputation, op.microbatch > 0,
+               let previous = table.id(of: Op(op.kind, stage: op.stage, microbatch: op.microbatch - 1, slice: op.slice)) {
                 successors[previous].append(Edge(to: id, lag: table.duration[previous]))
             }
         }

@@ -10,10 +10,12 @@ public struct ProblemFrame: Sendable {
     public let baseGraph: OrderingGraph
     public let anchors: SpanAnchors
 
-    public init(_ problem: Problem, objective: Objective) {
+    /// With `recomputation`, the passes include an optional `R` per cell where recomputing could
+    /// lower a capped peak (the full MILP's choice; window sub-problems keep the plain passes).
+    public init(_ problem: Problem, objective: Objective, recomputation: Bool = false) {
         self.problem = problem
         self.objective = objective
-        table = OpTable(problem)
+        table = OpTable(problem, recomputation: recomputation && problem.memoryActionsCanLowerPeak)
         var graph = OrderingGraph(problem, table: table)
         graph.close()
         baseGraph = graph
@@ -61,9 +63,10 @@ public struct ProblemFrame: Sendable {
     /// and a peak no higher unless `B` allocates, so the model misses schedules only where a fused
     /// `BW` lowers the peak under a cap (`Problem.fusedBackwardCanLowerPeak`). There the solver's
     /// bound is a bound over split schedules only, and the methods report the core's bound instead.
-    /// The model has no recomputation either: where it could lower a capped peak
+    /// The model chooses recomputation only when its table holds the optional `R` passes, and never
+    /// offloading nor overlapped F&B pairs: where a missing one could lower a capped peak
     /// (`Problem.memoryActionsCanLowerPeak`) the same holds.
-    public var modelCoversEverySchedule: Bool { problem.plainSchedulesSuffice }
+    public var modelCoversEverySchedule: Bool { problem.exactModelCovers(recomputation: table.hasRecomputation, offloading: false) }
 
     /// Load pivots of the full problem: each device's first pass.
     public var deviceLoads: DeviceLoads {

@@ -19,6 +19,12 @@ public struct ScheduleFormulation: Sendable {
     public private(set) var start: [Variable] = []
     /// The order variables.
     public private(set) var pairs: [OrderPair] = []
+    /// The binary of each optional recomputation pass (`OpTable.recompute`), by the pass's id: 1 when
+    /// the cell is recomputed.
+    public private(set) var recomputed: [Int: Variable] = [:]
+    /// Per device, the variable for its first start where it is not a fixed pass (stageSpan with
+    /// optional recomputation); `nil` elsewhere.
+    private(set) var firstStart: [Variable?] = []
     /// Last end on each device.
     public private(set) var lastEnd: [Variable] = []
     /// The objective's value (stageSpan or makespan).
@@ -59,25 +65,37 @@ public struct ScheduleFormulation: Sendable {
                 model.add(start[edge.to] - start[from] >= edge.lag, name: "prec")
             }
         }
+        // Optional recomputation: R lasts its time only when chosen, and its B waits for it.
+        for (id, recompute) in table.recompute.sorted(by: { $0.key < $1.key }) {
+            let r = model.addVariable("r_\(table.ops[id])", kind: .binary)
+            recomputed[id] = r
+            model.add(start[recompute.backward] - start[id] - recompute.time * r >= 0, name: "recompute")
+        }
         addOrderPairs(windows: windows, horizon: horizon, slack: slack)
         addObjective(horizon: horizon + slack, lowerBound: min(lowerBound, horizon), tieBreak: tieBreak)
         addLoadRows(loads)
-        isFeasible = MemoryConstraints.add(to: &model, problem: problem, graph: graph, pairs: pairs)
+        isFeasible = MemoryConstraints.add(to: &model, problem: problem, graph: graph, pairs: pairs, recomputed: recomputed)
     }
 
     private mutating func addOrderPairs(windows: TimeWindows, horizon: Double, slack: Double) {
         let table = graph.table
+        // A pass's end: its start plus its duration, plus an optional R's time when chosen.
+        func extra(_ id: Int) -> LinearExpression {
+            guard let recompute = table.recompute[id], let r = recomputed[id] else { return LinearExpression() }
+            return recompute.time * r
+        }
+        func longest(_ id: Int) -> Double { table.duration[id] + (table.recompute[id]?.time ?? 0) }
         for device in 0..<problem.devices {
             for (a, b) in graph.unorderedPairs(device: device) {
                 let y = model.addVariable("y_\(table.ops[a])_\(table.ops[b])", kind: .binary)
                 pairs.append(OrderPair(first: a, second: b, variable: y))
                 // With finite windows each direction gets its own big-M; without, the horizon bounds
                 // any two passes of one device (they lie within one span).
-                let bigAB = windows.latest[a].isFinite ? windows.latest[a] + table.duration[a] - windows.earliest[b] + slack : horizon + slack
-                let bigBA = windows.latest[b].isFinite ? windows.latest[b] + table.duration[b] - windows.earliest[a] + slack : horizon + slack
+                let bigAB = windows.latest[a].isFinite ? windows.latest[a] + longest(a) - windows.earliest[b] + slack : horizon + slack
+                let bigBA = windows.latest[b].isFinite ? windows.latest[b] + longest(b) - windows.earliest[a] + slack : horizon + slack
                 // y = 1: end(a) ≤ start(b).   y = 0: end(b) ≤ start(a).
-                model.add(start[a] - start[b] + bigAB * y <= bigAB - table.duration[a], name: "order")
-                model.add(start[b] - start[a] - bigBA * y <= -table.duration[b], name: "order")
+                model.add(start[a] - start[b] + extra(a) + bigAB * y <= bigAB - table.duration[a], name: "order")
+                model.add(start[b] - start[a] + extra(b) - bigBA * y <= -table.duration[b], name: "order")
             }
         }
     }
@@ -94,7 +112,20 @@ public struct ScheduleFormulation: Sendable {
             for id in graph.deviceSinks(device) {
                 model.add(last - start[id] >= graph.table.duration[id], name: "last")
             }
-            let span = objective == .stageSpan ? last - start[anchors.firstOp[device]] : LinearExpression(last)
+            var first = LinearExpression(start[anchors.firstOp[device]])
+            if objective == .stageSpan, anchors.fixedStart == nil, graph.table.hasRecomputation {
+                // Without microbatch order any forward of the device's lowest stage may come first.
+                let lowest = graph.table.ops[anchors.firstOp[device]].stage
+                let variable = model.addVariable("first_\(device)")
+                for id in graph.table.deviceOps[device] where graph.table.ops[id].kind == .forward && graph.table.ops[id].stage == lowest {
+                    model.add(start[id] - variable >= 0, name: "first")
+                }
+                first = LinearExpression(variable)
+                firstStart.append(variable)
+            } else {
+                firstStart.append(nil)
+            }
+            let span = objective == .stageSpan ? last - first : LinearExpression(last)
             model.add(value - span >= 0, name: "objective")
             spans += span
         }
@@ -137,7 +168,8 @@ public struct ScheduleFormulation: Sendable {
             if values[pair.variable.index] > 0.5 { before[pair.second] += 1 } else { before[pair.first] += 1 }
         }
         return Schedule(orders: table.deviceOps.map { ids in
-            ids.sorted { (before[$0], values[start[$0].index]) < (before[$1], values[start[$1].index]) }.map { table.ops[$0] }
+            ids.filter { recomputed[$0].map { values[$0.index] > 0.5 } ?? true }
+                .sorted { (before[$0], values[start[$0].index]) < (before[$1], values[start[$1].index]) }.map { table.ops[$0] }
         })
     }
 
@@ -146,22 +178,41 @@ public struct ScheduleFormulation: Sendable {
     public func values(for timeline: Timeline) -> [Double]? {
         let table = graph.table
         var values = [Double](repeating: 0, count: model.variableCount)
-        var position = [Int](repeating: 0, count: table.count)
+        var position = [Double](repeating: 0, count: table.count)
         var end = [Double](repeating: 0, count: table.count)
+        var present = Set<Int>()
         for row in timeline {
             for (k, timed) in row.enumerated() {
                 guard let id = table.id(of: timed.op) else { return nil }
                 values[start[id].index] = timed.start
-                position[id] = k
+                position[id] = Double(k)
                 end[id] = timed.end
+                present.insert(id)
             }
         }
+        // An R the schedule does not run: chosen 0, a zero-length pass right after its forward.
+        for (id, recompute) in table.recompute {
+            let chosen = present.contains(id)
+            values[recomputed[id]!.index] = chosen ? 1 : 0
+            guard !chosen else { continue }
+            values[start[id].index] = end[recompute.forward]
+            position[id] = position[recompute.forward] + 0.5
+            end[id] = end[recompute.forward]
+        }
+
         for pair in pairs { values[pair.variable.index] = position[pair.first] < position[pair.second] ? 1 : 0 }
         var objectiveValue = 0.0
         for device in 0..<problem.devices {
             let last = table.deviceOps[device].map { end[$0] }.max() ?? 0
             values[lastEnd[device].index] = last
-            let span = objective == .stageSpan ? last - values[start[anchors.firstOp[device]].index] : last
+            var first = values[start[anchors.firstOp[device]].index]
+            if let variable = firstStart[device] {
+                let lowest = table.ops[anchors.firstOp[device]].stage
+                first = table.deviceOps[device].filter { table.ops[$0].kind == .forward && table.ops[$0].stage == lowest }
+                    .map { values[start[$0].index] }.min() ?? first
+                values[variable.index] = first
+            }
+            let span = objective == .stageSpan ? last - first : last
             objectiveValue = max(objectiveValue, span)
         }
         values[value.index] = objectiveValue

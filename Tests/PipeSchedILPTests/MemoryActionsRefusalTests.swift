@@ -3,9 +3,10 @@ import PipeSchedCPSAT
 import Testing
 @testable import PipeSchedILP
 
-/// The MILP and the CP-SAT window model have no recomputation passes: they refuse problems where
-/// recomputing could lower a capped peak instead of claiming an optimum over a smaller space, and
-/// `auto` says why; the whole-problem CP-SAT model chooses the actions (`CPSATMemoryActionTests`).
+/// The window models (`ilp-window`, `cpsat-window`) have no recomputation passes: they refuse
+/// problems where recomputing could lower a capped peak instead of claiming an optimum over a smaller
+/// space, and `auto` says why; `ilp` (`ILPRecomputationTests`) and `cpsat` (`CPSATMemoryActionTests`)
+/// choose the actions.
 @Suite struct MemoryActionsRefusalTests {
     static func problem(capped: Bool) throws -> Problem {
         let stage = StageProfile(slices: [PassCosts(forward: 2, backwardInput: 2, backwardWeight: 1,
@@ -14,7 +15,7 @@ import Testing
         return try Problem(name: "recompute", microbatches: 2, devices: 2, stages: [stage, stage], memoryLimit: capped ? [2, 100] : nil)
     }
 
-    @Test(arguments: ["ilp", "ilp-window", "cpsat-window"])
+    @Test(arguments: ["ilp-window", "cpsat-window"])
     func exactMethodsRefuseRecomputationUnderACap(method: String) throws {
         let registry = MethodRegistry.withExactMethods()
         #expect {
@@ -29,11 +30,12 @@ import Testing
         #expect(solution.evaluation.isValid)
     }
 
-    @Test func autoSkipsTheILPAndStillRecomputes() throws {
+    @Test func autoSkipsTheWindowModelsAndStillRecomputes() throws {
         let problem = try Self.problem(capped: true)
-        let report = AutoSearch.run(problem, options: SolveOptions(timeLimit: 1), methods: [ILPMethod.forAuto(settings: ILPSettings())] + Methods.standard.autoCandidates)
+        let report = AutoSearch.run(problem, options: SolveOptions(timeLimit: 1),
+                                    methods: [ILPWindowMethod(settings: ILPSettings())] + Methods.standard.autoCandidates)
         let skipped = report.candidates.filter { if case .doesNotFit(let reason) = $0.outcome { reason.contains("recompute") } else { false } }
-        #expect(skipped.contains { $0.method == "ilp" }, "\(report.candidates.map(\.method))")
+        #expect(skipped.contains { $0.method == "ilp-window" }, "\(report.candidates.map(\.method))")
         let best = try #require(report.best)
         #expect(best.orders.joined().contains { $0.kind == .recompute })
     }

@@ -49,6 +49,14 @@ extension Problem {
     @inline(__always)
     public func offloadedMemory(stage: Int, slice: Int) -> Double { offloadCost(stage: stage, slice: slice)?.memory ?? 0 }
 
+    /// Whether some capped device runs a stage that offers offloading (only then can an offload beat
+    /// every schedule without one).
+    public var offloadingCanLowerPeak: Bool {
+        offersOffloading && (0..<stageCount).contains { stage in
+            cap(device: stageDevice[stage]).isFinite && (0..<sequenceSlices).contains { canOffload(stage: stage, slice: $0) }
+        }
+    }
+
     /// Whether some stage offers offloading.
     public var offersOffloading: Bool {
         hasMemoryActions && stages.contains { $0.slices.contains { $0.offload != nil } }
