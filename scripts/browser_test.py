@@ -105,6 +105,14 @@ try:
     table = browser.find_element(By.ID, "candidates").text
     check("auto's candidate table is shown with the reasons for skips", len(candidates) > 10 and "best" in table and "needs" in table, table[:300])
 
+    browser.find_element(By.ID, "exclude").send_keys("zb-greedy, local")
+    browser.execute_script("document.getElementById('summary').textContent = ''")  # the same summary may come back
+    solve("auto", time_limit=2)
+    table = browser.find_element(By.ID, "candidates").text
+    check("auto leaves out the excluded candidates", "auto" in browser.find_element(By.ID, "summary").text
+          and "zb-greedy" not in table and "local(" not in table and "greedy" in table, table[:300])
+    browser.find_element(By.ID, "exclude").clear()
+
     browser.find_element(By.ID, "problem").clear()
     browser.find_element(By.ID, "problem").send_keys('{"devices": 2}')
     browser.find_element(By.ID, "solve").click()

@@ -20,11 +20,22 @@ import PipeSched
 /// continuous `w`, bounded from the side that keeps the row valid: `w ≥ r + [b before a] − 1` where
 /// it adds memory (an `R`), `w ≤ r` and `w ≤ [b before a]` where it removes memory (an `F`).
 enum MemoryConstraints {
-    /// Adds one row per allocating pass on every capped device. Returns `false` when passes whose
-    /// order is already fixed break a cap (the model is infeasible).
+    /// A product `w = r · [other before a]` of a recomputation binary and an order: `[other before a]`
+    /// is `order` when `otherFirst`, else `1 − order`.
+    struct Product {
+        var w: Variable
+        var recompute: Variable
+        var order: Variable
+        var otherFirst: Bool
+    }
+
+    /// Adds one row per allocating pass on every capped device, and returns the products it
+    /// linearised (for warm starts). `feasible` is `false` when passes whose order is already fixed
+    /// break a cap (the model is infeasible).
     static func add(to model: inout MILPModel, problem: Problem, graph: OrderingGraph,
-                    pairs: [ScheduleFormulation.OrderPair], recomputed: [Int: Variable] = [:]) -> Bool {
-        guard problem.memoryLimit != nil else { return true }
+                    pairs: [ScheduleFormulation.OrderPair], recomputed: [Int: Variable] = [:]) -> (feasible: Bool, products: [Product]) {
+        var products: [Product] = []
+        guard problem.memoryLimit != nil else { return (true, products) }
         let table = graph.table
         // Per pass: the binary and memory of the recomputation that changes its delta (its own for
         // an R, sign +1; its cell's for an F, sign −1).
@@ -71,6 +82,7 @@ enum MemoryConstraints {
                     }
                     guard let action = action[other] else { continue }
                     let w = model.addVariable("w_\(table.ops[other])_\(table.ops[a])", lower: 0, upper: 1)
+                    products.append(Product(w: w, recompute: action.variable, order: variable, otherFirst: !isFirst))
                     let before = isFirst ? 1 - LinearExpression(variable) : LinearExpression(variable)
                     if action.sign > 0 {
                         model.add(LinearExpression(w) - action.variable - before >= -1, name: "recompute_memory")
@@ -81,12 +93,12 @@ enum MemoryConstraints {
                     expression.addTerm(w, coefficient: action.sign * action.rebuilt)
                 }
                 if expression.terms.isEmpty {
-                    if fixed > cap + tolerance { return false }
+                    if fixed > cap + tolerance { return (false, products) }
                     continue
                 }
                 model.add(expression <= cap - fixed + tolerance, name: "memory_\(table.ops[a])")
             }
         }
-        return true
+        return (true, products)
     }
 }

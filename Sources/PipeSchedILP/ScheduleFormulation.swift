@@ -25,6 +25,8 @@ public struct ScheduleFormulation: Sendable {
     /// Per device, the variable for its first start where it is not a fixed pass (stageSpan with
     /// optional recomputation); `nil` elsewhere.
     private(set) var firstStart: [Variable?] = []
+    /// The products of recomputation binaries and orders in the memory rows (`MemoryConstraints`).
+    private(set) var products: [MemoryConstraints.Product] = []
     /// Last end on each device.
     public private(set) var lastEnd: [Variable] = []
     /// The objective's value (stageSpan or makespan).
@@ -74,7 +76,9 @@ public struct ScheduleFormulation: Sendable {
         addOrderPairs(windows: windows, horizon: horizon, slack: slack)
         addObjective(horizon: horizon + slack, lowerBound: min(lowerBound, horizon), tieBreak: tieBreak)
         addLoadRows(loads)
-        isFeasible = MemoryConstraints.add(to: &model, problem: problem, graph: graph, pairs: pairs, recomputed: recomputed)
+        let memory = MemoryConstraints.add(to: &model, problem: problem, graph: graph, pairs: pairs, recomputed: recomputed)
+        isFeasible = memory.feasible
+        products = memory.products
     }
 
     private mutating func addOrderPairs(windows: TimeWindows, horizon: Double, slack: Double) {
@@ -201,6 +205,10 @@ public struct ScheduleFormulation: Sendable {
         }
 
         for pair in pairs { values[pair.variable.index] = position[pair.first] < position[pair.second] ? 1 : 0 }
+        for product in products {
+            let order = values[product.order.index]
+            values[product.w.index] = values[product.recompute.index] * (product.otherFirst ? order : 1 - order)
+        }
         var objectiveValue = 0.0
         for device in 0..<problem.devices {
             let last = table.deviceOps[device].map { end[$0] }.max() ?? 0

@@ -9,7 +9,7 @@ enum WebPage {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>PipeSched</title>
 <style>
-  :root { --f: #4e79a7; --b: #f28e2b; --w: #59a14f; --bw: #e15759; --r: #8c8c8c; --bubble: #d9d9d9; }
+  :root { --f: #4e79a7; --b: #f28e2b; --w: #59a14f; --bw: #e15759; --r: #8c8c8c; --o: #bcab3a; --l: #3aa696; --bubble: #d9d9d9; }
   body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #222; background: #fafafa; }
   header { background: #263238; color: white; padding: 10px 18px; display: flex; gap: 16px; align-items: baseline; }
   header h1 { font-size: 18px; margin: 0; }
@@ -65,6 +65,8 @@ enum WebPage {
   <select id="objective"><option>stageSpan</option><option>makespan</option></select>
   <label for="time-limit">Time limit (s, searching methods)</label>
   <input id="time-limit" type="number" min="0.1" step="0.1" value="3">
+  <label for="exclude">auto leaves out (comma-separated candidates, e.g. zb-greedy,local)</label>
+  <input id="exclude" type="text" placeholder="none" spellcheck="false">
   <button id="solve">Solve</button>
   <div id="job" hidden><progress id="progress" max="1" value="0"></progress><button id="cancel" class="secondary">Stop</button></div>
   <div id="status"></div>
@@ -83,8 +85,8 @@ enum WebPage {
 <script>
 "use strict";
 const $ = (id) => document.getElementById(id);
-const colors = { F: "var(--f)", B: "var(--b)", W: "var(--w)", BW: "var(--bw)", R: "var(--r)" };
-const names = { F: "forward", B: "backward (input)", W: "backward (weights)", BW: "full backward", R: "recompute" };
+const colors = { F: "var(--f)", B: "var(--b)", W: "var(--w)", BW: "var(--bw)", R: "var(--r)", O: "var(--o)", L: "var(--l)" };
+const names = { F: "forward", B: "backward (input)", W: "backward (weights)", BW: "full backward", R: "recompute", O: "offload to host", L: "reload from host" };
 const formats = ["json", "torch-csv", "svg", "html", "chrome-trace", "torchtitan", "megatron"];
 let examples = {}, current = null, zoom = 1, polling = null, jobId = null;
 
@@ -150,6 +152,8 @@ async function solve() {
   const body = { problem, method: $("method").value, objective: $("objective").value };
   const limit = parseFloat($("time-limit").value);
   if (limit > 0) body.timeLimit = limit;
+  const exclude = $("exclude").value.split(",").map((n) => n.trim()).filter((n) => n);
+  if (exclude.length && body.method === "auto") body.exclude = exclude;
   status("solving…");
   $("solve").disabled = true;
   try {
@@ -214,7 +218,8 @@ function work(problem) {
 }
 
 // Memory after each pass of each device: static memory plus the running sum of the problem's deltas
-// (a forward whose cell has an R keeps only the recomputation's keptMemory; R rebuilds the rest).
+// (a forward whose cell has an R keeps only the recomputation's keptMemory; R rebuilds the rest; an
+// offload O frees offload.memory when it ends, its reload L takes it back).
 function memoryCurves(schedule, problem) {
   const stages = problem.stages || [];
   const cell = (e) => `${e.stage}/${e.microbatch}/${e.slice || 0}`;
@@ -222,7 +227,10 @@ function memoryCurves(schedule, problem) {
   const delta = (e) => {
     const mem = (stages[e.stage] || {}).memory || {};
     const kept = ((stages[e.stage] || {}).recompute || {}).keptMemory;
+    const moved = ((stages[e.stage] || {}).offload || {}).memory;
     const at = (v) => Array.isArray(v) ? v[e.slice || 0] : (v || 0);
+    if (e.op === "O") return -at(moved);
+    if (e.op === "L") return at(moved);
     if (e.op === "F") return recomputed.has(cell(e)) ? at(kept) : at(mem.forward);
     if (e.op === "R") return at(mem.forward) - at(kept);
     if (e.op === "B") return at(mem.backwardInput);
@@ -232,7 +240,8 @@ function memoryCurves(schedule, problem) {
   return schedule.timeline.map((row, device) => {
     let level = schedule.placement.reduce((s, d, st) => s + (d === device ? ((stages[st] || {}).staticMemory || 0) : 0), 0);
     const points = [[row.length ? row[0].start : 0, level]];
-    for (const e of row) { level += delta(e); points.push([e.end, level]); }
+    let time = points[0][0];
+    for (const e of row) { level += delta(e); time = Math.max(time, e.end); points.push([time, level]); }
     return points;
   });
 }
@@ -253,12 +262,16 @@ function draw() {
     const y = d * (rowH + memH + gapH);
     parts.push('<text x="4" y="' + (y + rowH / 2 + 4) + '" font-size="12">device ' + d + "</text>");
     parts.push('<rect x="' + x(0) + '" y="' + y + '" width="' + (x(end) - x(0)) + '" height="' + rowH + '" fill="var(--bubble)"/>');
-    for (const e of row) {
+    const isCopy = (e) => e.op === "O" || e.op === "L";
+    for (const e of [...row.filter((e) => !isCopy(e)), ...row.filter(isCopy)]) {
+      // Offloads and reloads run on copy streams beside compute: a strip at the bottom of the row.
+      const copy = isCopy(e);
+      const top = copy ? y + rowH - (e.op === "O" ? 12 : 6) : y, tall = copy ? 6 : rowH;
       const info = names[e.op] + " · stage " + e.stage + " · microbatch " + e.microbatch + (e.slice ? " · slice " + e.slice : "") +
         "\n" + fmt(e.start) + " → " + fmt(e.end) + (u.time ? " " + u.time : "") + " (" + fmt(e.end - e.start) + ")";
-      parts.push('<rect class="pass" data-info="' + info + '" x="' + x(e.start) + '" y="' + y + '" width="' + Math.max(0.5, x(e.end) - x(e.start)) +
-        '" height="' + rowH + '" fill="' + colors[e.op] + '" stroke="white" stroke-width="0.5"/>');
-      if (x(e.end) - x(e.start) > 22) parts.push('<text x="' + (x(e.start) + 3) + '" y="' + (y + rowH / 2 + 4) + '" font-size="11" fill="white" pointer-events="none">' + e.op + e.microbatch + "</text>");
+      parts.push('<rect class="pass" data-info="' + info + '" x="' + x(e.start) + '" y="' + top + '" width="' + Math.max(0.5, x(e.end) - x(e.start)) +
+        '" height="' + tall + '" fill="' + colors[e.op] + '" stroke="white" stroke-width="0.5"/>');
+      if (!copy && x(e.end) - x(e.start) > 22) parts.push('<text x="' + (x(e.start) + 3) + '" y="' + (y + rowH / 2 + 4) + '" font-size="11" fill="white" pointer-events="none">' + e.op + e.microbatch + "</text>");
     }
     const my = (v) => y + rowH + memH - (v / memMax) * (memH - 2);
     const path = curves[d].map((p, i) => (i ? "H" + x(p[0]).toFixed(1) + "V" : "M" + x(p[0]).toFixed(1) + ",") + my(p[1]).toFixed(1)).join("");

@@ -60,6 +60,30 @@ import Testing
         #expect(outcome.schedule.orders.joined().contains { $0.kind == .recompute })
     }
 
+    /// A schedule that recomputes (and one that does not) is a solution of the model: its values,
+    /// products of binaries and orders included, break no row.
+    @Test func recomputingSchedulesAreWarmStartsOfTheModel() throws {
+        let problem = try MemoryActionsRefusalTests.problem(capped: true)
+        let frame = ProblemFrame(problem, objective: .makespan, recomputation: true)
+        #expect(frame.table.hasRecomputation)
+        let recomputing = try #require(ExhaustiveSearch.solve(problem, objective: .makespan)).best
+        let plain = try #require(ExhaustiveSearch.solve(problem, objective: .makespan, options: .init(memoryActions: false))).best
+        #expect(recomputing.orders.joined().contains { $0.kind == .recompute })
+        for schedule in [recomputing, plain] {
+            let timeline = try Simulator.simulate(problem, schedule).timeline
+            let horizon = Metrics(problem, timeline, objective: .makespan).makespan
+            var graph = frame.baseGraph
+            let windows = try #require(TimeWindows.tighten(&graph, release: frame.release, latest: frame.latest(horizon: horizon),
+                                                           loads: frame.deviceLoads, tolerance: 1e-9))
+            let formulation = ScheduleFormulation(problem: problem, objective: .makespan, graph: graph, anchors: frame.anchors,
+                                                  loads: frame.deviceLoads, windows: windows, horizon: horizon, lowerBound: frame.lowerBound)
+            let values = try #require(formulation.values(for: timeline))
+            #expect(formulation.model.maximumViolation(at: values) <= 1e-6)
+            #expect(formulation.schedule(from: values).orders.map { $0.filter { $0.kind == .recompute } }
+                    == schedule.orders.map { $0.filter { $0.kind == .recompute } })
+        }
+    }
+
     @Test func theILPStillRefusesOffloading() throws {
         let problem = try Self.problem(devices: 2, microbatches: 2, seed: 3).with { fields in
             fields.stages = fields.stages.map { var stage = $0; stage.slices[0].offload = OffloadCost(memory: 1, time: 1); return stage }

@@ -58,6 +58,8 @@ import Testing
         #expect(simulation.memoryAfterOp[0] == [2, 0, 2, 0, 2, 0, 0, 2, 0, 0])
         #expect(simulation.peakMemory == [2])
         #expect(Validator.validate(problem, simulation.timeline).isEmpty)
+        // Bubbles are the compute stream's idle time: 2–3 (F1 waits for O0) and 5–7 (B0 waits for L0).
+        #expect(problem.bubbles(in: simulation.timeline).map { [$0.start, $0.length] } == [[2, 1], [5, 2]])
         let metrics = Metrics(problem, simulation.timeline, objective: .makespan)
         #expect(metrics.makespan == 13)
         #expect(abs(metrics.bubbleRate - (1 - 10.0 / 13)) < 1e-12)  // copies are not work

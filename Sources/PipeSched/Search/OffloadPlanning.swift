@@ -108,15 +108,19 @@ public struct OffloadPlanning: Sendable {
         }
         setup.forwardTransient = Scratch(transient)
         setup.reloadMemory = Scratch(reload)
+        // The best few runs by the planned problem's score, best first; only their orders are built.
         var runs: [(key: ScheduleScore.Key, schedule: Schedule)] = []
         for policy in GreedyPolicy.grid(for: planned) {
             if shouldStop?() == true { break }
             let run = ListScheduler(problem: planned, policy: policy, setup: setup, shouldStop: shouldStop).scoredRun(objective: objective)
             guard let key = run.key else { continue }
-            runs.append((key, run.state.schedule()))
+            let rank = runs.firstIndex { key.isBetter(than: $0.key) } ?? runs.count
+            guard rank < Self.placedRuns else { continue }
+            runs.insert((key, run.state.schedule()), at: rank)
+            if runs.count > Self.placedRuns { runs.removeLast() }
         }
         var best: (schedule: Schedule, score: ScheduleScore)?
-        for run in runs.sorted(by: { $0.key.isBetter(than: $1.key) }).prefix(Self.placedRuns) {
+        for run in runs {
             guard let simulation = try? Simulator.simulate(planned, run.schedule) else { continue }
             let placed = Schedule(orders: (0..<problem.devices).map { device in
                 place(device: device, offloading: stages, timeline: simulation.timeline[device], levels: simulation.memoryAfterOp[device])

@@ -11,16 +11,19 @@ public struct Bubble: Sendable, Equatable, Codable {
 }
 
 extension Problem {
-    /// All idle intervals longer than `minimumLength`, device by device, in time order.
+    /// All idle intervals of the compute stream longer than `minimumLength`, device by device, in time
+    /// order (offloads and reloads run on copy streams beside it); the free memory is what the order
+    /// leaves after the pass before the gap.
     public func bubbles(in timeline: Timeline, minimumLength: Double = 1e-9) -> [Bubble] {
         var result: [Bubble] = []
         for (device, row) in timeline.enumerated() {
             let levels = memoryLevels(device: device, order: row.map(\.op)).levels
-            for k in row.indices.dropFirst() {
-                let gap = row[k].start - row[k - 1].end
+            let compute = row.indices.filter { row[$0].op.kind.computes }
+            for (previous, next) in zip(compute, compute.dropFirst()) {
+                let gap = row[next].start - row[previous].end
                 guard gap > minimumLength else { continue }
-                let free = memoryLimit.map { $0[device] - levels[k - 1] }
-                result.append(Bubble(device: device, start: row[k - 1].end, length: gap, freeMemory: free))
+                let free = memoryLimit.map { $0[device] - levels[next - 1] }
+                result.append(Bubble(device: device, start: row[previous].end, length: gap, freeMemory: free))
             }
         }
         return result
