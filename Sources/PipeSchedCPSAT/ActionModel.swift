@@ -11,7 +11,12 @@ import PipeSchedILP
 /// - offloading: a literal `o`, optional intervals `O` on the device's device-to-host no-overlap and
 ///   `L` on its host-to-device no-overlap, `F` → `O` → `L` → `B`; `O` frees `offload.memory` when it
 ///   ends, `L` allocates it when it starts (only with `o`);
-/// - never both: `r + o ≤ 1`.
+/// - never both: `r + o ≤ 1`;
+/// - a fused backward, where a capped device's stage has a `B` that allocates (ΔB > 0, so a fused
+///   `BW`, freeing everything at once, peaks lower than `B` then `W`): a literal `f`; with it `W`
+///   starts exactly when `B` ends (the two are one `BW` on the no-overlap), `W`'s memory delta
+///   counts at `B`'s start, and the passes waiting for the cell's input gradient wait for `W`'s end
+///   (a `BW` hands the gradient on when it ends).
 ///
 /// The reservoir is timed: it holds the memory in use at every instant. A solution becomes device
 /// orders by the time each pass changes memory (an `O` at its end, the others at their start), which
@@ -32,6 +37,8 @@ struct ActionModel {
     private(set) var events: [[(time: CPLinearExpression, change: Int64, literal: Int)]]
     /// For each pass id of the table whose memory event splits: the part that always counts.
     private(set) var alwaysCounted: [Int: Int64] = [:]
+    /// The fused-backward literal of each cell that may fuse, by the id of its `B`.
+    private(set) var fused: [Int: Int] = [:]
 
     /// The memory values the model uses beyond the table's deltas, for the integer scale.
     static func memoryValues(_ problem: Problem) -> [Double] {
@@ -65,6 +72,17 @@ struct ActionModel {
         events = Array(repeating: [], count: problem.devices)
         func precedes(_ before: Int, plus gap: Int64, _ after: Int, onlyIf literal: Int) {
             model.addLinear([after: 1, before: -1], lower: gap, upper: top, onlyIf: [literal])
+        }
+        // The passes waiting for each split B's input gradient (by the B's id), for fused cells.
+        var gradientDependents: [Int: [Int]] = [:]
+        if problem.fusedBackwardCanLowerPeak {
+            for (id, op) in table.ops.enumerated() {
+                problem.forEachDependency(of: op) { dependency in
+                    guard case .inputGradient(let stage, let microbatch, let slice) = dependency,
+                          let producer = table.id(of: .backwardInput(stage, microbatch, slice: slice)) else { return }
+                    gradientDependents[producer, default: []].append(id)
+                }
+            }
         }
         for stage in 0..<problem.stageCount {
             let device = problem.stageDevice[stage]
@@ -106,13 +124,27 @@ struct ActionModel {
                         literals.append(o)
                     }
                     if literals.count == 2 { model.addLinear([literals[0]: 1, literals[1]: 1], lower: 0, upper: 1) }
+                    if problem.backwardAllocates(stage: stage), let weight = table.id(of: .backwardWeight(stage, microbatch, slice: slice)) {
+                        let f = model.addBool()
+                        fused[backward] = f
+                        model.addLinear([start[weight]: 1, start[backward]: -1], lower: duration[backward], upper: duration[backward], onlyIf: [f])
+                        let change = memory.down(table.memoryDelta[weight])
+                        alwaysCounted[weight] = 0
+                        events[device].append((.variable(start[backward]), change, f))
+                        events[device].append((.variable(start[weight]), change, CPModel.not(f)))
+                        for dependent in gradientDependents[backward] ?? [] {
+                            let latency = time.down(problem.communication.latency(from: device, to: table.device[dependent]))
+                            precedes(start[weight], plus: duration[weight] + latency, start[dependent], onlyIf: f)
+                        }
+                    }
                 }
             }
         }
     }
 
-    /// Whether the problem has actions the model chooses (a capped device whose stages offer them).
-    static func applies(_ problem: Problem) -> Bool { problem.memoryActionsCanLowerPeak }
+    /// Whether the problem has choices the model makes per cell (memory actions, or fusing where `B`
+    /// allocates under a cap).
+    static func applies(_ problem: Problem) -> Bool { problem.memoryActionsCanLowerPeak || problem.fusedBackwardCanLowerPeak }
 
     /// The optional intervals of `device` on `stream`.
     func intervals(device: Int, stream: PassStream, model: inout CPModel) -> [Int] {

@@ -21,9 +21,9 @@ public enum CPSATSearch {
                                   excluding: excluding)
         var best = warm.map { (schedule: Schedule($0.incumbent.timeline), value: $0.value(objective)) }
         if let best { onIncumbent?(best.value) }
-        // Split schedules miss the optimum only where a fused BW lowers the peak under a cap; the
-        // model chooses memory actions itself (`ActionModel`), but not overlapped F&B pairs.
-        let coversEverySchedule = problem.exactModelCovers(recomputation: true, offloading: true)
+        // The model chooses fused backward passes and memory actions itself (`ActionModel`), but not
+        // overlapped F&B pairs.
+        let coversEverySchedule = problem.exactModelCovers(recomputation: true, offloading: true, fusedBackward: true)
 
         func output(status: String, bound: Double, branches: Int) throws(SolveError) -> MethodOutput {
             guard let best else {

@@ -15,9 +15,10 @@ import PipeSchedILP
 /// - the objective: the largest device span (stageSpan) or the last end (makespan), at least the
 ///   core's lower bound (`LowerBound`) and at most `ceiling` (the schedule to beat);
 /// - where a capped device's stages offer recomputation or offloading, the actions as optional
-///   passes (`ActionModel`); microbatch order and the in-flight precedences are then left out (cells
-///   of one stage may take different actions, so microbatches are no longer interchangeable), and
-///   the first starts are not fixed;
+///   passes, and where a capped stage's `B` allocates, a fused `BW` as an option (`ActionModel`);
+///   microbatch order and the in-flight precedences are then left out (cells of one stage may
+///   choose differently, so microbatches are no longer interchangeable), and the first starts are
+///   not fixed;
 ///
 /// The model's value is the as-soon-as-possible simulation's value exactly when the scale is exact
 /// and every device's first start is order-independent (`SpanAnchors.fixedStart`); otherwise it is
@@ -189,8 +190,16 @@ struct ScheduleModel {
         }
         guard let actions else { return Schedule(orders: orders) }
         return Schedule(orders: orders.enumerated().map { device, compute in
-            var timed: [(op: Op, at: Int64, frees: Bool)] = compute.map { op in
-                (op, solution[start[table.id(of: op)!]], problem.memoryDelta(op) < 0)
+            // A fused cell's B becomes its BW, and its W goes.
+            var timed: [(op: Op, at: Int64, frees: Bool)] = compute.compactMap { op in
+                let id = table.id(of: op)!
+                if op.kind == .backwardWeight, let b = table.id(of: .backwardInput(op.stage, op.microbatch, slice: op.slice)),
+                   let f = actions.fused[b], solution[f] == 1 { return nil }
+                if op.kind == .backwardInput, let f = actions.fused[id], solution[f] == 1 {
+                    let fused = Op.backward(op.stage, op.microbatch, slice: op.slice)
+                    return (fused, solution[start[id]], problem.memoryDelta(fused) < 0)
+                }
+                return (op, solution[start[id]], problem.memoryDelta(op) < 0)
             }
             for pass in actions.passes[device] where solution[pass.presence] == 1 {
                 let at = solution[pass.start] + (pass.op.kind == .offload ? pass.duration : 0)
@@ -216,8 +225,8 @@ struct ScheduleModel {
                 case .op(let needed): if present.contains(needed) && !placed.contains(needed) { ready = false }
                 case .ifScheduled(let needed): if present.contains(needed) && !placed.contains(needed) { ready = false }
                 case .inputGradient(let stage, let microbatch, let slice):
-                    let b = Op.backwardInput(stage, microbatch, slice: slice)
-                    if present.contains(b) && !gradients.contains(.forward(stage, microbatch, slice: slice)) { ready = false }
+                    let produced = present.contains(.backwardInput(stage, microbatch, slice: slice)) || present.contains(.backward(stage, microbatch, slice: slice))
+                    if produced && !gradients.contains(.forward(stage, microbatch, slice: slice)) { ready = false }
                 }
             }
             return ready

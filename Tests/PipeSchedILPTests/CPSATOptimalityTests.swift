@@ -60,6 +60,20 @@ import Testing
         }
     }
 
+    /// Where B allocates under a cap the model may fuse B and W per cell (`ActionModel`): it then
+    /// covers every schedule, and proves the optimum over fused and split backward passes.
+    @Test(arguments: [UInt64(3), 5, 8])
+    func provesTheOptimumOverFusedAndSplitBackwards(seed: UInt64) throws {
+        let problem = ILPTestProblems.tinyRecompute(seed: seed)
+        #expect(problem.fusedBackwardCanLowerPeak)
+        let reference = try #require(ExhaustiveSearch.solve(problem, objective: .makespan)).optimum
+        let (output, evaluation) = try solve(problem, objective: .makespan)
+        #expect(evaluation.isValid)
+        #expect(output.solver?.status == "optimal", "\(String(describing: output.solver))")
+        #expect(abs(evaluation.metrics.makespan - reference) <= 1e-9 * reference)
+        #expect(try #require(output.provenBound) <= reference + 1e-9)
+    }
+
     /// Durations that no power of ten makes integral: the integer model is a relaxation, its bound
     /// still holds and the schedule is simulated in real numbers.
     @Test func irrationalDurationsKeepTheBoundTrue() throws {

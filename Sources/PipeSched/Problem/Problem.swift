@@ -266,12 +266,12 @@ public struct Problem: Sendable, Equatable {
         (0..<stageCount).contains { backwardAllocates(stage: $0) && cap(device: stageDevice[$0]).isFinite }
     }
 
-    /// Whether an exact model (MILP, CP-SAT) that schedules split `B`/`W` passes without overlapped
-    /// F&B pairs, choosing recomputation and offloading only where told, covers some optimal schedule:
+    /// Whether an exact model (MILP, CP-SAT) without overlapped F&B pairs, choosing fused `BW` passes,
+    /// recomputation and offloading only where told (else split `B`/`W`, no actions), covers some optimal schedule:
     /// no fused `BW`, pair or action it lacks could lower the objective. Only then is its proven bound
     /// a bound of the problem; otherwise it reports the core's `LowerBound`.
-    public func exactModelCovers(recomputation: Bool, offloading: Bool) -> Bool {
-        !fusedBackwardCanLowerPeak && !hasOverlap && (offloading || !offloadingCanLowerPeak)
+    public func exactModelCovers(recomputation: Bool, offloading: Bool, fusedBackward: Bool = false) -> Bool {
+        (fusedBackward || !fusedBackwardCanLowerPeak) && !hasOverlap && (offloading || !offloadingCanLowerPeak)
             && (recomputation || !(0..<stageCount).contains { stage in
                 cap(device: stageDevice[stage]).isFinite && (0..<sequenceSlices).contains { canRecompute(stage: stage, slice: $0) }
             })
