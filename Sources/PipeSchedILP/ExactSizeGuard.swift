@@ -42,16 +42,30 @@ public struct ExactSizeGuard: Sendable {
     static let perCPPass = 60.0 * 1024
     static let perCPWorkerPass = 40.0 * 1024
 
+    /// Passes per (stage, microbatch, slice) cell in `model`: F, B and W, plus the optional passes a
+    /// model that chooses per cell adds (the MILP's `R`; CP-SAT's `R`, `O` and `L`), counted for every
+    /// cell so as to err high.
+    static func passesPerCell(_ problem: Problem, model: Model) -> Int {
+        switch model {
+        case .ilp: problem.memoryActionsCanLowerPeak ? 4 : 3
+        case .cpsat: problem.memoryActionsCanLowerPeak || problem.fusedBackwardCanLowerPeak ? 6 : 3
+        case .ilpWindow, .cpsatWindow: 3
+        }
+    }
+
     /// Estimated bytes of `model` for `problem`.
     public static func estimate(_ problem: Problem, model: Model) -> Double {
-        let passes = Double(3 * problem.stageCount * problem.microbatches * problem.sequenceSlices)
-        let perDevice = problem.deviceStages.map { Double(3 * $0.count * problem.microbatches * problem.sequenceSlices) }
+        let cell = passesPerCell(problem, model: model)
+        let passes = Double(cell * problem.stageCount * problem.microbatches * problem.sequenceSlices)
+        let perDevice = problem.deviceStages.map { Double(cell * $0.count * problem.microbatches * problem.sequenceSlices) }
+        // The MILP's recomputation binaries add a linearised product per pair in the memory rows.
+        let pairCost = perILPPair * (cell > 3 ? 2 : 1)
         let common = baseline + perPass * passes
         // The ILP's ordering graph keeps one bit per ordered pair of passes (OrderingGraph.close).
         let closure = passes * (passes / 8).rounded(.up)
         switch model {
         case .ilp:
-            return common + closure + perILPPair * perDevice.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
+            return common + closure + pairCost * perDevice.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
         case .ilpWindow:
             return common + closure
         case .cpsat(let workers):
@@ -72,9 +86,10 @@ public struct ExactSizeGuard: Sendable {
         }
         let bytes = Self.estimate(problem, model: model)
         guard bytes > budget else { return }
-        let passes = 3 * problem.stageCount * problem.microbatches * problem.sequenceSlices
+        let cell = Self.passesPerCell(problem, model: model)
+        let passes = cell * problem.stageCount * problem.microbatches * problem.sequenceSlices
         throw .tooLarge(method: method,
-                        reason: "its model for \(passes) passes (stages × microbatches × slices × 3) would need about \(gib(bytes)) GiB, beyond the \(gib(budget)) GiB an exact solve may use",
+                        reason: "its model for \(passes) passes (stages × microbatches × slices × \(cell)) would need about \(gib(bytes)) GiB, beyond the \(gib(budget)) GiB an exact solve may use",
                         fix: fix(for: model))
     }
 
