@@ -67,6 +67,27 @@ import Testing
         }
     }
 
+    /// A problem that offers offloading under a cap: `offload` answers with O and L passes, every
+    /// picture shows the copy streams, and PyTorch's CSV is refused naming the action.
+    @Test func anOffloadedScheduleIsServedInEveryFormatButPyTorchs() async throws {
+        try await ServerHarness().run { client in
+            let stage: [String: Any] = ["forward": 2, "backwardInput": 2, "backwardWeight": 1,
+                                        "memory": ["forward": 2, "backwardInput": -1, "backwardWeight": -1],
+                                        "offload": ["memory": 2, "time": 1]]
+            let problem: [String: Any] = ["microbatches": 4, "devices": 2, "memoryLimit": [5, 100], "stages": [stage, stage]]
+            let reply = try await client.post("/v1/solve", Fixtures.solve(method: "offload", problem: problem))
+            #expect(reply.status == .ok, "\(reply.text.prefix(300))")
+            let id = try #require(try reply.object()["id"] as? String)
+            let document = try ScheduleDocument.decode(json: try await client.get("/v1/schedules/\(id)").body)
+            #expect(document.timeline.joined().contains { $0.op == .offload } && document.timeline.joined().contains { $0.op == .reload })
+            #expect(try await client.get("/v1/schedules/\(id)?format=svg").text.contains("copy-row"))
+            #expect(try await client.get("/v1/schedules/\(id)?format=chrome-trace").text.contains("copy device to host"))
+            let csv = try await client.get("/v1/schedules/\(id)?format=torch-csv")
+            #expect(csv.status == .unprocessableContent)
+            #expect(csv.errorCode == "exportRefused" && csv.text.contains("offload"), "\(csv.text.prefix(300))")
+        }
+    }
+
     @Test func unregisteredFormatsAreRefusedAndRegisteredOnesServed() async throws {
         var harness = ServerHarness()
         harness.configuration.renderers = .jsonOnly
