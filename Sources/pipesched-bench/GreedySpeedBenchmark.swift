@@ -29,21 +29,23 @@ enum GreedySpeedBenchmark {
     ]
 
     static func table() -> String {
-        var lines = ["| problem | passes | one greedy pass (ms) | greedy grid: policies run of grid, ms | Zero Bubble port, Swift (ms) | grid / port | Zero Bubble, CPython (ms, issue) | grid vs CPython | one pass vs CPython's one pass |",
-                     "|---|---|---|---|---|---|---|---|---|"]
+        let cores = GreedySearch.defaultThreads
+        var lines = ["| problem | passes | one greedy pass (ms) | greedy grid, 1 thread: policies run of grid, ms | grid on \(cores) cores: wall ms | Zero Bubble port, Swift (ms) | grid / port (1 thread) | Zero Bubble, CPython (ms, issue) | grid vs CPython (1 thread; \(cores) cores) | one pass vs CPython's one pass |",
+                     "|---|---|---|---|---|---|---|---|---|---|"]
         for c in cases {
             let problem = c.problem
             let policies = GreedyPolicy.grid(for: problem)
-            let ran = GreedySearch.best(problem, objective: .stageSpan)?.policiesRun ?? 0
+            let ran = GreedySearch.best(problem, objective: .stageSpan, threads: 1)?.policiesRun ?? 0
             let runs = problem.devices * problem.microbatches <= 2048 ? 21 : 3
             let onePass = SearchBenchmark.time(runs: runs) { _ = ListScheduler(problem: problem, policy: GreedyPolicy()).schedule() }
-            let grid = SearchBenchmark.time(runs: runs) { _ = GreedySearch.best(problem, objective: .stageSpan) }
+            let grid = SearchBenchmark.time(runs: runs) { _ = GreedySearch.best(problem, objective: .stageSpan, threads: 1) }
+            let wall = SearchBenchmark.wallTime(runs: runs) { _ = GreedySearch.best(problem, objective: .stageSpan) }
             let port = SearchBenchmark.time(runs: runs) { _ = c.isV ? ZBVGreedy.schedule(problem) : ZBGreedy.schedule(problem) }
             let cpython = c.cpythonMilliseconds.map { String(format: "%.0f", $0) } ?? "-"
-            let versusGrid = c.cpythonMilliseconds.map { String(format: "%.0f×", $0 / 1000 / grid) } ?? "-"
+            let versusGrid = c.cpythonMilliseconds.map { String(format: "%.0f×; %.0f×", $0 / 1000 / grid, $0 / 1000 / wall) } ?? "-"
             // zb.py tries 8 flag combinations, zbv.py 4 (each possibly twice): one pass is at least an eighth.
             let versusPass = c.cpythonMilliseconds.map { String(format: "≥ %.0f×", $0 / (c.isV ? 4 : 8) / 1000 / onePass) } ?? "-"
-            lines.append("| \(c.label) | \(3 * problem.stageCount * problem.microbatches * problem.sequenceSlices) | \(String(format: "%.3f", onePass * 1000)) | \(ran) of \(policies.count), \(String(format: "%.2f", grid * 1000)) | "
+            lines.append("| \(c.label) | \(3 * problem.stageCount * problem.microbatches * problem.sequenceSlices) | \(String(format: "%.3f", onePass * 1000)) | \(ran) of \(policies.count), \(String(format: "%.2f", grid * 1000)) | \(String(format: "%.2f", wall * 1000)) | "
                          + "\(String(format: "%.2f", port * 1000)) | \(String(format: "%.2f×", grid / port)) | \(cpython) | \(versusGrid) | \(versusPass) |")
         }
         lines.append("")

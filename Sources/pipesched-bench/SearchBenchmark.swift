@@ -133,6 +133,19 @@ enum SearchBenchmark {
         return samples.sorted()[samples.count / 2]
     }
 
+    /// Median wall-clock seconds of `body` over `runs` runs (for work spread over several threads,
+    /// whose CPU time is the sum of theirs).
+    static func wallTime(runs: Int, _ body: () -> Void) -> Double {
+        var samples: [Double] = []
+        for _ in 0..<runs {
+            let start = ContinuousClock.now
+            body()
+            let elapsed = ContinuousClock.now - start
+            samples.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        }
+        return samples.sorted()[samples.count / 2]
+    }
+
     static func cpuSeconds() -> Double {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)

@@ -65,6 +65,26 @@ import Testing
         let zb = try Evaluation(problem, try ZBH1().build(problem), objective: .stageSpan).metrics.stageSpan
         #expect(best.value <= zb + 1e-9, "\(best.policy): \(best.value) vs ZB-H1 \(zb)")
     }
+
+    /// The grid on several threads keeps what one thread going through it in order keeps: the same
+    /// schedule, value and policy (ties go to the earlier policy of the grid), on every placement,
+    /// capped and not, with recomputation where the problem offers it.
+    @Test(arguments: cases.indices)
+    func threadsDoNotChangeTheResult(index: Int) throws {
+        let c = Self.cases[index]
+        let stageCount = { if case .explicit(let list) = c.placement { return list.count } else { return c.p * c.chunks } }()
+        let wide = TestProblems.random(devices: stageCount, microbatches: c.p * c.mFactor, seed: UInt64(index))
+        let base = try Problem(name: wide.name, microbatches: wide.microbatches, devices: c.p, placement: c.placement,
+                               stages: wide.stages, communication: wide.communication)
+        for problem in [base, try Self.capped(base, factor: 1.0)] {
+            let one = GreedySearch.best(problem, objective: .stageSpan, threads: 1)
+            for threads in [2, 3, 7] {
+                let many = GreedySearch.best(problem, objective: .stageSpan, threads: threads)
+                #expect(one?.schedule == many?.schedule, "\(problem.name), \(threads) threads")
+                #expect(one?.value == many?.value && one?.policy == many?.policy, "\(problem.name), \(threads) threads")
+            }
+        }
+    }
 }
 
 /// The greedy search treats sequence slices as ordinary passes (Seq1F1B-style problems).

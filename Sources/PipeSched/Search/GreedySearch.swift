@@ -1,5 +1,14 @@
+import Foundation
+import Synchronization
+
 /// Runs the list scheduler under every policy of a grid and keeps the schedule with the best
 /// schedule (`ScheduleScore`).
+///
+/// The grid runs on every core: policies that differ only in their warm-up factor form a group
+/// (one scheduler run can prove that the larger factors would repeat it, see `best`), and the
+/// groups are shared out among threads. The result does not depend on the threads: each keeps its
+/// best with the grid position as the tie-break, and the best of those wins by the same rule, which
+/// is what one thread going through the grid in order keeps.
 public enum GreedySearch {
     /// A schedule with its score and the policy that built it.
     public struct Result: Sendable {
@@ -11,20 +20,65 @@ public enum GreedySearch {
         public var policiesRun: Int
     }
 
+    /// Threads the grid uses by default: the machine's cores.
+    public static var defaultThreads: Int { ProcessInfo.processInfo.activeProcessorCount }
+
     /// The best schedule over `policies` (default: the full grid), or `nil` when every policy gets
     /// stuck under the memory cap. Once `shouldStop` says so, the best schedule so far is returned
-    /// (`nil` if none was built yet).
+    /// (`nil` if none was built yet). `threads` bounds the threads (1: on the caller's thread).
     public static func best(_ problem: Problem, objective: Objective, policies: [GreedyPolicy]? = nil,
-                            shouldStop: (@Sendable () -> Bool)? = nil) -> Result? {
-        var best: (key: ScheduleScore.Key, state: State, policy: GreedyPolicy)?
+                            shouldStop: (@Sendable () -> Bool)? = nil, threads: Int = defaultThreads) -> Result? {
+        let grid = policies ?? GreedyPolicy.grid(for: problem)
         let setup = ListScheduler.Setup(problem)
-        // Per policy without its warm-up factor: the smallest factor whose run the warm-up depth
-        // never constrained. A larger factor only raises every device's depth limit, so it would
-        // make the same decisions and build the same schedule (or get stuck the same way): skipped.
+        // Groups of positions whose policies differ only in the warm-up factor, in grid order.
+        var groupOf: [GreedyPolicy: Int] = [:]
+        var groups: [[Int]] = []
+        for (position, policy) in grid.enumerated() {
+            var rest = policy
+            rest.warmupFactor = 0
+            if let group = groupOf[rest] { groups[group].append(position) } else {
+                groupOf[rest] = groups.count
+                groups.append([position])
+            }
+        }
+        let lanes = max(1, min(threads, groups.count))
+        guard lanes > 1 else {
+            return lane(problem, objective: objective, grid: grid, positions: groups.flatMap { $0 }.sorted(), setup: setup,
+                        shouldStop: shouldStop).map(\.result)
+        }
+        let shares = (0..<lanes).map { index in groups.indices.filter { $0 % lanes == index }.flatMap { groups[$0] }.sorted() }
+        let bests = Mutex<[LaneBest?]>(Array(repeating: nil, count: lanes))
+        let runs = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: lanes) { index in
+            let positions = shares[index]
+            let best = lane(problem, objective: objective, grid: grid, positions: positions, setup: setup, shouldStop: shouldStop)
+            bests.withLock { $0[index] = best }
+            runs.withLock { $0 += best?.result.policiesRun ?? 0 }
+        }
+        var best: LaneBest?
+        for candidate in bests.withLock({ $0 }).compactMap({ $0 }) {
+            if best == nil || candidate.key.isBetter(than: best!.key)
+                || (!best!.key.isBetter(than: candidate.key) && candidate.position < best!.position) {
+                best = candidate
+            }
+        }
+        guard var result = best?.result else { return nil }
+        result.policiesRun = runs.withLock { $0 }
+        return result
+    }
+
+    /// One thread's share: the policies at `positions` (ascending), in order, skipping a policy whose
+    /// group already ran unconstrained by its warm-up depth at a smaller factor (a larger factor only
+    /// raises every device's depth limit, so it would make the same decisions and build the same
+    /// schedule, or get stuck the same way). The best, with its grid position and score keys.
+    private static func lane(_ problem: Problem, objective: Objective, grid: [GreedyPolicy], positions: [Int],
+                             setup: ListScheduler.Setup, shouldStop: (@Sendable () -> Bool)?) -> LaneBest? {
+        var best: (key: ScheduleScore.Key, state: State, position: Int)?
         var unconstrainedFrom: [GreedyPolicy: Double] = [:]
         var runs = 0
-        for policy in policies ?? GreedyPolicy.grid(for: problem) {
+        for position in positions {
             if shouldStop?() == true { break }
+            let policy = grid[position]
             var rest = policy
             rest.warmupFactor = 0
             if let factor = unconstrainedFrom[rest], policy.warmupFactor >= factor { continue }
@@ -35,9 +89,18 @@ public enum GreedySearch {
                 unconstrainedFrom[rest] = min(unconstrainedFrom[rest] ?? .infinity, policy.warmupFactor)
             }
             guard let key = run.key else { continue }
-            if best == nil || key.isBetter(than: best!.key) { best = (key, run.state, policy) }
+            if best == nil || key.isBetter(than: best!.key) { best = (key, run.state, position) }
         }
         guard let best else { return nil }
-        return Result(schedule: best.state.schedule(), value: best.key.value, peakMemory: best.key.peak, policy: best.policy, policiesRun: runs)
+        return LaneBest(position: best.position, key: best.key,
+                        result: Result(schedule: best.state.schedule(), value: best.key.value, peakMemory: best.key.peak,
+                                       policy: grid[best.position], policiesRun: runs))
+    }
+
+    /// A thread's best: its grid position, its score keys and the result.
+    private struct LaneBest: Sendable {
+        var position: Int
+        var key: ScheduleScore.Key
+        var result: Result
     }
 }
