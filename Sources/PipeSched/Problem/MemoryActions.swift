@@ -49,10 +49,19 @@ extension Problem {
     /// a schedule with `R`, `O` or `L` passes beat every schedule without (actions only add time or
     /// constraints), so only then do searches that never take actions (classic families, the exact
     /// models) miss schedules.
-    public var memoryActionsCanLowerPeak: Bool {
+    public var memoryActionsCanLowerPeak: Bool { recomputationCanLowerPeak || offloadingCanLowerPeak }
+
+    /// Whether some capped device runs a stage that offers recomputation.
+    public var recomputationCanLowerPeak: Bool { cappedStageOffers(canRecompute) }
+
+    /// Whether some capped device runs a stage that offers offloading (only then can an offload beat
+    /// every schedule without one).
+    public var offloadingCanLowerPeak: Bool { cappedStageOffers(canOffload) }
+
+    /// Whether some slice of a stage on a capped device satisfies `offers`.
+    private func cappedStageOffers(_ offers: (_ stage: Int, _ slice: Int) -> Bool) -> Bool {
         hasMemoryActions && (0..<stageCount).contains { stage in
-            cap(device: stageDevice[stage]).isFinite
-                && (0..<sequenceSlices).contains { canRecompute(stage: stage, slice: $0) || canOffload(stage: stage, slice: $0) }
+            cap(device: stageDevice[stage]).isFinite && (0..<sequenceSlices).contains { offers(stage, $0) }
         }
     }
 
@@ -76,14 +85,8 @@ extension Problem {
         let relaxed = stages.map { stage in
             StageProfile(slices: stage.slices.map { costs in
                 guard costs.recompute != nil || costs.offload != nil else { return costs }
-                let kept = min(costs.recompute?.keptMemory ?? costs.memory.forward,
-                               costs.memory.forward - (costs.offload?.memory ?? 0))
-                var relaxed = costs
-                relaxed.memory.backwardInput += costs.memory.forward - kept
-                relaxed.memory.forward = kept
-                relaxed.recompute = nil
-                relaxed.offload = nil
-                return relaxed
+                return costs.keepingOnly(min(costs.recompute?.keptMemory ?? costs.memory.forward,
+                                             costs.memory.forward - (costs.offload?.memory ?? 0)))
             }, staticMemory: stage.staticMemory)
         }
         // Same fields, lower per-cell minimum memory: it cannot fail where `self` was accepted.
@@ -93,21 +96,43 @@ extension Problem {
     /// Checks a stage's recomputation costs: a finite time ≥ 0 and kept memory between 0 and what the
     /// forward allocates.
     static func checkMemoryActions(_ stage: StageProfile, at index: Int) throws(ProblemError) {
-        let many = stage.slices.count > 1
         for (slice, costs) in stage.slices.enumerated() {
             guard let recompute = costs.recompute else { continue }
-            let at = many ? "[\(slice)]" : ""
-            guard recompute.time.isFinite, recompute.time >= 0 else {
-                throw ProblemError(field: "stages[\(index)].recompute.time\(at)", message: "must be a finite time ≥ 0, got \(recompute.time)",
-                                   fix: "give the duration of re-running this stage's forward")
-            }
-            try ProblemLimits.checkMagnitude(recompute.time, field: "stages[\(index)].recompute.time\(at)",
-                                             fix: "give the duration of re-running this stage's forward")
-            guard recompute.keptMemory.isFinite, recompute.keptMemory >= 0, recompute.keptMemory <= costs.memory.forward + 1e-12 else {
-                throw ProblemError(field: "stages[\(index)].recompute.keptMemory\(at)",
-                                   message: "is \(recompute.keptMemory); it must be between 0 and memory.forward (\(costs.memory.forward.readable))",
-                                   fix: "give what the forward keeps when recomputed (the layer inputs), at most what it allocates")
-            }
+            try checkActionCost(stage, at: index, slice: slice, action: "recompute", time: recompute.time,
+                                timeFix: "give the duration of re-running this stage's forward",
+                                memory: ("keptMemory", recompute.keptMemory),
+                                memoryFix: "give what the forward keeps when recomputed (the layer inputs), at most what it allocates")
         }
+    }
+
+    /// Checks one memory action's cost on a stage's slice (`stages[i].ACTION.*`, with `[slice]` when
+    /// the stage lists several): a finite time ≥ 0, and a memory between 0 and what the forward
+    /// allocates.
+    static func checkActionCost(_ stage: StageProfile, at index: Int, slice: Int, action: String, time: Double, timeFix: String,
+                                memory: (key: String, value: Double), memoryFix: String) throws(ProblemError) {
+        let at = stage.slices.count > 1 ? "[\(slice)]" : ""
+        let forward = stage.slices[slice].memory.forward
+        guard time.isFinite, time >= 0 else {
+            throw ProblemError(field: "stages[\(index)].\(action).time\(at)", message: "must be a finite time ≥ 0, got \(time)", fix: timeFix)
+        }
+        try ProblemLimits.checkMagnitude(time, field: "stages[\(index)].\(action).time\(at)", fix: timeFix)
+        guard memory.value.isFinite, memory.value >= 0, memory.value <= forward + 1e-12 else {
+            throw ProblemError(field: "stages[\(index)].\(action).\(memory.key)\(at)",
+                               message: "is \(memory.value); it must be between 0 and memory.forward (\(forward.readable))", fix: memoryFix)
+        }
+    }
+}
+
+extension PassCosts {
+    /// These costs without memory actions, the forward keeping only `kept` and the input-gradient
+    /// pass allocating the rest back: the shape of the bounds' relaxation (`Problem.memoryRelaxation`)
+    /// and of the offloading plan (`OffloadPlanning`). The deltas still sum to zero.
+    func keepingOnly(_ kept: Double) -> PassCosts {
+        var costs = self
+        costs.memory.backwardInput += memory.forward - kept
+        costs.memory.forward = kept
+        costs.recompute = nil
+        costs.offload = nil
+        return costs
     }
 }

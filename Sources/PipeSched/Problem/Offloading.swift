@@ -22,7 +22,7 @@
 ///    passes before it free, at their start, is then free);
 /// 3. the stream rule and the dependencies above.
 /// `ScheduleGraph` (simulation) and `Validator` (timed schedules from files) read these rules from
-/// `Problem.streamRules`. One transfer at a time per direction and device: the host link is not
+/// `StreamRules`. One transfer at a time per direction and device: the host link is not
 /// shared between devices (a node's PCIe switch is not modelled).
 public struct OffloadCost: Sendable, Hashable, Codable {
     /// Memory copied to the host and back (0 ≤ memory ≤ memory.forward).
@@ -49,14 +49,6 @@ extension Problem {
     @inline(__always)
     public func offloadedMemory(stage: Int, slice: Int) -> Double { offloadCost(stage: stage, slice: slice)?.memory ?? 0 }
 
-    /// Whether some capped device runs a stage that offers offloading (only then can an offload beat
-    /// every schedule without one).
-    public var offloadingCanLowerPeak: Bool {
-        offersOffloading && (0..<stageCount).contains { stage in
-            cap(device: stageDevice[stage]).isFinite && (0..<sequenceSlices).contains { canOffload(stage: stage, slice: $0) }
-        }
-    }
-
     /// Whether some stage offers offloading.
     public var offersOffloading: Bool {
         hasMemoryActions && stages.contains { $0.slices.contains { $0.offload != nil } }
@@ -65,21 +57,12 @@ extension Problem {
     /// Checks a stage's offload costs: a finite time ≥ 0 and memory between 0 and what the forward
     /// allocates.
     static func checkOffload(_ stage: StageProfile, at index: Int) throws(ProblemError) {
-        let many = stage.slices.count > 1
         for (slice, costs) in stage.slices.enumerated() {
             guard let offload = costs.offload else { continue }
-            let at = many ? "[\(slice)]" : ""
-            guard offload.time.isFinite, offload.time >= 0 else {
-                throw ProblemError(field: "stages[\(index)].offload.time\(at)", message: "must be a finite time ≥ 0, got \(offload.time)",
-                                   fix: "give the duration of copying the offloaded activations over the host link, one way")
-            }
-            try ProblemLimits.checkMagnitude(offload.time, field: "stages[\(index)].offload.time\(at)",
-                                             fix: "give the duration of copying the offloaded activations over the host link, one way")
-            guard offload.memory.isFinite, offload.memory >= 0, offload.memory <= costs.memory.forward + 1e-12 else {
-                throw ProblemError(field: "stages[\(index)].offload.memory\(at)",
-                                   message: "is \(offload.memory); it must be between 0 and memory.forward (\(costs.memory.forward.readable))",
-                                   fix: "give the activation memory the forward keeps that can move to the host, at most what it allocates")
-            }
+            try checkActionCost(stage, at: index, slice: slice, action: "offload", time: offload.time,
+                                timeFix: "give the duration of copying the offloaded activations over the host link, one way",
+                                memory: ("memory", offload.memory),
+                                memoryFix: "give the activation memory the forward keeps that can move to the host, at most what it allocates")
         }
     }
 }

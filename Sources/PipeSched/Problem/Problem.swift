@@ -272,8 +272,6 @@ public struct Problem: Sendable, Equatable {
     /// a bound of the problem; otherwise it reports the core's `LowerBound`.
     public func exactModelCovers(recomputation: Bool, offloading: Bool, fusedBackward: Bool = false) -> Bool {
         (fusedBackward || !fusedBackwardCanLowerPeak) && !hasOverlap && (offloading || !offloadingCanLowerPeak)
-            && (recomputation || !(0..<stageCount).contains { stage in
-                cap(device: stageDevice[stage]).isFinite && (0..<sequenceSlices).contains { canRecompute(stage: stage, slice: $0) }
-            })
+            && (recomputation || !recomputationCanLowerPeak)
     }
 }

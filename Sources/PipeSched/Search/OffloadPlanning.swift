@@ -80,12 +80,7 @@ public struct OffloadPlanning: Sendable {
             }
             return StageProfile(slices: stage.slices.map { costs in
                 guard let offload = costs.offload else { return costs }
-                var planned = costs
-                planned.memory.forward -= offload.memory
-                planned.memory.backwardInput += offload.memory
-                planned.offload = nil
-                planned.recompute = nil
-                return planned
+                return costs.keepingOnly(costs.memory.forward - offload.memory)
             }, staticMemory: stage.staticMemory)
         }
         return try? problem.with(limits: ProblemLimits(maxPasses: .max, maxStages: .max, maxExactPairs: .max)) { $0.stages = planned }
