@@ -10,7 +10,7 @@ DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps deps-highs build demo test test-slurm test-browser screenshot fuzz torch-roundtrip embed man bench bench-search bench-bounds bench-peers bench-slices bench-overlap bench-memory-actions bench-ilp bench-server bench-sweep openapi clean
+.PHONY: deps deps-highs build demo test test-slurm test-browser screenshot fuzz torch-roundtrip embed man bench bench-search bench-bounds bench-peers bench-slices bench-overlap bench-memory-actions bench-microbatch-lengths bench-ilp bench-server bench-sweep openapi clean
 
 deps:
 	@scripts/install-deps
@@ -91,6 +91,10 @@ bench-overlap: build
 # stage and microbatch, on three long-context models (about 3 min).
 bench-memory-actions: build
 	scripts/bench-section memory-actions scripts/bench-memory-actions
+
+# Variable sequence lengths: the peers in data order against auto, which may reorder (about 1 minute).
+bench-microbatch-lengths: build
+	scripts/bench-section microbatch-lengths scripts/bench-microbatch-lengths
 
 # Exact-search benchmarks (about 30-60 min on 2 cores): rewrites the ILP section of docs/benchmarks.md.
 bench-ilp: deps

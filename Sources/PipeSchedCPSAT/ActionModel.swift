@@ -40,15 +40,25 @@ struct ActionModel {
     /// The fused-backward literal of each cell that may fuse, by the id of its `B`.
     private(set) var fused: [Int: Int] = [:]
 
+    /// The microbatches whose costs the integer scales must cover: all of them when they differ.
+    private static func distinctMicrobatches(_ problem: Problem) -> Range<Int> {
+        0..<(problem.costsVaryByMicrobatch ? problem.microbatches : 1)
+    }
+
     /// The memory values the model uses beyond the table's deltas, for the integer scale.
     static func memoryValues(_ problem: Problem) -> [Double] {
         var values: [Double] = []
         for stage in 0..<problem.stageCount where problem.cap(device: problem.stageDevice[stage]).isFinite {
-            for slice in 0..<problem.sequenceSlices {
-                if let cost = problem.recomputeCost(stage: stage, slice: slice) {
-                    values += [cost.keptMemory, problem.rematerializedMemory(stage: stage, slice: slice)]
+            for microbatch in distinctMicrobatches(problem) {
+                for slice in 0..<problem.sequenceSlices {
+                    if problem.canRecompute(stage: stage, slice: slice) {
+                        values += [problem.memoryDelta(.forward(stage, microbatch, slice: slice), recomputed: true),
+                                   problem.memoryDelta(Op(.recompute, stage: stage, microbatch: microbatch, slice: slice))]
+                    }
+                    if problem.canOffload(stage: stage, slice: slice) {
+                        values.append(problem.memoryDelta(Op(.reload, stage: stage, microbatch: microbatch, slice: slice)))
+                    }
                 }
-                if problem.canOffload(stage: stage, slice: slice) { values.append(problem.offloadedMemory(stage: stage, slice: slice)) }
             }
         }
         return values
@@ -57,9 +67,12 @@ struct ActionModel {
     /// The durations the model uses beyond the table's, for the integer scale.
     static func durations(_ problem: Problem) -> [Double] {
         (0..<problem.stageCount).flatMap { stage in
-            (0..<problem.sequenceSlices).flatMap { slice in
-                [problem.canRecompute(stage: stage, slice: slice) ? problem.duration(.recompute, stage: stage, slice: slice) : nil,
-                 problem.canOffload(stage: stage, slice: slice) ? problem.duration(.offload, stage: stage, slice: slice) : nil].compactMap { $0 }
+            distinctMicrobatches(problem).flatMap { microbatch in
+                (0..<problem.sequenceSlices).flatMap { slice in
+                    [problem.canRecompute(stage: stage, slice: slice) ? problem.duration(Op(.recompute, stage: stage, microbatch: microbatch, slice: slice)) : nil,
+                     problem.canOffload(stage: stage, slice: slice) ? problem.duration(Op(.offload, stage: stage, microbatch: microbatch, slice: slice)) : nil]
+                        .compactMap { $0 }
+                }
             }
         }
     }
@@ -92,23 +105,23 @@ struct ActionModel {
                     guard let forward = table.id(of: .forward(stage, microbatch, slice: slice)),
                           let backward = table.id(of: .backwardInput(stage, microbatch, slice: slice)) else { continue }
                     var literals: [Int] = []
-                    if let cost = problem.recomputeCost(stage: stage, slice: slice), problem.canRecompute(stage: stage, slice: slice) {
+                    if problem.canRecompute(stage: stage, slice: slice) {
                         let r = model.addBool()
-                        let length = time.down(cost.time)
+                        let recompute = Op(.recompute, stage: stage, microbatch: microbatch, slice: slice)
+                        let length = time.down(problem.duration(recompute))
                         let at = model.addVariable(lower: 0, upper: top)
                         precedes(start[forward], plus: duration[forward], at, onlyIf: r)
                         precedes(at, plus: length, start[backward], onlyIf: r)
-                        passes[device].append(Optional(op: Op(.recompute, stage: stage, microbatch: microbatch, slice: slice),
-                                                       start: at, duration: length, presence: r))
-                        let rest = memory.down(problem.rematerializedMemory(stage: stage, slice: slice))
-                        alwaysCounted[forward] = memory.down(cost.keptMemory)
+                        passes[device].append(Optional(op: recompute, start: at, duration: length, presence: r))
+                        let rest = memory.down(problem.memoryDelta(recompute))
+                        alwaysCounted[forward] = memory.down(problem.memoryDelta(table.ops[forward], recomputed: true))
                         events[device].append((.variable(start[forward]), rest, CPModel.not(r)))
                         events[device].append((.variable(at), rest, r))
                         literals.append(r)
                     }
                     if problem.canOffload(stage: stage, slice: slice) {
                         let o = model.addBool()
-                        let length = time.down(problem.duration(.offload, stage: stage, slice: slice))
+                        let length = time.down(problem.duration(Op(.offload, stage: stage, microbatch: microbatch, slice: slice)))
                         let offload = model.addVariable(lower: 0, upper: top)
                         let reload = model.addVariable(lower: 0, upper: top)
                         precedes(start[forward], plus: duration[forward], offload, onlyIf: o)
@@ -118,7 +131,7 @@ struct ActionModel {
                                                        start: offload, duration: length, presence: o))
                         passes[device].append(Optional(op: Op(.reload, stage: stage, microbatch: microbatch, slice: slice),
                                                        start: reload, duration: length, presence: o))
-                        let moved = memory.down(problem.offloadedMemory(stage: stage, slice: slice))
+                        let moved = memory.down(problem.memoryDelta(Op(.reload, stage: stage, microbatch: microbatch, slice: slice)))
                         events[device].append((CPLinearExpression([(offload, 1)], offset: length), -moved, o))
                         events[device].append((.variable(reload), moved, o))
                         literals.append(o)

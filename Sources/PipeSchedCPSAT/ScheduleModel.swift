@@ -61,7 +61,8 @@ struct ScheduleModel {
         }
         memory = IntegerScale(values: memoryValues, magnitude: table.memoryDelta.reduce(0) { $0 + abs($1) })
         let anchors = SpanAnchors(problem, table: table)
-        let fixedFirst = time.exact && !hasActions ? anchors.fixedStart : nil
+        let fixesOrder = problem.microbatchOrderIsLossless(choosingActions: hasActions)
+        let fixedFirst = time.exact && fixesOrder ? anchors.fixedStart : nil
         isExact = time.exact && memory.exact && (objective == .makespan || fixedFirst != nil)
 
         let slack = time.boundSlack
@@ -92,14 +93,14 @@ struct ScheduleModel {
                 guard let before = table.id(of: needed) else { return }
                 precedes(before, id, gap: duration[before] + time.down(problem.communication.latency(from: table.device[before], to: table.device[id])))
             }
-            if !hasActions, op.microbatch > 0, let previous = table.id(of: Op(op.kind, stage: op.stage, microbatch: op.microbatch - 1, slice: op.slice)) {
+            if fixesOrder, op.microbatch > 0, let previous = table.id(of: Op(op.kind, stage: op.stage, microbatch: op.microbatch - 1, slice: op.slice)) {
                 precedes(previous, id, gap: duration[previous])
             }
         }
         let actions = hasActions ? ActionModel(problem: problem, table: table, model: &model, start: start, duration: duration, top: top,
                                                time: time, memory: memory) : nil
         // Redundant: how far forwards may run ahead of backwards under the cap (`MemoryPrecedence`).
-        for pair in hasActions ? [] : MemoryPrecedence.pairs(problem) {
+        for pair in fixesOrder ? MemoryPrecedence.pairs(problem) : [] {
             guard let before = table.id(of: pair.before), let after = table.id(of: pair.after) else { continue }
             precedes(before, after, gap: 0)
         }

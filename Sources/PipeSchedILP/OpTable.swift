@@ -29,6 +29,10 @@ public struct OpTable: Sendable {
     let microbatches: Int
     let slices: Int
     let cellCount: Int
+    /// Whether the model fixes the order in which each (stage, kind, slice) takes its microbatches
+    /// (`Problem.microbatchOrderIsLossless`): the order edges (`OrderingGraph`) and a constant first
+    /// start per device (`SpanAnchors`) follow from it.
+    public let fixesMicrobatchOrder: Bool
 
     /// The passes of `problem`, with optional recomputation passes where `recomputation` is set and
     /// a capped device's stage offers it.
@@ -55,9 +59,9 @@ public struct OpTable: Sendable {
                 guard problem.canRecompute(stage: forward.stage, slice: forward.slice),
                       problem.cap(device: problem.stageDevice[forward.stage]).isFinite else { continue }
                 recomputeId[cell] = ops.count
-                recompute[ops.count] = (cell, cellCount + cell, problem.duration(.recompute, stage: forward.stage, slice: forward.slice),
-                                        problem.rematerializedMemory(stage: forward.stage, slice: forward.slice))
-                ops.append(Op(.recompute, stage: forward.stage, microbatch: forward.microbatch, slice: forward.slice))
+                let pass = Op(.recompute, stage: forward.stage, microbatch: forward.microbatch, slice: forward.slice)
+                recompute[ops.count] = (cell, cellCount + cell, problem.duration(pass), problem.memoryDelta(pass))
+                ops.append(pass)
             }
         }
         self.recomputeId = recomputeId
@@ -69,6 +73,7 @@ public struct OpTable: Sendable {
         var perDevice = Array(repeating: [Int](), count: problem.devices)
         for (id, d) in device.enumerated() { perDevice[d].append(id) }
         deviceOps = perDevice
+        fixesMicrobatchOrder = problem.microbatchOrderIsLossless(choosingActions: !recompute.isEmpty)
     }
 
     /// Number of passes.

@@ -34,9 +34,7 @@ public struct OrderingGraph: Sendable {
                 let latency = problem.communication.latency(from: table.device[from], to: table.device[id])
                 successors[from].append(Edge(to: id, lag: table.duration[from] + latency))
             }
-            // With optional recomputation, cells of a stage may differ, so microbatches are not
-            // interchangeable: no microbatch order then.
-            if !table.hasRecomputation, op.microbatch > 0,
+            if table.fixesMicrobatchOrder, op.microbatch > 0,
                let previous = table.id(of: Op(op.kind, stage: op.stage, microbatch: op.microbatch - 1, slice: op.slice)) {
                 successors[previous].append(Edge(to: id, lag: table.duration[previous]))
             }

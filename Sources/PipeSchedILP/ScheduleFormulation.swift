@@ -117,7 +117,7 @@ public struct ScheduleFormulation: Sendable {
                 model.add(last - start[id] >= graph.table.duration[id], name: "last")
             }
             var first = LinearExpression(start[anchors.firstOp[device]])
-            if objective == .stageSpan, anchors.fixedStart == nil, graph.table.hasRecomputation {
+            if objective == .stageSpan, anchors.fixedStart == nil, !graph.table.fixesMicrobatchOrder {
                 // Without microbatch order any forward of the device's lowest stage may come first.
                 let lowest = graph.table.ops[anchors.firstOp[device]].stage
                 let variable = model.addVariable("first_\(device)")

@@ -20,8 +20,9 @@ public struct SpanAnchors: Sendable {
         let lowest = problem.deviceStages.map { $0.min()! }
         firstOp = lowest.map { table.id(of: .forward($0, 0))! }
         // Constant when the chain before each first pass runs through first passes only.
-        // Without microbatch order (optional recomputation) another microbatch may come first.
-        let constant = !table.hasRecomputation
+        // Without microbatch order (optional recomputation, costs per microbatch) another microbatch
+        // may come first.
+        let constant = table.fixesMicrobatchOrder
             && lowest.allSatisfy { stage in (0..<stage).allSatisfy { lowest[problem.stageDevice[$0]] == $0 } }
         guard constant else {
             fixedStart = nil

@@ -35,9 +35,9 @@ public struct WarmStart: Sendable {
     /// is not valid.
     public static func from(_ problem: Problem, _ schedule: Schedule, objective: Objective, source: String) -> WarmStart? {
         guard let incumbent = valid(problem, schedule, objective: objective) else { return nil }
-        var start = valid(problem, canonical(schedule), objective: objective)
+        var start = valid(problem, canonical(schedule, relabel: !problem.costsVaryByMicrobatch), objective: objective)
         if start == nil, let split = GreedySearch.best(problem, objective: objective, policies: GreedyPolicy.grid(for: problem, fusing: false)) {
-            start = valid(problem, canonical(split.schedule), objective: objective)
+            start = valid(problem, canonical(split.schedule, relabel: !problem.costsVaryByMicrobatch), objective: objective)
         }
         return WarmStart(incumbent: incumbent, source: source, start: start)
     }
@@ -48,11 +48,12 @@ public struct WarmStart: Sendable {
     }
 
     /// `schedule` in the ILP's form: each fused `BW` becomes `B` immediately followed by `W`, and
-    /// within each (stage, kind, slice) the microbatch labels are handed out in execution order.
-    /// Costs and memory deltas do not depend on the microbatch, so device timelines are unchanged and
-    /// dependencies stay satisfiable (`docs/ilp-formulation.md`, symmetry breaking); memory is
-    /// unchanged too unless a split `B` allocates.
-    public static func canonical(_ schedule: Schedule) -> Schedule {
+    /// with `relabel`, within each (stage, kind, slice) the microbatch labels are handed out in
+    /// execution order. When costs and memory deltas do not depend on the microbatch
+    /// (`Problem.costsVaryByMicrobatch`), device timelines are unchanged and dependencies stay
+    /// satisfiable (`docs/ilp-formulation.md`, symmetry breaking); memory is unchanged too unless a
+    /// split `B` allocates.
+    public static func canonical(_ schedule: Schedule, relabel: Bool = true) -> Schedule {
         struct Class: Hashable { var kind: OpKind; var stage: Int; var slice: Int }
         var next: [Class: Int] = [:]
         return Schedule(orders: schedule.orders.map { order in
@@ -61,6 +62,7 @@ public struct WarmStart: Sendable {
                     ? [.backwardInput(op.stage, op.microbatch, slice: op.slice), .backwardWeight(op.stage, op.microbatch, slice: op.slice)]
                     : [op]
             }.map { op in
+                guard relabel else { return op }
                 let key = Class(kind: op.kind, stage: op.stage, slice: op.slice)
                 let label = next[key, default: 0]
                 next[key] = label + 1

@@ -31,6 +31,10 @@ public struct ProfileOptions: Sendable, Equatable {
     /// Devices per node: links inside a node use the hardware's intra-node figures, links between
     /// nodes its p2p figures; `nil`: every link uses the p2p figures.
     public var devicesPerNode: Int?
+    /// The sequence length of each microbatch (variable lengths, packing), microbatch 0 first;
+    /// `nil`: every microbatch has the model's `sequenceLength`. Each becomes the microbatch's
+    /// `MicrobatchScale`: its time and activations over those at the model's length.
+    public var sequenceLengths: [Int]?
 
     public init(devices: Int, microbatches: Int) {
         self.devices = devices
@@ -188,16 +192,50 @@ public struct ProblemBuilder: Sendable {
             Communication(latency: links.intraNode, topology: Topology(devicesPerNode: $0, interNodeLatency: links.interNode))
         } ?? Communication(latency: links.interNode)
         let name = "\(model.name)-p\(options.devices)-m\(options.microbatches)" + (options.slices > 1 ? "-k\(options.slices)" : "")
+        let scales = try microbatchScales()
         do {
             return try Problem(name: name, microbatches: options.microbatches, devices: options.devices, placement: options.placement,
                                stages: stages, communication: communication,
                                memoryLimit: options.memoryLimit ? Array(repeating: options.memoryCap ?? hardware.memoryGiB, count: options.devices) : nil,
-                               sequenceSlices: options.slices, partition: counts, units: .profile, limits: options.limits)
+                               sequenceSlices: options.slices, microbatchScales: scales, partition: counts, units: .profile,
+                               limits: options.limits)
         } catch {
             if error.field.hasPrefix("memoryLimit") {
                 throw ProfileError(field: "memory", message: "\(error.message) (GiB)", fix: memoryFix)
             }
             throw ProfileError(field: error.field, message: error.message, fix: error.fix)
+        }
+    }
+
+    /// Each microbatch's scale from `options.sequenceLengths`: the whole model's F + B + W time and
+    /// its forward activations at the microbatch's length over those at the model's (causal
+    /// attention makes time grow faster than the length). `nil` without lengths.
+    func microbatchScales() throws(ProfileError) -> [MicrobatchScale]? {
+        guard let lengths = options.sequenceLengths else { return nil }
+        guard lengths.count == options.microbatches else {
+            throw ProfileError(field: "sequenceLengths", message: "lists \(lengths.count) lengths for \(options.microbatches) microbatches",
+                               fix: "give one sequence length per microbatch, microbatch 0 first")
+        }
+        guard options.slices == 1 else {
+            throw ProfileError(field: "sequenceLengths", message: "goes with unsliced sequences, but slices is \(options.slices)",
+                               fix: "drop the slices, or give every microbatch the model's sequence length")
+        }
+        if let bad = lengths.firstIndex(where: { $0 < 1 }) {
+            throw ProfileError(field: "sequenceLengths[\(bad)]", message: "is \(lengths[bad]); a sequence holds at least one token",
+                               fix: "give each microbatch's tokens per sequence")
+        }
+        func whole(_ length: Int) -> UnitCost {
+            (0..<unitCount).reduce(UnitCost.zero) { $0 + cost(unit: $1, slice: 0, lengths: [length]) }
+        }
+        let reference = whole(model.sequenceLength)
+        var byLength: [Int: MicrobatchScale] = [:]
+        return lengths.map { length in
+            if let known = byLength[length] { return known }
+            let cost = whole(length)
+            let scale = MicrobatchScale(time: cost.totalFLOPs / reference.totalFLOPs,
+                                        memory: reference.memoryDeltas.forward > 0 ? cost.memoryDeltas.forward / reference.memoryDeltas.forward : 1)
+            byLength[length] = scale
+            return scale
         }
     }
 

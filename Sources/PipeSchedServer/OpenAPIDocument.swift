@@ -323,6 +323,7 @@ components:
         memoryLimit: { type: number, exclusiveMinimum: 0, description: "Cap per device in GiB; default: the hardware's memory." }
         memoryActions: { type: string, enum: [none, recompute, offload, all], default: none, description: 'As `pipesched profile --memory-actions`: recomputation (recompute), offloading to host memory (offload) or both (all) offered per stage, for the search to choose per stage and microbatch.' }
         devicesPerNode: { type: integer, minimum: 1, description: 'As `pipesched profile --devices-per-node`: devices grouped in nodes, NVLink inside a node and the p2p link between nodes.' }
+        sequenceLengths: { type: array, items: { type: integer, minimum: 1 }, description: 'As `pipesched profile --sequence-lengths`: the sequence length of each microbatch (one per microbatch); the problem gets `microbatchScales` from the cost model.' }
     Problem:
       description: A problem, schema v1, exactly as in problem files (docs/problem-format.md); the JSON Schema is served at /schemas/problem.schema.json.
       $ref: 'schemas/problem.schema.json'
@@ -548,6 +549,21 @@ components:
       ]
     },
     "sequenceSlices": { "type": "integer", "minimum": 1, "description": "Slices per microbatch along the sequence; default 1." },
+    "microbatchScales": {
+      "type": "array",
+      "minItems": 1,
+      "description": "Optional, one per microbatch (microbatch 0 first): how much each microbatch costs against the stage profiles (variable sequence lengths, packing). A number scales its pass durations and memory deltas alike; an object gives time and memory apart (a missing one is 1). Static memory and link latency do not scale.",
+      "items": {
+        "oneOf": [
+          { "type": "number", "exclusiveMinimum": 0 },
+          {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": { "time": { "type": "number", "exclusiveMinimum": 0 }, "memory": { "type": "number", "exclusiveMinimum": 0 } }
+          }
+        ]
+      }
+    },
     "partition": { "type": "array", "items": { "type": "integer", "minimum": 0 }, "description": "Model layers per stage, in model order." },
     "units": {
       "type": "object",

@@ -210,16 +210,25 @@ function show(id, schedule, problem, how) {
   draw();
 }
 
-// Total work of a step: every stage's F + B + W over its slices, times the microbatches.
+// A microbatch's scale (problem.microbatchScales: a number for both, or {time, memory}; 1 without).
+function microbatchScale(problem, microbatch, key) {
+  const s = (problem.microbatchScales || [])[microbatch];
+  return s === undefined ? 1 : typeof s === "number" ? s : (s[key] === undefined ? 1 : s[key]);
+}
+
+// Total work of a step: every stage's F + B + W over its slices, times the microbatches (their time scales).
 function work(problem) {
   const sum = (v, k) => Array.isArray(v) ? v.reduce((a, b) => a + b, 0) : v * k;
   const k = problem.sequenceSlices || 1;
-  return (problem.stages || []).reduce((t, s) => t + sum(s.forward, k) + sum(s.backwardInput, k) + sum(s.backwardWeight, k), 0) * problem.microbatches;
+  let copies = 0;
+  for (let m = 0; m < problem.microbatches; m++) copies += microbatchScale(problem, m, "time");
+  return (problem.stages || []).reduce((t, s) => t + sum(s.forward, k) + sum(s.backwardInput, k) + sum(s.backwardWeight, k), 0) * copies;
 }
 
 // Memory after each pass of each device: static memory plus the running sum of the problem's deltas
 // (a forward whose cell has an R keeps only the recomputation's keptMemory; R rebuilds the rest; an
-// offload O frees offload.memory when it ends, its reload L takes it back).
+// offload O frees offload.memory when it ends, its reload L takes it back), each times its
+// microbatch's memory scale.
 function memoryCurves(schedule, problem) {
   const stages = problem.stages || [];
   const cell = (e) => `${e.stage}/${e.microbatch}/${e.slice || 0}`;
@@ -241,7 +250,7 @@ function memoryCurves(schedule, problem) {
     let level = schedule.placement.reduce((s, d, st) => s + (d === device ? ((stages[st] || {}).staticMemory || 0) : 0), 0);
     const points = [[row.length ? row[0].start : 0, level]];
     let time = points[0][0];
-    for (const e of row) { level += delta(e); time = Math.max(time, e.end); points.push([time, level]); }
+    for (const e of row) { level += delta(e) * microbatchScale(problem, e.microbatch, "memory"); time = Math.max(time, e.end); points.push([time, level]); }
     return points;
   });
 }

@@ -51,6 +51,9 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Slices per microbatch along the sequence (Seq1F1B).")
     var slices: Int = 1
 
+    @Option(help: "Sequence length of each microbatch, comma-separated (variable lengths, packing), e.g. 8192,2048,4096,...: one per microbatch; each microbatch's costs scale from the model's sequenceLength.")
+    var sequenceLengths: String?
+
     @Option(help: "Slice lengths: uniform or balanced (equal cost under causal attention).")
     var sliceSplit: SliceSplitName = .balanced
 
@@ -95,6 +98,8 @@ struct ProfileCommand: ParsableCommand {
             throw ValidationError("--from-csv needs --microbatches: a CSV of per-stage costs does not say how many microbatches a step has")
         }
         if devicesPerNode != nil, model == nil { throw ValidationError("--devices-per-node goes with --model: measured profiles carry their own --latency") }
+        if sequenceLengths != nil, model == nil { throw ValidationError("--sequence-lengths goes with --model: the cost model scales each microbatch") }
+        _ = try parsedSequenceLengths()
         if let devicesPerNode, devicesPerNode < 1 { throw ValidationError("--devices-per-node must be at least 1") }
         if noMemoryLimit, memoryLimit != nil { throw ValidationError("--memory-limit and --no-memory-limit contradict each other; give one") }
         if let memoryLimit, !(memoryLimit > 0) { throw ValidationError("--memory-limit must be a positive number of GiB") }
@@ -121,6 +126,18 @@ struct ProfileCommand: ParsableCommand {
 
     func fromModel() throws -> Problem { try builder().build() }
 
+    /// `--sequence-lengths` as integers, `nil` when not given.
+    func parsedSequenceLengths() throws -> [Int]? {
+        guard let sequenceLengths else { return nil }
+        let parts = sequenceLengths.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        return try parts.enumerated().map { index, part in
+            guard let length = Int(part) else {
+                throw ValidationError("--sequence-lengths: entry \(index) is \"\(part)\", not a whole number of tokens; give one length per microbatch, e.g. 8192,2048")
+            }
+            return length
+        }
+    }
+
     /// The cost model's problem builder for the model, hardware and options given.
     func builder() throws -> ProblemBuilder {
         let model = try ConfigDecoding.decode(ModelConfig.self, from: Input.data(at: self.model!, maxBytes: limits.maxInputBytes))
@@ -141,6 +158,7 @@ struct ProfileCommand: ParsableCommand {
         options.memoryCap = memoryLimit
         options.limits = limits.problemLimits
         options.devicesPerNode = devicesPerNode
+        options.sequenceLengths = try parsedSequenceLengths()
         return try ProblemBuilder(model: model, hardware: hardware, options: options)
     }
 

@@ -81,7 +81,11 @@ import Testing
             offloading["memoryActions"] = "offload"
             let offloaded = try Problem.decode(json: try await client.post("/v1/profile", offloading).body)
             #expect(offloaded.offersOffloading)
-            for (field, value) in [("memoryActions", "sometimes" as Any), ("devicesPerNode", 0)] {
+            var lengths = base
+            lengths["sequenceLengths"] = [8192, 2048, 4096, 8192, 1024, 2048, 8192, 4096]
+            let scaled = try Problem.decode(json: try await client.post("/v1/profile", lengths).body)
+            #expect(scaled.costsVaryByMicrobatch && scaled.microbatchScales?.count == 8)
+            for (field, value) in [("memoryActions", "sometimes" as Any), ("devicesPerNode", 0), ("sequenceLengths", [8192, 2048])] {
                 var bad = base
                 bad[field] = value
                 let refused = try await client.post("/v1/profile", bad)

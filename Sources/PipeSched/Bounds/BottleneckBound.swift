@@ -11,6 +11,7 @@
 ///
 ///     span(d) ≥ min_J r + m · Σ_J duration + min_J q
 ///
+/// (with microbatch scales, `m · duration` is the passes' total time, `MicrobatchChains.copies`).
 /// For makespan the heads count from the step's start and the tails run to the end of any pass.
 /// With `J` = all of `d`'s own passes this is device work; with `J` = the passes of a heavy last
 /// stage it is the flow-shop bottleneck bound (`F_s + chain + m·(F_l + B_l) + chain + B_s + W_s`).
@@ -19,7 +20,7 @@
 public enum BottleneckBound {
     /// The bound on `objective`.
     public static func value(_ problem: Problem, objective: Objective, chains: MicrobatchChains) -> Double {
-        let copies = Double(problem.microbatches)
+        let copies = chains.copies
         switch objective {
         case .makespan:
             return oneMachine(chains, heads: chains.earliestStarts, tails: chains.tails { _ in true }, copies: copies,

@@ -7,7 +7,9 @@
 ///
 ///     span(d) · (cap(d) − static(d)) ≥ Σ_{s on d} Σ_{microbatches, slices} ΔF(s) · R(s)
 ///
-/// This needs every cell to hold memory ≥ 0 at all times: true for a fused `BW` (it frees all of
+/// With microbatch scales a microbatch holds its memory scale times `ΔF(s)`, so the sum over
+/// microbatches is their total memory scale times `ΔF(s)`, over round trips of the chains' least
+/// durations. This needs every cell to hold memory ≥ 0 at all times: true for a fused `BW` (it frees all of
 /// `ΔF`), and for a split `B` when it frees no more than the forward allocated (`ΔF + ΔB ≥ 0`;
 /// otherwise the device is skipped). Under tight caps it is far above device work: hetero p = 16,
 /// m = 64 capped at 16 gives 1320 against 954. It bounds stageSpan and makespan alike.
@@ -30,7 +32,7 @@ public enum MemoryBound {
                 held += allocated * roundTrip(chains, stage: stage, slice: slice)
             }
         }
-        return Double(problem.microbatches) * held / room
+        return problem.scaleSummary.totalMemory * held / room
     }
 
     /// Longest dependency chain from the start of `F(stage, slice)` to the start of the input-gradient

@@ -16,7 +16,10 @@
 /// Both need every other stage on the device to hold memory ≥ 0 at all times (`ΔF ≥ 0` and
 /// `ΔF + ΔB ≥ 0`); where that fails the device gets no precedences. They hold for every schedule of
 /// split passes in same-kind microbatch order within the caps (fused `BW` and sequence slices are
-/// not covered: the problem gets none when it has slices). Exact models add them as redundant
+/// not covered: the problem gets none when it has slices). With microbatch scales each microbatch
+/// holds at least the least memory scale times these deltas, so `k` and `j` count with that; the
+/// order no longer holds then, so only the order-statistic form of `InFlightBound` reads the pairs
+/// (`Problem.costsVaryByMicrobatch`). Exact models add them as redundant
 /// constraints: they cut nothing feasible and let propagation see the in-flight limit
 /// (`docs/bounds.md`).
 public enum MemoryPrecedence {
@@ -31,6 +34,7 @@ public enum MemoryPrecedence {
         guard problem.sequenceSlices == 1, problem.memoryLimit != nil else { return [] }
         var pairs: [Pair] = []
         let chains = MicrobatchChains(problem)
+        let least = problem.scaleSummary.leastMemory
         for device in 0..<problem.devices {
             let cap = problem.cap(device: device)
             // A margin above the validator's tolerance (1e-9 of the cap), so rounding never cuts a
@@ -44,8 +48,8 @@ public enum MemoryPrecedence {
             }
             guard holdsNonNegative else { continue }
             for stage in stages {
-                let forward = problem.memoryDelta(.forward, stage: stage, slice: 0)
-                let held = min(forward, forward + problem.memoryDelta(.backwardInput, stage: stage, slice: 0))
+                let forward = least * problem.memoryDelta(.forward, stage: stage, slice: 0)
+                let held = min(forward, forward + least * problem.memoryDelta(.backwardInput, stage: stage, slice: 0))
                 let ownForward = chains.position(.forward, stage: stage, slice: 0)
                 let fromBackward = chains.startsAfter(chains.position(.backwardInput, stage: stage, slice: 0))
                 let around = stages.filter { other in
@@ -53,7 +57,7 @@ public enum MemoryPrecedence {
                         && chains.startsAfter(chains.position(.forward, stage: other, slice: 0))[ownForward] > -.infinity
                         && fromBackward[chains.position(.backwardInput, stage: other, slice: 0)] > -.infinity
                 }
-                let inFlight = around.reduce(forward) { $0 + problem.memoryDelta(.forward, stage: $1, slice: 0) }
+                let inFlight = around.reduce(forward) { $0 + least * problem.memoryDelta(.forward, stage: $1, slice: 0) }
                 for (kind, least) in [(OpKind.backwardInput, inFlight), (.backwardWeight, held)] where least > 0 {
                     let ahead = Int((room / least).rounded(.down))
                     guard ahead >= 1, ahead < problem.microbatches else { continue }

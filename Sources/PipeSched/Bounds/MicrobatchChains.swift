@@ -1,8 +1,10 @@
 /// Longest dependency chains through the passes of one microbatch, read from the one dependency
 /// rule (`Problem.forEachDependency`) with link latencies.
 ///
-/// Costs do not depend on the microbatch, so the passes of microbatch 0 stand for every microbatch:
-/// any chain here is a chain every microbatch must respect in every schedule. The backward is split
+/// The passes of microbatch 0 stand for every microbatch, each lasting its profile's duration times
+/// the least time scale of the step (`MicrobatchScale`; 1 without scales): any chain here is a chain
+/// every microbatch must respect in every schedule. `copies` says how many such passes all
+/// microbatches' passes of one kind last together. The backward is split
 /// (`B`, then `W`): a fused `BW` starts when `B` could and lasts as long as both, so every distance
 /// below is also a lower bound for schedules that fuse.
 ///
@@ -11,8 +13,11 @@ public struct MicrobatchChains: Sendable {
     /// The passes of microbatch 0 in a topological order: forwards (stage and slice ascending),
     /// input-gradient passes (stage and slice descending), weight passes.
     public let passes: [Op]
-    /// Duration of each pass.
+    /// Duration of each pass (the least any microbatch's pass of that kind lasts).
     public let duration: [Double]
+    /// The passes of one (kind, stage, slice) over all microbatches last `copies × duration` in all:
+    /// the number of microbatches, or their total time scale over the least.
+    public let copies: Double
     /// Device of each pass.
     public let device: [Int]
     /// Dependencies of each pass, as positions in `passes`.
@@ -33,7 +38,9 @@ public struct MicrobatchChains: Sendable {
         for stage in (0..<stages).reversed() { for slice in (0..<slices).reversed() { passes.append(.backwardInput(stage, 0, slice: slice)) } }
         for stage in 0..<stages { for slice in 0..<slices { passes.append(.backwardWeight(stage, 0, slice: slice)) } }
         self.passes = passes
-        duration = passes.map { problem.duration($0) }
+        let scales = problem.scaleSummary
+        duration = passes.map { problem.duration($0.kind, stage: $0.stage, slice: $0.slice) * scales.leastTime }
+        copies = scales.totalTime / scales.leastTime
         let device = passes.map { problem.stageDevice[$0.stage] }
         self.device = device
         var predecessors = Array(repeating: [Int](), count: passes.count)

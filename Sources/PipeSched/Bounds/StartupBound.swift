@@ -41,14 +41,19 @@ public enum StartupBound {
     /// when the memory cap stops them (a fractional-knapsack bound over its stages).
     public static func forwardCapacity(_ problem: Problem, device: Int) -> Double {
         let stages = problem.deviceStages[device]
-        // (forward time, forward memory, how many) per stage, or per stage and slice when slices differ.
+        // (forward time, forward memory, how many) per stage, or per stage and slice when slices differ,
+        // and per microbatch when microbatches differ.
         var items: [(time: Double, memory: Double, count: Double)] = []
+        let scales = problem.costsVaryByMicrobatch ? (0..<problem.microbatches).map { problem.scale(microbatch: $0) } : [problem.scale(microbatch: 0)]
+        let copies = Double(problem.microbatches / scales.count)
         for s in stages {
             let profile = problem.stages[s]
-            if profile.isUniform {
-                items.append((profile.forward, profile.memory.forward, Double(problem.microbatches * problem.sequenceSlices)))
-            } else {
-                items += profile.slices.map { ($0.forward, $0.memory.forward, Double(problem.microbatches)) }
+            for scale in scales {
+                if profile.isUniform {
+                    items.append((scale.time * profile.forward, scale.memory * profile.memory.forward, copies * Double(problem.sequenceSlices)))
+                } else {
+                    items += profile.slices.map { (scale.time * $0.forward, scale.memory * $0.memory.forward, copies) }
+                }
             }
         }
         let all = items.reduce(0) { $0 + $1.count * $1.time }

@@ -41,7 +41,9 @@ extension Problem {
     /// forward differs, keeping `keptMemory`.
     @inline(__always)
     public func memoryDelta(_ op: Op, recomputed: Bool) -> Double {
-        if recomputed, op.kind == .forward, let cost = recomputeCost(stage: op.stage, slice: op.slice) { return cost.keptMemory }
+        if recomputed, op.kind == .forward, let cost = recomputeCost(stage: op.stage, slice: op.slice) {
+            return cost.keptMemory * scale(microbatch: op.microbatch).memory
+        }
         return memoryDelta(op)
     }
 

@@ -45,8 +45,8 @@ extension Problem {
     /// Duration of the overlapped pass of a forward and a backward (`canOverlap`).
     public func overlappedDuration(_ forward: Op, _ backward: Op) -> Double {
         let f = duration(forward), x = duration(backward)
-        let hiddenF = overlapCost(stage: forward.stage, slice: forward.slice)?.forward ?? 0
-        let hiddenX = overlapCost(stage: backward.stage, slice: backward.slice)?.backward ?? 0
+        let hiddenF = (overlapCost(stage: forward.stage, slice: forward.slice)?.forward ?? 0) * scale(microbatch: forward.microbatch).time
+        let hiddenX = (overlapCost(stage: backward.stage, slice: backward.slice)?.backward ?? 0) * scale(microbatch: backward.microbatch).time
         return max(f - hiddenF + x - hiddenX, hiddenF + hiddenX)
     }
 

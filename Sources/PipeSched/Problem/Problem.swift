@@ -21,6 +21,9 @@ public struct Problem: Sendable, Equatable {
     public let memoryLimit: [Double]?
     /// Number of slices each microbatch is split into along the sequence (1 = not split).
     public let sequenceSlices: Int
+    /// How much each microbatch costs against the stage profiles (`MicrobatchScale`), microbatch 0
+    /// first; `nil`: every microbatch costs exactly its profile.
+    public let microbatchScales: [MicrobatchScale]?
 
     /// Model layers per stage, in model order, as chosen by the cost model (`pipesched profile`) so a
     /// runtime can build the same stages; `nil` when the problem does not say.
@@ -41,8 +44,8 @@ public struct Problem: Sendable, Equatable {
 
     public init(name: String = "problem", microbatches: Int, devices: Int, placement: Placement = .sequential,
                 stages: [StageProfile], communication: Communication = Communication(),
-                memoryLimit: [Double]? = nil, sequenceSlices: Int = 1, partition: [Int]? = nil,
-                units: ProblemUnits? = nil, limits: ProblemLimits = .standard) throws(ProblemError) {
+                memoryLimit: [Double]? = nil, sequenceSlices: Int = 1, microbatchScales: [MicrobatchScale]? = nil,
+                partition: [Int]? = nil, units: ProblemUnits? = nil, limits: ProblemLimits = .standard) throws(ProblemError) {
         guard devices >= 1 else {
             throw ProblemError(field: "devices", message: "must be at least 1, got \(devices)", fix: "set devices to a positive integer")
         }
@@ -72,6 +75,7 @@ public struct Problem: Sendable, Equatable {
                                    fix: "give the number of model layers of stage \(stage)")
             }
         }
+        if let microbatchScales { try Self.checkMicrobatchScales(microbatchScales, microbatches: microbatches) }
         try communication.check()
         let stageDevice = try placement.devices(stages: stages.count, devices: devices)
         var deviceStages = Array(repeating: [Int](), count: devices)
@@ -84,6 +88,7 @@ public struct Problem: Sendable, Equatable {
         self.stages = stages
         self.communication = communication
         self.sequenceSlices = sequenceSlices
+        self.microbatchScales = microbatchScales
         self.partition = partition
         self.units = units
         self.stageDevice = stageDevice
@@ -100,10 +105,11 @@ public struct Problem: Sendable, Equatable {
                 let cap = memoryLimit[device]
                 try ProblemLimits.checkMagnitude(cap, field: Set(memoryLimit).count > 1 ? "memoryLimit[\(device)]" : "memoryLimit",
                                                  fix: "give the memory cap of the device")
-                let need = Self.minimumMemory(stages: stages, onDevice: deviceStages[device], slices: sequenceSlices)
+                let need = Self.minimumMemory(stages: stages, onDevice: deviceStages[device], slices: sequenceSlices,
+                                              mostMemory: microbatchScales.map { Self.summary(of: $0).mostMemory } ?? 1)
                 guard cap.isFinite, cap >= need - 1e-9 else {
                     throw ProblemError(field: Set(memoryLimit).count > 1 ? "memoryLimit[\(device)]" : "memoryLimit",
-                                       message: "device \(device) needs at least \(need.readable) to run one microbatch (static memory plus its activations), but the cap is \(cap.readable)",
+                                       message: "device \(device) needs at least \(need.readable) to run \(microbatchScales == nil ? "one microbatch" : "its largest microbatch") (static memory plus its activations), but the cap is \(cap.readable)",
                                        fix: "raise the cap to \(need.readable) or more, or move stages off device \(device)")
                 }
             }
@@ -170,7 +176,8 @@ public struct Problem: Sendable, Equatable {
         deviceStages[device].reduce(0) { $0 + stages[$1].staticMemory }
     }
 
-    /// Duration of a pass of `kind` on a stage's slice.
+    /// Duration of a pass of `kind` on a stage's slice, for a microbatch that costs exactly its
+    /// profile (`MicrobatchScale.one`); `duration(_ op:)` scales it to the op's microbatch.
     @inline(__always)
     public func duration(_ kind: OpKind, stage: Int, slice: Int) -> Double {
         let profile = stages[stage].costs(slice: slice)
@@ -184,12 +191,15 @@ public struct Problem: Sendable, Equatable {
         }
     }
 
-    /// Duration of an operation.
+    /// Duration of an operation: its pass's profile duration times its microbatch's time scale.
     @inline(__always)
-    public func duration(_ op: Op) -> Double { duration(op.kind, stage: op.stage, slice: op.slice) }
+    public func duration(_ op: Op) -> Double {
+        duration(op.kind, stage: op.stage, slice: op.slice) * (microbatchScales?[op.microbatch].time ?? 1)
+    }
 
-    /// Memory delta of a pass of `kind` on a stage's slice; a forward whose cell is recomputed keeps
-    /// less (`memoryDelta(_:recomputed:)`).
+    /// Memory delta of a pass of `kind` on a stage's slice, for a microbatch that costs exactly its
+    /// profile; `memoryDelta(_ op:)` scales it to the op's microbatch. A forward whose cell is
+    /// recomputed keeps less (`memoryDelta(_:recomputed:)`).
     @inline(__always)
     public func memoryDelta(_ kind: OpKind, stage: Int, slice: Int) -> Double {
         let memory = stages[stage].costs(slice: slice).memory
@@ -204,24 +214,28 @@ public struct Problem: Sendable, Equatable {
         }
     }
 
-    /// Memory delta of an operation.
+    /// Memory delta of an operation: its pass's profile delta times its microbatch's memory scale.
     @inline(__always)
-    public func memoryDelta(_ op: Op) -> Double { memoryDelta(op.kind, stage: op.stage, slice: op.slice) }
+    public func memoryDelta(_ op: Op) -> Double {
+        memoryDelta(op.kind, stage: op.stage, slice: op.slice) * (microbatchScales?[op.microbatch].memory ?? 1)
+    }
 
     /// Total compute time of all operations placed on a device.
     public func work(device: Int) -> Double {
         let mine = deviceStages[device]
+        let copies = scaleSummary.totalTime
         if mine.allSatisfy({ stages[$0].isUniform }) {
-            return Double(microbatches * sequenceSlices) * mine.reduce(0) { $0 + stages[$1].slices[0].work }
+            return copies * Double(sequenceSlices) * mine.reduce(0) { $0 + stages[$1].slices[0].work }
         }
-        return Double(microbatches) * mine.reduce(0) { $0 + stages[$1].work(slices: sequenceSlices) }
+        return copies * mine.reduce(0) { $0 + stages[$1].work(slices: sequenceSlices) }
     }
 
     /// Total compute time of all operations.
     public var totalWork: Double { (0..<devices).reduce(0) { $0 + work(device: $1) } }
 
     /// The smallest peak memory any schedule can have on a device: static memory plus the forwards of
-    /// one microbatch through all of the device's stages and slices. Every backward on a device waits
+    /// one microbatch (the one holding the most, with `microbatchScales`) through all of the device's
+    /// stages and slices. Every backward on a device waits
     /// for all of that microbatch's forwards on it (through the forward chain), so no schedule peaks
     /// lower; running microbatches one at a time with a fused `BW` wherever `B` allocates (a fused
     /// backward frees what its forward allocated) reaches it, so every cap from here on is feasible.
@@ -232,21 +246,23 @@ public struct Problem: Sendable, Equatable {
     /// most of (what the earlier ones keep + what this one allocates); one microbatch at a time, each
     /// forward offloaded before the next and reloaded after the later backwards, reaches it.
     public func minimumMemory(device: Int) -> Double {
-        Self.minimumMemory(stages: stages, onDevice: deviceStages[device], slices: sequenceSlices)
+        Self.minimumMemory(stages: stages, onDevice: deviceStages[device], slices: sequenceSlices, mostMemory: scaleSummary.mostMemory)
     }
 
-    private static func minimumMemory(stages: [StageProfile], onDevice mine: [Int], slices: Int) -> Double {
-        let all = mine.reduce(0) { total, stage in
-            total + stages[stage].staticMemory + (0..<slices).reduce(0) { $0 + stages[stage].costs(slice: $1).memory.forward }
+    /// With microbatch scales, the microbatch that holds the most (`mostMemory`) must run too.
+    private static func minimumMemory(stages: [StageProfile], onDevice mine: [Int], slices: Int, mostMemory: Double) -> Double {
+        let staticMemory = mine.reduce(0) { $0 + stages[$1].staticMemory }
+        let all = staticMemory + mostMemory * mine.reduce(0) { total, stage in
+            total + (0..<slices).reduce(0) { $0 + stages[stage].costs(slice: $1).memory.forward }
         }
         guard mine.contains(where: { stages[$0].slices.contains { $0.offload != nil } }) else { return all }
-        var kept = mine.reduce(0) { $0 + stages[$1].staticMemory }
+        var kept = staticMemory
         var need = kept
         for stage in mine {
             for slice in 0..<slices {
                 let costs = stages[stage].costs(slice: slice)
-                need = max(need, kept + costs.memory.forward)
-                kept += costs.memory.forward - (costs.offload?.memory ?? 0)
+                need = max(need, kept + mostMemory * costs.memory.forward)
+                kept += mostMemory * (costs.memory.forward - (costs.offload?.memory ?? 0))
             }
         }
         return need

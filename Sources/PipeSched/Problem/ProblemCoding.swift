@@ -5,7 +5,8 @@ import Foundation
 /// misspelt field is never silently ignored.
 extension Problem: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, microbatches, devices, placement, stages, communication, memoryLimit, sequenceSlices, partition, units
+        case name, microbatches, devices, placement, stages, communication, memoryLimit, sequenceSlices, microbatchScales, partition,
+             units
     }
 
     public init(from decoder: Decoder) throws {
@@ -39,6 +40,7 @@ extension Problem: Codable {
             communication: container.decodeIfPresent(Communication.self, forKey: .communication) ?? Communication(),
             memoryLimit: limit,
             sequenceSlices: slices,
+            microbatchScales: container.decodeIfPresent([MicrobatchScale].self, forKey: .microbatchScales),
             partition: container.decodeIfPresent([Int].self, forKey: .partition),
             units: container.decodeIfPresent(ProblemUnits.self, forKey: .units),
             limits: limits)
@@ -71,6 +73,7 @@ extension Problem: Codable {
             }
         }
         if sequenceSlices != 1 { try container.encode(sequenceSlices, forKey: .sequenceSlices) }
+        if let microbatchScales { try container.encode(microbatchScales, forKey: .microbatchScales) }
         if let partition { try container.encode(partition, forKey: .partition) }
         if let units { try container.encode(units, forKey: .units) }
     }

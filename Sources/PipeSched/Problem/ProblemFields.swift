@@ -11,6 +11,7 @@ extension Problem {
         public var communication: Communication
         public var memoryLimit: [Double]?
         public var sequenceSlices: Int
+        public var microbatchScales: [MicrobatchScale]?
         public var partition: [Int]?
         public var units: ProblemUnits?
     }
@@ -18,15 +19,16 @@ extension Problem {
     /// This problem's fields.
     public var fields: Fields {
         Fields(name: name, microbatches: microbatches, devices: devices, placement: placement, stages: stages,
-               communication: communication, memoryLimit: memoryLimit, sequenceSlices: sequenceSlices, partition: partition,
-               units: units)
+               communication: communication, memoryLimit: memoryLimit, sequenceSlices: sequenceSlices,
+               microbatchScales: microbatchScales, partition: partition, units: units)
     }
 
     /// A problem from its fields, checked like any other (within `limits`).
     public init(_ fields: Fields, limits: ProblemLimits = .standard) throws(ProblemError) {
         try self.init(name: fields.name, microbatches: fields.microbatches, devices: fields.devices, placement: fields.placement,
                       stages: fields.stages, communication: fields.communication, memoryLimit: fields.memoryLimit,
-                      sequenceSlices: fields.sequenceSlices, partition: fields.partition, units: fields.units, limits: limits)
+                      sequenceSlices: fields.sequenceSlices, microbatchScales: fields.microbatchScales, partition: fields.partition,
+                      units: fields.units, limits: limits)
     }
 
     /// This problem with some fields changed, checked again (within `limits`).

@@ -117,6 +117,17 @@ public enum AutoSearch {
             } catch {
                 consider(method.name, nil, since: began, reason: error.description)
             }
+            // Where microbatches differ in cost, the same method in other microbatch orders.
+            for order in method.takesMicrobatchesInNumberOrder ? MicrobatchOrder.alternatives(problem) : [] where !options.stopRequested {
+                let began = Date()
+                let name = "\(method.name) (\(order.name))"
+                do {
+                    let schedule = try method.schedule(MicrobatchOrder.renumbered(problem, order.numbering), options: options)
+                    consider(name, MicrobatchOrder.restored(schedule, order.numbering), since: began)
+                } catch {
+                    consider(name, nil, since: began, reason: error.description)
+                }
+            }
         }
         if let best = report.best, let name = report.bestMethod, !options.stopRequested, !excluded.contains(localSearchName) {
             let began = Date()

@@ -2,6 +2,7 @@
 /// chunk order), best schedule by the objective.
 struct GreedyMethod: SchedulingMethod {
     let name = "greedy"
+    let takesMicrobatchesInNumberOrder = true
     let summary = "Greedy list scheduling under memory caps over a grid of policies (warm-up depth, B/F priority, W fill, chunk order); any placement"
 
     /// Stops with the best schedule so far when `options.shouldStop` says so (a client gone, a time
@@ -18,6 +19,7 @@ struct GreedyMethod: SchedulingMethod {
 /// `zb-greedy`: the Zero Bubble scheduler's own greedy (`zb.py`), kept as a baseline.
 struct ZBGreedyMethod: SchedulingMethod {
     let name = "zb-greedy"
+    let takesMicrobatchesInNumberOrder = true
     let summary = "Zero Bubble's greedy (Qi et al., ICLR 2024; zb.py): median-flattened costs, 8 flag combinations; baseline, one stage per device"
 
     func checkFits(_ problem: Problem) throws(FamilyError) {

@@ -17,7 +17,8 @@ struct GreedyRecomputation {
     private(set) var done: [Bool]
     /// Per device and slice: the device's stages that can recompute the slice, cheapest first.
     let candidates: [[Int]]
-    /// Per device: the largest memory one `R` of the device allocates.
+    /// Per device: the largest memory one `R` of the device allocates (for the microbatch that holds
+    /// the most, with microbatch scales).
     let headroom: [Double]
     /// Per device: recomputed cells whose `R` has not run.
     private(set) var pending: [Int]
@@ -43,7 +44,8 @@ struct GreedyRecomputation {
         }
         pending = Array(repeating: 0, count: problem.devices)
         headroom = !enabled ? [] : problem.deviceStages.map { stages in
-            stages.flatMap { stage in (0..<slices).map { problem.rematerializedMemory(stage: stage, slice: $0) } }.max() ?? 0
+            problem.scaleSummary.mostMemory
+                * (stages.flatMap { stage in (0..<slices).map { problem.rematerializedMemory(stage: stage, slice: $0) } }.max() ?? 0)
         }
     }
 
@@ -56,13 +58,13 @@ struct GreedyRecomputation {
 
     /// The stages on which to recompute a new microbatch on `device` whose forwards, with the memory
     /// in use and promised, need `need` against `cap`: `[]` to keep everything, `nil` when it does
-    /// not fit either way.
-    func stagesToRecompute(problem: Problem, device: Int, slice: Int, need: Double, cap: Double) -> [Int]? {
+    /// not fit either way. `memoryScale` is the microbatch's (`MicrobatchScale.memory`).
+    func stagesToRecompute(problem: Problem, device: Int, slice: Int, memoryScale: Double, need: Double, cap: Double) -> [Int]? {
         let fitsAsIs = need + reserve(device: device) <= cap + 1e-9
         guard enabled else { return fitsAsIs ? [] : nil }
         let candidates = candidates[device * problem.sequenceSlices + slice]
         if mode == .everyMicrobatch {
-            let freed = candidates.reduce(0) { $0 + problem.rematerializedMemory(stage: $1, slice: slice) }
+            let freed = memoryScale * candidates.reduce(0) { $0 + problem.rematerializedMemory(stage: $1, slice: slice) }
             if !candidates.isEmpty && need - freed + headroom[device] <= cap + 1e-9 { return candidates }
             return fitsAsIs ? [] : nil
         }
@@ -71,7 +73,7 @@ struct GreedyRecomputation {
         var chosen: [Int] = []
         for stage in candidates {
             guard need > cap + 1e-9 else { break }
-            need -= problem.rematerializedMemory(stage: stage, slice: slice)
+            need -= memoryScale * problem.rematerializedMemory(stage: stage, slice: slice)
             chosen.append(stage)
         }
         return need <= cap + 1e-9 && !chosen.isEmpty ? chosen : nil
@@ -97,12 +99,13 @@ extension State {
     mutating func admitRecomputed(cell: Int, device: Int) {
         guard recomputation.enabled else { return }
         let slice = cell % slices
+        let scale = setup.passes.memoryScale(microbatch: cell / slices)
         // `reserved` already holds this microbatch's forwards.
-        let stages = recomputation.stagesToRecompute(problem: problem, device: device, slice: slice,
+        let stages = recomputation.stagesToRecompute(problem: problem, device: device, slice: slice, memoryScale: scale,
                                                      need: level[device] + reserved[device], cap: problem.cap(device: device)) ?? []
         for stage in stages {
             recomputation.mark(stage: stage, cell: cell, device: device)
-            reserved[device] -= problem.rematerializedMemory(stage: stage, slice: slice)
+            reserved[device] -= scale * problem.rematerializedMemory(stage: stage, slice: slice)
             remaining[device] += 1
             addedPasses += 1
         }
@@ -118,7 +121,7 @@ extension State {
             nextKnown = min(nextKnown, ready)
             return
         }
-        let need = problem.rematerializedMemory(stage: stage, slice: cell % slices)
+        let need = setup.passes.memory(.recompute, stage * slices + cell % slices, microbatch: cell / slices)
         guard level[device] + reserved[device] + need <= problem.cap(device: device) + 1e-9 else {
             memoryBlocked = true
             return

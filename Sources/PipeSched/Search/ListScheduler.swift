@@ -72,7 +72,7 @@ public struct ListScheduler: Sendable {
         /// Zero in ordinary runs.
         var forwardTransient: Scratch<Double>
         /// Per (stage, slice): the memory a backward needs free for its `L` to run before it, in an
-        /// offloading plan. Zero in ordinary runs.
+        /// offloading plan, for a microbatch of scale 1 (the scheduler scales it). Zero in ordinary runs.
         var reloadMemory: Scratch<Double>
 
         init(_ problem: Problem) {

@@ -104,7 +104,7 @@ struct State {
                       count: passes.reduce(0, +) + (recomputation.enabled ? stageCount * units : 0))
         firstStage = Scratch(problem.deviceStages.map { $0[0] })
         unitForwardMemory = Scratch(problem.deviceStages.flatMap { stages in
-            (0..<slices).map { slice in stages.reduce(0) { $0 + setup.passes.forwardMemory[$1 * slices + slice] } }
+            (0..<slices).map { slice in stages.reduce(0) { $0 + setup.passes.profileForwardMemory($1 * slices + slice) } }
         })
         limit = Scratch((0..<devices).map { device in
             let cycle = setup.cycle[device]
@@ -157,9 +157,13 @@ struct State {
     @inline(__always)
     func memoryAdmits(_ stage: Int, device: Int) -> Admission {
         let slice = slices == 1 ? 0 : nextForward[stage] % slices
-        let need = level[device] + reserved[device] + unitForwardMemory[device * slices + slice] + setup.forwardTransient[device]
+        let microbatch = slices == 1 ? nextForward[stage] : nextForward[stage] / slices
+        let need = level[device] + reserved[device] + unitForwardMemory[device * slices + slice] * setup.passes.memoryScale(microbatch: microbatch)
+            + setup.forwardTransient[device]
         guard recomputation.enabled else { return need <= setup.caps[device] + 1e-9 ? .ok : .memory }
-        return recomputation.stagesToRecompute(problem: problem, device: device, slice: slice, need: need, cap: setup.caps[device]) != nil
+        return recomputation.stagesToRecompute(problem: problem, device: device, slice: slice,
+                                               memoryScale: setup.passes.memoryScale(microbatch: microbatch), need: need,
+                                               cap: setup.caps[device]) != nil
             ? .ok : .memory
     }
 
@@ -168,8 +172,10 @@ struct State {
     @inline(__always)
     func backwardNeed(_ stage: Int, cell: Int) -> Double {
         let index = stage * slices + (slices == 1 ? 0 : cell % slices)
-        if fused[stage] { return setup.passes.fusedMemory[index] }
-        return setup.passes.inputMemory[index] + max(0, setup.passes.weightMemory[index])
+        let microbatch = slices == 1 ? cell : cell / slices
+        if fused[stage] { return setup.passes.memory(.backward, index, microbatch: microbatch) }
+        return setup.passes.memory(.backwardInput, index, microbatch: microbatch)
+            + max(0, setup.passes.memory(.backwardWeight, index, microbatch: microbatch))
     }
 
     /// Runs the policy to the end: `false` when it gets stuck (a cap too tight for it) or
@@ -223,7 +229,8 @@ struct State {
                     considerRecompute(stage, cell: cell, device: device, backwardReady: ready, now: now,
                                       urgent: &urgentRecompute, early: &earlyRecompute, memoryBlocked: &memoryBlocked, nextKnown: &nextKnown)
                 } else if ready <= now {
-                    let need = max(backwardNeed(stage, cell: cell), setup.reloadMemory[stage * slices + (slices == 1 ? 0 : cell % slices)])
+                    let need = max(backwardNeed(stage, cell: cell),
+                                   setup.reloadMemory[stage * slices + (slices == 1 ? 0 : cell % slices)] * setup.passes.memoryScale(microbatch: cell / slices))
                         + (reserved[device] > 1e-12 ? setup.forwardTransient[device] : 0)
                     if need > 0 && level[device] + reserved[device] + need > cap + 1e-9 {
                         memoryBlocked = true
@@ -278,8 +285,9 @@ struct State {
             return r
         }
         if weightStage >= 0 {
-            let index = weightStage * slices + backwardCell(nextWeight[weightStage]) % slices
-            let fits = nextKnown == .infinity || time[device] + setup.passes.weightTime[index] <= nextKnown + 1e-9
+            let cell = backwardCell(nextWeight[weightStage])
+            let fits = nextKnown == .infinity
+                || time[device] + setup.passes.time(.backwardWeight, weightStage * slices + cell % slices, microbatch: cell / slices) <= nextKnown + 1e-9
             if memoryBlocked || policy.weightFill != .fitIdle || fits {
                 run(.backwardWeight, stage: weightStage, device: device)
                 return weightStage
@@ -301,20 +309,22 @@ struct State {
             nextForward[stage] += 1
             if stage == firstStage[device] {
                 inFlight[device] += 1
-                reserved[device] += unitForwardMemory[device * slices + cell % slices]
+                reserved[device] += unitForwardMemory[device * slices + cell % slices] * setup.passes.memoryScale(microbatch: cell / slices)
                 admitRecomputed(cell: cell, device: device)
             }
             reserved[device] -= setup.passes.memory(.forward, stage * slices + cell % slices,
-                                                    recomputed: recomputation.isMarked(stage: stage, cell: cell))
+                                                    recomputed: recomputation.isMarked(stage: stage, cell: cell), microbatch: cell / slices)
         case .backwardInput, .backward:
             cell = backwardCell(nextBackward[stage])
             nextBackward[stage] += 1
             if stage == firstStage[device] { inFlight[device] -= 1 }
-            if kind == .backwardInput { reserved[device] += max(0, setup.passes.weightMemory[stage * slices + cell % slices]) }
+            if kind == .backwardInput {
+                reserved[device] += max(0, setup.passes.memory(.backwardWeight, stage * slices + cell % slices, microbatch: cell / slices))
+            }
         case .backwardWeight:
             cell = backwardCell(nextWeight[stage])
             nextWeight[stage] += 1
-            reserved[device] -= max(0, setup.passes.weightMemory[stage * slices + cell % slices])
+            reserved[device] -= max(0, setup.passes.memory(.backwardWeight, stage * slices + cell % slices, microbatch: cell / slices))
         case .recompute:
             cell = backwardCell(nextBackward[stage])
             recomputation.markDone(stage: stage, cell: cell, device: device)
@@ -326,10 +336,10 @@ struct State {
         let start = max(time[device], ready)
         if start > max(lastEnd[device], ready) { ranAhead = true }
         if firstStart[device].isNaN { firstStart[device] = start }
-        let end = start + setup.passes.time(kind, index)
+        let end = start + setup.passes.time(kind, index, microbatch: cell / slices)
         time[device] = end
         lastEnd[device] = end
-        level[device] += setup.passes.memory(kind, index, recomputed: recomputation.isMarked(stage: stage, cell: cell))
+        level[device] += setup.passes.memory(kind, index, recomputed: recomputation.isMarked(stage: stage, cell: cell), microbatch: cell / slices)
         peak = max(peak, level[device])
         remaining[device] -= 1
         switch kind {
@@ -393,10 +403,11 @@ struct State {
             let device = problem.stageDevice[stage]
             let start = max(deviceEnd[device], ready(pass.kind, stage: stage, cell: cell))
             let index = stage * slices + cell % slices
-            let end = start + setup.passes.time(pass.kind, index)
+            let end = start + setup.passes.time(pass.kind, index, microbatch: cell / slices)
             if firstStart[device].isNaN { firstStart[device] = start }
             deviceEnd[device] = end
-            memory[device] += setup.passes.memory(pass.kind, index, recomputed: recomputation.isMarked(stage: stage, cell: cell))
+            memory[device] += setup.passes.memory(pass.kind, index, recomputed: recomputation.isMarked(stage: stage, cell: cell),
+                                                  microbatch: cell / slices)
             peak = max(peak, memory[device])
             switch pass.kind {
             case .forward: forwardEnd[stage * units + cell] = end

@@ -97,7 +97,8 @@ public struct OffloadPlanning: Sendable {
         for stage in stages {
             for slice in 0..<slices {
                 let moved = problem.offloadedMemory(stage: stage, slice: slice)
-                transient[problem.stageDevice[stage]] = max(transient[problem.stageDevice[stage]], moved)
+                // The transient is kept for any microbatch; the reload scales with the backward's own.
+                transient[problem.stageDevice[stage]] = max(transient[problem.stageDevice[stage]], moved * problem.scaleSummary.mostMemory)
                 reload[stage * slices + slice] = moved
             }
         }
@@ -196,6 +197,7 @@ public struct OffloadPlanning: Sendable {
 /// capped device.
 struct OffloadMethod: SchedulingMethod {
     let name = "offload"
+    let takesMicrobatchesInNumberOrder = true
     let summary = "Offloading planned per stage (PipeOffload, Wan et al., ICML 2025): greedy on the problem with offloaded activations on the host, then O/L copies placed on each device's copy streams; needs stages[].offload and a cap"
 
     func checkFits(_ problem: Problem) throws(FamilyError) {

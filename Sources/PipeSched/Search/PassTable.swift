@@ -1,21 +1,25 @@
 /// Durations and memory deltas of every pass kind per (stage, slice), read once from the problem's
 /// one accounting (`Problem.duration`, `Problem.memoryDelta(_:recomputed:)`) into flat arrays, for
-/// hot loops that ask millions of times (the greedy list scheduler and its re-timing).
+/// hot loops that ask millions of times (the greedy list scheduler and its re-timing). Each value is
+/// a profile's, times its microbatch's scale (`MicrobatchScale`), as `Problem.duration(_ op:)` has it.
 ///
-/// Index: `stage × sequenceSlices + slice`.
+/// Index: `stage × sequenceSlices + slice`, with the microbatch.
 struct PassTable: Sendable {
-    let forwardTime: Scratch<Double>
-    let inputTime: Scratch<Double>
-    let weightTime: Scratch<Double>
-    let fusedTime: Scratch<Double>
-    let recomputeTime: Scratch<Double>
-    let forwardMemory: Scratch<Double>
+    private let forwardTime: Scratch<Double>
+    private let inputTime: Scratch<Double>
+    private let weightTime: Scratch<Double>
+    private let fusedTime: Scratch<Double>
+    private let recomputeTime: Scratch<Double>
+    private let forwardMemory: Scratch<Double>
     /// What a forward keeps when its cell is recomputed (its `forwardMemory` where it cannot be).
-    let keptMemory: Scratch<Double>
-    let inputMemory: Scratch<Double>
-    let weightMemory: Scratch<Double>
-    let fusedMemory: Scratch<Double>
-    let recomputeMemory: Scratch<Double>
+    private let keptMemory: Scratch<Double>
+    private let inputMemory: Scratch<Double>
+    private let weightMemory: Scratch<Double>
+    private let fusedMemory: Scratch<Double>
+    private let recomputeMemory: Scratch<Double>
+    /// Per microbatch: its time and memory scales (all 1 without `Problem.microbatchScales`).
+    private let timeScale: Scratch<Double>
+    private let memoryScale: Scratch<Double>
 
     init(_ problem: Problem) {
         func table(_ value: (Int, Int) -> Double) -> [Double] {
@@ -34,11 +38,14 @@ struct PassTable: Sendable {
         weightMemory = memory(.backwardWeight)
         fusedMemory = memory(.backward)
         recomputeMemory = memory(.recompute)
+        timeScale = Scratch((0..<problem.microbatches).map { problem.scale(microbatch: $0).time })
+        memoryScale = Scratch((0..<problem.microbatches).map { problem.scale(microbatch: $0).memory })
     }
 
+    /// The duration of a pass of `kind` at `index` for `microbatch`.
     @inline(__always)
-    func time(_ kind: OpKind, _ index: Int) -> Double {
-        switch kind {
+    func time(_ kind: OpKind, _ index: Int, microbatch: Int) -> Double {
+        let base: Double = switch kind {
         case .forward: forwardTime[index]
         case .backwardInput: inputTime[index]
         case .backwardWeight: weightTime[index]
@@ -46,12 +53,14 @@ struct PassTable: Sendable {
         case .recompute: recomputeTime[index]
         case .offload, .reload: 0  // the list scheduler never offloads
         }
+        return base * timeScale[microbatch]
     }
 
-    /// The memory delta of a pass; a forward of a recomputed cell keeps only `keptMemory`.
+    /// The memory delta of a pass of `kind` at `index` for `microbatch`; a forward of a recomputed
+    /// cell keeps only `keptMemory`.
     @inline(__always)
-    func memory(_ kind: OpKind, _ index: Int, recomputed: Bool) -> Double {
-        switch kind {
+    func memory(_ kind: OpKind, _ index: Int, recomputed: Bool = false, microbatch: Int) -> Double {
+        let base: Double = switch kind {
         case .forward: recomputed ? keptMemory[index] : forwardMemory[index]
         case .backwardInput: inputMemory[index]
         case .backwardWeight: weightMemory[index]
@@ -59,5 +68,14 @@ struct PassTable: Sendable {
         case .recompute: recomputeMemory[index]
         case .offload, .reload: 0  // the list scheduler never offloads
         }
+        return base * memoryScale[microbatch]
     }
+
+    /// `microbatch`'s memory scale, for amounts the scheduler sums from several passes.
+    @inline(__always)
+    func memoryScale(microbatch: Int) -> Double { memoryScale[microbatch] }
+
+    /// The profile's forward memory at `index` (scale it with `memoryScale(microbatch:)`).
+    @inline(__always)
+    func profileForwardMemory(_ index: Int) -> Double { forwardMemory[index] }
 }

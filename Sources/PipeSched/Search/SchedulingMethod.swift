@@ -62,12 +62,18 @@ public protocol SchedulingMethod: Sendable {
     /// For `auto`: the names `SolveOptions.excludedCandidates` may hold (its candidates, `local`,
     /// its improvers). Empty for every other method, which runs no candidates.
     var excludableCandidates: [String] { get }
+    /// Whether the method takes microbatches in their numbering (families, greedy searches): where
+    /// microbatches differ in cost, `auto` then also runs it on the other orders of `MicrobatchOrder`.
+    /// `false` (the default) for methods that choose the order themselves (exact search) or run others.
+    var takesMicrobatchesInNumberOrder: Bool { get }
 }
 
 extension SchedulingMethod {
     public func checkFits(_ problem: Problem) throws(FamilyError) {}
 
     public var excludableCandidates: [String] { [] }
+
+    public var takesMicrobatchesInNumberOrder: Bool { false }
 
     /// Whether the method accepts this problem (`checkFits` does not throw).
     public func fits(_ problem: Problem) -> Bool {
@@ -104,6 +110,7 @@ struct FamilyMethod: SchedulingMethod {
 
     var name: String { family.name }
     var summary: String { family.summary }
+    var takesMicrobatchesInNumberOrder: Bool { true }
 
     func checkFits(_ problem: Problem) throws(FamilyError) { _ = try family.build(problem) }
 

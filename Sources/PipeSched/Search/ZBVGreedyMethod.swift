@@ -1,6 +1,7 @@
 /// `zbv-greedy`: Zero Bubble's V greedy (`zbv.py`), a peer baseline and one of `auto`'s candidates.
 struct ZBVGreedyMethod: SchedulingMethod {
     let name = "zbv-greedy"
+    let takesMicrobatchesInNumberOrder = true
     let summary = "Zero Bubble's V greedy (Qi et al., ICLR 2024; zbv.py): median-flattened costs, fill_b × fill_f with approved-bubble re-run; V placement"
 
     func checkFits(_ problem: Problem) throws(FamilyError) {
