@@ -39,7 +39,7 @@ public struct CPSATMethod: SchedulingMethod {
         if autoBudget != nil, !Self.isSmallEnoughToProve(problem) {
             throw FamilyError(method: name, message: "larger than auto proves in seconds (more than 8 devices or 16 passes of a kind per device); run cpsat or cpsat-window")
         }
-        do { try ExactSizeGuard().check(problem, model: .cpsat(workers: settings.workers), method: name) } catch {
+        do { try ExactSizeGuard(budget: settings.memoryBudget).check(problem, model: .cpsat(workers: settings.workers), method: name) } catch {
             throw FamilyError(method: name, message: error.description)
         }
     }
@@ -49,7 +49,7 @@ public struct CPSATMethod: SchedulingMethod {
     }
 
     public func run(_ problem: Problem, options: SolveOptions) throws(SolveError) -> MethodOutput {
-        try ExactSizeGuard().check(problem, model: .cpsat(workers: settings.workers), method: name)
+        try ExactSizeGuard(budget: settings.memoryBudget).check(problem, model: .cpsat(workers: settings.workers), method: name)
         var limit = options.timeLimit ?? settings.defaultTimeLimit
         if let autoBudget { limit = min(autoBudget, (options.timeLimit ?? 10) / 2) }
         return try CPSATSearch.solve(problem, objective: options.objective, settings: settings, timeLimit: limit, method: name,
@@ -73,7 +73,7 @@ public struct CPSATWindowMethod: SchedulingMethod {
 
     public func checkFits(_ problem: Problem) throws(FamilyError) {
         guard CPSATSolver.isAvailable else { throw FamilyError(method: name, message: CPSATError.notInstalled.description) }
-        do { try ExactSizeGuard().check(problem, model: sizeModel, method: name) } catch { throw FamilyError(method: name, message: error.description) }
+        do { try ExactSizeGuard(budget: settings.memoryBudget).check(problem, model: sizeModel, method: name) } catch { throw FamilyError(method: name, message: error.description) }
     }
 
     private var sizeModel: ExactSizeGuard.Model { .cpsatWindow(passes: window.maximumPasses, workers: settings.workers) }
@@ -83,7 +83,7 @@ public struct CPSATWindowMethod: SchedulingMethod {
     }
 
     public func run(_ problem: Problem, options: SolveOptions) throws(SolveError) -> MethodOutput {
-        try ExactSizeGuard().check(problem, model: sizeModel, method: name)
+        try ExactSizeGuard(budget: settings.memoryBudget).check(problem, model: sizeModel, method: name)
         return try CPSATWindowSearch.run(problem, objective: options.objective, settings: settings, window: window,
                                          timeLimit: options.timeLimit ?? settings.defaultTimeLimit, method: name, seed: options.seed,
                                          shouldStop: options.shouldStop, onIncumbent: options.onIncumbent)

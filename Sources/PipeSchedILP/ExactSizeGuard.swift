@@ -90,7 +90,7 @@ public struct ExactSizeGuard: Sendable {
         let passes = cell * problem.stageCount * problem.microbatches * problem.sequenceSlices
         throw .tooLarge(method: method,
                         reason: "its model for \(passes) passes (stages × microbatches × slices × \(cell)) would need about \(gib(bytes)) GiB, beyond the \(gib(budget)) GiB an exact solve may use",
-                        fix: fix(for: model))
+                        fix: fix(for: model) + ", or raise --max-exact-memory where the machine has the memory")
     }
 
     private func fix(for model: Model) -> String {

@@ -29,7 +29,7 @@ public struct ILPMethod: SchedulingMethod {
         guard autoBudget == nil || Self.isSmallEnoughToProve(problem) else {
             throw FamilyError(method: name, message: "too large to prove within auto's budget (over 8 devices or 8 passes of a kind per device); run --method ilp or ilp-window for it")
         }
-        do { try ExactSizeGuard().check(problem, model: .ilp, method: name) } catch { throw FamilyError(method: name, message: error.description) }
+        do { try ExactSizeGuard(budget: settings.memoryBudget).check(problem, model: .ilp, method: name) } catch { throw FamilyError(method: name, message: error.description) }
     }
 
     /// Whether GLPK and CBC typically prove such a problem optimal within a few seconds: at most 8
@@ -47,7 +47,7 @@ public struct ILPMethod: SchedulingMethod {
     }
 
     public func run(_ problem: Problem, options: SolveOptions) throws(SolveError) -> MethodOutput {
-        try ExactSizeGuard().check(problem, model: .ilp, method: name)
+        try ExactSizeGuard(budget: settings.memoryBudget).check(problem, model: .ilp, method: name)
         var limit = options.timeLimit ?? settings.defaultTimeLimit
         if let autoBudget { limit = min(autoBudget, (options.timeLimit ?? 10) / 2) }
         let outcome = try ILPSearch.solve(problem, objective: options.objective, settings: settings.stopping(when: options.shouldStop),
@@ -78,7 +78,7 @@ public struct ILPWindowMethod: SchedulingMethod {
     }
 
     public func checkFits(_ problem: Problem) throws(FamilyError) {
-        do { try ExactSizeGuard().check(problem, model: .ilpWindow, method: name) } catch { throw FamilyError(method: name, message: error.description) }
+        do { try ExactSizeGuard(budget: settings.memoryBudget).check(problem, model: .ilpWindow, method: name) } catch { throw FamilyError(method: name, message: error.description) }
     }
 
     public func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
@@ -86,7 +86,7 @@ public struct ILPWindowMethod: SchedulingMethod {
     }
 
     public func run(_ problem: Problem, options: SolveOptions) throws(SolveError) -> MethodOutput {
-        try ExactSizeGuard().check(problem, model: .ilpWindow, method: name)
+        try ExactSizeGuard(budget: settings.memoryBudget).check(problem, model: .ilpWindow, method: name)
         let outcome = try WindowSearch.run(problem, objective: options.objective, settings: settings.stopping(when: options.shouldStop), window: window,
                                            timeLimit: options.timeLimit ?? settings.defaultTimeLimit, method: name, seed: options.seed)
         return MethodOutput(schedule: outcome.schedule, solver: outcome.report, provenBound: outcome.provenBound)

@@ -12,6 +12,8 @@ public struct ILPSettings: Sendable {
     public var verbose: Bool
     /// Time limit when the caller gives none, in seconds.
     public var defaultTimeLimit: Double
+    /// Bytes a model may take (`ExactSizeGuard`; `--max-exact-memory`).
+    public var memoryBudget: Double
     /// Cooperative cancellation, handed to every MILP solve (`MILPOptions.shouldStop`) and polled
     /// between the window search's sub-problems. The methods set it from `SolveOptions.shouldStop`.
     public var shouldStop: (@Sendable () -> Bool)?
@@ -39,12 +41,13 @@ public struct ILPSettings: Sendable {
     }
 
     public init(solver: SolverKind = .cbc, relativeGap: Double = 0, threads: Int = 1, verbose: Bool = false,
-                defaultTimeLimit: Double = 30) {
+                defaultTimeLimit: Double = 30, memoryBudget: Double = ExactSizeGuard.defaultBudget) {
         self.solver = solver
         self.relativeGap = relativeGap
         self.threads = threads
         self.verbose = verbose
         self.defaultTimeLimit = defaultTimeLimit
+        self.memoryBudget = memoryBudget
     }
 
     /// Solver options for one solve. CBC runs without its preprocessing: the warm start is often

@@ -56,7 +56,7 @@ extension APIError {
         APIError(.badRequest, code: "invalidProblem", message: error.message, field: error.field, fix: error.fix)
     }
 
-    /// A problem over the server's size limits (`--max-problem-size`, `--max-stages`, `--max-exact-pairs`).
+    /// A problem over the server's size limits (`--max-problem-size`, `--max-stages`).
     static func problemTooLarge(_ error: ProblemError) -> APIError {
         APIError(.badRequest, code: "problemTooLarge", message: error.message, field: "problem.\(error.field)",
                  fix: error.fix.replacingOccurrences(of: "raise the limit with", with: "solve it with the CLI, or raise"))

@@ -11,8 +11,9 @@ public struct ServerLimits: Sendable, Equatable {
     public var maxProblemSize: Int
     /// Largest number of stages (and devices) of a problem; larger problems get `400`.
     public var maxStages: Int
-    /// Largest number of pass pairs the exact method (`ilp`) may order; larger problems get `400`.
-    public var maxExactPairs: Int
+    /// GiB an exact method's model may take (`ExactSizeGuard`, estimated before anything is built);
+    /// a larger model is refused with `422` `tooLarge`, naming the window methods.
+    public var maxExactMemory: Double
     /// Seconds a connection may stay silent (no request byte read, no response pending) before it is
     /// closed; also bounds a request whose body stops arriving.
     public var idleTimeout: Double
@@ -39,13 +40,13 @@ public struct ServerLimits: Sendable, Equatable {
     public init(maxBodyBytes: Int = 4 << 20, maxProblemSize: Int = 1_000_000, maxTimeLimit: Double = 300,
                 concurrentJobs: Int = ProcessInfo.processInfo.activeProcessorCount, queueLength: Int = 64,
                 maxWait: Double = 60, shutdownGrace: Double = 10, cacheBytes: Int = 64 << 20, maxStages: Int = 256,
-                maxExactPairs: Int = 1_000_000, idleTimeout: Double = 30, syncTimeLimit: Double = 30,
+                maxExactMemory: Double = 2, idleTimeout: Double = 30, syncTimeLimit: Double = 30,
                 leaseSeconds: Double = JobRecord.leaseSeconds) {
         self.leaseSeconds = leaseSeconds
         self.maxBodyBytes = maxBodyBytes
         self.maxProblemSize = maxProblemSize
         self.maxStages = maxStages
-        self.maxExactPairs = maxExactPairs
+        self.maxExactMemory = maxExactMemory
         self.idleTimeout = idleTimeout
         self.syncTimeLimit = syncTimeLimit
         self.maxTimeLimit = maxTimeLimit
@@ -61,7 +62,7 @@ public struct ServerLimits: Sendable, Equatable {
         if maxBodyBytes < 1024 { return "the body limit must be at least 1024 bytes" }
         if maxProblemSize < 3 { return "the problem size limit must be at least 3 passes" }
         if maxStages < 1 { return "the stage limit must be at least 1" }
-        if maxExactPairs < 0 { return "the exact-pairs limit cannot be negative" }
+        if !(maxExactMemory > 0) { return "the exact methods' memory budget must be positive" }
         if !(idleTimeout > 0) { return "the idle timeout must be positive" }
         if !(leaseSeconds > 0) { return "the lease must be positive" }
         if !(syncTimeLimit > 0) { return "the synchronous time limit must be positive" }
@@ -76,6 +77,10 @@ public struct ServerLimits: Sendable, Equatable {
 
     /// The size limits problems are decoded with.
     public var problemLimits: ProblemLimits {
-        ProblemLimits(maxPasses: maxProblemSize, maxStages: maxStages, maxExactPairs: maxExactPairs, raise: .server)
+        ProblemLimits(maxPasses: maxProblemSize, maxStages: maxStages, raise: .server)
+    }
+
+    /// `maxExactMemory` in bytes, as the exact methods' settings take it.
+    public var exactMemoryBudget: Double { maxExactMemory * 1024 * 1024 * 1024
     }
 }

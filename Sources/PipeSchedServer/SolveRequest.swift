@@ -80,9 +80,6 @@ public struct SolveRequest: Sendable {
             }
             request.method = name
         }
-        if request.method == "ilp" {
-            do { try problemLimits.checkExact(ProblemSize(request.problem)) } catch { throw .problemTooLarge(error) }
-        }
         if let objective = members["objective"] {
             let name = try value(String.self, objective, field: "objective", expected: "\"stageSpan\" or \"makespan\"")
             guard let parsed = Objective(rawValue: name) else {

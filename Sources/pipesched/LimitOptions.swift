@@ -10,14 +10,11 @@ struct LimitOptions: ParsableArguments {
     @Option(help: "Largest number of stages (and devices) any input may have.")
     var maxStages = ProblemLimits.standard.maxStages
 
-    @Option(help: "Largest number of pass pairs the exact method (ilp) may order.")
-    var maxExactPairs = ProblemLimits.standard.maxExactPairs
-
     @Option(help: "Largest input file in bytes.")
     var maxInputBytes = Input.defaultMaxBytes
 
     var problemLimits: ProblemLimits {
-        ProblemLimits(maxPasses: maxPasses, maxStages: maxStages, maxExactPairs: maxExactPairs)
+        ProblemLimits(maxPasses: maxPasses, maxStages: maxStages)
     }
 
     func validate() throws {

@@ -57,8 +57,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest number of stages (and devices) of a problem (larger: 400).")
     var maxStages = ServerLimits().maxStages
 
-    @Option(help: "Largest number of pass pairs the exact method (ilp) may order (larger: 400).")
-    var maxExactPairs = ServerLimits().maxExactPairs
+    @Option(help: "GiB an exact method's model may take, estimated before it is built (larger: 422 tooLarge, naming the window methods).")
+    var maxExactMemory = ServerLimits().maxExactMemory
 
     @Option(help: "Seconds a connection may stay silent before it is closed.")
     var idleTimeout = ServerLimits().idleTimeout
@@ -75,7 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
     var limits: ServerLimits {
         ServerLimits(maxBodyBytes: maxBodyBytes, maxProblemSize: maxProblemSize, maxTimeLimit: maxTimeLimit, concurrentJobs: jobs,
                      queueLength: queueLength, maxWait: maxWait, shutdownGrace: shutdownGrace, cacheBytes: cacheBytes,
-                     maxStages: maxStages, maxExactPairs: maxExactPairs, idleTimeout: idleTimeout, syncTimeLimit: syncTimeLimit,
+                     maxStages: maxStages, maxExactMemory: maxExactMemory, idleTimeout: idleTimeout, syncTimeLimit: syncTimeLimit,
                      leaseSeconds: leaseSeconds)
     }
 
@@ -88,12 +88,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try await self.store.open()
+        let budget = limits.exactMemoryBudget
         let exact = ExactMethods(solvers: SolverKind.allCases.filter(\.isAvailable).map(\.rawValue), defaultSolver: SolverKind.cbc.rawValue) {
             settings in
             let solver = SolverKind(rawValue: settings.solver) ?? .cbc
-            return MethodRegistry.withExactMethods(ILPSettings(solver: solver, relativeGap: settings.gap, threads: settings.threads)).methods
+            return MethodRegistry.withExactMethods(ILPSettings(solver: solver, relativeGap: settings.gap, threads: settings.threads, memoryBudget: budget),
+                                                   cpsat: CPSATSettings(memoryBudget: budget)).methods
         }
-        let configuration = ServerConfiguration(host: host, port: port, limits: limits, methods: MethodRegistry.withExactMethods().methods,
+        let methods = MethodRegistry.withExactMethods(ILPSettings(memoryBudget: budget), cpsat: CPSATSettings(memoryBudget: budget)).methods
+        let configuration = ServerConfiguration(host: host, port: port, limits: limits, methods: methods,
                                                 renderers: .standard, logLevel: logLevel, exactMethods: exact)
         let listening = ListeningFlag()
         let app = try await PipeSchedServer.application(configuration: configuration, store: store) { [host, shown = self.store.shown] port in

@@ -48,6 +48,9 @@ struct SolveCommand: ParsableCommand {
     @Option(help: "CP-SAT methods: parallel workers (default: the machine's cores).")
     var workers: Int?
 
+    @Option(help: "Exact methods: GiB a model may take, estimated before it is built; a larger one is refused (exit 2), naming the window methods.")
+    var maxExactMemory: Double = 2
+
     @Flag(help: "Exact methods: print the solver's log to standard output (do not combine with JSON on standard output).")
     var verbose = false
 
@@ -92,6 +95,7 @@ struct SolveCommand: ParsableCommand {
         if !(gap >= 0 && gap < 1) { throw ValidationError("--gap must be a relative gap in [0, 1), for example 0.01") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1") }
+        if !(maxExactMemory > 0 && maxExactMemory.isFinite) { throw ValidationError("--max-exact-memory must be a positive number of GiB") }
         if !solver.isAvailable {
             throw ValidationError("--solver \(solver) is not installed: run scripts/install-highs (or set PIPESCHED_HIGHS_LIBRARY to libhighs.so)")
         }
@@ -99,16 +103,15 @@ struct SolveCommand: ParsableCommand {
 
     /// The methods, with the exact ones configured by the solver options.
     var registry: MethodRegistry {
-        var cpsat = CPSATSettings(relativeGap: gap, verbose: verbose)
+        let budget = maxExactMemory * 1024 * 1024 * 1024
+        var cpsat = CPSATSettings(relativeGap: gap, verbose: verbose, memoryBudget: budget)
         if let workers { cpsat.workers = workers }
-        return MethodRegistry.withExactMethods(ILPSettings(solver: solver, relativeGap: gap, threads: threads, verbose: verbose), cpsat: cpsat)
+        return MethodRegistry.withExactMethods(ILPSettings(solver: solver, relativeGap: gap, threads: threads, verbose: verbose, memoryBudget: budget),
+                                               cpsat: cpsat)
     }
 
     func run() throws {
         let problem = try Input.problem(at: self.problem, limits: limits)
-        if method == "ilp" {
-            do { try limits.problemLimits.checkExact(ProblemSize(problem)) } catch { throw Failure("\(self.problem): \(error)", code: .badInput) }
-        }
         var options = SolveOptions(objective: objective, timeLimit: timeLimit, seed: seed, excludedCandidates: try excludedCandidates())
         let terminal = isatty(STDERR_FILENO) == 1
         if (progress || terminal) && !quiet {

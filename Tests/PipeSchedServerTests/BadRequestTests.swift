@@ -97,7 +97,7 @@ import Testing
     /// refused before anything is built, with 422, the `tooLarge` code and a fix naming the methods
     /// that handle the size; the server keeps serving.
     @Test func exactMethodOverTheMemoryBudgetIsRefusedWith422() async throws {
-        try await ServerHarness(limits: ServerLimits(concurrentJobs: 2, queueLength: 8, shutdownGrace: 0.5, maxExactPairs: .max)).run { client in
+        try await ServerHarness(limits: ServerLimits(concurrentJobs: 2, queueLength: 8, shutdownGrace: 0.5)).run { client in
             let body = try JSONSerialization.data(withJSONObject: Fixtures.solve(method: "ilp", problem: Fixtures.problem(devices: 32, microbatches: 256)))
             let reply = try await client.request(.post, "/v1/solve?wait=30", body: body)
             #expect(reply.status == .unprocessableContent, "\(reply.text.prefix(300))")

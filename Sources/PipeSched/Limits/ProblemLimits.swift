@@ -2,7 +2,8 @@
 /// `solve`, `evaluate`, `export`, `profile`, `sweep`, the server) checks a problem's `ProblemSize`
 /// against these limits before it allocates anything that grows with the problem. The defaults
 /// keep one solve under about 2 GiB of memory; the CLI (`--max-passes`, `--max-stages`) and the
-/// server (`--max-problem-size`) can raise them. docs/problem-format.md lists them.
+/// server (`--max-problem-size`) can raise them. docs/problem-format.md lists them. The exact methods
+/// have one guard more, on their model's memory (`ExactSizeGuard`, `--max-exact-memory`).
 public struct ProblemLimits: Sendable, Equatable {
     /// Largest number of passes (stages × microbatches × slices × 3). Measured: the heaviest method
     /// (`bfs`, `auto`) holds roughly 300 to 700 bytes per pass at its peak.
@@ -10,8 +11,6 @@ public struct ProblemLimits: Sendable, Equatable {
     /// Largest number of stages, and so of devices (every device holds a stage); the greedy
     /// methods' time grows with its square.
     public var maxStages: Int
-    /// Largest number of pass pairs the exact method (`ilp`) may order (one binary variable each).
-    public var maxExactPairs: Int
 
     /// Every number in a problem (costs, memory, latency, caps) must lie within ±this, so sums over
     /// millions of passes stay finite and exact: 1e15 is a petabyte in bytes, or 31 years in µs.
@@ -20,18 +19,20 @@ public struct ProblemLimits: Sendable, Equatable {
     /// The options that raise these limits in the reader that applies them, named in its errors.
     public var raise: LimitOptionNames
 
-    public init(maxPasses: Int = 2_000_000, maxStages: Int = 1_024, maxExactPairs: Int = 1_000_000, raise: LimitOptionNames = .cli) {
+    public init(maxPasses: Int = 2_000_000, maxStages: Int = 1_024, raise: LimitOptionNames = .cli) {
         self.maxPasses = maxPasses
         self.maxStages = maxStages
-        self.maxExactPairs = maxExactPairs
         self.raise = raise
     }
+
+    /// No limit: for problems derived from an accepted one (relaxations, renumberings), which are no
+    /// larger and must not be refused.
+    public static let unlimited = ProblemLimits(maxPasses: .max, maxStages: .max)
 
     /// A message naming the first limit that cannot work, or `nil` when all are usable.
     public var problem: String? {
         if maxPasses < 3 { return "the pass limit must be at least 3" }
         if maxStages < 1 { return "the stage limit must be at least 1" }
-        if maxExactPairs < 0 { return "the exact-pairs limit cannot be negative" }
         return nil
     }
 
@@ -60,18 +61,9 @@ public struct ProblemLimits: Sendable, Equatable {
         }
     }
 
-    /// Throws when the exact method would order more pass pairs than `maxExactPairs`.
-    public func checkExact(_ size: ProblemSize) throws(ProblemError) {
-        guard let pairs = size.exactPairs, pairs <= maxExactPairs else {
-            throw ProblemError(field: "microbatches",
-                               message: "is too large for the exact method: it would order \(size.exactPairs.map(String.init) ?? "more than \(Int.max)") pairs of passes, over the limit of \(maxExactPairs)",
-                               fix: "use ilp-window or a heuristic for problems this large, or raise the limit with \(raise.exactPairs)")
-        }
-    }
-
     /// Whether `error` is one of this reader's size refusals (rather than a mistake in the input).
     public func isRefusal(_ error: ProblemError) -> Bool {
-        [raise.passes, raise.stages, raise.exactPairs].contains { error.fix.hasSuffix("raise the limit with \($0)") }
+        [raise.passes, raise.stages].contains { error.fix.hasSuffix("raise the limit with \($0)") }
     }
 
     /// Throws when `value` of `field` is outside ±`maxMagnitude` (or not finite).
@@ -87,17 +79,14 @@ public struct ProblemLimits: Sendable, Equatable {
 public struct LimitOptionNames: Sendable, Equatable {
     public var passes: String
     public var stages: String
-    public var exactPairs: String
 
-    public init(passes: String, stages: String, exactPairs: String) {
+    public init(passes: String, stages: String) {
         self.passes = passes
         self.stages = stages
-        self.exactPairs = exactPairs
     }
 
     /// The command line's options.
-    public static let cli = LimitOptionNames(passes: "--max-passes", stages: "--max-stages", exactPairs: "--max-exact-pairs")
+    public static let cli = LimitOptionNames(passes: "--max-passes", stages: "--max-stages")
     /// The server's options (`pipesched serve`).
-    public static let server = LimitOptionNames(passes: "the server's --max-problem-size", stages: "the server's --max-stages",
-                                                exactPairs: "the server's --max-exact-pairs")
+    public static let server = LimitOptionNames(passes: "the server's --max-problem-size", stages: "the server's --max-stages")
 }

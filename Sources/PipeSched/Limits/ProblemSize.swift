@@ -10,10 +10,6 @@ public struct ProblemSize: Sendable, Equatable, CustomStringConvertible {
     /// Passes of one training step: stages × microbatches × slices × 3 (forward, input backward,
     /// weight backward); `nil` when it overflows.
     public var passes: Int?
-    /// Pairs of passes that share a device, which an exact method orders with one variable each:
-    /// about devices × (passes per device)² / 2; `nil` when it overflows.
-    public var exactPairs: Int?
-
     /// The size of a problem with these dimensions, stages spread as evenly over devices as possible.
     public init(devices: Int, stages: Int, microbatches: Int, sequenceSlices: Int) {
         self.devices = devices
@@ -21,12 +17,6 @@ public struct ProblemSize: Sendable, Equatable, CustomStringConvertible {
         self.microbatches = microbatches
         self.sequenceSlices = sequenceSlices
         passes = Self.product([stages, microbatches, sequenceSlices, 3])
-        let stagesPerDevice = devices > 0 ? stages / devices + (stages % devices == 0 ? 0 : 1) : stages
-        if let perDevice = Self.product([stagesPerDevice, microbatches, sequenceSlices, 3]) {
-            exactPairs = Self.product([devices, perDevice, max(perDevice - 1, 0)]).map { $0 / 2 }
-        } else {
-            exactPairs = nil
-        }
     }
 
     /// The size of a problem.

@@ -92,7 +92,7 @@ extension Problem {
             }, staticMemory: stage.staticMemory)
         }
         // Same fields, lower per-cell minimum memory: it cannot fail where `self` was accepted.
-        return (try? with(limits: ProblemLimits(maxPasses: .max, maxStages: .max, maxExactPairs: .max)) { $0.stages = relaxed }) ?? self
+        return (try? with(limits: .unlimited) { $0.stages = relaxed }) ?? self
     }
 
     /// Checks a stage's recomputation costs: a finite time ≥ 0 and kept memory between 0 and what the

@@ -34,7 +34,7 @@ public enum MicrobatchOrder {
     public static func renumbered(_ problem: Problem, _ numbering: [Int]) -> Problem {
         guard let scales = problem.microbatchScales else { return problem }
         // Same fields, scales permuted: it cannot fail where `problem` was accepted.
-        return (try? problem.with(limits: ProblemLimits(maxPasses: .max, maxStages: .max, maxExactPairs: .max)) {
+        return (try? problem.with(limits: .unlimited) {
             $0.microbatchScales = numbering.map { scales[$0] }
         }) ?? problem
     }

@@ -83,7 +83,7 @@ public struct OffloadPlanning: Sendable {
                 return costs.keepingOnly(costs.memory.forward - offload.memory)
             }, staticMemory: stage.staticMemory)
         }
-        return try? problem.with(limits: ProblemLimits(maxPasses: .max, maxStages: .max, maxExactPairs: .max)) { $0.stages = planned }
+        return try? problem.with(limits: .unlimited) { $0.stages = planned }
     }
 
     /// Schedules the planned problem for `stages` and places the copies of its best runs; the best
