@@ -10,7 +10,7 @@ DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps deps-highs build demo test test-slurm test-browser screenshot fuzz torch-roundtrip embed man bench bench-search bench-bounds bench-peers bench-slices bench-overlap bench-memory-actions bench-microbatch-lengths bench-ilp bench-server bench-sweep openapi clean
+.PHONY: deps deps-highs build demo test test-slurm test-browser screenshot fuzz torch-roundtrip embed man bench bench-search bench-bounds bench-peers bench-slices bench-overlap bench-memory-actions bench-microbatch-lengths bench-links bench-ilp bench-server bench-sweep openapi clean
 
 deps:
 	@scripts/install-deps
@@ -95,6 +95,10 @@ bench-memory-actions: build
 # Variable sequence lengths: the peers in data order against auto, which may reorder (about 1 minute).
 bench-microbatch-lengths: build
 	scripts/bench-section microbatch-lengths scripts/bench-microbatch-lengths
+
+# Two nodes against one NVLink domain, with and without link contention (about 2 minutes).
+bench-links: build
+	scripts/bench-section links scripts/bench-links
 
 # Exact-search benchmarks (about 30-60 min on 2 cores): rewrites the ILP section of docs/benchmarks.md.
 bench-ilp: deps

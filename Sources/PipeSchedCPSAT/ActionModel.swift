@@ -146,7 +146,7 @@ struct ActionModel {
                         events[device].append((.variable(start[backward]), change, f))
                         events[device].append((.variable(start[weight]), change, CPModel.not(f)))
                         for dependent in gradientDependents[backward] ?? [] {
-                            let latency = time.down(problem.communication.latency(from: device, to: table.device[dependent]))
+                            let latency = time.down(problem.lag(of: table.ops[backward], to: table.device[dependent]))
                             precedes(start[weight], plus: duration[weight] + latency, start[dependent], onlyIf: f)
                         }
                     }

@@ -40,7 +40,7 @@ public enum CPSATSearch {
 
         let table = OpTable(problem)
         let ceiling = warm.map { max($0.value(objective), $0.start?.metrics.value(of: objective) ?? 0) }
-            ?? table.duration.reduce(0, +) + Double(table.count) * problem.communication.maxLatency
+            ?? table.duration.reduce(0, +) + Double(table.count) * problem.maxLag
         let built = ScheduleModel(problem: problem, objective: objective, table: table, lowerBound: lowerBound, ceiling: ceiling,
                                   hint: warm?.start?.timeline)
         let parameters = CPParameters(timeLimit: max(0.1, timeLimit - elapsed()), workers: settings.workers, seed: Int(seed % 1_000_000),

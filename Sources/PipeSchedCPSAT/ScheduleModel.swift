@@ -48,12 +48,12 @@ struct ScheduleModel {
         self.problem = problem
         self.objective = objective
         self.table = table
-        let latency = problem.communication.maxLatency
+        let latency = problem.maxLag
         let ceiling = max(ceiling, lowerBound)
         // Any optimal stageSpan schedule fits into devices × (span + latency) once idle gaps are closed.
         let horizon = objective == .makespan ? ceiling : Double(problem.devices) * (ceiling + latency)
         let hasActions = ActionModel.applies(problem)
-        time = IntegerScale(values: table.duration + [problem.communication.latency, latency] + (hasActions ? ActionModel.durations(problem) : []),
+        time = IntegerScale(values: table.duration + problem.messageLags + [latency] + (hasActions ? ActionModel.durations(problem) : []),
                             magnitude: horizon)
         var memoryValues = table.memoryDelta + (hasActions ? ActionModel.memoryValues(problem) : [])
         if let caps = problem.memoryLimit {
@@ -91,7 +91,7 @@ struct ScheduleModel {
             problem.forEachDependency(of: op) { dependency in
                 guard let needed = OpTable.pass(for: dependency) else { return }
                 guard let before = table.id(of: needed) else { return }
-                precedes(before, id, gap: duration[before] + time.down(problem.communication.latency(from: table.device[before], to: table.device[id])))
+                precedes(before, id, gap: duration[before] + time.down(problem.lag(of: needed, to: table.device[id])))
             }
             if fixesOrder, op.microbatch > 0, let previous = table.id(of: Op(op.kind, stage: op.stage, microbatch: op.microbatch - 1, slice: op.slice)) {
                 precedes(previous, id, gap: duration[previous])

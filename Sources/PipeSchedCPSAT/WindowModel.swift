@@ -46,9 +46,9 @@ struct WindowModel {
         self.after = after
         let ids = block.flatMap { $0 }
         let inBlock = Set(ids)
-        let latency = problem.communication.maxLatency
+        let latency = problem.maxLag
         let work = ids.reduce(0) { $0 + table.duration[$1] }
-        time = IntegerScale(values: ids.map { table.duration[$0] } + [problem.communication.latency, latency], magnitude: span - origin + work + latency)
+        time = IntegerScale(values: ids.map { table.duration[$0] } + problem.messageLags + [latency], magnitude: span - origin + work + latency)
         let top = time.up(span - origin + work + latency) + 1
         let duration = Dictionary(uniqueKeysWithValues: ids.map { ($0, time.down(table.duration[$0])) })
         var model = CPModel()
@@ -62,7 +62,7 @@ struct WindowModel {
                 problem.forEachDependency(of: table.ops[id]) { dependency in
                     guard let needed = OpTable.pass(for: dependency) else { return }
                     guard let end = ends[needed] else { return }
-                    release = max(release, end + problem.communication.latency(from: problem.stageDevice[needed.stage], to: device))
+                    release = max(release, end + problem.lag(of: needed, to: device))
                 }
                 start[id] = model.addVariable(lower: max(0, time.down(release - origin)), upper: top)
             }
@@ -73,7 +73,7 @@ struct WindowModel {
             problem.forEachDependency(of: op) { dependency in
                 guard let needed = OpTable.pass(for: dependency) else { return }
                 guard let other = table.id(of: needed), inBlock.contains(other) else { return }
-                let lag = duration[other]! + time.down(problem.communication.latency(from: table.device[other], to: table.device[id]))
+                let lag = duration[other]! + time.down(problem.lag(of: needed, to: table.device[id]))
                 model.addLinear([start[id]!: 1, start[other]!: -1], lower: lag, upper: top)
             }
         }

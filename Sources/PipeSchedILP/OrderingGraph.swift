@@ -31,8 +31,7 @@ public struct OrderingGraph: Sendable {
         for (id, op) in table.ops.enumerated() {
             for dependency in problem.dependencies(of: op) {
                 guard let needed = OpTable.pass(for: dependency), let from = table.id(of: needed) else { continue }
-                let latency = problem.communication.latency(from: table.device[from], to: table.device[id])
-                successors[from].append(Edge(to: id, lag: table.duration[from] + latency))
+                successors[from].append(Edge(to: id, lag: table.duration[from] + problem.lag(of: needed, to: table.device[id])))
             }
             if table.fixesMicrobatchOrder, op.microbatch > 0,
                let previous = table.id(of: Op(op.kind, stage: op.stage, microbatch: op.microbatch - 1, slice: op.slice)) {

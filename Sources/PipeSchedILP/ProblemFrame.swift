@@ -55,7 +55,7 @@ public struct ProblemFrame: Sendable {
     /// link latency between each two (the as-soon-as-possible makespan of any order is a path through
     /// passes, each adding at most its duration and one latency). Used when no heuristic fits.
     public var trivialHorizon: Double {
-        table.duration.reduce(0, +) + Double(table.count) * problem.communication.maxLatency
+        table.duration.reduce(0, +) + Double(table.count) * problem.maxLag
     }
 
     /// Whether the ILP's bound holds for every schedule, fused backward passes included. The model

@@ -1,18 +1,42 @@
+import PipeSched
+
 /// The time one activation (or gradient) message takes over a link, in ms: the link's latency plus
-/// the message size over its bandwidth. The message is the boundary tensor of the longest slice,
-/// `d·b·h·l_max / t` bytes, the same at every stage boundary of a transformer.
+/// the message size over its bandwidth (`transfer`, the time it holds the link). The message is the
+/// boundary tensor of the longest slice, `d·b·h·l_max / t` bytes, the same at every stage boundary of
+/// a transformer.
 struct LinkLatency {
+    /// Latency and transfer time of one link kind.
+    struct Link {
+        var latency: Double
+        var transfer: Double
+        /// The message's whole delay on a free link.
+        var total: Double { latency + transfer }
+    }
+
     /// Between nodes, or over every link when the devices are not grouped in nodes (the hardware's p2p figures).
-    let interNode: Double
+    let interNode: Link
     /// Inside a node (the hardware's intra-node figures; the p2p ones when it has none).
-    let intraNode: Double
+    let intraNode: Link
 
     init(boundaryBytes: Double, hardware: HardwareConfig) {
-        func milliseconds(latencyMicroseconds: Double, bandwidthGBps: Double) -> Double {
-            latencyMicroseconds * 1e-3 + boundaryBytes / (bandwidthGBps * 1e9) * 1e3
+        func link(latencyMicroseconds: Double, bandwidthGBps: Double) -> Link {
+            Link(latency: latencyMicroseconds * 1e-3, transfer: boundaryBytes / (bandwidthGBps * 1e9) * 1e3)
         }
-        interNode = milliseconds(latencyMicroseconds: hardware.p2pLatencyMicroseconds, bandwidthGBps: hardware.p2pBandwidthGBps)
-        intraNode = milliseconds(latencyMicroseconds: hardware.intraNodeLatencyMicroseconds ?? hardware.p2pLatencyMicroseconds,
-                                 bandwidthGBps: hardware.intraNodeBandwidthGBps ?? hardware.p2pBandwidthGBps)
+        interNode = link(latencyMicroseconds: hardware.p2pLatencyMicroseconds, bandwidthGBps: hardware.p2pBandwidthGBps)
+        intraNode = link(latencyMicroseconds: hardware.intraNodeLatencyMicroseconds ?? hardware.p2pLatencyMicroseconds,
+                         bandwidthGBps: hardware.intraNodeBandwidthGBps ?? hardware.p2pBandwidthGBps)
+    }
+
+    /// The problem's communication: with `contended`, messages hold their links for their transfer
+    /// time (`Communication.transfer`); otherwise each message only delays its consumer by the whole
+    /// time, any number in flight at once.
+    func communication(devicesPerNode: Int?, contended: Bool) -> Communication {
+        let inside = devicesPerNode == nil ? interNode : intraNode
+        let topology = devicesPerNode.map {
+            Topology(devicesPerNode: $0, interNodeLatency: contended ? interNode.latency : interNode.total,
+                     interNodeTransfer: contended ? interNode.transfer : nil)
+        }
+        return contended ? Communication(latency: inside.latency, transfer: inside.transfer, topology: topology)
+            : Communication(latency: inside.total, topology: topology)
     }
 }

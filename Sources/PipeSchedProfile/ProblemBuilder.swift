@@ -35,6 +35,9 @@ public struct ProfileOptions: Sendable, Equatable {
     /// `nil`: every microbatch has the model's `sequenceLength`. Each becomes the microbatch's
     /// `MicrobatchScale`: its time and activations over those at the model's length.
     public var sequenceLengths: [Int]?
+    /// Whether messages hold their link for their transfer time, one at a time per direction
+    /// (`Communication.transfer`); `false`: a message only delays its consumer, any number in flight.
+    public var linkContention: Bool = false
 
     public init(devices: Int, microbatches: Int) {
         self.devices = devices
@@ -187,10 +190,8 @@ public struct ProblemBuilder: Sendable {
             first += count
         }
         let boundaryBytes = model.dtype.bytes * Double(model.microbatchSize) * Double(model.hiddenSize) * Double(lengths.max() ?? 0) / t
-        let links = LinkLatency(boundaryBytes: boundaryBytes, hardware: hardware)
-        let communication = options.devicesPerNode.map {
-            Communication(latency: links.intraNode, topology: Topology(devicesPerNode: $0, interNodeLatency: links.interNode))
-        } ?? Communication(latency: links.interNode)
+        let communication = LinkLatency(boundaryBytes: boundaryBytes, hardware: hardware)
+            .communication(devicesPerNode: options.devicesPerNode, contended: options.linkContention)
         let name = "\(model.name)-p\(options.devices)-m\(options.microbatches)" + (options.slices > 1 ? "-k\(options.slices)" : "")
         let scales = try microbatchScales()
         do {

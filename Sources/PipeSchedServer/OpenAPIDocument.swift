@@ -323,6 +323,7 @@ components:
         memoryLimit: { type: number, exclusiveMinimum: 0, description: "Cap per device in GiB; default: the hardware's memory." }
         memoryActions: { type: string, enum: [none, recompute, offload, all], default: none, description: 'As `pipesched profile --memory-actions`: recomputation (recompute), offloading to host memory (offload) or both (all) offered per stage, for the search to choose per stage and microbatch.' }
         devicesPerNode: { type: integer, minimum: 1, description: 'As `pipesched profile --devices-per-node`: devices grouped in nodes, NVLink inside a node and the p2p link between nodes.' }
+        linkContention: { type: boolean, default: false, description: 'As `pipesched profile --link-contention`: messages hold their link for their transfer time, one at a time per direction.' }
         sequenceLengths: { type: array, items: { type: integer, minimum: 1 }, description: 'As `pipesched profile --sequence-lengths`: the sequence length of each microbatch (one per microbatch); the problem gets `microbatchScales` from the cost model.' }
     Problem:
       description: A problem, schema v1, exactly as in problem files (docs/problem-format.md); the JSON Schema is served at /schemas/problem.schema.json.
@@ -526,17 +527,20 @@ components:
     },
     "stages": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/stage" } },
     "communication": {
-      "description": "Latency added between dependent passes on different devices, in the problem's time unit; default 0. A number for every link, or devices grouped in nodes: latency inside a node, interNodeLatency between nodes (devices n·devicesPerNode ..< (n+1)·devicesPerNode share node n).",
+      "description": "How messages travel between devices, in the problem's time unit; default 0. A number: the latency of every link. An object: latency, and transfer (default 0), the time a message holds its link, one message at a time per direction of each link in the sender's order; with devices grouped in nodes (devices n·devicesPerNode ..< (n+1)·devicesPerNode share node n), latency and transfer inside a node and interNodeLatency and interNodeTransfer (default: transfer) between nodes.",
       "oneOf": [
         { "type": "number", "minimum": 0 },
         {
           "type": "object",
           "additionalProperties": false,
-          "required": ["latency", "devicesPerNode", "interNodeLatency"],
+          "required": ["latency"],
+          "dependentRequired": { "devicesPerNode": ["interNodeLatency"], "interNodeLatency": ["devicesPerNode"], "interNodeTransfer": ["devicesPerNode"] },
           "properties": {
             "latency": { "type": "number", "minimum": 0 },
+            "transfer": { "type": "number", "minimum": 0 },
             "devicesPerNode": { "type": "integer", "minimum": 1 },
-            "interNodeLatency": { "type": "number", "minimum": 0 }
+            "interNodeLatency": { "type": "number", "minimum": 0 },
+            "interNodeTransfer": { "type": "number", "minimum": 0 }
           }
         }
       ]

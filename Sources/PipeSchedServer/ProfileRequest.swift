@@ -12,7 +12,7 @@ public struct ProfileRequest: Sendable {
 
     /// Fields the body may carry; anything else is rejected.
     static let fields: Set<String> = ["model", "hardware", "devices", "microbatches", "placement", "chunks", "partition", "slices",
-                                      "recompute", "tensorParallel", "memoryLimit", "memoryActions", "devicesPerNode", "sequenceLengths"]
+                                      "recompute", "tensorParallel", "memoryLimit", "memoryActions", "devicesPerNode", "sequenceLengths", "linkContention"]
 
     /// Parses and checks a body; `bundled` resolves model and hardware names.
     public static func parse(_ body: Data, bundled: BundledFiles = .standard) throws(APIError) -> ProfileRequest {
@@ -51,6 +51,9 @@ public struct ProfileRequest: Sendable {
         options.memoryActions = try choice(members["memoryActions"], field: "memoryActions", default: options.memoryActions)
         if let data = members["devicesPerNode"] {
             options.devicesPerNode = try SolveRequest.value(Int.self, data, field: "devicesPerNode", expected: "the GPUs per node")
+        }
+        if let data = members["linkContention"] {
+            options.linkContention = try SolveRequest.value(Bool.self, data, field: "linkContention", expected: "true or false")
         }
         if let data = members["sequenceLengths"] {
             options.sequenceLengths = try SolveRequest.value([Int].self, data, field: "sequenceLengths",

@@ -48,6 +48,9 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "GPUs per node: links inside a node use the hardware's intraNode figures (NVLink), links between nodes its p2p figures (InfiniBand).")
     var devicesPerNode: Int?
 
+    @Flag(help: "Messages hold their link for their transfer time (size over bandwidth), one at a time per direction of each link; without it a message only delays its consumer and any number may be in flight.")
+    var linkContention = false
+
     @Option(help: "Slices per microbatch along the sequence (Seq1F1B).")
     var slices: Int = 1
 
@@ -98,6 +101,7 @@ struct ProfileCommand: ParsableCommand {
             throw ValidationError("--from-csv needs --microbatches: a CSV of per-stage costs does not say how many microbatches a step has")
         }
         if devicesPerNode != nil, model == nil { throw ValidationError("--devices-per-node goes with --model: measured profiles carry their own --latency") }
+        if linkContention, model == nil { throw ValidationError("--link-contention goes with --model: the cost model gives each message's size") }
         if sequenceLengths != nil, model == nil { throw ValidationError("--sequence-lengths goes with --model: the cost model scales each microbatch") }
         _ = try parsedSequenceLengths()
         if let devicesPerNode, devicesPerNode < 1 { throw ValidationError("--devices-per-node must be at least 1") }
@@ -159,6 +163,7 @@ struct ProfileCommand: ParsableCommand {
         options.limits = limits.problemLimits
         options.devicesPerNode = devicesPerNode
         options.sequenceLengths = try parsedSequenceLengths()
+        options.linkContention = linkContention
         return try ProblemBuilder(model: model, hardware: hardware, options: options)
     }
 

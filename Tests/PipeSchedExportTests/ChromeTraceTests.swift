@@ -121,4 +121,26 @@ import Testing
         let without = try events(ChromeTrace().render(document))
         #expect(!without.contains { $0["ph"] as? String == "s" }, "no flows without the problem (the dependencies come from it)")
     }
+
+    /// Where messages hold their links (`Communication.transfer`), each appears on its sender's track
+    /// "link to device k" for its transfer time, one at a time per link, and arrives before its consumer.
+    @Test func busyLinksGetTracksWithTheirMessages() throws {
+        let base = ExportFixtures.problem(devices: 3, microbatches: 4, placement: .sequential, chunks: 1, slices: 1)
+        let problem = try base.with { $0.communication = Communication(latency: 0.1, transfer: 1.5, topology: nil) }
+        let document = try ExportFixtures.document(problem, method: "1f1b")
+        let all = try events(ChromeTrace().render(document, problem: problem))
+        let sends = all.filter { $0["cat"] as? String == "link" }
+        #expect(sends.count == all.filter { $0["ph"] as? String == "s" }.count)
+        let names = all.filter { $0["name"] as? String == "thread_name" }.compactMap { ($0["args"] as? [String: Any])?["name"] as? String }
+        #expect(names.contains("link to device 1") && names.contains("link to device 0"))
+        for link in Set(sends.map { [$0["pid"] as! Int, $0["tid"] as! Int] }) {
+            let busy = sends.filter { [$0["pid"] as! Int, $0["tid"] as! Int] == link }
+                .map { (number($0["ts"])!, number($0["ts"])! + number($0["dur"])!) }.sorted { $0.0 < $1.0 }
+            for (a, b) in zip(busy, busy.dropFirst()) { #expect(a.1 <= b.0 + 1e-6, "messages overlap on link \(link)") }
+        }
+        for finish in all.filter({ $0["ph"] as? String == "f" }) {
+            let args = try #require(finish["args"] as? [String: Any])
+            #expect((number(args["arrival"]) ?? .infinity) <= (number(args["consumerStart"]) ?? -1) + 1e-9)
+        }
+    }
 }

@@ -26,6 +26,23 @@ import PipeSched
         #expect(flat.communication == Communication(latency: topology.interNodeLatency), "without nodes every link is the p2p link, as before")
     }
 
+    /// `--link-contention`: the same delays on free links, split into the latency and the time a
+    /// message holds its link.
+    @Test func contendedLinksSplitTheTransferFromTheLatency() throws {
+        var options = ProfileOptions(devices: 4, microbatches: 4)
+        options.devicesPerNode = 2
+        let free = try ProblemBuilder(model: try Fixtures.model(Fixtures.gpt()), hardware: try Fixtures.device(Self.hardware), options: options).build()
+        options.linkContention = true
+        let contended = try ProblemBuilder(model: try Fixtures.model(Fixtures.gpt()), hardware: try Fixtures.device(Self.hardware), options: options).build()
+        let bytes = 2.0 * 1024 * 2048
+        #expect(contended.communication.hasTransfers && !free.communication.hasTransfers)
+        #expect(abs(contended.communication.latency - 0.002) < 1e-12 && abs(contended.communication.transfer - bytes / 200e9 * 1e3) < 1e-12)
+        #expect(abs(contended.communication.transfer(from: 1, to: 2) - bytes / 10e9 * 1e3) < 1e-12)
+        for (from, to) in [(0, 1), (1, 2), (3, 2)] {
+            #expect(abs(contended.communication.lag(from: from, to: to) - free.communication.latency(from: from, to: to)) < 1e-12)
+        }
+    }
+
     @Test func nodesNeedTheIntraNodeBandwidth() throws {
         var options = ProfileOptions(devices: 4, microbatches: 4)
         options.devicesPerNode = 2

@@ -60,7 +60,8 @@ import Yams
         let base = try #require(try Yams.load(yaml: String(contentsOf: Self.bundledProblems[0], encoding: .utf8)) as? [String: Any])
         let changes: [(String, ([String: Any]) -> [String: Any])] = [
             ("an unknown key", { var p = $0; p["latency"] = 1; return p }),
-            ("communication as an object", { var p = $0; p["communication"] = ["latency": 1]; return p }),
+            ("a negative transfer time", { var p = $0; p["communication"] = ["latency": 1, "transfer": -1]; return p }),
+            ("nodes without their latency", { var p = $0; p["communication"] = ["latency": 1, "devicesPerNode": 2]; return p }),
             ("no stages", { var p = $0; p["stages"] = nil; return p }),
             ("devices as text", { var p = $0; p["devices"] = "4"; return p }),
             ("an unknown stage key", { var p = $0; var stages = p["stages"] as! [[String: Any]]; stages[0]["fwd"] = 1; p["stages"] = stages; return p }),

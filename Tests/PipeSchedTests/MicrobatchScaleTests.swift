@@ -101,13 +101,7 @@ import Testing
     @Test(arguments: Array(UInt64(0)..<24))
     func boundsStayBelowTheExhaustiveOptimum(seed: UInt64) throws {
         let problem = Self.scaled(seed: seed)
-        for objective in Objective.allCases {
-            guard let reference = ExhaustiveSearch.solve(problem, objective: objective, options: .init(maximumSchedules: 50_000)) else { continue }
-            let parts = LowerBound.parts(problem, objective: objective)
-            for (name, bound) in [("startup", parts.startup), ("memory", parts.memory), ("bottleneck", parts.bottleneck), ("inFlight", parts.inFlight)] {
-                #expect(bound <= reference.optimum + 1e-9, "\(objective) \(name) bound \(bound) > optimum \(reference.optimum) on \(problem.name) \(problem.microbatchScales!)")
-            }
-        }
+        try BoundReferee.check(problem)
     }
 
     @Test(arguments: Array(UInt64(0)..<24))

@@ -68,7 +68,7 @@ import Testing
         (#"{"latency": 0.25, "devicesPerNode": 1, "interNodeLatency": -1}"#, "communication.interNodeLatency"),
         (#"{"latency": -0.25, "devicesPerNode": 1, "interNodeLatency": 1}"#, "communication.latency"),
         (#"{"latency": 0.25, "devicesPerNode": 1, "interNodeLatency": 1, "bandwidth": 3}"#, "bandwidth"),
-        (#"{"latency": 0.25}"#, "devicesPerNode"),
+        (#"{"latency": 0.25, "devicesPerNode": 2}"#, "devicesPerNode"),
     ])
     func badNodeFieldsAreRefusedNamingTheField(communication: String, field: String) {
         let stage = #"{"forward": 1, "backwardInput": 1, "backwardWeight": 1}"#

@@ -58,7 +58,7 @@ public struct MicrobatchChains: Sendable {
                 }
                 predecessors[id].append(p)
                 successors[p].append(id)
-                latency[id].append(problem.communication.latency(from: device[p], to: device[id]))
+                latency[id].append(problem.communication.lag(from: device[p], to: device[id], scale: scales.leastMemory))
             }
         }
         self.predecessors = predecessors

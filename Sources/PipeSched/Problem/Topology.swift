@@ -6,10 +6,14 @@ public struct Topology: Sendable, Equatable, Hashable {
     public var devicesPerNode: Int
     /// Latency of one transfer between devices of different nodes, in the problem's time unit.
     public var interNodeLatency: Double
+    /// Time one message occupies a link between nodes (`Communication.transfer`); `nil`: the same
+    /// as inside a node.
+    public var interNodeTransfer: Double?
 
-    public init(devicesPerNode: Int, interNodeLatency: Double) {
+    public init(devicesPerNode: Int, interNodeLatency: Double, interNodeTransfer: Double? = nil) {
         self.devicesPerNode = devicesPerNode
         self.interNodeLatency = interNodeLatency
+        self.interNodeTransfer = interNodeTransfer
     }
 
     /// The node of `device`.

@@ -50,6 +50,9 @@ public struct ListScheduler: Sendable {
     func scoredRun(objective: Objective) -> (key: ScheduleScore.Key?, state: State) {
         var state = State(problem: problem, policy: policy, setup: setup)
         guard state.run(shouldStop: shouldStop) else { return (nil, state) }
+        // The scheduler's clock knows each message's delay on a free link, not the waits of busy
+        // ones: where links are busy, the simulator scores the run.
+        guard !problem.communication.hasTransfers else { return (ScheduleScore(problem, state.schedule(), objective: objective)?.key, state) }
         return (state.key(objective: objective), state)
     }
 

@@ -52,7 +52,7 @@ public enum ZBGreedy {
                 return cap.isFinite ? cap - problem.staticMemory(device: device)
                     : problem.stages[stage].memory.forward * Double(problem.microbatches) * 3
             }
-            comm = problem.communication.maxLatency
+            comm = problem.maxLag
         }
 
         // swiftlint:disable:next function_body_length

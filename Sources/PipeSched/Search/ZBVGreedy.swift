@@ -64,7 +64,7 @@ public enum ZBVGreedy {
             let kinds: [OpKind] = [.forward, .backwardInput, .backwardWeight]
             cost = kinds.map { kind in median((0..<problem.stageCount).map { problem.duration(kind, stage: $0, slice: 0) }) }
             memory = kinds.map { kind in median((0..<problem.stageCount).map { problem.memoryDelta(kind, stage: $0, slice: 0) }) }
-            comm = problem.communication.maxLatency
+            comm = problem.maxLag
             let room = (0..<problem.devices).map { problem.cap(device: $0) - problem.staticMemory(device: $0) }.min() ?? .infinity
             let fallback = memory[0] * Double(n) * 2
             maxMemory = room.isFinite ? room : (fallback == 0 ? .infinity : fallback)

@@ -45,11 +45,11 @@ struct DependencyTemplate: Sendable {
                         case .op(let needed):
                             precondition(needed.microbatch == 0, "a dependency changed the microbatch")
                             entries.append(Entry(isInputGradient: needed.kind.producesInputGradient, stage: needed.stage, slice: needed.slice,
-                                                 latency: problem.communication.latency(from: problem.stageDevice[needed.stage], to: device)))
+                                                 latency: problem.communication.lag(from: problem.stageDevice[needed.stage], to: device)))
                         case .inputGradient(let producer, let microbatch, let slice):
                             precondition(microbatch == 0, "a dependency changed the microbatch")
                             entries.append(Entry(isInputGradient: true, stage: producer, slice: slice,
-                                                 latency: problem.communication.latency(from: problem.stageDevice[producer], to: device)))
+                                                 latency: problem.communication.lag(from: problem.stageDevice[producer], to: device)))
                         case .ifScheduled:
                             break  // on the same device; the list scheduler orders a cell's R itself
                         }

@@ -7,7 +7,9 @@
 /// the number of passes; a cycle in that graph is a deadlock and is reported with the passes stuck.
 /// An overlapped F&B pair is one pass: it starts when both passes could, and both end after
 /// `Problem.overlappedDuration`. Offloads and reloads run on the device's copy streams
-/// (`StreamRules`, `Offloading.swift`).
+/// (`StreamRules`, `Offloading.swift`). Where messages occupy links (`Communication.transfer`), a
+/// pass's message to another device leaves when the pass ends and waits for its link
+/// (`LinkChannels`); a pass on the other device starts no sooner than it arrives.
 public enum Simulator {
     public static func simulate(_ problem: Problem, _ schedule: Schedule) throws(SimulationError) -> Simulation {
         let graph = try ScheduleGraph(problem, schedule)
@@ -16,6 +18,17 @@ public enum Simulator {
         var end = [Double](repeating: 0, count: count)
         var binding = [Int32](repeating: -1, count: count)
         var remaining = graph.indegree
+        // Where links are busy: each pass's message and where it goes (one other device at most, as
+        // the dependency rule has it), sent in each device's order as passes end.
+        let transfers = problem.communication.hasTransfers
+        var links = LinkChannels(problem)
+        var arrival = [Double](repeating: 0, count: transfers ? count : 0)
+        var destination = [Int](repeating: -1, count: transfers ? count : 0)
+        func send(_ id: Int) {
+            guard let to = graph.successors(of: id).lazy.map({ graph.device[$0] }).first(where: { $0 != graph.device[id] }) else { return }
+            destination[id] = to
+            arrival[id] = links.send(from: graph.device[id], to: to, at: end[id], scale: problem.scale(microbatch: graph.ops[id].microbatch).memory)
+        }
         var ready: [Int32] = []
         ready.reserveCapacity(count)
         for id in 0..<count where remaining[id] == 0 { ready.append(Int32(id)) }
@@ -27,6 +40,7 @@ public enum Simulator {
                 start[id] = start[id - 1]
                 end[id] = end[id - 1]
                 binding[id] = binding[id - 1]
+                if transfers { send(id) }
                 for s in graph.successors(of: id) {
                     remaining[s] -= 1
                     if remaining[s] == 0 { ready.append(Int32(s)) }
@@ -46,9 +60,9 @@ public enum Simulator {
                 because = -1
             }
             for p in graph.predecessors(of: id) {
-                let arrival = end[p] + problem.communication.latency(from: graph.device[p], to: device)
-                if arrival > earliest || (because < 0 && arrival >= earliest) {
-                    earliest = arrival
+                let available = transfers && destination[p] == device ? arrival[p] : end[p] + problem.communication.latency(from: graph.device[p], to: device)
+                if available > earliest || (because < 0 && available >= earliest) {
+                    earliest = available
                     because = Int32(p)
                 }
             }
@@ -56,6 +70,7 @@ public enum Simulator {
             let paired = !graph.overlapsNext.isEmpty && graph.overlapsNext[id]
             end[id] = earliest + (paired ? problem.overlappedDuration(graph.ops[id], graph.ops[id + 1]) : problem.duration(graph.ops[id]))
             binding[id] = because
+            if transfers { send(id) }
             for s in graph.successors(of: id) {
                 remaining[s] -= 1
                 if remaining[s] == 0 { ready.append(Int32(s)) }

@@ -22,6 +22,7 @@ public enum Validator {
         var endDevice = [Int](repeating: -1, count: indexer.count)
         var gradientEnd = [Double](repeating: .nan, count: indexer.cellCount)
         var gradientDevice = [Int](repeating: -1, count: indexer.cellCount)
+        var gradientProducer = [Op?](repeating: nil, count: indexer.cellCount)
         for (device, row) in timeline.enumerated() {
             let waits = StreamRules.waits(row.lazy.map(\.op))
             for (k, timed) in row.enumerated() {
@@ -50,28 +51,37 @@ public enum Validator {
                 if timed.op.kind.producesInputGradient {
                     gradientEnd[indexer.cell(timed.op)] = timed.end
                     gradientDevice[indexer.cell(timed.op)] = device
+                    gradientProducer[indexer.cell(timed.op)] = timed.op
                 }
             }
         }
+        // Where links are busy, each message's arrival as the simulator sends them (`Messages`).
+        let messages = problem.communication.hasTransfers ? Messages(problem, timeline) : nil
         for (device, row) in timeline.enumerated() {
             for timed in row {
                 problem.forEachDependency(of: timed.op) { dependency in
                     let needed: (end: Double, device: Int)
+                    let producer: Op?
                     let name: () -> String
                     switch dependency {
                     case .op(let op):
                         needed = (end[indexer.index(op)], endDevice[indexer.index(op)])
+                        producer = op
                         name = { op.description }
                     case .inputGradient(let stage, let microbatch, let slice):
                         let cell = indexer.cell(stage: stage, microbatch: microbatch, slice: slice)
                         needed = (gradientEnd[cell], gradientDevice[cell])
+                        producer = gradientProducer[cell]
                         name = { "the input gradient of stage \(stage), microbatch \(microbatch)" }
                     case .ifScheduled(let action):
                         needed = (end[indexer.index(action)], endDevice[indexer.index(action)])
+                        producer = action
                         name = { action.description }
                     }
                     guard !needed.end.isNaN else { return }  // not in this schedule
-                    let arrival = needed.end + problem.communication.latency(from: needed.device, to: device)
+                    let sent = producer.flatMap { messages?.byProducer[$0] }.flatMap { $0.to == device ? $0.arrives : nil }
+                    let arrival = sent ?? needed.end + problem.communication.lag(from: needed.device, to: device,
+                                                                                   scale: problem.scale(microbatch: producer?.microbatch ?? 0).memory)
                     if timed.start < arrival - tolerance * max(1, arrival) {
                         issues.append(.init(.dependency, "\(timed.op) starts at \(timed.start.readable), before \(name()) is available at \(arrival.readable)"))
                     }

@@ -14,7 +14,7 @@ struct JSONSchemaCheck {
 
     static let known: Set<String> = ["$schema", "$id", "$defs", "title", "description", "default", "type", "enum", "const", "properties",
                                      "required", "additionalProperties", "items", "minItems", "minimum", "maximum", "exclusiveMinimum",
-                                     "exclusiveMaximum", "pattern", "oneOf", "anyOf", "not", "$ref", "format"]
+                                     "exclusiveMaximum", "pattern", "oneOf", "anyOf", "not", "$ref", "format", "dependentRequired"]
 
     static func load(_ url: URL) throws -> [String: Any] {
         try Yams.load(yaml: String(contentsOf: url, encoding: .utf8)) as? [String: Any] ?? [:]
@@ -45,6 +45,9 @@ struct JSONSchemaCheck {
         if let object = value as? [String: Any] {
             let properties = schema["properties"] as? [String: Any] ?? [:]
             for key in schema["required"] as? [String] ?? [] where object[key] == nil { found.append("\(path).\(key): is required") }
+            for (key, needed) in schema["dependentRequired"] as? [String: [String]] ?? [:] where object[key] != nil {
+                for other in needed where object[other] == nil { found.append("\(path).\(other): is required with \(key)") }
+            }
             for (key, item) in object {
                 if let property = properties[key] as? [String: Any] {
                     found += violations(item, property, path: "\(path).\(key)")

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import PipeSched
+
+/// Messages that occupy links (`Communication.transfer`, issue 14): one message at a time per
+/// direction of a link, in the sender's order, in the simulator and the timed validator alike;
+/// the bounds and searches refereed by exhaustive search, which simulates them.
+@Suite struct LinkContentionTests {
+    /// Two devices; forwards of 1, messages that hold the link for 2 and arrive 0.5 later.
+    static func pair(microbatches: Int = 3) throws -> Problem {
+        let stage = StageProfile(forward: 1, backwardInput: 1, backwardWeight: 1)
+        return try Problem(name: "links", microbatches: microbatches, devices: 2, stages: [stage, stage],
+                           communication: Communication(latency: 0.5, transfer: 2, topology: nil))
+    }
+
+    /// A tiny random problem (`TinyProblems`) whose messages hold their links for 0.5 to 2.
+    static func contended(seed: UInt64) -> Problem {
+        let base = TinyProblems.random(seed: seed)
+        var generator = SeededGenerator(seed: seed &+ 4099)
+        let transfer = [0.5, 1, 2][Int.random(in: 0...2, using: &generator)]
+        return try! base.with { $0.communication = Communication(latency: base.communication.latency, transfer: transfer, topology: nil) }
+    }
+
+    @Test func messagesWaitForTheirLinkInTheSendersOrder() throws {
+        let problem = try Self.pair()
+        let order0: [Op] = [.forward(0, 0), .forward(0, 1), .forward(0, 2), .backward(0, 0), .backward(0, 1), .backward(0, 2)]
+        let order1: [Op] = [.forward(1, 0), .forward(1, 1), .forward(1, 2), .backward(1, 0), .backward(1, 1), .backward(1, 2)]
+        let simulation = try Simulator.simulate(problem, Schedule(orders: [order0, order1]))
+        // F(0,m) end at 1, 2, 3; their messages hold the link 1–3, 3–5, 5–7 and arrive at 3.5, 5.5,
+        // 7.5 (on a free link they would arrive at 3.5, 4.5 and 5.5).
+        let device1 = simulation.timeline[1].map { [$0.start, $0.end] }
+        #expect(device1[0] == [3.5, 4.5] && device1[1] == [5.5, 6.5] && device1[2] == [7.5, 8.5], "\(device1)")
+        #expect(Validator.validate(problem, simulation.timeline).isEmpty)
+        // F(1,1) at 4.5, when its message would arrive on a free link, is refused: it arrives at 5.5.
+        var early = simulation.timeline
+        early[1][1].start = 4.5
+        early[1][1].end = 5.5
+        #expect(Validator.validate(problem, early).contains { $0.rule == .dependency && $0.message.contains("F(s0,m1)") },
+                "\(Validator.validate(problem, early))")
+        let messages = Messages(problem, simulation.timeline)
+        #expect(messages.byProducer[.forward(0, 1)] == Messages.Message(from: 0, to: 1, leaves: 3, arrives: 5.5))
+    }
+
+    @Test func communicationRoundTripsAndIsCheckedByName() throws {
+        let json = #"{"latency": 0.5, "transfer": 2, "devicesPerNode": 2, "interNodeLatency": 3, "interNodeTransfer": 8}"#
+        let communication = try JSONDecoder().decode(Communication.self, from: Data(json.utf8))
+        #expect(communication.transfer(from: 0, to: 1) == 2 && communication.transfer(from: 1, to: 2, scale: 0.5) == 4)
+        #expect(communication.lag(from: 1, to: 2) == 11 && communication.lag(from: 1, to: 1) == 0)
+        #expect(try JSONDecoder().decode(Communication.self, from: JSONEncoder().encode(communication)) == communication)
+        #expect(try JSONEncoder().encode(Communication(latency: 0.5)) == Data("0.5".utf8))
+        for (bad, field) in [(#"{"latency": 1, "transfer": -1}"#, "communication.transfer"),
+                             (#"{"latency": 1, "interNodeTransfer": 1}"#, "communication")] {
+            let problem = #"{"microbatches": 2, "devices": 2, "stages": [{"forward": 1, "backwardInput": 1, "backwardWeight": 1}, {"forward": 1, "backwardInput": 1, "backwardWeight": 1}], "communication": "# + bad + "}"
+            #expect { try Problem.decode(json: Data(problem.utf8)) } throws: { ($0 as? ProblemError)?.field == field }
+        }
+    }
+
+    @Test(arguments: Array(UInt64(0)..<24))
+    func boundsStayBelowTheExhaustiveOptimum(seed: UInt64) throws {
+        let problem = Self.contended(seed: seed)
+        try BoundReferee.check(problem)
+    }
+
+    @Test(arguments: Array(UInt64(0)..<12))
+    func autoEmitsValidSchedulesNoBetterThanTheOptimum(seed: UInt64) throws {
+        let problem = Self.contended(seed: seed)
+        for objective in Objective.allCases {
+            guard let reference = ExhaustiveSearch.solve(problem, objective: objective, options: .init(maximumSchedules: 50_000)) else { continue }
+            let (solution, _) = try Methods.solveAuto(problem, options: SolveOptions(objective: objective, timeLimit: 0.2))
+            let value = solution.evaluation.metrics.value(of: objective)
+            #expect(value >= reference.optimum - 1e-9, "\(problem.name)")
+            #expect(solution.evaluation.metrics.lowerBound <= reference.optimum + 1e-9, "\(problem.name)")
+        }
+    }
+}

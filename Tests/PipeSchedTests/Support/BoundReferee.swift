@@ -1,0 +1,20 @@
+import Testing
+@testable import PipeSched
+
+/// Exhaustive search as the referee of the lower bounds: on a tiny problem, for both objectives,
+/// every part of `LowerBound` is at most the exhaustive optimum, and the optimum's schedule passes
+/// the timed validator.
+enum BoundReferee {
+    static func check(_ problem: Problem, maximumSchedules: Int = 50_000, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for objective in Objective.allCases {
+            guard let reference = ExhaustiveSearch.solve(problem, objective: objective, options: .init(maximumSchedules: maximumSchedules)) else { continue }
+            let parts = LowerBound.parts(problem, objective: objective)
+            for (name, bound) in [("startup", parts.startup), ("memory", parts.memory), ("bottleneck", parts.bottleneck), ("inFlight", parts.inFlight)] {
+                #expect(bound <= reference.optimum + 1e-9, "\(objective) \(name) bound \(bound) > optimum \(reference.optimum) on \(problem.name)",
+                        sourceLocation: sourceLocation)
+            }
+            let timeline = try Simulator.simulate(problem, reference.best).timeline
+            #expect(Validator.validate(problem, timeline).isEmpty, "\(problem.name)", sourceLocation: sourceLocation)
+        }
+    }
+}
