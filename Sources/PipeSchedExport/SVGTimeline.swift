@@ -5,7 +5,10 @@ import PipeSched
 /// One row per device with time on x; F, B, W and BW passes in distinct colours (every second model
 /// chunk on a device in a lighter shade) labelled with their microbatch when the box is wide enough;
 /// idle time inside a device's span in light red; a time axis; with the problem, one memory strip
-/// per device under the rows with the cap dashed. The title gives method, objective, bubble rate,
+/// per device under the rows with the cap dashed; where the problem's messages hold their links
+/// (`Communication.transfer`), a link strip under each device row with the messages it sends, as long
+/// as each holds its link (to a higher device in the upper half, to a lower one in the lower half).
+/// The title gives method, objective, bubble rate,
 /// lower bound and gap. The width grows with the schedule so the narrowest pass is at least 3 px
 /// wide and typical passes fit their label; every text is at least 10 px.
 public struct SVGTimeline: Sendable {
@@ -21,6 +24,7 @@ public struct SVGTimeline: Sendable {
         svg += title(document, problem: problem)
         svg += legend(document, layout: layout)
         svg += rows(document, layout: layout)
+        if let problem, layout.linkHeight > 0 { svg += links(document, problem: problem, layout: layout) }
         svg += axis(layout, unit: problem?.units?.time)
         if let problem { svg += SVGMemoryPanel(layout: layout, problem: problem, document: document).elements() }
         svg.append("</svg>")
@@ -116,6 +120,27 @@ public struct SVGTimeline: Sendable {
         return out
     }
 
+    /// Each device's link strip: the messages it sends, from when they leave to when they free the link.
+    private func links(_ document: ScheduleDocument, problem: Problem, layout: SVGLayout) -> [String] {
+        let c = SVGSupport.coordinate
+        var out: [String] = []
+        for device in document.timeline.indices {
+            let top = layout.linkTop(device)
+            out.append(text(x: SVGLayout.margin + 8, y: top + layout.linkHeight - 1, size: 10, "links"))
+            out.append(##"<rect class="link-row" x="\##(c(layout.plotLeft))" y="\##(c(top))" width="\##(c(layout.plotWidth))" height="\##(c(layout.linkHeight))" fill="#f0f4fa"/>"##)
+        }
+        let half = layout.linkHeight / 2
+        let messages = Messages(problem, document.timedTimeline)
+        for (op, message) in messages.byProducer.sorted(by: { ($0.value.from, $0.value.leaves) < ($1.value.from, $1.value.leaves) }) {
+            let held = problem.communication.transfer(from: message.from, to: message.to, scale: problem.scale(microbatch: op.microbatch).memory)
+            guard held > 0 else { continue }
+            let top = layout.linkTop(message.from) + (message.to > message.from ? 0 : half)
+            let tip = "\(op) to device \(message.to): holds the link \(message.leaves.readable)–\((message.leaves + held).readable), arrives \(message.arrives.readable)"
+            out.append(##"<rect class="message" x="\##(c(layout.x(message.leaves)))" y="\##(c(top))" width="\##(c(max(held * layout.scale - 0.4, 0.8)))" height="\##(c(half))" fill="#5c7cab"><title>\##(SVGSupport.escape(tip))</title></rect>"##)
+        }
+        return out
+    }
+
     private func axis(_ layout: SVGLayout, unit: String?) -> [String] {
         let c = SVGSupport.coordinate
         let y = layout.rowsBottom + 4
@@ -155,6 +180,8 @@ struct SVGLayout {
     let rowHeight = 20.0
     /// The copy-stream strip under each device row, when the schedule offloads (0 otherwise).
     let copyHeight: Double
+    /// The link strip under each device row, when the problem's messages hold their links (0 otherwise).
+    let linkHeight: Double
     let rowGap = 4.0
     let devices: Int
     let ticks: [Double]
@@ -167,6 +194,7 @@ struct SVGLayout {
     init(_ document: ScheduleDocument, problem: Problem?) {
         let entries = document.timeline.joined()
         copyHeight = entries.contains { !$0.op.computes } ? 12 : 0
+        linkHeight = problem?.communication.hasTransfers == true ? 10 : 0
         origin = entries.map(\.start).min() ?? 0
         let end = entries.map(\.end).max() ?? 1
         let span = max(end - origin, 1e-9)
@@ -187,17 +215,18 @@ struct SVGLayout {
             for (k, stage) in mine.enumerated() { chunks[stage] = k }
         }
         chunkOfStage = chunks
-        let rowsBottom = rowsTop + Double(devices) * (rowHeight + copyHeight + rowGap) - rowGap
+        let rowsBottom = rowsTop + Double(devices) * (rowHeight + copyHeight + linkHeight + rowGap) - rowGap
         memoryTop = rowsBottom + 44
         let memoryHeight = problem == nil ? 0 : 22 + Double(devices) * (stripHeight + stripGap)
         height = memoryTop + memoryHeight + (problem == nil ? -16 : 8)
     }
 
     var width: Double { plotLeft + plotWidth + Self.rightMargin }
-    var rowsBottom: Double { rowsTop + Double(devices) * (rowHeight + copyHeight + rowGap) - rowGap }
+    var rowsBottom: Double { rowsTop + Double(devices) * (rowHeight + copyHeight + linkHeight + rowGap) - rowGap }
     var hasSecondChunk: Bool { chunkOfStage.contains { $0 > 0 } }
 
-    func rowTop(_ device: Int) -> Double { rowsTop + Double(device) * (rowHeight + copyHeight + rowGap) }
+    func rowTop(_ device: Int) -> Double { rowsTop + Double(device) * (rowHeight + copyHeight + linkHeight + rowGap) }
+    func linkTop(_ device: Int) -> Double { rowTop(device) + rowHeight + copyHeight }
     func x(_ time: Double) -> Double { plotLeft + (time - origin) * scale }
     func chunk(of stage: Int) -> Int { stage < chunkOfStage.count ? chunkOfStage[stage] : 0 }
     func stripTop(_ device: Int) -> Double { memoryTop + 22 + Double(device) * (stripHeight + stripGap) }

@@ -23,6 +23,21 @@ import Testing
         }
     }
 
+    /// Where messages hold their links, each device row gets a link strip with one rectangle per
+    /// message it sends; without transfers there is none.
+    @Test func busyLinksGetAStripPerDevice() throws {
+        let base = ExportFixtures.problem(devices: 3, microbatches: 4)
+        let problem = try base.with { $0.communication = Communication(latency: 0.1, transfer: 1.5, topology: nil) }
+        let (document, svg) = try render(problem, method: "1f1b")
+        let elements = try #require(XMLElements.parse(svg))
+        #expect(elements.filter { $0.attributes["class"] == "link-row" }.count == problem.devices)
+        let messages = Messages(problem, document.timedTimeline)
+        #expect(elements.filter { $0.attributes["class"] == "message" }.count == messages.byProducer.count)
+        #expect(messages.byProducer.count == 2 * (problem.devices - 1) * problem.microbatches)
+        let (_, plain) = try render(base, method: "1f1b")
+        #expect(!plain.contains("link-row"))
+    }
+
     @Test func withoutTheProblemThereAreNoMemoryStrips() throws {
         let (_, svg) = try render(ExportFixtures.problem(devices: 4, microbatches: 8), method: "zb-h1", withProblem: false)
         let elements = try #require(XMLElements.parse(svg))
