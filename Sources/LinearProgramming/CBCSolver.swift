@@ -7,16 +7,21 @@ import Synchronization
 ///
 /// - Threads: CBC gave wrong answers when two solves ran at once in one process
 ///   (CbcMain1 has static state), so **every** use of the library (model creation to
-///   deletion) holds one process-wide lock. Concurrent CBC solves therefore run one
+///   deletion) holds it, process-wide (`libraryBusy`). Concurrent CBC solves therefore run one
 ///   after the other; ``MILPOptions/threads`` > 1 parallelises *inside* one solve.
-///   While waiting for the lock, ``MILPOptions/shouldStop`` and the time limit are polled.
+///   While waiting for the library, ``MILPOptions/shouldStop`` and the time limit are polled.
 /// - Time limit: CBC measures CPU time by default, which with several threads runs
 ///   faster than the wall clock. The solver is run with `timeMode elapsed` and
 ///   `sec` = 90% of the remaining wall-clock budget, so the limit is wall seconds. CBC only
 ///   checks it at certain points and was measured to overshoot by up to about 3 s on
 ///   30 s runs, so the cut callback stops the search when the next stretch between two
 ///   callbacks (estimated from the longest seen) would end past the limit (`CBCStopMonitor`).
-///   Pure LPs (solved by Clp directly) have no time limit.
+///   Neither reaches Clp's root LP, which on a large model can take minutes (hetero V p=8, m=64,
+///   capped: 468 s under a 10 s limit, docs/ilp-formulation.md). So `Cbc_solve` runs on a thread of
+///   its own: when it has not returned shortly after the limit (`abandonAfter`), the solve returns
+///   `noSolution` with that reason, and the thread finishes CBC's work in the background, then frees
+///   the model and the library. Until then every other CBC solve waits for the library like for
+///   any other solve (polling its own limit). Pure LPs get the same wall-clock limit.
 /// - Cancellation: the C API has no way to interrupt CbcMain1. ``MILPOptions/shouldStop``
 ///   (and the backstop) are polled in a cut callback (`Cbc_addCutCallback`), which CBC calls
 ///   at the root and at many, but not all, nodes; on a stop it returns an infeasible cut,
@@ -30,8 +35,14 @@ import Synchronization
 ///   crash it avoids).
 /// - Output: `Cbc_setLogLevel(0)` prints nothing; `verbose` uses level 1.
 public struct CBCSolver: MILPSolver {
-    /// The process-wide lock around every CBC solve.
-    private static let libraryLock = NSLock()
+    /// Whether a CBC solve holds the library, process-wide. A flag rather than a lock: a solve the
+    /// caller stopped waiting for releases it from its own thread (`abandonAfter`).
+    private static let libraryBusy = Mutex(false)
+
+    /// How long past the time limit a solve waits for `Cbc_solve` before returning without it: 3%
+    /// of the limit plus a quarter of a second (CBC's own limit and the callback's backstop normally
+    /// end it well before).
+    static func abandonAfter(_ limit: Double) -> Double { limit * 1.03 + 0.25 }
 
     /// Creates the (stateless) backend.
     public init() {}
@@ -43,30 +54,55 @@ public struct CBCSolver: MILPSolver {
         let problem = try PreparedProblem(model: model, options: options)
         if let early = problem.earlyResult(solverName: name, clock: clock) { return early }
         if let gaveUp = acquireLibraryLock(problem, clock: clock) { return gaveUp }
-        defer { Self.libraryLock.unlock() }
-        if let early = problem.earlyResult(solverName: name, clock: clock) { return early }
-
+        if let early = problem.earlyResult(solverName: name, clock: clock) {
+            Self.releaseLibrary()
+            return early
+        }
         guard let cbc = Cbc_newModel() else {
+            Self.releaseLibrary()
             throw LinearProgrammingError.solverFailure(solver: name, reason: "Cbc_newModel returned NULL")
         }
-        defer { Cbc_deleteModel(cbc) }
         Self.load(problem, into: cbc)
         let monitor = configure(cbc, problem, clock: clock)
-        withExtendedLifetime(monitor) { _ = Cbc_solve(cbc) }
-
+        let run = CBCRun(cbc)
+        // The thread owns the model and the library from here: it frees both when CBC returns,
+        // after this solve has read its result, or on its own when this solve stopped waiting.
+        Thread.detachNewThread {
+            withExtendedLifetime(monitor) { _ = Cbc_solve(run.cbc) }
+            run.finish()
+        }
+        let wait = problem.options.timeLimit.map { Self.abandonAfter($0) }
+        guard run.waitUntilSolved(within: wait.map { Swift.max(0, $0 - clock.elapsed) }, shouldStop: problem.options.shouldStop) else {
+            var result = problem.stopped(solverName: name, clock: clock,
+                                         reason: problem.options.shouldStop?() == true
+                                             ? "stopped by shouldStop inside CBC's root LP, which cannot be interrupted (it finishes in the background)"
+                                             : "time limit reached inside CBC's root LP, which cannot be interrupted (it finishes in the background; later CBC solves wait for it)")
+            result.seconds = clock.elapsed
+            return result
+        }
         var result = problem.integerCount == 0 ? readLP(cbc, problem) : readMIP(cbc, problem, monitor: monitor)
         result.seconds = clock.elapsed
+        run.release()
         return result
+    }
+
+    /// Lets the next CBC solve take the library.
+    fileprivate static func releaseLibrary() { libraryBusy.withLock { $0 = false } }
+
+    /// Takes the library when it is free.
+    private static func tryTakeLibrary() -> Bool {
+        libraryBusy.withLock { busy in
+            if busy { return false }
+            busy = true
+            return true
+        }
     }
 
     /// Takes the library lock; returns a result instead if the caller stops or the time
     /// limit passes while waiting.
     private func acquireLibraryLock(_ problem: PreparedProblem, clock: SolveClock) -> MILPResult? {
-        guard problem.options.shouldStop != nil || problem.options.timeLimit != nil else {
-            Self.libraryLock.lock()
-            return nil
-        }
-        while !Self.libraryLock.lock(before: Date(timeIntervalSinceNow: 0.02)) {
+        while !Self.tryTakeLibrary() {
+            Thread.sleep(forTimeInterval: 0.005)
             if problem.options.shouldStop?() == true {
                 return problem.stopped(solverName: name, clock: clock, reason: "stopped by shouldStop while waiting for the CBC lock")
             }
@@ -272,5 +308,55 @@ private final class CBCStopMonitor: Sendable {
             return true
         }
         return false
+    }
+}
+
+/// One `Cbc_solve` on its own thread (`CBCSolver.solve`): the solve waits for it at most until its
+/// limit, and whichever of the two finishes last frees the model and releases the library.
+private final class CBCRun: @unchecked Sendable {
+    let cbc: UnsafeMutableRawPointer
+    private let state = Mutex((solved: false, released: false))
+    private let solved = DispatchSemaphore(value: 0)
+
+    init(_ cbc: UnsafeMutableRawPointer) { self.cbc = cbc }
+
+    /// Called by the thread when `Cbc_solve` returns: frees everything if the solve already gave up.
+    func finish() {
+        let abandoned = state.withLock { state in
+            state.solved = true
+            return state.released
+        }
+        if abandoned { free() } else { solved.signal() }
+    }
+
+    /// Waits until CBC returns, at most `seconds` (nil: without limit), polling `shouldStop`; `false`
+    /// when the solve stops waiting, which hands the model to the thread.
+    func waitUntilSolved(within seconds: Double?, shouldStop: (@Sendable () -> Bool)?) -> Bool {
+        let deadline = seconds.map { DispatchTime.now() + $0 }
+        while true {
+            let step = DispatchTime.now() + 0.02
+            let until = deadline.map { Swift.min($0, step) } ?? step
+            if solved.wait(timeout: until) == .success { return true }
+            let expired = deadline.map { DispatchTime.now() >= $0 } ?? false
+            guard expired || shouldStop?() == true else { continue }
+            let finishedMeanwhile = state.withLock { state in
+                if state.solved { return true }
+                state.released = true
+                return false
+            }
+            if finishedMeanwhile {
+                solved.wait()
+                return true
+            }
+            return false
+        }
+    }
+
+    /// Called by the solve after reading its result.
+    func release() { free() }
+
+    private func free() {
+        Cbc_deleteModel(cbc)
+        CBCSolver.releaseLibrary()
     }
 }
