@@ -127,3 +127,28 @@ import Testing
         #expect(abs(evaluation.metrics.makespan - optimum) <= 1e-9, "auto \(evaluation.metrics.makespan), optimum \(optimum)")
     }
 }
+
+extension MicrobatchScaleTests {
+    /// The greedy's pass table reads the one accounting: every kind, microbatch and recomputation
+    /// choice gives `Problem.duration(_:)` and `memoryDelta(_:recomputed:)`, with microbatch 0 scaled too.
+    @Test func theGreedysPassTableAgreesWithTheProblem() throws {
+        let stage = StageProfile(slices: [PassCosts(forward: 1, backwardInput: 2, backwardWeight: 1,
+                                                    memory: MemoryDeltas(forward: 4, backwardInput: -1, backwardWeight: -3),
+                                                    recompute: RecomputeCost(time: 1, keptMemory: 1))])
+        let problem = try Problem(name: "table", microbatches: 3, devices: 2, stages: [stage, stage],
+                                  microbatchScales: [MicrobatchScale(time: 2, memory: 3), .one, MicrobatchScale(time: 0.5, memory: 0.25)])
+        let table = PassTable(problem)
+        for stage in 0..<2 {
+            for microbatch in 0..<3 {
+                for kind in [OpKind.forward, .backwardInput, .backwardWeight, .backward, .recompute] {
+                    let op = Op(kind, stage: stage, microbatch: microbatch)
+                    #expect(table.time(kind, stage, microbatch: microbatch) == problem.duration(op), "\(op)")
+                    for recomputed in [false, true] {
+                        #expect(table.memory(kind, stage, recomputed: recomputed, microbatch: microbatch) == problem.memoryDelta(op, recomputed: recomputed),
+                                "\(op) recomputed \(recomputed)")
+                    }
+                }
+            }
+        }
+    }
+}

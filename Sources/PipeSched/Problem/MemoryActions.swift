@@ -37,14 +37,19 @@ extension Problem {
         return memoryDelta(.forward, stage: stage, slice: slice) - cost.keptMemory
     }
 
-    /// Memory delta of a pass when its cell is (or is not) recomputed: only a recomputed cell's
-    /// forward differs, keeping `keptMemory`.
+    /// Memory delta of a pass of `kind` on a stage's slice when its cell is (or is not) recomputed,
+    /// for a microbatch that costs exactly its profile: only a recomputed cell's forward differs,
+    /// keeping `keptMemory`.
+    @inline(__always)
+    public func memoryDelta(_ kind: OpKind, stage: Int, slice: Int, recomputed: Bool) -> Double {
+        if recomputed, kind == .forward, let cost = recomputeCost(stage: stage, slice: slice) { return cost.keptMemory }
+        return memoryDelta(kind, stage: stage, slice: slice)
+    }
+
+    /// Memory delta of an operation when its cell is (or is not) recomputed, scaled to its microbatch.
     @inline(__always)
     public func memoryDelta(_ op: Op, recomputed: Bool) -> Double {
-        if recomputed, op.kind == .forward, let cost = recomputeCost(stage: op.stage, slice: op.slice) {
-            return cost.keptMemory * scale(microbatch: op.microbatch).memory
-        }
-        return memoryDelta(op)
+        memoryDelta(op.kind, stage: op.stage, slice: op.slice, recomputed: recomputed) * scale(microbatch: op.microbatch).memory
     }
 
     /// Whether some capped device runs a stage that offers recomputation or offloading: only then can

@@ -33,7 +33,7 @@ struct PassTable: Sendable {
         fusedTime = time(.backward)
         recomputeTime = time(.recompute)
         forwardMemory = memory(.forward)
-        keptMemory = Scratch(table { problem.memoryDelta(Op(.forward, stage: $0, microbatch: 0, slice: $1), recomputed: true) })
+        keptMemory = Scratch(table { problem.memoryDelta(.forward, stage: $0, slice: $1, recomputed: true) })
         inputMemory = memory(.backwardInput)
         weightMemory = memory(.backwardWeight)
         fusedMemory = memory(.backward)
