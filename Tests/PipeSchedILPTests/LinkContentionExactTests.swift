@@ -19,26 +19,13 @@ import Testing
         }
     }
 
-    static func check(_ problem: Problem, _ objective: Objective, schedule: Schedule, bound: Double?, status: String,
-                      reference: Double, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let evaluation = try Evaluation(problem, schedule, objective: objective)
-        let value = evaluation.metrics.value(of: objective)
-        #expect(evaluation.isValid, "\(problem.name): \(evaluation.issues)", sourceLocation: sourceLocation)
-        #expect((bound ?? 0) <= reference * (1 + 1e-9), "\(problem.name) \(objective): bound \(bound ?? 0) > \(reference)", sourceLocation: sourceLocation)
-        #expect(value >= reference * (1 - 1e-9), sourceLocation: sourceLocation)
-        if status == "optimal" {
-            #expect(abs(value - reference) <= 1e-6 * reference, "\(problem.name) \(objective): optimal \(value), exhaustive \(reference)",
-                    sourceLocation: sourceLocation)
-        }
-    }
-
     @Test(arguments: [SolverKind.cbc, .glpk])
     func theILPsClaimsHold(solver: SolverKind) throws {
         for problem in try Self.problems() {
             for objective in Objective.allCases {
                 let reference = try #require(ExhaustiveSearch.solve(problem, objective: objective, options: .init(maximumSchedules: 2_000_000))).optimum
                 let outcome = try ILPSearch.solve(problem, objective: objective, settings: ILPSettings(solver: solver), timeLimit: 3)
-                try Self.check(problem, objective, schedule: outcome.schedule, bound: outcome.provenBound, status: outcome.report.status, reference: reference)
+                try ExactReferee.check(problem, objective, schedule: outcome.schedule, bound: outcome.provenBound, status: outcome.report.status, reference: reference)
             }
         }
     }
@@ -50,7 +37,7 @@ import Testing
                 let reference = try #require(ExhaustiveSearch.solve(problem, objective: objective, options: .init(maximumSchedules: 2_000_000))).optimum
                 let output = try CPSATSearch.solve(problem, objective: objective, settings: CPSATSettings(workers: 1), timeLimit: 3)
                 let report = try #require(output.solver)
-                try Self.check(problem, objective, schedule: output.schedule, bound: output.provenBound, status: report.status, reference: reference)
+                try ExactReferee.check(problem, objective, schedule: output.schedule, bound: output.provenBound, status: report.status, reference: reference)
             }
         }
     }

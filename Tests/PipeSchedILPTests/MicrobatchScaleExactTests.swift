@@ -45,12 +45,8 @@ import Testing
             for objective in Objective.allCases {
                 let reference = try #require(ExhaustiveSearch.solve(problem, objective: objective, options: .init(maximumSchedules: 2_000_000))).optimum
                 let outcome = try ILPSearch.solve(problem, objective: objective, settings: ILPSettings(solver: solver), timeLimit: 30)
-                let evaluation = try Evaluation(problem, outcome.schedule, objective: objective)
-                #expect(evaluation.isValid, "\(problem.name): \(evaluation.issues)")
-                #expect(outcome.provenBound <= reference * (1 + 1e-9), "\(problem.name) \(objective): \(outcome.report)")
-                #expect(outcome.report.status == "optimal", "\(problem.name) \(objective): \(outcome.report)")
-                #expect(abs(evaluation.metrics.value(of: objective) - reference) <= 1e-6 * reference,
-                        "\(problem.name) \(objective): ilp \(evaluation.metrics.value(of: objective)), exhaustive \(reference)")
+                try ExactReferee.check(problem, objective, schedule: outcome.schedule, bound: outcome.provenBound, status: outcome.report.status,
+                                       reference: reference, mustProve: true)
             }
         }
     }
@@ -61,13 +57,9 @@ import Testing
             for objective in Objective.allCases {
                 let reference = try #require(ExhaustiveSearch.solve(problem, objective: objective, options: .init(maximumSchedules: 2_000_000))).optimum
                 let output = try CPSATSearch.solve(problem, objective: objective, settings: CPSATSettings(workers: 1), timeLimit: 30)
-                let evaluation = try Evaluation(problem, output.schedule, objective: objective)
                 let report = try #require(output.solver)
-                #expect(evaluation.isValid, "\(problem.name): \(evaluation.issues)")
-                #expect((output.provenBound ?? 0) <= reference * (1 + 1e-9), "\(problem.name) \(objective): \(report)")
-                #expect(report.status == "optimal", "\(problem.name) \(objective): \(report)")
-                #expect(abs(evaluation.metrics.value(of: objective) - reference) <= 1e-6 * reference,
-                        "\(problem.name) \(objective): cpsat \(evaluation.metrics.value(of: objective)), exhaustive \(reference)")
+                try ExactReferee.check(problem, objective, schedule: output.schedule, bound: output.provenBound, status: report.status,
+                                       reference: reference, mustProve: true)
             }
         }
     }
