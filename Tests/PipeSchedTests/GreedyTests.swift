@@ -66,6 +66,34 @@ import Testing
         #expect(best.value <= zb + 1e-9, "\(best.policy): \(best.value) vs ZB-H1 \(zb)")
     }
 
+    /// Keeping the later stages' room for the oldest microbatch (instead of reserving it at
+    /// admission) never deadlocks: wherever a policy finds a schedule with the reservation, the
+    /// same policy without it finds one too, and it is valid and within the cap. Tiny problems cover
+    /// backward passes that allocate, slices and latency; the GreedyTests cases real sizes.
+    @Test func laterStageRoomKeptForTheOldestNeverGetsStuck() throws {
+        var problems = (0..<200).map { TinyProblems.random(seed: UInt64($0)) }
+        for (index, c) in Self.cases.enumerated() where c.placement != .sequential {
+            let stageCount = { if case .explicit(let list) = c.placement { return list.count } else { return c.p * c.chunks } }()
+            let wide = TestProblems.random(devices: stageCount, microbatches: c.p * c.mFactor, seed: UInt64(40 + index))
+            let base = try Problem(name: wide.name, microbatches: wide.microbatches, devices: c.p, placement: c.placement,
+                                   stages: wide.stages, communication: wide.communication)
+            problems += try [0.5, 0.75, 1.0].map { try Self.capped(base, factor: $0) }
+        }
+        var compared = 0
+        for problem in problems where problem.memoryLimit != nil && problem.deviceStages.contains(where: { $0.count > 1 }) {
+            for policy in GreedyPolicy.grid(for: problem, fusing: true) where policy.laterStageMemory == .reservedAtAdmission {
+                var kept = policy
+                kept.laterStageMemory = .keptForOldest
+                guard ListScheduler(problem: problem, policy: policy).schedule() != nil else { continue }
+                let schedule = try #require(ListScheduler(problem: problem, policy: kept).schedule(), "\(problem.name) \(kept) got stuck")
+                let issues = Validator.validate(problem, schedule)
+                #expect(issues.isEmpty, "\(problem.name) \(kept): \(issues.prefix(3))")
+                compared += 1
+            }
+        }
+        #expect(compared > 500)
+    }
+
     /// The grid on several threads keeps what one thread going through it in order keeps: the same
     /// schedule, value and policy (ties go to the earlier policy of the grid), on every placement,
     /// capped and not, with recomputation where the problem offers it.

@@ -49,9 +49,26 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
 
     public var memoryActions: MemoryActions
 
+    /// What a device holding several stages promises a microbatch it admits at its first stage.
+    public enum LaterStageMemory: String, Sendable, Hashable, CaseIterable {
+        /// The forwards of all its stages on the device, so its later stages never wait for memory.
+        case reservedAtAdmission
+        /// Its first stage's forward only; the room the later stages' forwards of one microbatch
+        /// take is kept free instead, for the oldest admitted microbatch that still needs it. A
+        /// device then holds more first-chunk activations while the later chunks are far away, as
+        /// Zero Bubble's V schedules do (2p first-chunk activations on device 0 under a 1p cap). The
+        /// oldest microbatch can always go on (its later forwards have the room; its backwards only
+        /// free), so the scheduler cannot deadlock.
+        case keptForOldest
+    }
+
+    public var laterStageMemory: LaterStageMemory
+
     public init(warmupFactor: Double = 1, preferBackward: Bool = true, weightFill: WeightFill = .fitIdle,
-                chunkOrder: ChunkOrder = .depthFirst, backward: BackwardPasses = .split, memoryActions: MemoryActions = .none) {
+                chunkOrder: ChunkOrder = .depthFirst, backward: BackwardPasses = .split, memoryActions: MemoryActions = .none,
+                laterStageMemory: LaterStageMemory = .reservedAtAdmission) {
         self.memoryActions = memoryActions
+        self.laterStageMemory = laterStageMemory
         self.warmupFactor = warmupFactor
         self.preferBackward = preferBackward
         self.weightFill = weightFill
@@ -62,14 +79,18 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         "warmup×\(warmupFactor.readable) \(preferBackward ? "B-first" : "F-first") W:\(weightFill.rawValue) \(chunkOrder.rawValue)"
             + (backward == .split ? "" : " BW-where-B-allocates") + (memoryActions == .none ? "" : " recompute:\(memoryActions.rawValue)")
+            + (laterStageMemory == .reservedAtAdmission ? "" : " later-chunks:kept-for-oldest")
     }
 
     /// The policies `GreedySearch` tries on `problem`: chunk order only where a device holds several
     /// stages, fused backward passes only where they can lower the peak under a cap
     /// (`Problem.fusedBackwardCanLowerPeak`) unless `fusing` says otherwise, recomputation only where
-    /// it can (`Problem.memoryActionsCanLowerPeak`).
+    /// it can (`Problem.memoryActionsCanLowerPeak`), later-stage memory kept for the oldest microbatch
+    /// only where a capped device holds several stages and the problem has no memory actions.
     public static func grid(for problem: Problem, fusing: Bool? = nil) -> [GreedyPolicy] {
         let several = problem.deviceStages.contains { $0.count > 1 }
+        let laterStages: [LaterStageMemory] = several && problem.memoryLimit != nil && !problem.hasMemoryActions
+            ? LaterStageMemory.allCases : [.reservedAtAdmission]
         let backward: [BackwardPasses] = switch fusing ?? problem.fusedBackwardCanLowerPeak {
         case true: [.split, .fusedWhereBAllocates]
         case false: [.split]
@@ -81,8 +102,11 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
                     for order in several ? ChunkOrder.allCases : [.depthFirst] {
                         for passes in backward {
                             for actions in problem.memoryActionsCanLowerPeak ? MemoryActions.allCases : [.none] {
-                                result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
-                                                           chunkOrder: order, backward: passes, memoryActions: actions))
+                                for later in actions == .none ? laterStages : [.reservedAtAdmission] {
+                                    result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
+                                                               chunkOrder: order, backward: passes, memoryActions: actions,
+                                                               laterStageMemory: later))
+                                }
                             }
                         }
                     }

@@ -63,6 +63,13 @@ struct State {
     /// Forward memory of one unit (microbatch slice) over all of a device's stages, per device and slice.
     let unitForwardMemory: Scratch<Double>
     let limit: Scratch<Int>
+    /// Under `GreedyPolicy.LaterStageMemory.keptForOldest`: per device, the stage of its last forward
+    /// (a unit has passed all of its forwards on the device once that stage's forward ran) and the
+    /// room kept free for the later stages' forwards of one unit (at the largest memory scale). The
+    /// units admitted at the first stage but not yet past the last are `pending`.
+    let keepsLaterForOldest: Bool
+    let lastStage: Scratch<Int>
+    let laterSlot: Scratch<Double>
     /// Which cells are recomputed, and passes added by that choice not yet counted by `run`.
     var recomputation: GreedyRecomputation
     var addedPasses = 0
@@ -106,6 +113,15 @@ struct State {
         unitForwardMemory = Scratch(problem.deviceStages.flatMap { stages in
             (0..<slices).map { slice in stages.reduce(0) { $0 + setup.passes.profileForwardMemory($1 * slices + slice) } }
         })
+        keepsLaterForOldest = policy.laterStageMemory == .keptForOldest
+        lastStage = Scratch(problem.deviceStages.map { $0.max()! })
+        let mostMemory = problem.scaleSummary.mostMemory
+        laterSlot = Scratch(problem.deviceStages.map { stages in
+            guard policy.laterStageMemory == .keptForOldest else { return 0 }
+            return (0..<slices).map { slice in
+                stages.dropFirst().reduce(0) { $0 + setup.passes.profileForwardMemory($1 * slices + slice) }
+            }.max()! * mostMemory
+        })
         limit = Scratch((0..<devices).map { device in
             let cycle = setup.cycle[device]
             let depth = cycle > 0 ? (policy.warmupFactor * setup.roundTrip[device] / cycle).rounded(.up) : Double(problem.microbatches)
@@ -148,9 +164,27 @@ struct State {
 
     @inline(__always)
     func admits(_ stage: Int, device: Int) -> Admission {
-        guard stage == firstStage[device] else { return .ok }
+        guard stage == firstStage[device] else { return keepsLaterForOldest ? laterForwardAdmits(stage, device: device) : .ok }
         if inFlight[device] >= limit[device] { return .depth }
         return memoryAdmits(stage, device: device)
+    }
+
+    /// Room kept free for the later stages' forwards of the oldest pending unit (0 when none is
+    /// pending, or when admission reserved them).
+    @inline(__always)
+    func heldForOldest(_ device: Int) -> Double {
+        keepsLaterForOldest && nextForward[firstStage[device]] > nextForward[lastStage[device]] ? laterSlot[device] : 0
+    }
+
+    /// Under `keptForOldest`, whether the next forward of a later stage fits: the oldest pending unit's
+    /// takes the room kept for it; any other's must leave that room free.
+    @inline(__always)
+    func laterForwardAdmits(_ stage: Int, device: Int) -> Admission {
+        let cell = nextForward[stage]
+        let oldest = cell == nextForward[lastStage[device]]
+        let need = level[device] + reserved[device] + (oldest ? 0 : laterSlot[device])
+            + setup.passes.memory(.forward, stage * slices + cell % slices, recomputed: false, microbatch: cell / slices)
+        return need <= setup.caps[device] + 1e-9 ? .ok : .memory
     }
 
     /// Whether the cap admits the next microbatch at a device's first stage (`.ok` or `.memory`).
@@ -158,13 +192,20 @@ struct State {
     func memoryAdmits(_ stage: Int, device: Int) -> Admission {
         let slice = slices == 1 ? 0 : nextForward[stage] % slices
         let microbatch = slices == 1 ? nextForward[stage] : nextForward[stage] / slices
-        let need = level[device] + reserved[device] + unitForwardMemory[device * slices + slice] * setup.passes.memoryScale(microbatch: microbatch)
-            + setup.forwardTransient[device]
+        let need = level[device] + reserved[device] + admittedMemory(device, slice: slice) * setup.passes.memoryScale(microbatch: microbatch)
+            + setup.forwardTransient[device] + laterSlot[device]
         guard recomputation.enabled else { return need <= setup.caps[device] + 1e-9 ? .ok : .memory }
         return recomputation.stagesToRecompute(problem: problem, device: device, slice: slice,
                                                memoryScale: setup.passes.memoryScale(microbatch: microbatch), need: need,
                                                cap: setup.caps[device]) != nil
             ? .ok : .memory
+    }
+
+    /// What admitting a unit (of scale 1) at a device's first stage promises: the forwards of all
+    /// its stages there, or under `keptForOldest` the first one's.
+    @inline(__always)
+    func admittedMemory(_ device: Int, slice: Int) -> Double {
+        keepsLaterForOldest ? setup.passes.profileForwardMemory(firstStage[device] * slices + slice) : unitForwardMemory[device * slices + slice]
     }
 
     /// Memory an input-gradient pass takes beyond what is committed: its own delta plus what its `W`
@@ -232,7 +273,7 @@ struct State {
                     let need = max(backwardNeed(stage, cell: cell),
                                    setup.reloadMemory[stage * slices + (slices == 1 ? 0 : cell % slices)] * setup.passes.memoryScale(microbatch: cell / slices))
                         + (reserved[device] > 1e-12 ? setup.forwardTransient[device] : 0)
-                    if need > 0 && level[device] + reserved[device] + need > cap + 1e-9 {
+                    if need > 0 && level[device] + reserved[device] + heldForOldest(device) + need > cap + 1e-9 {
                         memoryBlocked = true
                     } else if bestBackward < 0 || ready < bestBackwardReady || (ready == bestBackwardReady && stage > bestBackward) {
                         bestBackward = stage
@@ -309,11 +350,13 @@ struct State {
             nextForward[stage] += 1
             if stage == firstStage[device] {
                 inFlight[device] += 1
-                reserved[device] += unitForwardMemory[device * slices + cell % slices] * setup.passes.memoryScale(microbatch: cell / slices)
+                reserved[device] += admittedMemory(device, slice: cell % slices) * setup.passes.memoryScale(microbatch: cell / slices)
                 admitRecomputed(cell: cell, device: device)
             }
-            reserved[device] -= setup.passes.memory(.forward, stage * slices + cell % slices,
-                                                    recomputed: recomputation.isMarked(stage: stage, cell: cell), microbatch: cell / slices)
+            if !keepsLaterForOldest || stage == firstStage[device] {
+                reserved[device] -= setup.passes.memory(.forward, stage * slices + cell % slices,
+                                                        recomputed: recomputation.isMarked(stage: stage, cell: cell), microbatch: cell / slices)
+            }
         case .backwardInput, .backward:
             cell = backwardCell(nextBackward[stage])
             nextBackward[stage] += 1
