@@ -2,8 +2,8 @@ import Testing
 @testable import PipeSched
 
 /// The greedy engine's own bookkeeping against the project's referees: the score keys it computes
-/// without building a schedule equal `ScheduleScore` on the simulated schedule, and the warm-up
-/// pruning of `GreedySearch` skips only policies that would build the same schedule.
+/// without building a schedule equal `ScheduleScore` on the simulated schedule, and the warm-up and
+/// later-stage-memory pruning of `GreedySearch` skips only policies that would build the same schedule.
 @Suite struct ListSchedulerTests {
     /// Tiny problems of every shape (slices, ΔB > 0, caps), recomputable ones, and wider capped
     /// problems on sequential, V and interleaved placements.
@@ -67,6 +67,26 @@ import Testing
             }
         }
         #expect(compared > 100)
+    }
+
+    /// Where `GreedySearch.keptRoomCopiesReservation` holds, a policy keeping later-stage room for
+    /// the oldest microbatch builds the same schedule as its reserving twin whenever the twin's cap
+    /// never refused a pass; so skipping it loses nothing.
+    @Test func keptRoomBuildsTheSameScheduleWhereTheCapNeverRefused() throws {
+        var compared = 0
+        for problem in Self.problems() where GreedySearch.keptRoomCopiesReservation(problem) {
+            let setup = ListScheduler.Setup(problem)
+            for policy in GreedyPolicy.grid(for: problem, fusing: true) where policy.laterStageMemory == .keptForOldest {
+                var twin = policy
+                twin.laterStageMemory = .reservedAtAdmission
+                let run = ListScheduler(problem: problem, policy: twin, setup: setup).scoredRun(objective: .stageSpan)
+                guard !run.state.memoryRefused else { continue }
+                let schedule = run.key == nil ? nil : run.state.schedule()
+                #expect(ListScheduler(problem: problem, policy: policy, setup: setup).schedule() == schedule, "\(problem.name): \(policy)")
+                compared += 1
+            }
+        }
+        #expect(compared > 20)
     }
 
     /// The pruned grid search finds a schedule exactly as good as running every policy.

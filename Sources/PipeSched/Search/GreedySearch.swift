@@ -30,12 +30,14 @@ public enum GreedySearch {
                             shouldStop: (@Sendable () -> Bool)? = nil, threads: Int = defaultThreads) -> Result? {
         let grid = policies ?? GreedyPolicy.grid(for: problem)
         let setup = ListScheduler.Setup(problem)
-        // Groups of positions whose policies differ only in the warm-up factor, in grid order.
+        // Groups of positions whose policies differ only in the warm-up factor and later-stage
+        // memory, in grid order.
         var groupOf: [GreedyPolicy: Int] = [:]
         var groups: [[Int]] = []
         for (position, policy) in grid.enumerated() {
             var rest = policy
             rest.warmupFactor = 0
+            rest.laterStageMemory = .reservedAtAdmission
             if let group = groupOf[rest] { groups[group].append(position) } else {
                 groupOf[rest] = groups.count
                 groups.append([position])
@@ -67,14 +69,30 @@ public enum GreedySearch {
         return result
     }
 
+    /// Whether a policy keeping later-stage room for the oldest microbatch builds the same schedule as
+    /// its twin reserving that room at admission whenever the twin's cap never refused a pass: true
+    /// where every device holds at most two stages (a later forward is then always the oldest
+    /// pending microbatch's, so it finds the room the twin reserved) and microbatches cost alike (the
+    /// kept room is then exactly what the twin reserves). `ListSchedulerTests` checks the claim.
+    static func keptRoomCopiesReservation(_ problem: Problem) -> Bool {
+        problem.deviceStages.allSatisfy { $0.count <= 2 } && !problem.costsVaryByMicrobatch
+    }
+
     /// One thread's share: the policies at `positions` (ascending), in order, skipping a policy whose
     /// group already ran unconstrained by its warm-up depth at a smaller factor (a larger factor only
     /// raises every device's depth limit, so it would make the same decisions and build the same
-    /// schedule, or get stuck the same way). The best, with its grid position and score keys.
+    /// schedule, or get stuck the same way), and a policy keeping later-stage room whose reserving
+    /// twin (same warm-up, or unconstrained at a smaller one) never met the cap, where that makes the
+    /// two the same (`keptRoomCopiesReservation`). The best, with its grid position and score keys.
     private static func lane(_ problem: Problem, objective: Objective, grid: [GreedyPolicy], positions: [Int],
                              setup: ListScheduler.Setup, shouldStop: (@Sendable () -> Bool)?) -> LaneBest? {
         var best: (key: ScheduleScore.Key, state: State, position: Int)?
         var unconstrainedFrom: [GreedyPolicy: Double] = [:]
+        // Reserving policies whose run the cap never refused, and (per policy without its warm-up)
+        // the smallest factor from which such a run was also unconstrained by its depth.
+        var neverRefused: Set<GreedyPolicy> = []
+        var neverRefusedFrom: [GreedyPolicy: Double] = [:]
+        let copies = keptRoomCopiesReservation(problem)
         var runs = 0
         for position in positions {
             if shouldStop?() == true { break }
@@ -82,11 +100,23 @@ public enum GreedySearch {
             var rest = policy
             rest.warmupFactor = 0
             if let factor = unconstrainedFrom[rest], policy.warmupFactor >= factor { continue }
+            if copies && policy.laterStageMemory == .keptForOldest {
+                var twin = policy
+                twin.laterStageMemory = .reservedAtAdmission
+                var twinRest = rest
+                twinRest.laterStageMemory = .reservedAtAdmission
+                if neverRefused.contains(twin) || (neverRefusedFrom[twinRest].map { policy.warmupFactor >= $0 } ?? false) { continue }
+            }
             // Scored from the scheduler's own times; only the winner's orders are built.
             let run = ListScheduler(problem: problem, policy: policy, setup: setup, shouldStop: shouldStop).scoredRun(objective: objective)
             runs += 1
-            if !run.state.depthBound && (run.key != nil || shouldStop?() != true) {
+            let finished = run.key != nil || shouldStop?() != true
+            if !run.state.depthBound && finished {
                 unconstrainedFrom[rest] = min(unconstrainedFrom[rest] ?? .infinity, policy.warmupFactor)
+            }
+            if policy.laterStageMemory == .reservedAtAdmission && !run.state.memoryRefused && finished {
+                neverRefused.insert(policy)
+                if !run.state.depthBound { neverRefusedFrom[rest] = min(neverRefusedFrom[rest] ?? .infinity, policy.warmupFactor) }
             }
             guard let key = run.key else { continue }
             if best == nil || key.isBetter(than: best!.key) { best = (key, run.state, position) }

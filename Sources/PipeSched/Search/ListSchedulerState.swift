@@ -49,6 +49,10 @@ struct State {
     /// Whether the warm-up depth ever changed a step: a policy that differs only by a larger warm-up
     /// factor would build the same schedule when it did not (`GreedySearch`).
     var depthBound = false
+    /// Whether the cap ever refused a pass (a forward's admission or a backward that allocates): a
+    /// policy that differs only by keeping later-stage room for the oldest would build the same
+    /// schedule when it did not, on the problems `GreedySearch.keptRoomCopiesReservation` names.
+    var memoryRefused = false
     /// Per device: the end of its last pass; and whether some pass started later than its device
     /// and its dependencies allowed (the device's clock had run ahead while waiting), after which
     /// the scheduler's times are not the simulator's and `key(objective:)` re-times the run.
@@ -275,6 +279,7 @@ struct State {
                         + (reserved[device] > 1e-12 ? setup.forwardTransient[device] : 0)
                     if need > 0 && level[device] + reserved[device] + heldForOldest(device) + need > cap + 1e-9 {
                         memoryBlocked = true
+                        memoryRefused = true
                     } else if bestBackward < 0 || ready < bestBackwardReady || (ready == bestBackwardReady && stage > bestBackward) {
                         bestBackward = stage
                         bestBackwardReady = ready
@@ -294,6 +299,7 @@ struct State {
                         nextKnown = min(nextKnown, ready)
                     }
                 case .memory:
+                    memoryRefused = true
                     if ready(.forward, stage: stage, cell: nextForward[stage]) <= now { memoryBlocked = true }
                 case .depth:
                     // A larger depth limit would see `.ok` or `.memory` here, which the step treats
