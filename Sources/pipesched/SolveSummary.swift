@@ -10,10 +10,18 @@ enum SolveSummary {
         var parts = ["\(document.method): \(document.objective.rawValue) \(value.readable)",
                      "bubble \(String(format: "%.2f", m.bubbleRate * 100))%",
                      "lower bound \(m.lowerBound.readable) (gap \(String(format: "%.2f", m.gap * 100))%)"]
-        let peak = m.peakMemory.max() ?? 0
-        let cap = problem.memoryLimit.map { " of \(($0.min() ?? 0).readable)" } ?? ""
-        parts.append("peak memory \(peak.readable)\(cap)")
+        parts.append(peakMemory(m.peakMemory, caps: problem.memoryLimit))
         return (path.map { "wrote \($0): " } ?? "") + parts.joined(separator: ", ")
+    }
+
+    /// The highest peak, or under caps the peak of the device closest to its cap, against that
+    /// device's cap (named when the caps differ): the highest peak beside the lowest cap could read
+    /// as a breach when the two are different devices.
+    static func peakMemory(_ peaks: [Double], caps: [Double]?) -> String {
+        guard let caps, caps.count == peaks.count, !peaks.isEmpty else { return "peak memory \((peaks.max() ?? 0).readable)" }
+        let device = peaks.indices.min { caps[$0] - peaks[$0] < caps[$1] - peaks[$1] }!
+        let which = Set(caps).count > 1 ? " on device \(device)" : ""
+        return "peak memory \(peaks[device].readable) of \(caps[device].readable)\(which)"
     }
 }
 

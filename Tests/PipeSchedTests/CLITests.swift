@@ -29,6 +29,18 @@ import Testing
         #expect(evaluated.stdout.contains("valid schedule: zb-h1"))
     }
 
+    /// Under caps that differ per device, the summary line sets the tightest device's peak against
+    /// its own cap (not the highest peak against the lowest cap, which reads as a breach).
+    @Test func summaryLineSetsEachPeakAgainstItsOwnCap() throws {
+        let base = TestProblems.unit(devices: 2, microbatches: 4)
+        let problem = try write(try base.withMemoryLimit([100, 2.5]))
+        let solved = try CLIRunner.run(["solve", problem, "--method", "1f1b", "--output", path("s.json")])
+        #expect(solved.status == 0, "\(solved.stderr)")
+        let document = try ScheduleDocument.decode(json: Data(contentsOf: URL(fileURLWithPath: path("s.json"))))
+        let peak = document.metrics.peakMemory[1].readable
+        #expect(solved.stderr.contains("peak memory \(peak) of 2.5 on device 1"), "\(solved.stderr)")
+    }
+
     @Test func solveWithoutOutputPrintsJSON() throws {
         let problem = try write(TestProblems.unit(devices: 2, microbatches: 2))
         let result = try CLIRunner.run(["solve", problem, "--method", "1f1b", "--objective", "makespan"])
