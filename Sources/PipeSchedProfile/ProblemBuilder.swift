@@ -6,10 +6,14 @@ public struct ProfileOptions: Sendable, Equatable {
     public var devices: Int
     /// Microbatches per step m.
     public var microbatches: Int
-    /// Stage-to-device mapping: `.sequential`, `.interleaved` or `.v`.
+    /// Stage-to-device mapping: `.sequential`, `.interleaved`, `.v` or `.wave`.
     public var placement: Placement = .sequential
-    /// Stages per device with `.interleaved` (V always has 2).
+    /// Stages per device with `.interleaved` and `.wave` (V always has 2).
     public var chunks: Int = 2
+
+    /// The stages per device a placement gets when none are given: 4 for the wave (two waves; 2
+    /// would be the V), else 2.
+    public static func defaultChunks(_ placement: Placement) -> Int { placement == .wave ? 4 : 2 }
     /// How layers are split into stages.
     public var partition: PartitionStrategy = .balanced
     /// Slices per microbatch along the sequence.
@@ -47,7 +51,7 @@ public struct ProfileOptions: Sendable, Equatable {
     /// Number of pipeline stages the placement asks for.
     public var stageCount: Int {
         switch placement {
-        case .interleaved: ProblemSize.product([devices, chunks]) ?? Int.max
+        case .interleaved, .wave: ProblemSize.product([devices, chunks]) ?? Int.max
         case .v: ProblemSize.product([2, devices]) ?? Int.max
         default: devices
         }
@@ -68,6 +72,9 @@ public struct ProblemBuilder: Sendable {
         guard options.devices >= 1 else { throw .invalid("devices", "must be at least 1, got \(options.devices)", "give the pipeline size") }
         guard options.microbatches >= 1 else { throw .invalid("microbatches", "must be at least 1", "give the microbatches per step") }
         guard options.chunks >= 1 else { throw .invalid("chunks", "must be at least 1", "give the stages per device") }
+        if options.placement == .wave, options.chunks < 2 {
+            throw .invalid("chunks", "must be at least 2 with the wave placement, got \(options.chunks)", "give 2 (a V) or more stages per device")
+        }
         guard options.slices >= 1, options.slices <= model.sequenceLength else {
             throw .invalid("slices", "must be between 1 and the sequence length (\(model.sequenceLength)), got \(options.slices)", "give a smaller slice count")
         }

@@ -314,8 +314,8 @@ components:
         hardware: { oneOf: [{ type: string }, { type: object }], description: 'A bundled hardware name or a hardware description.' }
         devices: { type: integer, minimum: 1, description: "Default: the model's pipelineDevices." }
         microbatches: { type: integer, minimum: 1 }
-        placement: { type: string, enum: [sequential, interleaved, v], default: sequential }
-        chunks: { type: integer, minimum: 1, default: 2, description: 'Stages per device with interleaved.' }
+        placement: { type: string, enum: [sequential, interleaved, v, wave], default: sequential }
+        chunks: { type: integer, minimum: 1, default: 2, description: 'Stages per device with interleaved (default 2) or wave (default 4; at least 2).' }
         partition: { type: string, enum: [uniform, balanced], default: balanced }
         slices: { type: integer, minimum: 1, default: 1 }
         recompute: { type: string, enum: [none, selective, full], default: selective }
@@ -501,7 +501,7 @@ components:
       ]
     },
     "memoryHeadroom": { "type": "number", "minimum": 0, "exclusiveMaximum": 100 },
-    "placement": { "type": "string", "pattern": "^\\s*(base|sequential|v|interleaved(:[1-9][0-9]*)?)\\s*$" }
+    "placement": { "type": "string", "pattern": "^\\s*(base|sequential|v|interleaved(:[1-9][0-9]*)?|wave(:([2-9]|[1-9][0-9]+))?)\\s*$" }
   }
 }
 """#,
@@ -521,7 +521,7 @@ components:
     "placement": {
       "description": "Device of each stage: a named placement or an explicit device per stage; default \"sequential\".",
       "oneOf": [
-        { "type": "string", "enum": ["sequential", "interleaved", "v"] },
+        { "type": "string", "enum": ["sequential", "interleaved", "v", "wave"] },
         { "type": "array", "items": { "type": "integer", "minimum": 0 }, "minItems": 1 }
       ]
     },

@@ -30,14 +30,12 @@ public struct ProfileRequest: Sendable {
         }
         var options = ProfileOptions(devices: pipeline, microbatches: microbatches)
         if let data = members["placement"] {
-            let name = try SolveRequest.value(String.self, data, field: "placement", expected: "sequential, interleaved or v")
-            switch name {
-            case "sequential": options.placement = .sequential
-            case "interleaved": options.placement = .interleaved
-            case "v": options.placement = .v
-            default: throw .invalidRequest(field: "placement", "is \"\(name)\"", fix: "use sequential, interleaved or v")
-            }
+            let names = Placement.named.compactMap(\.name).joined(separator: ", ")
+            let name = try SolveRequest.value(String.self, data, field: "placement", expected: names)
+            guard let placement = Placement(name: name) else { throw .invalidRequest(field: "placement", "is \"\(name)\"", fix: "use \(names)") }
+            options.placement = placement
         }
+        options.chunks = ProfileOptions.defaultChunks(options.placement)
         if let data = members["chunks"] { options.chunks = try SolveRequest.value(Int.self, data, field: "chunks", expected: "stages per device") }
         if let data = members["slices"] { options.slices = try SolveRequest.value(Int.self, data, field: "slices", expected: "slices per microbatch") }
         if let data = members["tensorParallel"] {

@@ -1,15 +1,18 @@
 import PipeSched
+import PipeSchedProfile
 
 /// A placement axis value: `sequential`, `v`, `interleaved` (2 chunks per device) or
-/// `interleaved:K` (K chunks per device), or `base` for the base problem's own placement.
+/// `interleaved:K` (K chunks per device), `wave` (4 chunks per device, two waves down and up the
+/// devices) or `wave:K`, or `base` for the base problem's own placement.
 public enum PlacementChoice: Sendable, Hashable, CustomStringConvertible {
     case base
     case sequential
     case v
     case interleaved(chunks: Int)
+    case wave(chunks: Int)
 
     static func parse(_ value: Any, field: String) throws(GridError) -> PlacementChoice {
-        let fix = "use sequential, interleaved, interleaved:K (K chunks per device), v or base"
+        let fix = "use sequential, interleaved, interleaved:K (K chunks per device), v, wave, wave:K (K ≥ 2) or base"
         guard let text = (value as? String)?.trimmingCharacters(in: .whitespaces).lowercased() else {
             throw GridError(field: field, message: "is not a placement name", fix: fix)
         }
@@ -18,27 +21,37 @@ public enum PlacementChoice: Sendable, Hashable, CustomStringConvertible {
         case "sequential": return .sequential
         case "v": return .v
         case "interleaved": return .interleaved(chunks: 2)
+        case "wave": return .wave(chunks: ProfileOptions.defaultChunks(.wave))
         default:
             if text.hasPrefix("interleaved:"), let chunks = Int(text.dropFirst("interleaved:".count)), chunks >= 1 {
                 return .interleaved(chunks: chunks)
+            }
+            if text.hasPrefix("wave:"), let chunks = Int(text.dropFirst("wave:".count)), chunks >= 2 {
+                return .wave(chunks: chunks)
             }
             throw GridError(field: field, message: "\"\(text)\" is not a placement", fix: fix)
         }
     }
 
+    /// The placement and chunks per device this value names; `nil` for `base`.
+    var shape: (placement: Placement, chunks: Int)? {
+        switch self {
+        case .base: nil
+        case .sequential: (.sequential, 1)
+        case .v: (.v, 2)
+        case .interleaved(let chunks): (.interleaved, chunks)
+        case .wave(let chunks): (.wave, chunks)
+        }
+    }
+
     /// The placement and chunks per device for a problem of `devices` devices built from `base`.
     func resolve(base: Problem) -> (placement: Placement, chunks: Int)? {
-        switch self {
+        if let shape { return shape }
+        switch base.placement {
         case .sequential: return (.sequential, 1)
         case .v: return (.v, 2)
-        case .interleaved(let chunks): return (.interleaved, chunks)
-        case .base:
-            switch base.placement {
-            case .sequential: return (.sequential, 1)
-            case .v: return (.v, 2)
-            case .interleaved: return (.interleaved, base.stageCount / base.devices)
-            case .explicit: return nil
-            }
+        case .interleaved, .wave: return (base.placement, base.stageCount / base.devices)
+        case .explicit: return nil
         }
     }
 
@@ -48,6 +61,7 @@ public enum PlacementChoice: Sendable, Hashable, CustomStringConvertible {
         case .sequential: "sequential"
         case .v: "v"
         case .interleaved(let chunks): chunks == 2 ? "interleaved" : "interleaved:\(chunks)"
+        case .wave(let chunks): chunks == 4 ? "wave" : "wave:\(chunks)"
         }
     }
 }

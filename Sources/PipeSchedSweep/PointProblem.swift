@@ -24,12 +24,12 @@ public enum PointProblem {
     /// Its size is checked against `limits` before any of its stages is built.
     public static func build(_ point: SweepPoint, source: GridSource, limits: ProblemLimits = .standard) throws(GridError) -> Problem {
         let chunks: Int
-        switch point.placement {
-        case .base:
-            if case .problem(let base) = source { chunks = max(1, base.stageCount / max(base.devices, 1)) } else { chunks = 1 }
-        case .sequential: chunks = 1
-        case .v: chunks = 2
-        case .interleaved(let count): chunks = count
+        if let shape = point.placement.shape {
+            chunks = shape.chunks
+        } else if case .problem(let base) = source {
+            chunks = max(1, base.stageCount / max(base.devices, 1))
+        } else {
+            chunks = 1
         }
         do throws(ProblemError) {
             guard point.devices >= 1, point.microbatches >= 1, point.sequenceSlices >= 1, chunks >= 1 else {
@@ -50,12 +50,7 @@ public enum PointProblem {
     /// The point's problem from the cost model.
     static func build(_ point: SweepPoint, costModel: CostModelSource, limits: ProblemLimits = .standard) throws(GridError) -> Problem {
         let field = "point \(point.label)"
-        let shape: (placement: Placement, chunks: Int)
-        switch point.placement {
-        case .base, .sequential: shape = (.sequential, 1)
-        case .v: shape = (.v, 2)
-        case .interleaved(let chunks): shape = (.interleaved, chunks)
-        }
+        let shape = point.placement.shape ?? (.sequential, 1)
         let built = try costModel.problem(devices: point.devices, microbatches: point.microbatches, placement: shape.placement,
                                           chunks: shape.chunks, slices: point.sequenceSlices, capped: point.memoryCap == .base, field: field,
                                           limits: limits)

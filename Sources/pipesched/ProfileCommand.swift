@@ -34,11 +34,11 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Microbatches per step (needed with --model and --from-csv); with traces, defaults to the number seen.")
     var microbatches: Int?
 
-    @Option(help: "sequential (one stage per device), interleaved (--chunks stages per device) or v (two per device).")
+    @Option(help: "sequential (one stage per device), interleaved (--chunks stages per device), v (two per device) or wave (--chunks stages per device in waves down and up the devices, Hanayo).")
     var placement: PlacementName = .sequential
 
-    @Option(help: "Stages per device with --placement interleaved.")
-    var chunks: Int = 2
+    @Option(help: "Stages per device with --placement interleaved (default 2) or wave (default 4: two waves).")
+    var chunks: Int?
 
     @Option(help: "Layer partition: uniform, balanced (minimise the heaviest stage) or search (chosen with the schedule).")
     var partition: PartitionName = .balanced
@@ -151,7 +151,7 @@ struct ProfileCommand: ParsableCommand {
         }
         var options = ProfileOptions(devices: devices, microbatches: microbatches!)
         options.placement = placement.value
-        options.chunks = chunks
+        options.chunks = chunks ?? ProfileOptions.defaultChunks(placement.value)
         options.partition = partition.strategy ?? .balanced
         options.slices = slices
         options.sliceSplit = sliceSplit.value
@@ -208,8 +208,8 @@ struct ProfileCommand: ParsableCommand {
 }
 
 enum PlacementName: String, ExpressibleByArgument, CaseIterable {
-    case sequential, interleaved, v
-    var value: Placement { self == .sequential ? .sequential : self == .interleaved ? .interleaved : .v }
+    case sequential, interleaved, v, wave
+    var value: Placement { Placement(name: rawValue)! }
 }
 
 enum PartitionName: String, ExpressibleByArgument, CaseIterable {

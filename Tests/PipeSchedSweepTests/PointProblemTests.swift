@@ -8,13 +8,20 @@ import Testing
     let base = SweepFixtures.base
 
     @Test func resplittingKeepsTheModelsTotals() throws {
-        for (devices, placement) in [(2, PlacementChoice.sequential), (8, .sequential), (2, .v), (3, .interleaved(chunks: 2))] {
+        for (devices, placement) in [(2, PlacementChoice.sequential), (8, .sequential), (2, .v), (3, .interleaved(chunks: 2)), (3, .wave(chunks: 4))] {
             let point = SweepPoint(index: 0, devices: devices, microbatches: 8, memoryCap: .none, sequenceSlices: 1, placement: placement)
             let problem = try PointProblem.build(point, base: base)
             #expect(abs(problem.totalWork - base.totalWork) < 1e-9, "\(point.label)")
             let staticMemory = problem.stages.reduce(0) { $0 + $1.staticMemory }
             #expect(abs(staticMemory - 4) < 1e-9)
         }
+    }
+
+    @Test func wavePlacementsParse() throws {
+        #expect(try PlacementChoice.parse("wave", field: "placement") == .wave(chunks: 4))
+        #expect(try PlacementChoice.parse("wave:6", field: "placement") == .wave(chunks: 6))
+        #expect(PlacementChoice.wave(chunks: 6).description == "wave:6" && PlacementChoice.wave(chunks: 4).description == "wave")
+        #expect(throws: GridError.self) { try PlacementChoice.parse("wave:1", field: "placement") }
     }
 
     @Test func slicesKeepTheTotalWork() throws {

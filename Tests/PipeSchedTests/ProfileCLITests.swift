@@ -40,6 +40,20 @@ import Testing
         #expect(try CLIRunner.run(["solve", path("v.json"), "--method", "zb-v", "--output", path("vs.json")]).status == 0)
     }
 
+    /// `--placement wave` gives two waves (4 stages per device) unless `--chunks` says otherwise, and
+    /// refuses fewer than 2 chunks naming the option.
+    @Test func waveGetsFourChunksByDefaultAndRefusesOne() throws {
+        let model = Self.models("models/llama3-8b.json"), hardware = Self.models("hardware/h100-80gb.json")
+        let wave = try CLIRunner.run(["profile", "--model", model, "--hardware", hardware, "--devices", "4", "--microbatches", "8",
+                                      "--placement", "wave", "--output", path("w.json")])
+        #expect(wave.status == 0, "\(wave.stderr)")
+        let problem = try problem(at: "w.json")
+        #expect(problem.placement == .wave && problem.stageCount == 16 && problem.stageDevice == [0, 1, 2, 3, 3, 2, 1, 0, 0, 1, 2, 3, 3, 2, 1, 0])
+        let one = try CLIRunner.run(["profile", "--model", model, "--hardware", hardware, "--devices", "4", "--microbatches", "8",
+                                     "--placement", "wave", "--chunks", "1", "--output", path("w1.json")])
+        #expect(one.status == 2 && one.stderr.contains("chunks") && !FileManager.default.fileExists(atPath: path("w1.json")), "\(one.stderr)")
+    }
+
     @Test func measuredCSVBecomesAProblem() throws {
         let csv = "stage,forward,backwardInput,backwardWeight,memoryForward,memoryBackwardInput\n0,1,1,1,2,-1\n1,1.5,1.5,1,2,-1\n"
         try csv.write(toFile: path("m.csv"), atomically: true, encoding: .utf8)

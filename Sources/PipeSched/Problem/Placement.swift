@@ -7,8 +7,15 @@ public enum Placement: Sendable, Equatable, Hashable {
     /// Two stages per device in a V: stage `s` on `s` if `s < devices`, else `2·devices − 1 − s`
     /// (Qi et al., "Pipeline Parallelism with Controllable Memory", NeurIPS 2024; PyTorch "v").
     case v
+    /// Stages in waves across the devices (Hanayo's wave, Liu et al., SC 2023): chunk `c = s / devices`
+    /// runs down the devices when `c` is even and back up when it is odd, so the pipeline turns on
+    /// the first or last device at each wave's end without a transfer. Two chunks are the V.
+    case wave
     /// An explicit device for every stage.
     case explicit([Int])
+
+    /// The named placements, in the order help texts list them.
+    public static let named: [Placement] = [.sequential, .interleaved, .v, .wave]
 
     /// The name used in problem files, or `nil` for an explicit list.
     public var name: String? {
@@ -16,9 +23,19 @@ public enum Placement: Sendable, Equatable, Hashable {
         case .sequential: "sequential"
         case .interleaved: "interleaved"
         case .v: "v"
+        case .wave: "wave"
         case .explicit: nil
         }
     }
+
+    /// The placement of a problem-file name, or `nil` for an unknown one.
+    public init?(name: String) {
+        guard let placement = Self.named.first(where: { $0.name == name }) else { return nil }
+        self = placement
+    }
+
+    /// Whether a device holds a fixed number of stages that the problem (or `--chunks`) chooses.
+    public var takesChunks: Bool { self == .interleaved || self == .wave }
 
     /// Resolves the device of every stage, or explains why the placement does not fit.
     public func devices(stages: Int, devices: Int) throws(ProblemError) -> [Int] {
@@ -44,6 +61,16 @@ public enum Placement: Sendable, Equatable, Hashable {
                                    fix: "give \(2 * devices) stages or choose another placement")
             }
             return (0..<stages).map { $0 < devices ? $0 : 2 * devices - 1 - $0 }
+        case .wave:
+            guard stages % devices == 0, stages >= 2 * devices else {
+                throw ProblemError(field: "placement",
+                                   message: "\"wave\" needs a multiple of devices (\(devices)) stages, at least two per device, got \(stages)",
+                                   fix: "give \(devices * max(2, stages / devices)) or \(devices * max(2, stages / devices + 1)) stages")
+            }
+            return (0..<stages).map { stage in
+                let position = stage % devices
+                return (stage / devices).isMultiple(of: 2) ? position : devices - 1 - position
+            }
         case .explicit(let list):
             guard list.count == stages else {
                 throw ProblemError(field: "placement",
@@ -75,15 +102,12 @@ extension Placement: Codable {
             return
         }
         let name = try container.decode(String.self)
-        switch name {
-        case "sequential": self = .sequential
-        case "interleaved": self = .interleaved
-        case "v": self = .v
-        default:
+        guard let placement = Placement(name: name) else {
+            let names = Placement.named.compactMap(\.name).map { "\"\($0)\"" }.joined(separator: ", ")
             throw DecodingError.dataCorruptedError(
-                in: container,
-                debugDescription: "unknown placement \"\(name)\"; use \"sequential\", \"interleaved\", \"v\" or an array of device indices")
+                in: container, debugDescription: "unknown placement \"\(name)\"; use \(names) or an array of device indices")
         }
+        self = placement
     }
 
     public func encode(to encoder: Encoder) throws {

@@ -3,11 +3,20 @@ import Testing
 
 /// Exhaustive search as the referee of the lower bounds: on a tiny problem, for both objectives,
 /// every part of `LowerBound` is at most the exhaustive optimum, and the optimum's schedule passes
-/// the timed validator.
+/// the timed validator. `splitOnly` leaves fused `BW` passes out of the enumeration (much smaller),
+/// which keeps the optimum only where fusing cannot lower a peak; `mustFinish` records an issue when
+/// the problem is too large for the referee instead of skipping it.
 enum BoundReferee {
-    static func check(_ problem: Problem, maximumSchedules: Int = 50_000, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func check(_ problem: Problem, maximumSchedules: Int = 50_000, splitOnly: Bool = false, mustFinish: Bool = false,
+                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(!splitOnly || !problem.fusedBackwardCanLowerPeak, "split-only enumeration would miss fused optima on \(problem.name)",
+                sourceLocation: sourceLocation)
+        let options = ExhaustiveSearch.Options(fusedBackward: !splitOnly, maximumSchedules: maximumSchedules)
         for objective in Objective.allCases {
-            guard let reference = ExhaustiveSearch.solve(problem, objective: objective, options: .init(maximumSchedules: maximumSchedules)) else { continue }
+            guard let reference = ExhaustiveSearch.solve(problem, objective: objective, options: options) else {
+                #expect(!mustFinish, "\(problem.name) is too large for the referee", sourceLocation: sourceLocation)
+                continue
+            }
             let parts = LowerBound.parts(problem, objective: objective)
             for (name, bound) in [("startup", parts.startup), ("memory", parts.memory), ("bottleneck", parts.bottleneck), ("inFlight", parts.inFlight)] {
                 #expect(bound <= reference.optimum + 1e-9, "\(objective) \(name) bound \(bound) > optimum \(reference.optimum) on \(problem.name)",
