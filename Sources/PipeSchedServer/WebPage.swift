@@ -51,7 +51,7 @@ enum WebPage {
       <div><label for="microbatches">Microbatches</label><input id="microbatches" type="number" min="1" value="8"></div>
     </div>
     <label for="placement">Placement</label>
-    <select id="placement"><option>sequential</option><option>interleaved</option><option>v</option></select>
+    <select id="placement"><option>sequential</option><option>interleaved</option><option>v</option><option>wave</option></select>
     <button id="profile" class="secondary">Profile into the problem below</button>
   </details>
   <label for="example">Bundled problem</label>

@@ -52,6 +52,9 @@ import Testing
             #expect(problem.units == .profile && problem.partition?.count == 8 && problem.memoryLimit == [80, 80, 80, 80])
             let capped = try await client.post("/v1/profile", ["model": "zb-gpt-1.5b", "hardware": "a100-80gb", "devices": 4, "microbatches": 8, "memoryLimit": 40])
             #expect(try Problem.decode(json: capped.body).memoryLimit == [40, 40, 40, 40])
+            let wave = try Problem.decode(json: try await client.post("/v1/profile", ["model": "zb-gpt-1.5b", "hardware": "a100-80gb", "devices": 4,
+                                                                                   "microbatches": 8, "placement": "wave"]).body)
+            #expect(wave.placement == .wave && wave.stageCount == 16, "two waves unless chunks says otherwise")
             for (body, field) in [(["model": "nope", "hardware": "a100-80gb", "microbatches": 8], "model"),
                                   (["model": "zb-gpt-1.5b", "hardware": "a100-80gb"], "microbatches"),
                                   (["model": "zb-gpt-1.5b", "hardware": "a100-80gb", "microbatches": 8, "placement": "ring"], "placement"),
