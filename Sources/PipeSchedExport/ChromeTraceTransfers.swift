@@ -54,9 +54,7 @@ struct ChromeTraceTransfers {
                     let args = #""args":{"ready":\#(ChromeTrace.number(ready)),\#(left)"arrival":\#(ChromeTrace.number(arrival)),"consumerStart":\#(ChromeTrace.number(entry.start))}"#
                     events.append(#"{"name":"transfer","cat":"transfer","ph":"s","id":\#(id),"pid":\#(producer.device + 1),"tid":1,"ts":\#(ChromeTrace.number(producer.entry.start * scale)),\#(args)}"#)
                     events.append(#"{"name":"transfer","cat":"transfer","ph":"f","bp":"e","id":\#(id),"pid":\#(device + 1),"tid":1,"ts":\#(ChromeTrace.number(entry.start * scale)),\#(args)}"#)
-                    let occupied = problem.communication.transfer(from: producer.device, to: device,
-                                                                  scale: problem.scale(microbatch: producer.entry.microbatch).memory)
-                    if occupied > 0 {
+                    if let occupied = message?.holdsLink, occupied > 0 {
                         let op = producer.entry.timedOp.op
                         events.append(#"{"name":"\#(op) to device \#(device)","cat":"link","ph":"X","pid":\#(producer.device + 1),"tid":\#(Self.linkTrack(to: device)),"ts":\#(ChromeTrace.number(leaves * scale)),"dur":\#(ChromeTrace.number(occupied * scale)),\#(args)}"#)
                     }

@@ -132,7 +132,7 @@ public struct SVGTimeline: Sendable {
         let half = layout.linkHeight / 2
         let messages = Messages(problem, document.timedTimeline)
         for (op, message) in messages.byProducer.sorted(by: { ($0.value.from, $0.value.leaves) < ($1.value.from, $1.value.leaves) }) {
-            let held = problem.communication.transfer(from: message.from, to: message.to, scale: problem.scale(microbatch: op.microbatch).memory)
+            let held = message.holdsLink
             guard held > 0 else { continue }
             let top = layout.linkTop(message.from) + (message.to > message.from ? 0 : half)
             let tip = "\(op) to device \(message.to): holds the link \(message.leaves.readable)–\((message.leaves + held).readable), arrives \(message.arrives.readable)"

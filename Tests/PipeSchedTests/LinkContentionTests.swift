@@ -38,7 +38,7 @@ import Testing
         #expect(Validator.validate(problem, early).contains { $0.rule == .dependency && $0.message.contains("F(s0,m1)") },
                 "\(Validator.validate(problem, early))")
         let messages = Messages(problem, simulation.timeline)
-        #expect(messages.byProducer[.forward(0, 1)] == Messages.Message(from: 0, to: 1, leaves: 3, arrives: 5.5))
+        #expect(messages.byProducer[.forward(0, 1)] == Messages.Message(from: 0, to: 1, leaves: 3, holdsLink: 2, arrives: 5.5))
     }
 
     @Test func communicationRoundTripsAndIsCheckedByName() throws {

@@ -34,9 +34,6 @@ public enum Placement: Sendable, Equatable, Hashable {
         self = placement
     }
 
-    /// Whether a device holds a fixed number of stages that the problem (or `--chunks`) chooses.
-    public var takesChunks: Bool { self == .interleaved || self == .wave }
-
     /// Resolves the device of every stage, or explains why the placement does not fit.
     public func devices(stages: Int, devices: Int) throws(ProblemError) -> [Int] {
         switch self {

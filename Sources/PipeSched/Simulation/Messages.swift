@@ -7,11 +7,13 @@
 /// draws them.
 public struct Messages: Sendable {
     /// One message: from the device of the pass that sent it to the device that needs it, when it
-    /// left (its link was free and the pass had ended) and when it arrived.
+    /// left (its link was free and the pass had ended), how long it holds its link from then
+    /// (`Communication.transfer`, 0 where messages do not occupy links) and when it arrived.
     public struct Message: Sendable, Equatable {
         public let from: Int
         public let to: Int
         public let leaves: Double
+        public let holdsLink: Double
         public let arrives: Double
     }
 
@@ -42,9 +44,11 @@ public struct Messages: Sendable {
         for (d, row) in timeline.enumerated() {
             for timed in row {
                 guard let to = destination[timed.op] else { continue }
-                let arrives = links.send(from: d, to: to, at: timed.end, scale: problem.scale(microbatch: timed.op.microbatch).memory)
-                let leaves = arrives - problem.communication.lag(from: d, to: to, scale: problem.scale(microbatch: timed.op.microbatch).memory)
-                messages[timed.op] = Message(from: d, to: to, leaves: leaves, arrives: arrives)
+                let scale = problem.scale(microbatch: timed.op.microbatch).memory
+                let arrives = links.send(from: d, to: to, at: timed.end, scale: scale)
+                let leaves = arrives - problem.communication.lag(from: d, to: to, scale: scale)
+                messages[timed.op] = Message(from: d, to: to, leaves: leaves, holdsLink: problem.communication.transfer(from: d, to: to, scale: scale),
+                                             arrives: arrives)
             }
         }
         byProducer = messages
