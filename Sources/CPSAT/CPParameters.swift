@@ -10,13 +10,20 @@ public struct CPParameters: Sendable, Equatable {
     public var relativeGap: Double
     /// Print the search log to standard output (`log_search_progress`, 41).
     public var verbose: Bool
+    /// Whether presolve rewrites each reservoir constraint into precedence literals, about one per
+    /// pair of its events (`expand_reservoir_constraints`, 182; OR-Tools' default, `true`). Worth it
+    /// on small models; on a whole schedule (one reservoir per device, an event per pass) it is
+    /// not: see `CPSATSearch`.
+    public var expandReservoirs: Bool
 
-    public init(timeLimit: Double, workers: Int, seed: Int = 0, relativeGap: Double = 0, verbose: Bool = false) {
+    public init(timeLimit: Double, workers: Int, seed: Int = 0, relativeGap: Double = 0, verbose: Bool = false,
+                expandReservoirs: Bool = true) {
         self.timeLimit = timeLimit
         self.workers = workers
         self.seed = seed
         self.relativeGap = relativeGap
         self.verbose = verbose
+        self.expandReservoirs = expandReservoirs
     }
 
     public func serialized() -> [UInt8] {
@@ -26,6 +33,7 @@ public struct CPParameters: Sendable, Equatable {
         writer.bool(41, verbose)
         writer.double(160, relativeGap)
         writer.int(206, Int64(max(1, workers)))
+        writer.presentBool(182, expandReservoirs)
         return writer.bytes
     }
 }

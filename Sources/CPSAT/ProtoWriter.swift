@@ -36,6 +36,12 @@ struct ProtoWriter {
         varint(1)
     }
 
+    /// A proto2 `optional bool` written even when `false`, for fields whose default is `true`.
+    mutating func presentBool(_ field: Int, _ value: Bool) {
+        tag(field, .varint)
+        varint(value ? 1 : 0)
+    }
+
     mutating func double(_ field: Int, _ value: Double) {
         guard value != 0 else { return }
         tag(field, .fixed64)

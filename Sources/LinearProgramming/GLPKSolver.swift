@@ -1,6 +1,7 @@
 import CGLPK
 
-/// The GNU GLPK 5 backend (`glp_simplex` for LPs, `glp_intopt` with presolve for MIPs).
+/// The GNU GLPK 5 backend (`glp_simplex` for LPs; for MIPs the root LP relaxation by `glp_simplex`
+/// within the time limit, then `glp_intopt` from its basis).
 ///
 /// - Threads: GLPK keeps its state per thread, and every `solve` creates, solves and
 ///   deletes its problem synchronously on the calling thread, so concurrent solves
@@ -16,14 +17,20 @@ import CGLPK
 /// - Cancellation: ``MILPOptions/shouldStop`` is polled before the solve and in the
 ///   branch-and-bound callback (`glp_ios_terminate`), i.e. at every node event. It is
 ///   not polled during presolve, the root LP, or pure LPs (`glp_simplex` has no callback).
-/// - Time limit: `tm_lim` (wall clock, milliseconds), which GLPK checks between nodes only;
+/// - Time limit: `tm_lim` (wall clock, milliseconds) for the root LP and for the branch and bound
+///   (`glp_intopt`'s own presolver would solve the root LP without a limit), which GLPK checks between nodes only;
 ///   one node's LP can take seconds on a large model, so the branch-and-bound callback also
 ///   stops the search when the next stretch between callbacks would end past the limit.
 /// - Best bound and nodes: read in the callback (`glp_ios_best_node`, `glp_ios_tree_size`),
 ///   so after a stop they are the values of the last node event.
 public struct GLPKSolver: MILPSolver {
+    /// Rows from which a MIP's root LP is solved under the time limit (`defaultLargeModelRows`).
+    public let largeModelRows: Int
+
     /// Creates the (stateless) backend.
-    public init() {}
+    public init(largeModelRows: Int = GLPKSolver.defaultLargeModelRows) {
+        self.largeModelRows = largeModelRows
+    }
 
     public var name: String { "GLPK " + String(cString: glp_version()) }
 
@@ -132,15 +139,80 @@ public struct GLPKSolver: MILPSolver {
 
     // MARK: Solving
 
+    /// Rows from which a MIP's root LP is solved under the time limit (`solveLargeMIP`). Below,
+    /// `glp_intopt`'s own presolve runs: it proves small models several times faster (its
+    /// coefficient reduction is not in the public preprocessor API; measured on hetero p=4, m=8
+    /// capped at 8: 4.6 s against 44 s), and their root LP is short. Above, the unlimited root LP
+    /// shows: 10 s limits took 10.6 s at 143k rows, 11.2 s at 286k, 12.3 s at 565k, 16.5 s at
+    /// 1.1 million; with `solveLargeMIP` 10.1 s, 10.2 s and 11.3 s (docs/benchmarks.md).
+    public static let defaultLargeModelRows = 100_000
+
     private func solveMIP(_ lp: OpaquePointer, _ problem: PreparedProblem, clock: SolveClock) -> MILPResult {
+        // Created first, so that its first stretch (until the first branch-and-bound event)
+        // includes the root LP, whoever solves it.
+        let monitor = GLPKSearchMonitor(shouldStop: problem.options.shouldStop,
+                                        deadline: problem.options.timeLimit.map { clock.instant(after: $0) })
+        if problem.rowCount >= largeModelRows { return solveLargeMIP(lp, problem, monitor: monitor, clock: clock) }
         var parm = glp_iocp()
         glp_init_iocp(&parm)
         parm.presolve = GLP_ON
+        return branchAndBound(lp, original: lp, preprocessor: nil, parm: &parm, problem, monitor: monitor, clock: clock)
+    }
+
+    /// GLPK's MIP preprocessor (`glp_npp_*`, as in `glp_intopt`'s presolve but without its
+    /// coefficient reduction), then the root LP of the preprocessed problem within the time limit
+    /// (`solveRootLP`), then `glp_intopt` on it with presolve off and most-fractional branching;
+    /// the solution is mapped back to `original`. A preprocessed problem without rows or columns (everything fixed) goes to
+    /// `glp_intopt` with its own presolve, which has no LP left to solve.
+    private func solveLargeMIP(_ original: OpaquePointer, _ problem: PreparedProblem, monitor: GLPKSearchMonitor,
+                               clock: SolveClock) -> MILPResult {
+        var result = MILPResult(status: .error, solverName: name)
+        guard let preprocessor = glp_npp_alloc_wksp() else {
+            result.message = "glp_npp_alloc_wksp returned NULL"
+            return result
+        }
+        defer { glp_npp_free_wksp(preprocessor) }
+        glp_npp_load_prob(preprocessor, original, GLP_MIP, GLP_OFF)
+        switch glp_npp_preprocess1(preprocessor, GLP_ON) {
+        case 0: break
+        case GLP_ENOPFS:
+            result.status = .infeasible
+            return result
+        case GLP_ENODFS:
+            result.status = classifyDualInfeasible(original, remaining: clock.remaining(of: problem.options.timeLimit))
+            return result
+        case let code:
+            result.message = "glp_npp_preprocess1 returned code \(code)"
+            return result
+        }
+        guard let lp = glp_create_prob() else {
+            result.message = "glp_create_prob returned NULL"
+            return result
+        }
+        defer { glp_delete_prob(lp) }
+        glp_npp_build_prob(preprocessor, lp)
+        let empty = glp_get_num_rows(lp) == 0 || glp_get_num_cols(lp) == 0
+        if !empty, let early = solveRootLP(lp, problem, clock: clock) { return early }
+
+        var parm = glp_iocp()
+        glp_init_iocp(&parm)
+        parm.presolve = empty ? GLP_ON : GLP_OFF
+        // GLPK's default branching (Driebeck-Tomlin) evaluates a tableau row per fractional variable
+        // before the next callback: on the p=8, m=64 model (103k rows) its first branching took
+        // 132 s past a 60 s limit. The most fractional variable costs nothing to find.
+        parm.br_tech = GLP_BR_MFV
+        return branchAndBound(lp, original: original, preprocessor: preprocessor, parm: &parm, problem, monitor: monitor, clock: clock)
+    }
+
+    /// `glp_intopt` on `lp` with `parm` (presolve as set by the caller), stopped by `monitor` at
+    /// the deadline or on `shouldStop`; with a `preprocessor`, `lp` is its preprocessed problem and
+    /// the solution is mapped back to `original`.
+    private func branchAndBound(_ lp: OpaquePointer, original: OpaquePointer, preprocessor: OpaquePointer?,
+                                parm: inout glp_iocp, _ problem: PreparedProblem, monitor: GLPKSearchMonitor,
+                                clock: SolveClock) -> MILPResult {
         parm.msg_lev = problem.options.verbose ? GLP_MSG_ALL : GLP_MSG_OFF
         parm.mip_gap = problem.options.relativeGap
         parm.tm_lim = Self.milliseconds(clock.remaining(of: problem.options.timeLimit))
-        let monitor = GLPKSearchMonitor(shouldStop: problem.options.shouldStop,
-                                        deadline: problem.options.timeLimit.map { clock.instant(after: $0) })
         parm.cb_info = Unmanaged.passUnretained(monitor).toOpaque()
         parm.cb_func = { tree, info in
             guard let tree, let info else { return }
@@ -157,7 +229,7 @@ public struct GLPKSolver: MILPSolver {
         case 0 where mipStatus == GLP_NOFEAS, GLP_ENOPFS:
             result.status = .infeasible
         case GLP_ENODFS:
-            result.status = classifyDualInfeasible(lp, remaining: clock.remaining(of: problem.options.timeLimit))
+            result.status = classifyDualInfeasible(original, remaining: clock.remaining(of: problem.options.timeLimit))
         case GLP_ETMLIM, GLP_ESTOP:
             result.status = hasIncumbent ? .feasible : .noSolution
             result.message = monitor.stopRequested ? "stopped by shouldStop" : "time limit reached"
@@ -165,9 +237,13 @@ public struct GLPKSolver: MILPSolver {
             result.message = "glp_intopt returned code \(code) with MIP status \(mipStatus)"
         }
         if result.status.hasSolution {
-            let objective = glp_mip_obj_val(lp)
+            if let preprocessor {
+                glp_npp_postprocess(preprocessor, lp)
+                glp_npp_obtain_sol(preprocessor, original)
+            }
+            let objective = glp_mip_obj_val(original)
             result.objective = objective
-            result.values = problem.cleaned((1...problem.columnCount).map { glp_mip_col_val(lp, Int32($0)) })
+            result.values = problem.cleaned((1...problem.columnCount).map { glp_mip_col_val(original, Int32($0)) })
             if code == 0 {
                 result.bestBound = objective
             } else {
@@ -178,6 +254,38 @@ public struct GLPKSolver: MILPSolver {
             }
         } else if result.status == .noSolution {
             result.bestBound = problem.reportedBound(monitor.bestBound, objective: nil)
+        }
+        return result
+    }
+
+    /// Solves the LP relaxation as `glp_intopt`'s presolver would (scaling, advanced basis, dual
+    /// simplex), but within the time limit: with `presolve` on, GLPK 5 solves the root LP with a
+    /// default `glp_smcp`, i.e. without any limit, and its branch-and-bound callback only runs
+    /// afterwards (measured: 16.5 s on a 10 s limit, the V problem p=16, m=64 with 1.1 million rows).
+    /// Returns the result when the solve ends here (time limit, infeasible or unbounded relaxation);
+    /// `nil` when the relaxation is optimal and `glp_intopt` (presolve off) can start from its basis.
+    private func solveRootLP(_ lp: OpaquePointer, _ problem: PreparedProblem, clock: SolveClock) -> MILPResult? {
+        glp_scale_prob(lp, GLP_SF_AUTO)
+        glp_adv_basis(lp, 0)
+        var parm = glp_smcp()
+        glp_init_smcp(&parm)
+        parm.meth = GLP_DUALP
+        parm.msg_lev = problem.options.verbose ? GLP_MSG_ALL : GLP_MSG_OFF
+        parm.tm_lim = Self.milliseconds(clock.remaining(of: problem.options.timeLimit))
+        let code = glp_simplex(lp, &parm)
+        var result = MILPResult(status: .error, solverName: name)
+        switch (code, glp_get_status(lp)) {
+        case (0, GLP_OPT):
+            return nil
+        case (0, GLP_NOFEAS):
+            result.status = .infeasible
+        case (0, GLP_UNBND):
+            result.status = classifyDualInfeasible(lp, remaining: clock.remaining(of: problem.options.timeLimit))
+        case (GLP_ETMLIM, _):
+            result.status = .noSolution
+            result.message = "time limit reached in the root LP relaxation"
+        case (let code, let status):
+            result.message = "glp_simplex returned code \(code) with status \(status) on the root LP relaxation"
         }
         return result
     }

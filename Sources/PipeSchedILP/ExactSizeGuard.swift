@@ -37,7 +37,9 @@ public struct ExactSizeGuard: Sendable {
     /// Bytes of OR-Tools once loaded and solving, per pass of a CP-SAT model (interval,
     /// precedences, reservoir events, presolve copies), and per pass again for each worker's copy.
     /// Measured peak RSS with 2 workers (`pipesched-bench-ilp cpsat`): 214 MiB at 384 passes,
-    /// 282 MiB at 576, 1,049 MiB at 6,144, i.e. about 100 MiB plus 140 KiB per pass.
+    /// 282 MiB at 576, 1,049 MiB at 6,144, i.e. about 100 MiB plus 140 KiB per pass. These hold
+    /// with the device reservoirs unexpanded (`CPSATSearch`; 988 MiB at 6,144 passes): expanded,
+    /// presolve's literal per pair of a device's passes took the V problem p=16, m=64 to 2,085 MiB.
     static let cpBaseline = 100.0 * 1024 * 1024
     static let perCPPass = 60.0 * 1024
     static let perCPWorkerPass = 40.0 * 1024

@@ -4,8 +4,8 @@ import PipeSchedCPSAT
 
 /// One line about a CP-SAT method on a problem: start, result, bound, gap, time, peak RSS.
 enum CPSATProbe {
-    static func line(_ problem: Problem, method: String, objective: Objective, workers: Int, timeLimit: Double) -> String {
-        let settings = CPSATSettings(workers: workers)
+    static func line(_ problem: Problem, method: String, objective: Objective, workers: Int, timeLimit: Double, verbose: Bool = false) -> String {
+        let settings = CPSATSettings(workers: workers, verbose: verbose)
         let options = SolveOptions(objective: objective, timeLimit: timeLimit)
         let began = Date()
         let text: String

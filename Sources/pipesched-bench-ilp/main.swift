@@ -60,7 +60,7 @@ let problem = BenchProblems.make(profile, devices: p, microbatches: m, capped: c
 let workers = rest.first { $0.hasPrefix("workers=") }.flatMap { Int($0.dropFirst(8)) } ?? 2
 switch arguments[0] {
 case "probe":
-    print(Probe.line(problem, objective: objective, settings: ILPSettings(solver: solver), timeLimit: limit))
+    print(Probe.line(problem, objective: objective, settings: ILPSettings(solver: solver, verbose: rest.contains("verbose")), timeLimit: limit))
 case "window":
     let outcome = try WindowSearch.run(problem, objective: objective, settings: ILPSettings(solver: solver, verbose: rest.contains("verbose")), timeLimit: limit)
     let r = outcome.report
@@ -69,7 +69,7 @@ case "window-sizes":
     let sizes = rest.first { $0.hasPrefix("sizes=") }.map { $0.dropFirst(6).split(separator: ",").compactMap { Int($0) } } ?? [20, 40, 60, 100, 150]
     for line in WindowProbe.lines(problem, objective: objective, solver: solver, sizes: sizes, count: 5, limit: limit) { print(line) }
 case "cpsat", "cpsat-window":
-    print(CPSATProbe.line(problem, method: arguments[0], objective: objective, workers: workers, timeLimit: limit))
+    print(CPSATProbe.line(problem, method: arguments[0], objective: objective, workers: workers, timeLimit: limit, verbose: rest.contains("verbose")))
 default:
     FileHandle.standardError.write(Data(usage.utf8))
     exit(2)

@@ -60,4 +60,16 @@ import Testing
         let response = try CPResponse(serialized: writer.bytes)
         #expect(response == CPResponse(status: .optimal, solution: [10, -3], objectiveValue: 7, bestObjectiveBound: 6.5, branches: 42, info: "done"))
     }
+
+    /// `expand_reservoir_constraints` defaults to `true` in OR-Tools, so `false` must be on the wire.
+    @Test func reservoirExpansionIsSentEvenWhenOff() throws {
+        for expand in [false, true] {
+            var reader = ProtoReader(CPParameters(timeLimit: 1, workers: 1, expandReservoirs: expand).serialized())
+            var value: Int64?
+            while let field = try reader.next() {
+                if field.field == 182 { value = field.value.int64 }
+            }
+            #expect(value == (expand ? 1 : 0))
+        }
+    }
 }
