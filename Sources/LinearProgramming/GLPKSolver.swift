@@ -1,7 +1,8 @@
 import CGLPK
 
-/// The GNU GLPK 5 backend (`glp_simplex` for LPs; for MIPs the root LP relaxation by `glp_simplex`
-/// within the time limit, then `glp_intopt` from its basis).
+/// The GNU GLPK 5 backend (`glp_simplex` for LPs, `glp_intopt` with presolve for MIPs; from
+/// `defaultLargeModelRows` rows, GLPK's preprocessor, the root LP within the time limit, then
+/// `glp_intopt` from its basis).
 ///
 /// - Threads: GLPK keeps its state per thread, and every `solve` creates, solves and
 ///   deletes its problem synchronously on the calling thread, so concurrent solves
@@ -17,10 +18,11 @@ import CGLPK
 /// - Cancellation: ``MILPOptions/shouldStop`` is polled before the solve and in the
 ///   branch-and-bound callback (`glp_ios_terminate`), i.e. at every node event. It is
 ///   not polled during presolve, the root LP, or pure LPs (`glp_simplex` has no callback).
-/// - Time limit: `tm_lim` (wall clock, milliseconds) for the root LP and for the branch and bound
-///   (`glp_intopt`'s own presolver would solve the root LP without a limit), which GLPK checks between nodes only;
-///   one node's LP can take seconds on a large model, so the branch-and-bound callback also
-///   stops the search when the next stretch between callbacks would end past the limit.
+/// - Time limit: `tm_lim` (wall clock, milliseconds), which GLPK checks inside its simplex and
+///   between nodes. `glp_intopt`'s presolve solves the root LP without any limit, so large models
+///   solve it themselves first (`solveLargeMIP`). One node's LP can take seconds on a large
+///   model, so the branch-and-bound callback also stops the search when the next stretch
+///   between callbacks would end past the limit.
 /// - Best bound and nodes: read in the callback (`glp_ios_best_node`, `glp_ios_tree_size`),
 ///   so after a stop they are the values of the last node event.
 public struct GLPKSolver: MILPSolver {
@@ -162,8 +164,8 @@ public struct GLPKSolver: MILPSolver {
     /// GLPK's MIP preprocessor (`glp_npp_*`, as in `glp_intopt`'s presolve but without its
     /// coefficient reduction), then the root LP of the preprocessed problem within the time limit
     /// (`solveRootLP`), then `glp_intopt` on it with presolve off and most-fractional branching;
-    /// the solution is mapped back to `original`. A preprocessed problem without rows or columns (everything fixed) goes to
-    /// `glp_intopt` with its own presolve, which has no LP left to solve.
+    /// the solution is mapped back to `original`. A preprocessed problem without rows or columns
+    /// (everything fixed) goes to `glp_intopt` with its own presolve, which has no LP left to solve.
     private func solveLargeMIP(_ original: OpaquePointer, _ problem: PreparedProblem, monitor: GLPKSearchMonitor,
                                clock: SolveClock) -> MILPResult {
         var result = MILPResult(status: .error, solverName: name)
