@@ -468,7 +468,7 @@ components:
         "devices": { "$ref": "#/$defs/positiveIntegers" },
         "microbatches": { "$ref": "#/$defs/positiveIntegers" },
         "memoryCap": {
-          "description": "none, base, an absolute cap such as 40, or a multiple of the 1F1B peak such as 0.8x.",
+          "description": "none, base, an absolute cap such as 40, a multiple of the 1F1B peak such as 0.8x, or K·p microbatches' activations per device (Zero Bubble's unit) such as 1.5p.",
           "oneOf": [{ "$ref": "#/$defs/memoryCap" }, { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/memoryCap" } }]
         },
         "memoryHeadroom": {
@@ -496,7 +496,7 @@ components:
     "memoryCap": {
       "oneOf": [
         { "type": "number", "exclusiveMinimum": 0 },
-        { "type": "string", "pattern": "^\\s*([Nn][Oo][Nn][Ee]|[Bb][Aa][Ss][Ee]|[0-9.]+[xX]?)\\s*$" },
+        { "type": "string", "pattern": "^\\s*([Nn][Oo][Nn][Ee]|[Bb][Aa][Ss][Ee]|[0-9.]+[xXpP]?)\\s*$" },
         { "type": "null" }
       ]
     },

@@ -52,7 +52,7 @@ public enum PointProblem {
         let field = "point \(point.label)"
         let shape = point.placement.shape ?? (.sequential, 1)
         let built = try costModel.problem(devices: point.devices, microbatches: point.microbatches, placement: shape.placement,
-                                          chunks: shape.chunks, slices: point.sequenceSlices, capped: point.memoryCap == .base, field: field,
+                                          chunks: shape.chunks, slices: point.sequenceSlices, capped: point.memoryCap.keepsBaseCaps, field: field,
                                           limits: limits)
         let caps: [Double]?
         switch point.memoryCap {
@@ -63,6 +63,8 @@ public enum PointProblem {
             let reference = try costModel.problem(devices: point.devices, microbatches: point.microbatches, placement: .sequential,
                                                   chunks: 1, slices: 1, capped: false, field: field, limits: limits)
             caps = Array(repeating: factor * (try oneFOneBPeak(reference, field: field)), count: point.devices)
+        case .activations(let factor):
+            caps = built.activationCaps(factor: factor)
         }
         return try named(built, "\(costModel.model.name) \(point.problemLabel)", memoryLimit: caps, field: field, limits: limits)
     }
@@ -102,9 +104,11 @@ public enum PointProblem {
         case .multipleOfOneFOneBPeak(let factor):
             let peak = try oneFOneBPeak(base: base, devices: point.devices, microbatches: point.microbatches, field: field, limits: limits)
             caps = Array(repeating: factor * peak, count: point.devices)
+        case .activations:
+            caps = point.devices == base.devices ? base.memoryLimit : nil  // the ceiling; replaced below
         }
         do {
-            return try base.with(limits: limits) {
+            let problem = try base.with(limits: limits) {
                 $0.name = "\(base.name) \(point.problemLabel)"
                 $0.microbatches = point.microbatches
                 $0.devices = point.devices
@@ -114,6 +118,9 @@ public enum PointProblem {
                 $0.sequenceSlices = point.sequenceSlices
                 $0.partition = nil  // the stages were re-cut: the base's layer partition no longer applies
             }
+            guard case .activations(let factor) = point.memoryCap else { return problem }
+            let caps = problem.activationCaps(factor: factor)
+            return try problem.with(limits: limits) { $0.memoryLimit = caps }
         } catch {
             throw GridError(field: field, message: "\(error.field): \(error.message)", fix: error.fix)
         }

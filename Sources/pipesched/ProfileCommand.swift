@@ -84,6 +84,9 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Memory cap per device in GiB (default with --model: the hardware's memory; measured profiles: none).")
     var memoryLimit: Double?
 
+    @Option(help: ArgumentHelp("Cap each device at its stages' static memory plus K × p microbatches' forward activations (Zero Bubble's unit: 1 is 1F1B's budget; 1.5 and 2 the ZB-H2 and ZB-V range), never above --memory-limit or the hardware's memory.", valueName: "K"))
+    var memoryLimitActivations: Double?
+
     @Option(help: "Measured profiles: also write the per-stage medians as CSV here.")
     var csvOutput: String?
 
@@ -107,17 +110,34 @@ struct ProfileCommand: ParsableCommand {
         if let devicesPerNode, devicesPerNode < 1 { throw ValidationError("--devices-per-node must be at least 1") }
         if noMemoryLimit, memoryLimit != nil { throw ValidationError("--memory-limit and --no-memory-limit contradict each other; give one") }
         if let memoryLimit, !(memoryLimit > 0) { throw ValidationError("--memory-limit must be a positive number of GiB") }
+        if noMemoryLimit, memoryLimitActivations != nil {
+            throw ValidationError("--memory-limit-activations and --no-memory-limit contradict each other; give one")
+        }
+        if let memoryLimitActivations, !(memoryLimitActivations > 0 && memoryLimitActivations.isFinite) {
+            throw ValidationError("--memory-limit-activations must be a positive multiple of p microbatches' activations, e.g. 1.5")
+        }
+        if partition == .search, memoryLimitActivations != nil {
+            throw ValidationError("--memory-limit-activations does not go with --partition search (each partition would need its own caps); give --memory-limit in GiB")
+        }
         try Input.requireOneStandardInput([model, hardware, fromCSV] + fromTrace)
         try partitionSearch.validate(searching: partition == .search, fromModel: model != nil)
     }
 
     func run() throws {
         if partition == .search { return try runPartitionSearch() }
-        let problem: Problem
+        var problem: Problem
         do {
             problem = model != nil ? try fromModel() : try fromMeasurements()
         } catch let error as ProfileError {
             throw Failure(error.description, code: .badInput)
+        }
+        if let memoryLimitActivations {
+            let caps = problem.activationCaps(factor: memoryLimitActivations)
+            do {
+                problem = try problem.with(limits: limits.problemLimits) { $0.memoryLimit = caps }
+            } catch {
+                throw Failure("--memory-limit-activations \(memoryLimitActivations.readable): \(error.field): \(error.message); \(error.fix)", code: .badInput)
+            }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

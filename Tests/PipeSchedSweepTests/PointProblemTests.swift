@@ -39,6 +39,21 @@ import Testing
         #expect(try PointProblem.build(point, base: base).memoryLimit == Array(repeating: 0.9 * peak, count: 4))
     }
 
+    /// `Kp`: Zero Bubble's unit on the point's own placement, never above the base's caps.
+    @Test func activationCapsUseThePointsPlacement() throws {
+        for placement in [PlacementChoice.base, .v] {
+            let point = SweepPoint(index: 0, devices: 4, microbatches: 8, memoryCap: .activations(1.5), sequenceSlices: 1, placement: placement)
+            let problem = try PointProblem.build(point, base: base)
+            let uncapped = try problem.with { $0.memoryLimit = base.memoryLimit }
+            #expect(problem.memoryLimit == uncapped.activationCaps(factor: 1.5), "\(placement)")
+            for device in 0..<4 {
+                let stages = problem.deviceStages[device]
+                let expected = stages.reduce(0) { $0 + problem.stages[$1].staticMemory + 1.5 * 4 * problem.stages[$1].slices[0].memory.forward }
+                #expect(abs(problem.cap(device: device) - min(base.cap(device: device), expected)) < 1e-9)
+            }
+        }
+    }
+
     @Test func capBelowOneMicrobatchIsAnInvalidPoint() {
         let point = SweepPoint(index: 0, devices: 4, microbatches: 8, memoryCap: .absolute(0.5), sequenceSlices: 1, placement: .base)
         #expect(throws: GridError.self) { try PointProblem.build(point, base: base) }

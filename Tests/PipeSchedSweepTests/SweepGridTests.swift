@@ -32,11 +32,11 @@ import Testing
         let grid = try SweepFixtures.grid("""
         problem: base.json
         axes:
-          memoryCap: [none, ~, base, 30, 12.5, 0.8x, 2X]
+          memoryCap: [none, ~, base, 30, 12.5, 0.8x, 2X, 1.5p]
           placement: [sequential, v, interleaved, "interleaved:3", base]
           methods: [greedy]
         """)
-        #expect(grid.memoryCaps == [.none, .none, .base, .absolute(30), .absolute(12.5), .multipleOfOneFOneBPeak(0.8), .multipleOfOneFOneBPeak(2)])
+        #expect(grid.memoryCaps == [.none, .none, .base, .absolute(30), .absolute(12.5), .multipleOfOneFOneBPeak(0.8), .multipleOfOneFOneBPeak(2), .activations(1.5)])
         #expect(grid.placements == [.sequential, .v, .interleaved(chunks: 2), .interleaved(chunks: 3), .base])
     }
 

@@ -26,6 +26,30 @@ import Testing
         #expect(solved.status == 0, "\(solved.stderr)")
     }
 
+    /// `--memory-limit-activations K`: Zero Bubble's unit, K·p microbatches' activations on top of
+    /// static memory, per device (the V placement gives each device two stages), never above the
+    /// hardware; contradicting options and non-positive K exit 2.
+    @Test func activationCapsFollowZeroBubblesUnit() throws {
+        let base = ["profile", "--model", Self.models("models/llama3-8b.json"), "--hardware", Self.models("hardware/h100-80gb.json"),
+                    "--devices", "8", "--microbatches", "24", "--placement", "v"]
+        #expect(try CLIRunner.run(base + ["--output", path("free.json")]).status == 0)
+        let capped = try CLIRunner.run(base + ["--memory-limit-activations", "1", "--output", path("capped.json")])
+        #expect(capped.status == 0, "\(capped.stderr)")
+        let free = try problem(at: "free.json"), problem = try problem(at: "capped.json")
+        for device in 0..<8 {
+            let own = free.deviceStages[device]
+            let expected = own.reduce(0) { $0 + free.stages[$1].staticMemory + 8 * free.stages[$1].slices[0].memory.forward }
+            #expect(abs(problem.cap(device: device) - min(80, expected)) < 1e-9, "device \(device)")
+        }
+        #expect(problem.cap(device: 0) == 80, "the embedding and head stages' device stays at the hardware's memory")
+        #expect(problem.cap(device: 7) < 80)
+        #expect(try CLIRunner.run(["solve", path("capped.json"), "--method", "greedy", "--output", path("cs.json")]).status == 0)
+        for bad in [["--memory-limit-activations", "0"], ["--memory-limit-activations", "1", "--no-memory-limit"]] {
+            let refused = try CLIRunner.run(base + bad + ["--output", path("bad.json")])
+            #expect(refused.status == 2 && refused.stderr.contains("--memory-limit-activations"), "\(bad): \(refused.stderr)")
+        }
+    }
+
     @Test func slicesAndPlacementsReachTheProblem() throws {
         let sliced = try CLIRunner.run(["profile", "--model", Self.models("models/llama3-8b-32k.json"), "--hardware", Self.models("hardware/h100-80gb.json"),
                                         "--devices", "8", "--microbatches", "8", "--slices", "4", "--tensor-parallel", "4", "--output", path("k.json")])
