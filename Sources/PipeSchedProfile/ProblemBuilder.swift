@@ -30,6 +30,9 @@ public struct ProfileOptions: Sendable, Equatable {
     public var memoryLimit: Bool = true
     /// The cap per device in GiB when one is written; `nil`: the hardware's memory.
     public var memoryCap: Double?
+    /// Caps each device at K·p microbatches' activations on top of its static memory
+    /// (`Problem.activationCaps`, Zero Bubble's unit), at most the cap above; `nil`: that cap.
+    public var memoryCapActivations: Double?
     /// The largest problem to build; checked before any per-stage or per-slice cost is computed.
     public var limits: ProblemLimits = .standard
     /// Devices per node: links inside a node use the hardware's intra-node figures, links between
@@ -93,6 +96,14 @@ public struct ProblemBuilder: Sendable {
                            "add the host (PCIe) link bandwidth per direction in GB/s, e.g. 64 for PCIe Gen5 x16")
         }
         if let cap = options.memoryCap, !(cap > 0) { throw .invalid("memoryLimit", "must be a positive number of GiB, got \(cap)", "give the cap per device in GiB") }
+        if let factor = options.memoryCapActivations {
+            guard factor > 0, factor.isFinite else {
+                throw .invalid("memoryLimitActivations", "must be a positive multiple of p microbatches' activations, got \(factor)", "give K, e.g. 1.5")
+            }
+            guard options.memoryLimit else {
+                throw .invalid("memoryLimitActivations", "asks for caps on a problem written without a memory limit", "drop one of the two")
+            }
+        }
         if let t = options.tensorParallel, t < 1 || t > ModelConfig.maxDimension {
             throw .invalid("tensorParallel", "must be between 1 and \(ModelConfig.maxDimension), got \(t)", "give the TP degree")
         }
@@ -202,11 +213,14 @@ public struct ProblemBuilder: Sendable {
         let name = "\(model.name)-p\(options.devices)-m\(options.microbatches)" + (options.slices > 1 ? "-k\(options.slices)" : "")
         let scales = try microbatchScales()
         do {
-            return try Problem(name: name, microbatches: options.microbatches, devices: options.devices, placement: options.placement,
-                               stages: stages, communication: communication,
-                               memoryLimit: options.memoryLimit ? Array(repeating: options.memoryCap ?? hardware.memoryGiB, count: options.devices) : nil,
-                               sequenceSlices: options.slices, microbatchScales: scales, partition: counts, units: .profile,
-                               limits: options.limits)
+            let problem = try Problem(name: name, microbatches: options.microbatches, devices: options.devices, placement: options.placement,
+                                      stages: stages, communication: communication,
+                                      memoryLimit: options.memoryLimit ? Array(repeating: options.memoryCap ?? hardware.memoryGiB, count: options.devices) : nil,
+                                      sequenceSlices: options.slices, microbatchScales: scales, partition: counts, units: .profile,
+                                      limits: options.limits)
+            guard let factor = options.memoryCapActivations else { return problem }
+            let caps = problem.activationCaps(factor: factor)
+            return try problem.with(limits: options.limits) { $0.memoryLimit = caps }
         } catch {
             if error.field.hasPrefix("memoryLimit") {
                 throw ProfileError(field: "memory", message: "\(error.message) (GiB)", fix: memoryFix)

@@ -321,6 +321,7 @@ components:
         recompute: { type: string, enum: [none, selective, full], default: selective }
         tensorParallel: { type: integer, minimum: 1 }
         memoryLimit: { type: number, exclusiveMinimum: 0, description: "Cap per device in GiB; default: the hardware's memory." }
+        memoryLimitActivations: { type: number, exclusiveMinimum: 0, description: "Caps each device at its stages' static memory plus K·p microbatches' activations (Zero Bubble's unit), at most memoryLimit; as pipesched profile --memory-limit-activations." }
         memoryActions: { type: string, enum: [none, recompute, offload, all], default: none, description: 'As `pipesched profile --memory-actions`: recomputation (recompute), offloading to host memory (offload) or both (all) offered per stage, for the search to choose per stage and microbatch.' }
         devicesPerNode: { type: integer, minimum: 1, description: 'As `pipesched profile --devices-per-node`: devices grouped in nodes, NVLink inside a node and the p2p link between nodes.' }
         linkContention: { type: boolean, default: false, description: 'As `pipesched profile --link-contention`: messages hold their link for their transfer time, one at a time per direction.' }

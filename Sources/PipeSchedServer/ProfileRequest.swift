@@ -12,7 +12,7 @@ public struct ProfileRequest: Sendable {
 
     /// Fields the body may carry; anything else is rejected.
     static let fields: Set<String> = ["model", "hardware", "devices", "microbatches", "placement", "chunks", "partition", "slices",
-                                      "recompute", "tensorParallel", "memoryLimit", "memoryActions", "devicesPerNode", "sequenceLengths", "linkContention"]
+                                      "recompute", "tensorParallel", "memoryLimit", "memoryLimitActivations", "memoryActions", "devicesPerNode", "sequenceLengths", "linkContention"]
 
     /// Parses and checks a body; `bundled` resolves model and hardware names.
     public static func parse(_ body: Data, bundled: BundledFiles = .standard) throws(APIError) -> ProfileRequest {
@@ -43,6 +43,10 @@ public struct ProfileRequest: Sendable {
         }
         if let data = members["memoryLimit"] {
             options.memoryCap = try SolveRequest.value(Double.self, data, field: "memoryLimit", expected: "a cap per device in GiB")
+        }
+        if let data = members["memoryLimitActivations"] {
+            options.memoryCapActivations = try SolveRequest.value(Double.self, data, field: "memoryLimitActivations",
+                                                                  expected: "K, for caps of K·p microbatches' activations per device")
         }
         options.partition = try choice(members["partition"], field: "partition", default: options.partition)
         options.recomputation = try choice(members["recompute"], field: "recompute", default: options.recomputation)

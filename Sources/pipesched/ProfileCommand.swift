@@ -116,9 +116,6 @@ struct ProfileCommand: ParsableCommand {
         if let memoryLimitActivations, !(memoryLimitActivations > 0 && memoryLimitActivations.isFinite) {
             throw ValidationError("--memory-limit-activations must be a positive multiple of p microbatches' activations, e.g. 1.5")
         }
-        if partition == .search, memoryLimitActivations != nil {
-            throw ValidationError("--memory-limit-activations does not go with --partition search (each partition would need its own caps); give --memory-limit in GiB")
-        }
         try Input.requireOneStandardInput([model, hardware, fromCSV] + fromTrace)
         try partitionSearch.validate(searching: partition == .search, fromModel: model != nil)
     }
@@ -131,7 +128,7 @@ struct ProfileCommand: ParsableCommand {
         } catch let error as ProfileError {
             throw Failure(error.description, code: .badInput)
         }
-        if let memoryLimitActivations {
+        if model == nil, let memoryLimitActivations {  // the cost model applies it itself (ProfileOptions)
             let caps = problem.activationCaps(factor: memoryLimitActivations)
             do {
                 problem = try problem.with(limits: limits.problemLimits) { $0.memoryLimit = caps }
@@ -180,6 +177,7 @@ struct ProfileCommand: ParsableCommand {
         options.tensorParallel = tensorParallel
         options.memoryLimit = !noMemoryLimit
         options.memoryCap = memoryLimit
+        options.memoryCapActivations = memoryLimitActivations
         options.limits = limits.problemLimits
         options.devicesPerNode = devicesPerNode
         options.sequenceLengths = try parsedSequenceLengths()

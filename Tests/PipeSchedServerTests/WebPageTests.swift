@@ -55,7 +55,12 @@ import Testing
             let wave = try Problem.decode(json: try await client.post("/v1/profile", ["model": "zb-gpt-1.5b", "hardware": "a100-80gb", "devices": 4,
                                                                                    "microbatches": 8, "placement": "wave"]).body)
             #expect(wave.placement == .wave && wave.stageCount == 16, "two waves unless chunks says otherwise")
-            for (body, field) in [(["model": "nope", "hardware": "a100-80gb", "microbatches": 8], "model"),
+            let units = try Problem.decode(json: try await client.post("/v1/profile", ["model": "zb-gpt-1.5b", "hardware": "a100-80gb", "devices": 4,
+                                                                                    "microbatches": 8, "placement": "v", "memoryLimitActivations": 1.5]).body)
+            #expect(units.memoryLimit == problem.activationCaps(factor: 1.5), "as pipesched profile --memory-limit-activations")
+            #expect(units.memoryLimit != problem.memoryLimit)
+            for (body, field) in [(["model": "zb-gpt-1.5b", "hardware": "a100-80gb", "microbatches": 8, "memoryLimitActivations": 0], "memoryLimitActivations"),
+                                  (["model": "nope", "hardware": "a100-80gb", "microbatches": 8], "model"),
                                   (["model": "zb-gpt-1.5b", "hardware": "a100-80gb"], "microbatches"),
                                   (["model": "zb-gpt-1.5b", "hardware": "a100-80gb", "microbatches": 8, "placement": "ring"], "placement"),
                                   (["model": ["layers": 2], "hardware": "a100-80gb", "microbatches": 8], "model.hiddenSize")] as [([String: Any], String)] {
