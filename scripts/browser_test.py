@@ -3,6 +3,7 @@
 Usage: browser_test.py URL DOWNLOAD_DIR SCREENSHOT.png. Run by scripts/browser-test, which starts the
 server. Prints one line per check and exits 1 on the first failure.
 """
+import json
 import os
 import sys
 import time
@@ -86,6 +87,19 @@ try:
     wait.until(lambda b: "profiled" in b.find_element(By.ID, "status").text or "error" in b.find_element(By.ID, "status").get_attribute("class"))
     problem_text = browser.find_element(By.ID, "problem").get_attribute("value")
     check("a bundled model is profiled into the problem", '"partition"' in problem_text and '"GiB"' in problem_text, browser.find_element(By.ID, "status").text)
+
+    def profile_again(activations):
+        field = browser.find_element(By.ID, "activations")
+        field.clear()
+        if activations: field.send_keys(activations)
+        browser.execute_script("document.getElementById('problem').value = ''")
+        browser.find_element(By.ID, "profile").click()
+        wait.until(lambda b: b.find_element(By.ID, "problem").get_attribute("value") != "" or "error" in b.find_element(By.ID, "status").get_attribute("class"))
+        return json.loads(browser.find_element(By.ID, "problem").get_attribute("value") or "{}")
+    capped = profile_again("1.5")
+    check("the Zero Bubble unit caps each device below the hardware", len(capped.get("memoryLimit", [])) == 4 and max(capped["memoryLimit"]) < 80,
+          str(capped.get("memoryLimit")))
+    profile_again("")
     solve("zb-v")
     passes = browser.find_elements(By.CSS_SELECTOR, "#timeline rect.pass")
     webdriver.ActionChains(browser).move_to_element(passes[0]).perform()

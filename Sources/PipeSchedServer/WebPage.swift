@@ -52,6 +52,8 @@ enum WebPage {
     </div>
     <label for="placement">Placement</label>
     <select id="placement"><option>sequential</option><option>interleaved</option><option>v</option><option>wave</option></select>
+    <label for="activations">Memory cap in Zero Bubble's unit: K·p microbatches' activations per device (empty: the hardware's memory)</label>
+    <input id="activations" type="number" min="0.1" step="0.5" placeholder="e.g. 1.5">
     <button id="profile" class="secondary">Profile into the problem below</button>
   </details>
   <label for="example">Bundled problem</label>
@@ -137,6 +139,7 @@ async function init() {
 async function profile() {
   const body = { model: $("model").value, hardware: $("hardware").value, devices: parseInt($("devices").value, 10),
     microbatches: parseInt($("microbatches").value, 10), placement: $("placement").value };
+  if ($("activations").value !== "") body.memoryLimitActivations = parseFloat($("activations").value);
   status("profiling " + body.model + " on " + body.hardware + "…");
   try {
     const reply = await getJSON("/v1/profile", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
