@@ -12,7 +12,7 @@ public enum MemoryCap: Sendable, Hashable, CustomStringConvertible {
     case multipleOfOneFOneBPeak(Double)
     case activations(Double)
 
-    /// Reads `none`/null, `base`, a number, or `NUMBERx`.
+    /// Reads `none`/null, `base`, a number, `NUMBERx` or `NUMBERp`.
     static func parse(_ value: Any?, field: String) throws(GridError) -> MemoryCap {
         let fix = "give none, base, an absolute cap such as 40, a multiple of the 1F1B peak such as 0.8x, or K·p microbatches' activations such as 1.5p"
         switch value {
