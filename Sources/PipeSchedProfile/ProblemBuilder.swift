@@ -219,8 +219,7 @@ public struct ProblemBuilder: Sendable {
                                       sequenceSlices: options.slices, microbatchScales: scales, partition: counts, units: .profile,
                                       limits: options.limits)
             guard let factor = options.memoryCapActivations else { return problem }
-            let caps = problem.activationCaps(factor: factor)
-            return try problem.with(limits: options.limits) { $0.memoryLimit = caps }
+            return try problem.withActivationCaps(factor: factor, limits: options.limits)
         } catch {
             if error.field.hasPrefix("memoryLimit") {
                 throw ProfileError(field: "memory", message: "\(error.message) (GiB)", fix: memoryFix)

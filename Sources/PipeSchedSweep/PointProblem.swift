@@ -119,8 +119,7 @@ public enum PointProblem {
                 $0.partition = nil  // the stages were re-cut: the base's layer partition no longer applies
             }
             guard case .activations(let factor) = point.memoryCap else { return problem }
-            let caps = problem.activationCaps(factor: factor)
-            return try problem.with(limits: limits) { $0.memoryLimit = caps }
+            return try problem.withActivationCaps(factor: factor, limits: limits)
         } catch {
             throw GridError(field: field, message: "\(error.field): \(error.message)", fix: error.fix)
         }

@@ -129,9 +129,8 @@ struct ProfileCommand: ParsableCommand {
             throw Failure(error.description, code: .badInput)
         }
         if model == nil, let memoryLimitActivations {  // the cost model applies it itself (ProfileOptions)
-            let caps = problem.activationCaps(factor: memoryLimitActivations)
             do {
-                problem = try problem.with(limits: limits.problemLimits) { $0.memoryLimit = caps }
+                problem = try problem.withActivationCaps(factor: memoryLimitActivations, limits: limits.problemLimits)
             } catch {
                 throw Failure("--memory-limit-activations \(memoryLimitActivations.readable): \(error.field): \(error.message); \(error.fix)", code: .badInput)
             }

@@ -84,6 +84,11 @@ import Testing
         let result = try CLIRunner.run(["profile", "--from-csv", path("m.csv"), "--microbatches", "6", "--output", path("m.json")])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try problem(at: "m.json").duration(.forward, stage: 1, slice: 0) == 1.5)
+        // Measured profiles take the activation caps too: 1.5 · 2 devices · 2 per microbatch.
+        let capped = try CLIRunner.run(["profile", "--from-csv", path("m.csv"), "--microbatches", "6", "--memory-limit-activations", "1.5",
+                                        "--output", path("mc.json")])
+        #expect(capped.status == 0, "\(capped.stderr)")
+        #expect(try problem(at: "mc.json").memoryLimit == [6, 6])
     }
 
     @Test func tracesBecomeAProblemAndACSV() throws {

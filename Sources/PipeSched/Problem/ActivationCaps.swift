@@ -8,12 +8,16 @@ extension Problem {
     /// stage are its forward memory delta, summed over slices.
     public func activationCaps(factor: Double) -> [Double] {
         (0..<devices).map { device in
-            let stages = deviceStages[device]
-            let fixed = stages.reduce(0) { $0 + self.stages[$1].staticMemory }
-            let activations = stages.reduce(0) { total, stage in
+            let activations = deviceStages[device].reduce(0) { total, stage in
                 total + (0..<sequenceSlices).reduce(0) { $0 + memoryDelta(.forward, stage: stage, slice: $1) }
             }
-            return min(cap(device: device), fixed + factor * Double(devices) * activations)
+            return min(cap(device: device), staticMemory(device: device) + factor * Double(devices) * activations)
         }
+    }
+
+    /// This problem with `activationCaps(factor:)` as its memory limit.
+    public func withActivationCaps(factor: Double, limits: ProblemLimits = .standard) throws(ProblemError) -> Problem {
+        let caps = activationCaps(factor: factor)
+        return try with(limits: limits) { $0.memoryLimit = caps }
     }
 }
