@@ -9,6 +9,11 @@ import PipeSchedILP
 /// and the core's otherwise; "optimal" is claimed only when the gap between them closes. The
 /// heuristic leaves out the candidates in `excluding` (`auto`'s `SolveOptions.excludedCandidates`).
 public enum CPSATSearch {
+    /// Split passes per device up to which the device's memory reservoir is expanded into
+    /// precedence literals (`CPParameters.expandReservoirs`): between the 12 where expansion was
+    /// measured faster and the 72 where it was measured far slower.
+    static let largestExpandedReservoir = 32
+
     public static func solve(_ problem: Problem, objective: Objective, settings: CPSATSettings, timeLimit: Double,
                              method: String = "cpsat", seed: UInt64 = 1, excluding: Set<String> = [],
                              shouldStop: (@Sendable () -> Bool)? = nil,
@@ -43,13 +48,17 @@ public enum CPSATSearch {
             ?? table.duration.reduce(0, +) + Double(table.count) * problem.maxLag
         let built = ScheduleModel(problem: problem, objective: objective, table: table, lowerBound: lowerBound, ceiling: ceiling,
                                   hint: warm?.start?.timeline)
-        // The device reservoirs stay unexpanded: expanded, they cost a literal per pair of a
+        // Large device reservoirs stay unexpanded: expanded, they cost a literal per pair of a
         // device's passes. Measured (docs/cpsat.md): on the V problem p=16, m=64 capped at 2p (384
         // passes per device) presolve then took the whole 60 s and 2,085 MiB, against 4.7 s and
-        // 988 MiB; p=8, m=24 capped at 1p is proven in 21 s instead of not in 60 s, and p=8, m=64
-        // in 8 s instead of 57 s. Window models are small and keep OR-Tools' default.
+        // 988 MiB; p=8, m=24 capped at 1p (72 per device) is proven in 10-21 s instead of not in
+        // 60 s, and p=8, m=64 in 8 s instead of 57 s. Small ones are expanded, as OR-Tools does by
+        // default: the tiny problems of MicrobatchScaleExactTests (at most 12 passes per device)
+        // took about 45 s to prove unexpanded against 2 s expanded.
+        let passesPerDevice = (problem.deviceStages.map(\.count).max() ?? 0) * problem.microbatches * problem.sequenceSlices * 3
         let parameters = CPParameters(timeLimit: max(0.1, timeLimit - elapsed()), workers: settings.workers, seed: Int(seed % 1_000_000),
-                                      relativeGap: settings.relativeGap, verbose: settings.verbose, expandReservoirs: false)
+                                      relativeGap: settings.relativeGap, verbose: settings.verbose,
+                                      expandReservoirs: passesPerDevice <= Self.largestExpandedReservoir)
         let response: CPResponse
         do { response = try CPSATSolver.solve(built.model, parameters: parameters, shouldStop: shouldStop) } catch {
             throw .solverFailed(method: method, message: error.description)
