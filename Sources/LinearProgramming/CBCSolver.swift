@@ -18,7 +18,7 @@ import Synchronization
 ///   callbacks (estimated from the longest seen) would end past the limit (`CBCStopMonitor`).
 ///   Neither reaches Clp's root LP, which on a large model can take minutes (hetero V p=8, m=64,
 ///   capped: 468 s under a 10 s limit, docs/ilp-formulation.md). So `Cbc_solve` runs on a thread of
-///   its own: when it has not returned shortly after the limit (`abandonAfter`), the solve returns
+///   its own (`DetachedSolve`): when it has not returned shortly after the limit (`abandonAfter`), the solve returns
 ///   `noSolution` with that reason, and the thread finishes CBC's work in the background, then frees
 ///   the model and the library. Until then every other CBC solve waits for the library like for
 ///   any other solve (polling its own limit). Pure LPs get the same wall-clock limit.
@@ -35,14 +35,8 @@ import Synchronization
 ///   crash it avoids).
 /// - Output: `Cbc_setLogLevel(0)` prints nothing; `verbose` uses level 1.
 public struct CBCSolver: MILPSolver {
-    /// Whether a CBC solve holds the library, process-wide. A flag rather than a lock: a solve the
-    /// caller stopped waiting for releases it from its own thread (`abandonAfter`).
-    private static let libraryBusy = Mutex(false)
-
-    /// How long past the time limit a solve waits for `Cbc_solve` before returning without it: 3%
-    /// of the limit plus a quarter of a second (CBC's own limit and the callback's backstop normally
-    /// end it well before).
-    static func abandonAfter(_ limit: Double) -> Double { limit * 1.03 + 0.25 }
+    /// Whether a CBC solve holds the library, process-wide.
+    private static let library = LibraryGate(library: "CBC")
 
     /// Creates the (stateless) backend.
     public init() {}
@@ -53,25 +47,27 @@ public struct CBCSolver: MILPSolver {
         let clock = SolveClock()
         let problem = try PreparedProblem(model: model, options: options)
         if let early = problem.earlyResult(solverName: name, clock: clock) { return early }
-        if let gaveUp = acquireLibraryLock(problem, clock: clock) { return gaveUp }
+        if let gaveUp = Self.library.acquire(problem, solverName: name, clock: clock) { return gaveUp }
         if let early = problem.earlyResult(solverName: name, clock: clock) {
-            Self.releaseLibrary()
+            Self.library.release()
             return early
         }
         guard let cbc = Cbc_newModel() else {
-            Self.releaseLibrary()
+            Self.library.release()
             throw LinearProgrammingError.solverFailure(solver: name, reason: "Cbc_newModel returned NULL")
         }
         Self.load(problem, into: cbc)
         let monitor = configure(cbc, problem, clock: clock)
-        let run = CBCRun(cbc)
         // The thread owns the model and the library from here: it frees both when CBC returns,
         // after this solve has read its result, or on its own when this solve stopped waiting.
-        Thread.detachNewThread {
-            withExtendedLifetime(monitor) { _ = Cbc_solve(run.cbc) }
-            run.finish()
-        }
-        let wait = problem.options.timeLimit.map { Self.abandonAfter($0) }
+        let model = SolverHandle(cbc)
+        let run = DetachedSolve(cleanup: {
+            Cbc_deleteModel(model.pointer)
+            Self.library.release()
+        }, body: {
+            withExtendedLifetime(monitor) { _ = Cbc_solve(model.pointer) }
+        })
+        let wait = problem.options.timeLimit.map { DetachedSolve.abandonAfter($0) }
         guard run.waitUntilSolved(within: wait.map { Swift.max(0, $0 - clock.elapsed) }, shouldStop: problem.options.shouldStop) else {
             var result = problem.stopped(solverName: name, clock: clock,
                                          reason: problem.options.shouldStop?() == true
@@ -84,33 +80,6 @@ public struct CBCSolver: MILPSolver {
         result.seconds = clock.elapsed
         run.release()
         return result
-    }
-
-    /// Lets the next CBC solve take the library.
-    fileprivate static func releaseLibrary() { libraryBusy.withLock { $0 = false } }
-
-    /// Takes the library when it is free.
-    private static func tryTakeLibrary() -> Bool {
-        libraryBusy.withLock { busy in
-            if busy { return false }
-            busy = true
-            return true
-        }
-    }
-
-    /// Takes the library lock; returns a result instead if the caller stops or the time
-    /// limit passes while waiting.
-    private func acquireLibraryLock(_ problem: PreparedProblem, clock: SolveClock) -> MILPResult? {
-        while !Self.tryTakeLibrary() {
-            Thread.sleep(forTimeInterval: 0.005)
-            if problem.options.shouldStop?() == true {
-                return problem.stopped(solverName: name, clock: clock, reason: "stopped by shouldStop while waiting for the CBC lock")
-            }
-            if clock.remaining(of: problem.options.timeLimit) == 0 {
-                return problem.stopped(solverName: name, clock: clock, reason: "time limit reached while waiting for the CBC lock")
-            }
-        }
-        return nil
     }
 
     // MARK: Building
@@ -308,55 +277,5 @@ private final class CBCStopMonitor: Sendable {
             return true
         }
         return false
-    }
-}
-
-/// One `Cbc_solve` on its own thread (`CBCSolver.solve`): the solve waits for it at most until its
-/// limit, and whichever of the two finishes last frees the model and releases the library.
-private final class CBCRun: @unchecked Sendable {
-    let cbc: UnsafeMutableRawPointer
-    private let state = Mutex((solved: false, released: false))
-    private let solved = DispatchSemaphore(value: 0)
-
-    init(_ cbc: UnsafeMutableRawPointer) { self.cbc = cbc }
-
-    /// Called by the thread when `Cbc_solve` returns: frees everything if the solve already gave up.
-    func finish() {
-        let abandoned = state.withLock { state in
-            state.solved = true
-            return state.released
-        }
-        if abandoned { free() } else { solved.signal() }
-    }
-
-    /// Waits until CBC returns, at most `seconds` (nil: without limit), polling `shouldStop`; `false`
-    /// when the solve stops waiting, which hands the model to the thread.
-    func waitUntilSolved(within seconds: Double?, shouldStop: (@Sendable () -> Bool)?) -> Bool {
-        let deadline = seconds.map { DispatchTime.now() + $0 }
-        while true {
-            let step = DispatchTime.now() + 0.02
-            let until = deadline.map { Swift.min($0, step) } ?? step
-            if solved.wait(timeout: until) == .success { return true }
-            let expired = deadline.map { DispatchTime.now() >= $0 } ?? false
-            guard expired || shouldStop?() == true else { continue }
-            let finishedMeanwhile = state.withLock { state in
-                if state.solved { return true }
-                state.released = true
-                return false
-            }
-            if finishedMeanwhile {
-                solved.wait()
-                return true
-            }
-            return false
-        }
-    }
-
-    /// Called by the solve after reading its result.
-    func release() { free() }
-
-    private func free() {
-        Cbc_deleteModel(cbc)
-        CBCSolver.releaseLibrary()
     }
 }

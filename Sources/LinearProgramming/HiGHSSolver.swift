@@ -8,14 +8,20 @@ import Foundation
 /// (a path to `libhighs.so`), then in that cache, then on the system's library path. Without it,
 /// ``isAvailable`` is `false` and `solve` throws ``LinearProgrammingError/solverFailure(solver:reason:)``.
 ///
-/// - Threads: solves are serialised by a process-wide lock (HiGHS's thread pool is global and its
-///   thread safety was not tested here); ``MILPOptions/threads`` sets HiGHS's `threads` option.
+/// - Threads: solves take the library one at a time, process-wide (`LibraryGate`: HiGHS's thread
+///   pool is global and its thread safety was not tested here); ``MILPOptions/threads`` sets HiGHS's
+///   `threads` option.
 /// - Start and cutoff: ``MILPOptions/start`` goes to `Highs_setSolution`, ``MILPOptions/cutoff``
 ///   to the `objective_bound` option.
 /// - Cancellation: ``MILPOptions/shouldStop`` is polled in the MIP interrupt callback.
-/// - Time limit: the `time_limit` option (wall clock); gap: `mip_rel_gap`.
+/// - Time limit: the `time_limit` option (wall clock); gap: `mip_rel_gap`. With a start, feasibility
+///   jump is off: the start is feasible already, and that heuristic overran the limit. HiGHS does not
+///   check its limit everywhere (its presolve and the setup of its root LP ran seconds past it on
+///   models of a million rows), so `Highs_run` runs on a thread of its own (`DetachedSolve`): when
+///   it has not returned shortly after the limit, the solve returns `noSolution` with that reason
+///   and HiGHS finishes in the background, after which the next HiGHS solve may start.
 public struct HiGHSSolver: MILPSolver {
-    private static let libraryLock = NSLock()
+    private static let library = LibraryGate(library: "HiGHS")
 
     /// Creates the (stateless) backend.
     public init() {}
@@ -36,21 +42,41 @@ public struct HiGHSSolver: MILPSolver {
         }
         let problem = try PreparedProblem(model: model, options: options)
         if let early = problem.earlyResult(solverName: name, clock: clock) { return early }
-        Self.libraryLock.lock()
-        defer { Self.libraryLock.unlock() }
+        if let gaveUp = Self.library.acquire(problem, solverName: name, clock: clock) { return gaveUp }
         guard let highs = api.create() else {
+            Self.library.release()
             throw LinearProgrammingError.solverFailure(solver: name, reason: "Highs_create returned NULL")
         }
-        defer { api.destroy(highs) }
+        let handle = SolverHandle(highs)
+        let cleanup: @Sendable () -> Void = {
+            api.destroy(handle.pointer)
+            Self.library.release()
+        }
         // Before anything else, or HiGHS prints its banner.
         _ = api.setBool(highs, "output_flag", options.verbose ? 1 : 0)
         _ = api.setInt(highs, "threads", Int32(clamping: options.threads))
-        try load(problem, into: highs, api: api)
+        do { try load(problem, into: highs, api: api) } catch {
+            cleanup()
+            throw error
+        }
         let monitor = HiGHSStopMonitor(shouldStop: options.shouldStop)
         configure(highs, problem, api: api, clock: clock, monitor: monitor)
-        _ = withExtendedLifetime(monitor) { api.run(highs) }
+        // The thread owns the model and the library from here (`DetachedSolve`).
+        let run = DetachedSolve(cleanup: cleanup, body: { withExtendedLifetime(monitor) { _ = api.run(handle.pointer) } })
+        let wait = options.timeLimit.map { DetachedSolve.abandonAfter($0) }
+        // A stop request reaches HiGHS's interrupt callback, which ends the search with its result;
+        // the solve stops waiting only where HiGHS does not poll it.
+        guard run.waitUntilSolved(within: wait.map { Swift.max(0, $0 - clock.elapsed) }, shouldStop: options.shouldStop, grace: 1) else {
+            var result = problem.stopped(solverName: name, clock: clock,
+                                         reason: options.shouldStop?() == true
+                                             ? "stopped by shouldStop where HiGHS cannot be interrupted (it finishes in the background)"
+                                             : "time limit reached where HiGHS does not check it (presolve or root LP setup; it finishes in the background, later HiGHS solves wait for it)")
+            result.seconds = clock.elapsed
+            return result
+        }
         var result = read(highs, problem, api: api, monitor: monitor)
         result.seconds = clock.elapsed
+        run.release()
         return result
     }
 
@@ -83,6 +109,10 @@ public struct HiGHSSolver: MILPSolver {
         }
         if let start = options.start {
             _ = api.setSolution(highs, problem.cleaned(start), nil, nil, nil)
+            // Feasibility jump looks for a first feasible point, which the start already is, and
+            // its work does not heed `time_limit`: on a 561k-row model it ran 11 s of a 10 s limit
+            // before the root LP (docs/ilp-formulation.md, "Time limits").
+            _ = api.setBool(highs, "mip_heuristic_run_feasibility_jump", 0)
         }
         if options.shouldStop != nil {
             _ = api.setCallback(highs, { _, _, _, dataIn, info in

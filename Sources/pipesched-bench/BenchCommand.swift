@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run PipeSched's benchmarks and print Markdown tables (build with -c release)."
     )
 
-    @Argument(help: "Which benchmark: search-quality, search-v, search-speed, greedy-speed, or greedy-profile (one grid search, for callgrind).")
+    @Argument(help: "Which benchmark: search-quality, search-v, search-speed, greedy-speed, greedy-profile (one grid search, for callgrind) or pass-profile (one greedy pass repeated, for callgrind).")
     var name: String
 
     @Option(help: "Seconds for auto's search per quality row.")
@@ -21,6 +21,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Microbatches for greedy-profile.")
     var microbatches: Int = 32
 
+    @Option(help: "Repetitions of the one greedy pass for pass-profile.")
+    var repeats: Int = 100
+
     func run() throws {
         switch name {
         case "search-quality": print(SearchBenchmark.qualityTable(autoSeconds: autoSeconds))
@@ -28,7 +31,8 @@ struct BenchCommand: ParsableCommand {
         case "search-v": print(SearchBenchmark.vTable(autoSeconds: autoSeconds))
         case "greedy-speed": print(GreedySpeedBenchmark.table())
         case "greedy-profile": GreedySpeedBenchmark.profile(devices: devices, microbatches: microbatches)
-        default: throw ValidationError("unknown benchmark \(name); use search-quality, search-v, search-speed, greedy-speed or greedy-profile")
+        case "pass-profile": GreedySpeedBenchmark.passProfile(devices: devices, microbatches: microbatches, repeats: repeats)
+        default: throw ValidationError("unknown benchmark \(name); use search-quality, search-v, search-speed, greedy-speed, greedy-profile or pass-profile")
         }
     }
 }

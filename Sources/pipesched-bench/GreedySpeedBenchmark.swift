@@ -59,4 +59,14 @@ enum GreedySpeedBenchmark {
         let best = GreedySearch.best(problem, objective: .stageSpan)
         print(best.map { "greedy \($0.value.readable) by \($0.policy)" } ?? "no schedule")
     }
+
+    /// `repeats` single passes of the list scheduler under the default policy on `(p, m)`
+    /// (sequential, uniform costs, cap 2p, as the speed table's sequential rows): the unit
+    /// `valgrind --tool=callgrind` counts for one pass, start-up amortized over the repeats.
+    static func passProfile(devices: Int, microbatches: Int, repeats: Int) {
+        let problem = BenchProblems.make(devices: devices, microbatches: microbatches, heterogeneous: false, capMicrobatches: 2 * Double(devices))
+        var orders = 0
+        for _ in 0..<max(1, repeats) { orders += ListScheduler(problem: problem, policy: GreedyPolicy()).schedule()?.orders.count ?? 0 }
+        print("\(repeats) passes, \(orders) device orders")
+    }
 }
