@@ -76,3 +76,10 @@ struct SolverHandle: @unchecked Sendable {
     let pointer: UnsafeMutableRawPointer
     init(_ pointer: UnsafeMutableRawPointer) { self.pointer = pointer }
 }
+
+/// A prepared problem handed to the `DetachedSolve` thread, which reads it while the waiting solve
+/// only reads its options (both immutable).
+struct PreparedHandoff: @unchecked Sendable {
+    let problem: PreparedProblem
+    init(_ problem: PreparedProblem) { self.problem = problem }
+}

@@ -1,12 +1,15 @@
 import CGLPK
+import Synchronization
 
 /// The GNU GLPK 5 backend (`glp_simplex` for LPs, `glp_intopt` with presolve for MIPs; from
 /// `defaultLargeModelRows` rows, GLPK's preprocessor, the root LP within the time limit, then
 /// `glp_intopt` from its basis).
 ///
 /// - Threads: GLPK keeps its state per thread, and every `solve` creates, solves and
-///   deletes its problem synchronously on the calling thread, so concurrent solves
-///   from different tasks are safe. Output is switched off per call with
+///   deletes its problem on one thread, so concurrent solves from different tasks are safe. With a
+///   time limit that thread is a new one (`DetachedSolve`), whose GLPK environment is freed when
+///   it ends: GLPK's preprocessing and scaling of a large model check no limit, and the caller
+///   stops waiting shortly after it. Without a limit the solve runs on the calling thread. Output is switched off per call with
 ///   `glp_term_out(GLP_OFF)` and the previous setting is restored afterwards.
 /// - Input: GLPK aborts the process on bad arguments, so everything is validated in
 ///   Swift first (``MILPModel/validate()``); names are never passed to GLPK.
@@ -22,7 +25,9 @@ import CGLPK
 ///   between nodes. `glp_intopt`'s presolve solves the root LP without any limit, so large models
 ///   solve it themselves first (`solveLargeMIP`). One node's LP can take seconds on a large
 ///   model, so the branch-and-bound callback also stops the search when the next stretch
-///   between callbacks would end past the limit.
+///   between callbacks would end past the limit. What no limit reaches (preprocessing and scaling
+///   of a model of a million rows: about 3 s) runs past it on the solve's own thread, which the
+///   caller stops waiting for (`DetachedSolve.abandonAfter`): the result is then `noSolution`.
 /// - Best bound and nodes: read in the callback (`glp_ios_best_node`, `glp_ios_tree_size`),
 ///   so after a stop they are the values of the last node event.
 public struct GLPKSolver: MILPSolver {
@@ -40,8 +45,35 @@ public struct GLPKSolver: MILPSolver {
         let clock = SolveClock()
         let problem = try PreparedProblem(model: model, options: options)
         if let early = problem.earlyResult(solverName: name, clock: clock) { return early }
+        guard let limit = options.timeLimit, limit.isFinite else { return try solveHere(problem, clock: clock) }
+        // GLPK's preprocessing and scaling of a large model check no limit: the solve runs on a
+        // thread of its own (with its own GLPK environment, freed when it ends) and the caller stops
+        // waiting shortly after the limit (`DetachedSolve`).
+        let outcome = Mutex<Result<MILPResult, any Error>?>(nil)
+        let prepared = PreparedHandoff(problem)
+        let run = DetachedSolve(cleanup: {}, body: {
+            let result = Result { try self.solveHere(prepared.problem, clock: clock) }
+            outcome.withLock { $0 = result }
+            glp_free_env()
+        })
+        // GLPK polls a stop request at its node events only, not in presolve or the root LP.
+        guard run.waitUntilSolved(within: Swift.max(0, DetachedSolve.abandonAfter(limit) - clock.elapsed), shouldStop: options.shouldStop,
+                                  grace: 1) else {
+            return problem.stopped(solverName: name, clock: clock,
+                                   reason: options.shouldStop?() == true
+                                       ? "stopped by shouldStop where GLPK cannot be interrupted (it finishes in the background)"
+                                       : "time limit reached where GLPK does not check it (preprocessing or scaling; it finishes in the background)")
+        }
+        run.release()
+        var result = try outcome.withLock { $0 }!.get()
+        result.seconds = clock.elapsed
+        return result
+    }
 
-        let previousOutput = glp_term_out(options.verbose ? GLP_ON : GLP_OFF)
+    /// The whole solve on the calling thread, whose GLPK environment holds the problem from its
+    /// creation to its deletion.
+    private func solveHere(_ problem: PreparedProblem, clock: SolveClock) throws -> MILPResult {
+        let previousOutput = glp_term_out(problem.options.verbose ? GLP_ON : GLP_OFF)
         defer { glp_term_out(previousOutput) }
         guard let lp = glp_create_prob() else {
             throw LinearProgrammingError.solverFailure(solver: name, reason: "glp_create_prob returned NULL")

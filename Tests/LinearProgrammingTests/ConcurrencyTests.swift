@@ -4,14 +4,16 @@ import Testing
 /// Many solves at once in one process. CBC is not thread-safe (wrong answers were
 /// measured without the process-wide lock); GLPK keeps its state per thread.
 @Suite struct ConcurrencyTests {
-    @Test(arguments: [SolverKind.glpk, .cbc])
-    func eightConcurrentSolvesAgreeWithDynamicProgramming(_ kind: SolverKind) async throws {
+    /// With a time limit each solve runs on a thread of its own (`DetachedSolve`; GLPK in a fresh
+    /// environment there, freed when the thread ends), without one on the caller's thread.
+    @Test(arguments: [(SolverKind.glpk, nil), (.glpk, 600), (.cbc, nil), (.cbc, 600)] as [(SolverKind, Double?)])
+    func eightConcurrentSolvesAgreeWithDynamicProgramming(_ kind: SolverKind, timeLimit: Double?) async throws {
         let cases = (0..<8).map { TestModels.randomKnapsack(count: 25, seed: UInt64(100 + $0)) }
         let solver = kind.makeSolver()
         let results = try await withThrowingTaskGroup(of: (Int, MILPResult).self) { group in
             for (index, instance) in cases.enumerated() {
                 group.addTask {
-                    (index, try solver.solve(instance.model, options: MILPOptions(relativeGap: 0)))
+                    (index, try solver.solve(instance.model, options: MILPOptions(timeLimit: timeLimit, relativeGap: 0)))
                 }
             }
             var collected: [Int: MILPResult] = [:]
