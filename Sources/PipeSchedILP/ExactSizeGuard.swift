@@ -3,8 +3,9 @@ import PipeSched
 /// How much memory an exact method's model would need, estimated from the problem's size before
 /// anything is built, and the refusal when that exceeds the budget (2 GiB per solve by default).
 ///
-/// The estimates count what grows with the problem (per-pass tables, the dense reachability closure
-/// of the ILP's ordering graph, the ILP's pair variables, CP-SAT's copies of the model), with
+/// The estimates count what grows with the problem (per-pass tables, the reachability closure of
+/// the ILP's ordering graph between passes of one device, the ILP's pair variables, CP-SAT's copies
+/// of the model), with
 /// per-item costs measured on this code (docs/benchmarks.md, "Memory of the exact methods"); they
 /// aim to err high. A refused method throws `SolveError.tooLarge`, which the CLI reports with exit
 /// code 2, the server with HTTP 422, and `solve --all` as the reason the candidate was skipped.
@@ -63,8 +64,11 @@ public struct ExactSizeGuard: Sendable {
         // The MILP's recomputation binaries add a linearised product per pair in the memory rows.
         let pairCost = perILPPair * (cell > 3 ? 2 : 1)
         let common = baseline + perPass * passes
-        // The ILP's ordering graph keeps one bit per ordered pair of passes (OrderingGraph.close).
-        let closure = passes * (passes / 8).rounded(.up)
+        // The ILP's ordering graph keeps, per pass, a bit per pass of its own device (a row of
+        // 64-bit words, with an array's header), and builds them in a buffer of a row per pass
+        // (OrderingGraph.close).
+        let words = perDevice.map { ($0 / 64).rounded(.up) }
+        let closure = zip(perDevice, words).reduce(0) { $0 + $1.0 * (8 * $1.1 + 32) } + passes * 8 * (words.max() ?? 0)
         switch model {
         case .ilp:
             return common + closure + pairCost * perDevice.reduce(0) { $0 + $1 * ($1 - 1) / 2 }

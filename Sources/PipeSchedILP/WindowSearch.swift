@@ -69,6 +69,11 @@ public enum WindowSearch {
         let began = ContinuousClock.now
         func remaining() -> Double { timeLimit - ILPSearch.seconds(ContinuousClock.now - began) }
         let frame = ProblemFrame(problem, objective: objective)
+        // Building a window's formulation closes the whole problem's ordering graph a few times
+        // (`TimeWindows.tighten`), which nothing interrupts: about 12 s at p = 128, m = 512. A window
+        // starts only when the longest build so far (at first, the frame's, which closes it once)
+        // and a minimal solve fit in the time left.
+        var longestBuild = ILPSearch.seconds(ContinuousClock.now - began)
         let builder = SubproblemBuilder(frame: frame)
         let solver = settings.solver.makeSolver()
         let lowerBound = frame.lowerBound
@@ -82,7 +87,8 @@ public enum WindowSearch {
 
         // No sub-problem starts with less than a second left: CBC 2.10.8 crashes (CglPreProcess::
         // postProcess) when its time limit expires inside the root LP, which tiny budgets provoke.
-        while remaining() >= Self.minimumSolveSeconds, current.value > bound * (1 + ILPSettings.tolerance), !(settings.shouldStop?() ?? false) {
+        while remaining() >= longestBuild + Self.minimumSolveSeconds, current.value > bound * (1 + ILPSettings.tolerance),
+              !(settings.shouldStop?() ?? false) {
             let full = size >= count
             var blocks: [Range<Int>?]
             if full {
@@ -96,8 +102,11 @@ public enum WindowSearch {
                 }
                 blocks = current.blocks(from: position, passes: size)
             }
-            guard let formulation = builder.formulation(orders: current.orders, blocks: blocks, horizon: current.value,
-                                                        lowerBound: lowerBound, tieBreak: !full), formulation.isFeasible else {
+            let building = ContinuousClock.now
+            let built = builder.formulation(orders: current.orders, blocks: blocks, horizon: current.value,
+                                            lowerBound: lowerBound, tieBreak: !full)
+            longestBuild = max(longestBuild, ILPSearch.seconds(ContinuousClock.now - building))
+            guard let formulation = built, formulation.isFeasible else {
                 // Only rounding can make the current schedule's own neighbourhood infeasible: move on.
                 if full { break }
                 position += max(1, size / 2)
