@@ -18,9 +18,9 @@ import Synchronization
 ///   callbacks (estimated from the longest seen) would end past the limit (`CBCStopMonitor`).
 ///   Neither reaches Clp's root LP, which on a large model can take minutes (hetero V p=8, m=64,
 ///   capped: 468 s under a 10 s limit, docs/ilp-formulation.md). So `Cbc_solve` runs on a thread of
-///   its own (`DetachedSolve`): when it has not returned shortly after the limit (`abandonAfter`), the solve returns
-///   `noSolution` with that reason, and the thread finishes CBC's work in the background, then frees
-///   the model and the library. Until then every other CBC solve waits for the library like for
+///   its own (`DetachedSolve`): when it has not returned shortly after the limit (`abandonAfter`),
+///   the solve returns `noSolution` with that reason, and the thread finishes CBC's work in the
+///   background, then frees the model and the library. Until then every other CBC solve waits for the library like for
 ///   any other solve (polling its own limit). Pure LPs get the same wall-clock limit.
 /// - Cancellation: the C API has no way to interrupt CbcMain1. ``MILPOptions/shouldStop``
 ///   (and the backstop) are polled in a cut callback (`Cbc_addCutCallback`), which CBC calls
@@ -67,8 +67,7 @@ public struct CBCSolver: MILPSolver {
         }, body: {
             withExtendedLifetime(monitor) { _ = Cbc_solve(model.pointer) }
         })
-        let wait = problem.options.timeLimit.map { DetachedSolve.abandonAfter($0) }
-        guard run.waitUntilSolved(within: wait.map { Swift.max(0, $0 - clock.elapsed) }, shouldStop: problem.options.shouldStop) else {
+        guard run.waitUntilSolved(problem, clock: clock) else {
             var result = problem.stopped(solverName: name, clock: clock,
                                          reason: problem.options.shouldStop?() == true
                                              ? "stopped by shouldStop inside CBC's root LP, which cannot be interrupted (it finishes in the background)"

@@ -66,6 +66,15 @@ final class DetachedSolve: @unchecked Sendable {
         }
     }
 
+    /// Waits for the solver until shortly after `problem`'s time limit, counted from `clock`'s
+    /// start (`abandonAfter`; without limit when it has none or an infinite one), polling its stop
+    /// request; see `waitUntilSolved(within:shouldStop:grace:)`.
+    func waitUntilSolved(_ problem: PreparedProblem, clock: SolveClock, grace: Double = 0) -> Bool {
+        let limit = problem.options.timeLimit.flatMap { $0.isFinite ? $0 : nil }
+        return waitUntilSolved(within: limit.map { Swift.max(0, Self.abandonAfter($0) - clock.elapsed) },
+                               shouldStop: problem.options.shouldStop, grace: grace)
+    }
+
     /// Called by the solve after reading the solver's result.
     func release() { cleanup() }
 }

@@ -5,12 +5,12 @@ import Synchronization
 /// `defaultLargeModelRows` rows, GLPK's preprocessor, the root LP within the time limit, then
 /// `glp_intopt` from its basis).
 ///
-/// - Threads: GLPK keeps its state per thread, and every `solve` creates, solves and
-///   deletes its problem on one thread, so concurrent solves from different tasks are safe. With a
-///   time limit that thread is a new one (`DetachedSolve`), whose GLPK environment is freed when
-///   it ends: GLPK's preprocessing and scaling of a large model check no limit, and the caller
-///   stops waiting shortly after it. Without a limit the solve runs on the calling thread. Output is switched off per call with
-///   `glp_term_out(GLP_OFF)` and the previous setting is restored afterwards.
+/// - Threads: GLPK keeps its state per thread, and every `solve` creates, solves and deletes its
+///   problem on one thread, so concurrent solves from different tasks are safe. With a time limit
+///   that thread is a new one (`DetachedSolve`), whose GLPK environment is freed when it ends:
+///   GLPK's preprocessing and scaling of a large model check no limit, and the caller stops waiting
+///   shortly after it. Without a limit the solve runs on the calling thread. Output is switched off
+///   per call with `glp_term_out(GLP_OFF)` and the previous setting is restored afterwards.
 /// - Input: GLPK aborts the process on bad arguments, so everything is validated in
 ///   Swift first (``MILPModel/validate()``); names are never passed to GLPK.
 /// - Start and cutoff: ``MILPOptions/start`` is **not** used as a MIP start (GLPK only
@@ -45,7 +45,7 @@ public struct GLPKSolver: MILPSolver {
         let clock = SolveClock()
         let problem = try PreparedProblem(model: model, options: options)
         if let early = problem.earlyResult(solverName: name, clock: clock) { return early }
-        guard let limit = options.timeLimit, limit.isFinite else { return try solveHere(problem, clock: clock) }
+        guard options.timeLimit?.isFinite == true else { return try solveHere(problem, clock: clock) }
         // GLPK's preprocessing and scaling of a large model check no limit: the solve runs on a
         // thread of its own (with its own GLPK environment, freed when it ends) and the caller stops
         // waiting shortly after the limit (`DetachedSolve`).
@@ -57,8 +57,7 @@ public struct GLPKSolver: MILPSolver {
             glp_free_env()
         })
         // GLPK polls a stop request at its node events only, not in presolve or the root LP.
-        guard run.waitUntilSolved(within: Swift.max(0, DetachedSolve.abandonAfter(limit) - clock.elapsed), shouldStop: options.shouldStop,
-                                  grace: 1) else {
+        guard run.waitUntilSolved(problem, clock: clock, grace: 1) else {
             return problem.stopped(solverName: name, clock: clock,
                                    reason: options.shouldStop?() == true
                                        ? "stopped by shouldStop where GLPK cannot be interrupted (it finishes in the background)"

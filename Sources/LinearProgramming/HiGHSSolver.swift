@@ -63,10 +63,9 @@ public struct HiGHSSolver: MILPSolver {
         configure(highs, problem, api: api, clock: clock, monitor: monitor)
         // The thread owns the model and the library from here (`DetachedSolve`).
         let run = DetachedSolve(cleanup: cleanup, body: { withExtendedLifetime(monitor) { _ = api.run(handle.pointer) } })
-        let wait = options.timeLimit.map { DetachedSolve.abandonAfter($0) }
         // A stop request reaches HiGHS's interrupt callback, which ends the search with its result;
         // the solve stops waiting only where HiGHS does not poll it.
-        guard run.waitUntilSolved(within: wait.map { Swift.max(0, $0 - clock.elapsed) }, shouldStop: options.shouldStop, grace: 1) else {
+        guard run.waitUntilSolved(problem, clock: clock, grace: 1) else {
             var result = problem.stopped(solverName: name, clock: clock,
                                          reason: options.shouldStop?() == true
                                              ? "stopped by shouldStop where HiGHS cannot be interrupted (it finishes in the background)"

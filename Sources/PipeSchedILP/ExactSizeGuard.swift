@@ -5,16 +5,15 @@ import PipeSched
 ///
 /// The estimates count what grows with the problem (per-pass tables, the reachability closure of
 /// the ILP's ordering graph between passes of one device, the ILP's pair variables, CP-SAT's copies
-/// of the model), with
-/// per-item costs measured on this code (docs/benchmarks.md, "Memory of the exact methods"); they
-/// aim to err high. A refused method throws `SolveError.tooLarge`, which the CLI reports with exit
+/// of the model), with per-item costs measured on this code (docs/benchmarks.md, "Memory of the
+/// exact methods"); they aim to err high. A refused method throws `SolveError.tooLarge`, which the CLI reports with exit
 /// code 2, the server with HTTP 422, and `solve --all` as the reason the candidate was skipped.
 public struct ExactSizeGuard: Sendable {
     /// What is built.
     public enum Model: Sendable {
         /// The full MILP (`ilp`): closure, every pair of passes on a device.
         case ilp
-        /// The window search on the MILP (`ilp-window`): the full closure, small sub-problems.
+        /// The window search on the MILP (`ilp-window`): the whole problem's closure, small sub-problems.
         case ilpWindow
         /// CP-SAT on the whole problem (`cpsat`), `workers` threads.
         case cpsat(workers: Int)

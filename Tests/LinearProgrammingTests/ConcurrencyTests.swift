@@ -5,8 +5,10 @@ import Testing
 /// measured without the process-wide lock); GLPK keeps its state per thread.
 @Suite struct ConcurrencyTests {
     /// With a time limit each solve runs on a thread of its own (`DetachedSolve`; GLPK in a fresh
-    /// environment there, freed when the thread ends), without one on the caller's thread.
-    @Test(arguments: [(SolverKind.glpk, nil), (.glpk, 600), (.cbc, nil), (.cbc, 600)] as [(SolverKind, Double?)])
+    /// environment there, freed when the thread ends), without one (or with an infinite one) on the
+    /// caller's thread for GLPK.
+    @Test(arguments: [(SolverKind.glpk, nil), (.glpk, 600), (.glpk, .infinity), (.cbc, nil), (.cbc, 600), (.cbc, .infinity)]
+          as [(SolverKind, Double?)])
     func eightConcurrentSolvesAgreeWithDynamicProgramming(_ kind: SolverKind, timeLimit: Double?) async throws {
         let cases = (0..<8).map { TestModels.randomKnapsack(count: 25, seed: UInt64(100 + $0)) }
         let solver = kind.makeSolver()

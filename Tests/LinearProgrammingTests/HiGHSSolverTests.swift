@@ -7,9 +7,12 @@ import Testing
 struct HiGHSSolverTests {
     let solver = HiGHSSolver()
 
-    @Test func knapsackMatchesDynamicProgramming() throws {
+    /// Without a limit, with a finite one and with an infinite one (the three ways the wait for
+    /// HiGHS's thread is bounded or not, `DetachedSolve`).
+    @Test(arguments: [nil, 600, .infinity] as [Double?])
+    func knapsackMatchesDynamicProgramming(timeLimit: Double?) throws {
         let (model, _, optimum) = TestModels.randomKnapsack(count: 20, seed: 42)
-        let result = try solver.solve(model, options: MILPOptions(relativeGap: 0))
+        let result = try solver.solve(model, options: MILPOptions(timeLimit: timeLimit, relativeGap: 0))
         #expect(result.status == .optimal)
         #expect(result.objective == optimum)
         #expect(result.bestBound.map { abs($0 - optimum) < 1e-6 } == true)
