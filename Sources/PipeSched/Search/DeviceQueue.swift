@@ -1,5 +1,6 @@
 /// Devices by clock time, earliest first: a binary min-heap in which each device appears at most
-/// once (the list scheduler pushes a device only after popping it, or when it wakes a blocked one).
+/// once (the list scheduler keeps the device it steps at the top, retimes or removes it, and pushes
+/// a device only when it wakes a blocked one).
 /// Ties go to the lower device index, so the result does not depend on insertion order.
 struct DeviceQueue {
     private let times: Scratch<Double>
@@ -40,24 +41,35 @@ struct DeviceQueue {
         }
     }
 
-    mutating func popEarliest() -> Int? {
-        guard count > 0 else { return nil }
-        let top = devices[0]
+    /// The device with the earliest time, left in the queue; `nil` when the queue is empty.
+    var earliest: Int? { count > 0 ? devices[0] : nil }
+
+    /// Removes the earliest device.
+    mutating func removeEarliest() {
         count -= 1
-        if count > 0 {
-            times[0] = times[count]
-            devices[0] = devices[count]
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var smallest = parent
-                if left < count && less(left, smallest) { smallest = left }
-                if right < count && less(right, smallest) { smallest = right }
-                if smallest == parent { break }
-                swapAt(parent, smallest)
-                parent = smallest
-            }
+        guard count > 0 else { return }
+        times[0] = times[count]
+        devices[0] = devices[count]
+        siftDown(from: 0)
+    }
+
+    /// Gives the earliest device its new, later clock time: one sift down, where popping and
+    /// pushing it again would take two passes over the heap.
+    mutating func retimeEarliest(_ time: Double) {
+        times[0] = time
+        siftDown(from: 0)
+    }
+
+    private mutating func siftDown(from start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var smallest = parent
+            if left < count && less(left, smallest) { smallest = left }
+            if right < count && less(right, smallest) { smallest = right }
+            if smallest == parent { break }
+            swapAt(parent, smallest)
+            parent = smallest
         }
-        return top
     }
 }

@@ -232,16 +232,22 @@ struct State {
         while left > 0 {
             steps &+= 1
             if steps & 4095 == 1, shouldStop?() == true { return false }  // at the start, then every 4096 steps
-            guard let device = queue.popEarliest() else { return false }
-            guard remaining[device] > 0 else { continue }
-            if let stage = step(device) {
+            guard let device = queue.earliest else { return false }
+            guard remaining[device] > 0 else {
+                queue.removeEarliest()
+                continue
+            }
+            let stage = step(device)
+            // The device stays at the top of the queue while it steps; its new clock time (or its
+            // leaving) is settled before others are woken, which may be pushed above it.
+            if !blocked[device] && remaining[device] > 0 { queue.retimeEarliest(time[device]) } else { queue.removeEarliest() }
+            if let stage {
                 left -= 1 - addedPasses
                 addedPasses = 0
                 // A pass of `stage` can only make the neighbouring stages' passes ready.
                 if stage > 0 { wake(problem.stageDevice[stage - 1], &queue) }
                 if stage + 1 < stageCount { wake(problem.stageDevice[stage + 1], &queue) }
             }
-            if !blocked[device] && remaining[device] > 0 { queue.push(device, at: time[device]) }
         }
         return true
     }
