@@ -1,9 +1,20 @@
+import Foundation
 import LinearProgramming
 import Testing
 
 /// Many solves at once in one process. CBC is not thread-safe (wrong answers were
 /// measured without the process-wide lock); GLPK keeps its state per thread.
 @Suite struct ConcurrencyTests {
+    /// `solve` on a thread of its own. A solve blocks its thread, for as long as another CBC solve
+    /// holds the library (CBCRootLPTests leaves one running in the background for seconds): on one
+    /// of Swift concurrency's cooperative threads (as many as cores) a few such solves would stall
+    /// every other test of the process, which a CI run saw as the server tests' read timeouts.
+    static func onItsOwnThread(_ solve: @escaping @Sendable () throws -> MILPResult) async throws -> MILPResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try solve() }) }
+        }
+    }
+
     /// With a time limit each solve runs on a thread of its own (`DetachedSolve`; GLPK in a fresh
     /// environment there, freed when the thread ends), without one (or with an infinite one) on the
     /// caller's thread for GLPK.
@@ -15,7 +26,7 @@ import Testing
         let results = try await withThrowingTaskGroup(of: (Int, MILPResult).self) { group in
             for (index, instance) in cases.enumerated() {
                 group.addTask {
-                    (index, try solver.solve(instance.model, options: MILPOptions(timeLimit: timeLimit, relativeGap: 0)))
+                    (index, try await Self.onItsOwnThread { try solver.solve(instance.model, options: MILPOptions(timeLimit: timeLimit, relativeGap: 0)) })
                 }
             }
             var collected: [Int: MILPResult] = [:]
@@ -39,11 +50,11 @@ import Testing
             for round in 0..<6 {
                 let kind: SolverKind = round.isMultiple(of: 2) ? .glpk : .cbc
                 group.addTask {
-                    let result = try kind.makeSolver().solve(instance.model, options: MILPOptions(relativeGap: 0))
+                    let result = try await Self.onItsOwnThread { try kind.makeSolver().solve(instance.model, options: MILPOptions(relativeGap: 0)) }
                     #expect(result.objective == instance.optimum)
                 }
                 group.addTask {
-                    let result = try kind.makeSolver().solve(instance.model, options: MILPOptions(shouldStop: { true }))
+                    let result = try await Self.onItsOwnThread { try kind.makeSolver().solve(instance.model, options: MILPOptions(shouldStop: { true })) }
                     #expect(result.status == .noSolution)
                 }
             }
