@@ -90,6 +90,25 @@ import Testing
     }
 
     /// The pruned grid search finds a schedule exactly as good as running every policy.
+    /// The warm-up depth counts the microbatches in flight at a device's first stage, from its
+    /// forward to its backward, so it follows that stage's round trip (the whole pipeline on device 0
+    /// of a V or an interleaved placement), not the shortest round trip of the device's stages (the
+    /// V's turn, one pass long), which held device 0 to one microbatch at a time.
+    @Test(arguments: [Placement.v, .interleaved])
+    func theWarmupDepthFollowsTheFirstStagesRoundTrip(placement: Placement) throws {
+        let unit = StageProfile(forward: 1, backwardInput: 1, backwardWeight: 1,
+                                memory: MemoryDeltas(forward: 2, backwardInput: -1, backwardWeight: -1))
+        let problem = try Problem(name: "unit-\(placement)", microbatches: 8, devices: 4, placement: placement,
+                                  stages: Array(repeating: unit, count: 8))
+        let first = problem.deviceStages[0][0]
+        let window = StartupBound.window(problem, stage: first, chains: MicrobatchChains(problem))
+        #expect(window == 15)  // F(0) to F(7), then B(7) to B(1)
+        let depth = min(problem.microbatches, Int((window / 4).rounded(.up)))  // F + B of both stages: 4
+        let order = try #require(ListScheduler(problem: problem, policy: GreedyPolicy(warmupFactor: 1)).schedule()).orders[0]
+        let firstBackward = try #require(order.firstIndex { $0.kind == .backwardInput && $0.stage == first })
+        #expect(order[..<firstBackward].filter { $0.kind == .forward && $0.stage == first }.count == depth)
+    }
+
     @Test func pruningKeepsTheBestOfTheFullGrid() throws {
         for problem in Self.problems() {
             let best = GreedySearch.best(problem, objective: .stageSpan)

@@ -31,10 +31,13 @@ public enum StartupBound {
     /// on this device: from the start of `F(s, slice 0)` to the start of `B(s, last slice)`, over the
     /// device's stages `s`.
     public static func window(_ problem: Problem, device: Int, chains: MicrobatchChains) -> Double {
-        let last = problem.sequenceSlices - 1
-        return problem.deviceStages[device].map { stage in
-            chains.startsAfter(chains.position(.forward, stage: stage, slice: 0))[chains.position(.backwardInput, stage: stage, slice: last)]
-        }.min() ?? 0
+        problem.deviceStages[device].map { window(problem, stage: $0, chains: chains) }.min() ?? 0
+    }
+
+    /// Shortest time from the start of `F(stage, slice 0)` to the start of `B(stage, last slice)`: how
+    /// long a microbatch is at least in flight on the stage.
+    public static func window(_ problem: Problem, stage: Int, chains: MicrobatchChains) -> Double {
+        chains.startsAfter(chains.position(.forward, stage: stage, slice: 0))[chains.position(.backwardInput, stage: stage, slice: problem.sequenceSlices - 1)]
     }
 
     /// The most forward time a device can run before its first backward: all its forwards, or fewer

@@ -57,9 +57,10 @@ public struct ListScheduler: Sendable {
     }
 
     /// What does not depend on the policy: the dependency rule and the pass table read once, the
-    /// devices' stages flattened, and per device the start-up window (the round trip from its
-    /// stages, `StartupBound.window`) and the forward and input-gradient time of one microbatch,
-    /// from which a policy's warm-up depth follows.
+    /// devices' stages flattened, and per device the round trip of its first stage (the stage whose
+    /// microbatches in flight the warm-up depth counts, `StartupBound.window(_:stage:chains:)`) and
+    /// the forward and input-gradient time of one microbatch, from which a policy's warm-up depth
+    /// follows.
     struct Setup: Sendable {
         let dependencies: DependencyTemplate
         let passes: PassTable
@@ -86,7 +87,7 @@ public struct ListScheduler: Sendable {
             caps = Scratch((0..<problem.devices).map { problem.cap(device: $0) })
             staticMemory = (0..<problem.devices).map { problem.staticMemory(device: $0) }
             let chains = MicrobatchChains(problem)
-            roundTrip = (0..<problem.devices).map { StartupBound.window(problem, device: $0, chains: chains) }
+            roundTrip = problem.deviceStages.map { StartupBound.window(problem, stage: $0[0], chains: chains) }
             cycle = problem.deviceStages.map { stages in
                 stages.reduce(0) { $0 + problem.stages[$1].forward + problem.stages[$1].backwardInput }
             }
