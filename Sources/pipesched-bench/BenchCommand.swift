@@ -21,6 +21,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Microbatches for greedy-profile.")
     var microbatches: Int = 32
 
+    @Flag(help: "greedy-profile on a V placement (uniform costs, capped at 2p chunk activations, as the speed table's V row).")
+    var v = false
+
     @Option(help: "Repetitions of the one greedy pass for pass-profile.")
     var repeats: Int = 100
 
@@ -30,7 +33,7 @@ struct BenchCommand: ParsableCommand {
         case "search-speed": print(SearchBenchmark.speedTable())
         case "search-v": print(SearchBenchmark.vTable(autoSeconds: autoSeconds))
         case "greedy-speed": print(GreedySpeedBenchmark.table())
-        case "greedy-profile": GreedySpeedBenchmark.profile(devices: devices, microbatches: microbatches)
+        case "greedy-profile": GreedySpeedBenchmark.profile(devices: devices, microbatches: microbatches, v: v)
         case "pass-profile": GreedySpeedBenchmark.passProfile(devices: devices, microbatches: microbatches, repeats: repeats)
         default: throw ValidationError("unknown benchmark \(name); use search-quality, search-v, search-speed, greedy-speed, greedy-profile or pass-profile")
         }

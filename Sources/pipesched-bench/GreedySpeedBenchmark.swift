@@ -53,9 +53,11 @@ enum GreedySpeedBenchmark {
         return lines.joined(separator: "\n")
     }
 
-    /// One grid search on `(p, m)` (heterogeneous, cap 2p): the unit `valgrind --tool=callgrind` counts.
-    static func profile(devices: Int, microbatches: Int) {
-        let problem = BenchProblems.make(devices: devices, microbatches: microbatches, heterogeneous: true, capMicrobatches: 2 * Double(devices))
+    /// One grid search on `(p, m)` (sequential, heterogeneous, cap 2p; or with `v` the V placement,
+    /// uniform, cap 2p chunk activations): the unit `valgrind --tool=callgrind` counts.
+    static func profile(devices: Int, microbatches: Int, v: Bool) {
+        let problem = v ? BenchProblems.makeV(devices: devices, microbatches: microbatches, heterogeneous: false, capChunks: 2 * Double(devices))
+            : BenchProblems.make(devices: devices, microbatches: microbatches, heterogeneous: true, capMicrobatches: 2 * Double(devices))
         let best = GreedySearch.best(problem, objective: .stageSpan)
         print(best.map { "greedy \($0.value.readable) by \($0.policy)" } ?? "no schedule")
     }

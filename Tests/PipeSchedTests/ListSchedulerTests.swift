@@ -90,6 +90,33 @@ import Testing
     }
 
     /// The pruned grid search finds a schedule exactly as good as running every policy.
+    /// A run gives up at a cutoff only when its value exceeds it (its own times prove that before
+    /// the end), so the grid loses no schedule that could win; and it does give up early.
+    @Test func aRunGivesUpAtACutoffOnlyWhenItsValueExceedsIt() throws {
+        var cut = 0, kept = 0
+        for problem in Self.problems() {
+            let setup = ListScheduler.Setup(problem)
+            for policy in GreedyPolicy.grid(for: problem, fusing: true) {
+                for objective in Objective.allCases {
+                    let scheduler = ListScheduler(problem: problem, policy: policy, setup: setup)
+                    guard let key = scheduler.scoredRun(objective: objective).key else { continue }
+                    for fraction in [0.5, 0.9, 0.99, 1.0] {
+                        let run = scheduler.scoredRun(objective: objective, cutoff: key.value * fraction)
+                        let context = "\(problem.name) \(policy) \(objective) cutoff \(fraction) of \(key.value)"
+                        if run.state.cutOff {
+                            cut += 1
+                            #expect(run.key == nil && key.value > key.value * fraction, "\(context)")
+                        } else {
+                            kept += 1
+                            #expect(run.key.map { Self.same($0.value, key.value) } == true, "\(context)")
+                        }
+                    }
+                }
+            }
+        }
+        #expect(cut > 100 && kept > 100, "\(cut) runs cut off, \(kept) kept")
+    }
+
     /// The warm-up depth counts the microbatches in flight at a device's first stage, from its
     /// forward to its backward, so it follows that stage's round trip (the whole pipeline on device 0
     /// of a V or an interleaved placement), not the shortest round trip of the device's stages (the

@@ -107,10 +107,14 @@ public enum GreedySearch {
                 twinRest.laterStageMemory = .reservedAtAdmission
                 if neverRefused.contains(twin) || (neverRefusedFrom[twinRest].map { policy.warmupFactor >= $0 } ?? false) { continue }
             }
-            // Scored from the scheduler's own times; only the winner's orders are built.
-            let run = ListScheduler(problem: problem, policy: policy, setup: setup, shouldStop: shouldStop).scoredRun(objective: objective)
+            // Scored from the scheduler's own times; only the winner's orders are built. A run that
+            // cannot reach the best value so far gives up early. Its flags then hold for the part it
+            // ran, which a policy it rules out above would repeat up to the same cut (or an earlier
+            // one, the best having only improved since), so they rule out as a finished run's do.
+            let run = ListScheduler(problem: problem, policy: policy, setup: setup, shouldStop: shouldStop)
+                .scoredRun(objective: objective, cutoff: best?.key.value ?? .infinity)
             runs += 1
-            let finished = run.key != nil || shouldStop?() != true
+            let finished = run.key != nil || run.state.cutOff || shouldStop?() != true
             if !run.state.depthBound && finished {
                 unconstrainedFrom[rest] = min(unconstrainedFrom[rest] ?? .infinity, policy.warmupFactor)
             }

@@ -46,9 +46,13 @@ public struct ListScheduler: Sendable {
     /// The score keys of this policy's schedule (`ScheduleScore.Key`, from the scheduler's own
     /// times, without building the schedule) and the finished run, from which `State.schedule()`
     /// builds the orders.
-    /// `key` is `nil` when the policy gets stuck or is stopped.
-    func scoredRun(objective: Objective) -> (key: ScheduleScore.Key?, state: State) {
+    /// `key` is `nil` when the policy gets stuck or is stopped, or when its value is sure to exceed
+    /// `cutoff` (`State.cutOff`: the run stops as soon as its own times prove it cannot reach it).
+    func scoredRun(objective: Objective, cutoff: Double = .infinity) -> (key: ScheduleScore.Key?, state: State) {
         var state = State(problem: problem, policy: policy, setup: setup)
+        // Without busy links the scheduler's times are the simulator's until its clock runs ahead
+        // (`State.ranAhead`); with them only the simulator scores a run, so no cutoff applies.
+        if !problem.communication.hasTransfers { state.setCutoff(cutoff, objective: objective) }
         guard state.run(shouldStop: shouldStop) else { return (nil, state) }
         // The scheduler's clock knows each message's delay on a free link, not the waits of busy
         // ones: where links are busy, the simulator scores the run.
@@ -71,6 +75,10 @@ public struct ListScheduler: Sendable {
         let staticMemory: [Double]
         let roundTrip: [Double]
         let cycle: [Double]
+        /// Per device, the time of all its passes with split backwards; per stage, what running its
+        /// backwards fused adds to that (`BW` against `B` + `W`, over all microbatches).
+        let splitWork: [Double]
+        let fusedExtraWork: [Double]
         /// Memory an offloading plan (`OffloadPlanning`) keeps free beside what is committed, per
         /// device, while forwards are pending: what one forward allocates before its `O` moves it.
         /// Zero in ordinary runs.
@@ -81,7 +89,8 @@ public struct ListScheduler: Sendable {
 
         init(_ problem: Problem) {
             dependencies = DependencyTemplate(problem)
-            passes = PassTable(problem)
+            let table = PassTable(problem)
+            passes = table
             deviceStageList = Scratch(problem.deviceStages.flatMap { $0 })
             deviceStageStart = Scratch(problem.deviceStages.reduce(into: [0]) { $0.append($0.last! + $1.count) })
             caps = Scratch((0..<problem.devices).map { problem.cap(device: $0) })
@@ -91,6 +100,15 @@ public struct ListScheduler: Sendable {
             cycle = problem.deviceStages.map { stages in
                 stages.reduce(0) { $0 + problem.stages[$1].forward + problem.stages[$1].backwardInput }
             }
+            let units = (0..<problem.microbatches).flatMap { microbatch in (0..<problem.sequenceSlices).map { (microbatch, $0) } }
+            func work(_ stage: Int, _ kinds: [OpKind]) -> Double {
+                units.reduce(0) { sum, unit in
+                    kinds.reduce(sum) { $0 + table.time($1, stage * problem.sequenceSlices + unit.1, microbatch: unit.0) }
+                }
+            }
+            let split = (0..<problem.stageCount).map { work($0, [.forward, .backwardInput, .backwardWeight]) }
+            splitWork = problem.deviceStages.map { $0.reduce(0) { $0 + split[$1] } }
+            fusedExtraWork = (0..<problem.stageCount).map { work($0, [.backward]) - work($0, [.backwardInput, .backwardWeight]) }
             forwardTransient = Scratch(Array(repeating: 0, count: problem.devices))
             reloadMemory = Scratch(Array(repeating: 0, count: problem.stageCount * problem.sequenceSlices))
         }

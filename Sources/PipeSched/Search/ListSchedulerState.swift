@@ -59,6 +59,15 @@ struct State {
     let lastEnd: Scratch<Double>
     let firstStart: Scratch<Double>
     var ranAhead = false
+    /// Per device, the time of its passes not run yet (recomputation not counted).
+    let remainingWork: Scratch<Double>
+    /// The run gives up (`cutOff`) once its value is sure to exceed this (`setCutoff`).
+    private var cutoff = Double.infinity
+    private var cutoffMakespan = false
+    /// The earliest start of any pass so far (the makespan's origin can only move earlier than this).
+    private var earliestStart = Double.infinity
+    /// Whether the run gave up because it could not reach the cutoff.
+    private(set) var cutOff = false
     /// The score keys of the scheduler's own times, kept as it runs: the peak memory and the sum of
     /// input-gradient end times.
     var peak: Double
@@ -109,6 +118,9 @@ struct State {
         remaining = Scratch(passes)
         lastEnd = Scratch(repeating: 0, count: devices)
         firstStart = Scratch(repeating: .nan, count: devices)
+        remainingWork = Scratch(problem.deviceStages.indices.map { device in
+            problem.deviceStages[device].reduce(setup.splitWork[device]) { $0 + (fusedStages[$1] ? setup.fusedExtraWork[$1] : 0) }
+        })
         peak = setup.staticMemory.max() ?? 0
         recomputation = GreedyRecomputation(problem: problem, mode: policy.memoryActions, units: units)
         log = Scratch(repeating: Emitted(kind: .forward, stage: 0, cell: 0),
@@ -131,6 +143,16 @@ struct State {
             let depth = cycle > 0 ? (policy.warmupFactor * setup.roundTrip[device] / cycle).rounded(.up) : Double(problem.microbatches)
             return max(1, Int(min(depth, Double(problem.microbatches))) ) * problem.sequenceSlices
         })
+    }
+
+    /// Lets the run give up as soon as its value is sure to exceed `value` (by more than rounding):
+    /// while the clock has not run ahead, every pass so far started as early as its device and its
+    /// dependencies allowed, so the simulator gives it the same time, and each device still has to
+    /// run its remaining passes after its last end. A device's span is then at least its last end
+    /// plus its remaining work minus its first start (the makespan: minus the earliest start so far).
+    mutating func setCutoff(_ value: Double, objective: Objective) {
+        cutoff = value.isFinite ? value + 1e-6 * max(1, abs(value)) : .infinity
+        cutoffMakespan = objective == .makespan
     }
 
     /// Cell of the unit at position `v` of the backward order (microbatches ascending, slices descending).
@@ -238,6 +260,7 @@ struct State {
                 continue
             }
             let stage = step(device)
+            if cutOff { return false }
             // The device stays at the top of the queue while it steps; its new clock time (or its
             // leaving) is settled before others are woken, which may be pushed above it.
             if !blocked[device] && remaining[device] > 0 { queue.retimeEarliest(time[device]) } else { queue.removeEarliest() }
@@ -391,9 +414,15 @@ struct State {
         let start = max(time[device], ready)
         if start > max(lastEnd[device], ready) { ranAhead = true }
         if firstStart[device].isNaN { firstStart[device] = start }
-        let end = start + setup.passes.time(kind, index, microbatch: cell / slices)
+        let duration = setup.passes.time(kind, index, microbatch: cell / slices)
+        let end = start + duration
         time[device] = end
         lastEnd[device] = end
+        if kind != .recompute { remainingWork[device] -= duration }
+        if cutoff < .infinity && !ranAhead {
+            earliestStart = min(earliestStart, start)
+            if end + remainingWork[device] - (cutoffMakespan ? earliestStart : firstStart[device]) > cutoff { cutOff = true }
+        }
         level[device] += setup.passes.memory(kind, index, recomputed: recomputation.isMarked(stage: stage, cell: cell), microbatch: cell / slices)
         peak = max(peak, level[device])
         remaining[device] -= 1
