@@ -44,16 +44,18 @@ public enum GreedySearch {
             }
         }
         let lanes = max(1, min(threads, groups.count))
+        let sharedBest = Mutex(Double.infinity)
         guard lanes > 1 else {
             return lane(problem, objective: objective, grid: grid, positions: groups.flatMap { $0 }.sorted(), setup: setup,
-                        shouldStop: shouldStop).map(\.result)
+                        shouldStop: shouldStop, sharedBest: sharedBest).map(\.result)
         }
         let shares = (0..<lanes).map { index in groups.indices.filter { $0 % lanes == index }.flatMap { groups[$0] }.sorted() }
         let bests = Mutex<[LaneBest?]>(Array(repeating: nil, count: lanes))
         let runs = Mutex(0)
         DispatchQueue.concurrentPerform(iterations: lanes) { index in
             let positions = shares[index]
-            let best = lane(problem, objective: objective, grid: grid, positions: positions, setup: setup, shouldStop: shouldStop)
+            let best = lane(problem, objective: objective, grid: grid, positions: positions, setup: setup, shouldStop: shouldStop,
+                            sharedBest: sharedBest)
             bests.withLock { $0[index] = best }
             runs.withLock { $0 += best?.result.policiesRun ?? 0 }
         }
@@ -83,9 +85,11 @@ public enum GreedySearch {
     /// raises every device's depth limit, so it would make the same decisions and build the same
     /// schedule, or get stuck the same way), and a policy keeping later-stage room whose reserving
     /// twin (same warm-up, or unconstrained at a smaller one) never met the cap, where that makes the
-    /// two the same (`keptRoomCopiesReservation`). The best, with its grid position and score keys.
+    /// two the same (`keptRoomCopiesReservation`). Each run is cut off at the best value any thread
+    /// has reached (`sharedBest`), which only loses runs no thread could keep. The best, with its grid
+    /// position and score keys.
     private static func lane(_ problem: Problem, objective: Objective, grid: [GreedyPolicy], positions: [Int],
-                             setup: ListScheduler.Setup, shouldStop: (@Sendable () -> Bool)?) -> LaneBest? {
+                             setup: ListScheduler.Setup, shouldStop: (@Sendable () -> Bool)?, sharedBest: borrowing Mutex<Double>) -> LaneBest? {
         var best: (key: ScheduleScore.Key, state: State, position: Int)?
         var unconstrainedFrom: [GreedyPolicy: Double] = [:]
         // Reserving policies whose run the cap never refused, and (per policy without its warm-up)
@@ -111,8 +115,9 @@ public enum GreedySearch {
             // cannot reach the best value so far gives up early. Its flags then hold for the part it
             // ran, which a policy it rules out above would repeat up to the same cut (or an earlier
             // one, the best having only improved since), so they rule out as a finished run's do.
+            let cutoff = min(best?.key.value ?? .infinity, sharedBest.withLock { $0 })
             let run = ListScheduler(problem: problem, policy: policy, setup: setup, shouldStop: shouldStop)
-                .scoredRun(objective: objective, cutoff: best?.key.value ?? .infinity)
+                .scoredRun(objective: objective, cutoff: cutoff)
             runs += 1
             let finished = run.key != nil || run.state.cutOff || shouldStop?() != true
             if !run.state.depthBound && finished {
@@ -123,7 +128,10 @@ public enum GreedySearch {
                 if !run.state.depthBound { neverRefusedFrom[rest] = min(neverRefusedFrom[rest] ?? .infinity, policy.warmupFactor) }
             }
             guard let key = run.key else { continue }
-            if best == nil || key.isBetter(than: best!.key) { best = (key, run.state, position) }
+            if best == nil || key.isBetter(than: best!.key) {
+                best = (key, run.state, position)
+                sharedBest.withLock { $0 = min($0, key.value) }
+            }
         }
         guard let best else { return nil }
         return LaneBest(position: best.position, key: best.key,
