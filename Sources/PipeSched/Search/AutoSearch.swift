@@ -1,6 +1,8 @@
 import Foundation
 
-/// `auto`: every method that fits the problem, then local search from the best, then, where the
+/// `auto`: every method that fits the problem, then local search from the best (and, under a
+/// caller's time limit and without improvers to run, with the time a search that reaches a local
+/// optimum leaves, from the next best), then, where the
 /// problem declares time an overlapped F&B pass hides, the pairs that help the best
 /// (`OverlapPairing`), then (when the caller gave a time limit and at least
 /// `improverMinimumSeconds` of it are left) each improver from the best (`ScheduleImprover`: the CP-SAT window search), keeping the best valid schedule. The
@@ -48,6 +50,10 @@ public enum AutoSearch {
 
     /// The least time left, in seconds, for which `auto` starts an improver.
     public static let improverMinimumSeconds = 2.0
+
+    /// The least time left in the local search phase, in seconds, for which `auto` starts one more
+    /// local search from the next best candidate.
+    public static let localRestartMinimumSeconds = 0.1
 
     /// The local search phase's name in `SolveOptions.excludedCandidates` (its table row is
     /// `local(BEST)`).
@@ -130,16 +136,36 @@ public enum AutoSearch {
             }
         }
         if let best = report.best, let name = report.bestMethod, !options.stopRequested, !excluded.contains(localSearchName) {
-            let began = Date()
             // With improvers to follow, local search leaves them half of the time left, and with
             // overlapped F&B passes to choose, half of the rest to the pairing step.
             let left = (options.timeLimit ?? 10) - Date().timeIntervalSince(start)
             let shares = (runsImprovers(problem, options: options, improvers: improvers) ? 2.0 : 1.0)
                 * (problem.hasOverlap && !excluded.contains(pairingName) ? 2.0 : 1.0)
             let budget = max(0.05, left / shares)
-            let search = LocalSearch(problem: problem, objective: options.objective, timeLimit: budget, seed: options.seed,
-                                     shouldStop: options.shouldStop, onIncumbent: options.onIncumbent)
-            consider("local(\(name))", search.improve(best).schedule, since: began)
+            let phaseEnd = Date().addingTimeInterval(budget)
+            // From the best candidate with the whole budget; a search that reaches a local optimum
+            // ends early. The time it leaves goes to the improvers when they run; otherwise, when
+            // the caller gave a time limit (without one `auto` stays quick), to searches from the
+            // next best candidates (distinct schedules, best first), which a worse start sometimes
+            // leads to a better end.
+            let restarts = options.timeLimit != nil && !runsImprovers(problem, options: options, improvers: improvers)
+            let others = scored.sorted { $0.score.isBetter(than: $1.score) }
+            let bound = LowerBound.value(problem, objective: options.objective)
+            var seen: [Schedule] = []
+            for (index, start) in ([(name: name, schedule: best)] + others.map { (name: $0.name, schedule: $0.schedule) }).enumerated() {
+                let remaining = phaseEnd.timeIntervalSinceNow
+                guard index == 0 || (restarts && remaining >= localRestartMinimumSeconds && !options.stopRequested
+                                     && (bestScore?.value ?? 0) > bound * (1 + 1e-9)) else { break }
+                guard !seen.contains(start.schedule) else { continue }
+                seen.append(start.schedule)
+                let began = Date()
+                // Only values that beat the best so far are incumbents.
+                let floor = bestScore?.value ?? .infinity
+                let incumbents = options.onIncumbent.map { tell in { @Sendable (value: Double) in if value < floor || index == 0 { tell(value) } } }
+                let search = LocalSearch(problem: problem, objective: options.objective, timeLimit: index == 0 ? budget : remaining,
+                                         seed: options.seed, shouldStop: options.shouldStop, onIncumbent: incumbents)
+                consider("local(\(start.name))", search.improve(start.schedule).schedule, since: began)
+            }
         }
         // Where the problem declares time an overlapped F&B pass hides: the pairs that help each of the
         // best few candidates (a schedule a little slower without pairs may hide more with them).
