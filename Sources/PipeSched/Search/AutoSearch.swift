@@ -152,19 +152,19 @@ public enum AutoSearch {
             let others = scored.sorted { $0.score.isBetter(than: $1.score) }
             let bound = LowerBound.value(problem, objective: options.objective)
             var seen: [Schedule] = []
-            for (index, start) in ([(name: name, schedule: best)] + others.map { (name: $0.name, schedule: $0.schedule) }).enumerated() {
+            for (index, origin) in ([(name: name, schedule: best)] + others.map { (name: $0.name, schedule: $0.schedule) }).enumerated() {
                 let remaining = phaseEnd.timeIntervalSinceNow
                 guard index == 0 || (restarts && remaining >= localRestartMinimumSeconds && !options.stopRequested
                                      && (bestScore?.value ?? 0) > bound * (1 + 1e-9)) else { break }
-                guard !seen.contains(start.schedule) else { continue }
-                seen.append(start.schedule)
+                guard !seen.contains(origin.schedule) else { continue }
+                seen.append(origin.schedule)
                 let began = Date()
                 // Only values that beat the best so far are incumbents.
                 let floor = bestScore?.value ?? .infinity
                 let incumbents = options.onIncumbent.map { tell in { @Sendable (value: Double) in if value < floor || index == 0 { tell(value) } } }
                 let search = LocalSearch(problem: problem, objective: options.objective, timeLimit: index == 0 ? budget : remaining,
                                          seed: options.seed, shouldStop: options.shouldStop, onIncumbent: incumbents)
-                consider("local(\(start.name))", search.improve(start.schedule).schedule, since: began)
+                consider("local(\(origin.name))", search.improve(origin.schedule).schedule, since: began)
             }
         }
         // Where the problem declares time an overlapped F&B pass hides: the pairs that help each of the
