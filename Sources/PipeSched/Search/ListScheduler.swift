@@ -75,10 +75,6 @@ public struct ListScheduler: Sendable {
         let staticMemory: [Double]
         let roundTrip: [Double]
         let cycle: [Double]
-        /// Per device, the time of all its passes with split backwards; per stage, what running its
-        /// backwards fused adds to that (`BW` against `B` + `W`, over all microbatches).
-        let splitWork: [Double]
-        let fusedExtraWork: [Double]
         /// Memory an offloading plan (`OffloadPlanning`) keeps free beside what is committed, per
         /// device, while forwards are pending: what one forward allocates before its `O` moves it.
         /// Zero in ordinary runs.
@@ -89,8 +85,7 @@ public struct ListScheduler: Sendable {
 
         init(_ problem: Problem) {
             dependencies = DependencyTemplate(problem)
-            let table = PassTable(problem)
-            passes = table
+            passes = PassTable(problem)
             deviceStageList = Scratch(problem.deviceStages.flatMap { $0 })
             deviceStageStart = Scratch(problem.deviceStages.reduce(into: [0]) { $0.append($0.last! + $1.count) })
             caps = Scratch((0..<problem.devices).map { problem.cap(device: $0) })
@@ -100,15 +95,6 @@ public struct ListScheduler: Sendable {
             cycle = problem.deviceStages.map { stages in
                 stages.reduce(0) { $0 + problem.stages[$1].forward + problem.stages[$1].backwardInput }
             }
-            let units = (0..<problem.microbatches).flatMap { microbatch in (0..<problem.sequenceSlices).map { (microbatch, $0) } }
-            func work(_ stage: Int, _ kinds: [OpKind]) -> Double {
-                units.reduce(0) { sum, unit in
-                    kinds.reduce(sum) { $0 + table.time($1, stage * problem.sequenceSlices + unit.1, microbatch: unit.0) }
-                }
-            }
-            let split = (0..<problem.stageCount).map { work($0, [.forward, .backwardInput, .backwardWeight]) }
-            splitWork = problem.deviceStages.map { $0.reduce(0) { $0 + split[$1] } }
-            fusedExtraWork = (0..<problem.stageCount).map { work($0, [.backward]) - work($0, [.backwardInput, .backwardWeight]) }
             forwardTransient = Scratch(Array(repeating: 0, count: problem.devices))
             reloadMemory = Scratch(Array(repeating: 0, count: problem.stageCount * problem.sequenceSlices))
         }

@@ -59,7 +59,8 @@ struct State {
     let lastEnd: Scratch<Double>
     let firstStart: Scratch<Double>
     var ranAhead = false
-    /// Per device, the time of its passes not run yet (recomputation not counted).
+    /// Per device, the time of its passes not run yet: `Problem.work(device:)` at the start (a fused
+    /// `BW` lasts its `B` and `W`), less each pass as it runs (recomputation not counted).
     let remainingWork: Scratch<Double>
     /// The run gives up (`cutOff`) once its value is sure to exceed this (`setCutoff`).
     private var cutoff = Double.infinity
@@ -118,9 +119,7 @@ struct State {
         remaining = Scratch(passes)
         lastEnd = Scratch(repeating: 0, count: devices)
         firstStart = Scratch(repeating: .nan, count: devices)
-        remainingWork = Scratch(problem.deviceStages.indices.map { device in
-            problem.deviceStages[device].reduce(setup.splitWork[device]) { $0 + (fusedStages[$1] ? setup.fusedExtraWork[$1] : 0) }
-        })
+        remainingWork = Scratch((0..<devices).map { problem.work(device: $0) })
         peak = setup.staticMemory.max() ?? 0
         recomputation = GreedyRecomputation(problem: problem, mode: policy.memoryActions, units: units)
         log = Scratch(repeating: Emitted(kind: .forward, stage: 0, cell: 0),
