@@ -58,21 +58,29 @@ struct HiGHSSolverTests {
         if let bound = result.bestBound, let objective = result.objective { #expect(bound >= objective - 1e-6) }
     }
 
+    /// `solve`, tried again while it stopped waiting for the library that another test's solve
+    /// holds (solves run one at a time, `LibraryGate`), for up to five minutes.
+    static func onceTheLibraryIsFree(_ solve: () throws -> MILPResult) throws -> MILPResult {
+        let firstTry = Date()
+        var result: MILPResult
+        repeat {
+            result = try solve()
+        } while result.message?.contains("waiting for the HiGHS lock") == true && Date().timeIntervalSince(firstTry) < 300
+        return result
+    }
+
     /// Cancellation reaches HiGHS's interrupt callback: the stop request is false when the solve
     /// starts (so HiGHS really runs) and true from the third poll on, made by the callback or by the
     /// wait for HiGHS's thread, which then gives the callback a second to end the search.
-    /// Other tests may hold the library meanwhile (their solves run one at a time, `LibraryGate`):
-    /// the solve is tried again, for up to five minutes, while it stopped waiting for the library.
+    /// Other tests may hold the library meanwhile: the solve is tried again (`onceTheLibraryIsFree`).
     @Test func shouldStopDuringTheSearchEndsIt() throws {
         let model = TestModels.hardMultiKnapsack(seed: 9)
         let polls = Atomic<Int>(0)
-        var result: MILPResult
-        let firstTry = Date()
-        repeat {
+        let result = try Self.onceTheLibraryIsFree {
             polls.store(0, ordering: .relaxed)
             let options = MILPOptions(timeLimit: 30, relativeGap: 0, shouldStop: { polls.add(1, ordering: .relaxed).newValue > 2 })
-            result = try solver.solve(model, options: options)
-        } while result.message?.contains("waiting for the HiGHS lock") == true && Date().timeIntervalSince(firstTry) < 300
+            return try solver.solve(model, options: options)
+        }
         #expect(polls.load(ordering: .relaxed) > 2)
         #expect([.feasible, .noSolution].contains(result.status))
         #expect(result.message == "stopped by shouldStop")
@@ -84,11 +92,7 @@ struct HiGHSSolverTests {
     @Test func aShortLimitReturnsAndTheNextSolveStillRuns() throws {
         let model = TestModels.hardMultiKnapsack(seed: 9)
         let limit = 0.05
-        var result: MILPResult
-        let firstTry = Date()
-        repeat {
-            result = try solver.solve(model, options: MILPOptions(timeLimit: limit, relativeGap: 0))
-        } while result.message?.contains("waiting for the HiGHS lock") == true && Date().timeIntervalSince(firstTry) < 300
+        let result = try Self.onceTheLibraryIsFree { try solver.solve(model, options: MILPOptions(timeLimit: limit, relativeGap: 0)) }
         // Ended by HiGHS's own limit, or abandoned shortly after it.
         #expect(result.seconds <= DetachedSolve.abandonAfter(limit) + 0.5, "\(result)")
         #expect([.feasible, .noSolution, .optimal].contains(result.status), "\(result)")
