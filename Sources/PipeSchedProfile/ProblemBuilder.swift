@@ -149,6 +149,19 @@ public struct ProblemBuilder: Sendable {
         return cost
     }
 
+    /// Bytes of the tensor at the boundary after model unit `unit` on a slice: the activations the
+    /// next stage receives, and the gradient of them it sends back. After a vision layer, the image
+    /// tokens at the encoder's hidden size on slice 0 (the encoder runs there) and nothing on later
+    /// slices; after a language layer, the slice's tokens at the model's hidden size. Split over the
+    /// tensor-parallel group (sequence parallelism).
+    public func boundaryBytes(after unit: Int, slice: Int, lengths: [Int]) -> Double {
+        let perToken = model.dtype.bytes * Double(model.microbatchSize) / Double(model.tensorParallel)
+        if let vision = model.vision, unit < vision.layers {
+            return slice == 0 ? perToken * Double(vision.hiddenSize) * Double(vision.tokens) : 0
+        }
+        return perToken * Double(model.hiddenSize) * Double(lengths[slice])
+    }
+
     /// Parameters of model unit `unit` held by its device.
     public func parameters(unit: Int) -> Double {
         let visionLayers = model.vision?.layers ?? 0
@@ -187,6 +200,12 @@ public struct ProblemBuilder: Sendable {
         let gib = 1024.0 * 1024.0 * 1024.0
         func milliseconds(_ value: Double) -> Double { value / t / flops * 1e3 }
         let allToAll = allToAllMilliseconds
+        // Each stage's boundary on each slice; the message `Communication.transfer` times is the
+        // largest (so a link time without contention, which folds it into the latency, is never
+        // short), and each stage's `messageSize` is its own boundary's bytes over it.
+        let ends = counts.reduce(into: [Int]()) { $0.append(($0.last ?? 0) + $1) }
+        let bytes = ends.map { end in lengths.indices.map { boundaryBytes(after: end - 1, slice: $0, lengths: lengths) } }
+        let messageBytes = max(bytes.joined().max() ?? 0, lengths.indices.map { boundaryBytes(after: unitCount - 1, slice: $0, lengths: lengths) }.max() ?? 0)
         var stages: [StageProfile] = []
         var first = 0
         for count in counts {
@@ -201,14 +220,14 @@ public struct ProblemBuilder: Sendable {
                                  memory: MemoryDeltas(forward: forward, backwardInput: input, backwardWeight: -(forward + input)),
                                  recompute: recomputeCost(units: units, slice: slice, lengths: lengths, base: sum),
                                  offload: offloadCost(sum),
-                                 overlap: exchange > 0 ? OverlapCost(forward: exchange, backward: exchange) : nil)
+                                 overlap: exchange > 0 ? OverlapCost(forward: exchange, backward: exchange) : nil,
+                                 messageSize: bytes[stages.count][slice] / messageBytes)
             }
             let staticBytes = units.reduce(0.0) { $0 + parameters(unit: $1) } * model.bytesPerParameter
             stages.append(StageProfile(slices: slices, staticMemory: staticBytes / t / gib))
             first += count
         }
-        let boundaryBytes = model.dtype.bytes * Double(model.microbatchSize) * Double(model.hiddenSize) * Double(lengths.max() ?? 0) / t
-        let communication = LinkLatency(boundaryBytes: boundaryBytes, hardware: hardware)
+        let communication = LinkLatency(boundaryBytes: messageBytes, hardware: hardware)
             .communication(devicesPerNode: options.devicesPerNode, contended: options.linkContention)
         let name = "\(model.name)-p\(options.devices)-m\(options.microbatches)" + (options.slices > 1 ? "-k\(options.slices)" : "")
         let scales = try microbatchScales()

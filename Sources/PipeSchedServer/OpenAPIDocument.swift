@@ -633,6 +633,10 @@ components:
             "forward": { "$ref": "#/$defs/sliceValue" },
             "backward": { "$ref": "#/$defs/sliceValue" }
           }
+        },
+        "messageSize": {
+          "description": "Optional (1): the size of the message at this stage's output boundary (the activations its forward sends to the next stage, and their gradient sent back), as a multiple of the message `communication.transfer` times; a number >= 0 or one per slice.",
+          "$ref": "#/$defs/sliceValue"
         }
       }
     }

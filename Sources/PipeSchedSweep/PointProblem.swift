@@ -164,23 +164,27 @@ public enum PointProblem {
 
     /// `count` stages with per-slice costs for `slices` slices per microbatch. With the base's stage
     /// and slice counts the base's stages are kept as they are (per-slice costs included); otherwise
-    /// every stage's per-microbatch totals are spread evenly over the slices.
+    /// every stage's per-microbatch totals are spread evenly over the slices. A stage boundary's
+    /// message is a microbatch's activations there: the slices' messages add up to it, and with
+    /// another stage count every boundary carries the mean of the base's boundaries.
     static func stages(of base: Problem, count: Int, slices: Int) -> [StageProfile] {
         if base.stageCount == count && base.sequenceSlices == slices { return base.stages }
         /// Per-microbatch totals of one stage: every slice's costs added up.
         func totals(_ stage: StageProfile) -> PassCosts {
-            (0..<base.sequenceSlices).map { stage.costs(slice: $0) }.reduce(PassCosts(forward: 0, backwardInput: 0, backwardWeight: 0)) { sum, slice in
+            (0..<base.sequenceSlices).map { stage.costs(slice: $0) }.reduce(PassCosts(forward: 0, backwardInput: 0, backwardWeight: 0, messageSize: 0)) { sum, slice in
                 PassCosts(forward: sum.forward + slice.forward, backwardInput: sum.backwardInput + slice.backwardInput,
                           backwardWeight: sum.backwardWeight + slice.backwardWeight,
                           memory: MemoryDeltas(forward: sum.memory.forward + slice.memory.forward,
                                                backwardInput: sum.memory.backwardInput + slice.memory.backwardInput,
-                                               backwardWeight: sum.memory.backwardWeight + slice.memory.backwardWeight))
+                                               backwardWeight: sum.memory.backwardWeight + slice.memory.backwardWeight),
+                          messageSize: sum.messageSize + slice.messageSize)
             }
         }
-        func scaled(_ costs: PassCosts, by factor: Double) -> PassCosts {
+        func scaled(_ costs: PassCosts, by factor: Double, messageSize: Double) -> PassCosts {
             PassCosts(forward: costs.forward * factor, backwardInput: costs.backwardInput * factor, backwardWeight: costs.backwardWeight * factor,
                       memory: MemoryDeltas(forward: costs.memory.forward * factor, backwardInput: costs.memory.backwardInput * factor,
-                                           backwardWeight: costs.memory.backwardWeight * factor))
+                                           backwardWeight: costs.memory.backwardWeight * factor),
+                      messageSize: messageSize)
         }
         let perStage: [(costs: PassCosts, staticMemory: Double)]
         if base.stageCount == count {
@@ -194,8 +198,12 @@ public enum PointProblem {
                                                backwardWeight: sum.memory.backwardWeight + stage.memory.backwardWeight))
             }
             let staticMemory = base.stages.reduce(0) { $0 + $1.staticMemory }
-            perStage = Array(repeating: (scaled(model, by: 1 / Double(count)), staticMemory / Double(count)), count: count)
+            let boundaries = base.stageCount > 1 ? base.stages.dropLast() : base.stages[...]  // the last stage sends nothing on
+            let meanMessage = boundaries.reduce(0) { $0 + totals($1).messageSize } / Double(boundaries.count)
+            perStage = Array(repeating: (scaled(model, by: 1 / Double(count), messageSize: meanMessage), staticMemory / Double(count)), count: count)
         }
-        return perStage.map { StageProfile(slices: [scaled($0.costs, by: 1 / Double(slices))], staticMemory: $0.staticMemory) }
+        return perStage.map {
+            StageProfile(slices: [scaled($0.costs, by: 1 / Double(slices), messageSize: $0.costs.messageSize / Double(slices))], staticMemory: $0.staticMemory)
+        }
     }
 }

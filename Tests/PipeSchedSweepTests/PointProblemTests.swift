@@ -32,6 +32,18 @@ import Testing
         #expect(abs(problem.stages[0].forward - base.stages[0].forward / 4) < 1e-12)
     }
 
+    @Test func aBoundarysMessageIsSplitOverSlicesAndAveragedOverStages() throws {
+        // The base's boundaries carry 0.5, 1.5 and 1 (its last stage sends nothing on).
+        let sized = try base.with { fields in
+            for (stage, size) in [0.5, 1.5, 1, 7].prefix(fields.stages.count).enumerated() { fields.stages[stage].slices[0].messageSize = size }
+        }
+        #expect(sized.stageCount == 4)
+        let sliced = try PointProblem.build(SweepPoint(index: 0, devices: 4, microbatches: 8, memoryCap: .none, sequenceSlices: 2, placement: .sequential), base: sized)
+        #expect(sliced.stages.map(\.slices[0].messageSize) == [0.25, 0.75, 0.5, 3.5], "each slice carries half of its boundary")
+        let wider = try PointProblem.build(SweepPoint(index: 0, devices: 8, microbatches: 8, memoryCap: .none, sequenceSlices: 1, placement: .sequential), base: sized)
+        #expect(wider.stages.allSatisfy { $0.slices[0].messageSize == 1 }, "the mean of 0.5, 1.5 and 1")
+    }
+
     @Test func relativeCapIsAMultipleOfTheOneFOneBPeak() throws {
         let peak = try Methods.solve(base, method: "1f1b").evaluation.metrics.peakMemory.max()!
         #expect(try PointProblem.oneFOneBPeak(base: base, devices: 4, microbatches: 8) == peak)

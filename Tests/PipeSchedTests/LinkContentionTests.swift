@@ -13,12 +13,58 @@ import Testing
                            communication: Communication(latency: 0.5, transfer: 2, topology: nil))
     }
 
-    /// A tiny random problem (`TinyProblems`) whose messages hold their links for 0.5 to 2.
+    /// A tiny random problem (`TinyProblems`) whose messages hold their links for 0.5 to 2; on odd
+    /// seeds each stage boundary carries a message of its own size (`PassCosts.messageSize`, 0 to 1.5).
     static func contended(seed: UInt64) -> Problem {
         let base = TinyProblems.random(seed: seed)
         var generator = SeededGenerator(seed: seed &+ 4099)
         let transfer = [0.5, 1, 2][Int.random(in: 0...2, using: &generator)]
-        return try! base.with { $0.communication = Communication(latency: base.communication.latency, transfer: transfer, topology: nil) }
+        let sizes = base.stages.map { _ in [0, 0.5, 1, 1.5][Int.random(in: 0...3, using: &generator)] }
+        return try! base.with {
+            $0.communication = Communication(latency: base.communication.latency, transfer: transfer, topology: nil)
+            guard seed % 2 == 1 else { return }
+            for stage in $0.stages.indices {
+                for slice in $0.stages[stage].slices.indices { $0.stages[stage].slices[slice].messageSize = sizes[stage] }
+            }
+        }
+    }
+
+    /// Three stages whose outputs are messages of 0.5, 2 and 1 (the last sends none), on links that a
+    /// message of size 1 holds for 2.
+    static func boundaries() throws -> Problem {
+        let stages = [0.5, 2, 1].map { StageProfile(slices: [PassCosts(forward: 1, backwardInput: 1, backwardWeight: 1, messageSize: $0)]) }
+        return try Problem(name: "boundaries", microbatches: 1, devices: 3, stages: stages,
+                           communication: Communication(latency: 0.5, transfer: 2, topology: nil))
+    }
+
+    @Test func eachStageBoundaryCarriesItsOwnMessageSize() throws {
+        let problem = try Self.boundaries()
+        let orders: [[Op]] = (0..<3).map { [.forward($0, 0), .backwardInput($0, 0), .backwardWeight($0, 0)] }
+        let simulation = try Simulator.simulate(problem, Schedule(orders: orders))
+        let messages = Messages(problem, simulation.timeline)
+        // A forward sends its stage's output; a B sends the gradient of the previous stage's output.
+        #expect(messages.byProducer[.forward(0, 0)]?.holdsLink == 1 && messages.byProducer[.forward(1, 0)]?.holdsLink == 4)
+        #expect(messages.byProducer[.backwardInput(2, 0)]?.holdsLink == 4 && messages.byProducer[.backwardInput(1, 0)]?.holdsLink == 1)
+        // F0 0–1, F1 2.5–3.5, F2 8–9, B2 9–10, B1 14.5–15.5, B0 17–18, W0 18–19.
+        #expect(simulation.timeline[0].map(\.end) == [1, 18, 19], "\(simulation.timeline)")
+        #expect(Validator.validate(problem, simulation.timeline).isEmpty)
+        // One microbatch: its chain, with each boundary's own message, is the bound and the optimum.
+        let solution = try Methods.solve(problem, method: "greedy", options: SolveOptions(objective: .makespan))
+        #expect(solution.evaluation.metrics.makespan == 19 && solution.evaluation.metrics.lowerBound == 19)
+        #expect(problem.maxLag == 4.5 && Set(problem.messageLags) == [1.5, 4.5, 2.5])
+    }
+
+    @Test func messageSizesRoundTripAndAreCheckedByName() throws {
+        let problem = try Self.boundaries()
+        let decoded = try Problem.decode(json: try JSONEncoder().encode(problem))
+        #expect(decoded.stages.map(\.slices[0].messageSize) == [0.5, 2, 1])
+        let plain = try JSONSerialization.jsonObject(with: JSONEncoder().encode(problem)) as! [String: Any]
+        #expect((plain["stages"] as! [[String: Any]])[2]["messageSize"] == nil, "a size of 1 is the default and not written")
+        let stage = #"{"forward": 1, "backwardInput": 1, "backwardWeight": 1}"#
+        for (bad, field) in [(#"-1"#, "stages[1].messageSize"), (#"[1, -0.5]"#, "stages[1].messageSize[1]"), (#"[1, 1, 1]"#, "stages[1].messageSize")] {
+            let json = #"{"microbatches": 2, "devices": 2, "sequenceSlices": 2, "stages": ["# + stage + ", " + stage.dropLast() + #", "messageSize": "# + bad + "}]}"
+            #expect { try Problem.decode(json: Data(json.utf8)) } throws: { ($0 as? ProblemError)?.field == field }
+        }
     }
 
     @Test func messagesWaitForTheirLinkInTheSendersOrder() throws {

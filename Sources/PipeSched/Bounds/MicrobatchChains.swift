@@ -58,7 +58,7 @@ public struct MicrobatchChains: Sendable {
                 }
                 predecessors[id].append(p)
                 successors[p].append(id)
-                latency[id].append(problem.communication.lag(from: device[p], to: device[id], scale: scales.leastMemory))
+                latency[id].append(problem.communication.lag(from: device[p], to: device[id], scale: scales.leastMemory * problem.messageSize(passes[p].kind, stage: passes[p].stage, slice: passes[p].slice)))
             }
         }
         self.predecessors = predecessors

@@ -131,30 +131,63 @@ public struct Communication: Sendable, Equatable, Hashable, Codable {
 }
 
 extension Problem {
-    /// Delay from the end of `producer` to its message's arrival on `device` when the link is free
-    /// (`Communication.lag`, scaled by the producer's microbatch): what every relaxation of link
-    /// contention (bounds, exact models, greedy estimates) assumes.
+    /// Size of the message `producer` sends to a pass of another stage, as a multiple of the message
+    /// `communication.transfer` times: its stage boundary's `PassCosts.messageSize` (a forward sends
+    /// its stage's output to the next stage; an input-gradient pass `B` or `BW` sends the gradient of
+    /// the previous stage's output back), times its microbatch's memory scale (a microbatch's
+    /// messages scale with its activations, `MicrobatchScale`). Every message's link time is read
+    /// here.
     @inline(__always)
-    public func lag(of producer: Op, to device: Int) -> Double {
-        communication.lag(from: stageDevice[producer.stage], to: device, scale: scale(microbatch: producer.microbatch).memory)
+    public func messageScale(of producer: Op) -> Double {
+        messageSize(producer.kind, stage: producer.stage, slice: producer.slice) * scale(microbatch: producer.microbatch).memory
     }
 
-    /// The longest delay any message can take when links are free (the largest microbatch on the
-    /// slowest link), for horizons: a schedule that runs one pass at a time never waits for a link.
+    /// The stage boundary's message size a pass of `kind` on a stage's slice sends (`messageScale`
+    /// without the microbatch's scale); 1 for passes that send nothing to another stage.
+    @inline(__always)
+    public func messageSize(_ kind: OpKind, stage: Int, slice: Int) -> Double {
+        switch kind {
+        case .forward: stages[stage].costs(slice: slice).messageSize
+        case .backwardInput, .backward: stage > 0 ? stages[stage - 1].costs(slice: slice).messageSize : 1
+        case .backwardWeight, .recompute, .offload, .reload: 1
+        }
+    }
+
+    /// Delay from the end of `producer` to its message's arrival on `device` when the link is free
+    /// (`Communication.lag` of its `messageScale`): what every relaxation of link contention (bounds,
+    /// exact models, greedy estimates) assumes.
+    @inline(__always)
+    public func lag(of producer: Op, to device: Int) -> Double {
+        communication.lag(from: stageDevice[producer.stage], to: device, scale: messageScale(of: producer))
+    }
+
+    /// The largest message size of any stage boundary and slice.
+    private var largestMessageSize: Double {
+        stages.reduce(0) { most, stage in stage.slices.reduce(most) { max($0, $1.messageSize) } }
+    }
+
+    /// The longest delay any message can take when links are free (the largest message of the
+    /// largest microbatch on the slowest link), for horizons: a schedule that runs one pass at a time
+    /// never waits for a link.
     public var maxLag: Double {
-        let most = scaleSummary.mostMemory
+        let most = scaleSummary.mostMemory * max(1, largestMessageSize)
         return max(communication.latency + communication.transfer * most,
                    communication.topology.map { $0.interNodeLatency + ($0.interNodeTransfer ?? communication.transfer) * most } ?? 0)
     }
 
-    /// Every delay a message may take on a free link (per link kind and microbatch scale), for the
-    /// exact models' integer scale.
+    /// Every delay a message may take on a free link (per link kind, boundary size and microbatch
+    /// scale), for the exact models' integer scale.
     public var messageLags: [Double] {
         let scales = Set((0..<(costsVaryByMicrobatch ? microbatches : 1)).map { scale(microbatch: $0).memory })
+        let sizes = Set(stages.flatMap { $0.slices.map(\.messageSize) } + [1])
         var lags: [Double] = []
         for scale in scales {
-            lags.append(communication.latency + communication.transfer * scale)
-            if let topology = communication.topology { lags.append(topology.interNodeLatency + (topology.interNodeTransfer ?? communication.transfer) * scale) }
+            for size in sizes {
+                lags.append(communication.latency + communication.transfer * scale * size)
+                if let topology = communication.topology {
+                    lags.append(topology.interNodeLatency + (topology.interNodeTransfer ?? communication.transfer) * scale * size)
+                }
+            }
         }
         return lags
     }

@@ -154,6 +154,14 @@ public struct Problem: Sendable, Equatable {
                                    fix: "set backwardWeight\(at) to \((-(m.forward + m.backwardInput)).readable) so the backward passes free what the forward allocated")
             }
         }
+        for (slice, costs) in stage.slices.enumerated() {
+            let field = "stages[\(index)].messageSize\(many ? "[\(slice)]" : "")"
+            let fix = "give the size of the activations this stage sends to the next one as a multiple of the message communication.transfer times (1 when every boundary carries the same), or omit it"
+            guard costs.messageSize.isFinite, costs.messageSize >= 0 else {
+                throw ProblemError(field: field, message: "must be a finite number ≥ 0, got \(costs.messageSize)", fix: fix)
+            }
+            try ProblemLimits.checkMagnitude(costs.messageSize, field: field, fix: fix)
+        }
         guard stage.staticMemory.isFinite, stage.staticMemory >= 0 else {
             throw ProblemError(field: "stages[\(index)].staticMemory", message: "must be a finite number ≥ 0, got \(stage.staticMemory)",
                                fix: "give the memory of weights, gradients and optimizer state, or omit it")

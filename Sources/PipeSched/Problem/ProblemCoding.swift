@@ -100,7 +100,7 @@ extension Problem: Codable {
 
 extension StageProfile: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case forward, backwardInput, backwardWeight, memory, staticMemory, recompute, offload, overlap
+        case forward, backwardInput, backwardWeight, memory, staticMemory, recompute, offload, overlap, messageSize
     }
 
     /// Decodes one stage on its own; array-valued costs must all list the same number of slices.
@@ -122,6 +122,7 @@ extension StageProfile: Codable {
         if let recompute = RecomputeDocument(slices) { try container.encode(recompute, forKey: .recompute) }
         if let offload = OffloadDocument(slices) { try container.encode(offload, forKey: .offload) }
         if let overlap = OverlapDocument(slices) { try container.encode(overlap, forKey: .overlap) }
+        if slices.contains(where: { $0.messageSize != 1 }) { try container.encode(SliceValues(slices.map(\.messageSize)), forKey: .messageSize) }
     }
 }
 
@@ -171,6 +172,7 @@ struct StageDocument: Decodable {
     var recompute: RecomputeDocument?
     var offload: OffloadDocument?
     var overlap: OverlapDocument?
+    var messageSize: SliceValues
 
     init(from decoder: Decoder) throws {
         try UnknownKeys.reject(in: decoder, allowed: StageProfile.CodingKeys.self)
@@ -183,6 +185,7 @@ struct StageDocument: Decodable {
         recompute = try container.decodeIfPresent(RecomputeDocument.self, forKey: .recompute)
         offload = try container.decodeIfPresent(OffloadDocument.self, forKey: .offload)
         overlap = try container.decodeIfPresent(OverlapDocument.self, forKey: .overlap)
+        messageSize = try container.decodeIfPresent(SliceValues.self, forKey: .messageSize) ?? SliceValues(single: 1)
     }
 
     /// The stage's profile; each array must list `sequenceSlices` values (or, when `nil`, all arrays
@@ -194,6 +197,7 @@ struct StageDocument: Decodable {
             + (recompute.map { [("recompute.time", $0.time), ("recompute.keptMemory", $0.keptMemory)] } ?? [])
             + (offload.map { [("offload.memory", $0.memory), ("offload.time", $0.time)] } ?? [])
             + (overlap.map { [("overlap.forward", $0.forward), ("overlap.backward", $0.backward)] } ?? [])
+            + [("messageSize", messageSize)]
         let arrays = fields.filter { $0.1.isArray }
         let count = sequenceSlices ?? arrays.first?.1.values.count ?? 1
         for (key, values) in arrays where values.values.count != count {
@@ -208,7 +212,7 @@ struct StageDocument: Decodable {
             PassCosts(forward: forward[j], backwardInput: backwardInput[j], backwardWeight: backwardWeight[j],
                       memory: MemoryDeltas(forward: memory.forward[j], backwardInput: memory.backwardInput[j],
                                            backwardWeight: memory.backwardWeight[j]),
-                      recompute: recompute?[j], offload: offload?[j], overlap: overlap?[j])
+                      recompute: recompute?[j], offload: offload?[j], overlap: overlap?[j], messageSize: messageSize[j])
         }
         return StageProfile(slices: costs, staticMemory: staticMemory)
     }

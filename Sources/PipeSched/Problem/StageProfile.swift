@@ -38,9 +38,15 @@ public struct PassCosts: Sendable, Equatable, Hashable {
     /// What an overlapped F&B pass can hide of this slice's forward and backward (`OverlappedPass.swift`);
     /// `nil`: nothing.
     public var overlap: OverlapCost?
+    /// Size of the message at this stage's output boundary on this slice: the activations its forward
+    /// sends to the next stage, and the gradient of them the next stage's backward sends back, as a
+    /// multiple of the message whose link time `Communication.transfer` gives (1). A vision encoder's
+    /// boundary carries a tensor of another shape than the language model's, and a short slice a
+    /// smaller one (`Problem.messageScale(of:)`).
+    public var messageSize: Double
 
     public init(forward: Double, backwardInput: Double, backwardWeight: Double, memory: MemoryDeltas = .zero,
-                recompute: RecomputeCost? = nil, offload: OffloadCost? = nil, overlap: OverlapCost? = nil) {
+                recompute: RecomputeCost? = nil, offload: OffloadCost? = nil, overlap: OverlapCost? = nil, messageSize: Double = 1) {
         self.forward = forward
         self.backwardInput = backwardInput
         self.backwardWeight = backwardWeight
@@ -48,6 +54,7 @@ public struct PassCosts: Sendable, Equatable, Hashable {
         self.recompute = recompute
         self.offload = offload
         self.overlap = overlap
+        self.messageSize = messageSize
     }
 
     /// Total compute time of the three passes.

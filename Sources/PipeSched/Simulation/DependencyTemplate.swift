@@ -40,16 +40,21 @@ struct DependencyTemplate: Sendable {
             for stage in 0..<stages {
                 for slice in 0..<slices {
                     let device = problem.stageDevice[stage]
+                    /// The link delay of a microbatch of scale 1 (the list scheduler's estimate; the
+                    /// simulator re-times every schedule with each microbatch's own messages).
+                    func lag(_ kind: OpKind, _ stage: Int, _ slice: Int) -> Double {
+                        problem.communication.lag(from: problem.stageDevice[stage], to: device, scale: problem.messageSize(kind, stage: stage, slice: slice))
+                    }
                     problem.forEachDependency(of: Op(kind, stage: stage, microbatch: 0, slice: slice)) { dependency in
                         switch dependency {
                         case .op(let needed):
                             precondition(needed.microbatch == 0, "a dependency changed the microbatch")
                             entries.append(Entry(isInputGradient: needed.kind.producesInputGradient, stage: needed.stage, slice: needed.slice,
-                                                 latency: problem.communication.lag(from: problem.stageDevice[needed.stage], to: device)))
+                                                 latency: lag(needed.kind, needed.stage, needed.slice)))
                         case .inputGradient(let producer, let microbatch, let slice):
                             precondition(microbatch == 0, "a dependency changed the microbatch")
                             entries.append(Entry(isInputGradient: true, stage: producer, slice: slice,
-                                                 latency: problem.communication.lag(from: problem.stageDevice[producer], to: device)))
+                                                 latency: lag(.backwardInput, producer, slice)))
                         case .ifScheduled:
                             break  // on the same device; the list scheduler orders a cell's R itself
                         }

@@ -44,7 +44,7 @@ public struct Messages: Sendable {
         for (d, row) in timeline.enumerated() {
             for timed in row {
                 guard let to = destination[timed.op] else { continue }
-                let scale = problem.scale(microbatch: timed.op.microbatch).memory
+                let scale = problem.messageScale(of: timed.op)
                 let arrives = links.send(from: d, to: to, at: timed.end, scale: scale)
                 let leaves = arrives - problem.communication.lag(from: d, to: to, scale: scale)
                 messages[timed.op] = Message(from: d, to: to, leaves: leaves, holdsLink: problem.communication.transfer(from: d, to: to, scale: scale),

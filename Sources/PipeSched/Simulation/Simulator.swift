@@ -27,7 +27,7 @@ public enum Simulator {
         func send(_ id: Int) {
             guard let to = graph.successors(of: id).lazy.map({ graph.device[$0] }).first(where: { $0 != graph.device[id] }) else { return }
             destination[id] = to
-            arrival[id] = links.send(from: graph.device[id], to: to, at: end[id], scale: problem.scale(microbatch: graph.ops[id].microbatch).memory)
+            arrival[id] = links.send(from: graph.device[id], to: to, at: end[id], scale: problem.messageScale(of: graph.ops[id]))
         }
         var ready: [Int32] = []
         ready.reserveCapacity(count)

@@ -81,7 +81,7 @@ public enum Validator {
                     guard !needed.end.isNaN else { return }  // not in this schedule
                     let sent = producer.flatMap { messages?.byProducer[$0] }.flatMap { $0.to == device ? $0.arrives : nil }
                     let arrival = sent ?? needed.end + problem.communication.lag(from: needed.device, to: device,
-                                                                                   scale: problem.scale(microbatch: producer?.microbatch ?? 0).memory)
+                                                                                   scale: producer.map { problem.messageScale(of: $0) } ?? 1)
                     if timed.start < arrival - tolerance * max(1, arrival) {
                         issues.append(.init(.dependency, "\(timed.op) starts at \(timed.start.readable), before \(name()) is available at \(arrival.readable)"))
                     }
