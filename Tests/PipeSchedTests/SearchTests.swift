@@ -68,6 +68,26 @@ import Testing
         #expect(try Evaluation(unit, schedule, objective: .stageSpan).metrics.stageSpan == 36)
     }
 
+    /// With microbatches that differ (`microbatchScales`), the Zero Bubble ports time and count each
+    /// microbatch's own passes: the sequential port keeps every device within its cap.
+    @Test func zbGreedyCountsEachMicrobatchsOwnMemory() throws {
+        var schedules = 0
+        let seeds = Array(UInt64(0)..<24)
+        for seed in seeds {
+            let base = TestProblems.random(devices: 4, microbatches: 12, seed: seed)
+            var generator = SeededGenerator(seed: seed &+ 77)
+            let scales = (0..<12).map { _ in
+                MicrobatchScale(time: Double.random(in: 0.5...2, using: &generator), memory: Double.random(in: 0.5...2, using: &generator))
+            }
+            let caps = (0..<4).map { base.staticMemory(device: $0) + 4 * 3.0 }
+            let problem = try base.with { $0.microbatchScales = scales; $0.memoryLimit = caps }
+            guard let schedule = ZBGreedy.schedule(problem) else { continue }
+            schedules += 1
+            #expect(Validator.validate(problem, schedule).isEmpty, "seed \(seed)")
+        }
+        #expect(schedules >= seeds.count / 2)
+    }
+
     @Test func autoReachesZeroBubbleAtTwoPMinusOneMicrobatches() throws {
         let p = 4
         let problem = TestProblems.unit(devices: p, microbatches: 3 * p, memoryLimit: Double(2 * p - 1))

@@ -36,6 +36,21 @@ import Testing
         #expect(solution.evaluation.isValid)
     }
 
+    /// With microbatches that differ, the port counts each microbatch's own memory: on stages alike
+    /// (so its one memory figure per pass kind is exact) its orders keep every device within the cap.
+    @Test(arguments: Array(UInt64(0)..<12))
+    func eachMicrobatchsOwnMemoryIsCounted(seed: UInt64) throws {
+        var generator = SeededGenerator(seed: seed)
+        let scales = (0..<12).map { _ in
+            MicrobatchScale(time: Double.random(in: 0.5...2, using: &generator), memory: Double.random(in: 0.5...2, using: &generator))
+        }
+        let memory = MemoryDeltas(forward: 2, backwardInput: -1, backwardWeight: -1)
+        let problem = try TestProblems.unit(devices: 4, microbatches: 12, placement: .v, chunks: 2, memory: memory)
+            .with { $0.microbatchScales = scales; $0.memoryLimit = Array(repeating: 40, count: 4) }
+        let schedule = try #require(ZBVGreedy.schedule(problem))
+        #expect(Validator.validate(problem, schedule).isEmpty)
+    }
+
     @Test func onlyVPlacementsFit() {
         let method = Methods.named("zbv-greedy")!
         #expect(!method.fits(TestProblems.unit(devices: 4, microbatches: 8)))

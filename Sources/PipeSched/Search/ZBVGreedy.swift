@@ -10,7 +10,11 @@
 /// up to the largest one seen, the re-run with the first run's bubbles "approved", and the sweep
 /// over `fill_b` × `fill_f`. Where the original fails an assertion (a memory limit it cannot meet, a
 /// dependency not yet scheduled), that run yields nothing. The per-device orders are then timed by
-/// our simulator with the real costs.
+/// our simulator with the real costs. Where microbatches differ (`microbatchScales`), which the
+/// original never sees, each pass moves its own microbatch's memory (`memory(_:_:)`; a look-ahead
+/// at a pass not chosen yet reads the next microbatch of its kind), so runs stay within the limit;
+/// its times stay the original's one per pass kind (timed per microbatch, 5 of 12 random uncapped
+/// V problems failed the original's own dependency assertions).
 ///
 /// Device `d` holds stage `d` and stage `2p − 1 − d` (`Placement.v`); the original numbers forward
 /// chunks from the input (chunk 0 = stage `d`) and backward chunks from the loss (chunk 0 = stage
@@ -53,9 +57,15 @@ public enum ZBVGreedy {
     struct Graph {
         let n: Int, m: Int
         let cost: [Double]  // F, B, W
-        let memory: [Double]
+        let memories: [Double]
         let comm: Double
         let maxMemory: Double
+        /// Each microbatch's memory scale (all 1 without `microbatchScales`).
+        let memoryScale: [Double]
+
+        /// Memory delta of a pass of category `cat` of microbatch `micro` (clamped: a look-ahead
+        /// may name the one past the last).
+        func memory(_ cat: Int, _ micro: Int) -> Double { memories[cat] * memoryScale[min(micro, m - 1)] }
 
         init(_ problem: Problem) {
             n = problem.devices
@@ -63,10 +73,11 @@ public enum ZBVGreedy {
             func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
             let kinds: [OpKind] = [.forward, .backwardInput, .backwardWeight]
             cost = kinds.map { kind in median((0..<problem.stageCount).map { problem.duration(kind, stage: $0, slice: 0) }) }
-            memory = kinds.map { kind in median((0..<problem.stageCount).map { problem.memoryDelta(kind, stage: $0, slice: 0) }) }
+            memories = kinds.map { kind in median((0..<problem.stageCount).map { problem.memoryDelta(kind, stage: $0, slice: 0) }) }
+            memoryScale = (0..<problem.microbatches).map { problem.scale(microbatch: $0).memory }
             comm = problem.maxLag
             let room = (0..<problem.devices).map { problem.cap(device: $0) - problem.staticMemory(device: $0) }.min() ?? .infinity
-            let fallback = memory[0] * Double(n) * 2
+            let fallback = memories[0] * problem.scaleSummary.mostMemory * Double(n) * 2
             maxMemory = room.isFinite ? room : (fallback == 0 ? .infinity : fallback)
         }
 
@@ -100,7 +111,7 @@ public enum ZBVGreedy {
                 var time = curTime[stage] + cost[cat]
                 let noBubble = time
                 let cnt = count[stage][cat * 2 + chunk]
-                guard cnt < m, mem[stage] + memory[cat] <= maxMemory else { failed = true; return }
+                guard cnt < m, mem[stage] + memory(cat, cnt) <= maxMemory else { failed = true; return }
                 if cat > 0 || chunk > 0 {
                     let last = cat * 2 + chunk - 1
                     let needed = cat < 2 ? id(last / 2, last % 2, stage, cnt) : id(1, chunk, stage, cnt)
@@ -119,7 +130,7 @@ public enum ZBVGreedy {
                 if count[stage][0] > 0 { stageBubble[stage] += time - noBubble }
                 endTime[id(cat, chunk, stage, cnt)] = time
                 curTime[stage] = time
-                mem[stage] += memory[cat]
+                mem[stage] += memory(cat, cnt)
                 orders[stage].append(Pass(cat: cat, chunk: chunk, micro: cnt))
                 if cat == 1 { pendingW[stage].append(chunk) }
                 count[stage][cat * 2 + chunk] += 1
@@ -139,7 +150,8 @@ public enum ZBVGreedy {
                     continue
                 }
                 let limit = endTime[id(0, 1, i + 1, 0)] + comm
-                while !failed && mem[i] + memory[0] * Double(2 + i * 2) <= maxMemory && curTime[i] + cost[0] <= limit && count[i][0] < m {
+                while !failed && mem[i] + memory(0, count[i][0]) * Double(2 + i * 2) <= maxMemory && curTime[i] + cost[0] <= limit
+                        && count[i][0] < m {
                     for j in 0...i { put(0, 0, j) }
                 }
                 put(0, 1, i)
@@ -157,7 +169,7 @@ public enum ZBVGreedy {
             // Steady state: B passes, then F passes, 2m rounds.
             for _ in 0..<(2 * m) {
                 for i in 0..<n {
-                    while !failed && mem[i] + memory[1] > maxMemory { putW(i) }
+                    while !failed && mem[i] + max(memory(1, count[i][2]), memory(1, count[i][3])) > maxMemory { putW(i) }
                 }
                 var b0: [Int] = [], b1: [Int] = []
                 for i in 0..<n {
@@ -193,7 +205,7 @@ public enum ZBVGreedy {
                         if i == 0 || endTime[id(0, 0, i - 1, count[i][0])] >= 0 { item = 0 }
                     }
                     guard let item else { continue }
-                    while !failed && mem[i] + memory[0] > maxMemory { putW(i) }
+                    while !failed && mem[i] + memory(0, count[i][item]) > maxMemory { putW(i) }
                     var other = -1
                     if item == 0 && i > 0 { other = id(0, 0, i - 1, count[i][0]) }
                     if item == 1 && i < n - 1 { other = id(0, 1, i + 1, count[i][1]) }
