@@ -46,6 +46,38 @@ import Testing
         #expect(abs(evaluation.metrics.stageSpan - ilp.report.objective!) <= 1e-9 * evaluation.metrics.stageSpan)
     }
 
+    /// Which reservoir forms `cpsat` solves in turn: expanded alone up to 32 passes per device;
+    /// devices holding several stages up to 128 try expanded, then unexpanded; the rest unexpanded.
+    @Test func theReservoirPhasesFollowThePlacementAndSize() {
+        typealias Phase = CPSATSearch.ReservoirPhase
+        let tiny = ILPTestProblems.hetero(devices: 2, microbatches: 3, seed: 7, placement: .v, chunks: 2)
+        let v = ILPTestProblems.hetero(devices: 2, microbatches: 16, seed: 7, placement: .v, chunks: 2)
+        let wide = ILPTestProblems.hetero(devices: 2, microbatches: 24, seed: 7, placement: .v, chunks: 2)
+        let sequential = ILPTestProblems.hetero(devices: 2, microbatches: 24, seed: 7)
+        #expect(CPSATSearch.phases(for: tiny) == [Phase(expand: true, share: 1)])
+        #expect(CPSATSearch.phases(for: v) == [Phase(expand: true, share: 1.0 / 3), Phase(expand: false, share: 1)])
+        #expect(CPSATSearch.phases(for: wide) == [Phase(expand: false, share: 1)], "144 passes per device")
+        #expect(CPSATSearch.phases(for: sequential) == [Phase(expand: false, share: 1)])
+    }
+
+    /// A later phase starts from the earlier one's solution and the bounds of both count: with a
+    /// first phase too short to prove the problem (unexpanded, 0.1 s; microbatches that differ, so
+    /// their order is free), the second proves the exhaustive optimum, and every claim holds.
+    @Test(arguments: [(UInt64(4), 2), (6, 3)])
+    func aSecondPhaseKeepsTheClaimsTrue(seed: UInt64, devices: Int) throws {
+        try #require(CPSATSolver.isAvailable, "\(CPSATError.notInstalled)")
+        let problem = try MicrobatchScaleExactTests.problem(devices: devices, microbatches: 2, seed: seed, capped: true)
+        let reference = try #require(ExhaustiveSearch.solve(problem, objective: .stageSpan)).optimum
+        let output = try CPSATSearch.solve(problem, objective: .stageSpan, settings: Self.settings, timeLimit: 20, method: "cpsat", seed: 1,
+                                           excluding: [], phases: [.init(expand: false, share: 0), .init(expand: true, share: 1)],
+                                           shouldStop: nil, onIncumbent: nil)
+        let evaluation = try Evaluation(problem, output.schedule, objective: .stageSpan)
+        #expect(evaluation.isValid)
+        #expect(output.solver?.status == "optimal", "\(String(describing: output.solver))")
+        #expect(abs(evaluation.metrics.stageSpan - reference) <= 1e-9 * reference)
+        #expect(try #require(output.provenBound) <= reference * (1 + 1e-9))
+    }
+
     /// Where B allocates under a cap, a fused BW can lower the peak: the split model does not cover
     /// every schedule, so CP-SAT's bound is not reported; "optimal" is never beaten.
     @Test(arguments: [UInt64(3), 5, 8])
