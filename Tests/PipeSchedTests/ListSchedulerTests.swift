@@ -22,9 +22,16 @@ import Testing
 
     static func same(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1, abs(b)) }
 
-    @Test func scoreKeysEqualTheSimulatorsScore() throws {
+    /// The problems of one of `parts` parts (every `parts`-th), so that no single test case holds a
+    /// thread for long (the server tests' requests share the machine's two threads).
+    static func problems(part: Int, of parts: Int) -> [Problem] {
+        problems().enumerated().filter { $0.offset % parts == part }.map(\.element)
+    }
+
+    @Test(arguments: 0..<4)
+    func scoreKeysEqualTheSimulatorsScore(part: Int) throws {
         var checked = 0, retimed = 0
-        for problem in Self.problems() {
+        for problem in Self.problems(part: part, of: 4) {
             let setup = ListScheduler.Setup(problem)
             for policy in GreedyPolicy.grid(for: problem, fusing: true) {
                 for objective in Objective.allCases {
@@ -92,9 +99,10 @@ import Testing
     /// The pruned grid search finds a schedule exactly as good as running every policy.
     /// A run gives up at a cutoff only when its value exceeds it (its own times prove that before
     /// the end), so the grid loses no schedule that could win; and it does give up early.
-    @Test func aRunGivesUpAtACutoffOnlyWhenItsValueExceedsIt() throws {
+    @Test(arguments: 0..<8)
+    func aRunGivesUpAtACutoffOnlyWhenItsValueExceedsIt(part: Int) throws {
         var cut = 0, kept = 0
-        for problem in Self.problems() {
+        for problem in Self.problems(part: part, of: 8) {
             let setup = ListScheduler.Setup(problem)
             for policy in GreedyPolicy.grid(for: problem, fusing: true) {
                 for objective in Objective.allCases {
@@ -134,6 +142,30 @@ import Testing
         let order = try #require(ListScheduler(problem: problem, policy: GreedyPolicy(warmupFactor: 1)).schedule()).orders[0]
         let firstBackward = try #require(order.firstIndex { $0.kind == .backwardInput && $0.stage == first })
         #expect(order[..<firstBackward].filter { $0.kind == .forward && $0.stage == first }.count == depth)
+    }
+
+    /// Depth first and waiting (`ChunkOrder.depthFirstWaiting`), a later stage's forward that
+    /// arrives within half of the forward the device could start now goes first (the device waits
+    /// for it), as Zero Bubble's V schedule leaves room for the turn; arriving later, it waits behind
+    /// that forward. Plain depth first and breadth first never wait for it. V on 2 devices, forwards of 2,
+    /// messages of `latency`: device 0 runs F(0, 0..2) from 0 to 6, and F(3, 0) arrives at
+    /// 6 + 2 · latency (F(1, 0) and F(2, 0) run on device 1 from 2 + latency to 6 + latency).
+    @Test(arguments: [(0.25, true), (0.49, true), (0.5, false), (0.75, false)])
+    func aLaterStagesForwardAboutToArriveGoesFirst(latency: Double, waits: Bool) throws {
+        let stage = StageProfile(forward: 2, backwardInput: 1, backwardWeight: 1)
+        let problem = try Problem(name: "turn", microbatches: 4, devices: 2, placement: .v, stages: Array(repeating: stage, count: 4),
+                                  communication: Communication(latency: latency))
+        let policy = GreedyPolicy(warmupFactor: 1000, weightFill: .fitIdle, chunkOrder: .depthFirstWaiting)
+        let timeline = try Simulator.simulate(problem, try #require(ListScheduler(problem: problem, policy: policy).schedule())).timeline[0]
+        let turn = try #require(timeline.first { $0.op == .forward(3, 0) })
+        let fourth = try #require(timeline.first { $0.op == .forward(0, 3) })
+        #expect(turn.start == (waits ? 6 + 2 * latency : 8), "\(timeline)")
+        #expect((turn.start < fourth.start) == waits, "\(timeline)")
+        for order in [GreedyPolicy.ChunkOrder.depthFirst, .breadthFirst] {
+            let other = try #require(ListScheduler(problem: problem, policy: GreedyPolicy(warmupFactor: 1000, weightFill: .fitIdle, chunkOrder: order))
+                .schedule()).orders[0]
+            #expect(other.firstIndex(of: .forward(0, 3))! < other.firstIndex(of: .forward(3, 0))!, "\(order)")
+        }
     }
 
     @Test func pruningKeepsTheBestOfTheFullGrid() throws {

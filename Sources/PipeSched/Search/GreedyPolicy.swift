@@ -14,6 +14,10 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     public enum ChunkOrder: String, Sendable, Hashable, CaseIterable {
         /// The latest stage first: push a microbatch towards the loss (Megatron's interleaving).
         case depthFirst
+        /// The latest stage first, and a later stage's forward that arrives within half of the
+        /// forward the device could start now goes first: the device waits for it, as Zero Bubble's
+        /// V schedule leaves a moment free for the turn.
+        case depthFirstWaiting
         /// The earliest stage first: admit new microbatches (breadth-first).
         case breadthFirst
     }

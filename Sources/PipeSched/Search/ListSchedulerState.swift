@@ -293,6 +293,7 @@ struct State {
         var earlyRecompute: Int?
         var memoryBlocked = false
         var nextKnown = Double.infinity
+        var soonestForward = Double.infinity, soonestForwardStage = -1  // the admitted forward that is ready next
         for position in setup.deviceStageStart[device]..<setup.deviceStageStart[device + 1] {
             let stage = setup.deviceStageList[position]
             if nextBackward[stage] < units {
@@ -321,10 +322,11 @@ struct State {
                 case .ok:
                     let ready = ready(.forward, stage: stage, cell: nextForward[stage])
                     if ready <= now {
-                        let better = bestForward < 0 || (policy.chunkOrder == .depthFirst ? stage > bestForward : stage < bestForward)
+                        let better = bestForward < 0 || (policy.chunkOrder == .breadthFirst ? stage < bestForward : stage > bestForward)
                         if better { bestForward = stage }
                     } else {
                         nextKnown = min(nextKnown, ready)
+                        if ready < soonestForward { (soonestForward, soonestForwardStage) = (ready, stage) }
                     }
                 case .memory:
                     memoryRefused = true
@@ -352,6 +354,16 @@ struct State {
             return weightStage
         }
         if bestForward >= 0 {
+            // A later stage's forward about to arrive goes first: waiting for it idles less than it
+            // would wait behind this forward (it arrives within half of it).
+            if policy.chunkOrder == .depthFirstWaiting, soonestForwardStage > bestForward {
+                let cell = nextForward[bestForward]
+                let duration = setup.passes.time(.forward, bestForward * slices + cell % slices, microbatch: cell / slices)
+                if soonestForward - time[device] < 0.5 * duration {
+                    time[device] = soonestForward
+                    return nil
+                }
+            }
             run(.forward, stage: bestForward, device: device)
             return bestForward
         }
