@@ -2,8 +2,9 @@ import PipeSched
 
 /// The time one activation (or gradient) message takes over a link, in ms: the link's latency plus
 /// the message size over its bandwidth (`transfer`, the time it holds the link). The message is the
-/// boundary tensor of the longest slice, `d·b·h·l_max / t` bytes, the same at every stage boundary of
-/// a transformer.
+/// largest boundary tensor (`ProblemBuilder.boundaryBytes`): the language model's on the longest
+/// slice, `d·b·h·l_max / t` bytes, or a vision encoder's where that is larger; each stage's
+/// `PassCosts.messageSize` scales it to the stage's own boundary.
 struct LinkLatency {
     /// Latency and transfer time of one link kind.
     struct Link {

@@ -15,9 +15,10 @@ public struct Communication: Sendable, Equatable, Hashable, Codable {
     /// Latency of one activation or gradient transfer between two different devices (inside a node
     /// when there is a topology).
     public var latency: Double
-    /// Time one message occupies a link (inside a node when there is a topology), for a microbatch
-    /// of scale 1 (`MicrobatchScale.memory` scales it: a message is a microbatch's activations at a
-    /// stage boundary); 0: links are never busy.
+    /// Time one message of size 1 occupies a link (inside a node when there is a topology): each
+    /// stage boundary's `PassCosts.messageSize` and the microbatch's `MicrobatchScale.memory` scale
+    /// it (a message is a microbatch's activations at a stage boundary, `Problem.messageScale(of:)`);
+    /// 0: links are never busy.
     public var transfer: Double
     /// Devices grouped in nodes with a slower link between them; `nil`: every link is alike.
     public var topology: Topology?
