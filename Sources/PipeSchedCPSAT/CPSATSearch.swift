@@ -30,6 +30,15 @@ public enum CPSATSearch {
     /// The solves `cpsat` runs on `problem`, in order (see `largestExpandedReservoir` and
     /// `largestExpandedFirst`); each later one starts from the best solution of the earlier ones.
     static func phases(for problem: Problem) -> [ReservoirPhase] {
+        // Large device reservoirs stay unexpanded: expanded, they cost a literal per pair of a
+        // device's passes. Measured (docs/cpsat.md): on the V problem p=16, m=64 capped at 2p (384
+        // passes per device) presolve then took the whole 60 s and 2,085 MiB, against 4.7 s and
+        // 988 MiB; p=8, m=24 capped at 1p (72 per device) is proven in 10-21 s instead of not in
+        // 60 s, and p=8, m=64 in 8 s instead of 57 s. Small ones are expanded, as OR-Tools does by
+        // default: the tiny problems of MicrobatchScaleExactTests (at most 12 passes per device)
+        // took about 45 s to prove unexpanded against 2 s expanded. Devices holding several stages
+        // (V, interleaved) with up to 128 passes try both, expanded first: each form proves V
+        // problems of p=2, m=16 the other does not within 60 s.
         let passesPerDevice = (problem.deviceStages.map(\.count).max() ?? 0) * problem.microbatches * problem.sequenceSlices * 3
         if passesPerDevice <= largestExpandedReservoir { return [ReservoirPhase(expand: true, share: 1)] }
         if problem.deviceStages.contains(where: { $0.count > 1 }) && passesPerDevice <= largestExpandedFirst {
@@ -80,15 +89,6 @@ public enum CPSATSearch {
             ?? table.duration.reduce(0, +) + Double(table.count) * problem.maxLag
         let built = ScheduleModel(problem: problem, objective: objective, table: table, lowerBound: lowerBound, ceiling: ceiling,
                                   hint: warm?.start?.timeline)
-        // Large device reservoirs stay unexpanded: expanded, they cost a literal per pair of a
-        // device's passes. Measured (docs/cpsat.md): on the V problem p=16, m=64 capped at 2p (384
-        // passes per device) presolve then took the whole 60 s and 2,085 MiB, against 4.7 s and
-        // 988 MiB; p=8, m=24 capped at 1p (72 per device) is proven in 10-21 s instead of not in
-        // 60 s, and p=8, m=64 in 8 s instead of 57 s. Small ones are expanded, as OR-Tools does by
-        // default: the tiny problems of MicrobatchScaleExactTests (at most 12 passes per device)
-        // took about 45 s to prove unexpanded against 2 s expanded. Devices holding several stages
-        // (V, interleaved) with up to 128 passes try both, expanded first: each form proves V
-        // problems of p=2, m=16 the other does not within 60 s.
         var model = built.model
         var provenBound = lowerBound
         var branches = 0

@@ -41,12 +41,12 @@ public enum ZBGreedy {
         let memories: [[Double]]  // [type][stage]
         let maxMemory: [Double]
         let comm: Double
-        /// Each microbatch's memory scale (all 1 without `microbatchScales`).
-        let memoryScale: [Double]
 
         /// Memory delta of a pass of `type` on `stage` for microbatch `mb` (a look-ahead may name
         /// the one past the last, which then never runs).
-        func memory(_ type: Int, _ stage: Int, _ mb: Int) -> Double { memories[type][stage] * memoryScale[min(mb, microbatches - 1)] }
+        func memory(_ type: Int, _ stage: Int, _ mb: Int) -> Double {
+            memories[type][stage] * problem.scale(microbatch: min(mb, microbatches - 1)).memory
+        }
 
         init(_ problem: Problem) {
             self.problem = problem
@@ -56,7 +56,6 @@ public enum ZBGreedy {
             let f = problem.stages.map(\.forward), b = problem.stages.map(\.backwardInput), w = problem.stages.map(\.backwardWeight)
             cost = [f, b, w].map { Array(repeating: median($0), count: problem.stageCount) }
             memories = [problem.stages.map(\.memory.forward), problem.stages.map(\.memory.backwardInput), problem.stages.map(\.memory.backwardWeight)]
-            memoryScale = (0..<problem.microbatches).map { problem.scale(microbatch: $0).memory }
             maxMemory = (0..<problem.stageCount).map { stage in
                 let device = problem.stageDevice[stage]
                 let cap = problem.cap(device: device)

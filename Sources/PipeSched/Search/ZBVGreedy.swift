@@ -60,12 +60,11 @@ public enum ZBVGreedy {
         let memories: [Double]
         let comm: Double
         let maxMemory: Double
-        /// Each microbatch's memory scale (all 1 without `microbatchScales`).
-        let memoryScale: [Double]
+        let problem: Problem
 
         /// Memory delta of a pass of category `cat` of microbatch `micro` (clamped: a look-ahead
         /// may name the one past the last).
-        func memory(_ cat: Int, _ micro: Int) -> Double { memories[cat] * memoryScale[min(micro, m - 1)] }
+        func memory(_ cat: Int, _ micro: Int) -> Double { memories[cat] * problem.scale(microbatch: min(micro, m - 1)).memory }
 
         init(_ problem: Problem) {
             n = problem.devices
@@ -74,7 +73,7 @@ public enum ZBVGreedy {
             let kinds: [OpKind] = [.forward, .backwardInput, .backwardWeight]
             cost = kinds.map { kind in median((0..<problem.stageCount).map { problem.duration(kind, stage: $0, slice: 0) }) }
             memories = kinds.map { kind in median((0..<problem.stageCount).map { problem.memoryDelta(kind, stage: $0, slice: 0) }) }
-            memoryScale = (0..<problem.microbatches).map { problem.scale(microbatch: $0).memory }
+            self.problem = problem
             comm = problem.maxLag
             let room = (0..<problem.devices).map { problem.cap(device: $0) - problem.staticMemory(device: $0) }.min() ?? .infinity
             let fallback = memories[0] * problem.scaleSummary.mostMemory * Double(n) * 2
