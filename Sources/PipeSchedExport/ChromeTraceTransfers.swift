@@ -49,8 +49,9 @@ struct ChromeTraceTransfers {
                     let message = messages.byProducer[producer.entry.timedOp.op]
                     let ready = producer.entry.end
                     let leaves = message?.leaves ?? ready
-                    let arrival = message?.arrives ?? ready + problem.communication.latency(from: producer.device, to: device)
-                    let left = problem.communication.hasTransfers ? #""leaves":\#(ChromeTrace.number(leaves)),"# : ""
+                    let arrival = message?.arrives ?? ready + problem.communication.lag(from: producer.device, to: device,
+                                                                                         scale: problem.messageScale(of: producer.entry.timedOp.op))
+                    let left = problem.communication.linksContend ? #""leaves":\#(ChromeTrace.number(leaves)),"# : ""
                     let args = #""args":{"ready":\#(ChromeTrace.number(ready)),\#(left)"arrival":\#(ChromeTrace.number(arrival)),"consumerStart":\#(ChromeTrace.number(entry.start))}"#
                     events.append(#"{"name":"transfer","cat":"transfer","ph":"s","id":\#(id),"pid":\#(producer.device + 1),"tid":1,"ts":\#(ChromeTrace.number(producer.entry.start * scale)),\#(args)}"#)
                     events.append(#"{"name":"transfer","cat":"transfer","ph":"f","bp":"e","id":\#(id),"pid":\#(device + 1),"tid":1,"ts":\#(ChromeTrace.number(entry.start * scale)),\#(args)}"#)
@@ -61,7 +62,7 @@ struct ChromeTraceTransfers {
                 }
             }
         }
-        guard problem.communication.hasTransfers else { return events }
+        guard problem.communication.linksContend else { return events }
         // Names of the link tracks in use.
         var links = Set<[Int]>()
         for message in messages.byProducer.values { links.insert([message.from, message.to]) }

@@ -194,7 +194,7 @@ struct SVGLayout {
     init(_ document: ScheduleDocument, problem: Problem?) {
         let entries = document.timeline.joined()
         copyHeight = entries.contains { !$0.op.computes } ? 12 : 0
-        linkHeight = problem?.communication.hasTransfers == true ? 10 : 0
+        linkHeight = problem?.communication.linksContend == true ? 10 : 0
         origin = entries.map(\.start).min() ?? 0
         let end = entries.map(\.end).max() ?? 1
         let span = max(end - origin, 1e-9)

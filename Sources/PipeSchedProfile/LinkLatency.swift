@@ -10,8 +10,6 @@ struct LinkLatency {
     struct Link {
         var latency: Double
         var transfer: Double
-        /// The message's whole delay on a free link.
-        var total: Double { latency + transfer }
     }
 
     /// Between nodes, or over every link when the devices are not grouped in nodes (the hardware's p2p figures).
@@ -28,16 +26,15 @@ struct LinkLatency {
                          bandwidthGBps: hardware.intraNodeBandwidthGBps ?? hardware.p2pBandwidthGBps)
     }
 
-    /// The problem's communication: with `contended`, messages hold their links for their transfer
-    /// time (`Communication.transfer`); otherwise each message only delays its consumer by the whole
-    /// time, any number in flight at once.
+    /// The problem's communication: each message takes the link's latency plus its own transfer
+    /// time (its boundary's `PassCosts.messageSize` times this message's); with `contended`, messages
+    /// also hold their links for that time, one at a time per direction (`Communication.contention`),
+    /// otherwise any number are in flight at once.
     func communication(devicesPerNode: Int?, contended: Bool) -> Communication {
         let inside = devicesPerNode == nil ? interNode : intraNode
         let topology = devicesPerNode.map {
-            Topology(devicesPerNode: $0, interNodeLatency: contended ? interNode.latency : interNode.total,
-                     interNodeTransfer: contended ? interNode.transfer : nil)
+            Topology(devicesPerNode: $0, interNodeLatency: interNode.latency, interNodeTransfer: interNode.transfer)
         }
-        return contended ? Communication(latency: inside.latency, transfer: inside.transfer, topology: topology)
-            : Communication(latency: inside.total, topology: topology)
+        return Communication(latency: inside.latency, transfer: inside.transfer, topology: topology, contention: contended)
     }
 }

@@ -324,7 +324,7 @@ components:
         memoryLimitActivations: { type: number, exclusiveMinimum: 0, description: "Caps each device at its stages' static memory plus K·p microbatches' activations (Zero Bubble's unit), at most memoryLimit; as pipesched profile --memory-limit-activations." }
         memoryActions: { type: string, enum: [none, recompute, offload, all], default: none, description: 'As `pipesched profile --memory-actions`: recomputation (recompute), offloading to host memory (offload) or both (all) offered per stage, for the search to choose per stage and microbatch.' }
         devicesPerNode: { type: integer, minimum: 1, description: 'As `pipesched profile --devices-per-node`: devices grouped in nodes, NVLink inside a node and the p2p link between nodes.' }
-        linkContention: { type: boolean, default: false, description: 'As `pipesched profile --link-contention`: messages hold their link for their transfer time, one at a time per direction.' }
+        linkContention: { type: boolean, default: false, description: 'As `pipesched profile --link-contention`: messages hold their link for their transfer time, one at a time per direction; without it each message only delays its consumer by the latency plus its own transfer time.' }
         sequenceLengths: { type: array, items: { type: integer, minimum: 1 }, description: 'As `pipesched profile --sequence-lengths`: the sequence length of each microbatch (one per microbatch); the problem gets `microbatchScales` from the cost model.' }
     Problem:
       description: A problem, schema v1, exactly as in problem files (docs/problem-format.md); the JSON Schema is served at /schemas/problem.schema.json.
@@ -528,7 +528,7 @@ components:
     },
     "stages": { "type": "array", "minItems": 1, "items": { "$ref": "#/$defs/stage" } },
     "communication": {
-      "description": "How messages travel between devices, in the problem's time unit; default 0. A number: the latency of every link. An object: latency, and transfer (default 0), the time a message holds its link, one message at a time per direction of each link in the sender's order; with devices grouped in nodes (devices n·devicesPerNode ..< (n+1)·devicesPerNode share node n), latency and transfer inside a node and interNodeLatency and interNodeTransfer (default: transfer) between nodes.",
+      "description": "How messages travel between devices, in the problem's time unit; default 0. A number: the latency of every link. An object: latency, and transfer (default 0), the time a message of size 1 holds its link (each stage boundary's messageSize scales it), one message at a time per direction of each link in the sender's order, or with contention false (default true) any number at once, each still delayed by its transfer time and latency; with devices grouped in nodes (devices n·devicesPerNode ..< (n+1)·devicesPerNode share node n), latency and transfer inside a node and interNodeLatency and interNodeTransfer (default: transfer) between nodes.",
       "oneOf": [
         { "type": "number", "minimum": 0 },
         {
@@ -539,6 +539,7 @@ components:
           "properties": {
             "latency": { "type": "number", "minimum": 0 },
             "transfer": { "type": "number", "minimum": 0 },
+            "contention": { "type": "boolean" },
             "devicesPerNode": { "type": "integer", "minimum": 1 },
             "interNodeLatency": { "type": "number", "minimum": 0 },
             "interNodeTransfer": { "type": "number", "minimum": 0 }

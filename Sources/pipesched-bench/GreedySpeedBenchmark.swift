@@ -59,7 +59,8 @@ enum GreedySpeedBenchmark {
         let problem = v ? BenchProblems.makeV(devices: devices, microbatches: microbatches, heterogeneous: false, capChunks: 2 * Double(devices))
             : BenchProblems.make(devices: devices, microbatches: microbatches, heterogeneous: true, capMicrobatches: 2 * Double(devices))
         let best = GreedySearch.best(problem, objective: .stageSpan)
-        print(best.map { "greedy \($0.value.readable) by \($0.policy)" } ?? "no schedule")
+        let policies = GreedyPolicy.grid(for: problem).count
+        print(best.map { "greedy \($0.value.readable) by \($0.policy), \($0.policiesRun) of \(policies) policies run" } ?? "no schedule")
     }
 
     /// `repeats` single passes of the list scheduler under the default policy on `(p, m)`

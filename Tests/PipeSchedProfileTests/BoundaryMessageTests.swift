@@ -52,10 +52,15 @@ import PipeSched
         #expect(abs(sliced.communication.transfer - 0.4194304 * Double(lengths[0]) / 2048) < 1e-12)
     }
 
-    @Test func withoutContentionTheLargestMessageIsFoldedIntoTheLatency() throws {
+    /// Without contention each slice's message still takes its own transfer time (it was the
+    /// longest slice's for every message, folded into the latency, before).
+    @Test func withoutContentionEachMessageTakesItsOwnTransferTime() throws {
         let problem = try problem(slices: 2, contended: false)
-        let longest = Double(try builder(slices: 2).sliceLengths[0])
-        #expect(problem.communication.transfer == 0 && !problem.communication.hasTransfers)
-        #expect(abs(problem.communication.latency - (0.01 + 0.4194304 * longest / 2048)) < 1e-12)
+        let lengths = try builder(slices: 2).sliceLengths
+        #expect(!problem.communication.linksContend && problem.communication.latency == 0.01)
+        for slice in 0..<2 {
+            let lag = problem.lag(of: .forward(0, 0, slice: slice), to: problem.stageDevice[1])
+            #expect(abs(lag - (0.01 + 0.4194304 * Double(lengths[slice]) / 2048)) < 1e-12, "slice \(slice): \(lag)")
+        }
     }
 }

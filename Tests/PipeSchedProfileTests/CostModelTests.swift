@@ -70,7 +70,7 @@ import PipeSched
         #expect(problem.stages[3].slices[0].work > stage.work)
         #expect(abs(problem.stages[3].slices[0].forward - stage.forward - 2 * sbh * 51200 / 5e13 * 1e3) < 1e-9)
         // One activation, s·b·h·2 bytes = 4 MiB over 10 GB/s, plus 10 µs.
-        #expect(abs(problem.communication.latency - (0.01 + 2 * sbh / 1e10 * 1e3)) < 1e-12)
+        #expect(abs(problem.communication.lag(from: 0, to: 1) - (0.01 + 2 * sbh / 1e10 * 1e3)) < 1e-12)
         #expect(problem.memoryLimit == [80, 80, 80, 80])
     }
 

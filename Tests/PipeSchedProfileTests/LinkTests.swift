@@ -16,18 +16,23 @@ import PipeSched
         options.devicesPerNode = 2
         let problem = try ProblemBuilder(model: try Fixtures.model(Fixtures.gpt()), hardware: try Fixtures.device(Self.hardware), options: options).build()
         let bytes = 2.0 * 1024 * 2048  // bf16 · h · s, one boundary tensor
-        #expect(abs(problem.communication.latency - (0.002 + bytes / 200e9 * 1e3)) < 1e-12)
+        // A message's delay: the link's latency plus its size over the link's bandwidth; links do
+        // not contend unless asked (`contendedLinksSplitTheTransferFromTheLatency`).
+        #expect(!problem.communication.contention && !problem.communication.linksContend)
+        #expect(abs(problem.communication.lag(from: 2, to: 3) - (0.002 + bytes / 200e9 * 1e3)) < 1e-12)
         let topology = try #require(problem.communication.topology)
-        #expect(topology.devicesPerNode == 2 && abs(topology.interNodeLatency - (0.01 + bytes / 10e9 * 1e3)) < 1e-12)
-        #expect(problem.communication.latency(from: 1, to: 2) == topology.interNodeLatency)
+        #expect(topology.devicesPerNode == 2 && abs(problem.communication.lag(from: 1, to: 2) - (0.01 + bytes / 10e9 * 1e3)) < 1e-12)
+        #expect(problem.communication.latency(from: 1, to: 2) == topology.interNodeLatency && abs(topology.interNodeLatency - 0.01) < 1e-12)
         #expect(problem.communication.latency(from: 2, to: 3) == problem.communication.latency)
         options.devicesPerNode = nil
         let flat = try ProblemBuilder(model: try Fixtures.model(Fixtures.gpt()), hardware: try Fixtures.device(Self.hardware), options: options).build()
-        #expect(flat.communication == Communication(latency: topology.interNodeLatency), "without nodes every link is the p2p link, as before")
+        #expect(flat.communication.topology == nil, "without nodes every link is the p2p link")
+        for (from, to) in [(0, 1), (2, 3)] {
+            #expect(abs(flat.communication.lag(from: from, to: to) - problem.communication.lag(from: 1, to: 2)) < 1e-12)
+        }
     }
 
-    /// `--link-contention`: the same delays on free links, split into the latency and the time a
-    /// message holds its link.
+    /// `--link-contention`: the same latency and transfer times; messages now hold their links.
     @Test func contendedLinksSplitTheTransferFromTheLatency() throws {
         var options = ProfileOptions(devices: 4, microbatches: 4)
         options.devicesPerNode = 2
@@ -35,11 +40,11 @@ import PipeSched
         options.linkContention = true
         let contended = try ProblemBuilder(model: try Fixtures.model(Fixtures.gpt()), hardware: try Fixtures.device(Self.hardware), options: options).build()
         let bytes = 2.0 * 1024 * 2048
-        #expect(contended.communication.hasTransfers && !free.communication.hasTransfers)
+        #expect(contended.communication.linksContend && !free.communication.linksContend)
         #expect(abs(contended.communication.latency - 0.002) < 1e-12 && abs(contended.communication.transfer - bytes / 200e9 * 1e3) < 1e-12)
         #expect(abs(contended.communication.transfer(from: 1, to: 2) - bytes / 10e9 * 1e3) < 1e-12)
         for (from, to) in [(0, 1), (1, 2), (3, 2)] {
-            #expect(abs(contended.communication.lag(from: from, to: to) - free.communication.latency(from: from, to: to)) < 1e-12)
+            #expect(abs(contended.communication.lag(from: from, to: to) - free.communication.lag(from: from, to: to)) < 1e-12)
         }
     }
 

@@ -67,11 +67,14 @@ import Testing
         }
     }
 
+    /// `pair`'s three forwards, then its three fused backwards, on each device.
+    static let pairSchedule = Schedule(orders: (0..<2).map { stage in
+        (0..<3).map { Op.forward(stage, $0) } + (0..<3).map { Op.backward(stage, $0) }
+    })
+
     @Test func messagesWaitForTheirLinkInTheSendersOrder() throws {
         let problem = try Self.pair()
-        let order0: [Op] = [.forward(0, 0), .forward(0, 1), .forward(0, 2), .backward(0, 0), .backward(0, 1), .backward(0, 2)]
-        let order1: [Op] = [.forward(1, 0), .forward(1, 1), .forward(1, 2), .backward(1, 0), .backward(1, 1), .backward(1, 2)]
-        let simulation = try Simulator.simulate(problem, Schedule(orders: [order0, order1]))
+        let simulation = try Simulator.simulate(problem, Self.pairSchedule)
         // F(0,m) end at 1, 2, 3; their messages hold the link 1–3, 3–5, 5–7 and arrive at 3.5, 5.5,
         // 7.5 (on a free link they would arrive at 3.5, 4.5 and 5.5).
         let device1 = simulation.timeline[1].map { [$0.start, $0.end] }

@@ -4,8 +4,10 @@
 /// A message occupies its link for `transfer` (its size over the link's bandwidth), then arrives
 /// `latency` later. A link carries one message at a time in each direction, in the order the
 /// sending device's passes ran (`LinkChannels`): this is link contention, as the tabular
-/// abstraction of Barley et al. (arXiv 2605.24006) simulates it. With `transfer` 0 (the default, and
-/// schema v1's number) a message costs only its latency and any number may be in flight. With a
+/// abstraction of Barley et al. (arXiv 2605.24006) simulates it. With `contention` off, a message
+/// still takes its transfer time plus latency, but links carry any number at once (a planning model
+/// without the waits, exact for the greedy, the bounds and the exact models alike). With `transfer`
+/// 0 (the default, and schema v1's number) a message costs only its latency. With a
 /// `Topology`, devices are grouped in nodes: `latency` and `transfer` inside a node (NVLink /
 /// NVSwitch), `topology.interNodeLatency` and `interNodeTransfer` between nodes (InfiniBand / RoCE).
 /// `latency(from:to:)` and `transfer(from:to:)` are the only ways the rest of the code reads a link;
@@ -22,20 +24,27 @@ public struct Communication: Sendable, Equatable, Hashable, Codable {
     public var transfer: Double
     /// Devices grouped in nodes with a slower link between them; `nil`: every link is alike.
     public var topology: Topology?
+    /// Whether a link carries one message at a time in each direction (`LinkChannels`); `false`:
+    /// any number at once, each still delayed by its transfer time and latency.
+    public var contention: Bool
 
     /// One latency for every link.
     public init(latency: Double = 0) { self.init(latency: latency, topology: nil) }
 
     /// `latency` inside a node, `topology.interNodeLatency` between nodes; `transfer` as the link
-    /// occupancy of a message (inside a node).
-    public init(latency: Double, transfer: Double = 0, topology: Topology?) {
+    /// occupancy of a message (inside a node); `contention` whether messages wait for their link.
+    public init(latency: Double, transfer: Double = 0, topology: Topology?, contention: Bool = true) {
         self.latency = latency
         self.transfer = transfer
         self.topology = topology
+        self.contention = contention
     }
 
+    /// Whether messages take time in proportion to their size (a transfer time on some link).
+    public var hasTransferTime: Bool { transfer > 0 || (topology?.interNodeTransfer ?? 0) > 0 }
+
     /// Whether messages occupy links, so they may wait for one another (`LinkChannels`).
-    public var hasTransfers: Bool { transfer > 0 || (topology?.interNodeTransfer ?? 0) > 0 }
+    public var linksContend: Bool { contention && hasTransferTime }
 
     /// Time a message of a microbatch of memory scale `scale` occupies the link from `from` to `to`;
     /// zero on the same device.
@@ -64,10 +73,10 @@ public struct Communication: Sendable, Equatable, Hashable, Codable {
     /// The largest latency of any link.
     public var maxLatency: Double { max(latency, topology?.interNodeLatency ?? 0) }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case latency, transfer, devicesPerNode, interNodeLatency, interNodeTransfer }
+    enum CodingKeys: String, CodingKey, CaseIterable { case latency, transfer, contention, devicesPerNode, interNodeLatency, interNodeTransfer }
 
-    /// A number (schema v1: one latency for every link) or `{"latency", "transfer"?}` with, for devices
-    /// in nodes, `"devicesPerNode", "interNodeLatency"` and `"interNodeTransfer"?`.
+    /// A number (schema v1: one latency for every link) or `{"latency", "transfer"?, "contention"?}`
+    /// with, for devices in nodes, `"devicesPerNode", "interNodeLatency"` and `"interNodeTransfer"?`.
     public init(from decoder: Decoder) throws {
         if let single = try? decoder.singleValueContainer().decode(Double.self) {
             self.init(latency: single)
@@ -84,11 +93,12 @@ public struct Communication: Sendable, Equatable, Hashable, Codable {
         }
         self.init(latency: try container.decode(Double.self, forKey: .latency),
                   transfer: try container.decodeIfPresent(Double.self, forKey: .transfer) ?? 0,
-                  topology: nodes.map { Topology(devicesPerNode: $0, interNodeLatency: interNode!, interNodeTransfer: interNodeTransfer) })
+                  topology: nodes.map { Topology(devicesPerNode: $0, interNodeLatency: interNode!, interNodeTransfer: interNodeTransfer) },
+                  contention: try container.decodeIfPresent(Bool.self, forKey: .contention) ?? true)
     }
 
     public func encode(to encoder: Encoder) throws {
-        guard topology != nil || transfer != 0 else {
+        guard topology != nil || transfer != 0 || !contention else {
             var container = encoder.singleValueContainer()
             try container.encode(latency)
             return
@@ -96,6 +106,7 @@ public struct Communication: Sendable, Equatable, Hashable, Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(latency, forKey: .latency)
         if transfer != 0 { try container.encode(transfer, forKey: .transfer) }
+        if !contention { try container.encode(false, forKey: .contention) }
         if let topology {
             try container.encode(topology.devicesPerNode, forKey: .devicesPerNode)
             try container.encode(topology.interNodeLatency, forKey: .interNodeLatency)
@@ -106,7 +117,7 @@ public struct Communication: Sendable, Equatable, Hashable, Codable {
     /// Throws naming the field when a latency is negative or not finite, or the nodes are empty.
     func check() throws(ProblemError) {
         let fix = "give the point-to-point latency in the same time unit as the stage costs"
-        let field = topology == nil && transfer == 0 ? "communication" : "communication.latency"
+        let field = topology == nil && transfer == 0 && contention ? "communication" : "communication.latency"
         guard latency.isFinite, latency >= 0 else {
             throw ProblemError(field: field, message: "must be a finite number ≥ 0, got \(latency)", fix: fix)
         }
@@ -155,8 +166,8 @@ extension Problem {
     }
 
     /// Delay from the end of `producer` to its message's arrival on `device` when the link is free
-    /// (`Communication.lag` of its `messageScale`): what every relaxation of link contention (bounds,
-    /// exact models, greedy estimates) assumes.
+    /// (`Communication.lag` of its `messageScale`): the delay itself where links do not contend, and
+    /// what every relaxation of link contention (bounds, exact models, greedy estimates) assumes.
     @inline(__always)
     public func lag(of producer: Op, to device: Int) -> Double {
         communication.lag(from: stageDevice[producer.stage], to: device, scale: messageScale(of: producer))

@@ -52,11 +52,11 @@ public struct ListScheduler: Sendable {
         var state = State(problem: problem, policy: policy, setup: setup)
         // Without busy links the scheduler's times are the simulator's until its clock runs ahead
         // (`State.ranAhead`); with them only the simulator scores a run, so no cutoff applies.
-        if !problem.communication.hasTransfers { state.setCutoff(cutoff, objective: objective) }
+        if !problem.communication.linksContend { state.setCutoff(cutoff, objective: objective) }
         guard state.run(shouldStop: shouldStop) else { return (nil, state) }
         // The scheduler's clock knows each message's delay on a free link, not the waits of busy
         // ones: where links are busy, the simulator scores the run.
-        guard !problem.communication.hasTransfers else { return (ScheduleScore(problem, state.schedule(), objective: objective)?.key, state) }
+        guard !problem.communication.linksContend else { return (ScheduleScore(problem, state.schedule(), objective: objective)?.key, state) }
         return (state.key(objective: objective), state)
     }
 

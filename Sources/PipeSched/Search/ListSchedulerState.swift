@@ -177,10 +177,11 @@ struct State {
     func pushEnd(inputGradient: Bool, stage: Int, cell: Int, end: Double) {
         let slice = slices == 1 ? 0 : cell % slices
         let microbatch = cell - slice
+        let scale = setup.passes.memoryScale(microbatch: cell / slices)
         for position in setup.dependencies.successorPositions(inputGradient: inputGradient, stage: stage, slice: slice) {
             let waiting = setup.dependencies.successor(at: position)
             let index = (waiting.row * stageCount + waiting.stage) * units + microbatch + waiting.slice
-            readyAt[index] = max(readyAt[index], end + waiting.latency)
+            readyAt[index] = max(readyAt[index], end + waiting.lag(scale: scale))
             missing[index] -= 1
         }
     }
@@ -481,11 +482,12 @@ struct State {
         let gradientEnd = Scratch<Double>(repeating: -1, count: stageCount * units)
         func ready(_ kind: OpKind, stage: Int, cell: Int) -> Double {
             let slice = cell % slices
+            let scale = setup.passes.memoryScale(microbatch: cell / slices)
             var ready = 0.0
             for position in setup.dependencies.positions(kind, stage: stage, slice: slice) {
                 let needed = setup.dependencies[position]
                 let index = needed.stage * units + cell - slice + needed.slice
-                ready = max(ready, (needed.isInputGradient ? gradientEnd[index] : forwardEnd[index]) + needed.latency)
+                ready = max(ready, (needed.isInputGradient ? gradientEnd[index] : forwardEnd[index]) + needed.lag(scale: scale))
             }
             return ready
         }

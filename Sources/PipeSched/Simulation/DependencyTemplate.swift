@@ -3,7 +3,9 @@
 ///
 /// The rule never changes a pass's microbatch: every dependency of a pass of microbatch `i` is a pass
 /// of microbatch `i` (checked when the template is built). So the dependencies of microbatch 0 stand
-/// for every microbatch, and each is stored with the link latency from its device to the pass's.
+/// for every microbatch, and each is stored with its message's delay on a free link from its device
+/// to the pass's: `latency`, plus `transfer` times the microbatch's memory scale
+/// (`Problem.lag(of:to:)` split so that one template serves every microbatch).
 struct DependencyTemplate: Sendable {
     /// One dependency: a forward, or the input-gradient pass (`B` or `BW`) of a cell.
     struct Entry: Sendable {
@@ -11,15 +13,23 @@ struct DependencyTemplate: Sendable {
         var stage: Int
         var slice: Int
         var latency: Double
+        var transfer: Double
+
+        /// The delay of the message of microbatch memory scale `scale`.
+        @inline(__always) func lag(scale: Double) -> Double { latency + transfer * scale }
     }
 
     /// One pass that waits for a forward or an input-gradient pass of the same microbatch: its row
-    /// (`row(of:)`), stage and slice, and the link latency between the two.
+    /// (`row(of:)`), stage and slice, and the message's delay between the two (as `Entry`'s).
     struct Successor: Sendable {
         var row: Int
         var stage: Int
         var slice: Int
         var latency: Double
+        var transfer: Double
+
+        /// The delay of the message of microbatch memory scale `scale`.
+        @inline(__always) func lag(scale: Double) -> Double { latency + transfer * scale }
     }
 
     private let entries: Scratch<Entry>
@@ -40,21 +50,22 @@ struct DependencyTemplate: Sendable {
             for stage in 0..<stages {
                 for slice in 0..<slices {
                     let device = problem.stageDevice[stage]
-                    /// The link delay of a microbatch of scale 1 (the list scheduler's estimate; the
-                    /// simulator re-times every schedule with each microbatch's own messages).
-                    func lag(_ kind: OpKind, _ stage: Int, _ slice: Int) -> Double {
-                        problem.communication.lag(from: problem.stageDevice[stage], to: device, scale: problem.messageSize(kind, stage: stage, slice: slice))
+                    /// An entry for the message of a pass of `kind` on `stage`'s slice: the link's
+                    /// latency, and its transfer time at the boundary's message size.
+                    func entry(_ kind: OpKind, _ stage: Int, _ slice: Int) -> Entry {
+                        let from = problem.stageDevice[stage]
+                        return Entry(isInputGradient: kind.producesInputGradient, stage: stage, slice: slice,
+                                     latency: problem.communication.latency(from: from, to: device),
+                                     transfer: problem.communication.transfer(from: from, to: device, scale: problem.messageSize(kind, stage: stage, slice: slice)))
                     }
                     problem.forEachDependency(of: Op(kind, stage: stage, microbatch: 0, slice: slice)) { dependency in
                         switch dependency {
                         case .op(let needed):
                             precondition(needed.microbatch == 0, "a dependency changed the microbatch")
-                            entries.append(Entry(isInputGradient: needed.kind.producesInputGradient, stage: needed.stage, slice: needed.slice,
-                                                 latency: lag(needed.kind, needed.stage, needed.slice)))
+                            entries.append(entry(needed.kind, needed.stage, needed.slice))
                         case .inputGradient(let producer, let microbatch, let slice):
                             precondition(microbatch == 0, "a dependency changed the microbatch")
-                            entries.append(Entry(isInputGradient: true, stage: producer, slice: slice,
-                                                 latency: lag(.backwardInput, producer, slice)))
+                            entries.append(entry(.backwardInput, producer, slice))
                         case .ifScheduled:
                             break  // on the same device; the list scheduler orders a cell's R itself
                         }
@@ -72,7 +83,7 @@ struct DependencyTemplate: Sendable {
                     let index = (row * stages + stage) * slices + slice
                     for entry in entries[start[index]..<start[index + 1]] {
                         let producer = ((entry.isInputGradient ? 1 : 0) * stages + entry.stage) * slices + entry.slice
-                        waiting[producer].append(Successor(row: row, stage: stage, slice: slice, latency: entry.latency))
+                        waiting[producer].append(Successor(row: row, stage: stage, slice: slice, latency: entry.latency, transfer: entry.transfer))
                     }
                 }
             }

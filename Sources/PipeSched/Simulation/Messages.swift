@@ -47,7 +47,8 @@ public struct Messages: Sendable {
                 let scale = problem.messageScale(of: timed.op)
                 let arrives = links.send(from: d, to: to, at: timed.end, scale: scale)
                 let leaves = arrives - problem.communication.lag(from: d, to: to, scale: scale)
-                messages[timed.op] = Message(from: d, to: to, leaves: leaves, holdsLink: problem.communication.transfer(from: d, to: to, scale: scale),
+                let holds = problem.communication.linksContend ? problem.communication.transfer(from: d, to: to, scale: scale) : 0
+                messages[timed.op] = Message(from: d, to: to, leaves: leaves, holdsLink: holds,
                                              arrives: arrives)
             }
         }

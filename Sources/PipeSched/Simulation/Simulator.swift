@@ -20,7 +20,8 @@ public enum Simulator {
         var remaining = graph.indegree
         // Where links are busy: each pass's message and where it goes (one other device at most, as
         // the dependency rule has it), sent in each device's order as passes end.
-        let transfers = problem.communication.hasTransfers
+        let transfers = problem.communication.linksContend
+        let sized = problem.communication.hasTransferTime  // elsewhere a message's size changes nothing
         var links = LinkChannels(problem)
         var arrival = [Double](repeating: 0, count: transfers ? count : 0)
         var destination = [Int](repeating: -1, count: transfers ? count : 0)
@@ -60,7 +61,8 @@ public enum Simulator {
                 because = -1
             }
             for p in graph.predecessors(of: id) {
-                let available = transfers && destination[p] == device ? arrival[p] : end[p] + problem.communication.latency(from: graph.device[p], to: device)
+                let available = transfers && destination[p] == device ? arrival[p]
+                    : end[p] + problem.communication.lag(from: graph.device[p], to: device, scale: sized ? problem.messageScale(of: graph.ops[p]) : 1)
                 if available > earliest || (because < 0 && available >= earliest) {
                     earliest = available
                     because = Int32(p)

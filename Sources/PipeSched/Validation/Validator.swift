@@ -56,7 +56,7 @@ public enum Validator {
             }
         }
         // Where links are busy, each message's arrival as the simulator sends them (`Messages`).
-        let messages = problem.communication.hasTransfers ? Messages(problem, timeline) : nil
+        let messages = problem.communication.linksContend ? Messages(problem, timeline) : nil
         for (device, row) in timeline.enumerated() {
             for timed in row {
                 problem.forEachDependency(of: timed.op) { dependency in
