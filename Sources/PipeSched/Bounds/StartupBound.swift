@@ -1,10 +1,15 @@
 /// The start-up bound (`../shared/research/bounds.md`).
 ///
 /// - Device work: a device cannot finish its passes faster than their total duration.
-/// - Start-up: after a device's first pass, no backward pass can start on it until one microbatch has
-///   gone forward to the last stage and its gradient has come back (`window`). Until then it can only
-///   run forwards, and its memory cap bounds how many (`forwardCapacity`). The uncovered part of that
-///   window is idle time.
+/// - Start-up: a device's first pass is a forward of its first stage (every pass on it waits for
+///   one), and every pass on it starts at least its head after that (the longest chain from the
+///   same microbatch's forward of the first stage, `MicrobatchChains.startsAfter`). Until the
+///   earliest head of a backward (or of a forward that frees memory), memory only grows: the passes
+///   that can start in a window of length `t` are the forwards whose head is below `t`, and the
+///   memory cap bounds how many (`forwardCapacity`, a fractional knapsack). The uncovered part of the
+///   window is idle time. With several stages on a device (V, interleaved, wave) the later stages'
+///   forwards only arrive after a microbatch has gone round the other devices, and until then the
+///   device can only hold so many of its first stage's activations.
 /// - Makespan also pays the forward chain before a device's first stage (its head) and one
 ///   microbatch's longest chain.
 public enum StartupBound {
@@ -15,7 +20,7 @@ public enum StartupBound {
         guard objective == .makespan else { return stageSpan }
         let starts = chains.earliestStarts
         let withHeads = (0..<problem.devices).map { device -> Double in
-            let first = problem.deviceStages[device][0]
+            let first = problem.deviceStages[device].min()!
             return starts[chains.position(.forward, stage: first, slice: 0)] + perDevice[device]
         }.max() ?? 0
         return max(withHeads, chains.criticalPathLength)
@@ -23,15 +28,33 @@ public enum StartupBound {
 
     /// A lower bound on one device's span: its work plus its unavoidable start-up idle time.
     public static func deviceSpan(_ problem: Problem, device: Int, chains: MicrobatchChains) -> Double {
-        let idle = window(problem, device: device, chains: chains) - forwardCapacity(problem, device: device)
-        return problem.work(device: device) + max(0, idle)
+        problem.work(device: device) + startupIdle(problem, device: device, chains: chains)
     }
 
-    /// Shortest time from the start of a forward on this device to the earliest backward it enables
-    /// on this device: from the start of `F(s, slice 0)` to the start of `B(s, last slice)`, over the
-    /// device's stages `s`.
-    public static func window(_ problem: Problem, device: Int, chains: MicrobatchChains) -> Double {
-        problem.deviceStages[device].map { window(problem, stage: $0, chains: chains) }.min() ?? 0
+    /// The idle time a device cannot avoid after its first pass: the most, over window lengths `t`
+    /// up to the earliest head of a pass that frees memory or needs a backward, of `t` less the
+    /// forward time the cap lets start in the window (the forwards whose head is below `t`).
+    static func startupIdle(_ problem: Problem, device: Int, chains: MicrobatchChains) -> Double {
+        let first = problem.deviceStages[device].min()!
+        let heads = chains.startsAfter(chains.position(.forward, stage: first, slice: 0))
+        var forwards: [(head: Double, stage: Int, slice: Int)] = []
+        var end = Double.infinity
+        for id in chains.passes.indices where chains.device[id] == device {
+            let op = chains.passes[id]
+            let head = max(0, heads[id])  // a pass no chain ties to the first forward may start at once
+            if op.kind == .forward && problem.memoryDelta(.forward, stage: op.stage, slice: op.slice) >= 0 {
+                forwards.append((head, op.stage, op.slice))
+            } else {
+                end = min(end, head)
+            }
+        }
+        guard end.isFinite else { return 0 }
+        var idle = 0.0
+        for t in Set(forwards.map(\.head).filter { $0 < end } + [end]) {
+            let open = Set(forwards.filter { $0.head < t }.map { [$0.stage, $0.slice] })
+            idle = max(idle, t - forwardCapacity(problem, device: device) { open.contains([$0, $1]) })
+        }
+        return idle
     }
 
     /// Shortest time from the start of `F(stage, slice 0)` to the start of `B(stage, last slice)`: how
@@ -40,23 +63,19 @@ public enum StartupBound {
         chains.startsAfter(chains.position(.forward, stage: stage, slice: 0))[chains.position(.backwardInput, stage: stage, slice: problem.sequenceSlices - 1)]
     }
 
-    /// The most forward time a device can run before its first backward: all its forwards, or fewer
-    /// when the memory cap stops them (a fractional-knapsack bound over its stages).
-    public static func forwardCapacity(_ problem: Problem, device: Int) -> Double {
-        let stages = problem.deviceStages[device]
-        // (forward time, forward memory, how many) per stage, or per stage and slice when slices differ,
-        // and per microbatch when microbatches differ.
+    /// The most forward time a device can run before its first backward: all the forwards of its
+    /// stages' slices that `including` names, or less when the memory cap stops them (a
+    /// fractional-knapsack bound).
+    public static func forwardCapacity(_ problem: Problem, device: Int, including: (_ stage: Int, _ slice: Int) -> Bool = { _, _ in true }) -> Double {
+        // (forward time, forward memory, how many) per stage and slice, and per microbatch when
+        // microbatches differ.
         var items: [(time: Double, memory: Double, count: Double)] = []
         let scales = problem.costsVaryByMicrobatch ? (0..<problem.microbatches).map { problem.scale(microbatch: $0) } : [problem.scale(microbatch: 0)]
         let copies = Double(problem.microbatches / scales.count)
-        for s in stages {
-            let profile = problem.stages[s]
-            for scale in scales {
-                if profile.isUniform {
-                    items.append((scale.time * profile.forward, scale.memory * profile.memory.forward, copies * Double(problem.sequenceSlices)))
-                } else {
-                    items += profile.slices.map { (scale.time * $0.forward, scale.memory * $0.memory.forward, copies) }
-                }
+        for s in problem.deviceStages[device] {
+            for slice in 0..<problem.sequenceSlices where including(s, slice) {
+                let costs = problem.stages[s].costs(slice: slice)
+                for scale in scales { items.append((scale.time * costs.forward, scale.memory * costs.memory.forward, copies)) }
             }
         }
         let all = items.reduce(0) { $0 + $1.count * $1.time }
