@@ -10,7 +10,7 @@ DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps deps-highs build demo test test-slurm test-browser screenshot fuzz torch-roundtrip embed man bench bench-search bench-bounds bench-peers bench-slices bench-overlap bench-memory-actions bench-microbatch-lengths bench-links bench-ilp bench-server bench-sweep openapi clean
+.PHONY: deps deps-highs build demo test test-slurm test-browser screenshot fuzz torch-roundtrip embed man bench bench-search bench-bounds bench-peers bench-slices bench-overlap bench-memory-actions bench-microbatch-lengths bench-links bench-pipelines bench-ilp bench-server bench-sweep openapi clean
 
 deps:
 	@scripts/install-deps
@@ -101,6 +101,9 @@ bench-microbatch-lengths: build
 # Two nodes against one NVLink domain, with and without link contention (about 2 minutes).
 bench-links: build
 	scripts/bench-section links scripts/bench-links
+
+bench-pipelines: build
+	scripts/bench-section pipelines scripts/bench-pipelines
 
 # Exact-search benchmarks (about 30-60 min on 2 cores): rewrites the ILP section of docs/benchmarks.md.
 bench-ilp: deps

@@ -26,6 +26,9 @@ public enum MegatronLayout {
         guard let partition = problem.partition, partition.count == problem.stageCount else {
             throw .unsupported("the problem has no partition (layers per stage); write the problem with `pipesched profile`, which records it")
         }
+        guard problem.pipelines == 1 else {
+            throw .unsupported("the problem runs \(problem.pipelines) pipelines (copies of the model); Megatron's layout describes one pipeline")
+        }
         let ranks = problem.devices
         guard TorchPlacement.matching(document.placement, ranks: ranks) == .loop else {
             throw .unsupported("Megatron puts virtual stage s on rank s mod \(ranks); the placement \(document.placement) is not that, so Megatron cannot build these stages; solve with placement \"sequential\" or \"interleaved\"")

@@ -32,8 +32,15 @@ public struct TorchCSVWriter: Sendable {
     /// Writes the orders of a schedule document; `microbatches` defaults to the largest index + 1.
     public func write(_ document: ScheduleDocument, microbatches: Int? = nil) throws(TorchScheduleError) -> Output {
         let schedule = Schedule(document.timedTimeline)
+        if let pipelines = document.pipelines, pipelines > 1 { throw Self.severalPipelines(pipelines) }
         let count = microbatches ?? (schedule.orders.joined().map(\.microbatch).max() ?? -1) + 1
         return try write(schedule, placement: document.placement, microbatches: count)
+    }
+
+    /// A schedule of several pipelines: PyTorch's stages form one chain, so it would feed each
+    /// pipeline's first stage the previous pipeline's output.
+    static func severalPipelines(_ pipelines: Int) -> TorchScheduleError {
+        TorchScheduleError(.pipelines, "the problem runs \(pipelines) pipelines (copies of the model in turn), but PyTorch's pipelining chains all stages into one, so it would run another model; solve the problem with pipelines 1 (for example placement v for DualPipeV) to export it")
     }
 
     /// Writes per-device orders whose stage `s` sits on device `placement[s]`.

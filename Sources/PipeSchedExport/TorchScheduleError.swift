@@ -24,6 +24,8 @@ public struct TorchScheduleError: Error, Sendable, Equatable, CustomStringConver
         case version
         /// The schedule recomputes activations in passes of its own (`R`), which PyTorch has no action for.
         case memoryActions
+        /// The problem runs several pipelines (`Problem.pipelines`), which PyTorch's pipelining reads as one.
+        case pipelines
     }
 
     public var rule: Rule

@@ -7,7 +7,9 @@ import PipeSched
 /// follow it in the ordering graph. That pass waits only for `F(s − 1, 0, 0)`; when that one is the
 /// first pass of its own device too (and so on back to stage 0), the as-soon-as-possible simulator
 /// starts it at a constant time: the forward chain plus link latencies before stage `s`. This holds
-/// for sequential, interleaved and V placements. Fixing the first start there makes the ILP's
+/// for sequential, interleaved and V placements of one pipeline. With several pipelines
+/// (`Problem.pipelines`) another pipeline's forward may come first, so the first start is never
+/// fixed and the span measured from the lowest stage's forward is a relaxation. Fixing the first start there makes the ILP's
 /// stageSpan exactly the simulated one; otherwise (some explicit placements) the ILP's value is a
 /// relaxation: its bound stays valid, and its schedule is measured by simulation.
 public struct SpanAnchors: Sendable {
@@ -22,7 +24,7 @@ public struct SpanAnchors: Sendable {
         // Constant when the chain before each first pass runs through first passes only.
         // Without microbatch order (optional recomputation, costs per microbatch) another microbatch
         // may come first.
-        let constant = table.fixesMicrobatchOrder
+        let constant = table.fixesMicrobatchOrder && problem.pipelines == 1
             && lowest.allSatisfy { stage in (0..<stage).allSatisfy { lowest[problem.stageDevice[$0]] == $0 } }
         guard constant else {
             fixedStart = nil

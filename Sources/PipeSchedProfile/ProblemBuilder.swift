@@ -10,6 +10,9 @@ public struct ProfileOptions: Sendable, Equatable {
     public var placement: Placement = .sequential
     /// Stages per device with `.interleaved` and `.wave` (V always has 2).
     public var chunks: Int = 2
+    /// Copies of the model the placement's stages form (`Problem.pipelines`): 2 with `.v` is the
+    /// bidirectional placement of Chimera and DualPipe, each copy cut into `stageCount / 2` stages.
+    public var pipelines: Int = 1
 
     /// The stages per device a placement gets when none are given: 4 for the wave (two waves; 2
     /// would be the V), else 2.
@@ -51,6 +54,9 @@ public struct ProfileOptions: Sendable, Equatable {
         self.microbatches = microbatches
     }
 
+    /// Stages of one copy of the model (of one pipeline): the layers are partitioned into these.
+    public var copyStages: Int { stageCount / max(pipelines, 1) }
+
     /// Number of pipeline stages the placement asks for.
     public var stageCount: Int {
         switch placement {
@@ -80,6 +86,10 @@ public struct ProblemBuilder: Sendable {
         }
         guard options.slices >= 1, options.slices <= model.sequenceLength else {
             throw .invalid("slices", "must be between 1 and the sequence length (\(model.sequenceLength)), got \(options.slices)", "give a smaller slice count")
+        }
+        guard options.pipelines >= 1, options.stageCount % options.pipelines == 0 else {
+            throw .invalid("pipelines", "\(options.stageCount) stages of the \(options.placement.name ?? "explicit") placement do not split into \(options.pipelines) copies of the model",
+                           "give 2 with --placement v (Chimera's and DualPipe's two opposite pipelines), or 1")
         }
         if options.slices > 1, !model.causal {
             throw .invalid("slices", "needs causal attention; the model is bidirectional", "use --slices 1")
@@ -182,16 +192,17 @@ public struct ProblemBuilder: Sendable {
         let unitCosts = (0..<unitCount).map { unit in
             (0..<lengths.count).reduce(0.0) { $0 + cost(unit: unit, slice: $1, lengths: lengths).totalFLOPs }
         }
-        return try Partitioner.partition(costs: unitCosts, stages: options.stageCount, strategy: strategy)
+        return try Partitioner.partition(costs: unitCosts, stages: options.copyStages, strategy: strategy)
     }
 
     /// The problem.
     public func build() throws(ProfileError) -> Problem { try build(partition: try partition()) }
 
-    /// The problem with `counts` model units (vision layers first) per stage.
+    /// The problem with `counts` model units (vision layers first) per stage of one copy of the
+    /// model (with several pipelines, every copy is cut alike).
     public func build(partition counts: [Int]) throws(ProfileError) -> Problem {
-        guard counts.count == options.stageCount, counts.reduce(0, +) == unitCount, counts.allSatisfy({ $0 >= 1 }) else {
-            throw .invalid("partition", "\(counts) does not give each of the \(options.stageCount) stages at least one of the \(unitCount) layers",
+        guard counts.count == options.copyStages, counts.reduce(0, +) == unitCount, counts.allSatisfy({ $0 >= 1 }) else {
+            throw .invalid("partition", "\(counts) does not give each of the \(options.copyStages) stages at least one of the \(unitCount) layers",
                            "give one layer count ≥ 1 per stage, summing to \(unitCount)")
         }
         let lengths = sliceLengths
@@ -230,13 +241,17 @@ public struct ProblemBuilder: Sendable {
         let communication = LinkLatency(boundaryBytes: messageBytes, hardware: hardware)
             .communication(devicesPerNode: options.devicesPerNode, contended: options.linkContention)
         let name = "\(model.name)-p\(options.devices)-m\(options.microbatches)" + (options.slices > 1 ? "-k\(options.slices)" : "")
+            + (options.pipelines > 1 ? "-x\(options.pipelines)" : "")
+        // Every pipeline is a copy of the model, cut alike; each holds its own weights.
+        stages = Array(repeating: stages, count: options.pipelines).flatMap { $0 }
         let scales = try microbatchScales()
         do {
             let problem = try Problem(name: name, microbatches: options.microbatches, devices: options.devices, placement: options.placement,
                                       stages: stages, communication: communication,
                                       memoryLimit: options.memoryLimit ? Array(repeating: options.memoryCap ?? hardware.memoryGiB, count: options.devices) : nil,
-                                      sequenceSlices: options.slices, microbatchScales: scales, partition: counts, units: .profile,
-                                      limits: options.limits)
+                                      sequenceSlices: options.slices, microbatchScales: scales,
+                                      partition: Array(repeating: counts, count: options.pipelines).flatMap { $0 }, units: .profile,
+                                      pipelines: options.pipelines, limits: options.limits)
             guard let factor = options.memoryCapActivations else { return problem }
             return try problem.withActivationCaps(factor: factor, limits: options.limits)
         } catch {

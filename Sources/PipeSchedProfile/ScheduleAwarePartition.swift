@@ -38,7 +38,7 @@ public struct ScheduleAwarePartition: Sendable {
         }
         var quiet = options
         quiet.onIncumbent = nil
-        let search = PartitionSearch(units: builder.unitCount, stages: builder.options.stageCount, objective: options.objective,
+        let search = PartitionSearch(units: builder.unitCount, stages: builder.options.copyStages, objective: options.objective,
                                      maxEvaluations: maxEvaluations, finalists: finalists, shouldStop: options.shouldStop)
         let registry = registry, exploreMethod = exploreMethod, finalMethod = finalMethod
         return try search.run(seeds: seeds, build: { partition in try builder.build(partition: partition) },

@@ -316,6 +316,7 @@ components:
         microbatches: { type: integer, minimum: 1 }
         placement: { type: string, enum: [sequential, interleaved, v, wave], default: sequential }
         chunks: { type: integer, minimum: 1, default: 2, description: 'Stages per device with interleaved (default 2) or wave (default 4; at least 2).' }
+        pipelines: { type: integer, minimum: 1, default: 1, description: 'Copies of the model the stages form, each running every microbatch: 2 with placement v is the bidirectional placement of Chimera and DualPipe (problem field pipelines).' }
         partition: { type: string, enum: [uniform, balanced], default: balanced }
         slices: { type: integer, minimum: 1, default: 1 }
         recompute: { type: string, enum: [none, selective, full], default: selective }
@@ -555,6 +556,7 @@ components:
       ]
     },
     "sequenceSlices": { "type": "integer", "minimum": 1, "description": "Slices per microbatch along the sequence; default 1." },
+    "pipelines": { "type": "integer", "minimum": 1, "description": "How many copies of the model the stages form, each pipeline's stages in turn (stages must split evenly); every microbatch index runs once through each copy. 2 with placement \"v\" is the bidirectional placement of Chimera and DualPipe; default 1." },
     "microbatchScales": {
       "type": "array",
       "minItems": 1,
@@ -693,6 +695,11 @@ components:
       }
     },
     "criticalPath": { "type": "array", "items": { "type": "string" } },
+    "pipelines": {
+      "type": "integer",
+      "minimum": 2,
+      "description": "How many pipelines (copies of the model) the stages form, when more than one (problem field pipelines): each pipeline's stages in turn, so the stage after one pipeline's last takes the next pipeline's input. Absent for one pipeline."
+    },
     "memoryHeadroom": {
       "type": "number",
       "exclusiveMinimum": 0,

@@ -11,7 +11,7 @@ public struct ProfileRequest: Sendable {
     public var options: ProfileOptions
 
     /// Fields the body may carry; anything else is rejected.
-    static let fields: Set<String> = ["model", "hardware", "devices", "microbatches", "placement", "chunks", "partition", "slices",
+    static let fields: Set<String> = ["model", "hardware", "devices", "microbatches", "placement", "chunks", "pipelines", "partition", "slices",
                                       "recompute", "tensorParallel", "memoryLimit", "memoryLimitActivations", "memoryActions", "devicesPerNode", "sequenceLengths", "linkContention"]
 
     /// Parses and checks a body; `bundled` resolves model and hardware names.
@@ -37,6 +37,7 @@ public struct ProfileRequest: Sendable {
         }
         options.chunks = ProfileOptions.defaultChunks(options.placement)
         if let data = members["chunks"] { options.chunks = try SolveRequest.value(Int.self, data, field: "chunks", expected: "stages per device") }
+        if let data = members["pipelines"] { options.pipelines = try SolveRequest.value(Int.self, data, field: "pipelines", expected: "copies of the model, e.g. 2 with placement v") }
         if let data = members["slices"] { options.slices = try SolveRequest.value(Int.self, data, field: "slices", expected: "slices per microbatch") }
         if let data = members["tensorParallel"] {
             options.tensorParallel = try SolveRequest.value(Int.self, data, field: "tensorParallel", expected: "the tensor-parallel degree")

@@ -40,6 +40,9 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Stages per device with --placement interleaved (default 2) or wave (default 4: two waves).")
     var chunks: Int?
 
+    @Option(help: "Copies of the model the stages form, each running every microbatch: 2 with --placement v is the bidirectional placement of Chimera and DualPipe (two weight copies per device).")
+    var pipelines: Int = 1
+
     @Option(help: "Layer partition: uniform, balanced (minimise the heaviest stage) or search (chosen with the schedule).")
     var partition: PartitionName = .balanced
 
@@ -168,6 +171,7 @@ struct ProfileCommand: ParsableCommand {
         var options = ProfileOptions(devices: devices, microbatches: microbatches!)
         options.placement = placement.value
         options.chunks = chunks ?? ProfileOptions.defaultChunks(placement.value)
+        options.pipelines = pipelines
         options.partition = partition.strategy ?? .balanced
         options.slices = slices
         options.sliceSplit = sliceSplit.value

@@ -4,6 +4,7 @@ import Testing
 
 /// Writing PyTorch CSVs: every family's schedule passes PyTorch's rules; refusals say why.
 @Suite struct TorchCSVWriterTests {
+    /// Every family of one pipeline; `dualpipe`'s two are refused (`PipelinesExportTests`).
     @Test func everyFamilysScheduleExportsToAFileOurPyTorchRulesAccept() throws {
         var exported = Set<String>()
         for problem in ExportFixtures.placements {
@@ -19,7 +20,7 @@ import Testing
                 exported.insert(family.name)
             }
         }
-        #expect(exported == Set(ScheduleFamilies.all.map(\.name)))
+        #expect(exported == Set(ScheduleFamilies.all.filter { $0.pipelines == 1 }.map(\.name)))
     }
 
     @Test func aSmall1F1BIsWrittenExactly() throws {

@@ -1,5 +1,9 @@
+import CPSAT
+import LinearProgramming
 import PipeSched
 import Testing
+@testable import PipeSchedCPSAT
+@testable import PipeSchedILP
 
 /// Exhaustive search as the referee of an exact method's claims on one tiny problem: the schedule is
 /// valid and never better than the exhaustive optimum `reference`, the proven bound never above it,
@@ -16,6 +20,38 @@ enum ExactReferee {
         if status == "optimal" {
             #expect(abs(value - reference) <= 1e-6 * reference, "\(problem.name) \(objective): optimal \(value), exhaustive \(reference)",
                     sourceLocation: sourceLocation)
+        }
+    }
+}
+
+extension ExactReferee {
+    /// The ILP on every problem and objective, its claims checked against exhaustive search.
+    static func checkILP(_ problems: [Problem], solver: SolverKind, timeLimit: Double = 3, mustProve: Bool = false,
+                         sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for problem in problems {
+            for objective in Objective.allCases {
+                let reference = try #require(ExhaustiveSearch.solve(problem, objective: objective, options: .init(maximumSchedules: 2_000_000)),
+                                             sourceLocation: sourceLocation).optimum
+                let outcome = try ILPSearch.solve(problem, objective: objective, settings: ILPSettings(solver: solver), timeLimit: timeLimit)
+                try check(problem, objective, schedule: outcome.schedule, bound: outcome.provenBound, status: outcome.report.status,
+                          reference: reference, mustProve: mustProve, sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    /// CP-SAT (one worker) on every problem and objective, its claims checked against exhaustive search.
+    static func checkCPSAT(_ problems: [Problem], timeLimit: Double = 3, mustProve: Bool = false,
+                           sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try #require(CPSATSolver.isAvailable, "\(CPSATError.notInstalled)", sourceLocation: sourceLocation)
+        for problem in problems {
+            for objective in Objective.allCases {
+                let reference = try #require(ExhaustiveSearch.solve(problem, objective: objective, options: .init(maximumSchedules: 2_000_000)),
+                                             sourceLocation: sourceLocation).optimum
+                let output = try CPSATSearch.solve(problem, objective: objective, settings: CPSATSettings(workers: 1), timeLimit: timeLimit)
+                let report = try #require(output.solver, sourceLocation: sourceLocation)
+                try check(problem, objective, schedule: output.schedule, bound: output.provenBound, status: report.status,
+                          reference: reference, mustProve: mustProve, sourceLocation: sourceLocation)
+            }
         }
     }
 }

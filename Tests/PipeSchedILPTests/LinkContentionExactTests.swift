@@ -21,24 +21,10 @@ import Testing
 
     @Test(arguments: [SolverKind.cbc, .glpk])
     func theILPsClaimsHold(solver: SolverKind) throws {
-        for problem in try Self.problems() {
-            for objective in Objective.allCases {
-                let reference = try #require(ExhaustiveSearch.solve(problem, objective: objective, options: .init(maximumSchedules: 2_000_000))).optimum
-                let outcome = try ILPSearch.solve(problem, objective: objective, settings: ILPSettings(solver: solver), timeLimit: 3)
-                try ExactReferee.check(problem, objective, schedule: outcome.schedule, bound: outcome.provenBound, status: outcome.report.status, reference: reference)
-            }
-        }
+        try ExactReferee.checkILP(Self.problems(), solver: solver)
     }
 
     @Test func cpsatsClaimsHold() throws {
-        try #require(CPSATSolver.isAvailable, "\(CPSATError.notInstalled)")
-        for problem in try Self.problems() {
-            for objective in Objective.allCases {
-                let reference = try #require(ExhaustiveSearch.solve(problem, objective: objective, options: .init(maximumSchedules: 2_000_000))).optimum
-                let output = try CPSATSearch.solve(problem, objective: objective, settings: CPSATSettings(workers: 1), timeLimit: 3)
-                let report = try #require(output.solver)
-                try ExactReferee.check(problem, objective, schedule: output.schedule, bound: output.provenBound, status: report.status, reference: reference)
-            }
-        }
+        try ExactReferee.checkCPSAT(Self.problems())
     }
 }

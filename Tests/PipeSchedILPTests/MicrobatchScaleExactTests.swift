@@ -40,27 +40,12 @@ import Testing
 
     @Test(arguments: [SolverKind.cbc, .glpk])
     func theILPProvesTheExhaustiveOptimum(solver: SolverKind) throws {
-        for problem in try Self.problems() {
-            #expect(!problem.microbatchOrderIsLossless(choosingActions: false))
-            for objective in Objective.allCases {
-                let reference = try #require(ExhaustiveSearch.solve(problem, objective: objective, options: .init(maximumSchedules: 2_000_000))).optimum
-                let outcome = try ILPSearch.solve(problem, objective: objective, settings: ILPSettings(solver: solver), timeLimit: 30)
-                try ExactReferee.check(problem, objective, schedule: outcome.schedule, bound: outcome.provenBound, status: outcome.report.status,
-                                       reference: reference, mustProve: true)
-            }
-        }
+        let problems = try Self.problems()
+        for problem in problems { #expect(!problem.microbatchOrderIsLossless(choosingActions: false)) }
+        try ExactReferee.checkILP(problems, solver: solver, timeLimit: 30, mustProve: true)
     }
 
     @Test func cpsatProvesTheExhaustiveOptimum() throws {
-        try #require(CPSATSolver.isAvailable, "\(CPSATError.notInstalled)")
-        for problem in try Self.problems() {
-            for objective in Objective.allCases {
-                let reference = try #require(ExhaustiveSearch.solve(problem, objective: objective, options: .init(maximumSchedules: 2_000_000))).optimum
-                let output = try CPSATSearch.solve(problem, objective: objective, settings: CPSATSettings(workers: 1), timeLimit: 30)
-                let report = try #require(output.solver)
-                try ExactReferee.check(problem, objective, schedule: output.schedule, bound: output.provenBound, status: report.status,
-                                       reference: reference, mustProve: true)
-            }
-        }
+        try ExactReferee.checkCPSAT(Self.problems(), timeLimit: 30, mustProve: true)
     }
 }

@@ -100,7 +100,7 @@ import Yams
         }
         let withSolver = try #require(documents.last)
         let value = try #require(try Yams.load(yaml: String(decoding: try withSolver.json(), as: UTF8.self)) as? [String: Any])
-        #expect(Set(value.keys).union(["candidates", "memoryHeadroom"]) == properties(schema), "schedule keys")
+        #expect(Set(value.keys).union(["candidates", "memoryHeadroom", "pipelines"]) == properties(schema), "schedule keys")
         #expect(documents.contains { $0.memoryHeadroom == 10 })
         #expect(Set((value["metrics"] as! [String: Any]).keys) == properties(schema, ["properties", "metrics"]))
         let entry = ((value["timeline"] as! [[Any]])[0][0]) as! [String: Any]

@@ -10,7 +10,7 @@ import Testing
         switch family.name {
         case "interleaved-1f1b", "interleaved-zb": [(.interleaved, 2), (.interleaved, 3)]
         case "bfs": [(.sequential, 1), (.interleaved, 2), (.v, 2)]
-        case "zb-v", "v-half", "v-min", "dualpipev": [(.v, 2)]
+        case "zb-v", "v-half", "v-min", "dualpipev", "dualpipe": [(.v, 2)]
         default: [(.sequential, 1)]
         }
     }
@@ -19,10 +19,11 @@ import Testing
     func everyScheduleOnTheGridIsValid(method: String) throws {
         let family = try #require(ScheduleFamilies.named(method))
         for (placement, chunks) in Self.placements(for: family) {
-            // DualPipeV needs m ≥ 2p (as PyTorch's class does).
-            for (index, size) in Self.grid.enumerated() where method != "dualpipev" || size.m >= 2 * size.p {
-                let problem = TestProblems.random(devices: size.p, microbatches: size.m, placement: placement, chunks: chunks,
-                                                  seed: UInt64(1000 * index + chunks))
+            // DualPipeV needs m ≥ 2p (as PyTorch's class does); DualPipe two pipelines and an even p.
+            for (index, size) in Self.grid.enumerated() where (method != "dualpipev" || size.m >= 2 * size.p) && (method != "dualpipe" || size.p % 2 == 0) {
+                let random = TestProblems.random(devices: size.p, microbatches: size.m, placement: placement, chunks: chunks,
+                                                 seed: UInt64(1000 * index + chunks))
+                let problem = try random.with { $0.pipelines = family.pipelines }
                 let schedule = try family.build(problem)
                 let issues = Validator.validate(problem, schedule)
                 #expect(issues.isEmpty, "\(method) p=\(size.p) m=\(size.m) \(placement): \(issues)")

@@ -1,8 +1,8 @@
 /// The start-up bound (`../shared/research/bounds.md`).
 ///
 /// - Device work: a device cannot finish its passes faster than their total duration.
-/// - Start-up: a device's first pass is a forward of its first stage (every pass on it waits for
-///   one), and every pass on it starts at least its head after that (the longest chain from the
+/// - Start-up: with one pipeline, a device's first pass is a forward of its first stage (every pass
+///   on it waits for one), and every pass on it starts at least its head after that (the longest chain from the
 ///   same microbatch's forward of the first stage, `MicrobatchChains.startsAfter`). Until the
 ///   earliest head of a backward (or of a forward that frees memory), memory only grows: the passes
 ///   that can start in a window of length `t` are the forwards whose head is below `t`, and the
@@ -10,7 +10,10 @@
 ///   window is idle time. With several stages on a device (V, interleaved, wave) the later stages'
 ///   forwards only arrive after a microbatch has gone round the other devices, and until then the
 ///   device can only hold so many of its first stage's activations.
-/// - Makespan also pays the forward chain before a device's first stage (its head) and one
+///   With several pipelines (`Pipelines.swift`) a pass no chain ties to that forward counts from 0,
+///   which ends the window at once where another pipeline's backward is on the device: the bound
+///   is then the device's work.
+/// - Makespan also pays the forward chain before a device's earliest forward (its head) and one
 ///   microbatch's longest chain.
 public enum StartupBound {
     /// The start-up bound on `objective`.
@@ -20,8 +23,9 @@ public enum StartupBound {
         guard objective == .makespan else { return stageSpan }
         let starts = chains.earliestStarts
         let withHeads = (0..<problem.devices).map { device -> Double in
-            let first = problem.deviceStages[device].min()!
-            return starts[chains.position(.forward, stage: first, slice: 0)] + perDevice[device]
+            // The device's first pass is a forward of one of its stages (of its first stage, with one pipeline).
+            let head = problem.deviceStages[device].map { starts[chains.position(.forward, stage: $0, slice: 0)] }.min()!
+            return head + perDevice[device]
         }.max() ?? 0
         return max(withHeads, chains.criticalPathLength)
     }

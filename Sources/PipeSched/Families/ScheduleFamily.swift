@@ -7,6 +7,9 @@ public protocol ScheduleFamily: Sendable {
     var name: String { get }
     /// One line: what the schedule is and where it comes from.
     var summary: String { get }
+    /// How many pipelines (`Problem.pipelines`) its orders are for: 1 for all but the
+    /// bidirectional families.
+    var pipelines: Int { get }
     /// Per-device orders for `problem`, or a `FamilyError` saying why the problem does not fit.
     func build(_ problem: Problem) throws(FamilyError) -> Schedule
 }
@@ -25,6 +28,8 @@ public struct FamilyError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension ScheduleFamily {
+    public var pipelines: Int { 1 }
+
     /// Refuses problems that split sequences into slices.
     func requireWholeSequences(_ problem: Problem) throws(FamilyError) {
         guard problem.sequenceSlices == 1 else {

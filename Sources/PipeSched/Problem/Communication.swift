@@ -160,7 +160,7 @@ extension Problem {
     public func messageSize(_ kind: OpKind, stage: Int, slice: Int) -> Double {
         switch kind {
         case .forward: stages[stage].costs(slice: slice).messageSize
-        case .backwardInput, .backward: stage > 0 ? stages[stage - 1].costs(slice: slice).messageSize : 1
+        case .backwardInput, .backward: startsPipeline(stage) ? 1 : stages[stage - 1].costs(slice: slice).messageSize
         case .backwardWeight, .recompute, .offload, .reload: 1
         }
     }

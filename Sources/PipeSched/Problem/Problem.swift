@@ -13,8 +13,12 @@ public struct Problem: Sendable, Equatable {
     public let devices: Int
     /// How stages map to devices.
     public let placement: Placement
-    /// One entry per stage, in model order.
+    /// One entry per stage, in model order; with several pipelines, each pipeline's stages in turn
+    /// (`Pipelines.swift`).
     public let stages: [StageProfile]
+    /// Number of pipelines the stages form (1, or 2 for bidirectional Chimera / DualPipe / BitPipe
+    /// placements): each runs every microbatch index once (`Pipelines.swift`).
+    public let pipelines: Int
     /// Latency between devices.
     public let communication: Communication
     /// Cap per device on static memory plus the running sum of memory deltas; `nil` is unlimited.
@@ -45,7 +49,8 @@ public struct Problem: Sendable, Equatable {
     public init(name: String = "problem", microbatches: Int, devices: Int, placement: Placement = .sequential,
                 stages: [StageProfile], communication: Communication = Communication(),
                 memoryLimit: [Double]? = nil, sequenceSlices: Int = 1, microbatchScales: [MicrobatchScale]? = nil,
-                partition: [Int]? = nil, units: ProblemUnits? = nil, limits: ProblemLimits = .standard) throws(ProblemError) {
+                partition: [Int]? = nil, units: ProblemUnits? = nil, pipelines: Int = 1,
+                limits: ProblemLimits = .standard) throws(ProblemError) {
         guard devices >= 1 else {
             throw ProblemError(field: "devices", message: "must be at least 1, got \(devices)", fix: "set devices to a positive integer")
         }
@@ -59,6 +64,7 @@ public struct Problem: Sendable, Equatable {
             throw ProblemError(field: "stages", message: "is empty", fix: "give one entry per pipeline stage")
         }
         try limits.check(ProblemSize(devices: devices, stages: stages.count, microbatches: microbatches, sequenceSlices: sequenceSlices))
+        try Self.checkPipelines(pipelines, stages: stages.count)
         for (index, stage) in stages.enumerated() {
             try Self.check(stage, at: index, sequenceSlices: sequenceSlices)
             try Self.checkMemoryActions(stage, at: index)
@@ -86,6 +92,7 @@ public struct Problem: Sendable, Equatable {
         self.devices = devices
         self.placement = placement
         self.stages = stages
+        self.pipelines = pipelines
         self.communication = communication
         self.sequenceSlices = sequenceSlices
         self.microbatchScales = microbatchScales

@@ -6,7 +6,7 @@ import Foundation
 extension Problem: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, microbatches, devices, placement, stages, communication, memoryLimit, sequenceSlices, microbatchScales, partition,
-             units
+             units, pipelines
     }
 
     public init(from decoder: Decoder) throws {
@@ -43,6 +43,7 @@ extension Problem: Codable {
             microbatchScales: container.decodeIfPresent([MicrobatchScale].self, forKey: .microbatchScales),
             partition: container.decodeIfPresent([Int].self, forKey: .partition),
             units: container.decodeIfPresent(ProblemUnits.self, forKey: .units),
+            pipelines: container.contains(.pipelines) ? try Self.integer(container, .pipelines) : 1,
             limits: limits)
     }
 
@@ -76,6 +77,7 @@ extension Problem: Codable {
         if let microbatchScales { try container.encode(microbatchScales, forKey: .microbatchScales) }
         if let partition { try container.encode(partition, forKey: .partition) }
         if let units { try container.encode(units, forKey: .units) }
+        if pipelines != 1 { try container.encode(pipelines, forKey: .pipelines) }
     }
 
     /// Decodes a problem from JSON, turning every decoding failure into a `ProblemError` that names

@@ -14,13 +14,14 @@ extension Problem {
         public var microbatchScales: [MicrobatchScale]?
         public var partition: [Int]?
         public var units: ProblemUnits?
+        public var pipelines: Int
     }
 
     /// This problem's fields.
     public var fields: Fields {
         Fields(name: name, microbatches: microbatches, devices: devices, placement: placement, stages: stages,
                communication: communication, memoryLimit: memoryLimit, sequenceSlices: sequenceSlices,
-               microbatchScales: microbatchScales, partition: partition, units: units)
+               microbatchScales: microbatchScales, partition: partition, units: units, pipelines: pipelines)
     }
 
     /// A problem from its fields, checked like any other (within `limits`).
@@ -28,7 +29,7 @@ extension Problem {
         try self.init(name: fields.name, microbatches: fields.microbatches, devices: fields.devices, placement: fields.placement,
                       stages: fields.stages, communication: fields.communication, memoryLimit: fields.memoryLimit,
                       sequenceSlices: fields.sequenceSlices, microbatchScales: fields.microbatchScales, partition: fields.partition,
-                      units: fields.units, limits: limits)
+                      units: fields.units, pipelines: fields.pipelines, limits: limits)
     }
 
     /// This problem with some fields changed, checked again (within `limits`).

@@ -65,6 +65,10 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
     public var method: String
     /// Device of each stage.
     public var placement: [Int]
+    /// How many pipelines the stages form when more than one (`Problem.pipelines`; absent for one).
+    /// A runtime that runs one pipeline must not read such a schedule as one: the stage after a
+    /// pipeline's last takes the next pipeline's input, not its output.
+    public var pipelines: Int?
     public var objective: Objective
     public var metrics: Metrics
     public var timeline: [[Entry]]
@@ -89,6 +93,7 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
         self.problem = problem.name
         self.method = method
         placement = problem.stageDevice
+        pipelines = problem.pipelines > 1 ? problem.pipelines : nil
         self.objective = objective
         metrics = evaluation.metrics
         timeline = evaluation.timeline.map { $0.map(Entry.init) }

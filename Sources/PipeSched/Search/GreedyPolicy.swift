@@ -105,7 +105,7 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
                 for fill in WeightFill.allCases {
                     for order in several ? ChunkOrder.allCases : [.depthFirst] {
                         for passes in backward {
-                            for actions in problem.memoryActionsCanLowerPeak ? MemoryActions.allCases : [.none] {
+                            for actions in GreedyRecomputation.applies(to: problem) ? MemoryActions.allCases : [.none] {
                                 for later in actions == .none ? laterStages : [.reservedAtAdmission] {
                                     result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
                                                                chunkOrder: order, backward: passes, memoryActions: actions,

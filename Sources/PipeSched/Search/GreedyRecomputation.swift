@@ -25,7 +25,7 @@ struct GreedyRecomputation {
 
     init(problem: Problem, mode: GreedyPolicy.MemoryActions, units: Int) {
         self.mode = mode
-        self.enabled = mode != .none && problem.memoryActionsCanLowerPeak
+        self.enabled = mode != .none && Self.applies(to: problem)
         self.units = units
         let count = self.enabled ? problem.stageCount * units : 0
         marked = Array(repeating: false, count: count)
@@ -48,6 +48,12 @@ struct GreedyRecomputation {
                 * (stages.flatMap { stage in (0..<slices).map { problem.rematerializedMemory(stage: stage, slice: $0) } }.max() ?? 0)
         }
     }
+
+    /// Whether recomputation can lower the greedy's peak on `problem`: some stage offers it
+    /// (`Problem.memoryActionsCanLowerPeak`) and the problem has one pipeline (the choice is made for
+    /// a microbatch over all of its device's stages, which with several pipelines hold different
+    /// microbatches).
+    static func applies(to problem: Problem) -> Bool { problem.memoryActionsCanLowerPeak && problem.pipelines == 1 }
 
     @inline(__always) func isMarked(stage: Int, cell: Int) -> Bool { enabled && marked[stage * units + cell] }
 

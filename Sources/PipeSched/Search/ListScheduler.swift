@@ -9,7 +9,9 @@
 ///
 /// Memory is committed per microbatch: a device admits a microbatch at its first stage only if the
 /// forwards of all its stages on the device fit under the cap, so later chunks of admitted
-/// microbatches (V and interleaved placements) can never be starved. A backward pass that allocates
+/// microbatches (V and interleaved placements) can never be starved. With several pipelines
+/// (`Pipelines.swift`) each pipeline's stages on a device form their own stream, admitted at the
+/// stream's first stage with its own warm-up depth (`Setup.admitter`). A backward pass that allocates
 /// (a recomputing `B`, or a `W` that allocates after its `B` freed more) runs only when the memory it
 /// will take fits beside everything committed; under `GreedyPolicy.BackwardPasses.fusedWhereBAllocates`
 /// such stages run a fused `BW`, which only frees. The result never exceeds a cap. Works for any
@@ -71,8 +73,21 @@ public struct ListScheduler: Sendable {
         /// The stages of device `d` are `deviceStageList[deviceStageStart[d] ..< deviceStageStart[d + 1]]`.
         let deviceStageList: Scratch<Int>
         let deviceStageStart: Scratch<Int>
+        /// Per stage: the stage that admits its microbatches, the first stage of its pipeline on its
+        /// device (with one pipeline, the device's first stage). Admission state (microbatches in
+        /// flight, warm-up depth, memory promised at admission) is kept per admitting stage.
+        let admitter: Scratch<Int>
+        /// The admitting stages of device `d` are `deviceAdmitterList[deviceAdmitterStart[d] ..< deviceAdmitterStart[d + 1]]`.
+        let deviceAdmitterList: Scratch<Int>
+        let deviceAdmitterStart: Scratch<Int>
+        /// Per admitting stage: the last stage of its stream on the device (the stage of the unit's last forward there).
+        let streamLast: Scratch<Int>
+        /// Whether some device holds several streams (several pipelines); with one per device the
+        /// admitting stage of device `d` is `deviceAdmitterList[d]`.
+        let severalStreams: Bool
         let caps: Scratch<Double>
         let staticMemory: [Double]
+        /// Per stage, the round trip of its microbatches (read at admitting stages).
         let roundTrip: [Double]
         let cycle: [Double]
         /// Memory an offloading plan (`OffloadPlanning`) keeps free beside what is committed, per
@@ -88,10 +103,21 @@ public struct ListScheduler: Sendable {
             passes = PassTable(problem)
             deviceStageList = Scratch(problem.deviceStages.flatMap { $0 })
             deviceStageStart = Scratch(problem.deviceStages.reduce(into: [0]) { $0.append($0.last! + $1.count) })
+            let admitter = (0..<problem.stageCount).map { stage in
+                problem.deviceStages[problem.stageDevice[stage]].first { problem.pipeline(of: $0) == problem.pipeline(of: stage) }!
+            }
+            self.admitter = Scratch(admitter)
+            let deviceAdmitters = problem.deviceStages.map { stages in stages.filter { admitter[$0] == $0 } }
+            deviceAdmitterList = Scratch(deviceAdmitters.flatMap { $0 })
+            deviceAdmitterStart = Scratch(deviceAdmitters.reduce(into: [0]) { $0.append($0.last! + $1.count) })
+            severalStreams = deviceAdmitters.contains { $0.count > 1 }
+            streamLast = Scratch((0..<problem.stageCount).map { stage in
+                problem.deviceStages[problem.stageDevice[stage]].last { admitter[$0] == admitter[stage] }!
+            })
             caps = Scratch((0..<problem.devices).map { problem.cap(device: $0) })
             staticMemory = (0..<problem.devices).map { problem.staticMemory(device: $0) }
             let chains = MicrobatchChains(problem)
-            roundTrip = problem.deviceStages.map { StartupBound.window(problem, stage: $0[0], chains: chains) }
+            roundTrip = (0..<problem.stageCount).map { admitter[$0] == $0 ? StartupBound.window(problem, stage: $0, chains: chains) : 0 }
             cycle = problem.deviceStages.map { stages in
                 stages.reduce(0) { $0 + problem.stages[$1].forward + problem.stages[$1].backwardInput }
             }

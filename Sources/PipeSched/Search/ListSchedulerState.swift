@@ -38,6 +38,7 @@ struct State {
     /// Memory promised but not yet allocated: the forwards of admitted microbatches and the `W`
     /// passes that will allocate.
     let reserved: Scratch<Double>
+    /// Per admitting stage (`ListScheduler.Setup.admitter`): units admitted whose input-gradient pass there has not run.
     let inFlight: Scratch<Int>
     let blocked: Scratch<Bool>
     let remaining: Scratch<Int>
@@ -73,16 +74,16 @@ struct State {
     /// input-gradient end times.
     var peak: Double
     var gradientFlow = 0.0
-    let firstStage: Scratch<Int>
-    /// Forward memory of one unit (microbatch slice) over all of a device's stages, per device and slice.
+    /// Forward memory of one unit (microbatch slice) over all the stages of a stream on its device,
+    /// per admitting stage and slice.
     let unitForwardMemory: Scratch<Double>
+    /// Warm-up depth per admitting stage.
     let limit: Scratch<Int>
-    /// Under `GreedyPolicy.LaterStageMemory.keptForOldest`: per device, the stage of its last forward
-    /// (a unit has passed all of its forwards on the device once that stage's forward ran) and the
-    /// room kept free for the later stages' forwards of one unit (at the largest memory scale). The
-    /// units admitted at the first stage but not yet past the last are `pending`.
+    /// Under `GreedyPolicy.LaterStageMemory.keptForOldest`: per admitting stage, the room kept free
+    /// for the later stages' forwards of one unit of its stream (at the largest memory scale). A unit
+    /// has passed all of its forwards on the device once its stream's last stage
+    /// (`ListScheduler.Setup.streamLast`) ran it; the units admitted but not yet past it are `pending`.
     let keepsLaterForOldest: Bool
-    let lastStage: Scratch<Int>
     let laterSlot: Scratch<Double>
     /// Which cells are recomputed, and passes added by that choice not yet counted by `run`.
     var recomputation: GreedyRecomputation
@@ -113,7 +114,7 @@ struct State {
         time = Scratch(repeating: 0, count: devices)
         level = Scratch(setup.staticMemory)
         reserved = Scratch(repeating: 0, count: devices)
-        inFlight = Scratch(repeating: 0, count: devices)
+        inFlight = Scratch(repeating: 0, count: stageCount)
         blocked = Scratch(repeating: false, count: devices)
         let passes = problem.deviceStages.map { $0.reduce(0) { $0 + (fusedStages[$1] ? 2 : 3) * units } }
         remaining = Scratch(passes)
@@ -124,22 +125,24 @@ struct State {
         recomputation = GreedyRecomputation(problem: problem, mode: policy.memoryActions, units: units)
         log = Scratch(repeating: Emitted(kind: .forward, stage: 0, cell: 0),
                       count: passes.reduce(0, +) + (recomputation.enabled ? stageCount * units : 0))
-        firstStage = Scratch(problem.deviceStages.map { $0[0] })
-        unitForwardMemory = Scratch(problem.deviceStages.flatMap { stages in
+        // Per stage, its stream's stages on its device (read at admitting stages).
+        let streams = (0..<stageCount).map { stage in
+            problem.deviceStages[problem.stageDevice[stage]].filter { setup.admitter[$0] == setup.admitter[stage] }
+        }
+        unitForwardMemory = Scratch(streams.flatMap { stages in
             (0..<slices).map { slice in stages.reduce(0) { $0 + setup.passes.profileForwardMemory($1 * slices + slice) } }
         })
         keepsLaterForOldest = policy.laterStageMemory == .keptForOldest
-        lastStage = Scratch(problem.deviceStages.map { $0.max()! })
         let mostMemory = problem.scaleSummary.mostMemory
-        laterSlot = Scratch(problem.deviceStages.map { stages in
+        laterSlot = Scratch(streams.map { stages in
             guard policy.laterStageMemory == .keptForOldest else { return 0 }
             return (0..<slices).map { slice in
                 stages.dropFirst().reduce(0) { $0 + setup.passes.profileForwardMemory($1 * slices + slice) }
             }.max()! * mostMemory
         })
-        limit = Scratch((0..<devices).map { device in
-            let cycle = setup.cycle[device]
-            let depth = cycle > 0 ? (policy.warmupFactor * setup.roundTrip[device] / cycle).rounded(.up) : Double(problem.microbatches)
+        limit = Scratch((0..<stageCount).map { stage in
+            let cycle = setup.cycle[problem.stageDevice[stage]]
+            let depth = cycle > 0 ? (policy.warmupFactor * setup.roundTrip[stage] / cycle).rounded(.up) : Double(problem.microbatches)
             return max(1, Int(min(depth, Double(problem.microbatches))) ) * problem.sequenceSlices
         })
     }
@@ -190,36 +193,69 @@ struct State {
 
     @inline(__always)
     func admits(_ stage: Int, device: Int) -> Admission {
-        guard stage == firstStage[device] else { return keepsLaterForOldest ? laterForwardAdmits(stage, device: device) : .ok }
-        if inFlight[device] >= limit[device] { return .depth }
+        guard stage == setup.admitter[stage] else { return keepsLaterForOldest ? laterForwardAdmits(stage, device: device) : .ok }
+        if inFlight[stage] >= limit[stage] { return .depth }
         return memoryAdmits(stage, device: device)
     }
 
-    /// Room kept free for the later stages' forwards of the oldest pending unit (0 when none is
-    /// pending, or when admission reserved them).
+    /// Room kept free for the later stages' forwards of the oldest pending unit of each stream on the
+    /// device (0 for a stream with none pending, and when admission reserved them).
     @inline(__always)
     func heldForOldest(_ device: Int) -> Double {
-        keepsLaterForOldest && nextForward[firstStage[device]] > nextForward[lastStage[device]] ? laterSlot[device] : 0
+        guard keepsLaterForOldest else { return 0 }
+        guard setup.severalStreams else { return heldForOldest(stream: setup.deviceAdmitterList[device]) }
+        return Self.heldForOldest(streamsOf: device, except: -1, start: setup.deviceAdmitterStart, list: setup.deviceAdmitterList,
+                                  last: setup.streamLast, nextForward: nextForward, laterSlot: laterSlot)
+    }
+
+    /// `heldForOldest(_:)` of the device's streams other than the one admitted at `first` (0 with one).
+    @inline(__always)
+    func heldForOtherStreams(_ device: Int, except first: Int) -> Double {
+        guard setup.severalStreams else { return 0 }
+        return Self.heldForOldest(streamsOf: device, except: first, start: setup.deviceAdmitterStart, list: setup.deviceAdmitterList,
+                                  last: setup.streamLast, nextForward: nextForward, laterSlot: laterSlot)
+    }
+
+    /// Room kept for the oldest pending unit of the stream admitted at `first`.
+    @inline(__always)
+    func heldForOldest(stream first: Int) -> Double {
+        nextForward[first] > nextForward[setup.streamLast[first]] ? laterSlot[first] : 0
+    }
+
+    /// `heldForOldest(stream:)` summed over the streams of a device that holds several, but the one
+    /// admitted at `excluded`. Static and out of line (as `roomForOtherStreams`), so the
+    /// single-stream path of the step stays small and no call copies the state.
+    @inline(never)
+    static func heldForOldest(streamsOf device: Int, except excluded: Int, start: Scratch<Int>, list: Scratch<Int>, last: Scratch<Int>,
+                              nextForward: Scratch<Int>, laterSlot: Scratch<Double>) -> Double {
+        var held = 0.0
+        for position in start[device]..<start[device + 1] {
+            let first = list[position]
+            if first != excluded && nextForward[first] > nextForward[last[first]] { held += laterSlot[first] }
+        }
+        return held
     }
 
     /// Under `keptForOldest`, whether the next forward of a later stage fits: the oldest pending unit's
-    /// takes the room kept for it; any other's must leave that room free.
+    /// takes the room kept for it; any other's must leave that room free (and the other streams' too).
     @inline(__always)
     func laterForwardAdmits(_ stage: Int, device: Int) -> Admission {
         let cell = nextForward[stage]
-        let oldest = cell == nextForward[lastStage[device]]
-        let need = level[device] + reserved[device] + (oldest ? 0 : laterSlot[device])
+        let first = setup.admitter[stage]
+        let oldest = cell == nextForward[setup.streamLast[first]]
+        let need = level[device] + reserved[device] + heldForOtherStreams(device, except: first) + (oldest ? 0 : laterSlot[first])
             + setup.passes.memory(.forward, stage * slices + cell % slices, recomputed: false, microbatch: cell / slices)
         return need <= setup.caps[device] + 1e-9 ? .ok : .memory
     }
 
-    /// Whether the cap admits the next microbatch at a device's first stage (`.ok` or `.memory`).
+    /// Whether the cap admits the next microbatch at an admitting stage (`.ok` or `.memory`).
     @inline(__always)
     func memoryAdmits(_ stage: Int, device: Int) -> Admission {
         let slice = slices == 1 ? 0 : nextForward[stage] % slices
         let microbatch = slices == 1 ? nextForward[stage] : nextForward[stage] / slices
-        let need = level[device] + reserved[device] + admittedMemory(device, slice: slice) * setup.passes.memoryScale(microbatch: microbatch)
-            + setup.forwardTransient[device] + laterSlot[device]
+        let need = level[device] + reserved[device] + admittedMemory(stage, slice: slice) * setup.passes.memoryScale(microbatch: microbatch)
+            + setup.forwardTransient[device] + roomForOtherStreams(device, admitting: stage)
+            + (keepsLaterForOldest ? laterSlot[stage] + heldForOtherStreams(device, except: stage) : 0)
         guard recomputation.enabled else { return need <= setup.caps[device] + 1e-9 ? .ok : .memory }
         return recomputation.stagesToRecompute(problem: problem, device: device, slice: slice,
                                                memoryScale: setup.passes.memoryScale(microbatch: microbatch), need: need,
@@ -227,11 +263,39 @@ struct State {
             ? .ok : .memory
     }
 
-    /// What admitting a unit (of scale 1) at a device's first stage promises: the forwards of all
-    /// its stages there, or under `keptForOldest` the first one's.
+    /// Room a unit admitted at `first` must leave for the next unit of every other stream on the
+    /// device that has none in flight there and units left to admit (0 with one pipeline). Without
+    /// it two pipelines in opposite directions can each fill the device where the other one ends and
+    /// wait on each other for ever. With it, a stream's oldest unit not yet admitted on a device
+    /// finds room there when it arrives (its elders on the device have passed their backward, or the
+    /// oldest of them is in flight and moves first), so every stream keeps moving.
     @inline(__always)
-    func admittedMemory(_ device: Int, slice: Int) -> Double {
-        keepsLaterForOldest ? setup.passes.profileForwardMemory(firstStage[device] * slices + slice) : unitForwardMemory[device * slices + slice]
+    func roomForOtherStreams(_ device: Int, admitting first: Int) -> Double {
+        guard setup.severalStreams else { return 0 }
+        return Self.roomForOtherStreams(device, admitting: first, start: setup.deviceAdmitterStart, list: setup.deviceAdmitterList,
+                                        memoryScales: setup.passes.memoryScales, nextForward: nextForward, inFlight: inFlight,
+                                        unitForwardMemory: unitForwardMemory, units: units, slices: slices)
+    }
+
+    @inline(never)
+    static func roomForOtherStreams(_ device: Int, admitting first: Int, start: Scratch<Int>, list: Scratch<Int>, memoryScales: Scratch<Double>,
+                                    nextForward: Scratch<Int>, inFlight: Scratch<Int>, unitForwardMemory: Scratch<Double>,
+                                    units: Int, slices: Int) -> Double {
+        var room = 0.0
+        for position in start[device]..<start[device + 1] {
+            let other = list[position]
+            let cell = nextForward[other]
+            guard other != first, cell < units, inFlight[other] == 0 else { continue }
+            room += unitForwardMemory[other * slices + cell % slices] * memoryScales[cell / slices]
+        }
+        return room
+    }
+
+    /// What admitting a unit (of scale 1) at the admitting stage `first` promises: the forwards of all
+    /// its stream's stages on the device, or under `keptForOldest` the first one's.
+    @inline(__always)
+    func admittedMemory(_ first: Int, slice: Int) -> Double {
+        keepsLaterForOldest ? setup.passes.profileForwardMemory(first * slices + slice) : unitForwardMemory[first * slices + slice]
     }
 
     /// Memory an input-gradient pass takes beyond what is committed: its own delta plus what its `W`
@@ -395,19 +459,20 @@ struct State {
         case .forward:
             cell = nextForward[stage]
             nextForward[stage] += 1
-            if stage == firstStage[device] {
-                inFlight[device] += 1
-                reserved[device] += admittedMemory(device, slice: cell % slices) * setup.passes.memoryScale(microbatch: cell / slices)
+            let admitting = stage == setup.admitter[stage]
+            if admitting {
+                inFlight[stage] += 1
+                reserved[device] += admittedMemory(stage, slice: cell % slices) * setup.passes.memoryScale(microbatch: cell / slices)
                 admitRecomputed(cell: cell, device: device)
             }
-            if !keepsLaterForOldest || stage == firstStage[device] {
+            if !keepsLaterForOldest || admitting {
                 reserved[device] -= setup.passes.memory(.forward, stage * slices + cell % slices,
                                                         recomputed: recomputation.isMarked(stage: stage, cell: cell), microbatch: cell / slices)
             }
         case .backwardInput, .backward:
             cell = backwardCell(nextBackward[stage])
             nextBackward[stage] += 1
-            if stage == firstStage[device] { inFlight[device] -= 1 }
+            if stage == setup.admitter[stage] { inFlight[stage] -= 1 }
             if kind == .backwardInput {
                 reserved[device] += max(0, setup.passes.memory(.backwardWeight, stage * slices + cell % slices, microbatch: cell / slices))
             }

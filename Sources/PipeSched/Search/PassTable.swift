@@ -74,6 +74,8 @@ struct PassTable: Sendable {
     /// `microbatch`'s memory scale, for amounts the scheduler sums from several passes.
     @inline(__always)
     func memoryScale(microbatch: Int) -> Double { memoryScale[microbatch] }
+    /// Every microbatch's memory scale, for code that must not take the whole table.
+    var memoryScales: Scratch<Double> { memoryScale }
 
     /// The profile's forward memory at `index` (scale it with `memoryScale(microbatch:)`).
     @inline(__always)

@@ -112,9 +112,19 @@ struct FamilyMethod: SchedulingMethod {
     var summary: String { family.summary }
     var takesMicrobatchesInNumberOrder: Bool { true }
 
-    func checkFits(_ problem: Problem) throws(FamilyError) { _ = try family.build(problem) }
+    func checkFits(_ problem: Problem) throws(FamilyError) { _ = try build(problem) }
 
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {
-        do { return try family.build(problem) } catch { throw .doesNotFit(error) }
+        do { return try build(problem) } catch { throw .doesNotFit(error) }
+    }
+
+    /// The family's orders, for problems of as many pipelines as it orders (`Pipelines.swift`): a
+    /// one-pipeline order on two pipelines would only be re-timed with fewer dependencies.
+    private func build(_ problem: Problem) throws(FamilyError) -> Schedule {
+        guard problem.pipelines == family.pipelines else {
+            let what = family.pipelines == 1 ? "one pipeline" : "\(family.pipelines) pipelines"
+            throw FamilyError(method: name, message: "orders \(what), but the problem has \(problem.pipelines) (pipelines); \(family.pipelines == 1 ? "use greedy, local, auto, an exact method or dualpipe" : "set \"pipelines\": \(family.pipelines)")")
+        }
+        return try family.build(problem)
     }
 }

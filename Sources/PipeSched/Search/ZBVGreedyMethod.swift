@@ -5,8 +5,8 @@ struct ZBVGreedyMethod: SchedulingMethod {
     let summary = "Zero Bubble's V greedy (Qi et al., ICLR 2024; zbv.py): median-flattened costs, fill_b × fill_f with approved-bubble re-run; V placement"
 
     func checkFits(_ problem: Problem) throws(FamilyError) {
-        guard problem.placement == .v, problem.sequenceSlices == 1 else {
-            throw FamilyError(method: name, message: "needs the V placement (\"placement\": \"v\") and no sequence slices")
+        guard problem.placement == .v, problem.sequenceSlices == 1, problem.pipelines == 1 else {
+            throw FamilyError(method: name, message: "needs the V placement (\"placement\": \"v\") of one pipeline and no sequence slices")
         }
     }
 

@@ -1,0 +1,41 @@
+/// Several pipelines over the same devices: the stages form `pipelines` whole copies of the model,
+/// one after another in `stages` (each `pipelineStages` long), and every microbatch index runs once
+/// through each copy, so a step trains `pipelines × microbatches` microbatches. Bidirectional
+/// schedules place two copies in opposite directions: Chimera (Li and Hoefler, SC 2021), DualPipe
+/// (DeepSeek-V3, 2024: "feeds micro-batches from both ends") and, with a V per direction, BitPipe
+/// (Wu et al., AAAI 2025). The `v` placement with two pipelines is Chimera's and DualPipe's mapping:
+/// stage `s` of the first copy on device `s`, stage `s` of the second on device `devices − 1 − s`.
+/// Every device then holds a stage of each copy, so the weights of both count in its memory.
+///
+/// The only rule that changes is where a microbatch's chain starts and turns: the first stage of
+/// each pipeline takes its input and the last computes its loss (`Problem.forEachDependency`), so
+/// nothing flows between the copies. Averaging the copies' weight gradients (data parallelism
+/// between them) is outside the schedule, as it is for data-parallel replicas.
+extension Problem {
+    /// Stages of one pipeline.
+    @inline(__always)
+    public var pipelineStages: Int { stages.count / pipelines }
+
+    /// Which pipeline `stage` belongs to.
+    @inline(__always)
+    public func pipeline(of stage: Int) -> Int { stage / pipelineStages }
+
+    /// Whether `stage` is the first of its pipeline: its forward reads the microbatch's input.
+    @inline(__always)
+    public func startsPipeline(_ stage: Int) -> Bool { stage % pipelineStages == 0 }
+
+    /// Whether `stage` is the last of its pipeline: its input-gradient pass starts from the loss.
+    @inline(__always)
+    public func endsPipeline(_ stage: Int) -> Bool { stage % pipelineStages == pipelineStages - 1 }
+
+    static func checkPipelines(_ pipelines: Int, stages: Int) throws(ProblemError) {
+        guard pipelines >= 1 else {
+            throw ProblemError(field: "pipelines", message: "must be at least 1, got \(pipelines)",
+                               fix: "use 1 for one pipeline, or 2 for two copies of the model in opposite directions")
+        }
+        guard stages % pipelines == 0 else {
+            throw ProblemError(field: "pipelines", message: "\(stages) stages do not split into \(pipelines) copies of the model",
+                               fix: "list every pipeline's stages in full (\(pipelines) × the stages of one copy), or set pipelines to 1")
+        }
+    }
+}
