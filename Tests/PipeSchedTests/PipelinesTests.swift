@@ -64,6 +64,20 @@ struct PipelinesTests {
         #expect(try Methods.standard.solve(v, method: "greedy").evaluation.metrics.makespan > 6)
     }
 
+    /// Device 1 of two opposite pipelines over 4 devices holds the first copy's stage 1 and the
+    /// second copy's stage 6, unit costs, room for two activations. Each copy's passes there count
+    /// from the forward of its own stage: B6 can start 3 after F6 (F7 and B7 on device 0), B1 5 after
+    /// F1. Until then only the two forwards fit, so at least 3 − 2 = 1 of the first 3 is idle. One
+    /// origin (stage 1's forward) would tie nothing of the second copy to it and find no window.
+    @Test func theStartupWindowCountsEachPipelineFromItsOwnFirstStage() throws {
+        let problem = try Self.bidirectional(microbatches: 4).with { $0.devices = 4; $0.stages = Array(repeating: $0.stages[0], count: 8) }
+            .withMemoryLimit(Array(repeating: 2, count: 4))
+        #expect(problem.deviceStages[1] == [1, 6])
+        let chains = MicrobatchChains(problem)
+        #expect(StartupBound.startupIdle(problem, device: 1, chains: chains) == 1)
+        #expect(LowerBound.parts(problem, objective: .stageSpan).startup >= problem.work(device: 1) + 1)
+    }
+
     @Test func pipelinesRoundTripAndBadCountsNameTheField() throws {
         let problem = try Self.bidirectional(microbatches: 2)
         let data = try JSONEncoder().encode(problem)

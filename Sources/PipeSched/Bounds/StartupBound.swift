@@ -1,18 +1,19 @@
 /// The start-up bound (`../shared/research/bounds.md`).
 ///
 /// - Device work: a device cannot finish its passes faster than their total duration.
-/// - Start-up: with one pipeline, a device's first pass is a forward of its first stage (every pass
-///   on it waits for one), and every pass on it starts at least its head after that (the longest chain from the
-///   same microbatch's forward of the first stage, `MicrobatchChains.startsAfter`). Until the
+/// - Start-up: a device's first pass is a forward of its first stage (every pass on it waits for
+///   one), and every pass on it starts at least its head after that (the longest chain from the
+///   same microbatch's forward of the first stage, `MicrobatchChains.startsAfter`). With several
+///   pipelines (`Pipelines.swift`) each pipeline's passes on the device wait for the forward of its
+///   own first stage there, which starts no sooner than the device's first pass (a forward of one of
+///   those stages): heads are measured
+///   per pipeline, and the window below holds for all of them at once. Until the
 ///   earliest head of a backward (or of a forward that frees memory), memory only grows: the passes
 ///   that can start in a window of length `t` are the forwards whose head is below `t`, and the
 ///   memory cap bounds how many (`forwardCapacity`, a fractional knapsack). The uncovered part of the
 ///   window is idle time. With several stages on a device (V, interleaved, wave) the later stages'
 ///   forwards only arrive after a microbatch has gone round the other devices, and until then the
 ///   device can only hold so many of its first stage's activations.
-///   With several pipelines (`Pipelines.swift`) a pass no chain ties to that forward counts from 0,
-///   which ends the window at once where another pipeline's backward is on the device: the bound
-///   is then the device's work.
 /// - Makespan also pays the forward chain before a device's earliest forward (its head) and one
 ///   microbatch's longest chain.
 public enum StartupBound {
@@ -39,13 +40,16 @@ public enum StartupBound {
     /// up to the earliest head of a pass that frees memory or needs a backward, of `t` less the
     /// forward time the cap lets start in the window (the forwards whose head is below `t`).
     static func startupIdle(_ problem: Problem, device: Int, chains: MicrobatchChains) -> Double {
-        let first = problem.deviceStages[device].min()!
-        let heads = chains.startsAfter(chains.position(.forward, stage: first, slice: 0))
+        // Per pipeline on the device, the heads from the forward of its first stage there.
+        var heads: [Int: [Double]] = [:]
+        for stage in problem.deviceStages[device] where heads[problem.pipeline(of: stage)] == nil {
+            heads[problem.pipeline(of: stage)] = chains.startsAfter(chains.position(.forward, stage: stage, slice: 0))
+        }
         var forwards: [(head: Double, stage: Int, slice: Int)] = []
         var end = Double.infinity
         for id in chains.passes.indices where chains.device[id] == device {
             let op = chains.passes[id]
-            let head = max(0, heads[id])  // a pass no chain ties to the first forward may start at once
+            let head = max(0, heads[problem.pipeline(of: op.stage)]![id])
             if op.kind == .forward && problem.memoryDelta(.forward, stage: op.stage, slice: op.slice) >= 0 {
                 forwards.append((head, op.stage, op.slice))
             } else {
