@@ -57,12 +57,13 @@ public struct CostModelSource: Sendable {
     }
 
     /// The cost model's problem for a point's shape, with the hardware's memory as the cap or none.
-    func problem(devices: Int, microbatches: Int, placement: Placement, chunks: Int, slices: Int, capped: Bool,
+    func problem(devices: Int, microbatches: Int, placement: Placement, chunks: Int, pipelines: Int, slices: Int, capped: Bool,
                  field: String, limits: ProblemLimits = .standard) throws(GridError) -> Problem {
         var options = ProfileOptions(devices: devices, microbatches: microbatches)
         options.limits = limits
         options.placement = placement
         options.chunks = chunks
+        options.pipelines = pipelines
         options.slices = slices
         options.memoryLimit = capped
         do {

@@ -3,16 +3,19 @@ import PipeSchedProfile
 
 /// A placement axis value: `sequential`, `v`, `interleaved` (2 chunks per device) or
 /// `interleaved:K` (K chunks per device), `wave` (4 chunks per device, two waves down and up the
-/// devices) or `wave:K`, or `base` for the base problem's own placement.
+/// devices) or `wave:K`, `bidirectional` (two copies of the model in opposite directions, the `v`
+/// placement with two pipelines: Chimera's and DualPipe's), or `base` for the base problem's own
+/// placement.
 public enum PlacementChoice: Sendable, Hashable, CustomStringConvertible {
     case base
     case sequential
     case v
     case interleaved(chunks: Int)
     case wave(chunks: Int)
+    case bidirectional
 
     static func parse(_ value: Any, field: String) throws(GridError) -> PlacementChoice {
-        let fix = "use sequential, interleaved, interleaved:K (K chunks per device), v, wave, wave:K (K ≥ 2) or base"
+        let fix = "use sequential, interleaved, interleaved:K (K chunks per device), v, wave, wave:K (K ≥ 2), bidirectional or base"
         guard let text = (value as? String)?.trimmingCharacters(in: .whitespaces).lowercased() else {
             throw GridError(field: field, message: "is not a placement name", fix: fix)
         }
@@ -20,6 +23,7 @@ public enum PlacementChoice: Sendable, Hashable, CustomStringConvertible {
         case "base": return .base
         case "sequential": return .sequential
         case "v": return .v
+        case "bidirectional": return .bidirectional
         case "interleaved": return .interleaved(chunks: 2)
         case "wave": return .wave(chunks: ProfileOptions.defaultChunks(.wave))
         default:
@@ -41,6 +45,16 @@ public enum PlacementChoice: Sendable, Hashable, CustomStringConvertible {
         case .v: (.v, 2)
         case .interleaved(let chunks): (.interleaved, chunks)
         case .wave(let chunks): (.wave, chunks)
+        case .bidirectional: (.v, 2)
+        }
+    }
+
+    /// How many pipelines (copies of the model, `Problem.pipelines`) the value names; `nil` for `base`.
+    var pipelines: Int? {
+        switch self {
+        case .base: nil
+        case .bidirectional: 2
+        case .sequential, .v, .interleaved, .wave: 1
         }
     }
 
@@ -62,6 +76,7 @@ public enum PlacementChoice: Sendable, Hashable, CustomStringConvertible {
         case .v: "v"
         case .interleaved(let chunks): chunks == 2 ? "interleaved" : "interleaved:\(chunks)"
         case .wave(let chunks): chunks == 4 ? "wave" : "wave:\(chunks)"
+        case .bidirectional: "bidirectional"
         }
     }
 }

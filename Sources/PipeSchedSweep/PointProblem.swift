@@ -52,8 +52,8 @@ public enum PointProblem {
         let field = "point \(point.label)"
         let shape = point.placement.shape ?? (.sequential, 1)
         let built = try costModel.problem(devices: point.devices, microbatches: point.microbatches, placement: shape.placement,
-                                          chunks: shape.chunks, slices: point.sequenceSlices, capped: point.memoryCap.keepsBaseCaps, field: field,
-                                          limits: limits)
+                                          chunks: shape.chunks, pipelines: point.placement.pipelines ?? 1, slices: point.sequenceSlices,
+                                          capped: point.memoryCap.keepsBaseCaps, field: field, limits: limits)
         let caps: [Double]?
         switch point.memoryCap {
         case .base: caps = built.memoryLimit
@@ -61,7 +61,7 @@ public enum PointProblem {
         case .absolute(let cap): caps = Array(repeating: cap, count: point.devices)
         case .multipleOfOneFOneBPeak(let factor):
             let reference = try costModel.problem(devices: point.devices, microbatches: point.microbatches, placement: .sequential,
-                                                  chunks: 1, slices: 1, capped: false, field: field, limits: limits)
+                                                  chunks: 1, pipelines: 1, slices: 1, capped: false, field: field, limits: limits)
             caps = Array(repeating: factor * (try oneFOneBPeak(reference, field: field)), count: point.devices)
         case .activations(let factor):
             caps = built.activationCaps(factor: factor)
@@ -95,7 +95,10 @@ public enum PointProblem {
             }
             shape = (base.placement, base.stageCount / base.devices)
         }
-        let stages = stages(of: base, count: shape.chunks * point.devices, slices: point.sequenceSlices)
+        // With several pipelines every copy of the model is cut alike (from the base's first copy).
+        let pipelines = point.placement.pipelines ?? base.pipelines
+        let copy = stages(of: base, count: shape.chunks * point.devices / pipelines, slices: point.sequenceSlices)
+        let stages = Array(repeating: copy, count: pipelines).flatMap { $0 }
         let caps: [Double]?
         switch point.memoryCap {
         case .none: caps = nil
@@ -116,6 +119,7 @@ public enum PointProblem {
                 $0.stages = stages
                 $0.memoryLimit = caps
                 $0.sequenceSlices = point.sequenceSlices
+                $0.pipelines = pipelines
                 $0.partition = nil  // the stages were re-cut: the base's layer partition no longer applies
             }
             guard case .activations(let factor) = point.memoryCap else { return problem }
@@ -162,13 +166,15 @@ public enum PointProblem {
         }
     }
 
-    /// `count` stages with per-slice costs for `slices` slices per microbatch. With the base's stage
-    /// and slice counts the base's stages are kept as they are (per-slice costs included); otherwise
-    /// every stage's per-microbatch totals are spread evenly over the slices. A stage boundary's
-    /// message is a microbatch's activations there: the slices' messages add up to it, and with
-    /// another stage count every boundary carries the mean of the base's boundaries.
+    /// `count` stages of one copy of the base's model (its first pipeline's stages) with per-slice
+    /// costs for `slices` slices per microbatch. With the copy's stage and the base's slice counts
+    /// its stages are kept as they are (per-slice costs included); otherwise every stage's
+    /// per-microbatch totals are spread evenly over the slices. A stage boundary's message is a
+    /// microbatch's activations there: the slices' messages add up to it, and with another stage
+    /// count every boundary carries the mean of the copy's boundaries.
     static func stages(of base: Problem, count: Int, slices: Int) -> [StageProfile] {
-        if base.stageCount == count && base.sequenceSlices == slices { return base.stages }
+        let model = Array(base.stages.prefix(base.pipelineStages))
+        if model.count == count && base.sequenceSlices == slices { return model }
         /// Per-microbatch totals of one stage: every slice's costs added up.
         func totals(_ stage: StageProfile) -> PassCosts {
             (0..<base.sequenceSlices).map { stage.costs(slice: $0) }.reduce(PassCosts(forward: 0, backwardInput: 0, backwardWeight: 0, messageSize: 0)) { sum, slice in
@@ -187,20 +193,20 @@ public enum PointProblem {
                       messageSize: messageSize)
         }
         let perStage: [(costs: PassCosts, staticMemory: Double)]
-        if base.stageCount == count {
-            perStage = base.stages.map { (totals($0), $0.staticMemory) }
+        if model.count == count {
+            perStage = model.map { (totals($0), $0.staticMemory) }
         } else {
-            let model = base.stages.map(totals).reduce(PassCosts(forward: 0, backwardInput: 0, backwardWeight: 0)) { sum, stage in
+            let whole = model.map(totals).reduce(PassCosts(forward: 0, backwardInput: 0, backwardWeight: 0)) { sum, stage in
                 PassCosts(forward: sum.forward + stage.forward, backwardInput: sum.backwardInput + stage.backwardInput,
                           backwardWeight: sum.backwardWeight + stage.backwardWeight,
                           memory: MemoryDeltas(forward: sum.memory.forward + stage.memory.forward,
                                                backwardInput: sum.memory.backwardInput + stage.memory.backwardInput,
                                                backwardWeight: sum.memory.backwardWeight + stage.memory.backwardWeight))
             }
-            let staticMemory = base.stages.reduce(0) { $0 + $1.staticMemory }
-            let boundaries = base.stageCount > 1 ? base.stages.dropLast() : base.stages[...]  // the last stage sends nothing on
+            let staticMemory = model.reduce(0) { $0 + $1.staticMemory }
+            let boundaries = model.count > 1 ? model.dropLast() : model[...]  // the last stage sends nothing on
             let meanMessage = boundaries.reduce(0) { $0 + totals($1).messageSize } / Double(boundaries.count)
-            perStage = Array(repeating: (scaled(model, by: 1 / Double(count), messageSize: meanMessage), staticMemory / Double(count)), count: count)
+            perStage = Array(repeating: (scaled(whole, by: 1 / Double(count), messageSize: meanMessage), staticMemory / Double(count)), count: count)
         }
         return perStage.map {
             StageProfile(slices: [scaled($0.costs, by: 1 / Double(slices), messageSize: $0.costs.messageSize / Double(slices))], staticMemory: $0.staticMemory)

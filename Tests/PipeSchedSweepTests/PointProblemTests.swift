@@ -17,6 +17,23 @@ import Testing
         }
     }
 
+    /// `bidirectional`: two copies of the model in opposite directions, each cut into one stage per
+    /// device, so a device holds a stage of each and twice one copy's share of the weights; from a
+    /// base of two pipelines, `sequential` cuts one copy.
+    @Test func bidirectionalPointsHoldTwoCopiesOfTheModel() throws {
+        #expect(try PlacementChoice.parse("bidirectional", field: "placement") == .bidirectional)
+        let point = SweepPoint(index: 0, devices: 4, microbatches: 8, memoryCap: .none, sequenceSlices: 1, placement: .bidirectional)
+        let problem = try PointProblem.build(point, base: base)
+        #expect(problem.pipelines == 2 && problem.placement == .v && problem.stageCount == 8)
+        #expect(Array(problem.stages.prefix(4)) == Array(problem.stages.suffix(4)))
+        #expect(abs(problem.totalWork - 2 * base.totalWork) < 1e-9, "two copies, each running every microbatch")
+        #expect(abs(problem.stages.reduce(0) { $0 + $1.staticMemory } - 8) < 1e-9)
+        let again = try PointProblem.build(SweepPoint(index: 0, devices: 4, microbatches: 8, memoryCap: .none, sequenceSlices: 1, placement: .base), base: problem)
+        #expect(again == (try problem.with { $0.name = again.name }))
+        let one = try PointProblem.build(SweepPoint(index: 0, devices: 2, microbatches: 8, memoryCap: .none, sequenceSlices: 1, placement: .sequential), base: problem)
+        #expect(one.pipelines == 1 && abs(one.totalWork - base.totalWork) < 1e-9)
+    }
+
     @Test func wavePlacementsParse() throws {
         #expect(try PlacementChoice.parse("wave", field: "placement") == .wave(chunks: 4))
         #expect(try PlacementChoice.parse("wave:6", field: "placement") == .wave(chunks: 6))
