@@ -2,11 +2,12 @@ import PipeSched
 import PipeSchedExport
 
 /// The `profile --partition search` table: one row per partition solved with the final method, the
-/// winner marked, then its hand-offs (Megatron-LM's layout string, torchtitan's modules per stage).
+/// winner marked, then its hand-offs (Megatron-LM's layout string, torchtitan's modules per stage),
+/// which describe one pipeline: with several (`Problem.pipelines`) the rows give each copy's layers.
 struct PartitionSearchTable {
     let text: String
 
-    init(_ report: PartitionSearch.Report, placement: Placement) {
+    init(_ report: PartitionSearch.Report, placement: Placement, pipelines: Int = 1) {
         let objective = (try? report.best.outcome.get())?.objective ?? .stageSpan
         let header = ["partition", "layers per stage", objective.rawValue, "bubble", "peak memory", ""]
         var rows: [[String]] = []
@@ -28,6 +29,11 @@ struct PartitionSearchTable {
         }
         lines.append("explored \(report.explored) partition(s), skipped \(report.prunedByBound) whose lower bound could not beat the incumbent")
         let partition = report.best.partition
+        guard pipelines == 1 else {
+            lines.append("layers per stage of each of the \(pipelines) copies of the model; Megatron-LM and torchtitan run one pipeline, so there is no hand-off")
+            text = lines.joined(separator: "\n") + "\n"
+            return
+        }
         if placement != .v {
             lines.append("Megatron-LM: --pipeline-model-parallel-layout \"\(MegatronLayout.layout(partition: partition))\"")
         }

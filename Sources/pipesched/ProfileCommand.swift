@@ -199,7 +199,7 @@ struct ProfileCommand: ParsableCommand {
             throw Failure(error.description, code: .memoryCap)
         }
         let best = report.best
-        FileHandle.standardError.write(Data(PartitionSearchTable(report, placement: best.problem.placement).text.utf8))
+        FileHandle.standardError.write(Data(PartitionSearchTable(report, placement: best.problem.placement, pipelines: best.problem.pipelines).text.utf8))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var outputs: [(data: Data, path: String?)] = [(try encoder.encode(best.problem), output)]
