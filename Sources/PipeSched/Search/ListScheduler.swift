@@ -82,6 +82,8 @@ public struct ListScheduler: Sendable {
         let deviceAdmitterStart: Scratch<Int>
         /// Per admitting stage: the last stage of its stream on the device (the stage of the unit's last forward there).
         let streamLast: Scratch<Int>
+        /// Per stage, the stages of its stream on its device, in model order.
+        let streams: [[Int]]
         /// Whether some device holds several streams (several pipelines); with one per device the
         /// admitting stage of device `d` is `deviceAdmitterList[d]`.
         let severalStreams: Bool
@@ -111,9 +113,11 @@ public struct ListScheduler: Sendable {
             deviceAdmitterList = Scratch(deviceAdmitters.flatMap { $0 })
             deviceAdmitterStart = Scratch(deviceAdmitters.reduce(into: [0]) { $0.append($0.last! + $1.count) })
             severalStreams = deviceAdmitters.contains { $0.count > 1 }
-            streamLast = Scratch((0..<problem.stageCount).map { stage in
-                problem.deviceStages[problem.stageDevice[stage]].last { admitter[$0] == admitter[stage] }!
-            })
+            let streams = (0..<problem.stageCount).map { stage in
+                problem.deviceStages[problem.stageDevice[stage]].filter { admitter[$0] == admitter[stage] }
+            }
+            self.streams = streams
+            streamLast = Scratch(streams.map { $0.last! })
             caps = Scratch((0..<problem.devices).map { problem.cap(device: $0) })
             staticMemory = (0..<problem.devices).map { problem.staticMemory(device: $0) }
             let chains = MicrobatchChains(problem)

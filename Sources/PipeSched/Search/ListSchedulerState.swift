@@ -125,16 +125,12 @@ struct State {
         recomputation = GreedyRecomputation(problem: problem, mode: policy.memoryActions, units: units)
         log = Scratch(repeating: Emitted(kind: .forward, stage: 0, cell: 0),
                       count: passes.reduce(0, +) + (recomputation.enabled ? stageCount * units : 0))
-        // Per stage, its stream's stages on its device (read at admitting stages).
-        let streams = (0..<stageCount).map { stage in
-            problem.deviceStages[problem.stageDevice[stage]].filter { setup.admitter[$0] == setup.admitter[stage] }
-        }
-        unitForwardMemory = Scratch(streams.flatMap { stages in
+        unitForwardMemory = Scratch(setup.streams.flatMap { stages in
             (0..<slices).map { slice in stages.reduce(0) { $0 + setup.passes.profileForwardMemory($1 * slices + slice) } }
         })
         keepsLaterForOldest = policy.laterStageMemory == .keptForOldest
         let mostMemory = problem.scaleSummary.mostMemory
-        laterSlot = Scratch(streams.map { stages in
+        laterSlot = Scratch(setup.streams.map { stages in
             guard policy.laterStageMemory == .keptForOldest else { return 0 }
             return (0..<slices).map { slice in
                 stages.dropFirst().reduce(0) { $0 + setup.passes.profileForwardMemory($1 * slices + slice) }
