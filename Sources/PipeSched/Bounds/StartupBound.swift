@@ -6,9 +6,9 @@
 ///   same microbatch's forward of the first stage, `MicrobatchChains.startsAfter`). With several
 ///   pipelines (`Pipelines.swift`) each pipeline's passes on the device wait for the forward of its
 ///   own first stage there, which starts no sooner than the device's first pass (a forward of one of
-///   those stages): heads are measured
-///   per pipeline, and the window below holds for all of them at once. Until the
-///   earliest head of a backward (or of a forward that frees memory), memory only grows: the passes
+///   those stages): heads are measured per pipeline, and the window below holds for all of them at
+///   once. Until the earliest head of a backward (or of a forward that frees memory), memory only
+///   grows: the passes
 ///   that can start in a window of length `t` are the forwards whose head is below `t`, and the
 ///   memory cap bounds how many (`forwardCapacity`, a fractional knapsack). The uncovered part of the
 ///   window is idle time. With several stages on a device (V, interleaved, wave) the later stages'

@@ -1,10 +1,11 @@
 /// The data dependencies between passes.
 ///
 /// - `F(s, i, j)` after `F(s−1, i, j)` (activations; not on the first stage of a pipeline,
-///   `Pipelines.swift`) and after `F(s, i, j−1)` (later slices attend to
-///   the keys and values of earlier ones);
-/// - the input-gradient pass `B(s, i, j)` (or fused `BW`) after `F(s, i, j)`, after the input-gradient
-///   pass of stage `s+1` (gradients flow back; not on the last stage of a pipeline) and after `B(s, i, j+1)` (slices run backwards);
+///   `Pipelines.swift`) and after `F(s, i, j−1)` (later slices attend to the keys and values of
+///   earlier ones);
+/// - the input-gradient pass `B(s, i, j)` (or fused `BW`) after `F(s, i, j)`, after the
+///   input-gradient pass of stage `s+1` (gradients flow back; not on the last stage of a pipeline)
+///   and after `B(s, i, j+1)` (slices run backwards);
 /// - `W(s, i, j)` after `B(s, i, j)`;
 /// - a recomputation `R(s, i, j)` after `F(s, i, j)`, and the input-gradient pass of a cell after its
 ///   `R` when the schedule recomputes that cell (`MemoryActions.swift`);
