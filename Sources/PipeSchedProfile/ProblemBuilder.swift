@@ -87,9 +87,11 @@ public struct ProblemBuilder: Sendable {
         guard options.slices >= 1, options.slices <= model.sequenceLength else {
             throw .invalid("slices", "must be between 1 and the sequence length (\(model.sequenceLength)), got \(options.slices)", "give a smaller slice count")
         }
-        guard options.pipelines >= 1, options.stageCount % options.pipelines == 0 else {
-            throw .invalid("pipelines", "\(options.stageCount) stages of the \(options.placement.name ?? "explicit") placement do not split into \(options.pipelines) copies of the model",
-                           "give 2 with --placement v (Chimera's and DualPipe's two opposite pipelines), or 1")
+        do {
+            try Problem.checkPipelines(options.pipelines, stages: options.stageCount)
+        } catch {
+            throw ProfileError(field: error.field, message: "\(error.message) (the \(options.placement.name ?? "explicit") placement's stages)",
+                               fix: "give 2 with --placement v (Chimera's and DualPipe's two opposite pipelines), or 1")
         }
         if options.slices > 1, !model.causal {
             throw .invalid("slices", "needs causal attention; the model is bidirectional", "use --slices 1")

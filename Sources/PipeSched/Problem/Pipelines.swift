@@ -28,7 +28,9 @@ extension Problem {
     @inline(__always)
     public func endsPipeline(_ stage: Int) -> Bool { stage % pipelineStages == pipelineStages - 1 }
 
-    static func checkPipelines(_ pipelines: Int, stages: Int) throws(ProblemError) {
+    /// Whether `stages` stages split into `pipelines` copies of the model (the problem's check, which
+    /// `pipesched profile` also runs before it builds any stage).
+    public static func checkPipelines(_ pipelines: Int, stages: Int) throws(ProblemError) {
         guard pipelines >= 1 else {
             throw ProblemError(field: "pipelines", message: "must be at least 1, got \(pipelines)",
                                fix: "use 1 for one pipeline, or 2 for two copies of the model in opposite directions")
