@@ -13,8 +13,7 @@ import Testing
         for objective in Objective.allCases {
             let reference = try #require(ExhaustiveSearch.solve(problem, objective: objective), "\(problem.name) is not tiny")
             let parts = LowerBound.parts(problem, objective: objective)
-            for (name, bound) in [("startup", parts.startup), ("memory", parts.memory), ("bottleneck", parts.bottleneck),
-                                 ("in-flight", parts.inFlight)] {
+            for (name, bound) in parts.named {
                 #expect(bound <= reference.optimum + 1e-9, "\(objective) \(name) bound \(bound) > optimum \(reference.optimum) on \(problem.name)")
             }
         }

@@ -41,7 +41,7 @@ import Testing
         for objective in Objective.allCases {
             guard let reference = ExhaustiveSearch.solve(problem, objective: objective, options: Self.referee) else { continue }
             let parts = LowerBound.parts(problem, objective: objective)
-            for (name, bound) in [("startup", parts.startup), ("memory", parts.memory), ("bottleneck", parts.bottleneck)] {
+            for (name, bound) in parts.named {
                 #expect(bound <= reference.optimum + 1e-9, "\(objective) \(name) bound \(bound) > optimum \(reference.optimum) on \(problem.name)")
             }
         }

@@ -176,8 +176,7 @@ import Testing
                 }
             }
             let parts = LowerBound.parts(problem, objective: objective)
-            for (name, bound) in [("startup", parts.startup), ("memory", parts.memory), ("bottleneck", parts.bottleneck),
-                                  ("in-flight", parts.inFlight)] {
+            for (name, bound) in parts.named {
                 #expect(bound <= paired.optimum + 1e-9, "\(objective) \(name) bound \(bound) > optimum \(paired.optimum) on \(problem.name)")
             }
             // Every method's bound and gap stay true on a problem with pairs.

@@ -57,6 +57,7 @@ extension Problem {
     /// of one kind last `totalTime` times one profile pass in all; and so on.
     public struct ScaleSummary: Sendable, Equatable {
         public var leastTime: Double
+        public var mostTime: Double
         public var totalTime: Double
         public var leastMemory: Double
         public var mostMemory: Double
@@ -67,13 +68,13 @@ extension Problem {
     public var scaleSummary: ScaleSummary {
         guard let scales = microbatchScales else {
             let m = Double(microbatches)
-            return ScaleSummary(leastTime: 1, totalTime: m, leastMemory: 1, mostMemory: 1, totalMemory: m)
+            return ScaleSummary(leastTime: 1, mostTime: 1, totalTime: m, leastMemory: 1, mostMemory: 1, totalMemory: m)
         }
         return Self.summary(of: scales)
     }
 
     static func summary(of scales: [MicrobatchScale]) -> ScaleSummary {
-        ScaleSummary(leastTime: scales.map(\.time).min() ?? 1, totalTime: scales.reduce(0) { $0 + $1.time },
+        ScaleSummary(leastTime: scales.map(\.time).min() ?? 1, mostTime: scales.map(\.time).max() ?? 1, totalTime: scales.reduce(0) { $0 + $1.time },
                      leastMemory: scales.map(\.memory).min() ?? 1, mostMemory: scales.map(\.memory).max() ?? 1,
                      totalMemory: scales.reduce(0) { $0 + $1.memory })
     }

@@ -18,7 +18,7 @@ enum BoundReferee {
                 continue
             }
             let parts = LowerBound.parts(problem, objective: objective)
-            for (name, bound) in [("startup", parts.startup), ("memory", parts.memory), ("bottleneck", parts.bottleneck), ("inFlight", parts.inFlight)] {
+            for (name, bound) in parts.named {
                 #expect(bound <= reference.optimum + 1e-9, "\(objective) \(name) bound \(bound) > optimum \(reference.optimum) on \(problem.name)",
                         sourceLocation: sourceLocation)
             }
