@@ -57,6 +57,21 @@ import Testing
         #expect(LowerBound.parts(try problem.withMemoryLimit(nil), objective: .stageSpan).weightDeferral == 0)
     }
 
+    @Test func theLastForwardNeedsRoomBesideTheDeferredCells() throws {
+        // A forward allocates 2 and its B frees 1: device 1 (room 3) could hold three cells after
+        // their B, but when its last forward starts it holds at most one other cell (2 + 1 ≤ 3), so
+        // at most two W passes follow its last B: span(0) ≥ 1 + (12 − 2) + 2 = 13, where room / held
+        // alone gives 12.
+        let unit = TestProblems.unit(devices: 2, microbatches: 4, memory: MemoryDeltas(forward: 2, backwardInput: -1, backwardWeight: -1))
+        let problem = try unit.withMemoryLimit([10, 3])
+        let parts = LowerBound.parts(problem, objective: .stageSpan)
+        #expect(parts.weightDeferral == 13, "\(parts)")
+        #expect(!problem.fusedBackwardCanLowerPeak)
+        let options = ExhaustiveSearch.Options(fusedBackward: false, microbatchOrder: true, maximumSchedules: 200_000)
+        let reference = try #require(ExhaustiveSearch.solve(problem, objective: .stageSpan, options: options))
+        #expect(reference.optimum == 13)
+    }
+
     /// The referee's problems include cases where this bound beats every other part and the referee
     /// finishes.
     @Test func theRefereeProblemsExerciseTheBound() throws {

@@ -4,7 +4,11 @@
 /// device runs its last input-gradient passes early, sends their gradients on, and runs the `W`
 /// passes it deferred afterwards. A deferred `W` keeps its cell's activations (`ΔF + ΔB`) until it
 /// runs, so a device capped at `cap` holds back at most `K = ⌊(cap − static) / held⌋` of them, with
-/// `held` the least any cell of the device keeps after its input-gradient pass.
+/// `held` the least any cell of the device keeps after its input-gradient pass. When the device's
+/// last forward `Y` starts, every cell whose `W` comes after the cool-down has begun already holds
+/// memory (its forward has run, its `W` has not), so also `K ≤ ⌊(cap − static − ΔF) / lightest⌋ + 1`,
+/// with `lightest` the least a cell holds between its forward and its `W` and `ΔF` the least forward
+/// allocation (`Y`'s own cell).
 ///
 /// Take a capped device `e` and a device `d` whose span is bounded, with a reference forward
 /// `F(s, 0)` on `d` from which every forward and input-gradient pass of `e` has a head `r` (a chain
@@ -22,7 +26,8 @@
 /// flow-shop bound over `e`'s forward and input-gradient passes (`BottleneckBound`) plus the `W`
 /// passes the cap keeps out of the cool-down; without a cap, or where `K` covers every `W`, it adds
 /// nothing. On Llama 3 8B over 8 × H100 (m = 16, balanced partition, 80 GiB) a 5-layer device may
-/// defer 12 of its 16 `W` passes, which lifts the bound from device work (2,501.42 ms) to 2,567.7.
+/// defer 11 of its 16 `W` passes (12 held back would fill the cap, and the last forward needs room
+/// beside all but one of them), which lifts the bound from device work (2,501.42 ms) to 2,612.8.
 /// A fused `BW` holds nothing once it has run, and counts as its `B` and `W` parts.
 public enum WeightDeferralBound {
     /// The bound on `objective` (0 where no capped device defers fewer `W` passes than it runs).
@@ -83,6 +88,8 @@ public enum WeightDeferralBound {
             var inputGradients: [Int] = []
             var work = 0.0
             var held = Double.infinity
+            var lightest = Double.infinity  // the least a cell holds anywhere between its F and its W
+            var leastForward = Double.infinity
             var weights: [Double] = []
             for stage in problem.deviceStages[device] {
                 for slice in 0..<problem.sequenceSlices {
@@ -92,6 +99,8 @@ public enum WeightDeferralBound {
                     // nothing below zero once its `W` has run (else a finished cell makes room).
                     guard kept > 0, kept + problem.memoryDelta(.backwardWeight, stage: stage, slice: slice) >= -1e-12 else { return nil }
                     held = min(held, kept * scales.leastMemory)
+                    lightest = min(lightest, min(forward, kept) * scales.leastMemory)
+                    leastForward = min(leastForward, forward * scales.leastMemory)
                     let ids = [OpKind.forward, .backwardInput, .backwardWeight].map { chains.position($0, stage: stage, slice: slice) }
                     passes += ids.prefix(2)
                     inputGradients.append(ids[1])
@@ -99,11 +108,14 @@ public enum WeightDeferralBound {
                     weights.append(problem.duration(.backwardWeight, stage: stage, slice: slice) * scales.mostTime)
                 }
             }
-            // At most `deferred` W passes hold their activations at once (within the validator's
-            // tolerance on the cap, rounded up); each lasts at most its cell's W at the largest time scale.
-            let cap = problem.cap(device: device)
-            let most = (room + 1e-9 * max(1, abs(cap))) / held * (1 + 1e-9)
-            var deferred = Int(min(Double(Int.max / 2), most.rounded(.down)))
+            // At most `deferred` W passes run after `X` (within the validator's tolerance on the cap,
+            // rounded up): when `X` starts each of their cells holds `held`; when `e`'s last forward
+            // `Y` starts, each holds at least `lightest` (its F has run, its W has not), and `Y`'s
+            // own cell `leastForward`. Each lasts at most its cell's W at the largest time scale.
+            let slack = room + 1e-9 * max(1, abs(problem.cap(device: device)))
+            var most = slack / held
+            if lightest > 0 { most = min(most, (slack - leastForward) / lightest + 1) }
+            var deferred = Int(min(Double(Int.max / 2), max(0, most * (1 + 1e-9)).rounded(.down)))
             guard deferred < problem.microbatches * weights.count else { return nil }
             for weight in weights.sorted(by: >) where deferred > 0 {
                 let count = min(deferred, problem.microbatches)
