@@ -19,8 +19,10 @@
 /// `K` of `e`'s `W` passes run after `X`. Everything else on `e` runs after `d`'s first start plus
 /// `min r` and before `X` ends, and `X`'s gradient reaches `d` at least `min q` later:
 ///
-///     span(d) ≥ min r + (work(e) − the K longest W passes of e) + min q
+///     span(d) ≥ min r + (work(e) − the K longest W passes of e + idle(e)) + min q
 ///
+/// where `idle(e)` is the start-up idle time `StartupBound` proves on `e`: it lies between `e`'s
+/// first pass (no sooner than `min r`) and its first backward (before `X`), apart from every pass.
 /// For makespan, heads count from the step's start and tails run to the end of any pass on
 /// another device, or are 0. It is the
 /// flow-shop bound over `e`'s forward and input-gradient passes (`BottleneckBound`) plus the `W`
@@ -125,7 +127,9 @@ public enum WeightDeferralBound {
             self.device = device
             self.passes = passes
             self.inputGradients = inputGradients
-            self.work = work
+            // The start-up idle time `StartupBound` finds on `e` falls between its first pass and its
+            // first backward, inside the same interval and apart from every pass.
+            self.work = work + StartupBound.startupIdle(problem, device: device, chains: chains)
         }
     }
 }
