@@ -30,7 +30,9 @@
 /// nothing. On Llama 3 8B over 8 × H100 (m = 16, balanced partition, 80 GiB) a 5-layer device may
 /// defer 11 of its 16 `W` passes (12 held back would fill the cap, and the last forward needs room
 /// beside all but one of them), which lifts the bound from device work (2,501.42 ms) to 2,612.8.
-/// A fused `BW` holds nothing once it has run, and counts as its `B` and `W` parts.
+/// A fused `BW` holds nothing once it has run, and counts as its `B` and `W` parts. Devices with a
+/// zero-length forward or input-gradient pass are left out (a `W` could start, and free its memory,
+/// at the very moment `X` or `Y` does).
 public enum WeightDeferralBound {
     /// The bound on `objective` (0 where no capped device defers fewer `W` passes than it runs).
     public static func value(_ problem: Problem, objective: Objective, chains: MicrobatchChains) -> Double {
@@ -104,6 +106,9 @@ public enum WeightDeferralBound {
                     lightest = min(lightest, min(forward, kept) * scales.leastMemory)
                     leastForward = min(leastForward, forward * scales.leastMemory)
                     let ids = [OpKind.forward, .backwardInput, .backwardWeight].map { chains.position($0, stage: stage, slice: slice) }
+                    // Forwards and input-gradient passes that take time: a `W` that starts when `X` (or
+                    // `Y`) starts would otherwise free its memory at that very moment.
+                    guard chains.duration[ids[0]] > 0, chains.duration[ids[1]] > 0 else { return nil }
                     passes += ids.prefix(2)
                     inputGradients.append(ids[1])
                     work += chains.copies * ids.reduce(0) { $0 + chains.duration[$1] }
