@@ -156,7 +156,7 @@ struct ScheduleModel {
 
         // With optional passes (actions, fused `BW` options) the hint would give only the passes'
         // starts: OR-Tools 9.15 then aborted the process on a "solution" its own checker refused
-        // (Llama 3 8B at 32k with full recomputation, 8 devices, m = 16; `CPSATCrashTests`), and
+        // (Llama 3 8B at 32k with full recomputation, 8 devices, m = 16; `CPSATHintTests`), and
         // the same model without the hint solved. The heuristic's value still caps the objective.
         if let hint, actions == nil {
             var entries: [(variable: Int, value: Int64)] = []
