@@ -26,21 +26,31 @@ public enum BottleneckBound {
             return oneMachine(chains, heads: chains.earliestStarts, tails: chains.tails { _ in true }, copies: copies,
                               devices: problem.devices)
         case .stageSpan:
-            var best = 0.0
-            for device in 0..<problem.devices {
-                let tails = chains.tails { chains.device[$0] == device }
-                for stage in referenceStages(problem.deviceStages[device]) {
-                    let heads = chains.startsAfter(chains.position(.forward, stage: stage, slice: 0))
-                    best = max(best, oneMachine(chains, heads: heads, tails: tails, copies: copies, devices: problem.devices))
-                }
+            return bestOverSpanFrames(problem, chains: chains) { _, heads, tails in
+                oneMachine(chains, heads: heads, tails: tails, copies: copies, devices: problem.devices)
             }
-            return best
         }
+    }
+
+    /// The best of `bound` over the frames a device's span is measured in: for every device `d` and
+    /// each of its reference forwards `F(s, 0)`, the heads from that forward (`startsAfter`) and the
+    /// tails to any pass on `d`. Every stage-span bound with heads and tails reads its frames here.
+    static func bestOverSpanFrames(_ problem: Problem, chains: MicrobatchChains,
+                                   _ bound: (_ device: Int, _ heads: [Double], _ tails: [Double]) -> Double) -> Double {
+        var best = 0.0
+        for device in 0..<problem.devices {
+            let tails = chains.tails { chains.device[$0] == device }
+            for stage in referenceStages(problem.deviceStages[device]) {
+                let heads = chains.startsAfter(chains.position(.forward, stage: stage, slice: 0))
+                best = max(best, bound(device, heads, tails))
+            }
+        }
+        return best
     }
 
     /// The stages of a device whose first forward serves as the reference: all of them, or a spread
     /// of at most 4 on devices that hold many (the bound stays valid for any choice).
-    static func referenceStages(_ stages: [Int]) -> [Int] {
+    private static func referenceStages(_ stages: [Int]) -> [Int] {
         guard stages.count > 4 else { return stages }
         return (0..<4).map { stages[$0 * (stages.count - 1) / 3] }
     }

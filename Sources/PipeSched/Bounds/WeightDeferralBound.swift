@@ -48,17 +48,9 @@ public enum WeightDeferralBound {
                 return bound([device], heads: heads, tails: tails)
             }.max()!
         case .stageSpan:
-            var best = 0.0
-            for device in 0..<problem.devices {
-                let others = busy.filter { $0.device != device }
-                guard !others.isEmpty else { continue }
-                let tails = chains.tails { chains.device[$0] == device }
-                for stage in BottleneckBound.referenceStages(problem.deviceStages[device]) {
-                    let heads = chains.startsAfter(chains.position(.forward, stage: stage, slice: 0))
-                    best = max(best, bound(others, heads: heads, tails: tails))
-                }
+            return BottleneckBound.bestOverSpanFrames(problem, chains: chains) { device, heads, tails in
+                bound(busy.filter { $0.device != device }, heads: heads, tails: tails)
             }
-            return best
         }
     }
 
