@@ -10,7 +10,7 @@ import Testing
         switch family.name {
         case "interleaved-1f1b", "interleaved-zb": [(.interleaved, 2), (.interleaved, 3)]
         case "bfs": [(.sequential, 1), (.interleaved, 2), (.v, 2)]
-        case "zb-v", "v-half", "v-min", "dualpipev", "dualpipe": [(.v, 2)]
+        case "zb-v", "v-half", "v-min", "dualpipev", "dualpipe", "chimera": [(.v, 2)]
         default: [(.sequential, 1)]
         }
     }
@@ -19,8 +19,8 @@ import Testing
     func everyScheduleOnTheGridIsValid(method: String) throws {
         let family = try #require(ScheduleFamilies.named(method))
         for (placement, chunks) in Self.placements(for: family) {
-            // DualPipeV needs m ≥ 2p (as PyTorch's class does); DualPipe two pipelines and an even p.
-            for (index, size) in Self.grid.enumerated() where (method != "dualpipev" || size.m >= 2 * size.p) && (method != "dualpipe" || size.p % 2 == 0) {
+            // DualPipeV needs m ≥ 2p (as PyTorch's class does); DualPipe and Chimera two pipelines and an even p.
+            for (index, size) in Self.grid.enumerated() where (method != "dualpipev" || size.m >= 2 * size.p) && (family.pipelines == 1 || size.p % 2 == 0) {
                 let random = TestProblems.random(devices: size.p, microbatches: size.m, placement: placement, chunks: chunks,
                                                  seed: UInt64(1000 * index + chunks))
                 let problem = try random.with { $0.pipelines = family.pipelines }

@@ -123,7 +123,7 @@ struct FamilyMethod: SchedulingMethod {
     private func build(_ problem: Problem) throws(FamilyError) -> Schedule {
         guard problem.pipelines == family.pipelines else {
             let what = family.pipelines == 1 ? "one pipeline" : "\(family.pipelines) pipelines"
-            throw FamilyError(method: name, message: "orders \(what), but the problem has \(problem.pipelines) (pipelines); \(family.pipelines == 1 ? "use greedy, local, auto, an exact method or dualpipe" : "set \"pipelines\": \(family.pipelines)")")
+            throw FamilyError(method: name, message: "orders \(what), but the problem has \(problem.pipelines) (pipelines); \(family.pipelines == 1 ? "use greedy, local, auto, an exact method, dualpipe or chimera" : "set \"pipelines\": \(family.pipelines)")")
         }
         return try family.build(problem)
     }
