@@ -23,14 +23,7 @@ import Testing
         let unlimited = try! Problem(name: "deferral-\(seed)", microbatches: shape.microbatches, devices: shape.devices,
                                      placement: shape.placement, stages: stages,
                                      communication: Communication(latency: [0, 0.5][draw(0...1)]))
-        // Some two-microbatch problems with microbatches of different costs (time and memory scales).
-        let scaled = seed % 3 != 2 || shape.microbatches > 2 ? unlimited : try! unlimited.with { fields in
-            fields.microbatchScales = (0..<shape.microbatches).map { _ in
-                MicrobatchScale(time: Double(draw(2...6)) * 0.25, memory: Double(draw(2...6)) * 0.25)
-            }
-        }
-        let caps = (0..<shape.devices).map { scaled.minimumMemory(device: $0) + Double(draw(0...4)) * 0.5 }
-        return try! scaled.withMemoryLimit(caps)
+        return TestProblems.capped(unlimited, scaled: seed % 3 == 2, using: &rng)
     }
 
     @Test(arguments: problems.indices)

@@ -9,7 +9,9 @@
 /// - `InFlightBound`: every microbatch's chains tied together by how many microbatches a capped
 ///   stage may hold at once (`MemoryPrecedence`);
 /// - `WeightDeferralBound`: the cool-down a capped device cannot fill with the `W` passes it may
-///   hold back.
+///   hold back;
+/// - `LastForwardBound`: a capped device's last forward waits for room that only backward passes
+///   after a round trip make, and its own round trip follows.
 ///
 /// Every part holds for every valid schedule, fused `BW` passes, recomputation and overlapped F&B pairs included; the exhaustive search on
 /// tiny problems (`ExhaustiveSearch`) is the referee in the tests.
@@ -21,11 +23,12 @@ public enum LowerBound {
         public var bottleneck: Double
         public var inFlight: Double
         public var weightDeferral: Double
+        public var lastForward: Double
 
         /// Every part by name, for reports and for tests that hold each part to the optimum.
         public var named: [(name: String, value: Double)] {
             [("startup", startup), ("memory", memory), ("bottleneck", bottleneck), ("in-flight", inFlight),
-             ("weight deferral", weightDeferral)]
+             ("weight deferral", weightDeferral), ("last forward", lastForward)]
         }
 
         /// The best of the parts.
@@ -48,6 +51,7 @@ public enum LowerBound {
                      memory: MemoryBound.value(problem, chains: chains),
                      bottleneck: BottleneckBound.value(problem, objective: objective, chains: chains),
                      inFlight: InFlightBound.value(problem, objective: objective, chains: chains),
-                     weightDeferral: WeightDeferralBound.value(problem, objective: objective, chains: chains))
+                     weightDeferral: WeightDeferralBound.value(problem, objective: objective, chains: chains),
+                     lastForward: LastForwardBound.value(problem, objective: objective, chains: chains))
     }
 }

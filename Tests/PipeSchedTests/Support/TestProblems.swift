@@ -33,4 +33,18 @@ enum TestProblems {
         return try! Problem(name: "random-\(seed)", microbatches: m, devices: p, placement: placement,
                             stages: stages, communication: Communication(latency: latency))
     }
+
+    /// `problem` capped a few half-units (0–2) above each device's one-microbatch minimum, for the
+    /// referees of the capped bounds; where `scaled` and it has at most two microbatches (scales make
+    /// microbatches distinct, and exhaustive search larger), with microbatches of different costs.
+    static func capped(_ problem: Problem, scaled: Bool, using rng: inout SeededGenerator) -> Problem {
+        func draw(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
+        let scaled = !scaled || problem.microbatches > 2 ? problem : try! problem.with { fields in
+            fields.microbatchScales = (0..<problem.microbatches).map { _ in
+                MicrobatchScale(time: Double(draw(2...6)) * 0.25, memory: Double(draw(2...6)) * 0.25)
+            }
+        }
+        let caps = (0..<problem.devices).map { scaled.minimumMemory(device: $0) + Double(draw(0...4)) * 0.5 }
+        return try! scaled.withMemoryLimit(caps)
+    }
 }
