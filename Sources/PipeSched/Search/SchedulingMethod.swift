@@ -123,7 +123,12 @@ struct FamilyMethod: SchedulingMethod {
     private func build(_ problem: Problem) throws(FamilyError) -> Schedule {
         guard problem.pipelines == family.pipelines else {
             let what = family.pipelines == 1 ? "one pipeline" : "\(family.pipelines) pipelines"
-            throw FamilyError(method: name, message: "orders \(what), but the problem has \(problem.pipelines) (pipelines); \(family.pipelines == 1 ? "use greedy, local, auto, an exact method, dualpipe or chimera" : "set \"pipelines\": \(family.pipelines)")")
+            // The methods that order the problem's pipelines: the searches, and the families for that many.
+            let methods = ["greedy", "local", "auto", "an exact method"]
+                + ScheduleFamilies.all.filter { $0.pipelines == problem.pipelines }.map(\.name)
+            let fix = family.pipelines == 1 ? "use \(methods.dropLast().joined(separator: ", ")) or \(methods.last!)"
+                : "set \"pipelines\": \(family.pipelines)"
+            throw FamilyError(method: name, message: "orders \(what), but the problem has \(problem.pipelines) (pipelines); \(fix)")
         }
         return try family.build(problem)
     }
