@@ -70,10 +70,9 @@ public enum LastForwardBound {
             guard allocated > 0, kept >= 0, after >= -1e-12 else { return nil }
             let m = problem.microbatches
             // Within the validator's tolerance on the cap; a finished cell may hold `after` < 0 by rounding.
-            let slack = room + 1e-9 * max(1, abs(problem.cap(device: device)))
-            func count(_ value: Double) -> Int { Int(min(Double(Int.max / 2), max(0, value * (1 + 1e-9)).rounded(.down))) }
+            let slack = problem.memoryCeiling(device: device) - problem.staticMemory(device: device)
             let forwardMemory = allocated * scales.leastMemory, keptMemory = kept * scales.leastMemory
-            let early = count(slack / forwardMemory)  // forwards before the first `B`
+            let early = LowerBound.wholeCount(slack / forwardMemory)  // forwards before the first `B`
             guard early < m else { return nil }
             forward = chains.position(.forward, stage: stage, slice: 0)
             inputGradient = chains.position(.backwardInput, stage: stage, slice: 0)
@@ -84,9 +83,9 @@ public enum LastForwardBound {
             // The `(a, b)` the cap allows with the least work before `X`.
             let roomForOthers = slack - forwardMemory + Double(m - 1) * max(0, -after) * scales.mostMemory
             var least = Double.infinity
-            for waiting in 0...min(m - 1, count(roomForOthers / forwardMemory)) {
+            for waiting in 0...min(m - 1, LowerBound.wholeCount(roomForOthers / forwardMemory)) {
                 let left = roomForOthers - Double(waiting) * forwardMemory
-                let holding = keptMemory > 0 ? min(m - 1 - waiting, count(left / keptMemory)) : m - 1 - waiting
+                let holding = keptMemory > 0 ? min(m - 1 - waiting, LowerBound.wholeCount(left / keptMemory)) : m - 1 - waiting
                 least = min(least, Double(m - 1 - waiting) * backward + Double(m - 1 - waiting - holding) * weight)
             }
             toLastForward = roundTrip + Double(m - 1 - early) * chains.duration[forward] + least

@@ -35,6 +35,12 @@ public enum LowerBound {
         public var value: Double { named.map(\.value).max()! }
     }
 
+    /// How many whole units fit in `ratio` (room over what one unit holds), counting one that falls
+    /// short by rounding alone (relative 1e-9): the capped bounds' counts must never be too low.
+    static func wholeCount(_ ratio: Double) -> Int {
+        Int(min(Double(Int.max / 2), max(0, ratio * (1 + 1e-9)).rounded(.down)))
+    }
+
     /// The best lower bound on `objective`.
     public static func value(_ problem: Problem, objective: Objective) -> Double {
         parts(problem, objective: objective).value

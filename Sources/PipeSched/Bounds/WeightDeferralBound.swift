@@ -111,10 +111,10 @@ public enum WeightDeferralBound {
             // rounded up): when `X` starts each of their cells holds `held`; when `e`'s last forward
             // `Y` starts, each holds at least `lightest` (its F has run, its W has not), and `Y`'s
             // own cell `leastForward`. Each lasts at most its cell's W at the largest time scale.
-            let slack = room + 1e-9 * max(1, abs(problem.cap(device: device)))
+            let slack = problem.memoryCeiling(device: device) - problem.staticMemory(device: device)
             var most = slack / held
             if lightest > 0 { most = min(most, (slack - leastForward) / lightest + 1) }
-            var deferred = Int(min(Double(Int.max / 2), max(0, most * (1 + 1e-9)).rounded(.down)))
+            var deferred = LowerBound.wholeCount(most)
             guard deferred < problem.microbatches * weights.count else { return nil }
             for weight in weights.sorted(by: >) where deferred > 0 {
                 let count = min(deferred, problem.microbatches)

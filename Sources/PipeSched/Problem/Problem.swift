@@ -186,6 +186,14 @@ public struct Problem: Sendable, Equatable {
     /// Memory cap of a device, `.infinity` when unlimited.
     public func cap(device: Int) -> Double { memoryLimit?[device] ?? .infinity }
 
+    /// The most memory `device` may hold: its cap within the memory check's relative tolerance
+    /// (1e-9). The validator enforces it; searches that keep every order valid and bounds that count
+    /// what fits under the cap read it here.
+    public func memoryCeiling(device: Int) -> Double {
+        let cap = cap(device: device)
+        return cap + 1e-9 * max(1, abs(cap))
+    }
+
     /// Static memory held on a device.
     public func staticMemory(device: Int) -> Double {
         deviceStages[device].reduce(0) { $0 + stages[$1].staticMemory }

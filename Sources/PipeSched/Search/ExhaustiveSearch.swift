@@ -119,7 +119,7 @@ public enum ExhaustiveSearch {
         var offloaded = Set<Cell>()
         var order: [Op] = []
         var result: [[Op]] = []
-        let cap = problem.cap(device: device)
+        let ceiling = problem.memoryCeiling(device: device)
         var level = problem.staticMemory(device: device)
 
         func isReady(_ op: Op) -> Bool {
@@ -187,7 +187,7 @@ public enum ExhaustiveSearch {
                 for variant in variants {
                     let recompute = variant == 1
                     let delta = problem.memoryDelta(op, recomputed: recompute)
-                    guard level + delta <= cap + 1e-9 * max(1, abs(cap)) else { continue }
+                    guard level + delta <= ceiling else { continue }
                     placed.insert(op)
                     if op.kind.producesInputGradient { gradientPlaced.insert(Cell(op)) }
                     if recompute { recomputed.insert(Cell(op)) }

@@ -130,7 +130,7 @@ public struct OffloadPlanning: Sendable {
     /// One device's order with the copies of its offloaded cells placed (see the type, step 2).
     func place(device: Int, offloading stages: Set<Int>, timeline: [TimedOp], levels: [Double]) -> [Op] {
         let n = timeline.count
-        let cap = problem.cap(device: device)
+        let ceiling = problem.memoryCeiling(device: device)
         struct Copy { var cell: Op; var moved: Double; var time: Double; var forward: Int; var backward: Int; var offloadAt: Int; var reloadAt: Int }
         var copies: [Copy] = []
         var backwardAt: [Cell: Int] = [:]
@@ -152,7 +152,7 @@ public struct OffloadPlanning: Sendable {
             extra[copy.forward] += copy.moved
             extra[copy.reloadAt - 1] += copy.moved
         }
-        func fits(_ k: Int, adding moved: Double) -> Bool { levels[k] + extra[k] + moved <= cap + 1e-9 * max(1, abs(cap)) }
+        func fits(_ k: Int, adding moved: Double) -> Bool { levels[k] + extra[k] + moved <= ceiling }
         // O: later, until the first compute pass that starts after the copy would end.
         var streamFree = -Double.infinity
         for index in copies.indices {

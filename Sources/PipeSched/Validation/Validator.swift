@@ -117,9 +117,8 @@ public enum Validator {
         guard issues.isEmpty else { return issues }
         for (device, order) in schedule.orders.enumerated() {
             let peak = problem.memoryLevels(device: device, order: order).peak
-            let cap = problem.cap(device: device)
-            if peak > cap + 1e-9 * max(1, abs(cap)) {
-                issues.append(.init(.memory, "device \(device) peaks at \(peak.readable) memory, over its cap of \(cap.readable)"))
+            if peak > problem.memoryCeiling(device: device) {
+                issues.append(.init(.memory, "device \(device) peaks at \(peak.readable) memory, over its cap of \(problem.cap(device: device).readable)"))
             }
         }
         if let stuck = RuntimeOrderCheck.stuckPasses(problem, schedule) {
