@@ -1,0 +1,20 @@
+@testable import PipeSched
+
+/// The greedy grid's policies a property test checks on one of its problems.
+///
+/// Tests that hold a claim for every policy on every problem of a large set run each policy on
+/// every `every`-th problem instead: problem `index` gets the policies at grid positions
+/// `index, index + every, ...` (mod `every`), so consecutive problems of the set together cover the
+/// whole grid and each problem shape still meets every kind of policy. The suite runs in a debug
+/// build, where the scheduler is slow: the full product over grids of up to 180 policies took a third
+/// of the suite's time.
+enum PolicySample {
+    static func policies(for problem: Problem, fusing: Bool? = nil, every: Int, index: Int) -> [GreedyPolicy] {
+        sample(GreedyPolicy.grid(for: problem, fusing: fusing), every: every, index: index)
+    }
+
+    /// The same choice from any list of policies (a part of the grid the test is about).
+    static func sample(_ policies: [GreedyPolicy], every: Int, index: Int) -> [GreedyPolicy] {
+        policies.indices.filter { ($0 + index) % every == 0 }.map { policies[$0] }
+    }
+}
