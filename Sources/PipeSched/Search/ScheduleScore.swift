@@ -39,10 +39,11 @@ public struct ScheduleScore: Sendable {
     /// Devices whose span (stage span) or critical path (makespan) sets the objective.
     public let criticalDevices: [Int]
 
-    /// Simulates `schedule`; `nil` when it deadlocks or breaks a memory cap.
+    /// Simulates `schedule`; `nil` when it deadlocks or breaks a memory cap (peaks above
+    /// `Problem.memoryCeiling`, the validator's test on the same memory walk).
     public init?(_ problem: Problem, _ schedule: Schedule, objective: Objective) {
         guard let simulation = try? Simulator.simulate(problem, schedule) else { return nil }
-        for (device, peak) in simulation.peakMemory.enumerated() where peak > problem.cap(device: device) + 1e-9 { return nil }
+        for (device, peak) in simulation.peakMemory.enumerated() where peak > problem.memoryCeiling(device: device) { return nil }
         self.init(problem, simulation.timeline, peakMemory: simulation.peakMemory, criticalPath: simulation.criticalPath, objective: objective)
     }
 
