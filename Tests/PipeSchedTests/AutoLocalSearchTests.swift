@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+import Synchronization
 @testable import PipeSched
 
 /// `auto`'s local search phase: from the best candidate first, then, with the time a search that
@@ -27,5 +29,34 @@ import Testing
         let found = locals.compactMap(Self.value)
         let value = solution.evaluation.metrics.value(of: .stageSpan)
         #expect(found.allSatisfy { value <= $0 + 1e-9 }, "auto keeps the best of them")
+    }
+
+    /// On several cores the searches start together from the best candidates, come back in the
+    /// order of their starts, valid, and the caller sees incumbents only improve (a later search's
+    /// worse value is not reported after a better one), whatever order the cores finish in.
+    @Test(arguments: [1, 2, 3])
+    func searchesOnEveryCoreReportOnlyImprovingIncumbents(lanes: Int) throws {
+        let problem = try GreedyTests.capped(TestProblems.random(devices: 4, microbatches: 8, seed: 5), factor: 1.25)
+        // Valid starts, as auto's candidates are.
+        let starts = try ["greedy", "zb-greedy", "1f1b", "zb-h1"].map { name in
+            (name: name, schedule: try Methods.standard.named(name)!.schedule(problem, options: SolveOptions()))
+        }.filter { ScheduleScore(problem, $0.schedule, objective: .stageSpan) != nil }
+        try #require(starts.count >= 3)
+        let values = starts.compactMap { ScheduleScore(problem, $0.schedule, objective: .stageSpan)?.value }
+        let told = Mutex<[Double]>([])
+        let options = SolveOptions(timeLimit: 1, onIncumbent: { value in told.withLock { $0.append(value) } })
+        var phase = LocalSearchPhase(problem: problem, options: options, starts: starts, end: Date().addingTimeInterval(1),
+                                     restarts: true, incumbent: values.min()!)
+        phase.lanes = lanes
+        let searches = phase.run()
+        #expect(searches.map(\.start) == Array(starts.map { $0.name }.prefix(searches.count)), "in the order of their starts")
+        #expect(searches.count >= min(lanes, starts.count))
+        for search in searches {
+            #expect(Validator.validate(problem, search.schedule).isEmpty, "\(search.start)")
+        }
+        let reported = told.withLock { $0 }
+        #expect(zip(reported, reported.dropFirst()).allSatisfy { $0.1 < $0.0 }, "incumbents only improve: \(reported) from starts \(values)")
+        let found = searches.compactMap { ScheduleScore(problem, $0.schedule, objective: .stageSpan)?.value }.min()!
+        #expect(reported.last.map { abs($0 - found) <= 1e-9 } ?? (found >= values.min()! - 1e-9), "the last incumbent is the best found")
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 
-/// `auto`: every method that fits the problem, then local search from the best (and, under a
-/// caller's time limit and without improvers to run, with the time a search that reaches a local
-/// optimum leaves, from the next best), then, where the
+/// `auto`: every method that fits the problem, then local search from the best (under a caller's
+/// time limit, from the next best on the other cores too, and without improvers to run, with the
+/// time a search that reaches a local optimum leaves, from the ones after: `LocalSearchPhase`), then, where the
 /// problem declares time an overlapped F&B pass hides, the pairs that help the best
 /// (`OverlapPairing`), then (when the caller gave a time limit and at least
 /// `improverMinimumSeconds` of it are left) each improver from the best (`ScheduleImprover`: the CP-SAT window search), keeping the best valid schedule. The
@@ -143,28 +143,21 @@ public enum AutoSearch {
                 * (problem.hasOverlap && !excluded.contains(pairingName) ? 2.0 : 1.0)
             let budget = max(0.05, left / shares)
             let phaseEnd = Date().addingTimeInterval(budget)
-            // From the best candidate with the whole budget; a search that reaches a local optimum
-            // ends early. The time it leaves goes to the improvers when they run; otherwise, when
-            // the caller gave a time limit (without one `auto` stays quick), to searches from the
-            // next best candidates (distinct schedules, best first), which a worse start sometimes
-            // leads to a better end.
-            let restarts = options.timeLimit != nil && !runsImprovers(problem, options: options, improvers: improvers)
-            let others = scored.sorted { $0.score.isBetter(than: $1.score) }
-            let bound = LowerBound.value(problem, objective: options.objective)
-            var seen: [Schedule] = []
-            for (index, origin) in ([(name: name, schedule: best)] + others.map { (name: $0.name, schedule: $0.schedule) }).enumerated() {
-                let remaining = phaseEnd.timeIntervalSinceNow
-                guard index == 0 || (restarts && remaining >= localRestartMinimumSeconds && !options.stopRequested
-                                     && (bestScore?.value ?? 0) > bound * (1 + 1e-9)) else { break }
-                guard !seen.contains(origin.schedule) else { continue }
-                seen.append(origin.schedule)
-                let began = Date()
-                // Only values that beat the best so far are incumbents.
-                let floor = bestScore?.value ?? .infinity
-                let incumbents = options.onIncumbent.map { tell in { @Sendable (value: Double) in if value < floor || index == 0 { tell(value) } } }
-                let search = LocalSearch(problem: problem, objective: options.objective, timeLimit: index == 0 ? budget : remaining,
-                                         seed: options.seed, shouldStop: options.shouldStop, onIncumbent: incumbents)
-                consider("local(\(origin.name))", search.improve(origin.schedule).schedule, since: began)
+            // From the best candidate with the whole budget (under a caller's time limit, the next
+            // best at the same time on the other cores); a search that reaches a local optimum ends
+            // early. The time it leaves goes to the improvers when they run; otherwise, when the
+            // caller gave a time limit (without one `auto` stays quick), to searches from the next
+            // best candidates (distinct schedules, best first), which a worse start sometimes leads
+            // to a better end.
+            var starts = [(name: name, schedule: best)]
+            for other in scored.sorted(by: { $0.score.isBetter(than: $1.score) }) where !starts.contains(where: { $0.schedule == other.schedule }) {
+                starts.append((other.name, other.schedule))
+            }
+            let phase = LocalSearchPhase(problem: problem, options: options, starts: starts, end: phaseEnd,
+                                         restarts: options.timeLimit != nil && !runsImprovers(problem, options: options, improvers: improvers),
+                                         incumbent: bestScore?.value ?? .infinity)
+            for search in phase.run() {
+                consider("local(\(search.start))", search.schedule, since: Date().addingTimeInterval(-search.seconds))
             }
         }
         // Where the problem declares time an overlapped F&B pass hides: the pairs that help each of the
