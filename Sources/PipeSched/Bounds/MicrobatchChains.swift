@@ -26,6 +26,9 @@ public struct MicrobatchChains: Sendable {
     let successors: [[Int]]
     /// Link latency from each predecessor, in the order of `predecessors`.
     let latency: [[Double]]
+    /// Earliest start of every pass when the step begins at time 0 (its head), computed once for
+    /// every bound that reads it.
+    public let earliestStarts: [Double]
     private let stages: Int
     private let slices: Int
 
@@ -64,6 +67,11 @@ public struct MicrobatchChains: Sendable {
         self.predecessors = predecessors
         self.successors = successors
         self.latency = latency
+        var start = [Double](repeating: 0, count: passes.count)
+        for id in passes.indices {
+            for (k, p) in predecessors[id].enumerated() { start[id] = max(start[id], start[p] + duration[p] + latency[id][k]) }
+        }
+        earliestStarts = start
     }
 
     /// Position of the pass of `kind` (`BW` counts as `B`) on a stage's slice in `passes`.
@@ -94,14 +102,6 @@ public struct MicrobatchChains: Sendable {
         return start
     }
 
-    /// Earliest start of every pass when the step begins at time 0 (its head).
-    public var earliestStarts: [Double] {
-        var start = [Double](repeating: 0, count: passes.count)
-        for id in passes.indices {
-            for (k, p) in predecessors[id].enumerated() { start[id] = max(start[id], start[p] + duration[p] + latency[id][k]) }
-        }
-        return start
-    }
 
     /// The longest chain from the end of every pass to the end of a pass that `isTarget` selects
     /// (0 for a target itself), `-infinity` for passes no target depends on (their tails).
@@ -119,7 +119,6 @@ public struct MicrobatchChains: Sendable {
 
     /// The length of one microbatch's longest chain: no schedule's makespan is shorter.
     public var criticalPathLength: Double {
-        let starts = earliestStarts
-        return passes.indices.map { starts[$0] + duration[$0] }.max() ?? 0
+        passes.indices.map { earliestStarts[$0] + duration[$0] }.max() ?? 0
     }
 }
