@@ -102,7 +102,6 @@ public struct MicrobatchChains: Sendable {
         return start
     }
 
-
     /// The longest chain from the end of every pass to the end of a pass that `isTarget` selects
     /// (0 for a target itself), `-infinity` for passes no target depends on (their tails).
     public func tails(to isTarget: (Int) -> Bool) -> [Double] {

@@ -5,9 +5,10 @@ import Synchronization
 ///
 /// The first search starts from the best candidate. Under a caller's time limit the other cores
 /// search at the same time from the next best distinct candidates (a worse start sometimes ends
-/// better), and where `restarts` allows, a core whose search reached a local optimum goes on to the
-/// next start while time is left. Without a caller's limit one search runs, from the best, so that
-/// `auto` stays quick. Every search stops at the phase's end, when `options` says stop, or as soon
+/// better). Where `restarts` allows, a core whose search reached a local optimum goes on to the
+/// next start while time is left; otherwise (improvers follow) the others end when the search from
+/// the best does, which leaves them its time. Without a caller's limit one search runs, from the
+/// best, so that `auto` stays quick. Every search stops at the phase's end, when `options` says stop, or as soon
 /// as any of them meets the lower bound (that schedule is then proven optimal).
 struct LocalSearchPhase: Sendable {
     /// One search: where it started, what it found and how long it took.
@@ -36,7 +37,9 @@ struct LocalSearchPhase: Sendable {
         let bound = LowerBound.value(problem, objective: options.objective)
         let lanes = options.timeLimit == nil ? 1 : max(1, min(lanes, starts.count))
         let shared = Shared(incumbent: incumbent, proven: incumbent <= bound * (1 + 1e-9))
-        let stop: @Sendable () -> Bool = { [options] in shared.proven.load(ordering: .relaxed) || options.stopRequested }
+        let stop: @Sendable () -> Bool = { [options, restarts] in
+            shared.proven.load(ordering: .relaxed) || options.stopRequested || (!restarts && shared.firstDone.load(ordering: .relaxed))
+        }
         @Sendable func lane() {
             while let index = shared.take(count: starts.count, together: lanes, restartsUntil: restarts ? end : nil) {
                 guard index == 0 || !stop() else { return }
@@ -49,6 +52,7 @@ struct LocalSearchPhase: Sendable {
                                          seed: options.seed, shouldStop: stop, onIncumbent: report)
                 let schedule = search.improve(starts[index].schedule).schedule
                 shared.found.withLock { $0[index] = Search(start: starts[index].name, schedule: schedule, seconds: Date().timeIntervalSince(began)) }
+                if index == 0 { shared.firstDone.store(true, ordering: .relaxed) }
             }
         }
         if lanes == 1 {
@@ -69,6 +73,9 @@ struct LocalSearchPhase: Sendable {
         let best: Mutex<(least: Double, told: Bool)>
         /// Whether a search met the lower bound.
         let proven: Atomic<Bool>
+        /// Whether the search from the best ended (without restarts, the others then end too: the time
+        /// it leaves goes to the improvers).
+        let firstDone = Atomic(false)
 
         init(incumbent: Double, proven: Bool) {
             best = Mutex((incumbent, false))
