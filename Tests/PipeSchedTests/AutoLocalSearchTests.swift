@@ -46,11 +46,14 @@ import Synchronization
         let told = Mutex<[Double]>([])
         let options = SolveOptions(timeLimit: 1, onIncumbent: { value in told.withLock { $0.append(value) } })
         var phase = LocalSearchPhase(problem: problem, options: options, starts: starts, end: Date().addingTimeInterval(1),
-                                     restarts: true, incumbent: values.min()!)
+                                     incumbent: values.min()!)
         phase.lanes = lanes
         let searches = phase.run()
-        #expect(searches.map(\.start) == Array(starts.map { $0.name }.prefix(searches.count)), "in the order of their starts")
+        let order = LocalSearchPhase.searchOrder(starts: starts.count, lanes: lanes)
+        #expect(searches.map { "\($0.start) \($0.seed)" } == order.prefix(searches.count).map { "\(starts[$0.start].name) \(1 + UInt64($0.round))" },
+                "in the order they were taken")
         #expect(searches.count >= min(lanes, starts.count))
+        #expect(Set(searches.map { $0.row(baseSeed: 1) }).count == searches.count, "each search has a row of its own")
         for search in searches {
             #expect(Validator.validate(problem, search.schedule).isEmpty, "\(search.start)")
         }
@@ -58,5 +61,15 @@ import Synchronization
         #expect(zip(reported, reported.dropFirst()).allSatisfy { $0.1 < $0.0 }, "incumbents only improve: \(reported) from starts \(values)")
         let found = searches.compactMap { ScheduleScore(problem, $0.schedule, objective: .stageSpan)?.value }.min()!
         #expect(reported.last.map { abs($0 - found) <= 1e-9 } ?? (found >= values.min()! - 1e-9), "the last incumbent is the best found")
+    }
+
+    /// The order of the searches: the first `lanes` starts, then rounds of those with the next seed,
+    /// each followed by one start not searched yet, until every start has had its first search.
+    @Test func theSearchOrderRepeatsTheBestStartsWithNewSeedsAndReachesEveryStart() {
+        let order = LocalSearchPhase.searchOrder(starts: 4, lanes: 2, limit: 12)
+        #expect(order.map { "\($0.start):\($0.round)" } == ["0:0", "1:0", "0:1", "1:1", "2:0", "0:2", "1:2", "3:0", "0:3", "1:3", "0:4", "1:4"])
+        #expect(LocalSearchPhase.searchOrder(starts: 1, lanes: 2, limit: 3).map { "\($0.start):\($0.round)" } == ["0:0", "0:1", "0:2"])
+        let many = LocalSearchPhase.searchOrder(starts: 30, lanes: 3)
+        #expect(Set(many.filter { $0.round == 0 }.map(\.start)) == Set(0..<30), "every start gets its first search")
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
 
 /// `auto`: every method that fits the problem, then local search from the best (under a caller's
-/// time limit, from the next best on the other cores too, and without improvers to run, with the
-/// time a search that reaches a local optimum leaves, from the ones after: `LocalSearchPhase`), then, where the
+/// time limit, on every core and until the phase's end, from the next best and with further seeds
+/// too: `LocalSearchPhase`), then, where the
 /// problem declares time an overlapped F&B pass hides, the pairs that help the best
 /// (`OverlapPairing`), then (when the caller gave a time limit and at least
 /// `improverMinimumSeconds` of it are left) each improver from the best (`ScheduleImprover`: the CP-SAT window search), keeping the best valid schedule. The
@@ -143,21 +143,18 @@ public enum AutoSearch {
                 * (problem.hasOverlap && !excluded.contains(pairingName) ? 2.0 : 1.0)
             let budget = max(0.05, left / shares)
             let phaseEnd = Date().addingTimeInterval(budget)
-            // From the best candidate with the whole budget (under a caller's time limit, the next
-            // best at the same time on the other cores); a search that reaches a local optimum ends
-            // early. The time it leaves goes to the improvers when they run; otherwise, when the
-            // caller gave a time limit (without one `auto` stays quick), to searches from the next
-            // best candidates (distinct schedules, best first), which a worse start sometimes leads
-            // to a better end.
+            // From the best candidate; under a caller's time limit on every core and until the
+            // phase's end, from the next best candidates (distinct schedules, best first) and with
+            // further seeds (`LocalSearchPhase`). Without one, `auto` stays quick: one search, which
+            // ends early at a local optimum.
             var starts = [(name: name, schedule: best)]
             for other in scored.sorted(by: { $0.score.isBetter(than: $1.score) }) where !starts.contains(where: { $0.schedule == other.schedule }) {
                 starts.append((other.name, other.schedule))
             }
             let phase = LocalSearchPhase(problem: problem, options: options, starts: starts, end: phaseEnd,
-                                         restarts: options.timeLimit != nil && !runsImprovers(problem, options: options, improvers: improvers),
                                          incumbent: bestScore?.value ?? .infinity)
             for search in phase.run() {
-                consider("local(\(search.start))", search.schedule, since: Date().addingTimeInterval(-search.seconds))
+                consider(search.row(baseSeed: options.seed), search.schedule, since: Date().addingTimeInterval(-search.seconds))
             }
         }
         // Where the problem declares time an overlapped F&B pass hides: the pairs that help each of the
