@@ -69,7 +69,9 @@ import Synchronization
         let order = LocalSearchPhase.searchOrder(starts: 4, lanes: 2, limit: 12)
         #expect(order.map { "\($0.start):\($0.round)" } == ["0:0", "1:0", "0:1", "1:1", "2:0", "0:2", "1:2", "3:0", "0:3", "1:3", "0:4", "1:4"])
         #expect(LocalSearchPhase.searchOrder(starts: 1, lanes: 2, limit: 3).map { "\($0.start):\($0.round)" } == ["0:0", "0:1", "0:2"])
-        let many = LocalSearchPhase.searchOrder(starts: 30, lanes: 3)
+        let many = LocalSearchPhase.searchOrder(starts: 30, lanes: 3, limit: 4096)
         #expect(Set(many.filter { $0.round == 0 }.map(\.start)) == Set(0..<30), "every start gets its first search")
+        // A phase is at most `maximumSearches` rows of auto's table.
+        #expect(LocalSearchPhase.searchOrder(starts: 30, lanes: 3).count == LocalSearchPhase.maximumSearches)
     }
 }

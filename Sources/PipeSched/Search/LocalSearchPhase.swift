@@ -7,7 +7,7 @@ import Synchronization
 /// search at the same time from the next best distinct candidates, and each core whose search
 /// reached a local optimum takes the next search while time is left: the first starts again, each
 /// with the next seed (local search is first-improvement in a seeded order, so another seed takes
-/// another path), then the next candidate not yet searched, and so on (`searchOrder`). A worse start or
+/// another path), then the next candidate not yet searched, and so on (`searchOrder`, at most `maximumSearches`). A worse start or
 /// another seed sometimes ends better: on Llama 3 8B, V, 4 devices, 16 microbatches, local search
 /// from the greedy schedule ends at 4,549.03 with seeds 1 to 3 and at 4,516.92 with seed 4. Without a
 /// caller's limit one search runs, from the best, so that `auto` stays quick. Every search stops at
@@ -36,10 +36,15 @@ struct LocalSearchPhase: Sendable {
     /// Cores to search on.
     var lanes = GreedySearch.defaultThreads
 
+    /// The most searches one phase runs: each is a row of `auto`'s table (and of the schedule file's
+    /// candidates), and on a small problem a search ends in milliseconds. The time the last one
+    /// leaves goes to the improvers, or `auto` returns sooner.
+    static let maximumSearches = 32
+
     /// The order searches are taken in, as (start, round) pairs (round `r` searches with the
     /// caller's seed plus `r`): the first `lanes` starts, then in each round the first `lanes`
     /// starts again with the next seed and one start not searched yet. At most `limit` searches.
-    static func searchOrder(starts: Int, lanes: Int, limit: Int = 4096) -> [(start: Int, round: Int)] {
+    static func searchOrder(starts: Int, lanes: Int, limit: Int = maximumSearches) -> [(start: Int, round: Int)] {
         let first = min(lanes, starts)
         var order = (0..<first).map { (start: $0, round: 0) }
         var unsearched = first
