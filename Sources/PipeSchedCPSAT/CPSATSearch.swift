@@ -82,7 +82,7 @@ public enum CPSATSearch {
                                       timeLimit: timeLimit, startObjective: warm?.value(objective))
             return MethodOutput(schedule: best.schedule, solver: report, provenBound: reported.bound)
         }
-        if let best, best.value <= lowerBound * (1 + 1e-9) { return try output(status: "optimal", bound: lowerBound, branches: 0) }
+        if let best, LowerBound.isMet(by: best.value, bound: lowerBound) { return try output(status: "optimal", bound: lowerBound, branches: 0) }
 
         let table = OpTable(problem)
         let ceiling = warm.map { max($0.value(objective), $0.start?.metrics.value(of: objective) ?? 0) }
@@ -121,7 +121,7 @@ public enum CPSATSearch {
             }
             // Proven, or nothing more to learn: the later phases would only repeat it.
             if phaseResponse.status != .feasible && phaseResponse.status != .unknown { break }
-            if let best, best.value <= provenBound * (1 + 1e-9) { break }
+            if let best, LowerBound.isMet(by: best.value, bound: provenBound) { break }
         }
         guard let response else { return try output(status: "feasible", bound: provenBound, branches: branches) }
         switch response.status {

@@ -43,7 +43,7 @@ public enum CPSATWindowSearch {
         var improvedThisSweep = false
         var subproblems = 0, branches = 0
 
-        while let incumbent = current, remaining() > 0.5, incumbent.value > lowerBound * (1 + 1e-9), !(shouldStop?() ?? false) {
+        while let incumbent = current, remaining() > 0.5, !LowerBound.isMet(by: incumbent.value, bound: lowerBound), !(shouldStop?() ?? false) {
             if position >= count {
                 position = 0
                 if !improvedThisSweep { size = min(count, window.maximumPasses, size * 3 / 2) }

@@ -60,7 +60,7 @@ public enum ILPSearch {
 
         // The heuristic incumbent, fused passes kept: the result whenever the solver does not beat it.
         let incumbent = warm.map { (schedule: Schedule($0.incumbent.timeline), value: $0.value(objective)) }
-        if let incumbent, incumbent.value <= lowerBound * (1 + 1e-9) {
+        if let incumbent, LowerBound.isMet(by: incumbent.value, bound: lowerBound) {
             return outcome(incumbent.schedule, value: incumbent.value, status: "optimal", bound: lowerBound, nodes: 0)
         }
         var graph = frame.baseGraph

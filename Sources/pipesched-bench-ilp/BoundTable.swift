@@ -27,7 +27,7 @@ enum BoundTable {
                outcome.report.status == "optimal" {
                 optimum = outcome.report.objective
             }
-            func closes(_ bound: Double, _ value: Double?) -> Bool { value.map { $0 <= bound * (1 + 1e-9) } ?? false }
+            func closes(_ bound: Double, _ value: Double?) -> Bool { value.map { LowerBound.isMet(by: $0, bound: bound) } ?? false }
             if closes(before, auto) { provenBefore += 1 }
             if closes(now, auto) { provenNow += 1 }
             if optimum != nil {

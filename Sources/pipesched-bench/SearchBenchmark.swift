@@ -53,8 +53,8 @@ enum SearchBenchmark {
                         }
                         if let auto = values["auto"] {
                             if auto <= parts.value * 1.02 { nearBound += 1 }
-                            if auto <= parts.startup * (1 + 1e-9) { provenBefore += 1 }
-                            if auto <= parts.value * (1 + 1e-9) { provenAfter += 1 }
+                            if LowerBound.isMet(by: auto, bound: parts.startup) { provenBefore += 1 }
+                            if LowerBound.isMet(by: auto, bound: parts.value) { provenAfter += 1 }
                         }
                         rows += 1
                         lines.append("| \(heterogeneous ? "hetero" : "uniform") | \(p) | \(m) | \(Int(capFactor))p | " + cells.joined(separator: " | ")

@@ -41,6 +41,13 @@ public enum LowerBound {
         Int(min(Double(Int.max / 2), max(0, ratio * (1 + 1e-9)).rounded(.down)))
     }
 
+    /// Whether a schedule of `value` meets `bound` (and is then proven optimal): at most the bound
+    /// plus a relative 1e-9, the floating-point noise of sums of durations. Every search that stops
+    /// at the bound, and every claim of optimality from it, asks here.
+    public static func isMet(by value: Double, bound: Double) -> Bool {
+        value <= bound * (1 + 1e-9)
+    }
+
     /// The best lower bound on `objective`.
     public static func value(_ problem: Problem, objective: Objective) -> Double {
         parts(problem, objective: objective).value

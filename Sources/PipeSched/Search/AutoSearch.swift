@@ -175,7 +175,7 @@ public enum AutoSearch {
             for improver in improvers {
                 let left = limit - Date().timeIntervalSince(start)
                 guard let best = report.best, let name = report.bestMethod, left >= improverMinimumSeconds, !options.stopRequested,
-                      let score = bestScore, score.value > bound * (1 + 1e-9), improver.fits(problem) else { break }
+                      let score = bestScore, !LowerBound.isMet(by: score.value, bound: bound), improver.fits(problem) else { break }
                 let began = Date()
                 // Improvers search schedules without overlapped F&B pairs: they start from the pairs
                 // run one after the other, and `consider` keeps whichever is better.

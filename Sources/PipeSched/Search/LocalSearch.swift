@@ -66,7 +66,7 @@ public struct LocalSearch: Sendable {
         var evaluations = 0
         var improved = true
         func timeToStop() -> Bool { Date() >= deadline || (shouldStop?() ?? false) }
-        while improved && evaluations < maxEvaluations && !timeToStop() && current.value > bound * (1 + 1e-9) {
+        while improved && evaluations < maxEvaluations && !timeToStop() && !LowerBound.isMet(by: current.value, bound: bound) {
             improved = false
             var critical = candidateMoves(current, devices: current.criticalDevices)
             var others = candidateMoves(current, devices: orders.indices.filter { !current.criticalDevices.contains($0) })

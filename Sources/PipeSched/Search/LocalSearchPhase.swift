@@ -66,7 +66,7 @@ struct LocalSearchPhase: Sendable {
         let timed = options.timeLimit != nil
         let lanes = timed ? max(1, min(lanes, starts.count)) : 1
         let order = timed ? Self.searchOrder(starts: starts.count, lanes: lanes) : [(start: 0, round: 0)]
-        let shared = Shared(incumbent: incumbent, proven: incumbent <= bound * (1 + 1e-9))
+        let shared = Shared(incumbent: incumbent, proven: LowerBound.isMet(by: incumbent, bound: bound))
         let stop: @Sendable () -> Bool = { [options] in shared.proven.load(ordering: .relaxed) || options.stopRequested }
         @Sendable func lane() {
             while let position = shared.take(count: order.count, together: lanes, until: end) {
@@ -75,7 +75,7 @@ struct LocalSearchPhase: Sendable {
                 let began = Date()
                 let report: @Sendable (Double) -> Void = { [options, incumbent] value in
                     shared.report(value, tell: options.onIncumbent, isStart: position == 0 && value == incumbent)
-                    if value <= bound * (1 + 1e-9) { shared.proven.store(true, ordering: .relaxed) }
+                    if LowerBound.isMet(by: value, bound: bound) { shared.proven.store(true, ordering: .relaxed) }
                 }
                 let seed = options.seed &+ UInt64(round)
                 let search = LocalSearch(problem: problem, objective: options.objective, timeLimit: max(0, end.timeIntervalSinceNow),
