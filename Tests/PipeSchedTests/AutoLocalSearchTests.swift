@@ -3,8 +3,9 @@ import Testing
 import Synchronization
 @testable import PipeSched
 
-/// `auto`'s local search phase: from the best candidate first, then, with the time a search that
-/// reached a local optimum leaves, from the next best distinct candidates.
+/// `auto`'s local search phase: from the best candidate first, then, on the other cores and with
+/// the time a search that reached a local optimum leaves, from the next best distinct candidates and
+/// with further seeds (`LocalSearchPhase`).
 @Suite struct AutoLocalSearchTests {
     static func value(_ candidate: AutoSearch.Candidate) -> Double? {
         if case .scheduled(let value, _, _) = candidate.outcome { return value }
@@ -32,7 +33,7 @@ import Synchronization
     }
 
     /// On several cores the searches start together from the best candidates, come back in the
-    /// order of their starts, valid, and the caller sees incumbents only improve (a later search's
+    /// order they were taken, valid, and the caller sees incumbents only improve (a later search's
     /// worse value is not reported after a better one), whatever order the cores finish in.
     @Test(arguments: [1, 2, 3])
     func searchesOnEveryCoreReportOnlyImprovingIncumbents(lanes: Int) throws {

@@ -52,7 +52,7 @@ public enum AutoSearch {
     public static let improverMinimumSeconds = 2.0
 
     /// The least time left in the local search phase, in seconds, for which `auto` starts one more
-    /// local search from the next best candidate.
+    /// local search (`LocalSearchPhase`: another seed or the next best candidate).
     public static let localRestartMinimumSeconds = 0.1
 
     /// The local search phase's name in `SolveOptions.excludedCandidates` (its table row is
