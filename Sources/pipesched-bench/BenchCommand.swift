@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run PipeSched's benchmarks and print Markdown tables (build with -c release)."
     )
 
-    @Argument(help: "Which benchmark: search-quality, search-v, search-speed, greedy-speed, greedy-profile (one grid search, for callgrind) or pass-profile (one greedy pass repeated, for callgrind).")
+    @Argument(help: "Which benchmark: search-quality, search-v, search-speed, greedy-speed, greedy-profile (one grid search, for callgrind), pass-profile (one greedy pass repeated, for callgrind) or score-profile (one V schedule scored repeatedly: the cost of a local search move).")
     var name: String
 
     @Option(help: "Seconds for auto's search per quality row.")
@@ -24,7 +24,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "greedy-profile on a V placement (uniform costs, capped at 2p chunk activations, as the speed table's V row).")
     var v = false
 
-    @Option(help: "Repetitions of the one greedy pass for pass-profile.")
+    @Option(help: "Repetitions for pass-profile and score-profile.")
     var repeats: Int = 100
 
     func run() throws {
@@ -35,7 +35,8 @@ struct BenchCommand: ParsableCommand {
         case "greedy-speed": print(GreedySpeedBenchmark.table())
         case "greedy-profile": GreedySpeedBenchmark.profile(devices: devices, microbatches: microbatches, v: v)
         case "pass-profile": GreedySpeedBenchmark.passProfile(devices: devices, microbatches: microbatches, repeats: repeats)
-        default: throw ValidationError("unknown benchmark \(name); use search-quality, search-v, search-speed, greedy-speed, greedy-profile or pass-profile")
+        case "score-profile": ScoreProfile.run(devices: devices, microbatches: microbatches, repeats: repeats)
+        default: throw ValidationError("unknown benchmark \(name); use search-quality, search-v, search-speed, greedy-speed, greedy-profile, pass-profile or score-profile")
         }
     }
 }

@@ -1,7 +1,8 @@
 /// A fixed-size buffer that a hot loop reads and writes through a pointer: no copy-on-write
 /// uniqueness check and no bounds check per access (callers index within `count`). Freed with the
 /// last reference. Used for the greedy list scheduler's per-run state (`State`, `DeviceQueue`) and
-/// its tables (`PassTable`, `DependencyTemplate`, `ListScheduler.Setup`).
+/// its tables (`PassTable`, `DependencyTemplate`, `ListScheduler.Setup`), and for the simulator's
+/// per-pass times (`Simulator`), which every local search move pays for.
 ///
 /// Sendable only in the way those use it: a table is written while it is built and only read once
 /// it is shared; a run's state never leaves the run.

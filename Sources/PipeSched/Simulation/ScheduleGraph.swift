@@ -97,33 +97,34 @@ struct ScheduleGraph {
         var outCount = [Int](repeating: 0, count: ops.count)
         predecessorStart.reserveCapacity(ops.count + 1)
         for (id, op) in ops.enumerated() {
-            var missing: String?
-            func addDependencies(of member: Op) {
+            // A pair's forward also waits for the inputs of the backward after it.
+            let members = !overlapsNext.isEmpty && overlapsNext[id] ? 2 : 1
+            for member in ops[id..<(id + members)] {
+                var missing: Dependency?
                 problem.forEachDependency(of: member) { dependency in
-                    guard missing == nil else { return }
                     let p: Int
                     switch dependency {
-                    case .op(let needed):
-                        p = idOfIndex[indexer.index(needed)]
-                        if p < 0 { missing = "\(member) needs \(needed), which no device runs" }
+                    case .op(let needed): p = idOfIndex[indexer.index(needed)]
                     case .inputGradient(let stage, let microbatch, let slice):
                         p = inputGradientOfCell[indexer.cell(stage: stage, microbatch: microbatch, slice: slice)]
-                        if p < 0 {
-                            missing = "\(member) needs the input gradient of \(Op.backwardInput(stage, microbatch, slice: slice)) (B or BW), which no device runs"
-                        }
                     case .ifScheduled(let action):
                         p = idOfIndex[indexer.index(action)]
+                        guard p >= 0 else { return }
                     }
-                    if p >= 0 {
-                        predecessorList.append(p)
-                        outCount[p] += 1
+                    guard p >= 0 else {
+                        missing = missing ?? dependency
+                        return
                     }
+                    predecessorList.append(p)
+                    outCount[p] += 1
+                }
+                switch missing {
+                case .op(let needed)?: throw .malformed("\(member) needs \(needed), which no device runs")
+                case .inputGradient(let stage, let microbatch, let slice)?:
+                    throw .malformed("\(member) needs the input gradient of \(Op.backwardInput(stage, microbatch, slice: slice)) (B or BW), which no device runs")
+                case .ifScheduled?, nil: break
                 }
             }
-            addDependencies(of: op)
-            // A pair's forward also waits for the inputs of the backward after it.
-            if !overlapsNext.isEmpty && overlapsNext[id] { addDependencies(of: ops[id + 1]) }
-            if let missing { throw .malformed(missing) }
             if copies, offloadEndBefore[id] >= 0 {  // on its own device: no latency
                 predecessorList.append(offloadEndBefore[id])
                 outCount[offloadEndBefore[id]] += 1
@@ -145,9 +146,13 @@ struct ScheduleGraph {
                 successorList[fill[p]] = id
                 fill[p] += 1
             }
-            for p in [previousOnStream[id], copies ? computeStartBefore[id] : -1] where p >= 0 {
-                successorList[fill[p]] = id
-                fill[p] += 1
+            if previousOnStream[id] >= 0 {
+                successorList[fill[previousOnStream[id]]] = id
+                fill[previousOnStream[id]] += 1
+            }
+            if copies, computeStartBefore[id] >= 0 {
+                successorList[fill[computeStartBefore[id]]] = id
+                fill[computeStartBefore[id]] += 1
             }
         }
         self.ops = ops
@@ -170,12 +175,21 @@ struct ScheduleGraph {
 
     /// Dependencies of a pass, and the `O` it waits for on its device (not counting its stream
     /// predecessor, nor the compute pass an `L` waits to start).
-    @inline(__always)
-    func predecessors(of id: Int) -> ArraySlice<Int> { predecessorList[predecessorStart[id]..<predecessorStart[id + 1]] }
+    func predecessors(of id: Int) -> ArraySlice<Int> { predecessorList[predecessorPositions(of: id)] }
 
-    /// Passes that wait for this one (dependents and the device successor).
+    /// Where the predecessors of a pass sit: read each as `predecessor(at:)` (a range, not a slice,
+    /// so the simulator's loop retains nothing).
     @inline(__always)
-    func successors(of id: Int) -> ArraySlice<Int> { successorList[successorStart[id]..<successorStart[id + 1]] }
+    func predecessorPositions(of id: Int) -> Range<Int> { predecessorStart[id]..<predecessorStart[id + 1] }
+
+    @inline(__always) func predecessor(at position: Int) -> Int { predecessorList[position] }
+
+    /// Where the passes that wait for this one (dependents and the device successor) sit: read each
+    /// as `successor(at:)`.
+    @inline(__always)
+    func successorPositions(of id: Int) -> Range<Int> { successorStart[id]..<successorStart[id + 1] }
+
+    @inline(__always) func successor(at position: Int) -> Int { successorList[position] }
 
     /// The head pass of each device that could not start, with the dependencies it still waits for
     /// (after processing, exactly the passes never processed have unmet constraints left).

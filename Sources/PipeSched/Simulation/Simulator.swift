@@ -14,10 +14,10 @@ public enum Simulator {
     public static func simulate(_ problem: Problem, _ schedule: Schedule) throws(SimulationError) -> Simulation {
         let graph = try ScheduleGraph(problem, schedule)
         let count = graph.ops.count
-        var start = [Double](repeating: 0, count: count)
-        var end = [Double](repeating: 0, count: count)
-        var binding = [Int32](repeating: -1, count: count)
-        var remaining = graph.indegree
+        let start = Scratch<Double>(repeating: 0, count: count)
+        let end = Scratch<Double>(repeating: 0, count: count)
+        let binding = Scratch<Int32>(repeating: -1, count: count)
+        let remaining = Scratch(graph.indegree)
         // Where links are busy: each pass's message and where it goes (one other device at most, as
         // the dependency rule has it), sent in each device's order as passes end.
         let transfers = problem.communication.linksContend
@@ -26,7 +26,7 @@ public enum Simulator {
         var arrival = [Double](repeating: 0, count: transfers ? count : 0)
         var destination = [Int](repeating: -1, count: transfers ? count : 0)
         func send(_ id: Int) {
-            guard let to = graph.successors(of: id).lazy.map({ graph.device[$0] }).first(where: { $0 != graph.device[id] }) else { return }
+            guard let to = graph.successorPositions(of: id).lazy.map({ graph.device[graph.successor(at: $0)] }).first(where: { $0 != graph.device[id] }) else { return }
             destination[id] = to
             arrival[id] = links.send(from: graph.device[id], to: to, at: end[id], scale: problem.messageScale(of: graph.ops[id]))
         }
@@ -42,7 +42,8 @@ public enum Simulator {
                 end[id] = end[id - 1]
                 binding[id] = binding[id - 1]
                 if transfers { send(id) }
-                for s in graph.successors(of: id) {
+                for position in graph.successorPositions(of: id) {
+                    let s = graph.successor(at: position)
                     remaining[s] -= 1
                     if remaining[s] == 0 { ready.append(Int32(s)) }
                 }
@@ -60,7 +61,8 @@ public enum Simulator {
                 earliest = start[graph.computeStartBefore[id]]
                 because = -1
             }
-            for p in graph.predecessors(of: id) {
+            for position in graph.predecessorPositions(of: id) {
+                let p = graph.predecessor(at: position)
                 let available = transfers && destination[p] == device ? arrival[p]
                     : end[p] + problem.communication.lag(from: graph.device[p], to: device, scale: sized ? problem.messageScale(of: graph.ops[p]) : 1)
                 if available > earliest || (because < 0 && available >= earliest) {
@@ -73,19 +75,20 @@ public enum Simulator {
             end[id] = earliest + (paired ? problem.overlappedDuration(graph.ops[id], graph.ops[id + 1]) : problem.duration(graph.ops[id]))
             binding[id] = because
             if transfers { send(id) }
-            for s in graph.successors(of: id) {
+            for position in graph.successorPositions(of: id) {
+                let s = graph.successor(at: position)
                 remaining[s] -= 1
                 if remaining[s] == 0 { ready.append(Int32(s)) }
             }
         }
         guard processed == count else {
-            throw .deadlock(graph.blockedDevices(remaining: remaining))
+            throw .deadlock(graph.blockedDevices(remaining: (0..<count).map { remaining[$0] }))
         }
         return assemble(problem, graph, start: start, end: end, binding: binding)
     }
 
-    private static func assemble(_ problem: Problem, _ graph: ScheduleGraph, start: [Double], end: [Double],
-                                 binding: [Int32]) -> Simulation {
+    private static func assemble(_ problem: Problem, _ graph: ScheduleGraph, start: Scratch<Double>, end: Scratch<Double>,
+                                 binding: Scratch<Int32>) -> Simulation {
         var timeline: Timeline = []
         var levels: [[Double]] = []
         var peaks: [Double] = []
@@ -101,7 +104,7 @@ public enum Simulator {
             peaks.append(memory.peak)
         }
         var path: [Op] = []
-        if let lastID = end.indices.max(by: { end[$0] < end[$1] }) {
+        if let lastID = (0..<end.count).max(by: { end[$0] < end[$1] }) {
             var id = lastID
             while true {
                 path.append(graph.ops[id])
