@@ -48,8 +48,11 @@ struct ScheduleGraph {
         var offloadEndBefore: [Int] = []
         var actions: [Op] = []  // the memory actions' passes (R, O, L)
         let copies = StreamRules.hasCopies(schedule.orders)
-        ops.reserveCapacity(schedule.opCount)
-        previousOnStream.reserveCapacity(schedule.opCount)
+        let opCount = schedule.opCount
+        ops.reserveCapacity(opCount)
+        device.reserveCapacity(opCount)
+        position.reserveCapacity(opCount)
+        previousOnStream.reserveCapacity(opCount)
         for (d, order) in schedule.orders.enumerated() {
             let first = ops.count
             if copies {
