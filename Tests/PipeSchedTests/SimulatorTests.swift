@@ -62,5 +62,10 @@ import Testing
         #expect(throws: SimulationError.malformed("BW(s1,m0) needs F(s1,m0), which no device runs")) {
             try Simulator.simulate(problem, missing)
         }
+        // A missing input gradient names the pass that waits for it; the first missing dependency is reported.
+        let noGradient = Schedule(orders: [[.forward(0, 0), .backward(0, 0)], [.forward(1, 0)]])
+        #expect(throws: SimulationError.malformed("BW(s0,m0) needs the input gradient of B(s1,m0) (B or BW), which no device runs")) {
+            try Simulator.simulate(problem, noGradient)
+        }
     }
 }
