@@ -11,7 +11,8 @@ public struct ProfileOptions: Sendable, Equatable {
     /// Stages per device with `.interleaved` and `.wave` (V always has 2).
     public var chunks: Int = 2
     /// Copies of the model the placement's stages form (`Problem.pipelines`): 2 with `.v` is the
-    /// bidirectional placement of Chimera and DualPipe, each copy cut into `stageCount / 2` stages.
+    /// bidirectional placement of Chimera and DualPipe, with `.wave` and 4 chunks BitPipe's two
+    /// opposite Vs; each copy is cut into `stageCount / 2` stages.
     public var pipelines: Int = 1
 
     /// The stages per device a placement gets when none are given: 4 for the wave (two waves; 2
@@ -91,7 +92,7 @@ public struct ProblemBuilder: Sendable {
             try Problem.checkPipelines(options.pipelines, stages: options.stageCount)
         } catch {
             throw ProfileError(field: error.field, message: "\(error.message) (the \(options.placement.name ?? "explicit") placement's stages)",
-                               fix: "give 2 with --placement v (Chimera's and DualPipe's two opposite pipelines), or 1")
+                               fix: "give 2 with --placement v (Chimera's and DualPipe's two opposite pipelines) or --placement wave (BitPipe's two opposite Vs with --chunks 4), or 1")
         }
         if options.slices > 1, !model.causal {
             throw .invalid("slices", "needs causal attention; the model is bidirectional", "use --slices 1")

@@ -40,7 +40,7 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Stages per device with --placement interleaved (default 2) or wave (default 4: two waves).")
     var chunks: Int?
 
-    @Option(help: "Copies of the model the stages form, each running every microbatch: 2 with --placement v is the bidirectional placement of Chimera and DualPipe (two weight copies per device).")
+    @Option(help: "Copies of the model the stages form, each running every microbatch: 2 with --placement v is the bidirectional placement of Chimera and DualPipe, with --placement wave --chunks 4 BitPipe's two opposite Vs (two weight copies per device).")
     var pipelines: Int = 1
 
     @Option(help: "Layer partition: uniform, balanced (minimise the heaviest stage) or search (chosen with the schedule).")

@@ -11,6 +11,7 @@ import Testing
         case "interleaved-1f1b", "interleaved-zb": [(.interleaved, 2), (.interleaved, 3)]
         case "bfs": [(.sequential, 1), (.interleaved, 2), (.v, 2)]
         case "zb-v", "v-half", "v-min", "dualpipev", "dualpipe", "chimera": [(.v, 2)]
+        case "bitpipe": [(.wave, 4)]
         default: [(.sequential, 1)]
         }
     }
@@ -19,7 +20,7 @@ import Testing
     func everyScheduleOnTheGridIsValid(method: String) throws {
         let family = try #require(ScheduleFamilies.named(method))
         for (placement, chunks) in Self.placements(for: family) {
-            // DualPipeV needs m ≥ 2p (as PyTorch's class does); DualPipe and Chimera two pipelines and an even p.
+            // DualPipeV needs m ≥ 2p (as PyTorch's class does); DualPipe, Chimera and BitPipe two pipelines and an even p.
             for (index, size) in Self.grid.enumerated() where (method != "dualpipev" || size.m >= 2 * size.p) && (family.pipelines == 1 || size.p % 2 == 0) {
                 let random = TestProblems.random(devices: size.p, microbatches: size.m, placement: placement, chunks: chunks,
                                                  seed: UInt64(1000 * index + chunks))

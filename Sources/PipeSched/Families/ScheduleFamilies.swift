@@ -1,7 +1,7 @@
 /// The registry of schedule families, in the order `pipesched methods` lists them.
 public enum ScheduleFamilies {
     public static let all: [any ScheduleFamily] = [
-        GPipe(), OneFOneB(), Interleaved1F1B(), InterleavedZeroBubble(), LoopedBFS(), ZBH1(), ZBH2(), ZBV(), DualPipeV(), DualPipe(), Chimera(), VHalf(), VMin(), Seq1F1B(),
+        GPipe(), OneFOneB(), Interleaved1F1B(), InterleavedZeroBubble(), LoopedBFS(), ZBH1(), ZBH2(), ZBV(), DualPipeV(), DualPipe(), Chimera(), BitPipe(), VHalf(), VMin(), Seq1F1B(),
     ]
 
     /// The family with this method name.

@@ -9,7 +9,11 @@ public enum Placement: Sendable, Equatable, Hashable {
     case v
     /// Stages in waves across the devices (Hanayo's wave, Liu et al., SC 2023): chunk `c = s / devices`
     /// runs down the devices when `c` is even and back up when it is odd, so the pipeline turns on
-    /// the first or last device at each wave's end without a transfer. Two chunks are the V.
+    /// the first or last device at each wave's end without a transfer. Two chunks are the V. With
+    /// two pipelines (`Pipelines.swift`) each copy of the model has its own waves and the second
+    /// runs the first's mirrored (device `d` ↔ `devices − 1 − d`), so the two start at opposite
+    /// ends: with two chunks per copy, BitPipe's two V-shaped pipelines in opposite directions (Wu
+    /// et al., AAAI 2025); with one, the `v` placement's two opposite pipelines.
     case wave
     /// An explicit device for every stage.
     case explicit([Int])
@@ -34,8 +38,9 @@ public enum Placement: Sendable, Equatable, Hashable {
         self = placement
     }
 
-    /// Resolves the device of every stage, or explains why the placement does not fit.
-    public func devices(stages: Int, devices: Int) throws(ProblemError) -> [Int] {
+    /// Resolves the device of every stage, or explains why the placement does not fit. `pipelines`
+    /// (the copies of the model the stages form, checked by the caller) matters to the wave only.
+    public func devices(stages: Int, devices: Int, pipelines: Int = 1) throws(ProblemError) -> [Int] {
         switch self {
         case .sequential:
             guard stages == devices else {
@@ -59,14 +64,17 @@ public enum Placement: Sendable, Equatable, Hashable {
             }
             return (0..<stages).map { $0 < devices ? $0 : 2 * devices - 1 - $0 }
         case .wave:
-            guard stages % devices == 0, stages >= 2 * devices else {
+            let copyStages = stages / max(1, pipelines)
+            guard copyStages % devices == 0, stages >= 2 * devices else {
                 throw ProblemError(field: "placement",
-                                   message: "\"wave\" needs a multiple of devices (\(devices)) stages, at least two per device, got \(stages)",
-                                   fix: "give \(devices * max(2, stages / devices)) or \(devices * max(2, stages / devices + 1)) stages")
+                                   message: "\"wave\" needs a multiple of devices (\(devices)) stages per pipeline, at least two per device in all, got \(stages)"
+                                       + (pipelines > 1 ? " in \(pipelines) pipelines" : ""),
+                                   fix: "give \(pipelines * devices * max(2, copyStages / devices)) or \(pipelines * devices * max(2, copyStages / devices + 1)) stages")
             }
             return (0..<stages).map { stage in
-                let position = stage % devices
-                return (stage / devices).isMultiple(of: 2) ? position : devices - 1 - position
+                let local = stage % copyStages, position = local % devices
+                let wave = (local / devices).isMultiple(of: 2) ? position : devices - 1 - position
+                return (stage / copyStages).isMultiple(of: 2) ? wave : devices - 1 - wave
             }
         case .explicit(let list):
             guard list.count == stages else {

@@ -83,7 +83,7 @@ public struct Problem: Sendable, Equatable {
         }
         if let microbatchScales { try Self.checkMicrobatchScales(microbatchScales, microbatches: microbatches) }
         try communication.check()
-        let stageDevice = try placement.devices(stages: stages.count, devices: devices)
+        let stageDevice = try placement.devices(stages: stages.count, devices: devices, pipelines: pipelines)
         var deviceStages = Array(repeating: [Int](), count: devices)
         for (stage, device) in stageDevice.enumerated() { deviceStages[device].append(stage) }
 
