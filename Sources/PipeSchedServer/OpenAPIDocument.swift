@@ -503,7 +503,7 @@ components:
       ]
     },
     "memoryHeadroom": { "type": "number", "minimum": 0, "exclusiveMaximum": 100 },
-    "placement": { "type": "string", "pattern": "^\\s*(base|sequential|v|bidirectional|interleaved(:[1-9][0-9]*)?|wave(:([2-9]|[1-9][0-9]+))?)\\s*$" }
+    "placement": { "type": "string", "pattern": "^\\s*(base|sequential|v|bidirectional(-v)?|interleaved(:[1-9][0-9]*)?|wave(:([2-9]|[1-9][0-9]+))?)\\s*$" }
   }
 }
 """#,

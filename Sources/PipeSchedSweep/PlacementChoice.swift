@@ -4,8 +4,9 @@ import PipeSchedProfile
 /// A placement axis value: `sequential`, `v`, `interleaved` (2 chunks per device) or
 /// `interleaved:K` (K chunks per device), `wave` (4 chunks per device, two waves down and up the
 /// devices) or `wave:K`, `bidirectional` (two copies of the model in opposite directions, the `v`
-/// placement with two pipelines: Chimera's and DualPipe's), or `base` for the base problem's own
-/// placement.
+/// placement with two pipelines: Chimera's and DualPipe's), `bidirectional-v` (two V-shaped copies
+/// in opposite directions, the `wave` placement with two pipelines and 4 stages per device:
+/// BitPipe's), or `base` for the base problem's own placement.
 public enum PlacementChoice: Sendable, Hashable, CustomStringConvertible {
     case base
     case sequential
@@ -13,9 +14,10 @@ public enum PlacementChoice: Sendable, Hashable, CustomStringConvertible {
     case interleaved(chunks: Int)
     case wave(chunks: Int)
     case bidirectional
+    case bidirectionalV
 
     static func parse(_ value: Any, field: String) throws(GridError) -> PlacementChoice {
-        let fix = "use sequential, interleaved, interleaved:K (K chunks per device), v, wave, wave:K (K ≥ 2), bidirectional or base"
+        let fix = "use sequential, interleaved, interleaved:K (K chunks per device), v, wave, wave:K (K ≥ 2), bidirectional, bidirectional-v or base"
         guard let text = (value as? String)?.trimmingCharacters(in: .whitespaces).lowercased() else {
             throw GridError(field: field, message: "is not a placement name", fix: fix)
         }
@@ -24,6 +26,7 @@ public enum PlacementChoice: Sendable, Hashable, CustomStringConvertible {
         case "sequential": return .sequential
         case "v": return .v
         case "bidirectional": return .bidirectional
+        case "bidirectional-v": return .bidirectionalV
         case "interleaved": return .interleaved(chunks: 2)
         case "wave": return .wave(chunks: ProfileOptions.defaultChunks(.wave))
         default:
@@ -46,6 +49,7 @@ public enum PlacementChoice: Sendable, Hashable, CustomStringConvertible {
         case .interleaved(let chunks): (.interleaved, chunks)
         case .wave(let chunks): (.wave, chunks)
         case .bidirectional: (.v, 2)
+        case .bidirectionalV: (.wave, 4)
         }
     }
 
@@ -53,7 +57,7 @@ public enum PlacementChoice: Sendable, Hashable, CustomStringConvertible {
     var pipelines: Int? {
         switch self {
         case .base: nil
-        case .bidirectional: 2
+        case .bidirectional, .bidirectionalV: 2
         case .sequential, .v, .interleaved, .wave: 1
         }
     }
@@ -77,6 +81,7 @@ public enum PlacementChoice: Sendable, Hashable, CustomStringConvertible {
         case .interleaved(let chunks): chunks == 2 ? "interleaved" : "interleaved:\(chunks)"
         case .wave(let chunks): chunks == 4 ? "wave" : "wave:\(chunks)"
         case .bidirectional: "bidirectional"
+        case .bidirectionalV: "bidirectional-v"
         }
     }
 }

@@ -34,6 +34,19 @@ import Testing
         #expect(one.pipelines == 1 && abs(one.totalWork - base.totalWork) < 1e-9)
     }
 
+    /// `bidirectional-v`: two V-shaped copies in opposite directions (BitPipe's placement), four stages
+    /// per device, each copy cut into two per device.
+    @Test func bidirectionalVPointsHoldTwoOppositeVs() throws {
+        #expect(try PlacementChoice.parse("bidirectional-v", field: "placement") == .bidirectionalV)
+        #expect(PlacementChoice.bidirectionalV.description == "bidirectional-v")
+        let point = SweepPoint(index: 0, devices: 4, microbatches: 8, memoryCap: .none, sequenceSlices: 1, placement: .bidirectionalV)
+        let problem = try PointProblem.build(point, base: base)
+        #expect(problem.pipelines == 2 && problem.placement == .wave && problem.stageCount == 16)
+        #expect(problem.stageDevice == [0, 1, 2, 3, 3, 2, 1, 0, 3, 2, 1, 0, 0, 1, 2, 3])
+        #expect(abs(problem.totalWork - 2 * base.totalWork) < 1e-9, "two copies, each running every microbatch")
+        #expect(throws: Never.self) { try BitPipe().build(problem) }
+    }
+
     @Test func wavePlacementsParse() throws {
         #expect(try PlacementChoice.parse("wave", field: "placement") == .wave(chunks: 4))
         #expect(try PlacementChoice.parse("wave:6", field: "placement") == .wave(chunks: 6))
