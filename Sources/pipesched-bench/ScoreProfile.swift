@@ -5,10 +5,12 @@ import PipeSched
 /// build the dependency graph, simulate, walk each device's memory).
 enum ScoreProfile {
     /// Scores the greedy schedule of a V problem (`p`, `m`, uniform costs, capped at 2p chunk
-    /// activations) `repeats` times and prints the time per evaluation: run under `valgrind
-    /// --tool=callgrind` for instruction counts, start-up amortized over the repeats.
-    static func run(devices: Int, microbatches: Int, repeats: Int) {
-        let problem = BenchProblems.makeV(devices: devices, microbatches: microbatches, heterogeneous: false, capChunks: 2 * Double(devices))
+    /// activations), or of the problem in the file `path`, `repeats` times and prints the time per
+    /// evaluation: run under `valgrind --tool=callgrind` for instruction counts, start-up amortized
+    /// over the repeats.
+    static func run(devices: Int, microbatches: Int, repeats: Int, path: String?) throws {
+        let problem = try path.map { try Problem.decode(json: Data(contentsOf: URL(fileURLWithPath: $0))) }
+            ?? BenchProblems.makeV(devices: devices, microbatches: microbatches, heterogeneous: false, capChunks: 2 * Double(devices))
         guard let schedule = ListScheduler(problem: problem, policy: GreedyPolicy()).schedule() else {
             print("the greedy found no schedule")
             return

@@ -102,7 +102,8 @@ struct ScheduleGraph {
         for (id, op) in ops.enumerated() {
             // A pair's forward also waits for the inputs of the backward after it.
             let members = !overlapsNext.isEmpty && overlapsNext[id] ? 2 : 1
-            for member in ops[id..<(id + members)] {
+            for memberID in id..<(id + members) {
+                let member = ops[memberID]
                 var missing: Dependency?
                 problem.forEachDependency(of: member) { dependency in
                     let p: Int
