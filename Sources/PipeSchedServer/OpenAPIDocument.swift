@@ -316,7 +316,7 @@ components:
         microbatches: { type: integer, minimum: 1 }
         placement: { type: string, enum: [sequential, interleaved, v, wave], default: sequential }
         chunks: { type: integer, minimum: 1, default: 2, description: 'Stages per device with interleaved (default 2) or wave (default 4; at least 2).' }
-        pipelines: { type: integer, minimum: 1, default: 1, description: 'Copies of the model the stages form, each running every microbatch: 2 with placement v is the bidirectional placement of Chimera and DualPipe (problem field pipelines).' }
+        pipelines: { type: integer, minimum: 1, default: 1, description: 'Copies of the model the stages form, each running every microbatch: 2 with placement v is the bidirectional placement of Chimera and DualPipe, with placement wave and 4 chunks the two opposite Vs of BitPipe (problem field pipelines).' }
         partition: { type: string, enum: [uniform, balanced], default: balanced }
         slices: { type: integer, minimum: 1, default: 1 }
         recompute: { type: string, enum: [none, selective, full], default: selective }
