@@ -61,6 +61,10 @@ struct BitPipeTests {
         let wave = try Problem(name: "w", microbatches: 2, devices: 4, placement: .wave, stages: Array(repeating: stage, count: 8), pipelines: 2)
         let v = try Problem(name: "v", microbatches: 2, devices: 4, placement: .v, stages: Array(repeating: stage, count: 8), pipelines: 2)
         #expect(wave.stageDevice == v.stageDevice)
+        // Copies that do not each fill whole waves are refused, never resolved or crashed on.
+        #expect(throws: ProblemError.self) { try Placement.wave.devices(stages: 12, devices: 4, pipelines: 2) }
+        #expect(throws: ProblemError.self) { try Placement.wave.devices(stages: 2, devices: 1, pipelines: 4) }
+        #expect(throws: ProblemError.self) { try Placement.wave.devices(stages: 9, devices: 4, pipelines: 2) }
     }
 
     /// Every pass once, valid and deadlock-free, with and without link latency, for every size the

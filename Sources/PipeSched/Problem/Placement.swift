@@ -65,7 +65,7 @@ public enum Placement: Sendable, Equatable, Hashable {
             return (0..<stages).map { $0 < devices ? $0 : 2 * devices - 1 - $0 }
         case .wave:
             let copyStages = stages / max(1, pipelines)
-            guard copyStages % devices == 0, stages >= 2 * devices else {
+            guard stages % max(1, pipelines) == 0, copyStages >= devices, copyStages % devices == 0, stages >= 2 * devices else {
                 throw ProblemError(field: "placement",
                                    message: "\"wave\" needs a multiple of devices (\(devices)) stages per pipeline, at least two per device in all, got \(stages)"
                                        + (pipelines > 1 ? " in \(pipelines) pipelines" : ""),

@@ -146,7 +146,8 @@ struct ScheduleGraph {
         var fill = successorStart
         var successorList = [Int](repeating: 0, count: successorStart[ops.count])
         for id in 0..<ops.count {
-            for p in predecessorList[predecessorStart[id]..<predecessorStart[id + 1]] {
+            for position in predecessorStart[id]..<predecessorStart[id + 1] {
+                let p = predecessorList[position]
                 successorList[fill[p]] = id
                 fill[p] += 1
             }
