@@ -1,7 +1,7 @@
 import Testing
 @testable import PipeSched
 
-/// `bitpipe` against the authors' schedule (Wu et al., AAAI 2025; their Megatron-LM
+/// `bitpipe` against the BitPipe schedule it reads (Wu et al., AAAI 2025; a Megatron-LM
 /// `forward_backward_pipelining_with_BitPipe`): its per-rank tables, its placement, and that the
 /// order runs (valid, deadlock-free) wherever the runtime runs.
 struct BitPipeTests {

@@ -5,9 +5,10 @@
 /// and back up (its stage `s` on device `s`, stage `2p − 1 − s` on device `s`), the second up and
 /// back down; each turns on the device where its first half ends, without a transfer.
 ///
-/// The order is that of the authors' Megatron-LM schedule
-/// (`forward_backward_pipelining_with_BitPipe`, "the BitPipe schedule with direct concatenation"),
-/// read from its per-rank tables: `forwardOrder` and `backwardOrder` give each device's forward and
+/// The order is that of a Megatron-LM BitPipe schedule (`forward_backward_pipelining_with_BitPipe`,
+/// "the BitPipe schedule with direct concatenation", read from a public copy whose repository the
+/// index did not record, so that it is the authors' own code is likely but not confirmed), read
+/// from its per-rank tables: `forwardOrder` and `backwardOrder` give each device's forward and
 /// backward passes in the order its runtime takes them (`get_microbatch_idx`,
 /// `get_bkmicrobatch_idx`), and `tokens` how it interleaves them (warm-up forwards, one forward and
 /// one backward in turn, the cool-down backwards and warm-up forwards that concatenate units of
@@ -18,7 +19,7 @@
 /// the problem's costs time it.
 public struct BitPipe: ScheduleFamily {
     public let name = "bitpipe"
-    public let summary = "BitPipe (Wu et al., AAAI 2025): two V-shaped copies of the model in opposite directions, the authors' per-rank order; fused BW; wave placement with pipelines 2 and 4 stages per device, even p, m a multiple of p/2"
+    public let summary = "BitPipe (Wu et al., AAAI 2025): two V-shaped copies of the model in opposite directions, the per-rank order of a Megatron-LM BitPipe schedule; fused BW; wave placement with pipelines 2 and 4 stages per device, even p, m a multiple of p/2"
     public let pipelines = 2
 
     public init() {}
