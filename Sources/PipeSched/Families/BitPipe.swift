@@ -92,33 +92,36 @@ public struct BitPipe: ScheduleFamily {
         return (unit, rank / unit, rank < unit ? unit - rank : rank - unit + 1)
     }
 
-    /// `rank`'s forward passes in the runtime's order (`get_microbatch_idx`).
+    /// `rank`'s forward passes in the runtime's order (`get_microbatch_idx`): its own copy's first
+    /// half, the other copy's first half, the other's second half, its own second half.
     static func forwardOrder(devices p: Int, microbatches m: Int, rank: Int) -> [ChunkPass] {
-        let (u, h, first) = shape(devices: p, rank: rank)
-        var order: [ChunkPass] = []
-        for j in 0..<(2 * m / p) {
-            let base = j * u
-            for i in 0..<first { order.append(ChunkPass(chunk: h, index: base + i)) }
-            for i in 0..<(u - first) { order += [ChunkPass(chunk: 1 - h, index: base + i), ChunkPass(chunk: h, index: base + i + first)] }
-            for i in 0..<first { order += [ChunkPass(chunk: 1 - h, index: base + i + u - first), ChunkPass(chunk: 3 - h, index: base + i)] }
-            for i in 0..<(u - first) { order += [ChunkPass(chunk: 2 + h, index: base + i), ChunkPass(chunk: 3 - h, index: base + i + first)] }
-            for i in 0..<first { order.append(ChunkPass(chunk: 2 + h, index: base + i + u - first)) }
-        }
-        return order
+        let h = shape(devices: p, rank: rank).h
+        return order(chunks: (h, 1 - h, 3 - h, 2 + h), devices: p, microbatches: m, rank: rank)
     }
 
     /// `rank`'s backward passes in the runtime's order (`get_bkmicrobatch_idx`, without the markers
-    /// of its gradient synchronisation).
+    /// of its gradient synchronisation): the same pattern, from its own copy's second half back to
+    /// its own first half.
     static func backwardOrder(devices p: Int, microbatches m: Int, rank: Int) -> [ChunkPass] {
-        let (u, h, first) = shape(devices: p, rank: rank)
+        let h = shape(devices: p, rank: rank).h
+        return order(chunks: (2 + h, 3 - h, 1 - h, h), devices: p, microbatches: m, rank: rank)
+    }
+
+    /// The pattern both of the runtime's tables follow, per unit of `p / 2` microbatches of each
+    /// chunk: `first` passes of chunk `a`, then `b` and `a` in turn, `b` and `c`, `d` and `c`, and
+    /// the last `first` of `d`.
+    private static func order(chunks: (a: Int, b: Int, c: Int, d: Int), devices p: Int, microbatches m: Int, rank: Int) -> [ChunkPass] {
+        let (u, _, first) = shape(devices: p, rank: rank)
+        let (a, b, c, d) = chunks
         var order: [ChunkPass] = []
+        order.reserveCapacity(4 * m)
         for j in 0..<(2 * m / p) {
             let base = j * u
-            for k in 0..<first { order.append(ChunkPass(chunk: 2 + h, index: base + k)) }
-            for k in 0..<(u - first) { order += [ChunkPass(chunk: 3 - h, index: base + k), ChunkPass(chunk: 2 + h, index: base + k + first)] }
-            for k in 0..<first { order += [ChunkPass(chunk: 3 - h, index: base + k + u - first), ChunkPass(chunk: 1 - h, index: base + k)] }
-            for k in 0..<(u - first) { order += [ChunkPass(chunk: h, index: base + k), ChunkPass(chunk: 1 - h, index: base + k + first)] }
-            for k in 0..<first { order.append(ChunkPass(chunk: h, index: base + k + u - first)) }
+            for i in 0..<first { order.append(ChunkPass(chunk: a, index: base + i)) }
+            for i in 0..<(u - first) { order += [ChunkPass(chunk: b, index: base + i), ChunkPass(chunk: a, index: base + i + first)] }
+            for i in 0..<first { order += [ChunkPass(chunk: b, index: base + i + u - first), ChunkPass(chunk: c, index: base + i)] }
+            for i in 0..<(u - first) { order += [ChunkPass(chunk: d, index: base + i), ChunkPass(chunk: c, index: base + i + first)] }
+            for i in 0..<first { order.append(ChunkPass(chunk: d, index: base + i + u - first)) }
         }
         return order
     }
