@@ -19,8 +19,12 @@ import Testing
                 Issue.record("\(stages) stages on 4 devices were accepted")
             } catch {
                 #expect(error.field == "placement" && error.message.contains("wave") && error.fix.contains("8"), "\(error)")
+                #expect(error.fix == "give 8 or 12 stages", "two different counts that fit: \(error)")
             }
         }
+        // Two copies of whole waves each: 12 stages on 4 devices are 6 a copy.
+        #expect(throws: ProblemError(field: "placement", message: "\"wave\" needs a multiple of devices (4) stages per pipeline, at least two per device in all, got 12 in 2 pipelines",
+                                     fix: "give 8 or 16 stages")) { try Placement.wave.devices(stages: 12, devices: 4, pipelines: 2) }
     }
 
     @Test func roundTripsThroughJSONByName() throws {

@@ -66,10 +66,13 @@ public enum Placement: Sendable, Equatable, Hashable {
         case .wave:
             let copyStages = stages / max(1, pipelines)
             guard stages % max(1, pipelines) == 0, copyStages >= devices, copyStages % devices == 0, stages >= 2 * devices else {
+                // The nearest counts that fit: whole waves in every copy, at least two stages per device.
+                let unit = max(1, pipelines) * devices
+                let fewer = max((2 * devices + unit - 1) / unit * unit, stages / unit * unit)
                 throw ProblemError(field: "placement",
                                    message: "\"wave\" needs a multiple of devices (\(devices)) stages per pipeline, at least two per device in all, got \(stages)"
                                        + (pipelines > 1 ? " in \(pipelines) pipelines" : ""),
-                                   fix: "give \(pipelines * devices * max(2, copyStages / devices)) or \(pipelines * devices * max(2, copyStages / devices + 1)) stages")
+                                   fix: "give \(fewer) or \(fewer + unit) stages")
             }
             return (0..<stages).map { stage in
                 let local = stage % copyStages, position = local % devices
