@@ -19,7 +19,35 @@ import Testing
                 problems.append(try! GreedyTests.capped(base, factor: factor))
             }
         }
+        return problems + overlapping()
+    }
+
+    /// Problems that declare time an overlapped F&B pair hides (`OverlappedPass.swift`), where the
+    /// grid holds pairing policies: tiny ones on one device, and two pipelines in opposite
+    /// directions (DualPipe's placement) and V placements, uncapped and capped.
+    static func overlapping() -> [Problem] {
+        var problems = (0..<4).map { OverlappedPassTests.tiny(seed: $0) }
+        problems += (0..<6).map { hiding(PipelinesTests.tiny(seed: $0), fraction: 0.4) }
+        for (index, shape) in [(4, 6, Placement.v, 2), (3, 6, .v, 2)].enumerated() {
+            let base = hiding(TestProblems.random(devices: shape.0, microbatches: shape.1, placement: shape.2, chunks: shape.3,
+                                                  seed: UInt64(400 + index)), fraction: 0.3)
+            problems += [base, try! GreedyTests.capped(base, factor: 1.2)]
+        }
+        let two = try! PipelinesTests.bidirectional(microbatches: 4, latency: 0.1)
+        problems += [hiding(two, fraction: 0.5), try! GreedyTests.capped(hiding(two, fraction: 0.5), factor: 1)]
         return problems
+    }
+
+    /// `problem` with `fraction` of every forward and input-gradient pass hideable by a pair.
+    static func hiding(_ problem: Problem, fraction: Double) -> Problem {
+        let stages = problem.stages.map { stage in
+            StageProfile(slices: stage.slices.map { costs in
+                var costs = costs
+                costs.overlap = OverlapCost(forward: fraction * costs.forward, backward: fraction * costs.backwardInput)
+                return costs
+            }, staticMemory: stage.staticMemory)
+        }
+        return try! problem.with { $0.stages = stages; $0.name += "-hiding" }
     }
 
     static func same(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(1, abs(b)) }
@@ -181,5 +209,26 @@ import Testing
             #expect((best == nil) == (full == nil), "\(problem.name)")
             if let best, let full { #expect(Self.same(best.value, full.key.value) && Self.same(best.peakMemory, full.key.peak), "\(problem.name)") }
         }
+    }
+
+    /// Pairing policies build valid schedules within the cap whose pairs each join a forward and a
+    /// backward both ready at the pair's start; on DualPipe's placement with hideable time they
+    /// pair and beat the same policies without pairs.
+    @Test func pairingPoliciesBuildValidPairedSchedules() throws {
+        var paired = 0
+        for problem in Self.overlapping() {
+            for policy in GreedyPolicy.grid(for: problem) where policy.pairing == .whenBothReady {
+                guard let schedule = ListScheduler(problem: problem, policy: policy).schedule() else { continue }
+                let issues = Validator.validate(problem, schedule)
+                #expect(issues.isEmpty, "\(problem.name) \(policy): \(issues.prefix(3))")
+                if schedule.hasOverlaps { paired += 1 }
+            }
+        }
+        #expect(paired > 100, "\(paired) paired schedules")
+        let two = Self.hiding(try PipelinesTests.bidirectional(microbatches: 8), fraction: 0.5)
+        let withPairs = try #require(GreedySearch.best(two, objective: .stageSpan))
+        let without = try #require(GreedySearch.best(two, objective: .stageSpan, policies: GreedyPolicy.grid(for: two).filter { $0.pairing == .none }))
+        #expect(withPairs.policy.pairing == .whenBothReady && withPairs.schedule.hasOverlaps)
+        #expect(withPairs.value < without.value - 1e-9, "\(withPairs.value) vs \(without.value)")
     }
 }

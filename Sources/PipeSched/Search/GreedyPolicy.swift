@@ -68,9 +68,23 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
 
     public var laterStageMemory: LaterStageMemory
 
+    /// Whether the scheduler runs a forward and a backward as one overlapped F&B pass
+    /// (`OverlappedPass.swift`), where the problem declares time such a pair hides.
+    public enum Pairing: String, Sendable, Hashable, CaseIterable {
+        /// Every pass on its own.
+        case none
+        /// When a device runs a backward (`B` or `BW`) and a forward of another stage is ready and
+        /// admitted at the same moment, the two run as one pair, as DualPipe's steady state does
+        /// (DeepSeek-AI, arXiv 2412.19437, §3.2.1).
+        case whenBothReady
+    }
+
+    public var pairing: Pairing
+
     public init(warmupFactor: Double = 1, preferBackward: Bool = true, weightFill: WeightFill = .fitIdle,
                 chunkOrder: ChunkOrder = .depthFirst, backward: BackwardPasses = .split, memoryActions: MemoryActions = .none,
-                laterStageMemory: LaterStageMemory = .reservedAtAdmission) {
+                laterStageMemory: LaterStageMemory = .reservedAtAdmission, pairing: Pairing = .none) {
+        self.pairing = pairing
         self.memoryActions = memoryActions
         self.laterStageMemory = laterStageMemory
         self.warmupFactor = warmupFactor
@@ -84,13 +98,15 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
         "warmup×\(warmupFactor.readable) \(preferBackward ? "B-first" : "F-first") W:\(weightFill.rawValue) \(chunkOrder.rawValue)"
             + (backward == .split ? "" : " BW-where-B-allocates") + (memoryActions == .none ? "" : " recompute:\(memoryActions.rawValue)")
             + (laterStageMemory == .reservedAtAdmission ? "" : " later-chunks:kept-for-oldest")
+            + (pairing == .none ? "" : " F&B-pairs")
     }
 
     /// The policies `GreedySearch` tries on `problem`: chunk order only where a device holds several
     /// stages, fused backward passes only where they can lower the peak under a cap
     /// (`Problem.fusedBackwardCanLowerPeak`) unless `fusing` says otherwise, recomputation only where
     /// it can (`Problem.memoryActionsCanLowerPeak`), later-stage memory kept for the oldest microbatch
-    /// only where a capped device holds several stages and the problem has no memory actions.
+    /// only where a capped device holds several stages and the problem has no memory actions,
+    /// overlapped F&B pairs only where the problem declares time they hide (`Problem.hasOverlap`).
     public static func grid(for problem: Problem, fusing: Bool? = nil) -> [GreedyPolicy] {
         let several = problem.deviceStages.contains { $0.count > 1 }
         let laterStages: [LaterStageMemory] = several && problem.memoryLimit != nil && !problem.hasMemoryActions
@@ -100,16 +116,18 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
         case false: [.split]
         }
         var result: [GreedyPolicy] = []
-        for warmup in [1.0, 1.5, 2, 3, 1000] {
-            for preferBackward in [true, false] {
-                for fill in WeightFill.allCases {
-                    for order in several ? ChunkOrder.allCases : [.depthFirst] {
-                        for passes in backward {
-                            for actions in GreedyRecomputation.applies(to: problem) ? MemoryActions.allCases : [.none] {
-                                for later in actions == .none ? laterStages : [.reservedAtAdmission] {
-                                    result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
-                                                               chunkOrder: order, backward: passes, memoryActions: actions,
-                                                               laterStageMemory: later))
+        for pairing in problem.hasOverlap ? Pairing.allCases : [.none] {
+            for warmup in [1.0, 1.5, 2, 3, 1000] {
+                for preferBackward in [true, false] {
+                    for fill in WeightFill.allCases {
+                        for order in several ? ChunkOrder.allCases : [.depthFirst] {
+                            for passes in backward {
+                                for actions in GreedyRecomputation.applies(to: problem) ? MemoryActions.allCases : [.none] {
+                                    for later in actions == .none ? laterStages : [.reservedAtAdmission] {
+                                        result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
+                                                                   chunkOrder: order, backward: passes, memoryActions: actions,
+                                                                   laterStageMemory: later, pairing: pairing))
+                                    }
                                 }
                             }
                         }

@@ -17,7 +17,8 @@
 /// such stages run a fused `BW`, which only frees. The result never exceeds a cap. Works for any
 /// placement, heterogeneous costs, communication latency and sequence slices. Under
 /// `GreedyPolicy.memoryActions` a microbatch the cap blocks is recomputed where that lets it in
-/// (`GreedyRecomputation`).
+/// (`GreedyRecomputation`). Under `GreedyPolicy.Pairing.whenBothReady` a backward and a forward of
+/// another stage that are both ready run as one overlapped F&B pass.
 public struct ListScheduler: Sendable {
     public let problem: Problem
     public let policy: GreedyPolicy
@@ -53,8 +54,9 @@ public struct ListScheduler: Sendable {
     func scoredRun(objective: Objective, cutoff: Double = .infinity) -> (key: ScheduleScore.Key?, state: State) {
         var state = State(problem: problem, policy: policy, setup: setup)
         // Without busy links the scheduler's times are the simulator's until its clock runs ahead
-        // (`State.ranAhead`); with them only the simulator scores a run, so no cutoff applies.
-        if !problem.communication.linksContend { state.setCutoff(cutoff, objective: objective) }
+        // (`State.ranAhead`); with them only the simulator scores a run, so no cutoff applies. Nor
+        // does it under overlapped pairs, which last less than their passes' remaining work.
+        if !problem.communication.linksContend && policy.pairing == .none { state.setCutoff(cutoff, objective: objective) }
         guard state.run(shouldStop: shouldStop) else { return (nil, state) }
         // The scheduler's clock knows each message's delay on a free link, not the waits of busy
         // ones: where links are busy, the simulator scores the run.

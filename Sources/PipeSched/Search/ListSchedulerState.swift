@@ -10,6 +10,8 @@ struct State {
     /// A pass as the scheduler ran it.
     struct Emitted {
         var kind: OpKind
+        /// Whether it is the forward of an overlapped F&B pair with the next pass logged.
+        var pairedWithNext = false
         var stage: Int32
         var cell: Int32
     }
@@ -88,6 +90,9 @@ struct State {
     /// Which cells are recomputed, and passes added by that choice not yet counted by `run`.
     var recomputation: GreedyRecomputation
     var addedPasses = 0
+    /// The stage of the forward the last step ran in an overlapped pair with its backward (whose
+    /// stage the step returned), or -1.
+    var pairedForward = -1
 
     init(problem: Problem, policy: GreedyPolicy, setup: ListScheduler.Setup) {
         self.problem = problem
@@ -330,6 +335,12 @@ struct State {
                 // A pass of `stage` can only make the neighbouring stages' passes ready.
                 if stage > 0 { wake(problem.stageDevice[stage - 1], &queue) }
                 if stage + 1 < stageCount { wake(problem.stageDevice[stage + 1], &queue) }
+                if pairedForward >= 0 {  // the step ran an overlapped pair: its forward too
+                    left -= 1
+                    if pairedForward > 0 { wake(problem.stageDevice[pairedForward - 1], &queue) }
+                    if pairedForward + 1 < stageCount { wake(problem.stageDevice[pairedForward + 1], &queue) }
+                    pairedForward = -1
+                }
             }
         }
         return true
@@ -403,6 +414,10 @@ struct State {
             if weightStage < 0 && !fused[stage] && nextWeight[stage] < nextBackward[stage] { weightStage = stage }
         }
         if bestBackward >= 0, policy.preferBackward || bestForward < 0 {
+            if policy.pairing == .whenBothReady, bestForward >= 0, let partner = pairPartner(for: bestBackward, device: device, now: now) {
+                runPair(forward: partner, backward: bestBackward, device: device)
+                return bestBackward
+            }
             run(gradientKind(bestBackward), stage: bestBackward, device: device)
             return bestBackward
         }
@@ -424,6 +439,11 @@ struct State {
                     time[device] = soonestForward
                     return nil
                 }
+            }
+            if policy.pairing == .whenBothReady, bestBackward >= 0, bestBackward != bestForward,
+               pairFits(forward: bestForward, backward: bestBackward, device: device) {
+                runPair(forward: bestForward, backward: bestBackward, device: device)
+                return bestBackward
             }
             run(.forward, stage: bestForward, device: device)
             return bestForward
@@ -449,7 +469,54 @@ struct State {
         return nil
     }
 
-    mutating func run(_ kind: OpKind, stage: Int, device: Int) {
+    /// The forward to pair with the backward of `backward` now: a ready, admitted forward of another
+    /// stage on the device (by the policy's chunk order) whose pair fits the cap, or `nil`.
+    func pairPartner(for backward: Int, device: Int, now: Double) -> Int? {
+        var partner = -1
+        for position in setup.deviceStageStart[device]..<setup.deviceStageStart[device + 1] {
+            let stage = setup.deviceStageList[position]
+            guard stage != backward, nextForward[stage] < units, admits(stage, device: device) == .ok,
+                  ready(.forward, stage: stage, cell: nextForward[stage]) <= now else { continue }
+            if partner < 0 || (policy.chunkOrder == .breadthFirst ? stage < partner : stage > partner) { partner = stage }
+        }
+        return partner >= 0 && pairFits(forward: partner, backward: backward, device: device) ? partner : nil
+    }
+
+    /// Whether the backward of `backward` still fits the cap once the forward of `forward` has run
+    /// (in a pair the forward's allocation counts before the backward frees anything). Each was
+    /// checked alone; what the forward adds beyond what is already promised (a later stage's forward
+    /// under `keptForOldest`) is counted against the backward's need, conservatively.
+    func pairFits(forward: Int, backward: Int, device: Int) -> Bool {
+        let cell = backwardCell(nextBackward[backward])
+        let need = max(backwardNeed(backward, cell: cell),
+                       setup.reloadMemory[backward * slices + (slices == 1 ? 0 : cell % slices)] * setup.passes.memoryScale(microbatch: cell / slices))
+        guard need > 0 else { return true }
+        let forwardCell = nextForward[forward]
+        let added = keepsLaterForOldest && forward != setup.admitter[forward]
+            ? setup.passes.memory(.forward, forward * slices + forwardCell % slices, recomputed: false, microbatch: forwardCell / slices) : 0
+        return level[device] + reserved[device] + heldForOldest(device) + added + need <= setup.caps[device] + 1e-9
+    }
+
+    /// Runs the next forward of `forward` and the next input-gradient pass of `backward` as one
+    /// overlapped pair (the step then returns `backward`, and `run(shouldStop:)` counts both): it starts when the device and both passes' inputs are ready and lasts
+    /// `Problem.overlappedDuration`; memory moves as the forward then the backward would.
+    mutating func runPair(forward: Int, backward: Int, device: Int) {
+        let forwardOp = op(.forward, stage: forward, cell: nextForward[forward])
+        let backwardKind = gradientKind(backward)
+        let backwardOp = op(backwardKind, stage: backward, cell: backwardCell(nextBackward[backward]))
+        let ready = max(self.ready(.forward, stage: forward, cell: nextForward[forward]),
+                        self.ready(backwardKind, stage: backward, cell: backwardCell(nextBackward[backward])))
+        let start = max(time[device], ready)
+        let duration = problem.overlappedDuration(forwardOp, backwardOp)
+        run(.forward, stage: forward, device: device, pair: (start: start, ready: ready, duration: duration))
+        log[logged - 1].pairedWithNext = true
+        run(backwardKind, stage: backward, device: device, pair: (start: start, ready: ready, duration: duration))
+        pairedForward = forward
+    }
+
+    /// Runs the next pass of `kind` on `stage`; `pair` gives a member of an overlapped pair its
+    /// start, the time both members' inputs are there and the pair's duration.
+    mutating func run(_ kind: OpKind, stage: Int, device: Int, pair: (start: Double, ready: Double, duration: Double)? = nil) {
         let cell: Int
         switch kind {
         case .forward:
@@ -483,11 +550,11 @@ struct State {
             preconditionFailure("the list scheduler never offloads (OffloadPlanning adds the copies)")
         }
         let index = stage * slices + cell % slices
-        let ready = ready(kind, stage: stage, cell: cell)
-        let start = max(time[device], ready)
-        if start > max(lastEnd[device], ready) { ranAhead = true }
+        let ready = pair?.ready ?? ready(kind, stage: stage, cell: cell)
+        let start = pair?.start ?? max(time[device], ready)
+        if start > max(lastEnd[device], ready) && (pair == nil || kind == .forward) { ranAhead = true }
         if firstStart[device].isNaN { firstStart[device] = start }
-        let duration = setup.passes.time(kind, index, microbatch: cell / slices)
+        let duration = pair?.duration ?? setup.passes.time(kind, index, microbatch: cell / slices)
         let end = start + duration
         time[device] = end
         lastEnd[device] = end
@@ -517,12 +584,18 @@ struct State {
             order.reserveCapacity(logged / problem.devices + 1)
             return order
         }
+        var overlaps: [Set<Int>] = []
         for position in 0..<logged {
             let pass = log[position]
             let stage = Int(pass.stage)
-            orders[problem.stageDevice[stage]].append(op(pass.kind, stage: stage, cell: Int(pass.cell)))
+            let device = problem.stageDevice[stage]
+            if pass.pairedWithNext {
+                if overlaps.isEmpty { overlaps = Array(repeating: [], count: problem.devices) }
+                overlaps[device].insert(orders[device].count)
+            }
+            orders[device].append(op(pass.kind, stage: stage, cell: Int(pass.cell)))
         }
-        return Schedule(orders: orders)
+        return Schedule(orders: orders, overlaps: overlaps)
     }
 
     /// The score keys of the finished run's schedule, timed as the simulator times it: each pass
@@ -555,13 +628,23 @@ struct State {
         var memory = setup.staticMemory
         var peak = memory.max() ?? 0
         var gradientFlow = 0.0
+        // An overlapped pair's members, logged one after the other: its start and end.
+        var pairTimes: (start: Double, end: Double)?
         for position in 0..<logged {
             let pass = log[position]
             let stage = Int(pass.stage), cell = Int(pass.cell)
             let device = problem.stageDevice[stage]
-            let start = max(deviceEnd[device], ready(pass.kind, stage: stage, cell: cell))
             let index = stage * slices + cell % slices
-            let end = start + setup.passes.time(pass.kind, index, microbatch: cell / slices)
+            if pass.pairedWithNext {
+                let next = log[position + 1]
+                let start = max(deviceEnd[device], ready(pass.kind, stage: stage, cell: cell),
+                                ready(next.kind, stage: Int(next.stage), cell: Int(next.cell)))
+                pairTimes = (start, start + problem.overlappedDuration(op(pass.kind, stage: stage, cell: cell),
+                                                                       op(next.kind, stage: Int(next.stage), cell: Int(next.cell))))
+            }
+            let start = pairTimes?.start ?? max(deviceEnd[device], ready(pass.kind, stage: stage, cell: cell))
+            let end = pairTimes?.end ?? start + setup.passes.time(pass.kind, index, microbatch: cell / slices)
+            if !pass.pairedWithNext { pairTimes = nil }
             if firstStart[device].isNaN { firstStart[device] = start }
             deviceEnd[device] = end
             memory[device] += setup.passes.memory(pass.kind, index, recomputed: recomputation.isMarked(stage: stage, cell: cell),
