@@ -5,7 +5,8 @@ import Foundation
 /// too: `LocalSearchPhase`), then, where the
 /// problem declares time an overlapped F&B pass hides, the pairs that help the best
 /// (`OverlapPairing`), then (when the caller gave a time limit and at least
-/// `improverMinimumSeconds` of it are left) each improver from the best (`ScheduleImprover`: the CP-SAT window search), keeping the best valid schedule. The
+/// `improverMinimumSeconds` of it are left and the best has no overlapped pairs) each improver from
+/// the best (`ScheduleImprover`: the CP-SAT window search), keeping the best valid schedule. The
 /// report lists every candidate, for `solve --all`.
 public enum AutoSearch {
     /// One candidate's outcome.
@@ -137,10 +138,11 @@ public enum AutoSearch {
         }
         if let best = report.best, let name = report.bestMethod, !options.stopRequested, !excluded.contains(localSearchName) {
             // With improvers to follow, local search leaves them half of the time left, and with
-            // overlapped F&B passes to choose, half of the rest to the pairing step.
+            // overlapped F&B passes to choose, a quarter of the rest to the pairing step (which
+            // ends early once no pair helps).
             let left = (options.timeLimit ?? 10) - Date().timeIntervalSince(start)
-            let shares = (runsImprovers(problem, options: options, improvers: improvers) ? 2.0 : 1.0)
-                * (problem.hasOverlap && !excluded.contains(pairingName) ? 2.0 : 1.0)
+            let shares = (runsImprovers(problem, options: options, improvers: improvers, from: best) ? 2.0 : 1.0)
+                * (problem.hasOverlap && !excluded.contains(pairingName) ? 4.0 / 3.0 : 1.0)
             let budget = max(0.05, left / shares)
             let phaseEnd = Date().addingTimeInterval(budget)
             // From the best candidate; under a caller's time limit on every core and until the
@@ -175,18 +177,20 @@ public enum AutoSearch {
             for improver in improvers {
                 let left = limit - Date().timeIntervalSince(start)
                 guard let best = report.best, let name = report.bestMethod, left >= improverMinimumSeconds, !options.stopRequested,
+                      !best.hasOverlaps,
                       let score = bestScore, !LowerBound.isMet(by: score.value, bound: bound), improver.fits(problem) else { break }
                 let began = Date()
-                // Improvers search schedules without overlapped F&B pairs: they start from the pairs
-                // run one after the other, and `consider` keeps whichever is better.
+                // Improvers search schedules without overlapped F&B pairs, so they do not start
+                // from a best with pairs (local search, which keeps and moves pairs, had the time).
                 consider("\(improver.name)(\(name))", improver.improve(problem, best.sequential, options: options, seconds: left), since: began)
             }
         }
         return report
     }
 
-    /// Whether the anytime phase will run: a caller's time limit and an improver that fits.
-    private static func runsImprovers(_ problem: Problem, options: SolveOptions, improvers: [any ScheduleImprover]) -> Bool {
-        options.timeLimit != nil && improvers.contains { $0.fits(problem) }
+    /// Whether the anytime phase will run from `best`: a caller's time limit, an improver that fits,
+    /// and no overlapped F&B pairs in the best (improvers know nothing of them).
+    private static func runsImprovers(_ problem: Problem, options: SolveOptions, improvers: [any ScheduleImprover], from best: Schedule) -> Bool {
+        options.timeLimit != nil && !best.hasOverlaps && improvers.contains { $0.fits(problem) }
     }
 }

@@ -12,7 +12,11 @@ import Foundation
 /// - **split**: turn a fused `BW` into `B` immediately followed by a `W` that later moves can defer;
 /// - **recompute**: insert a recomputation `R` right before a backward whose stage offers it, under a
 ///   cap (its forward then keeps less; later moves can pull the `R` into a gap, as Mario does);
-/// - **keep**: drop an `R`, so its forward keeps its activations and the backward waits less.
+/// - **keep**: drop an `R`, so its forward keeps its activations and the backward waits less;
+/// - where the problem declares time an overlapped F&B pass hides (`OverlappedPass.swift`):
+///   **pair** a forward with the backward of another stage right after it, **unpair** a pair, and
+///   move a pair one place earlier or later as a unit. A move that separates a pair's passes drops
+///   the pair.
 /// A move is kept only when the schedule gets better by the one comparator (`ScheduleScore`), keeps
 /// every device under its cap and stays deadlock-free. The move order is shuffled by a seeded generator, so a
 /// run is reproducible for a given seed and evaluation budget; the time limit and `shouldStop` only
@@ -41,10 +45,11 @@ public struct LocalSearch: Sendable {
     }
 
     /// The improved schedule (or the start when nothing improves) and how many moves were evaluated.
-    /// The moves reorder passes and know nothing of overlapped F&B pairs: from a start with pairs
-    /// they search from the pairs run one after the other, and the start is kept unless they beat it.
+    /// Pairs of the start are kept as pairs (moves keep, make, break and move them) where the
+    /// problem declares time they hide; elsewhere a start's pairs are dropped for the search and the
+    /// start is kept unless the search beats it.
     public func improve(_ start: Schedule) -> (schedule: Schedule, evaluations: Int) {
-        guard start.hasOverlaps else { return improveOrders(start) }
+        guard start.hasOverlaps, !problem.hasOverlap else { return improveOrders(start) }
         let kept = ScheduleScore(problem, start, objective: objective)
         // Incumbents are reported only when they beat the start with its pairs.
         var plain = self
@@ -61,6 +66,7 @@ public struct LocalSearch: Sendable {
         onIncumbent?(current.value)
         let bound = LowerBound.value(problem, objective: objective)
         var orders = start.orders
+        var pairs = Pairs(start)
         var rng = SeededGenerator(seed: seed)
         let deadline = Date().addingTimeInterval(timeLimit)
         var evaluations = 0
@@ -68,24 +74,64 @@ public struct LocalSearch: Sendable {
         func timeToStop() -> Bool { Date() >= deadline || (shouldStop?() ?? false) }
         while improved && evaluations < maxEvaluations && !timeToStop() && !LowerBound.isMet(by: current.value, bound: bound) {
             improved = false
-            var critical = candidateMoves(current, devices: current.criticalDevices)
-            var others = candidateMoves(current, devices: orders.indices.filter { !current.criticalDevices.contains($0) })
+            var critical = candidateMoves(current, devices: current.criticalDevices, pairs: pairs, orders: orders)
+            var others = candidateMoves(current, devices: orders.indices.filter { !current.criticalDevices.contains($0) }, pairs: pairs, orders: orders)
             critical.shuffle(using: &rng)
             others.shuffle(using: &rng)
             for move in critical + others {
                 guard evaluations < maxEvaluations, evaluations % 16 != 0 || !timeToStop() else { break }
                 evaluations += 1
                 var trial = orders
-                move.apply(to: &trial)
-                guard let score = ScheduleScore(problem, Schedule(orders: trial), objective: objective), score.isBetter(than: current) else { continue }
+                var trialPairs = pairs
+                move.apply(to: &trial, pairs: &trialPairs)
+                guard let score = ScheduleScore(problem, trialPairs.schedule(trial), objective: objective), score.isBetter(than: current) else { continue }
                 orders = trial
+                pairs = trialPairs
+                pairs.dropSeparated(in: orders)
                 current = score
                 onIncumbent?(score.value)
                 improved = true
                 break
             }
         }
-        return (Schedule(orders: orders), evaluations)
+        return (pairs.schedule(orders), evaluations)
+    }
+
+    /// The overlapped F&B pairs of the orders being searched, per device each pair's forward and the
+    /// backward that must follow it. A pair counts only while its backward follows its forward.
+    struct Pairs {
+        var partner: [[Op: Op]]
+
+        init(_ schedule: Schedule) {
+            partner = schedule.orders.indices.map { device in
+                guard device < schedule.overlaps.count else { return [:] }
+                let order = schedule.orders[device]
+                return Dictionary(uniqueKeysWithValues: schedule.overlaps[device].map { (order[$0], order[$0 + 1]) })
+            }
+        }
+
+        var isEmpty: Bool { partner.allSatisfy(\.isEmpty) }
+
+        /// Whether the pass at `k` is the forward of a pair (its backward right after it).
+        func startsPair(_ orders: [[Op]], device: Int, at k: Int) -> Bool {
+            k + 1 < orders[device].count && partner[device][orders[device][k]] == orders[device][k + 1]
+        }
+
+        /// The schedule of `orders` with the pairs whose passes are still side by side.
+        func schedule(_ orders: [[Op]]) -> Schedule {
+            guard !isEmpty else { return Schedule(orders: orders) }
+            return Schedule(orders: orders, overlaps: orders.indices.map { device in
+                Set(orders[device].indices.filter { startsPair(orders, device: device, at: $0) })
+            })
+        }
+
+        /// Forgets the pairs a move separated.
+        mutating func dropSeparated(in orders: [[Op]]) {
+            for device in partner.indices where !partner[device].isEmpty {
+                let kept = Set(orders[device].indices.filter { startsPair(orders, device: device, at: $0) }.map { orders[device][$0] })
+                partner[device] = partner[device].filter { kept.contains($0.key) }
+            }
+        }
     }
 
     /// A change of one device's order.
@@ -105,9 +151,32 @@ public struct LocalSearch: Sendable {
         /// Offload the cell of the backward at `at`: its `O` right after its forward, its `L` right
         /// before the backward (later moves slide them).
         case offload(device: Int, at: Int)
+        /// Run the forward at `at` and the backward after it as one overlapped pair.
+        case pair(device: Int, at: Int)
+        /// Run the pair starting at `at` as two passes.
+        case unpair(device: Int, at: Int)
+        /// Move the pair starting at `from` (both passes) so that it starts at `to`.
+        case relocatePair(device: Int, from: Int, to: Int)
+
+        func apply(to orders: inout [[Op]], pairs: inout Pairs) {
+            switch self {
+            case .pair(let device, let at):
+                pairs.partner[device][orders[device][at]] = orders[device][at + 1]
+            case .unpair(let device, let at):
+                pairs.partner[device][orders[device][at]] = nil
+            case .relocatePair(let device, let from, let to):
+                let moved = orders[device][from...(from + 1)]
+                orders[device].removeSubrange(from...(from + 1))
+                orders[device].insert(contentsOf: moved, at: to)
+            default:
+                apply(to: &orders)
+            }
+        }
 
         func apply(to orders: inout [[Op]]) {
             switch self {
+            case .pair, .unpair, .relocatePair:
+                preconditionFailure("a move of pairs needs the pairs (apply(to:pairs:))")
             case .relocate(let device, let from, let to):
                 let op = orders[device].remove(at: from)
                 orders[device].insert(op, at: to)
@@ -139,11 +208,26 @@ public struct LocalSearch: Sendable {
         }
     }
 
-    /// Squeezes into gaps, adjacent swaps, W pushes, fusions and splits on the given devices.
-    func candidateMoves(_ score: ScheduleScore, devices: [Int]) -> [Move] {
+    /// Squeezes into gaps, adjacent swaps, W pushes, fusions and splits on the given devices, and
+    /// where pairs hide time, the moves of pairs (`pairs`: the current ones).
+    func candidateMoves(_ score: ScheduleScore, devices: [Int], pairs: Pairs, orders: [[Op]]) -> [Move] {
         var moves: [Move] = []
         for device in devices {
             let row = score.timeline[device]
+            if problem.hasOverlap {
+                for k in row.indices.dropLast() {
+                    if pairs.startsPair(orders, device: device, at: k) {
+                        moves.append(.unpair(device: device, at: k))
+                        if k > 0 && !pairs.startsPair(orders, device: device, at: k - 1) { moves.append(.relocatePair(device: device, from: k, to: k - 1)) }
+                        if k + 2 < row.count && !pairs.startsPair(orders, device: device, at: k + 2) {
+                            moves.append(.relocatePair(device: device, from: k, to: k + 1))
+                        }
+                    } else if Problem.canOverlap(row[k].op, row[k + 1].op), k == 0 || !pairs.startsPair(orders, device: device, at: k - 1),
+                              !pairs.startsPair(orders, device: device, at: k + 1) {
+                        moves.append(.pair(device: device, at: k))
+                    }
+                }
+            }
             // Cells with an action: a cell is recomputed or offloaded, never both.
             let recomputed = problem.memoryActionsCanLowerPeak && problem.cap(device: device).isFinite
                 ? Set(row.lazy.filter { $0.op.kind == .recompute || $0.op.kind == .offload }.map { Cell($0.op) }) : nil
