@@ -231,4 +231,21 @@ import Testing
         #expect(withPairs.policy.pairing == .whenBothReady && withPairs.schedule.hasOverlaps)
         #expect(withPairs.value < without.value - 1e-9, "\(withPairs.value) vs \(without.value)")
     }
+
+    /// With two pipelines in opposite directions a device's "latest stage first" is the stage
+    /// deeper in its own pipeline (nearer its loss), not the larger stage index: the first
+    /// microbatch of each pipeline then runs straight through, one forward per device, as in
+    /// DualPipe, instead of waiting at every device for the other pipeline's warm-up forwards.
+    @Test func depthFirstMeansDeeperInItsOwnPipeline() throws {
+        let unit = StageProfile(forward: 1, backwardInput: 2, backwardWeight: 1, memory: MemoryDeltas(forward: 1, backwardInput: -0.5, backwardWeight: -0.5))
+        let problem = try Problem(name: "bidirectional-4", microbatches: 8, devices: 4, placement: .v, stages: Array(repeating: unit, count: 8),
+                                  pipelines: 2)
+        for order in [GreedyPolicy.ChunkOrder.depthFirst, .depthFirstWaiting] {
+            let schedule = try #require(ListScheduler(problem: problem, policy: GreedyPolicy(warmupFactor: 1000, chunkOrder: order)).schedule())
+            let starts = Dictionary(uniqueKeysWithValues: try Simulator.simulate(problem, schedule).timeline.joined().map { ($0.op, $0.start) })
+            for stage in 0..<8 {
+                #expect(starts[.forward(stage, 0)] == Double(stage % 4), "\(order): F(\(stage), 0) starts at \(starts[.forward(stage, 0)] ?? -1)")
+            }
+        }
+    }
 }

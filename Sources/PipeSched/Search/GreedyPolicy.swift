@@ -77,6 +77,9 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
         /// admitted at the same moment, the two run as one pair, as DualPipe's steady state does
         /// (DeepSeek-AI, arXiv 2412.19437, §3.2.1).
         case whenBothReady
+        /// As `whenBothReady`, and a device about to run a backward (or a forward) alone waits for
+        /// a partner of another stage whose inputs arrive sooner than the pair would save.
+        case waitingForPartner
     }
 
     public var pairing: Pairing
@@ -98,7 +101,7 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
         "warmup×\(warmupFactor.readable) \(preferBackward ? "B-first" : "F-first") W:\(weightFill.rawValue) \(chunkOrder.rawValue)"
             + (backward == .split ? "" : " BW-where-B-allocates") + (memoryActions == .none ? "" : " recompute:\(memoryActions.rawValue)")
             + (laterStageMemory == .reservedAtAdmission ? "" : " later-chunks:kept-for-oldest")
-            + (pairing == .none ? "" : " F&B-pairs")
+            + (pairing == .none ? "" : pairing == .whenBothReady ? " F&B-pairs" : " F&B-pairs-waiting")
     }
 
     /// The policies `GreedySearch` tries on `problem`: chunk order only where a device holds several

@@ -89,6 +89,9 @@ public struct ListScheduler: Sendable {
         /// Whether some device holds several streams (several pipelines); with one per device the
         /// admitting stage of device `d` is `deviceAdmitterList[d]`.
         let severalStreams: Bool
+        /// Stages per pipeline (`Problem.pipelineStages`): a stage's depth in its pipeline is its
+        /// index modulo this.
+        let pipelineStages: Int
         let caps: Scratch<Double>
         let staticMemory: [Double]
         /// Per stage, the round trip of its microbatches (read at admitting stages).
@@ -115,6 +118,7 @@ public struct ListScheduler: Sendable {
             deviceAdmitterList = Scratch(deviceAdmitters.flatMap { $0 })
             deviceAdmitterStart = Scratch(deviceAdmitters.reduce(into: [0]) { $0.append($0.last! + $1.count) })
             severalStreams = deviceAdmitters.contains { $0.count > 1 }
+            pipelineStages = problem.pipelineStages
             let streams = (0..<problem.stageCount).map { stage in
                 problem.deviceStages[problem.stageDevice[stage]].filter { admitter[$0] == admitter[stage] }
             }

@@ -165,6 +165,13 @@ struct State {
         Op(kind, stage: stage, microbatch: cell / slices, slice: cell % slices)
     }
 
+    /// Whether stage `a` lies deeper in its pipeline than `b` in its own (closer to the loss; with one
+    /// pipeline, a later stage), the later stage on a tie: the chunk orders' "latest stage".
+    @inline(__always) func deeper(_ a: Int, than b: Int) -> Bool {
+        let depthA = a % setup.pipelineStages, depthB = b % setup.pipelineStages
+        return depthA > depthB || (depthA == depthB && a > b)
+    }
+
     /// The input-gradient pass of a stage: fused `BW` or split `B`.
     @inline(__always) func gradientKind(_ stage: Int) -> OpKind { fused[stage] ? .backward : .backwardInput }
 
@@ -366,6 +373,7 @@ struct State {
         var memoryBlocked = false
         var nextKnown = Double.infinity
         var soonestForward = Double.infinity, soonestForwardStage = -1  // the admitted forward that is ready next
+        var soonestBackward = Double.infinity, soonestBackwardStage = -1  // the backward that is ready next
         for position in setup.deviceStageStart[device]..<setup.deviceStageStart[device + 1] {
             let stage = setup.deviceStageList[position]
             if nextBackward[stage] < units {
@@ -387,6 +395,7 @@ struct State {
                     }
                 } else {
                     nextKnown = min(nextKnown, ready)
+                    if ready < soonestBackward { (soonestBackward, soonestBackwardStage) = (ready, stage) }
                 }
             }
             if nextForward[stage] < units {
@@ -394,7 +403,7 @@ struct State {
                 case .ok:
                     let ready = ready(.forward, stage: stage, cell: nextForward[stage])
                     if ready <= now {
-                        let better = bestForward < 0 || (policy.chunkOrder == .breadthFirst ? stage < bestForward : stage > bestForward)
+                        let better = bestForward < 0 || (policy.chunkOrder == .breadthFirst ? deeper(bestForward, than: stage) : deeper(stage, than: bestForward))
                         if better { bestForward = stage }
                     } else {
                         nextKnown = min(nextKnown, ready)
@@ -414,9 +423,16 @@ struct State {
             if weightStage < 0 && !fused[stage] && nextWeight[stage] < nextBackward[stage] { weightStage = stage }
         }
         if bestBackward >= 0, policy.preferBackward || bestForward < 0 {
-            if policy.pairing == .whenBothReady, bestForward >= 0, let partner = pairPartner(for: bestBackward, device: device, now: now) {
-                runPair(forward: partner, backward: bestBackward, device: device)
-                return bestBackward
+            if policy.pairing != .none {
+                if let partner = pairPartner(for: bestBackward, device: device, now: now) {
+                    runPair(forward: partner, backward: bestBackward, device: device)
+                    return bestBackward
+                }
+                if policy.pairing == .waitingForPartner, soonestForwardStage >= 0, soonestForwardStage != bestBackward,
+                   worthWaiting(until: soonestForward, forward: soonestForwardStage, backward: bestBackward, device: device) {
+                    time[device] = soonestForward
+                    return nil
+                }
             }
             run(gradientKind(bestBackward), stage: bestBackward, device: device)
             return bestBackward
@@ -432,7 +448,7 @@ struct State {
         if bestForward >= 0 {
             // A later stage's forward about to arrive goes first: waiting for it idles less than it
             // would wait behind this forward (it arrives within half of it).
-            if policy.chunkOrder == .depthFirstWaiting, soonestForwardStage > bestForward {
+            if policy.chunkOrder == .depthFirstWaiting, soonestForwardStage >= 0, deeper(soonestForwardStage, than: bestForward) {
                 let cell = nextForward[bestForward]
                 let duration = setup.passes.time(.forward, bestForward * slices + cell % slices, microbatch: cell / slices)
                 if soonestForward - time[device] < 0.5 * duration {
@@ -440,10 +456,15 @@ struct State {
                     return nil
                 }
             }
-            if policy.pairing == .whenBothReady, bestBackward >= 0, bestBackward != bestForward,
+            if policy.pairing != .none, bestBackward >= 0, bestBackward != bestForward,
                pairFits(forward: bestForward, backward: bestBackward, device: device) {
                 runPair(forward: bestForward, backward: bestBackward, device: device)
                 return bestBackward
+            }
+            if policy.pairing == .waitingForPartner, bestBackward < 0, soonestBackwardStage >= 0, soonestBackwardStage != bestForward,
+               worthWaiting(until: soonestBackward, forward: bestForward, backward: soonestBackwardStage, device: device) {
+                time[device] = soonestBackward
+                return nil
             }
             run(.forward, stage: bestForward, device: device)
             return bestForward
@@ -475,11 +496,21 @@ struct State {
         var partner = -1
         for position in setup.deviceStageStart[device]..<setup.deviceStageStart[device + 1] {
             let stage = setup.deviceStageList[position]
-            guard stage != backward, nextForward[stage] < units, admits(stage, device: device) == .ok,
+            guard stage != backward, nextForward[stage] < units, admitsPaired(stage, device: device),
                   ready(.forward, stage: stage, cell: nextForward[stage]) <= now else { continue }
-            if partner < 0 || (policy.chunkOrder == .breadthFirst ? stage < partner : stage > partner) { partner = stage }
+            if partner < 0 || (policy.chunkOrder == .breadthFirst ? deeper(partner, than: stage) : deeper(stage, than: partner)) { partner = stage }
         }
         return partner >= 0 && pairFits(forward: partner, backward: backward, device: device) ? partner : nil
+    }
+
+    /// Whether a forward of `stage` may run in a pair: as `admits`, beyond the warm-up depth (a
+    /// forward that shares a backward's time delays it by only what the pair does not hide).
+    func admitsPaired(_ stage: Int, device: Int) -> Bool {
+        switch admits(stage, device: device) {
+        case .ok: true
+        case .memory: false
+        case .depth: memoryAdmits(stage, device: device) == .ok
+        }
     }
 
     /// Whether the backward of `backward` still fits the cap once the forward of `forward` has run
@@ -495,6 +526,16 @@ struct State {
         let added = keepsLaterForOldest && forward != setup.admitter[forward]
             ? setup.passes.memory(.forward, forward * slices + forwardCell % slices, recomputed: false, microbatch: forwardCell / slices) : 0
         return level[device] + reserved[device] + heldForOldest(device) + added + need <= setup.caps[device] + 1e-9
+    }
+
+    /// Whether the device should wait until `until` for the next forward of `forward` and the next
+    /// input-gradient pass of `backward` to run as a pair: the wait is shorter than what the pair
+    /// saves over the two passes in a row, and the pair fits the cap.
+    func worthWaiting(until: Double, forward: Int, backward: Int, device: Int) -> Bool {
+        let forwardOp = op(.forward, stage: forward, cell: nextForward[forward])
+        let backwardOp = op(gradientKind(backward), stage: backward, cell: backwardCell(nextBackward[backward]))
+        let saved = problem.duration(forwardOp) + problem.duration(backwardOp) - problem.overlappedDuration(forwardOp, backwardOp)
+        return until - time[device] < saved - 1e-9 && pairFits(forward: forward, backward: backward, device: device)
     }
 
     /// Runs the next forward of `forward` and the next input-gradient pass of `backward` as one
