@@ -26,9 +26,9 @@ import Testing
     /// grid holds pairing policies: tiny ones on one device, and two pipelines in opposite
     /// directions (DualPipe's placement) and V placements, uncapped and capped.
     static func overlapping() -> [Problem] {
-        var problems = (0..<4).map { OverlappedPassTests.tiny(seed: $0) }
-        problems += (0..<6).map { hiding(PipelinesTests.tiny(seed: $0), fraction: 0.4) }
-        for (index, shape) in [(4, 6, Placement.v, 2), (3, 6, .v, 2)].enumerated() {
+        var problems = (0..<2).map { OverlappedPassTests.tiny(seed: $0) }
+        problems += (0..<4).map { hiding(PipelinesTests.tiny(seed: $0), fraction: 0.4) }
+        for (index, shape) in [(4, 6, Placement.v, 2)].enumerated() {
             let base = hiding(TestProblems.random(devices: shape.0, microbatches: shape.1, placement: shape.2, chunks: shape.3,
                                                   seed: UInt64(400 + index)), fraction: 0.3)
             problems += [base, try! GreedyTests.capped(base, factor: 1.2)]

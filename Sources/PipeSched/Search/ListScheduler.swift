@@ -89,9 +89,9 @@ public struct ListScheduler: Sendable {
         /// Whether some device holds several streams (several pipelines); with one per device the
         /// admitting stage of device `d` is `deviceAdmitterList[d]`.
         let severalStreams: Bool
-        /// Stages per pipeline (`Problem.pipelineStages`): a stage's depth in its pipeline is its
-        /// index modulo this.
-        let pipelineStages: Int
+        /// Per stage, its rank in the chunk orders' "latest stage first": its depth in its pipeline
+        /// (index modulo `Problem.pipelineStages`), ties by index (with one pipeline, the index).
+        let depthRank: Scratch<Int>
         let caps: Scratch<Double>
         let staticMemory: [Double]
         /// Per stage, the round trip of its microbatches (read at admitting stages).
@@ -118,7 +118,7 @@ public struct ListScheduler: Sendable {
             deviceAdmitterList = Scratch(deviceAdmitters.flatMap { $0 })
             deviceAdmitterStart = Scratch(deviceAdmitters.reduce(into: [0]) { $0.append($0.last! + $1.count) })
             severalStreams = deviceAdmitters.contains { $0.count > 1 }
-            pipelineStages = problem.pipelineStages
+            depthRank = Scratch((0..<problem.stageCount).map { ($0 % problem.pipelineStages) * problem.stageCount + $0 })
             let streams = (0..<problem.stageCount).map { stage in
                 problem.deviceStages[problem.stageDevice[stage]].filter { admitter[$0] == admitter[stage] }
             }

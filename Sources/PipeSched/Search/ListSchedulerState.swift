@@ -167,10 +167,7 @@ struct State {
 
     /// Whether stage `a` lies deeper in its pipeline than `b` in its own (closer to the loss; with one
     /// pipeline, a later stage), the later stage on a tie: the chunk orders' "latest stage".
-    @inline(__always) func deeper(_ a: Int, than b: Int) -> Bool {
-        let depthA = a % setup.pipelineStages, depthB = b % setup.pipelineStages
-        return depthA > depthB || (depthA == depthB && a > b)
-    }
+    @inline(__always) func deeper(_ a: Int, than b: Int) -> Bool { setup.depthRank[a] > setup.depthRank[b] }
 
     /// The input-gradient pass of a stage: fused `BW` or split `B`.
     @inline(__always) func gradientKind(_ stage: Int) -> OpKind { fused[stage] ? .backward : .backwardInput }
@@ -549,15 +546,28 @@ struct State {
                         self.ready(backwardKind, stage: backward, cell: backwardCell(nextBackward[backward])))
         let start = max(time[device], ready)
         let duration = problem.overlappedDuration(forwardOp, backwardOp)
-        run(.forward, stage: forward, device: device, pair: (start: start, ready: ready, duration: duration))
+        let forwardCell = take(.forward, stage: forward, device: device)
+        record(.forward, stage: forward, cell: forwardCell, device: device, start: start, ready: ready, duration: duration)
         log[logged - 1].pairedWithNext = true
-        run(backwardKind, stage: backward, device: device, pair: (start: start, ready: ready, duration: duration))
+        let backwardCell = take(backwardKind, stage: backward, device: device)
+        record(backwardKind, stage: backward, cell: backwardCell, device: device, start: start, ready: start, duration: duration)
         pairedForward = forward
     }
 
-    /// Runs the next pass of `kind` on `stage`; `pair` gives a member of an overlapped pair its
-    /// start, the time both members' inputs are there and the pair's duration.
-    mutating func run(_ kind: OpKind, stage: Int, device: Int, pair: (start: Double, ready: Double, duration: Double)? = nil) {
+    /// Runs the next pass of `kind` on `stage` as soon as its device and its inputs allow.
+    @inline(__always)
+    mutating func run(_ kind: OpKind, stage: Int, device: Int) {
+        let cell = take(kind, stage: stage, device: device)
+        let ready = ready(kind, stage: stage, cell: cell)
+        let index = stage * slices + cell % slices
+        record(kind, stage: stage, cell: cell, device: device, start: max(time[device], ready), ready: ready,
+               duration: setup.passes.time(kind, index, microbatch: cell / slices))
+    }
+
+    /// Takes the next cell of `kind` on `stage` (its counters, reservations and warm-up count move)
+    /// and returns it.
+    @inline(__always)
+    mutating func take(_ kind: OpKind, stage: Int, device: Int) -> Int {
         let cell: Int
         switch kind {
         case .forward:
@@ -590,12 +600,16 @@ struct State {
         case .offload, .reload:
             preconditionFailure("the list scheduler never offloads (OffloadPlanning adds the copies)")
         }
+        return cell
+    }
+
+    /// Records a pass of `cell` that starts at `start` (its inputs there at `ready`) and lasts
+    /// `duration`: the device's clock and memory, the cutoff, the passes waiting for it, the log.
+    @inline(__always)
+    mutating func record(_ kind: OpKind, stage: Int, cell: Int, device: Int, start: Double, ready: Double, duration: Double) {
         let index = stage * slices + cell % slices
-        let ready = pair?.ready ?? ready(kind, stage: stage, cell: cell)
-        let start = pair?.start ?? max(time[device], ready)
-        if start > max(lastEnd[device], ready) && (pair == nil || kind == .forward) { ranAhead = true }
+        if start > max(lastEnd[device], ready) { ranAhead = true }
         if firstStart[device].isNaN { firstStart[device] = start }
-        let duration = pair?.duration ?? setup.passes.time(kind, index, microbatch: cell / slices)
         let end = start + duration
         time[device] = end
         lastEnd[device] = end
