@@ -17,8 +17,9 @@
 /// such stages run a fused `BW`, which only frees. The result never exceeds a cap. Works for any
 /// placement, heterogeneous costs, communication latency and sequence slices. Under
 /// `GreedyPolicy.memoryActions` a microbatch the cap blocks is recomputed where that lets it in
-/// (`GreedyRecomputation`). Under `GreedyPolicy.Pairing.whenBothReady` a backward and a forward of
-/// another stage that are both ready run as one overlapped F&B pass.
+/// (`GreedyRecomputation`). Under `GreedyPolicy.Pairing` a backward and a forward of another stage
+/// that are both ready run as one overlapped F&B pass (and, waiting for a partner, a device may wait
+/// for the other one when that costs less than the pair saves).
 public struct ListScheduler: Sendable {
     public let problem: Problem
     public let policy: GreedyPolicy

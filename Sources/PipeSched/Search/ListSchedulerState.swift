@@ -536,7 +536,8 @@ struct State {
     }
 
     /// Runs the next forward of `forward` and the next input-gradient pass of `backward` as one
-    /// overlapped pair (the step then returns `backward`, and `run(shouldStop:)` counts both): it starts when the device and both passes' inputs are ready and lasts
+    /// overlapped pair (the step then returns `backward`, and `run(shouldStop:)` counts both): it
+    /// starts when the device and both passes' inputs are ready and lasts
     /// `Problem.overlappedDuration`; memory moves as the forward then the backward would.
     mutating func runPair(forward: Int, backward: Int, device: Int) {
         let forwardOp = op(.forward, stage: forward, cell: nextForward[forward])

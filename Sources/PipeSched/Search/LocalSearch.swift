@@ -218,7 +218,11 @@ public struct LocalSearch: Sendable {
                 for k in row.indices.dropLast() {
                     if pairs.startsPair(orders, device: device, at: k) {
                         moves.append(.unpair(device: device, at: k))
-                        if k > 0 && !pairs.startsPair(orders, device: device, at: k - 1) { moves.append(.relocatePair(device: device, from: k, to: k - 1)) }
+                        // One place earlier or later, over a pass that is not in a pair (moving into a
+                        // pair would split it).
+                        if k > 0 && (k < 2 || !pairs.startsPair(orders, device: device, at: k - 2)) {
+                            moves.append(.relocatePair(device: device, from: k, to: k - 1))
+                        }
                         if k + 2 < row.count && !pairs.startsPair(orders, device: device, at: k + 2) {
                             moves.append(.relocatePair(device: device, from: k, to: k + 1))
                         }
