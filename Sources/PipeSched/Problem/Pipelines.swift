@@ -20,13 +20,17 @@ extension Problem {
     @inline(__always)
     public func pipeline(of stage: Int) -> Int { stage / pipelineStages }
 
+    /// Where `stage` sits in its pipeline: 0 for the first stage, `pipelineStages − 1` for the last.
+    @inline(__always)
+    public func position(inPipeline stage: Int) -> Int { stage % pipelineStages }
+
     /// Whether `stage` is the first of its pipeline: its forward reads the microbatch's input.
     @inline(__always)
-    public func startsPipeline(_ stage: Int) -> Bool { stage % pipelineStages == 0 }
+    public func startsPipeline(_ stage: Int) -> Bool { position(inPipeline: stage) == 0 }
 
     /// Whether `stage` is the last of its pipeline: its input-gradient pass starts from the loss.
     @inline(__always)
-    public func endsPipeline(_ stage: Int) -> Bool { stage % pipelineStages == pipelineStages - 1 }
+    public func endsPipeline(_ stage: Int) -> Bool { position(inPipeline: stage) == pipelineStages - 1 }
 
     /// Whether `stages` stages split into `pipelines` copies of the model (the problem's check, which
     /// `pipesched profile` also runs before it builds any stage).

@@ -91,7 +91,7 @@ public struct ListScheduler: Sendable {
         /// admitting stage of device `d` is `deviceAdmitterList[d]`.
         let severalStreams: Bool
         /// Per stage, its rank in the chunk orders' "latest stage first": its depth in its pipeline
-        /// (index modulo `Problem.pipelineStages`), ties by index (with one pipeline, the index).
+        /// (`Problem.position(inPipeline:)`), ties by index (with one pipeline, the index).
         let depthRank: Scratch<Int>
         let caps: Scratch<Double>
         let staticMemory: [Double]
@@ -119,7 +119,7 @@ public struct ListScheduler: Sendable {
             deviceAdmitterList = Scratch(deviceAdmitters.flatMap { $0 })
             deviceAdmitterStart = Scratch(deviceAdmitters.reduce(into: [0]) { $0.append($0.last! + $1.count) })
             severalStreams = deviceAdmitters.contains { $0.count > 1 }
-            depthRank = Scratch((0..<problem.stageCount).map { ($0 % problem.pipelineStages) * problem.stageCount + $0 })
+            depthRank = Scratch((0..<problem.stageCount).map { problem.position(inPipeline: $0) * problem.stageCount + $0 })
             let streams = (0..<problem.stageCount).map { stage in
                 problem.deviceStages[problem.stageDevice[stage]].filter { admitter[$0] == admitter[stage] }
             }

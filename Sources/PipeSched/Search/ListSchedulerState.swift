@@ -314,6 +314,16 @@ struct State {
             + max(0, setup.passes.memory(.backwardWeight, index, microbatch: microbatch))
     }
 
+    /// Room the input-gradient pass of a cell needs on `device` beside what is committed: its own
+    /// need (`backwardNeed`), or in an offloading plan the room its reload takes if larger, plus the
+    /// room kept for a pending forward's transient.
+    @inline(__always)
+    func backwardRoom(_ stage: Int, cell: Int, device: Int) -> Double {
+        max(backwardNeed(stage, cell: cell),
+            setup.reloadMemory[stage * slices + (slices == 1 ? 0 : cell % slices)] * setup.passes.memoryScale(microbatch: cell / slices))
+            + (reserved[device] > 1e-12 ? setup.forwardTransient[device] : 0)
+    }
+
     /// Runs the policy to the end: `false` when it gets stuck (a cap too tight for it) or
     /// `shouldStop` ended it.
     mutating func run(shouldStop: (@Sendable () -> Bool)?) -> Bool {
@@ -380,9 +390,7 @@ struct State {
                     considerRecompute(stage, cell: cell, device: device, backwardReady: ready, now: now,
                                       urgent: &urgentRecompute, early: &earlyRecompute, memoryBlocked: &memoryBlocked, nextKnown: &nextKnown)
                 } else if ready <= now {
-                    let need = max(backwardNeed(stage, cell: cell),
-                                   setup.reloadMemory[stage * slices + (slices == 1 ? 0 : cell % slices)] * setup.passes.memoryScale(microbatch: cell / slices))
-                        + (reserved[device] > 1e-12 ? setup.forwardTransient[device] : 0)
+                    let need = backwardRoom(stage, cell: cell, device: device)
                     if need > 0 && level[device] + reserved[device] + heldForOldest(device) + need > cap + 1e-9 {
                         memoryBlocked = true
                         memoryRefused = true
@@ -515,9 +523,7 @@ struct State {
     /// checked alone; what the forward adds beyond what is already promised (a later stage's forward
     /// under `keptForOldest`) is counted against the backward's need, conservatively.
     func pairFits(forward: Int, backward: Int, device: Int) -> Bool {
-        let cell = backwardCell(nextBackward[backward])
-        let need = max(backwardNeed(backward, cell: cell),
-                       setup.reloadMemory[backward * slices + (slices == 1 ? 0 : cell % slices)] * setup.passes.memoryScale(microbatch: cell / slices))
+        let need = backwardRoom(backward, cell: backwardCell(nextBackward[backward]), device: device)
         guard need > 0 else { return true }
         let forwardCell = nextForward[forward]
         let added = keepsLaterForOldest && forward != setup.admitter[forward]
