@@ -29,6 +29,9 @@ public enum MegatronLayout {
         guard problem.pipelines == 1 else {
             throw .unsupported("the problem runs \(problem.pipelines) pipelines (copies of the model); Megatron's layout describes one pipeline")
         }
+        guard problem.graph.isChain else {
+            throw .unsupported("the problem's stages form a graph (stages[].inputs, such as Vocabulary Parallelism's output shards); Megatron's layout describes a chain of stages")
+        }
         let ranks = problem.devices
         guard TorchPlacement.matching(document.placement, ranks: ranks) == .loop else {
             throw .unsupported("Megatron puts virtual stage s on rank s mod \(ranks); the placement \(document.placement) is not that, so Megatron cannot build these stages; solve with placement \"sequential\" or \"interleaved\"")

@@ -41,6 +41,7 @@ public struct TorchCSVReader: Sendable {
             throw TorchScheduleError(.slices, "the problem splits microbatches into \(problem.sequenceSlices) sequence slices, but a PyTorch schedule has no slices; use a problem with sequenceSlices 1")
         }
         guard problem.pipelines == 1 else { throw TorchCSVWriter.severalPipelines(problem.pipelines) }
+        guard problem.graph.isChain else { throw TorchCSVWriter.stageGraph }
         let torch = try parse(text)
         let placement = try TorchRules.check(torch, ranks: problem.devices, stages: problem.stageCount,
                                              microbatches: problem.microbatches, letters: version.letters)

@@ -33,6 +33,7 @@ public struct TorchCSVWriter: Sendable {
     public func write(_ document: ScheduleDocument, microbatches: Int? = nil) throws(TorchScheduleError) -> Output {
         let schedule = Schedule(document.timedTimeline)
         if let pipelines = document.pipelines, pipelines > 1 { throw Self.severalPipelines(pipelines) }
+        if document.stageInputs != nil { throw Self.stageGraph }
         let count = microbatches ?? (schedule.orders.joined().map(\.microbatch).max() ?? -1) + 1
         return try write(schedule, placement: document.placement, microbatches: count)
     }
@@ -42,6 +43,10 @@ public struct TorchCSVWriter: Sendable {
     static func severalPipelines(_ pipelines: Int) -> TorchScheduleError {
         TorchScheduleError(.pipelines, "the problem runs \(pipelines) pipelines (copies of the model in turn), but PyTorch's pipelining chains all stages into one, so it would run another model; solve the problem with pipelines 1 (for example placement v for DualPipeV) to export it")
     }
+
+    /// A schedule whose stages form a graph: PyTorch's pipelining sends each stage's output to the
+    /// next stage only, so it would run another model.
+    static let stageGraph = TorchScheduleError(.stageGraph, "the problem's stages form a graph (stages[].inputs: fan-out, fan-in, or several outputs sharing the loss, as Vocabulary Parallelism's shards), but PyTorch's pipelining chains its stages, each sending its output to the next; solve a problem whose stages form a chain to export it")
 
     /// Writes per-device orders whose stage `s` sits on device `placement[s]`.
     public func write(_ schedule: Schedule, placement: [Int], microbatches: Int) throws(TorchScheduleError) -> Output {

@@ -26,6 +26,8 @@ public struct TorchScheduleError: Error, Sendable, Equatable, CustomStringConver
         case memoryActions
         /// The problem runs several pipelines (`Problem.pipelines`), which PyTorch's pipelining reads as one.
         case pipelines
+        /// The problem's stages form a graph (`StageGraph`), which PyTorch's pipelining runs as a chain.
+        case stageGraph
     }
 
     public var rule: Rule

@@ -65,6 +65,25 @@ public struct LayerCost: Sendable {
                         weightPassBytes: d * tokens * b * h + d * tokens * b * v)
     }
 
+    /// The final norm alone, which stays on the last transformer stage when the output layer is cut
+    /// into vocabulary shards: it stores its input, s·b·h values.
+    public func finalNorm(tokens: Double) -> UnitCost {
+        UnitCost(storedBytes: d * tokens * b * Double(model.hiddenSize))
+    }
+
+    /// One of `shards` vocabulary shards of the output layer and loss (Vocabulary Parallelism, Yeung
+    /// et al., 2024): the projection to V/shards entries (2·s·b·h·V/shards FLOPs per pass), storing
+    /// its own copy of the normalized hidden state (s·b·h values, for its weight gradient) and its
+    /// fp32 logits (4·s·b·V/shards bytes). The head's FLOPs are the shards' together; the copies of
+    /// the hidden state are Vocabulary Parallelism's memory overhead.
+    public func headShard(tokens: Double, shards: Int) -> UnitCost {
+        let h = Double(model.hiddenSize), v = Double(model.vocabularySize) / Double(shards)
+        let projection = 2 * tokens * b * h * v
+        return UnitCost(forwardFLOPs: projection, backwardInputFLOPs: projection, backwardWeightFLOPs: projection,
+                        storedBytes: d * tokens * b * h + 4 * tokens * b * v,
+                        weightPassBytes: d * tokens * b * h + d * tokens * b * v)
+    }
+
     // MARK: parameters
 
     /// Parameters of one layer held by one pipeline device (routed experts divided by expert parallelism).

@@ -49,6 +49,10 @@ public struct ProfileOptions: Sendable, Equatable {
     /// Whether messages hold their link for their transfer time, one at a time per direction
     /// (`Communication.transfer`); `false`: a message only delays its consumer, any number in flight.
     public var linkContention: Bool = false
+    /// Whether the output layer (projection and loss) is cut by vocabulary into one shard per device
+    /// (Vocabulary Parallelism, Yeung et al., 2024), each a stage of its own that reads the last
+    /// transformer stage (`StageGraph`), rather than riding with the last layer.
+    public var vocabularyParallel: Bool = false
 
     public init(devices: Int, microbatches: Int) {
         self.devices = devices
@@ -58,7 +62,10 @@ public struct ProfileOptions: Sendable, Equatable {
     /// Stages of one copy of the model (of one pipeline): the layers are partitioned into these.
     public var copyStages: Int { stageCount / max(pipelines, 1) }
 
-    /// Number of pipeline stages the placement asks for.
+    /// Number of stages the problem gets: the placement's, plus a vocabulary shard per device.
+    public var problemStages: Int { stageCount + (vocabularyParallel ? devices : 0) }
+
+    /// Number of pipeline stages the placement asks for (the model's layers are cut into these).
     public var stageCount: Int {
         switch placement {
         case .interleaved, .wave: ProblemSize.product([devices, chunks]) ?? Int.max
@@ -94,6 +101,10 @@ public struct ProblemBuilder: Sendable {
             throw ProfileError(field: error.field, message: "\(error.message) (the \(options.placement.name ?? "explicit") placement's stages)",
                                fix: "give 2 with --placement v (Chimera's and DualPipe's two opposite pipelines) or --placement wave (BitPipe's two opposite Vs with --chunks 4), or 1")
         }
+        if options.vocabularyParallel, options.pipelines > 1 {
+            throw .invalid("vocabularyParallel", "goes with one pipeline; the problem has \(options.pipelines)",
+                           "drop --vocabulary-parallel or use --pipelines 1")
+        }
         if options.slices > 1, !model.causal {
             throw .invalid("slices", "needs causal attention; the model is bidirectional", "use --slices 1")
         }
@@ -121,7 +132,7 @@ public struct ProblemBuilder: Sendable {
             throw .invalid("tensorParallel", "must be between 1 and \(ModelConfig.maxDimension), got \(t)", "give the TP degree")
         }
         do {
-            try options.limits.check(ProblemSize(devices: options.devices, stages: options.stageCount, microbatches: options.microbatches,
+            try options.limits.check(ProblemSize(devices: options.devices, stages: options.problemStages, microbatches: options.microbatches,
                                                  sequenceSlices: options.slices))
         } catch {
             throw ProfileError(field: error.field, message: error.message, fix: error.fix)
@@ -158,7 +169,7 @@ public struct ProblemBuilder: Sendable {
         let tokens = Double(lengths[slice]), prefix = Double(lengths[..<slice].reduce(0, +))
         var cost = costs.layer(model.layerTypes[layer], tokens: tokens, prefix: prefix)
         if layer == 0 { cost += costs.embedding(tokens: tokens) }
-        if layer == model.layers - 1 { cost += costs.head(tokens: tokens) }
+        if layer == model.layers - 1 { cost += options.vocabularyParallel ? costs.finalNorm(tokens: tokens) : costs.head(tokens: tokens) }
         return cost
     }
 
@@ -182,7 +193,7 @@ public struct ProblemBuilder: Sendable {
         let layer = unit - visionLayers
         var total = costs.parameters(model.layerTypes[layer])
         if layer == 0 { total += costs.vocabularyParameters }
-        if layer == model.layers - 1 { total += costs.vocabularyParameters }
+        if layer == model.layers - 1, !options.vocabularyParallel { total += costs.vocabularyParameters }
         return total
     }
 
@@ -241,19 +252,25 @@ public struct ProblemBuilder: Sendable {
             stages.append(StageProfile(slices: slices, staticMemory: staticBytes / t / gib))
             first += count
         }
+        var placement = options.placement, partition = counts
+        if options.vocabularyParallel {
+            stages += vocabularyShards(lengths: lengths, messageBytes: messageBytes, reading: stages.count - 1, milliseconds: milliseconds)
+            placement = .explicit(try transformerDevices() + Array(0..<options.devices))
+            partition += Array(repeating: 0, count: options.devices)
+        }
         let communication = LinkLatency(boundaryBytes: messageBytes, hardware: hardware)
             .communication(devicesPerNode: options.devicesPerNode, contended: options.linkContention)
         let name = "\(model.name)-p\(options.devices)-m\(options.microbatches)" + (options.slices > 1 ? "-k\(options.slices)" : "")
-            + (options.pipelines > 1 ? "-x\(options.pipelines)" : "")
+            + (options.pipelines > 1 ? "-x\(options.pipelines)" : "") + (options.vocabularyParallel ? "-vp" : "")
         // Every pipeline is a copy of the model, cut alike; each holds its own weights.
         stages = Array(repeating: stages, count: options.pipelines).flatMap { $0 }
         let scales = try microbatchScales()
         do {
-            let problem = try Problem(name: name, microbatches: options.microbatches, devices: options.devices, placement: options.placement,
+            let problem = try Problem(name: name, microbatches: options.microbatches, devices: options.devices, placement: placement,
                                       stages: stages, communication: communication,
                                       memoryLimit: options.memoryLimit ? Array(repeating: options.memoryCap ?? hardware.memoryGiB, count: options.devices) : nil,
                                       sequenceSlices: options.slices, microbatchScales: scales,
-                                      partition: Array(repeating: counts, count: options.pipelines).flatMap { $0 }, units: .profile,
+                                      partition: Array(repeating: partition, count: options.pipelines).flatMap { $0 }, units: .profile,
                                       pipelines: options.pipelines, limits: options.limits)
             guard let factor = options.memoryCapActivations else { return problem }
             return try problem.withActivationCaps(factor: factor, limits: options.limits)
@@ -261,6 +278,36 @@ public struct ProblemBuilder: Sendable {
             if error.field.hasPrefix("memoryLimit") {
                 throw ProfileError(field: "memory", message: "\(error.message) (GiB)", fix: memoryFix)
             }
+            throw ProfileError(field: error.field, message: error.message, fix: error.fix)
+        }
+    }
+
+    /// The output layer's vocabulary shards, one per device, each reading stage `last`'s output
+    /// (Vocabulary Parallelism, Yeung et al., 2024; `StageGraph`): a shard's message to the other
+    /// shards is its softmax statistics (the running max, the sum of exponentials and the target's
+    /// logit, three fp32 values per token), which every shard's backward waits for.
+    /// `milliseconds` turns a shard's FLOPs into time, as for the transformer stages.
+    func vocabularyShards(lengths: [Int], messageBytes: Double, reading last: Int, milliseconds: (Double) -> Double) -> [StageProfile] {
+        let t = Double(model.tensorParallel), gib = 1024.0 * 1024.0 * 1024.0, shards = options.devices
+        let slices = lengths.map { length -> PassCosts in
+            let unit = costs.headShard(tokens: Double(length), shards: shards)
+            let deltas = unit.memoryDeltas
+            let forward = deltas.forward / t / gib, input = deltas.backwardInput / t / gib
+            let statistics = 3 * 4 * Double(length) * Double(model.microbatchSize) / t
+            return PassCosts(forward: milliseconds(unit.forwardFLOPs), backwardInput: milliseconds(unit.backwardInputFLOPs),
+                             backwardWeight: milliseconds(unit.backwardWeightFLOPs),
+                             memory: MemoryDeltas(forward: forward, backwardInput: input, backwardWeight: -(forward + input)),
+                             messageSize: messageBytes > 0 ? statistics / messageBytes : 1)
+        }
+        let staticBytes = costs.vocabularyParameters / Double(shards) * model.bytesPerParameter
+        return Array(repeating: StageProfile(slices: slices, staticMemory: staticBytes / t / gib, inputs: [last]), count: shards)
+    }
+
+    /// The device of each transformer stage under the options' placement.
+    func transformerDevices() throws(ProfileError) -> [Int] {
+        do {
+            return try options.placement.devices(stages: options.stageCount, devices: options.devices, pipelines: options.pipelines)
+        } catch {
             throw ProfileError(field: error.field, message: error.message, fix: error.fix)
         }
     }

@@ -326,6 +326,7 @@ components:
         memoryActions: { type: string, enum: [none, recompute, offload, all], default: none, description: 'As `pipesched profile --memory-actions`: recomputation (recompute), offloading to host memory (offload) or both (all) offered per stage, for the search to choose per stage and microbatch.' }
         devicesPerNode: { type: integer, minimum: 1, description: 'As `pipesched profile --devices-per-node`: devices grouped in nodes, NVLink inside a node and the p2p link between nodes.' }
         linkContention: { type: boolean, default: false, description: 'As `pipesched profile --link-contention`: messages hold their link for their transfer time, one at a time per direction; without it each message only delays its consumer by the latency plus its own transfer time.' }
+        vocabularyParallel: { type: boolean, default: false, description: 'As `pipesched profile --vocabulary-parallel`: the output layer cut by vocabulary into one shard per device, each a stage reading the last transformer stage (Vocabulary Parallelism); one pipeline.' }
         sequenceLengths: { type: array, items: { type: integer, minimum: 1 }, description: 'As `pipesched profile --sequence-lengths`: the sequence length of each microbatch (one per microbatch); the problem gets `microbatchScales` from the cost model.' }
     Problem:
       description: A problem, schema v1, exactly as in problem files (docs/problem-format.md); the JSON Schema is served at /schemas/problem.schema.json.
@@ -640,6 +641,11 @@ components:
         "messageSize": {
           "description": "Optional (1): the size of the message at this stage's output boundary (the activations its forward sends to the next stage, and their gradient sent back), as a multiple of the message `communication.transfer` times; a number >= 0 or one per slice.",
           "$ref": "#/$defs/sliceValue"
+        },
+        "inputs": {
+          "description": "Optional (the stage before it in its pipeline): the earlier stages whose forward outputs this stage's forward reads, so that the stages form a graph (fan-out, fan-in, branches); its backward waits for every stage that reads it. Stages no stage reads are outputs; several outputs share the loss, each output's backward waiting for every output's forward (Vocabulary Parallelism's output shards). One pipeline only; hand-written families, the ported peers and the PyTorch and Megatron exports need a chain.",
+          "type": "array",
+          "items": { "type": "integer", "minimum": 0 }
         }
       }
     }
@@ -699,6 +705,11 @@ components:
       "type": "integer",
       "minimum": 2,
       "description": "How many pipelines (copies of the model) the stages form, when more than one (problem field pipelines): each pipeline's stages in turn, so the stage after one pipeline's last takes the next pipeline's input. Absent for one pipeline."
+    },
+    "stageInputs": {
+      "type": "array",
+      "items": { "type": "array", "items": { "type": "integer", "minimum": 0 } },
+      "description": "The stages each stage reads when the problem's stages form a graph (problem field stages[].inputs), stage 0 first; absent for a chain. A runtime that sends each stage's output to the next stage only must not run such a schedule."
     },
     "memoryHeadroom": {
       "type": "number",

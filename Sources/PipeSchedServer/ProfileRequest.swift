@@ -12,7 +12,7 @@ public struct ProfileRequest: Sendable {
 
     /// Fields the body may carry; anything else is rejected.
     static let fields: Set<String> = ["model", "hardware", "devices", "microbatches", "placement", "chunks", "pipelines", "partition", "slices",
-                                      "recompute", "tensorParallel", "memoryLimit", "memoryLimitActivations", "memoryActions", "devicesPerNode", "sequenceLengths", "linkContention"]
+                                      "recompute", "tensorParallel", "memoryLimit", "memoryLimitActivations", "memoryActions", "devicesPerNode", "sequenceLengths", "linkContention", "vocabularyParallel"]
 
     /// Parses and checks a body; `bundled` resolves model and hardware names.
     public static func parse(_ body: Data, bundled: BundledFiles = .standard) throws(APIError) -> ProfileRequest {
@@ -57,6 +57,9 @@ public struct ProfileRequest: Sendable {
         }
         if let data = members["linkContention"] {
             options.linkContention = try SolveRequest.value(Bool.self, data, field: "linkContention", expected: "true or false")
+        }
+        if let data = members["vocabularyParallel"] {
+            options.vocabularyParallel = try SolveRequest.value(Bool.self, data, field: "vocabularyParallel", expected: "true or false")
         }
         if let data = members["sequenceLengths"] {
             options.sequenceLengths = try SolveRequest.value([Int].self, data, field: "sequenceLengths",

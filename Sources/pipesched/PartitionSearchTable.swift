@@ -7,7 +7,7 @@ import PipeSchedExport
 struct PartitionSearchTable {
     let text: String
 
-    init(_ report: PartitionSearch.Report, placement: Placement, pipelines: Int = 1) {
+    init(_ report: PartitionSearch.Report, placement: Placement, pipelines: Int = 1, vocabularyParallel: Bool = false) {
         let objective = (try? report.best.outcome.get())?.objective ?? .stageSpan
         let header = ["partition", "layers per stage", objective.rawValue, "bubble", "peak memory", ""]
         var rows: [[String]] = []
@@ -31,6 +31,11 @@ struct PartitionSearchTable {
         let partition = report.best.partition
         guard pipelines == 1 else {
             lines.append("layers per stage of each of the \(pipelines) copies of the model; Megatron-LM and torchtitan run one pipeline, so there is no hand-off")
+            text = lines.joined(separator: "\n") + "\n"
+            return
+        }
+        guard !vocabularyParallel else {
+            lines.append("layers per transformer stage; the output layer is cut into one vocabulary shard per device (Vocabulary Parallelism), which neither Megatron-LM's layout nor torchtitan's stages describe, so there is no hand-off")
             text = lines.joined(separator: "\n") + "\n"
             return
         }

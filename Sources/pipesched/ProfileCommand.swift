@@ -54,6 +54,9 @@ struct ProfileCommand: ParsableCommand {
     @Flag(help: "Messages hold their link for their transfer time (size over bandwidth), one at a time per direction of each link; without it a message only delays its consumer and any number may be in flight.")
     var linkContention = false
 
+    @Flag(help: "Cut the output layer (projection and loss) by vocabulary into one shard per device, each a stage of its own reading the last transformer stage, as Vocabulary Parallelism does (Yeung et al., 2024); one pipeline.")
+    var vocabularyParallel = false
+
     @Option(help: "Slices per microbatch along the sequence (Seq1F1B).")
     var slices: Int = 1
 
@@ -108,6 +111,7 @@ struct ProfileCommand: ParsableCommand {
         }
         if devicesPerNode != nil, model == nil { throw ValidationError("--devices-per-node goes with --model: measured profiles carry their own --latency") }
         if linkContention, model == nil { throw ValidationError("--link-contention goes with --model: the cost model gives each message's size") }
+        if vocabularyParallel, model == nil { throw ValidationError("--vocabulary-parallel goes with --model: the cost model cuts the output layer") }
         if sequenceLengths != nil, model == nil { throw ValidationError("--sequence-lengths goes with --model: the cost model scales each microbatch") }
         _ = try parsedSequenceLengths()
         if let devicesPerNode, devicesPerNode < 1 { throw ValidationError("--devices-per-node must be at least 1") }
@@ -185,6 +189,7 @@ struct ProfileCommand: ParsableCommand {
         options.devicesPerNode = devicesPerNode
         options.sequenceLengths = try parsedSequenceLengths()
         options.linkContention = linkContention
+        options.vocabularyParallel = vocabularyParallel
         return try ProblemBuilder(model: model, hardware: hardware, options: options)
     }
 
@@ -199,7 +204,8 @@ struct ProfileCommand: ParsableCommand {
             throw Failure(error.description, code: .memoryCap)
         }
         let best = report.best
-        FileHandle.standardError.write(Data(PartitionSearchTable(report, placement: best.problem.placement, pipelines: best.problem.pipelines).text.utf8))
+        FileHandle.standardError.write(Data(PartitionSearchTable(report, placement: best.problem.placement, pipelines: best.problem.pipelines,
+                                                                      vocabularyParallel: vocabularyParallel).text.utf8))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         var outputs: [(data: Data, path: String?)] = [(try encoder.encode(best.problem), output)]

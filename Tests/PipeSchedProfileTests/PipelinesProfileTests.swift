@@ -31,3 +31,44 @@ struct PipelinesProfileTests {
         #expect(error?.field == "pipelines")
     }
 }
+
+/// `profile --vocabulary-parallel`: the output layer cut into one vocabulary shard per device, each
+/// a stage reading the last transformer stage (Vocabulary Parallelism, `StageGraph`).
+struct VocabularyParallelProfileTests {
+    @Test func theHeadBecomesOneShardPerDeviceReadingTheLastStage() throws {
+        var options = ProfileOptions(devices: 4, microbatches: 8)
+        options.partition = .uniform
+        let whole = try ProblemBuilder(model: try Fixtures.model(Fixtures.gpt()), hardware: try Fixtures.device(), options: options).build()
+        options.vocabularyParallel = true
+        let builder = try ProblemBuilder(model: try Fixtures.model(Fixtures.gpt()), hardware: try Fixtures.device(), options: options)
+        let problem = try builder.build()
+        #expect(problem.stageCount == 8 && problem.stageDevice == [0, 1, 2, 3, 0, 1, 2, 3])
+        #expect(problem.graph.inputs.suffix(4).allSatisfy { $0 == [3] } && problem.graph.lossPartners[4] == [5, 6, 7])
+        #expect(problem.partition == whole.partition.map { $0 + [0, 0, 0, 0] })
+        #expect(problem.name.hasSuffix("-vp"))
+        // The shards' projection FLOPs together are the head's: the last stage's time moves to them.
+        let head = builder.costs.head(tokens: Double(builder.model.sequenceLength))
+        let shard = builder.costs.headShard(tokens: Double(builder.model.sequenceLength), shards: 4)
+        #expect(abs(4 * shard.forwardFLOPs - head.forwardFLOPs) < 1e-6 * head.forwardFLOPs)
+        let moved = whole.stages[3].forward - problem.stages[3].forward
+        #expect(abs(moved - 4 * problem.stages[4].forward) < 1e-9 * whole.stages[3].forward)
+        // The output projection's weights are spread over the devices.
+        let total = (0..<4).reduce(0.0) { $0 + problem.staticMemory(device: $1) }
+        #expect(abs(total - (0..<4).reduce(0.0) { $0 + whole.staticMemory(device: $1) }) < 1e-9 * total)
+        #expect(problem.staticMemory(device: 3) < whole.staticMemory(device: 3))
+        // The searches schedule it, and the schedule is valid.
+        let solution = try Methods.solve(problem, method: "greedy")
+        #expect(Validator.validate(problem, solution.evaluation.timeline).isEmpty)
+    }
+
+    @Test func vocabularyParallelismWithTwoPipelinesNamesTheField() throws {
+        var options = ProfileOptions(devices: 4, microbatches: 8)
+        options.placement = .v
+        options.pipelines = 2
+        options.vocabularyParallel = true
+        let error = #expect(throws: ProfileError.self) {
+            _ = try ProblemBuilder(model: try Fixtures.model(Fixtures.gpt()), hardware: try Fixtures.device(), options: options)
+        }
+        #expect(error?.field == "vocabularyParallel")
+    }
+}

@@ -91,6 +91,14 @@ import Yams
         let overlapped = try Methods.solve(v, method: "dualpipev").document(for: v)
         #expect(overlapped.timeline.joined().contains { $0.overlapped })
         documents.append(overlapped)
+        // Vocabulary shards: stages that form a graph (`stageInputs`).
+        var shard = StageProfile(forward: 0.5, backwardInput: 0.5, backwardWeight: 0.5)
+        shard.inputs = [1]
+        let graph = try Problem(name: "vocabulary-shards", microbatches: 2, devices: 2, placement: .interleaved,
+                                stages: Array(repeating: problem.stages[0], count: 2) + [shard, shard])
+        let sharded = try Methods.solve(graph, method: "greedy").document(for: graph)
+        #expect(sharded.stageInputs != nil)
+        documents.append(sharded)
         let headroom = try MemoryHeadroom(percent: 10)
         documents.append(try Methods.solve(try headroom.apply(to: small), method: "greedy").remeasured(on: small, headroom: headroom).document(for: small))
         documents.append(try MethodRegistry.withILP().solve(small, method: "ilp", options: SolveOptions(timeLimit: 10)).document(for: small))
@@ -100,7 +108,7 @@ import Yams
         }
         let withSolver = try #require(documents.last)
         let value = try #require(try Yams.load(yaml: String(decoding: try withSolver.json(), as: UTF8.self)) as? [String: Any])
-        #expect(Set(value.keys).union(["candidates", "memoryHeadroom", "pipelines"]) == properties(schema), "schedule keys")
+        #expect(Set(value.keys).union(["candidates", "memoryHeadroom", "pipelines", "stageInputs"]) == properties(schema), "schedule keys")
         #expect(documents.contains { $0.memoryHeadroom == 10 })
         #expect(Set((value["metrics"] as! [String: Any]).keys) == properties(schema, ["properties", "metrics"]))
         let entry = ((value["timeline"] as! [[Any]])[0][0]) as! [String: Any]

@@ -25,6 +25,14 @@ public struct FamilyError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(method): \(message)" }
+
+    /// Refuses a graph of stages (`StageGraph`): hand-written orders and the ported peers are for
+    /// chains, each stage reading the one before it.
+    static func requireChain(_ problem: Problem, method: String) throws(FamilyError) {
+        guard problem.graph.isChain else {
+            throw FamilyError(method: method, message: "orders a chain of stages, but the problem's stages form a graph (stages[].inputs); use greedy, local, auto or an exact method")
+        }
+    }
 }
 
 extension ScheduleFamily {

@@ -146,7 +146,8 @@ extension Problem {
     /// Size of the message `producer` sends to a pass of another stage, as a multiple of the message
     /// `communication.transfer` times: its stage boundary's `PassCosts.messageSize` (a forward sends
     /// its stage's output to the next stage; an input-gradient pass `B` or `BW` sends the gradient of
-    /// the previous stage's output back), times its microbatch's memory scale (a microbatch's
+    /// the previous stage's output back: in a graph of stages, of its largest input's, and an output's
+    /// forward sends its share of the loss to the other outputs, `StageGraph`), times its microbatch's memory scale (a microbatch's
     /// messages scale with its activations, `MicrobatchScale`). Every message's link time is read
     /// here.
     @inline(__always)
@@ -160,7 +161,7 @@ extension Problem {
     public func messageSize(_ kind: OpKind, stage: Int, slice: Int) -> Double {
         switch kind {
         case .forward: stages[stage].costs(slice: slice).messageSize
-        case .backwardInput, .backward: startsPipeline(stage) ? 1 : stages[stage - 1].costs(slice: slice).messageSize
+        case .backwardInput, .backward: graph.inputs[stage].reduce(startsPipeline(stage) ? 1 : 0) { max($0, stages[$1].costs(slice: slice).messageSize) }
         case .backwardWeight, .recompute, .offload, .reload: 1
         }
     }

@@ -20,17 +20,20 @@ extension Problem {
     @inline(__always)
     public func pipeline(of stage: Int) -> Int { stage / pipelineStages }
 
-    /// Where `stage` sits in its pipeline: 0 for the first stage, `pipelineStages − 1` for the last.
+    /// Where `stage` sits in its pipeline: 0 for the first stage, `pipelineStages − 1` for the last
+    /// of a chain; in a graph of stages, the longest path of inputs that leads to it (`StageGraph`).
     @inline(__always)
-    public func position(inPipeline stage: Int) -> Int { stage % pipelineStages }
+    public func position(inPipeline stage: Int) -> Int { graph.depth[stage] }
 
-    /// Whether `stage` is the first of its pipeline: its forward reads the microbatch's input.
+    /// Whether `stage` starts its pipeline (a branch of it, in a graph): its forward reads the
+    /// microbatch's input.
     @inline(__always)
-    public func startsPipeline(_ stage: Int) -> Bool { position(inPipeline: stage) == 0 }
+    public func startsPipeline(_ stage: Int) -> Bool { graph.inputs[stage].isEmpty }
 
-    /// Whether `stage` is the last of its pipeline: its input-gradient pass starts from the loss.
+    /// Whether `stage` ends its pipeline (is an output, in a graph): its input-gradient pass starts
+    /// from the loss.
     @inline(__always)
-    public func endsPipeline(_ stage: Int) -> Bool { position(inPipeline: stage) == pipelineStages - 1 }
+    public func endsPipeline(_ stage: Int) -> Bool { graph.consumers[stage].isEmpty }
 
     /// Whether `stages` stages split into `pipelines` copies of the model (the problem's check, which
     /// `pipesched profile` also runs before it builds any stage).

@@ -45,6 +45,8 @@ public struct Problem: Sendable, Equatable {
     public let hasMemoryActions: Bool
     /// Whether some stage declares time an overlapped F&B pass can hide (`OverlappedPass.swift`).
     public let hasOverlap: Bool
+    /// Which stages feed which (`StageGraph.swift`): a chain per pipeline unless stages list inputs.
+    public let graph: StageGraph
 
     public init(name: String = "problem", microbatches: Int, devices: Int, placement: Placement = .sequential,
                 stages: [StageProfile], communication: Communication = Communication(),
@@ -83,6 +85,7 @@ public struct Problem: Sendable, Equatable {
         }
         if let microbatchScales { try Self.checkMicrobatchScales(microbatchScales, microbatches: microbatches) }
         try communication.check()
+        let graph = try StageGraph(stages: stages, pipelines: pipelines)
         let stageDevice = try placement.devices(stages: stages.count, devices: devices, pipelines: pipelines)
         var deviceStages = Array(repeating: [Int](), count: devices)
         for (stage, device) in stageDevice.enumerated() { deviceStages[device].append(stage) }
@@ -100,6 +103,7 @@ public struct Problem: Sendable, Equatable {
         self.units = units
         self.stageDevice = stageDevice
         self.deviceStages = deviceStages
+        self.graph = graph
         self.hasMemoryActions = stages.contains { $0.slices.contains { $0.recompute != nil || $0.offload != nil } }
         self.hasOverlap = stages.contains { $0.slices.contains { ($0.overlap?.forward ?? 0) + ($0.overlap?.backward ?? 0) > 0 } }
 

@@ -102,7 +102,7 @@ extension Problem: Codable {
 
 extension StageProfile: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case forward, backwardInput, backwardWeight, memory, staticMemory, recompute, offload, overlap, messageSize
+        case forward, backwardInput, backwardWeight, memory, staticMemory, recompute, offload, overlap, messageSize, inputs
     }
 
     /// Decodes one stage on its own; array-valued costs must all list the same number of slices.
@@ -125,6 +125,7 @@ extension StageProfile: Codable {
         if let offload = OffloadDocument(slices) { try container.encode(offload, forKey: .offload) }
         if let overlap = OverlapDocument(slices) { try container.encode(overlap, forKey: .overlap) }
         if slices.contains(where: { $0.messageSize != 1 }) { try container.encode(SliceValues(slices.map(\.messageSize)), forKey: .messageSize) }
+        if let inputs { try container.encode(inputs, forKey: .inputs) }
     }
 }
 
@@ -175,6 +176,7 @@ struct StageDocument: Decodable {
     var offload: OffloadDocument?
     var overlap: OverlapDocument?
     var messageSize: SliceValues
+    var inputs: [Int]?
 
     init(from decoder: Decoder) throws {
         try UnknownKeys.reject(in: decoder, allowed: StageProfile.CodingKeys.self)
@@ -188,6 +190,7 @@ struct StageDocument: Decodable {
         offload = try container.decodeIfPresent(OffloadDocument.self, forKey: .offload)
         overlap = try container.decodeIfPresent(OverlapDocument.self, forKey: .overlap)
         messageSize = try container.decodeIfPresent(SliceValues.self, forKey: .messageSize) ?? SliceValues(single: 1)
+        inputs = try container.decodeIfPresent([Int].self, forKey: .inputs)
     }
 
     /// The stage's profile; each array must list `sequenceSlices` values (or, when `nil`, all arrays
@@ -216,7 +219,7 @@ struct StageDocument: Decodable {
                                            backwardWeight: memory.backwardWeight[j]),
                       recompute: recompute?[j], offload: offload?[j], overlap: overlap?[j], messageSize: messageSize[j])
         }
-        return StageProfile(slices: costs, staticMemory: staticMemory)
+        return StageProfile(slices: costs, staticMemory: staticMemory, inputs: inputs)
     }
 }
 

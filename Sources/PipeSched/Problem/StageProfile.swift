@@ -74,6 +74,9 @@ public struct StageProfile: Sendable, Equatable, Hashable {
     public var slices: [PassCosts]
     /// Memory held for the whole step (weights, gradients, optimizer state), counted against the cap.
     public var staticMemory: Double
+    /// The earlier stages whose forward outputs this stage's forward reads (`StageGraph.swift`);
+    /// `nil`: the stage before it in its pipeline (none for a pipeline's first stage).
+    public var inputs: [Int]?
 
     /// A stage whose every slice (or whole microbatch) has the same costs.
     public init(forward: Double, backwardInput: Double, backwardWeight: Double,
@@ -83,10 +86,11 @@ public struct StageProfile: Sendable, Equatable, Hashable {
     }
 
     /// A stage with costs per slice (slice 0 first), or one entry shared by every slice.
-    public init(slices: [PassCosts], staticMemory: Double = 0) {
+    public init(slices: [PassCosts], staticMemory: Double = 0, inputs: [Int]? = nil) {
         precondition(!slices.isEmpty, "a stage needs the costs of at least one slice")
         self.slices = slices
         self.staticMemory = staticMemory
+        self.inputs = inputs
     }
 
     /// Whether every slice has the same costs (a single entry).

@@ -8,20 +8,23 @@ extension ScheduleDocument {
     }
 
     /// Why this schedule was not made for `problem` (devices, stages and their placement,
-    /// microbatches, slices or pipelines differ), naming both sides; `nil` when the shapes agree.
+    /// microbatches, slices, pipelines or the stages' inputs differ), naming both sides; `nil` when the shapes agree.
     public func mismatch(with problem: Problem) -> String? {
         let mine = shape
         let pipelines = self.pipelines ?? 1
         let differs = mine.devices != problem.devices || placement != problem.stageDevice
             || mine.microbatches != problem.microbatches || mine.slices != problem.sequenceSlices || pipelines != problem.pipelines
+            || stageInputs != (problem.graph.isChain ? nil : problem.graph.inputs)
         guard differs else { return nil }
-        func describe(_ name: String, _ devices: Int, _ stages: Int, _ microbatches: Int, _ slices: Int, _ placement: [Int], _ pipelines: Int) -> String {
+        func describe(_ name: String, _ devices: Int, _ stages: Int, _ microbatches: Int, _ slices: Int, _ placement: [Int], _ pipelines: Int,
+                      _ inputs: [[Int]]?) -> String {
             let sliced = slices == 1 ? "" : ", \(slices) slices"
             let copies = pipelines == 1 ? "" : ", \(pipelines) pipelines"
-            return "\"\(name)\" (\(devices) devices, \(stages) stages placed \(placement), \(microbatches) microbatches\(sliced)\(copies))"
+            let graph = inputs.map { ", stage inputs \($0)" } ?? ""
+            return "\"\(name)\" (\(devices) devices, \(stages) stages placed \(placement), \(microbatches) microbatches\(sliced)\(copies)\(graph))"
         }
-        return "the schedule was made for problem \(describe(self.problem, mine.devices, mine.stages, mine.microbatches, mine.slices, placement, pipelines)), "
-            + "not for problem \(describe(problem.name, problem.devices, problem.stageCount, problem.microbatches, problem.sequenceSlices, problem.stageDevice, problem.pipelines)); "
+        return "the schedule was made for problem \(describe(self.problem, mine.devices, mine.stages, mine.microbatches, mine.slices, placement, pipelines, stageInputs)), "
+            + "not for problem \(describe(problem.name, problem.devices, problem.stageCount, problem.microbatches, problem.sequenceSlices, problem.stageDevice, problem.pipelines, problem.graph.isChain ? nil : problem.graph.inputs)); "
             + "give the problem the schedule was solved for"
     }
 }

@@ -69,6 +69,9 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
     /// A runtime that runs one pipeline must not read such a schedule as one: the stage after a
     /// pipeline's last takes the next pipeline's input, not its output.
     public var pipelines: Int?
+    /// The stages each stage reads when they form a graph rather than a chain (`StageGraph`;
+    /// absent for a chain). A runtime that chains its stages must not run such a schedule.
+    public var stageInputs: [[Int]]?
     public var objective: Objective
     public var metrics: Metrics
     public var timeline: [[Entry]]
@@ -94,6 +97,7 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
         self.method = method
         placement = problem.stageDevice
         pipelines = problem.pipelines > 1 ? problem.pipelines : nil
+        stageInputs = problem.graph.isChain ? nil : problem.graph.inputs
         self.objective = objective
         metrics = evaluation.metrics
         timeline = evaluation.timeline.map { $0.map(Entry.init) }

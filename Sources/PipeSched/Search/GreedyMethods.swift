@@ -26,6 +26,7 @@ struct ZBGreedyMethod: SchedulingMethod {
         guard problem.stageCount == problem.devices && problem.sequenceSlices == 1 else {
             throw FamilyError(method: name, message: "needs one stage per device and no sequence slices (the problem has \(problem.stageCount) stages on \(problem.devices) devices, \(problem.sequenceSlices) slice(s))")
         }
+        try FamilyError.requireChain(problem, method: name)
     }
 
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {

@@ -11,7 +11,8 @@
 /// forwards of all its stages on the device fit under the cap, so later chunks of admitted
 /// microbatches (V and interleaved placements) can never be starved. With several pipelines
 /// (`Pipelines.swift`) each pipeline's stages on a device form their own stream, admitted at the
-/// stream's first stage with its own warm-up depth (`Setup.admitter`). A backward pass that allocates
+/// stream's first stage with its own warm-up depth (`Setup.admitter`); in a graph of stages
+/// (`StageGraph.swift`), so does each stage a microbatch can reach before the device's earlier ones. A backward pass that allocates
 /// (a recomputing `B`, or a `W` that allocates after its `B` freed more) runs only when the memory it
 /// will take fits beside everything committed; under `GreedyPolicy.BackwardPasses.fusedWhereBAllocates`
 /// such stages run a fused `BW`, which only frees. The result never exceeds a cap. Works for any
@@ -111,8 +112,12 @@ public struct ListScheduler: Sendable {
             passes = PassTable(problem)
             deviceStageList = Scratch(problem.deviceStages.flatMap { $0 })
             deviceStageStart = Scratch(problem.deviceStages.reduce(into: [0]) { $0.append($0.last! + $1.count) })
+            // A stream's stages run each microbatch's forwards after its admitter's: in a graph of
+            // stages (`StageGraph`), a stage joins the first stage of its device it descends from.
+            var ancestors = (0..<problem.stageCount).map { Set([$0]) }
+            for stage in 0..<problem.stageCount { for input in problem.graph.inputs[stage] { ancestors[stage].formUnion(ancestors[input]) } }
             let admitter = (0..<problem.stageCount).map { stage in
-                problem.deviceStages[problem.stageDevice[stage]].first { problem.pipeline(of: $0) == problem.pipeline(of: stage) }!
+                problem.deviceStages[problem.stageDevice[stage]].first { problem.pipeline(of: $0) == problem.pipeline(of: stage) && ancestors[stage].contains($0) }!
             }
             self.admitter = Scratch(admitter)
             let deviceAdmitters = problem.deviceStages.map { stages in stages.filter { admitter[$0] == $0 } }

@@ -346,18 +346,30 @@ struct State {
             if let stage {
                 left -= 1 - addedPasses
                 addedPasses = 0
-                // A pass of `stage` can only make the neighbouring stages' passes ready.
-                if stage > 0 { wake(problem.stageDevice[stage - 1], &queue) }
-                if stage + 1 < stageCount { wake(problem.stageDevice[stage + 1], &queue) }
+                wakeNeighbours(of: stage, &queue)
                 if pairedForward >= 0 {  // the step ran an overlapped pair: its forward too
                     left -= 1
-                    if pairedForward > 0 { wake(problem.stageDevice[pairedForward - 1], &queue) }
-                    if pairedForward + 1 < stageCount { wake(problem.stageDevice[pairedForward + 1], &queue) }
+                    wakeNeighbours(of: pairedForward, &queue)
                     pairedForward = -1
                 }
             }
         }
         return true
+    }
+
+    /// Wakes the devices whose passes a pass of `stage` can have made ready: the neighbouring stages'
+    /// in a chain, its inputs', consumers' and loss partners' in a graph (`StageGraph`).
+    @inline(__always)
+    mutating func wakeNeighbours(of stage: Int, _ queue: inout DeviceQueue) {
+        let graph = problem.graph
+        if graph.isChain {
+            if stage > 0 { wake(problem.stageDevice[stage - 1], &queue) }
+            if stage + 1 < stageCount { wake(problem.stageDevice[stage + 1], &queue) }
+            return
+        }
+        for other in graph.inputs[stage] { wake(problem.stageDevice[other], &queue) }
+        for other in graph.consumers[stage] { wake(problem.stageDevice[other], &queue) }
+        for other in graph.lossPartners[stage] { wake(problem.stageDevice[other], &queue) }
     }
 
     @inline(__always)

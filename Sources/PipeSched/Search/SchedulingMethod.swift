@@ -130,6 +130,7 @@ struct FamilyMethod: SchedulingMethod {
                 : "set \"pipelines\": \(family.pipelines)"
             throw FamilyError(method: name, message: "orders \(what), but the problem has \(problem.pipelines) (pipelines); \(fix)")
         }
+        try FamilyError.requireChain(problem, method: name)
         return try family.build(problem)
     }
 }

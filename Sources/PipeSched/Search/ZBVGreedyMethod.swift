@@ -8,6 +8,7 @@ struct ZBVGreedyMethod: SchedulingMethod {
         guard problem.placement == .v, problem.sequenceSlices == 1, problem.pipelines == 1 else {
             throw FamilyError(method: name, message: "needs the V placement (\"placement\": \"v\") of one pipeline and no sequence slices")
         }
+        try FamilyError.requireChain(problem, method: name)
     }
 
     func schedule(_ problem: Problem, options: SolveOptions) throws(SolveError) -> Schedule {

@@ -1,11 +1,14 @@
 /// The data dependencies between passes.
 ///
 /// - `F(s, i, j)` after `F(s−1, i, j)` (activations; not on the first stage of a pipeline,
-///   `Pipelines.swift`) and after `F(s, i, j−1)` (later slices attend to the keys and values of
+///   `Pipelines.swift`; in a graph of stages, after the forward of each of its inputs,
+///   `StageGraph.swift`) and after `F(s, i, j−1)` (later slices attend to the keys and values of
 ///   earlier ones);
 /// - the input-gradient pass `B(s, i, j)` (or fused `BW`) after `F(s, i, j)`, after the
-///   input-gradient pass of stage `s+1` (gradients flow back; not on the last stage of a pipeline)
-///   and after `B(s, i, j+1)` (slices run backwards);
+///   input-gradient pass of stage `s+1` (gradients flow back; not on the last stage of a pipeline;
+///   in a graph, of every stage that reads `s`), after the forward of every other output when
+///   several outputs share the loss (`StageGraph.lossPartners`), and after `B(s, i, j+1)` (slices
+///   run backwards);
 /// - `W(s, i, j)` after `B(s, i, j)`;
 /// - a recomputation `R(s, i, j)` after `F(s, i, j)`, and the input-gradient pass of a cell after its
 ///   `R` when the schedule recomputes that cell (`MemoryActions.swift`);
@@ -39,7 +42,7 @@ extension Problem {
     public func forEachDependency(of op: Op, _ body: (Dependency) throws -> Void) rethrows {
         switch op.kind {
         case .forward:
-            if !startsPipeline(op.stage) { try body(.op(.forward(op.stage - 1, op.microbatch, slice: op.slice))) }
+            for input in graph.inputs[op.stage] { try body(.op(.forward(input, op.microbatch, slice: op.slice))) }
             if op.slice > 0 { try body(.op(.forward(op.stage, op.microbatch, slice: op.slice - 1))) }
         case .backwardInput, .backward:
             try body(.op(.forward(op.stage, op.microbatch, slice: op.slice)))
@@ -49,8 +52,11 @@ extension Problem {
             if canOffload(stage: op.stage, slice: op.slice) {
                 try body(.ifScheduled(Op(.reload, stage: op.stage, microbatch: op.microbatch, slice: op.slice)))
             }
-            if !endsPipeline(op.stage) {
-                try body(.inputGradient(stage: op.stage + 1, microbatch: op.microbatch, slice: op.slice))
+            for consumer in graph.consumers[op.stage] {
+                try body(.inputGradient(stage: consumer, microbatch: op.microbatch, slice: op.slice))
+            }
+            for partner in graph.lossPartners[op.stage] {  // several outputs share the loss (`StageGraph`)
+                try body(.op(.forward(partner, op.microbatch, slice: op.slice)))
             }
             if op.slice < sequenceSlices - 1 {
                 try body(.inputGradient(stage: op.stage, microbatch: op.microbatch, slice: op.slice + 1))
