@@ -84,10 +84,17 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
 
     public var pairing: Pairing
 
+    /// Whether a device that could start a forward waits instead for a backward whose inputs arrive
+    /// within half of that forward: the backward is the critical path, and a forward started now
+    /// would hold it back by more than the wait costs.
+    public var waitsForBackward: Bool
+
     public init(warmupFactor: Double = 1, preferBackward: Bool = true, weightFill: WeightFill = .fitIdle,
                 chunkOrder: ChunkOrder = .depthFirst, backward: BackwardPasses = .split, memoryActions: MemoryActions = .none,
-                laterStageMemory: LaterStageMemory = .reservedAtAdmission, pairing: Pairing = .none) {
+                laterStageMemory: LaterStageMemory = .reservedAtAdmission, pairing: Pairing = .none,
+                waitsForBackward: Bool = false) {
         self.pairing = pairing
+        self.waitsForBackward = waitsForBackward
         self.memoryActions = memoryActions
         self.laterStageMemory = laterStageMemory
         self.warmupFactor = warmupFactor
@@ -102,6 +109,7 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
             + (backward == .split ? "" : " BW-where-B-allocates") + (memoryActions == .none ? "" : " recompute:\(memoryActions.rawValue)")
             + (laterStageMemory == .reservedAtAdmission ? "" : " later-chunks:kept-for-oldest")
             + (pairing == .none ? "" : pairing == .whenBothReady ? " F&B-pairs" : " F&B-pairs-waiting")
+            + (waitsForBackward ? " waits-for-B" : "")
     }
 
     /// The policies `GreedySearch` tries on `problem`: chunk order only where a device holds several
@@ -109,7 +117,8 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     /// (`Problem.fusedBackwardCanLowerPeak`) unless `fusing` says otherwise, recomputation only where
     /// it can (`Problem.memoryActionsCanLowerPeak`), later-stage memory kept for the oldest microbatch
     /// only where a capped device holds several stages and the problem has no memory actions,
-    /// overlapped F&B pairs only where the problem declares time they hide (`Problem.hasOverlap`).
+    /// overlapped F&B pairs only where the problem declares time they hide (`Problem.hasOverlap`),
+    /// waiting for a backward only where a device holds several stages (see below).
     public static func grid(for problem: Problem, fusing: Bool? = nil) -> [GreedyPolicy] {
         let several = problem.deviceStages.contains { $0.count > 1 }
         let laterStages: [LaterStageMemory] = several && problem.memoryLimit != nil && !problem.hasMemoryActions
@@ -119,17 +128,23 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
         case false: [.split]
         }
         var result: [GreedyPolicy] = []
-        for pairing in problem.hasOverlap ? Pairing.allCases : [.none] {
-            for warmup in [1.0, 1.5, 2, 3, 1000] {
-                for preferBackward in [true, false] {
-                    for fill in WeightFill.allCases {
-                        for order in several ? ChunkOrder.allCases : [.depthFirst] {
-                            for passes in backward {
-                                for actions in GreedyRecomputation.applies(to: problem) ? MemoryActions.allCases : [.none] {
-                                    for later in actions == .none ? laterStages : [.reservedAtAdmission] {
-                                        result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
-                                                                   chunkOrder: order, backward: passes, memoryActions: actions,
-                                                                   laterStageMemory: later, pairing: pairing))
+        // Waiting for a backward only where a device holds several stages, after a backward first
+        // and a depth-first chunk order, and (where there is the choice) with later-stage room kept
+        // for the oldest microbatch: where it won (docs/search.md), at a sixth of the grid's cost.
+        for waits in several ? [false, true] : [false] {
+            for pairing in problem.hasOverlap ? Pairing.allCases : [.none] {
+                for warmup in [1.0, 1.5, 2, 3, 1000] {
+                    for preferBackward in waits ? [true] : [true, false] {
+                        for fill in WeightFill.allCases {
+                            for order in !several ? [.depthFirst] : waits ? [.depthFirst, .depthFirstWaiting] : ChunkOrder.allCases {
+                                for passes in backward {
+                                    for actions in GreedyRecomputation.applies(to: problem) ? MemoryActions.allCases : [.none] {
+                                        let later = actions == .none ? laterStages : [.reservedAtAdmission]
+                                        for later in waits ? [later.last!] : later {
+                                            result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
+                                                                       chunkOrder: order, backward: passes, memoryActions: actions,
+                                                                       laterStageMemory: later, pairing: pairing, waitsForBackward: waits))
+                                        }
                                     }
                                 }
                             }

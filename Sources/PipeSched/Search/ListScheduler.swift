@@ -91,6 +91,9 @@ public struct ListScheduler: Sendable {
         /// Whether some device holds several streams (several pipelines); with one per device the
         /// admitting stage of device `d` is `deviceAdmitterList[d]`.
         let severalStreams: Bool
+        /// Whether the stages form the default chain (`StageGraph.isChain`): a pass wakes only the
+        /// neighbouring stages' devices.
+        let isChain: Bool
         /// Per stage, its rank in the chunk orders' "latest stage first": its depth in its pipeline
         /// (`Problem.position(inPipeline:)`), ties by index (with one pipeline, the index).
         let depthRank: Scratch<Int>
@@ -107,6 +110,14 @@ public struct ListScheduler: Sendable {
         /// offloading plan, for a microbatch of scale 1 (the scheduler scales it). Zero in ordinary runs.
         var reloadMemory: Scratch<Double>
 
+        /// In a graph of stages, each stage's admitter: the first stage of its device it descends
+        /// from (itself at least).
+        static func graphAdmitters(_ problem: Problem) -> [Int] {
+            var ancestors = (0..<problem.stageCount).map { Set([$0]) }
+            for stage in 0..<problem.stageCount { for input in problem.graph.inputs[stage] { ancestors[stage].formUnion(ancestors[input]) } }
+            return (0..<problem.stageCount).map { stage in problem.deviceStages[problem.stageDevice[stage]].first { ancestors[stage].contains($0) }! }
+        }
+
         init(_ problem: Problem) {
             dependencies = DependencyTemplate(problem)
             passes = PassTable(problem)
@@ -114,16 +125,17 @@ public struct ListScheduler: Sendable {
             deviceStageStart = Scratch(problem.deviceStages.reduce(into: [0]) { $0.append($0.last! + $1.count) })
             // A stream's stages run each microbatch's forwards after its admitter's: in a graph of
             // stages (`StageGraph`), a stage joins the first stage of its device it descends from.
-            var ancestors = (0..<problem.stageCount).map { Set([$0]) }
-            for stage in 0..<problem.stageCount { for input in problem.graph.inputs[stage] { ancestors[stage].formUnion(ancestors[input]) } }
-            let admitter = (0..<problem.stageCount).map { stage in
-                problem.deviceStages[problem.stageDevice[stage]].first { problem.pipeline(of: $0) == problem.pipeline(of: stage) && ancestors[stage].contains($0) }!
-            }
+            let admitter = problem.graph.isChain
+                ? (0..<problem.stageCount).map { stage in
+                    problem.deviceStages[problem.stageDevice[stage]].first { problem.pipeline(of: $0) == problem.pipeline(of: stage) }!
+                }
+                : Self.graphAdmitters(problem)
             self.admitter = Scratch(admitter)
             let deviceAdmitters = problem.deviceStages.map { stages in stages.filter { admitter[$0] == $0 } }
             deviceAdmitterList = Scratch(deviceAdmitters.flatMap { $0 })
             deviceAdmitterStart = Scratch(deviceAdmitters.reduce(into: [0]) { $0.append($0.last! + $1.count) })
             severalStreams = deviceAdmitters.contains { $0.count > 1 }
+            isChain = problem.graph.isChain
             depthRank = Scratch((0..<problem.stageCount).map { problem.position(inPipeline: $0) * problem.stageCount + $0 })
             let streams = (0..<problem.stageCount).map { stage in
                 problem.deviceStages[problem.stageDevice[stage]].filter { admitter[$0] == admitter[stage] }

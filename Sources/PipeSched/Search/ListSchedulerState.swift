@@ -361,12 +361,17 @@ struct State {
     /// in a chain, its inputs', consumers' and loss partners' in a graph (`StageGraph`).
     @inline(__always)
     mutating func wakeNeighbours(of stage: Int, _ queue: inout DeviceQueue) {
-        let graph = problem.graph
-        if graph.isChain {
+        if setup.isChain {
             if stage > 0 { wake(problem.stageDevice[stage - 1], &queue) }
             if stage + 1 < stageCount { wake(problem.stageDevice[stage + 1], &queue) }
-            return
+        } else {
+            wakeGraphNeighbours(of: stage, &queue)
         }
+    }
+
+    @inline(never)
+    mutating func wakeGraphNeighbours(of stage: Int, _ queue: inout DeviceQueue) {
+        let graph = problem.graph
         for other in graph.inputs[stage] { wake(problem.stageDevice[other], &queue) }
         for other in graph.consumers[stage] { wake(problem.stageDevice[other], &queue) }
         for other in graph.lossPartners[stage] { wake(problem.stageDevice[other], &queue) }
@@ -470,6 +475,14 @@ struct State {
                 let duration = setup.passes.time(.forward, bestForward * slices + cell % slices, microbatch: cell / slices)
                 if soonestForward - time[device] < 0.5 * duration {
                     time[device] = soonestForward
+                    return nil
+                }
+            }
+            if policy.waitsForBackward, bestBackward < 0, soonestBackwardStage >= 0 {
+                let cell = nextForward[bestForward]
+                let duration = setup.passes.time(.forward, bestForward * slices + cell % slices, microbatch: cell / slices)
+                if soonestBackward - time[device] < 0.5 * duration {
+                    time[device] = soonestBackward
                     return nil
                 }
             }
