@@ -71,7 +71,8 @@ import Testing
         }
     }
 
-    /// `memoryActions` and `devicesPerNode`, as `pipesched profile --memory-actions --devices-per-node`.
+    /// `memoryActions`, `devicesPerNode`, `sequenceLengths` and `vocabularyParallel`, as `pipesched
+    /// profile --memory-actions --devices-per-node --sequence-lengths --vocabulary-parallel`.
     @Test func profileOffersRecomputationAndNodes() async throws {
         try await ServerHarness().run { client in
             let base: [String: Any] = ["model": "llama3-8b", "hardware": "h100-80gb", "devices": 4, "microbatches": 8]
@@ -93,7 +94,12 @@ import Testing
             lengths["sequenceLengths"] = [8192, 2048, 4096, 8192, 1024, 2048, 8192, 4096]
             let scaled = try Problem.decode(json: try await client.post("/v1/profile", lengths).body)
             #expect(scaled.costsVaryByMicrobatch && scaled.microbatchScales?.count == 8)
-            for (field, value) in [("memoryActions", "sometimes" as Any), ("devicesPerNode", 0), ("sequenceLengths", [8192, 2048])] {
+            var sharded = base
+            sharded["vocabularyParallel"] = true
+            let vocabulary = try Problem.decode(json: try await client.post("/v1/profile", sharded).body)
+            #expect(vocabulary.stageCount == 8 && !vocabulary.graph.isChain)
+            for (field, value) in [("memoryActions", "sometimes" as Any), ("devicesPerNode", 0), ("sequenceLengths", [8192, 2048]),
+                                   ("vocabularyParallel", "yes")] {
                 var bad = base
                 bad[field] = value
                 let refused = try await client.post("/v1/profile", bad)

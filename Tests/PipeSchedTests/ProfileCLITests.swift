@@ -164,6 +164,24 @@ import Testing
         #expect(megatron.status == 0, "\(megatron.stderr)")
     }
 
+    /// `--vocabulary-parallel`: the partition search prints no runtime hand-off (no runtime chains
+    /// the shards), and the schedule it writes refuses PyTorch's CSV, naming the graph.
+    @Test func vocabularyParallelSearchHandsNothingToAChainingRuntime() throws {
+        let result = try CLIRunner.run(["profile", "--model", ProfileCLITests.models("models/llama3-8b.json"),
+                                        "--hardware", ProfileCLITests.models("hardware/h100-80gb.json"), "--devices", "4", "--microbatches", "8",
+                                        "--vocabulary-parallel", "--partition", "search", "--method", "greedy", "--explore-evaluations", "4",
+                                        "--output", path("p.json"), "--schedule-output", path("s.json")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let problem = try Problem.decode(json: Data(contentsOf: URL(fileURLWithPath: path("p.json"))))
+        #expect(problem.stageCount == 8 && !problem.graph.isChain && problem.partition?.reduce(0, +) == 32)
+        #expect(result.stderr.contains("no hand-off") && !result.stderr.contains("module_fqns_per_model_part"), "\(result.stderr)")
+        let torch = try CLIRunner.run(["export", path("s.json"), "--problem", path("p.json"), "--to", "torch-csv"])
+        #expect(torch.status != 0 && torch.stderr.contains("graph"), "\(torch.stderr)")
+        let measured = try CLIRunner.run(["profile", "--from-csv", ProfileCLITests.models("hardware/h100-80gb.json"), "--microbatches", "8",
+                                          "--vocabulary-parallel"])
+        #expect(measured.status != 0 && measured.stderr.contains("--vocabulary-parallel goes with --model"), "\(measured.stderr)")
+    }
+
     @Test func searchOptionsWithoutTheSearchAreRefused() throws {
         let result = try CLIRunner.run(["profile", "--model", ProfileCLITests.models("models/llama3-8b.json"),
                                         "--hardware", ProfileCLITests.models("hardware/h100-80gb.json"), "--devices", "4", "--microbatches", "8",
