@@ -330,7 +330,10 @@ public struct ProblemBuilder: Sendable {
                                fix: "give each microbatch's tokens per sequence")
         }
         func whole(_ length: Int) -> UnitCost {
-            (0..<unitCount).reduce(UnitCost.zero) { $0 + cost(unit: $1, slice: 0, lengths: [length]) }
+            let layers = (0..<unitCount).reduce(UnitCost.zero) { $0 + cost(unit: $1, slice: 0, lengths: [length]) }
+            guard options.vocabularyParallel else { return layers }
+            let shard = costs.headShard(tokens: Double(length), shards: options.devices)
+            return (0..<options.devices).reduce(layers) { total, _ in total + shard }  // the head's shards count too
         }
         let reference = whole(model.sequenceLength)
         var byLength: [Int: MicrobatchScale] = [:]

@@ -146,10 +146,10 @@ extension Problem {
     /// Size of the message `producer` sends to a pass of another stage, as a multiple of the message
     /// `communication.transfer` times: its stage boundary's `PassCosts.messageSize` (a forward sends
     /// its stage's output to the next stage; an input-gradient pass `B` or `BW` sends the gradient of
-    /// the previous stage's output back: in a graph of stages, of its largest input's, and an output's
-    /// forward sends its share of the loss to the other outputs, `StageGraph`), times its microbatch's memory scale (a microbatch's
-    /// messages scale with its activations, `MicrobatchScale`). Every message's link time is read
-    /// here.
+    /// the previous stage's output back: in a graph of stages, of its largest input's, and an
+    /// output's forward sends its share of the loss to the other outputs, `StageGraph`), times its
+    /// microbatch's memory scale (a microbatch's messages scale with its activations,
+    /// `MicrobatchScale`). Every message's link time is read here.
     @inline(__always)
     public func messageScale(of producer: Op) -> Double {
         messageSize(producer.kind, stage: producer.stage, slice: producer.slice) * scale(microbatch: producer.microbatch).memory

@@ -29,7 +29,8 @@ public struct StageGraph: Sendable, Equatable, Hashable {
     public let lossPartners: [[Int]]
     /// The longest path of inputs from a stage without inputs: a stage's depth in its pipeline.
     public let depth: [Int]
-    /// Whether each pipeline is the default chain (no stage lists inputs of its own making).
+    /// Whether every stage reads exactly the stage before it in its pipeline (the default, whether
+    /// or not `inputs` says so).
     public let isChain: Bool
 
     /// The graph of `stages`, `pipelines` copies of `pipelineStages` stages each; throws when a

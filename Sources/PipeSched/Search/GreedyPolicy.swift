@@ -130,7 +130,8 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
         var result: [GreedyPolicy] = []
         // Waiting for a backward only where a device holds several stages, after a backward first
         // and a depth-first chunk order, and (where there is the choice) with later-stage room kept
-        // for the oldest microbatch: where it won (docs/search.md), at a sixth of the grid's cost.
+        // for the oldest microbatch: where it won (docs/search.md), a sixth more policies on a
+        // capped device with several stages (a third uncapped).
         for waits in several ? [false, true] : [false] {
             for pairing in problem.hasOverlap ? Pairing.allCases : [.none] {
                 for warmup in [1.0, 1.5, 2, 3, 1000] {

@@ -12,8 +12,9 @@
 /// microbatches (V and interleaved placements) can never be starved. With several pipelines
 /// (`Pipelines.swift`) each pipeline's stages on a device form their own stream, admitted at the
 /// stream's first stage with its own warm-up depth (`Setup.admitter`); in a graph of stages
-/// (`StageGraph.swift`), so does each stage a microbatch can reach before the device's earlier ones. A backward pass that allocates
-/// (a recomputing `B`, or a `W` that allocates after its `B` freed more) runs only when the memory it
+/// (`StageGraph.swift`), so does each stage a microbatch can reach before the device's earlier
+/// ones. A backward pass that allocates (a recomputing `B`, or a `W` that allocates after its `B`
+/// freed more) runs only when the memory it
 /// will take fits beside everything committed; under `GreedyPolicy.BackwardPasses.fusedWhereBAllocates`
 /// such stages run a fused `BW`, which only frees. The result never exceeds a cap. Works for any
 /// placement, heterogeneous costs, communication latency and sequence slices. Under
