@@ -237,16 +237,12 @@ public struct ProblemBuilder: Sendable {
             let units = first..<(first + count)
             let slices = (0..<lengths.count).map { slice -> PassCosts in
                 let sum = units.reduce(UnitCost.zero) { $0 + cost(unit: $1, slice: slice, lengths: lengths) }
-                let deltas = sum.memoryDeltas
-                let forward = deltas.forward / t / gib, input = deltas.backwardInput / t / gib
                 let exchange = allToAll(sum.allToAllBytes)
-                return PassCosts(forward: milliseconds(sum.forwardFLOPs) + exchange, backwardInput: milliseconds(sum.backwardInputFLOPs) + exchange,
-                                 backwardWeight: milliseconds(sum.backwardWeightFLOPs),
-                                 memory: MemoryDeltas(forward: forward, backwardInput: input, backwardWeight: -(forward + input)),
-                                 recompute: recomputeCost(units: units, slice: slice, lengths: lengths, base: sum),
-                                 offload: offloadCost(sum),
-                                 overlap: exchange > 0 ? OverlapCost(forward: exchange, backward: exchange) : nil,
-                                 messageSize: bytes[stages.count][slice] / messageBytes)
+                var passes = passCosts(sum, milliseconds: milliseconds, exchange: exchange, messageSize: bytes[stages.count][slice] / messageBytes)
+                passes.recompute = recomputeCost(units: units, slice: slice, lengths: lengths, base: sum)
+                passes.offload = offloadCost(sum)
+                passes.overlap = exchange > 0 ? OverlapCost(forward: exchange, backward: exchange) : nil
+                return passes
             }
             let staticBytes = units.reduce(0.0) { $0 + parameters(unit: $1) } * model.bytesPerParameter
             stages.append(StageProfile(slices: slices, staticMemory: staticBytes / t / gib))
@@ -282,6 +278,19 @@ public struct ProblemBuilder: Sendable {
         }
     }
 
+    /// The passes of a piece of the model on one slice as the problem states them: its FLOPs in ms
+    /// (`milliseconds`), plus `exchange`, its all-to-all, in F and B, and its memory deltas in GiB per
+    /// device of the tensor-parallel group. Memory actions and overlap are the caller's to add.
+    func passCosts(_ sum: UnitCost, milliseconds: (Double) -> Double, exchange: Double = 0, messageSize: Double) -> PassCosts {
+        let t = Double(model.tensorParallel), gib = 1024.0 * 1024.0 * 1024.0
+        let deltas = sum.memoryDeltas
+        let forward = deltas.forward / t / gib, input = deltas.backwardInput / t / gib
+        return PassCosts(forward: milliseconds(sum.forwardFLOPs) + exchange, backwardInput: milliseconds(sum.backwardInputFLOPs) + exchange,
+                         backwardWeight: milliseconds(sum.backwardWeightFLOPs),
+                         memory: MemoryDeltas(forward: forward, backwardInput: input, backwardWeight: -(forward + input)),
+                         messageSize: messageSize)
+    }
+
     /// The output layer's vocabulary shards, one per device, each reading stage `last`'s output
     /// (Vocabulary Parallelism, Yeung et al., 2024; `StageGraph`): a shard's message to the other
     /// shards is its softmax statistics (the running max, the sum of exponentials and the target's
@@ -290,13 +299,8 @@ public struct ProblemBuilder: Sendable {
     func vocabularyShards(lengths: [Int], messageBytes: Double, reading last: Int, milliseconds: (Double) -> Double) -> [StageProfile] {
         let t = Double(model.tensorParallel), gib = 1024.0 * 1024.0 * 1024.0, shards = options.devices
         let slices = lengths.map { length -> PassCosts in
-            let unit = costs.headShard(tokens: Double(length), shards: shards)
-            let deltas = unit.memoryDeltas
-            let forward = deltas.forward / t / gib, input = deltas.backwardInput / t / gib
             let statistics = 3 * 4 * Double(length) * Double(model.microbatchSize) / t
-            return PassCosts(forward: milliseconds(unit.forwardFLOPs), backwardInput: milliseconds(unit.backwardInputFLOPs),
-                             backwardWeight: milliseconds(unit.backwardWeightFLOPs),
-                             memory: MemoryDeltas(forward: forward, backwardInput: input, backwardWeight: -(forward + input)),
+            return passCosts(costs.headShard(tokens: Double(length), shards: shards), milliseconds: milliseconds,
                              messageSize: messageBytes > 0 ? statistics / messageBytes : 1)
         }
         let staticBytes = costs.vocabularyParameters / Double(shards) * model.bytesPerParameter

@@ -33,6 +33,9 @@ public struct StageGraph: Sendable, Equatable, Hashable {
     /// or not `inputs` says so).
     public let isChain: Bool
 
+    /// The inputs as a schedule file records them: `nil` for a chain (`ScheduleDocument.stageInputs`).
+    public var recordedInputs: [[Int]]? { isChain ? nil : inputs }
+
     /// The graph of `stages`, `pipelines` copies of `pipelineStages` stages each; throws when a
     /// stage's inputs are not earlier stages of a single pipeline.
     init(stages: [StageProfile], pipelines: Int) throws(ProblemError) {

@@ -14,7 +14,7 @@ extension ScheduleDocument {
         let pipelines = self.pipelines ?? 1
         let differs = mine.devices != problem.devices || placement != problem.stageDevice
             || mine.microbatches != problem.microbatches || mine.slices != problem.sequenceSlices || pipelines != problem.pipelines
-            || stageInputs != (problem.graph.isChain ? nil : problem.graph.inputs)
+            || stageInputs != problem.graph.recordedInputs
         guard differs else { return nil }
         func describe(_ name: String, _ devices: Int, _ stages: Int, _ microbatches: Int, _ slices: Int, _ placement: [Int], _ pipelines: Int,
                       _ inputs: [[Int]]?) -> String {
@@ -24,7 +24,7 @@ extension ScheduleDocument {
             return "\"\(name)\" (\(devices) devices, \(stages) stages placed \(placement), \(microbatches) microbatches\(sliced)\(copies)\(graph))"
         }
         return "the schedule was made for problem \(describe(self.problem, mine.devices, mine.stages, mine.microbatches, mine.slices, placement, pipelines, stageInputs)), "
-            + "not for problem \(describe(problem.name, problem.devices, problem.stageCount, problem.microbatches, problem.sequenceSlices, problem.stageDevice, problem.pipelines, problem.graph.isChain ? nil : problem.graph.inputs)); "
+            + "not for problem \(describe(problem.name, problem.devices, problem.stageCount, problem.microbatches, problem.sequenceSlices, problem.stageDevice, problem.pipelines, problem.graph.recordedInputs)); "
             + "give the problem the schedule was solved for"
     }
 }

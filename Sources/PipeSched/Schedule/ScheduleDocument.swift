@@ -97,7 +97,7 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
         self.method = method
         placement = problem.stageDevice
         pipelines = problem.pipelines > 1 ? problem.pipelines : nil
-        stageInputs = problem.graph.isChain ? nil : problem.graph.inputs
+        stageInputs = problem.graph.recordedInputs
         self.objective = objective
         metrics = evaluation.metrics
         timeline = evaluation.timeline.map { $0.map(Entry.init) }

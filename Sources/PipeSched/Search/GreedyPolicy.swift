@@ -140,8 +140,9 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
                             for order in !several ? [.depthFirst] : waits ? [.depthFirst, .depthFirstWaiting] : ChunkOrder.allCases {
                                 for passes in backward {
                                     for actions in GreedyRecomputation.applies(to: problem) ? MemoryActions.allCases : [.none] {
-                                        let later = actions == .none ? laterStages : [.reservedAtAdmission]
-                                        for later in waits ? [later.last!] : later {
+                                        let offered = actions == .none ? laterStages : [.reservedAtAdmission]
+                                        let kept: [LaterStageMemory] = offered.contains(.keptForOldest) ? [.keptForOldest] : offered
+                                        for later in waits ? kept : offered {
                                             result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
                                                                        chunkOrder: order, backward: passes, memoryActions: actions,
                                                                        laterStageMemory: later, pairing: pairing, waitsForBackward: waits))
