@@ -1,6 +1,7 @@
 import Foundation
 
-/// `auto`: every method that fits the problem, then local search from the best (under a caller's
+/// `auto`: every method that fits the problem (in the other microbatch orders too, `MicrobatchOrder`,
+/// and the greedy under tighter memory budgets, `ActivationBudget`), then local search from the best (under a caller's
 /// time limit, on every core and until the phase's end, from the next best and with further seeds
 /// too: `LocalSearchPhase`), then, where the
 /// problem declares time an overlapped F&B pass hides, the pairs that help the best
@@ -131,6 +132,17 @@ public enum AutoSearch {
                 do {
                     let schedule = try method.schedule(MicrobatchOrder.renumbered(problem, order.numbering), options: options)
                     consider(name, MicrobatchOrder.restored(schedule, order.numbering), since: began)
+                } catch {
+                    consider(name, nil, since: began, reason: error.description)
+                }
+            }
+            // Where it schedules under the caps it is given, the same method under tighter budgets,
+            // scored on the problem itself (caps only lowered, so the schedule is valid there).
+            for budget in method.adaptsToMemoryCaps ? ActivationBudget.alternatives(problem) : [] where !options.stopRequested {
+                let began = Date()
+                let name = "\(method.name) (\(budget.name))"
+                do {
+                    consider(name, try method.schedule(budget.problem, options: options), since: began)
                 } catch {
                     consider(name, nil, since: began, reason: error.description)
                 }

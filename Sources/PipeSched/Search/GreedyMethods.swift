@@ -3,6 +3,7 @@
 struct GreedyMethod: SchedulingMethod {
     let name = "greedy"
     let takesMicrobatchesInNumberOrder = true
+    let adaptsToMemoryCaps = true
     let summary = "Greedy list scheduling under memory caps over a grid of policies (warm-up depth, B/F priority, W fill, chunk order); any placement"
 
     /// Stops with the best schedule so far when `options.shouldStop` says so (a client gone, a time

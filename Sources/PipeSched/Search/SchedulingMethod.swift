@@ -66,6 +66,10 @@ public protocol SchedulingMethod: Sendable {
     /// microbatches differ in cost, `auto` then also runs it on the other orders of `MicrobatchOrder`.
     /// `false` (the default) for methods that choose the order themselves (exact search) or run others.
     var takesMicrobatchesInNumberOrder: Bool { get }
+    /// Whether the method schedules under whatever caps it is given, filling devices up to them
+    /// (the greedy): `auto` then also runs it under the tighter budgets of `ActivationBudget`.
+    /// `false` (the default) for fixed orders, for peers kept as they are, and for exact methods.
+    var adaptsToMemoryCaps: Bool { get }
 }
 
 extension SchedulingMethod {
@@ -74,6 +78,8 @@ extension SchedulingMethod {
     public var excludableCandidates: [String] { [] }
 
     public var takesMicrobatchesInNumberOrder: Bool { false }
+
+    public var adaptsToMemoryCaps: Bool { false }
 
     /// Whether the method accepts this problem (`checkFits` does not throw).
     public func fits(_ problem: Problem) -> Bool {
