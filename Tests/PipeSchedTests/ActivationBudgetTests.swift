@@ -24,6 +24,9 @@ import Testing
                 seen.append(caps)
             }
         }
+        // One stage per device: none is tried (docs/search.md).
+        let sequential = TestProblems.random(devices: 4, microbatches: 8, seed: 4)
+        #expect(ActivationBudget.alternatives(try sequential.withMemoryLimit(Array(repeating: 1_000, count: 4))).isEmpty)
         // At 1p every budget's caps are the problem's own (each is at most the cap): none is tried.
         let tight = try #require(Self.problems().first).withActivationCaps(factor: 1)
         #expect(ActivationBudget.alternatives(tight).isEmpty)

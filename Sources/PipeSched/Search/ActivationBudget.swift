@@ -25,8 +25,12 @@ public enum ActivationBudget {
     public static let factors: [Double] = [1, 1.5, 2]
 
     /// The budgets that lower some device's cap below the problem's, each kept only where its caps
-    /// differ from those of the budgets before it.
+    /// differ from those of the budgets before it; none where every device holds one stage. There a
+    /// budget beat the greedy at the problem's own caps on 1 of 120 random 4-device problems with
+    /// loose caps (by 1%), against 7 of 120 V and interleaved ones (by up to 3.3%), and at p = 64,
+    /// m = 512 the two budgets under a 2p cap took `auto` from 1.3 to 2.2 CPU seconds.
     public static func alternatives(_ problem: Problem) -> [Candidate] {
+        guard problem.deviceStages.contains(where: { $0.count > 1 }) else { return [] }
         let own = (0..<problem.devices).map { problem.cap(device: $0) }
         var seen = [own]
         var candidates: [Candidate] = []
