@@ -41,6 +41,21 @@ import Testing
         #expect(solved.stderr.contains("peak memory \(peak) of 2.5 on device 1"), "\(solved.stderr)")
     }
 
+    /// `auto`'s summary line sets its schedule against the best of PyTorch's built-in classes among
+    /// its candidates (`TorchBaseline`); a single method's line does not.
+    @Test func autoSummaryComparesWithPyTorchsBestClass() throws {
+        let problem = try write(TestProblems.random(devices: 4, microbatches: 8, placement: .v, chunks: 2, seed: 3))
+        let solved = try CLIRunner.run(["solve", problem, "--method", "auto", "--output", path("s.json")])
+        #expect(solved.status == 0, "\(solved.stderr)")
+        let document = try ScheduleDocument.decode(json: Data(contentsOf: URL(fileURLWithPath: path("s.json"))))
+        let candidates = try #require(document.candidates)
+        let baseline = try #require(TorchBaseline.best(among: candidates))
+        let ratio = String(format: "%.4f", document.metrics.stageSpan / baseline.value)
+        #expect(solved.stderr.contains("\(ratio)× PyTorch's best built-in here (\(baseline.torchClass), \(baseline.value.readable))"), "\(solved.stderr)")
+        let single = try CLIRunner.run(["solve", problem, "--method", "zb-v", "--output", path("z.json")])
+        #expect(single.status == 0 && !single.stderr.contains("PyTorch"), "\(single.stderr)")
+    }
+
     @Test func solveWithoutOutputPrintsJSON() throws {
         let problem = try write(TestProblems.unit(devices: 2, microbatches: 2))
         let result = try CLIRunner.run(["solve", problem, "--method", "1f1b", "--objective", "makespan"])

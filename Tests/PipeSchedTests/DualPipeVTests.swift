@@ -34,12 +34,7 @@ import Testing
     func ordersArePyTorchs(index: Int) throws {
         let c = Self.pytorch[index]
         let problem = TestProblems.unit(devices: c.devices, microbatches: c.microbatches, placement: .v, chunks: 2)
-        let schedule = try DualPipeV().build(problem)
-        for (rank, order) in schedule.orders.enumerated() {
-            #expect(order.map(InterleavedZeroBubbleTests.action).joined(separator: ",") == c.ranks[rank],
-                    "rank \(rank) of p=\(c.devices) m=\(c.microbatches)")
-        }
-        #expect(Validator.validate(problem, schedule).isEmpty)
+        PyTorchOrders.expect(try DualPipeV().build(problem), are: c.ranks, on: problem, "p=\(c.devices) m=\(c.microbatches)")
     }
 
     @Test func problemsPyTorchRefusesAreRefused() {

@@ -15,6 +15,7 @@
 public struct DualPipeV: ScheduleFamily {
     public let name = "dualpipev"
     public let summary = "PyTorch's ScheduleDualPipeV (DualPipe of DeepSeek-V3, cut in half on the V placement), F&B pairs overlapped where the problem declares hideable time; V placement, m ≥ 2p"
+    public let torchClass: String? = "ScheduleDualPipeV"
 
     public init() {}
 

@@ -6,6 +6,7 @@
 public struct GPipe: ScheduleFamily {
     public let name = "gpipe"
     public let summary = "GPipe (Huang et al., 2019): all forwards, then all fused backwards; m microbatches of memory"
+    public let torchClass: String? = "ScheduleGPipe"
 
     public init() {}
 

@@ -7,6 +7,7 @@
 public struct Interleaved1F1B: ScheduleFamily {
     public let name = "interleaved-1f1b"
     public let summary = "Interleaved 1F1B (Narayanan et al., Megatron-LM, SC 2021): chunks in loop placement, depth-first groups of p microbatches"
+    public let torchClass: String? = "ScheduleInterleaved1F1B"
 
     public init() {}
 

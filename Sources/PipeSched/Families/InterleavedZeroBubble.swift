@@ -12,6 +12,7 @@
 public struct InterleavedZeroBubble: ScheduleFamily {
     public let name = "interleaved-zb"
     public let summary = "PyTorch's ScheduleInterleavedZeroBubble (ZB1P of Qi et al., ICLR 2024, on the loop placement): interleaved, split B/W"
+    public let torchClass: String? = "ScheduleInterleavedZeroBubble"
 
     public init() {}
 

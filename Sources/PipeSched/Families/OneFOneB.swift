@@ -6,6 +6,7 @@
 public struct OneFOneB: ScheduleFamily {
     public let name = "1f1b"
     public let summary = "1F1B (PipeDream-Flush, Narayanan et al. 2021; DAPPLE, Fan et al. 2021): warm-up forwards, then alternate F and fused BW"
+    public let torchClass: String? = "Schedule1F1B"
 
     public init() {}
 

@@ -12,6 +12,10 @@ public protocol ScheduleFamily: Sendable {
     var pipelines: Int { get }
     /// Per-device orders for `problem`, or a `FamilyError` saying why the problem does not fit.
     func build(_ problem: Problem) throws(FamilyError) -> Schedule
+    /// The PyTorch built-in class (`torch.distributed.pipelining.schedules`) whose per-rank orders
+    /// the family's are, checked against orders PyTorch wrote (`TorchClassTests` and the families'
+    /// own tests); `nil` for the others.
+    var torchClass: String? { get }
 }
 
 /// A problem that a schedule family cannot handle, with the reason.
@@ -37,6 +41,8 @@ public struct FamilyError: Error, Sendable, Equatable, CustomStringConvertible {
 
 extension ScheduleFamily {
     public var pipelines: Int { 1 }
+
+    public var torchClass: String? { nil }
 
     /// Refuses problems that split sequences into slices.
     func requireWholeSequences(_ problem: Problem) throws(FamilyError) {

@@ -10,6 +10,7 @@
 public struct ZBV: ScheduleFamily {
     public let name = "zb-v"
     public let summary = "ZB-V (Qi et al., Zero Bubble PP, ICLR 2024): V placement, split B/W, zero bubble with equal F/B/W at 1F1B's memory"
+    public let torchClass: String? = "ScheduleZBVZeroBubble"
 
     public init() {}
 

@@ -1,0 +1,22 @@
+/// The best of PyTorch's built-in schedule classes among `auto`'s candidates: what a user of
+/// `torch.distributed.pipelining` would run without PipeSched, re-timed on the same problem, for the
+/// solve summary's comparison. Only families whose orders are PyTorch's (`ScheduleFamily.torchClass`)
+/// count, under their own name (not the rows run on a variant of the problem, such as
+/// `1f1b (shortest first)`), and only where they fit the caps (a candidate over a cap has no value).
+public struct TorchBaseline: Sendable, Equatable {
+    public var torchClass: String
+    /// The candidate's name in `auto`'s table, e.g. `zb-v`.
+    public var method: String
+    public var value: Double
+
+    /// The candidate of lowest value among those that are PyTorch classes, or `nil` where none fit.
+    public static func best(among candidates: [CandidateSummary]) -> TorchBaseline? {
+        var best: TorchBaseline?
+        for candidate in candidates {
+            guard let value = candidate.value,
+                  let torchClass = ScheduleFamilies.all.first(where: { $0.name == candidate.method })?.torchClass else { continue }
+            if best.map({ value < $0.value }) ?? true { best = TorchBaseline(torchClass: torchClass, method: candidate.method, value: value) }
+        }
+        return best
+    }
+}
