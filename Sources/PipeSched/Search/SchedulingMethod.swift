@@ -115,7 +115,11 @@ struct FamilyMethod: SchedulingMethod {
     let family: any ScheduleFamily
 
     var name: String { family.name }
-    var summary: String { family.summary }
+    /// The family's summary, naming the PyTorch class whose orders it runs where the summary does not.
+    var summary: String {
+        guard let torchClass = family.torchClass, !family.summary.contains(torchClass) else { return family.summary }
+        return family.summary + "; PyTorch's \(torchClass)"
+    }
     var takesMicrobatchesInNumberOrder: Bool { true }
 
     func checkFits(_ problem: Problem) throws(FamilyError) { _ = try build(problem) }
