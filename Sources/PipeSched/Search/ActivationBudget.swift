@@ -2,8 +2,9 @@
 /// some devices than the cap allows can be shorter, and a scheduler that fills every device up to
 /// its cap does not find it.
 ///
-/// Zero Bubble's greedy takes its memory limit as a parameter for this reason (Qi et al., ICLR 2024,
-/// §3: ZB-H1 and ZB-H2 are the same scheduler at 1p and 2p). Measured on the peer benchmark
+/// Zero Bubble's automatic scheduler takes its memory limit as a parameter (Qi et al., ICLR 2024: its
+/// heuristic under a memory limit; ZB-1p and ZB-2p are its schedules at 1p and 2p, the budgets of
+/// the hand-made ZB-H1 and ZB-H2). Measured on the peer benchmark
 /// (docs/benchmarks.md): the greedy on Llama 3 8B on a V (p = 8, m = 24) capped at the H100's
 /// 80 GB gives 3,830.91 ms, and the same greedy with every device capped at 1.5p microbatches'
 /// activations 3,817.79, the problem's lower bound; the middle devices then admit fewer
