@@ -125,24 +125,23 @@ public enum AutoSearch {
             } catch {
                 consider(method.name, nil, since: began, reason: error.description)
             }
-            // Where microbatches differ in cost, the same method in other microbatch orders.
-            for order in method.takesMicrobatchesInNumberOrder ? MicrobatchOrder.alternatives(problem) : [] where !options.stopRequested {
-                let began = Date()
-                let name = "\(method.name) (\(order.name))"
-                do {
-                    let schedule = try method.schedule(MicrobatchOrder.renumbered(problem, order.numbering), options: options)
-                    consider(name, MicrobatchOrder.restored(schedule, order.numbering), since: began)
-                } catch {
-                    consider(name, nil, since: began, reason: error.description)
+            // The same method on variants of the problem, each schedule scored on the problem itself:
+            // where microbatches differ in cost, other microbatch orders (the schedule renumbered
+            // back); where it schedules under the caps it is given, tighter budgets (caps only
+            // lowered, so the schedule is valid there).
+            let orders: [Variant] = !method.takesMicrobatchesInNumberOrder ? [] : MicrobatchOrder.alternatives(problem).map { order in
+                Variant(name: order.name, problem: MicrobatchOrder.renumbered(problem, order.numbering)) {
+                    MicrobatchOrder.restored($0, order.numbering)
                 }
             }
-            // Where it schedules under the caps it is given, the same method under tighter budgets,
-            // scored on the problem itself (caps only lowered, so the schedule is valid there).
-            for budget in method.adaptsToMemoryCaps ? ActivationBudget.alternatives(problem) : [] where !options.stopRequested {
+            let budgets: [Variant] = !method.adaptsToMemoryCaps ? [] : ActivationBudget.alternatives(problem).map {
+                Variant(name: $0.name, problem: $0.problem) { $0 }
+            }
+            for variant in orders + budgets where !options.stopRequested {
                 let began = Date()
-                let name = "\(method.name) (\(budget.name))"
+                let name = "\(method.name) (\(variant.name))"
                 do {
-                    consider(name, try method.schedule(budget.problem, options: options), since: began)
+                    consider(name, variant.restored(try method.schedule(variant.problem, options: options)), since: began)
                 } catch {
                     consider(name, nil, since: began, reason: error.description)
                 }
@@ -198,6 +197,13 @@ public enum AutoSearch {
             }
         }
         return report
+    }
+
+    /// A variant of the problem a method also runs on, and how its schedule maps back to the problem.
+    private struct Variant {
+        var name: String
+        var problem: Problem
+        var restored: (Schedule) -> Schedule
     }
 
     /// Whether the anytime phase will run from `best`: a caller's time limit, an improver that fits,
