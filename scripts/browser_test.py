@@ -114,6 +114,7 @@ try:
     status = browser.find_element(By.ID, "status").text
     summary = browser.find_element(By.ID, "summary").text
     check("a job is followed to its end and drawn", "auto" in summary and "succeeded" in status, status + " / " + summary)
+    check("auto's summary sets it against PyTorch's best built-in class", "PyTorch's best built-in here (Schedule" in summary, summary)
     check("the bound is shown", "lower bound" in browser.find_element(By.ID, "metrics").text)
     candidates = browser.find_elements(By.CSS_SELECTOR, "#candidates tr")
     table = browser.find_element(By.ID, "candidates").text

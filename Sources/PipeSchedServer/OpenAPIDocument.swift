@@ -733,6 +733,17 @@ components:
         }
       }
     },
+    "torchBaseline": {
+      "type": "object",
+      "description": "The best of PyTorch's built-in schedule classes among the candidates (auto only, where one fits the caps): the torch.distributed.pipelining class, auto's candidate that builds its orders, and that candidate's value in the schedule's objective.",
+      "additionalProperties": false,
+      "required": ["torchClass", "method", "value"],
+      "properties": {
+        "torchClass": { "type": "string" },
+        "method": { "type": "string" },
+        "value": { "type": "number" }
+      }
+    },
     "solver": {
       "type": "object",
       "description": "What an exact solver proved (ILP methods only).",

@@ -191,16 +191,18 @@ function show(id, schedule, problem, how) {
   current = { id, schedule, problem };
   zoom = 1;
   const m = schedule.metrics, u = units(problem);
+  const esc = (t) => String(t).replace(/&/g, "&amp;").replace(/</g, "&lt;");
   status(how + ": " + schedule.method);
   $("summary").innerHTML = "<b>" + schedule.method + "</b> on <b>" + schedule.problem + "</b>: " + schedule.objective + " " + fmt(m[schedule.objective]) +
-    (u.time ? " " + u.time : "") + ", bubble " + (100 * m.bubbleRate).toFixed(2) + "%, lower bound " + fmt(m.lowerBound) + " (gap " + (100 * m.gap).toFixed(2) + "%)";
+    (u.time ? " " + u.time : "") + ", bubble " + (100 * m.bubbleRate).toFixed(2) + "%, lower bound " + fmt(m.lowerBound) + " (gap " + (100 * m.gap).toFixed(2) + "%)" +
+    (schedule.torchBaseline && schedule.torchBaseline.value > 0 ? ", " + (m[schedule.objective] / schedule.torchBaseline.value).toFixed(4) +
+      "× PyTorch's best built-in here (" + esc(schedule.torchBaseline.torchClass) + ", " + fmt(schedule.torchBaseline.value) + ")" : "");
   const rows = [["makespan", fmt(m.makespan) + " " + u.time], ["stageSpan", fmt(m.stageSpan) + " " + u.time],
     ["bubble rate", (100 * m.bubbleRate).toFixed(2) + "%"], ["lower bound", fmt(m.lowerBound) + " " + u.time], ["gap", (100 * m.gap).toFixed(2) + "%"],
     ["peak memory", m.peakMemory.map(fmt).join(", ") + " " + u.memory]];
   if (problem.memoryLimit !== undefined) rows.push(["memory cap", [].concat(problem.memoryLimit).map(fmt).join(", ") + " " + u.memory]);
   if (schedule.solver) rows.push(["solver", schedule.solver.name + ", " + schedule.solver.status + (schedule.solver.bestBound !== undefined ? ", bound " + fmt(schedule.solver.bestBound) : "")]);
   $("metrics").innerHTML = rows.map(([k, v]) => "<tr><th>" + k + "</th><td>" + v + "</td></tr>").join("");
-  const esc = (t) => String(t).replace(/&/g, "&amp;").replace(/</g, "&lt;");
   $("candidates").innerHTML = !schedule.candidates ? "" :
     "<tr><th>candidate</th><th>" + schedule.objective + "</th><th>bubble</th><th>peak memory</th><th>seconds</th><th></th></tr>" +
     schedule.candidates.map((c) => "<tr><td>" + esc(c.method) + "</td><td>" + (c.value === undefined ? "–" : fmt(c.value)) + "</td><td>" +

@@ -14,7 +14,7 @@ enum ScheduleJSONWriter {
     static func write(_ document: ScheduleDocument) throws -> Data {
         // Documents from exact solvers and auto carry a solver report or a candidate table: rare and
         // slow to make anyway, so they go through JSONEncoder rather than a second hand-written encoder.
-        if document.solver != nil || document.candidates != nil {
+        if document.solver != nil || document.candidates != nil || document.torchBaseline != nil {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             return try encoder.encode(document)

@@ -3,7 +3,7 @@ import PipeSched
 
 /// The one line `solve` prints on standard error on success: method, objective, bubble, bound and
 /// gap, peak memory against the cap, for `auto` the ratio to the best of PyTorch's built-in classes
-/// among its candidates (`TorchBaseline`), and where the schedule went.
+/// among its candidates (`ScheduleDocument.torchBaseline`), and where the schedule went.
 enum SolveSummary {
     static func line(_ document: ScheduleDocument, problem: Problem, written path: String?) -> String {
         let m = document.metrics
@@ -12,7 +12,7 @@ enum SolveSummary {
                      "bubble \(String(format: "%.2f", m.bubbleRate * 100))%",
                      "lower bound \(m.lowerBound.readable) (gap \(String(format: "%.2f", m.gap * 100))%)"]
         parts.append(peakMemory(m.peakMemory, caps: problem.memoryLimit))
-        if let baseline = document.candidates.flatMap(TorchBaseline.best(among:)), baseline.value > 0 {
+        if let baseline = document.torchBaseline, baseline.value > 0 {
             parts.append("\(String(format: "%.4f", value / baseline.value))× PyTorch's best built-in here (\(baseline.torchClass), \(baseline.value.readable))")
         }
         return (path.map { "wrote \($0): " } ?? "") + parts.joined(separator: ", ")

@@ -85,6 +85,8 @@ import Yams
         let candidates = try #require(try Yams.load(yaml: String(decoding: try auto.json(), as: UTF8.self)) as? [String: Any])["candidates"] as? [[String: Any]]
         #expect((candidates?.count ?? 0) >= 10)
         #expect(Set((candidates ?? []).flatMap(\.keys)) == properties(schema, ["properties", "candidates", "items"]))
+        let baseline = try #require(try Yams.load(yaml: String(decoding: try auto.json(), as: UTF8.self)) as? [String: Any])["torchBaseline"] as? [String: Any]
+        #expect(Set(baseline?.keys ?? [:].keys) == properties(schema, ["properties", "torchBaseline"]))
         // dualpipev where the stages hide all-to-all time: overlapped F&B pairs.
         let v = try Problem(name: "v-overlap", microbatches: 4, devices: 2, placement: .v, stages: Array(repeating: StageProfile(slices: [
             PassCosts(forward: 2, backwardInput: 2, backwardWeight: 1, overlap: OverlapCost(forward: 1, backward: 1))]), count: 4))
@@ -108,7 +110,7 @@ import Yams
         }
         let withSolver = try #require(documents.last)
         let value = try #require(try Yams.load(yaml: String(decoding: try withSolver.json(), as: UTF8.self)) as? [String: Any])
-        #expect(Set(value.keys).union(["candidates", "memoryHeadroom", "pipelines", "stageInputs"]) == properties(schema), "schedule keys")
+        #expect(Set(value.keys).union(["candidates", "torchBaseline", "memoryHeadroom", "pipelines", "stageInputs"]) == properties(schema), "schedule keys")
         #expect(documents.contains { $0.memoryHeadroom == 10 })
         #expect(Set((value["metrics"] as! [String: Any]).keys) == properties(schema, ["properties", "metrics"]))
         let entry = ((value["timeline"] as! [[Any]])[0][0]) as! [String: Any]

@@ -42,7 +42,8 @@ import Testing
     }
 
     /// `auto`'s summary line sets its schedule against the best of PyTorch's built-in classes among
-    /// its candidates (`TorchBaseline`); a single method's line does not.
+    /// its candidates, which the schedule file carries (`ScheduleDocument.torchBaseline`); a single
+    /// method's line and file do not.
     @Test func autoSummaryComparesWithPyTorchsBestClass() throws {
         let problem = try write(TestProblems.random(devices: 4, microbatches: 8, placement: .v, chunks: 2, seed: 3))
         let solved = try CLIRunner.run(["solve", problem, "--method", "auto", "--output", path("s.json")])
@@ -50,10 +51,12 @@ import Testing
         let document = try ScheduleDocument.decode(json: Data(contentsOf: URL(fileURLWithPath: path("s.json"))))
         let candidates = try #require(document.candidates)
         let baseline = try #require(TorchBaseline.best(among: candidates))
+        #expect(document.torchBaseline == baseline)
         let ratio = String(format: "%.4f", document.metrics.stageSpan / baseline.value)
         #expect(solved.stderr.contains("\(ratio)× PyTorch's best built-in here (\(baseline.torchClass), \(baseline.value.readable))"), "\(solved.stderr)")
         let single = try CLIRunner.run(["solve", problem, "--method", "zb-v", "--output", path("z.json")])
         #expect(single.status == 0 && !single.stderr.contains("PyTorch"), "\(single.stderr)")
+        #expect(try ScheduleDocument.decode(json: Data(contentsOf: URL(fileURLWithPath: path("z.json")))).torchBaseline == nil)
     }
 
     @Test func solveWithoutOutputPrintsJSON() throws {

@@ -83,6 +83,9 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
     public var solver: SolverReport?
     /// Every candidate `auto` tried, in order, the winner among them (`auto` only).
     public var candidates: [CandidateSummary]?
+    /// The best of PyTorch's built-in schedule classes among `candidates` (`TorchBaseline`), for the
+    /// schedule's ratio to what `torch.distributed.pipelining` would run; absent where none fit.
+    public var torchBaseline: TorchBaseline?
     /// The margin, in percent of each cap, the search kept under the problem's memory caps
     /// (`solve --memory-headroom`): the peaks are at most `cap × (1 − memoryHeadroom / 100)`, while
     /// the metrics are measured against the real caps. Absent when no margin was kept, so files
@@ -90,7 +93,7 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
     public var memoryHeadroom: Double?
 
     public init(problem: Problem, method: String, objective: Objective, evaluation: Evaluation, solver: SolverReport? = nil,
-                candidates: [CandidateSummary]? = nil, memoryHeadroom: Double? = nil) {
+                candidates: [CandidateSummary]? = nil, torchBaseline: TorchBaseline? = nil, memoryHeadroom: Double? = nil) {
         format = Self.formatTag
         version = PipeSchedVersion.current
         self.problem = problem.name
@@ -105,6 +108,7 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
         criticalPath = evaluation.criticalPath.isEmpty ? nil : evaluation.criticalPath.map(\.description)
         self.solver = solver
         self.candidates = candidates
+        self.torchBaseline = torchBaseline
         self.memoryHeadroom = memoryHeadroom
     }
 

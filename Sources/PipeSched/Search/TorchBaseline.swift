@@ -3,11 +3,20 @@
 /// solve summary's comparison. Only families whose orders are PyTorch's (`ScheduleFamily.torchClass`)
 /// count, under their own name (not the rows run on a variant of the problem, such as
 /// `1f1b (shortest first)`), and only where they fit the caps (a candidate over a cap has no value).
-public struct TorchBaseline: Sendable, Equatable {
+/// `auto`'s schedule file carries it (`ScheduleDocument.torchBaseline`), which the CLI's summary
+/// line and the web page read.
+public struct TorchBaseline: Sendable, Equatable, Codable {
     public var torchClass: String
     /// The candidate's name in `auto`'s table, e.g. `zb-v`.
     public var method: String
+    /// Its value in the schedule's objective.
     public var value: Double
+
+    public init(torchClass: String, method: String, value: Double) {
+        self.torchClass = torchClass
+        self.method = method
+        self.value = value
+    }
 
     /// The candidate of lowest value among those that are PyTorch classes, or `nil` where none fit.
     public static func best(among candidates: [CandidateSummary]) -> TorchBaseline? {
