@@ -45,12 +45,13 @@ import Testing
     /// its candidates, which the schedule file carries (`ScheduleDocument.torchBaseline`); a single
     /// method's line and file do not.
     @Test func autoSummaryComparesWithPyTorchsBestClass() throws {
-        let problem = try write(TestProblems.random(devices: 4, microbatches: 8, placement: .v, chunks: 2, seed: 3))
+        let v = TestProblems.random(devices: 4, microbatches: 8, placement: .v, chunks: 2, seed: 3)
+        let problem = try write(v)
         let solved = try CLIRunner.run(["solve", problem, "--method", "auto", "--output", path("s.json")])
         #expect(solved.status == 0, "\(solved.stderr)")
         let document = try ScheduleDocument.decode(json: Data(contentsOf: URL(fileURLWithPath: path("s.json"))))
         let candidates = try #require(document.candidates)
-        let baseline = try #require(TorchBaseline.best(among: candidates))
+        let baseline = try #require(TorchBaseline.best(among: candidates, on: v))
         #expect(document.torchBaseline == baseline)
         let ratio = String(format: "%.4f", document.metrics.stageSpan / baseline.value)
         #expect(solved.stderr.contains("\(ratio)× PyTorch's best built-in here (\(baseline.torchClass), \(baseline.value.readable))"), "\(solved.stderr)")

@@ -36,6 +36,12 @@ import Testing
             "2F0,2F1,2F2,5F0,2F3,5F1,2F4,5F2,5I0,5W0,5F3,5I1,5W1,2F5,2I0,2W0,5F4,5I2,5W2,2F6,2I1,2W1,5F5,5I3,5W3,2F7,2I2,2W2,5F6,5I4,5W4,2I3,2W3,5F7,5I5,5W5,2I4,5I6,2I5,5I7,2I6,2W4,2I7,2W5,5W6,5W7,2W6,2W7",
             "3F0,4F0,3F1,4F1,3F2,4F2,3F3,4F3,4I0,4W0,3F4,3I0,3W0,4F4,4I1,4W1,3F5,3I1,3W1,4F5,4I2,4W2,3F6,3I2,3W2,4F6,4I3,4W3,3F7,3I3,3W3,4F7,4I4,4W4,3I4,4I5,3I5,4I6,3I6,4I7,3I7,3W4,4W5,4W6,4W7,3W5,3W6,3W7",
         ]),
+        (LoopedBFS(), .interleaved, 6, [
+            "0F0,0F1,0F2,0F3,0F4,0F5,4F0,4F1,4F2,4F3,4F4,4F5,4B5,4B4,4B3,4B2,4B1,4B0,0B5,0B4,0B3,0B2,0B1,0B0",
+            "1F0,1F1,1F2,1F3,1F4,1F5,5F0,5F1,5F2,5F3,5F4,5F5,5B5,5B4,5B3,5B2,5B1,5B0,1B5,1B4,1B3,1B2,1B1,1B0",
+            "2F0,2F1,2F2,2F3,2F4,2F5,6F0,6F1,6F2,6F3,6F4,6F5,6B5,6B4,6B3,6B2,6B1,6B0,2B5,2B4,2B3,2B2,2B1,2B0",
+            "3F0,3F1,3F2,3F3,3F4,3F5,7F0,7F1,7F2,7F3,7F4,7F5,7B5,7B4,7B3,7B2,7B1,7B0,3B5,3B4,3B3,3B2,3B1,3B0",
+        ]),
     ]
 
     @Test(arguments: pytorch.indices)
@@ -49,18 +55,38 @@ import Testing
     @Test func theClassesAreTheCheckedFamilies() {
         let named = Dictionary(uniqueKeysWithValues: ScheduleFamilies.all.compactMap { family in family.torchClass.map { (family.name, $0) } })
         #expect(named == ["gpipe": "ScheduleGPipe", "1f1b": "Schedule1F1B", "interleaved-1f1b": "ScheduleInterleaved1F1B",
-                          "interleaved-zb": "ScheduleInterleavedZeroBubble", "zb-v": "ScheduleZBVZeroBubble", "dualpipev": "ScheduleDualPipeV"])
+                          "interleaved-zb": "ScheduleInterleavedZeroBubble", "zb-v": "ScheduleZBVZeroBubble", "dualpipev": "ScheduleDualPipeV",
+                          "bfs": "ScheduleLoopedBFS"])
+    }
+
+    /// A family's orders are its PyTorch class's only on problems PyTorch's class runs: whole
+    /// sequences, and for `bfs` (which builds orders for any placement) the interleaved placement with
+    /// two stages per device or more, which `ScheduleLoopedBFS` requires.
+    @Test func theClassAppliesWherePyTorchRunsTheProblem() throws {
+        let interleaved = TestProblems.unit(devices: 4, microbatches: 8, placement: .interleaved, chunks: 2)
+        #expect(LoopedBFS().torchClass(for: interleaved) == "ScheduleLoopedBFS")
+        #expect(LoopedBFS().torchClass(for: TestProblems.unit(devices: 4, microbatches: 8, placement: .v, chunks: 2)) == nil)
+        let sequential = TestProblems.unit(devices: 4, microbatches: 8)
+        #expect(LoopedBFS().torchClass(for: sequential) == nil)
+        #expect(GPipe().torchClass(for: sequential) == "ScheduleGPipe")
+        let sliced = try Problem(microbatches: 4, devices: 2, stages: Array(repeating: StageProfile(forward: 1, backwardInput: 1, backwardWeight: 1), count: 2),
+                                 sequenceSlices: 2)
+        #expect(try GPipe().build(sliced).orders.count == 2)
+        #expect(GPipe().torchClass(for: sliced) == nil)
     }
 
     /// The baseline is the lowest value among the PyTorch classes' own rows: not a variant row, not a
-    /// row without a value (over the cap), not another method.
+    /// row without a value (over the cap), not another method, not a family that is not PyTorch's
+    /// class on the problem.
     @Test func theBaselineIsTheBestClassThatFits() {
+        let sequential = TestProblems.unit(devices: 4, microbatches: 8)
         let rows = [CandidateSummary(method: "zb-v", value: 10, seconds: 0),
                     CandidateSummary(method: "dualpipev", seconds: 0, note: "over the memory cap or deadlocked"),
                     CandidateSummary(method: "zb-v (shortest first)", value: 8, seconds: 0),
                     CandidateSummary(method: "greedy", value: 7, seconds: 0),
                     CandidateSummary(method: "1f1b", value: 9.5, seconds: 0)]
-        #expect(TorchBaseline.best(among: rows) == TorchBaseline(torchClass: "Schedule1F1B", method: "1f1b", value: 9.5))
-        #expect(TorchBaseline.best(among: Array(rows[1...3])) == nil)
+        #expect(TorchBaseline.best(among: rows, on: sequential) == TorchBaseline(torchClass: "Schedule1F1B", method: "1f1b", value: 9.5))
+        #expect(TorchBaseline.best(among: Array(rows[1...3]), on: sequential) == nil)
+        #expect(TorchBaseline.best(among: [CandidateSummary(method: "bfs", value: 5, seconds: 0)], on: sequential) == nil)
     }
 }

@@ -16,6 +16,10 @@ public protocol ScheduleFamily: Sendable {
     /// the family's are, checked against orders PyTorch wrote (`TorchClassTests` and the families'
     /// own tests); `nil` for the others.
     var torchClass: String? { get }
+    /// `torchClass` where PyTorch's class runs `problem` with the orders `build` gives it, else `nil`.
+    /// By default wherever the family fits and sequences are whole (PyTorch's classes do not split
+    /// them into slices).
+    func torchClass(for problem: Problem) -> String?
 }
 
 /// A problem that a schedule family cannot handle, with the reason.
@@ -43,6 +47,8 @@ extension ScheduleFamily {
     public var pipelines: Int { 1 }
 
     public var torchClass: String? { nil }
+
+    public func torchClass(for problem: Problem) -> String? { problem.sequenceSlices == 1 ? torchClass : nil }
 
     /// Refuses problems that split sequences into slices.
     func requireWholeSequences(_ problem: Problem) throws(FamilyError) {

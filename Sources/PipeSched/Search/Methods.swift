@@ -77,6 +77,6 @@ public struct Solution: Sendable {
     /// The schedule file for this solution.
     public func document(for problem: Problem) -> ScheduleDocument {
         ScheduleDocument(problem: problem, method: method, objective: objective, evaluation: evaluation, solver: solver, candidates: candidates,
-                         torchBaseline: candidates.flatMap(TorchBaseline.best(among:)), memoryHeadroom: memoryHeadroom)
+                         torchBaseline: candidates.flatMap { TorchBaseline.best(among: $0, on: problem) }, memoryHeadroom: memoryHeadroom)
     }
 }
