@@ -27,6 +27,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Repetitions for pass-profile and score-profile.")
     var repeats: Int = 100
 
+    @Option(help: "Threads for greedy-profile's grid (default: every core); 1 makes its instruction count independent of how threads interleave.")
+    var threads: Int?
+
     @Option(help: "A problem file for score-profile and greedy-profile (instead of the problem of --devices and --microbatches).")
     var problem: String?
 
@@ -36,7 +39,7 @@ struct BenchCommand: ParsableCommand {
         case "search-speed": print(SearchBenchmark.speedTable())
         case "search-v": print(SearchBenchmark.vTable(autoSeconds: autoSeconds))
         case "greedy-speed": print(GreedySpeedBenchmark.table())
-        case "greedy-profile": try GreedySpeedBenchmark.profile(devices: devices, microbatches: microbatches, v: v, path: problem)
+        case "greedy-profile": try GreedySpeedBenchmark.profile(devices: devices, microbatches: microbatches, v: v, threads: threads, path: problem)
         case "pass-profile": GreedySpeedBenchmark.passProfile(devices: devices, microbatches: microbatches, repeats: repeats)
         case "score-profile": try ScoreProfile.run(devices: devices, microbatches: microbatches, repeats: repeats, path: problem)
         default: throw ValidationError("unknown benchmark \(name); use search-quality, search-v, search-speed, greedy-speed, greedy-profile, pass-profile or score-profile")

@@ -55,11 +55,11 @@ enum GreedySpeedBenchmark {
 
     /// One grid search on `(p, m)` (sequential, heterogeneous, cap 2p; or with `v` the V placement,
     /// uniform, cap 2p chunk activations): the unit `valgrind --tool=callgrind` counts.
-    static func profile(devices: Int, microbatches: Int, v: Bool, path: String? = nil) throws {
+    static func profile(devices: Int, microbatches: Int, v: Bool, threads: Int? = nil, path: String? = nil) throws {
         let problem = try path.map { try Problem.decode(json: Data(contentsOf: URL(fileURLWithPath: $0))) }
             ?? (v ? BenchProblems.makeV(devices: devices, microbatches: microbatches, heterogeneous: false, capChunks: 2 * Double(devices))
                 : BenchProblems.make(devices: devices, microbatches: microbatches, heterogeneous: true, capMicrobatches: 2 * Double(devices)))
-        let best = GreedySearch.best(problem, objective: .stageSpan)
+        let best = GreedySearch.best(problem, objective: .stageSpan, threads: threads ?? GreedySearch.defaultThreads)
         let policies = GreedyPolicy.grid(for: problem).count
         print(best.map { "greedy \($0.value.readable) by \($0.policy), \($0.policiesRun) of \(policies) policies run" } ?? "no schedule")
     }

@@ -22,6 +22,10 @@ struct GreedyRecomputation {
     let headroom: [Double]
     /// Per device: recomputed cells whose `R` has not run.
     private(set) var pending: [Int]
+    /// Per stage and slice (`stage × slices + slice`): what a recomputed forward frees
+    /// (`Problem.rematerializedMemory`), read here so that a decision does not take the problem.
+    let slices: Int
+    let rematerialized: [Double]
 
     init(problem: Problem, mode: GreedyPolicy.MemoryActions, units: Int) {
         self.mode = mode
@@ -43,6 +47,10 @@ struct GreedyRecomputation {
             }
         }
         pending = Array(repeating: 0, count: problem.devices)
+        self.slices = slices
+        rematerialized = !enabled ? [] : (0..<problem.stageCount).flatMap { stage in
+            (0..<slices).map { problem.rematerializedMemory(stage: stage, slice: $0) }
+        }
         headroom = !enabled ? [] : problem.deviceStages.map { stages in
             problem.scaleSummary.mostMemory
                 * (stages.flatMap { stage in (0..<slices).map { problem.rematerializedMemory(stage: stage, slice: $0) } }.max() ?? 0)
@@ -65,12 +73,12 @@ struct GreedyRecomputation {
     /// The stages on which to recompute a new microbatch on `device` whose forwards, with the memory
     /// in use and promised, need `need` against `cap`: `[]` to keep everything, `nil` when it does
     /// not fit either way. `memoryScale` is the microbatch's (`MicrobatchScale.memory`).
-    func stagesToRecompute(problem: Problem, device: Int, slice: Int, memoryScale: Double, need: Double, cap: Double) -> [Int]? {
+    func stagesToRecompute(device: Int, slice: Int, memoryScale: Double, need: Double, cap: Double) -> [Int]? {
         let fitsAsIs = need + reserve(device: device) <= cap + 1e-9
         guard enabled else { return fitsAsIs ? [] : nil }
-        let candidates = candidates[device * problem.sequenceSlices + slice]
+        let candidates = candidates[device * slices + slice]
         if mode == .everyMicrobatch {
-            let freed = memoryScale * candidates.reduce(0) { $0 + problem.rematerializedMemory(stage: $1, slice: slice) }
+            let freed = memoryScale * candidates.reduce(0) { $0 + rematerialized[$1 * slices + slice] }
             if !candidates.isEmpty && need - freed + headroom[device] <= cap + 1e-9 { return candidates }
             return fitsAsIs ? [] : nil
         }
@@ -79,7 +87,7 @@ struct GreedyRecomputation {
         var chosen: [Int] = []
         for stage in candidates {
             guard need > cap + 1e-9 else { break }
-            need -= memoryScale * problem.rematerializedMemory(stage: stage, slice: slice)
+            need -= memoryScale * rematerialized[stage * slices + slice]
             chosen.append(stage)
         }
         return need <= cap + 1e-9 && !chosen.isEmpty ? chosen : nil
@@ -107,7 +115,7 @@ extension State {
         let slice = cell % slices
         let scale = setup.passes.memoryScale(microbatch: cell / slices)
         // `reserved` already holds this microbatch's forwards.
-        let stages = recomputation.stagesToRecompute(problem: problem, device: device, slice: slice, memoryScale: scale,
+        let stages = recomputation.stagesToRecompute(device: device, slice: slice, memoryScale: scale,
                                                      need: level[device] + reserved[device], cap: problem.cap(device: device)) ?? []
         for stage in stages {
             recomputation.mark(stage: stage, cell: cell, device: device)

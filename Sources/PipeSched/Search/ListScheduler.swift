@@ -74,6 +74,9 @@ public struct ListScheduler: Sendable {
     /// follows.
     struct Setup: Sendable {
         let dependencies: DependencyTemplate
+        /// Per template row (`DependencyTemplate.row(of:)`), stage and cell: how many dependencies
+        /// the pass has, the count each run starts its `State.missing` from.
+        let dependencyCounts: Scratch<Int32>
         let passes: PassTable
         /// The stages of device `d` are `deviceStageList[deviceStageStart[d] ..< deviceStageStart[d + 1]]`.
         let deviceStageList: Scratch<Int>
@@ -121,6 +124,16 @@ public struct ListScheduler: Sendable {
 
         init(_ problem: Problem) {
             dependencies = DependencyTemplate(problem)
+            let slices = problem.sequenceSlices, units = problem.microbatches * slices
+            dependencyCounts = Scratch(repeating: 0, count: 4 * problem.stageCount * units)
+            for (row, kind) in [OpKind.forward, .backwardInput, .backwardWeight, .recompute].enumerated() {
+                for stage in 0..<problem.stageCount {
+                    for slice in 0..<slices {
+                        let count = Int32(dependencies.count(kind, stage: stage, slice: slice))
+                        for cell in stride(from: slice, to: units, by: slices) { dependencyCounts[(row * problem.stageCount + stage) * units + cell] = count }
+                    }
+                }
+            }
             passes = PassTable(problem)
             deviceStageList = Scratch(problem.deviceStages.flatMap { $0 })
             deviceStageStart = Scratch(problem.deviceStages.reduce(into: [0]) { $0.append($0.last! + $1.count) })

@@ -104,14 +104,8 @@ struct State {
         let fusedStages = (0..<problem.stageCount).map { policy.backward == .fusedWhereBAllocates && problem.backwardAllocates(stage: $0) }
         fused = Scratch(fusedStages)
         readyAt = Scratch(repeating: 0, count: 4 * stageCount * units)
-        let slices = problem.sequenceSlices, stageCount = stageCount, units = units
-        missing = Scratch(repeating: 0, count: 4 * stageCount * units)
-        for (row, kind) in [OpKind.forward, .backwardInput, .backwardWeight, .recompute].enumerated() {
-            for stage in 0..<stageCount {
-                let counts = (0..<slices).map { Int32(setup.dependencies.count(kind, stage: stage, slice: $0)) }
-                for cell in 0..<units { missing[(row * stageCount + stage) * units + cell] = counts[cell % slices] }
-            }
-        }
+        let slices = problem.sequenceSlices, units = units
+        missing = Scratch(copying: setup.dependencyCounts)
         nextForward = Scratch(repeating: 0, count: stageCount)
         nextBackward = Scratch(repeating: 0, count: stageCount)
         nextWeight = Scratch(repeating: 0, count: stageCount)
@@ -161,6 +155,12 @@ struct State {
     /// Cell of the unit at position `v` of the backward order (microbatches ascending, slices descending).
     @inline(__always) func backwardCell(_ v: Int) -> Int { slices == 1 ? v : (v / slices) * slices + (slices - 1 - v % slices) }
 
+    /// Where the pass of a cell on `stage` sits in the pass table (`stage × slices + slice`) and the
+    /// cell's microbatch: no division where sequences are whole.
+    @inline(__always) func slot(_ stage: Int, cell: Int) -> (index: Int, microbatch: Int) {
+        slices == 1 ? (stage, cell) : (stage * slices + cell % slices, cell / slices)
+    }
+
     @inline(__always) func op(_ kind: OpKind, stage: Int, cell: Int) -> Op {
         Op(kind, stage: stage, microbatch: cell / slices, slice: cell % slices)
     }
@@ -185,7 +185,7 @@ struct State {
     func pushEnd(inputGradient: Bool, stage: Int, cell: Int, end: Double) {
         let slice = slices == 1 ? 0 : cell % slices
         let microbatch = cell - slice
-        let scale = setup.passes.memoryScale(microbatch: cell / slices)
+        let scale = setup.passes.memoryScale(microbatch: slot(stage, cell: cell).microbatch)
         for position in setup.dependencies.successorPositions(inputGradient: inputGradient, stage: stage, slice: slice) {
             let waiting = setup.dependencies.successor(at: position)
             let index = (waiting.row * stageCount + waiting.stage) * units + microbatch + waiting.slice
@@ -248,8 +248,9 @@ struct State {
         let cell = nextForward[stage]
         let first = setup.admitter[stage]
         let oldest = cell == nextForward[setup.streamLast[first]]
+        let (index, microbatch) = slot(stage, cell: cell)
         let need = level[device] + reserved[device] + heldForOtherStreams(device, except: first) + (oldest ? 0 : laterSlot[first])
-            + setup.passes.memory(.forward, stage * slices + cell % slices, recomputed: false, microbatch: cell / slices)
+            + setup.passes.memory(.forward, index, recomputed: false, microbatch: microbatch)
         return need <= setup.caps[device] + 1e-9 ? .ok : .memory
     }
 
@@ -262,7 +263,7 @@ struct State {
             + setup.forwardTransient[device] + roomForOtherStreams(device, admitting: stage)
             + (keepsLaterForOldest ? laterSlot[stage] + heldForOtherStreams(device, except: stage) : 0)
         guard recomputation.enabled else { return need <= setup.caps[device] + 1e-9 ? .ok : .memory }
-        return recomputation.stagesToRecompute(problem: problem, device: device, slice: slice,
+        return recomputation.stagesToRecompute(device: device, slice: slice,
                                                memoryScale: setup.passes.memoryScale(microbatch: microbatch), need: need,
                                                cap: setup.caps[device]) != nil
             ? .ok : .memory
@@ -307,8 +308,7 @@ struct State {
     /// will allocate later (reserved when it runs).
     @inline(__always)
     func backwardNeed(_ stage: Int, cell: Int) -> Double {
-        let index = stage * slices + (slices == 1 ? 0 : cell % slices)
-        let microbatch = slices == 1 ? cell : cell / slices
+        let (index, microbatch) = slot(stage, cell: cell)
         if fused[stage] { return setup.passes.memory(.backward, index, microbatch: microbatch) }
         return setup.passes.memory(.backwardInput, index, microbatch: microbatch)
             + max(0, setup.passes.memory(.backwardWeight, index, microbatch: microbatch))
@@ -319,8 +319,8 @@ struct State {
     /// room kept for a pending forward's transient.
     @inline(__always)
     func backwardRoom(_ stage: Int, cell: Int, device: Int) -> Double {
-        max(backwardNeed(stage, cell: cell),
-            setup.reloadMemory[stage * slices + (slices == 1 ? 0 : cell % slices)] * setup.passes.memoryScale(microbatch: cell / slices))
+        let (index, microbatch) = slot(stage, cell: cell)
+        return max(backwardNeed(stage, cell: cell), setup.reloadMemory[index] * setup.passes.memoryScale(microbatch: microbatch))
             + (reserved[device] > 1e-12 ? setup.forwardTransient[device] : 0)
     }
 
@@ -472,7 +472,8 @@ struct State {
             // would wait behind this forward (it arrives within half of it).
             if policy.chunkOrder == .depthFirstWaiting, soonestForwardStage >= 0, deeper(soonestForwardStage, than: bestForward) {
                 let cell = nextForward[bestForward]
-                let duration = setup.passes.time(.forward, bestForward * slices + cell % slices, microbatch: cell / slices)
+                let (index, microbatch) = slot(bestForward, cell: cell)
+                let duration = setup.passes.time(.forward, index, microbatch: microbatch)
                 if soonestForward - time[device] < 0.5 * duration {
                     time[device] = soonestForward
                     return nil
@@ -480,7 +481,8 @@ struct State {
             }
             if policy.waitsForBackward, bestBackward < 0, soonestBackwardStage >= 0 {
                 let cell = nextForward[bestForward]
-                let duration = setup.passes.time(.forward, bestForward * slices + cell % slices, microbatch: cell / slices)
+                let (index, microbatch) = slot(bestForward, cell: cell)
+                let duration = setup.passes.time(.forward, index, microbatch: microbatch)
                 if soonestBackward - time[device] < 0.5 * duration {
                     time[device] = soonestBackward
                     return nil
@@ -504,9 +506,8 @@ struct State {
             return r
         }
         if weightStage >= 0 {
-            let cell = backwardCell(nextWeight[weightStage])
-            let fits = nextKnown == .infinity
-                || time[device] + setup.passes.time(.backwardWeight, weightStage * slices + cell % slices, microbatch: cell / slices) <= nextKnown + 1e-9
+            let (index, microbatch) = slot(weightStage, cell: backwardCell(nextWeight[weightStage]))
+            let fits = nextKnown == .infinity || time[device] + setup.passes.time(.backwardWeight, index, microbatch: microbatch) <= nextKnown + 1e-9
             if memoryBlocked || policy.weightFill != .fitIdle || fits {
                 run(.backwardWeight, stage: weightStage, device: device)
                 return weightStage
@@ -550,9 +551,9 @@ struct State {
     func pairFits(forward: Int, backward: Int, device: Int) -> Bool {
         let need = backwardRoom(backward, cell: backwardCell(nextBackward[backward]), device: device)
         guard need > 0 else { return true }
-        let forwardCell = nextForward[forward]
+        let (index, microbatch) = slot(forward, cell: nextForward[forward])
         let added = keepsLaterForOldest && forward != setup.admitter[forward]
-            ? setup.passes.memory(.forward, forward * slices + forwardCell % slices, recomputed: false, microbatch: forwardCell / slices) : 0
+            ? setup.passes.memory(.forward, index, recomputed: false, microbatch: microbatch) : 0
         return level[device] + reserved[device] + heldForOldest(device) + added + need <= setup.caps[device] + 1e-9
     }
 
@@ -591,9 +592,9 @@ struct State {
     mutating func run(_ kind: OpKind, stage: Int, device: Int) {
         let cell = take(kind, stage: stage, device: device)
         let ready = ready(kind, stage: stage, cell: cell)
-        let index = stage * slices + cell % slices
+        let (index, microbatch) = slot(stage, cell: cell)
         record(kind, stage: stage, cell: cell, device: device, start: max(time[device], ready), ready: ready,
-               duration: setup.passes.time(kind, index, microbatch: cell / slices))
+               duration: setup.passes.time(kind, index, microbatch: microbatch))
     }
 
     /// Takes the next cell of `kind` on `stage` (its counters, reservations and warm-up count move)
@@ -605,27 +606,29 @@ struct State {
         case .forward:
             cell = nextForward[stage]
             nextForward[stage] += 1
+            let (index, microbatch) = slot(stage, cell: cell)
             let admitting = stage == setup.admitter[stage]
             if admitting {
                 inFlight[stage] += 1
-                reserved[device] += admittedMemory(stage, slice: cell % slices) * setup.passes.memoryScale(microbatch: cell / slices)
+                reserved[device] += admittedMemory(stage, slice: slices == 1 ? 0 : cell % slices) * setup.passes.memoryScale(microbatch: microbatch)
                 admitRecomputed(cell: cell, device: device)
             }
             if !keepsLaterForOldest || admitting {
-                reserved[device] -= setup.passes.memory(.forward, stage * slices + cell % slices,
-                                                        recomputed: recomputation.isMarked(stage: stage, cell: cell), microbatch: cell / slices)
+                reserved[device] -= setup.passes.memory(.forward, index, recomputed: recomputation.isMarked(stage: stage, cell: cell), microbatch: microbatch)
             }
         case .backwardInput, .backward:
             cell = backwardCell(nextBackward[stage])
             nextBackward[stage] += 1
             if stage == setup.admitter[stage] { inFlight[stage] -= 1 }
             if kind == .backwardInput {
-                reserved[device] += max(0, setup.passes.memory(.backwardWeight, stage * slices + cell % slices, microbatch: cell / slices))
+                let (index, microbatch) = slot(stage, cell: cell)
+                reserved[device] += max(0, setup.passes.memory(.backwardWeight, index, microbatch: microbatch))
             }
         case .backwardWeight:
             cell = backwardCell(nextWeight[stage])
             nextWeight[stage] += 1
-            reserved[device] -= max(0, setup.passes.memory(.backwardWeight, stage * slices + cell % slices, microbatch: cell / slices))
+            let (index, microbatch) = slot(stage, cell: cell)
+            reserved[device] -= max(0, setup.passes.memory(.backwardWeight, index, microbatch: microbatch))
         case .recompute:
             cell = backwardCell(nextBackward[stage])
             recomputation.markDone(stage: stage, cell: cell, device: device)
@@ -639,7 +642,7 @@ struct State {
     /// `duration`: the device's clock and memory, the cutoff, the passes waiting for it, the log.
     @inline(__always)
     mutating func record(_ kind: OpKind, stage: Int, cell: Int, device: Int, start: Double, ready: Double, duration: Double) {
-        let index = stage * slices + cell % slices
+        let (index, microbatch) = slot(stage, cell: cell)
         if start > max(lastEnd[device], ready) { ranAhead = true }
         if firstStart[device].isNaN { firstStart[device] = start }
         let end = start + duration
@@ -650,7 +653,7 @@ struct State {
             earliestStart = min(earliestStart, start)
             if end + remainingWork[device] - (cutoffMakespan ? earliestStart : firstStart[device]) > cutoff { cutOff = true }
         }
-        level[device] += setup.passes.memory(kind, index, recomputed: recomputation.isMarked(stage: stage, cell: cell), microbatch: cell / slices)
+        level[device] += setup.passes.memory(kind, index, recomputed: recomputation.isMarked(stage: stage, cell: cell), microbatch: microbatch)
         peak = max(peak, level[device])
         remaining[device] -= 1
         switch kind {
@@ -721,7 +724,7 @@ struct State {
             let pass = log[position]
             let stage = Int(pass.stage), cell = Int(pass.cell)
             let device = problem.stageDevice[stage]
-            let index = stage * slices + cell % slices
+            let (index, microbatch) = slot(stage, cell: cell)
             if pass.pairedWithNext {
                 let next = log[position + 1]
                 let start = max(deviceEnd[device], ready(pass.kind, stage: stage, cell: cell),
@@ -730,12 +733,11 @@ struct State {
                                                                        op(next.kind, stage: Int(next.stage), cell: Int(next.cell))))
             }
             let start = pairTimes?.start ?? max(deviceEnd[device], ready(pass.kind, stage: stage, cell: cell))
-            let end = pairTimes?.end ?? start + setup.passes.time(pass.kind, index, microbatch: cell / slices)
+            let end = pairTimes?.end ?? start + setup.passes.time(pass.kind, index, microbatch: microbatch)
             if !pass.pairedWithNext { pairTimes = nil }
             if firstStart[device].isNaN { firstStart[device] = start }
             deviceEnd[device] = end
-            memory[device] += setup.passes.memory(pass.kind, index, recomputed: recomputation.isMarked(stage: stage, cell: cell),
-                                                  microbatch: cell / slices)
+            memory[device] += setup.passes.memory(pass.kind, index, recomputed: recomputation.isMarked(stage: stage, cell: cell), microbatch: microbatch)
             peak = max(peak, memory[device])
             switch pass.kind {
             case .forward: forwardEnd[stage * units + cell] = end

@@ -22,6 +22,13 @@ final class Scratch<Element>: @unchecked Sendable {
         _ = UnsafeMutableBufferPointer(start: base, count: count).initialize(from: values)
     }
 
+    /// A copy of `other`'s elements (one block copy).
+    init(copying other: Scratch<Element>) {
+        count = other.count
+        base = .allocate(capacity: max(count, 1))
+        base.initialize(from: other.base, count: count)
+    }
+
     deinit {
         base.deinitialize(count: count)
         base.deallocate()
