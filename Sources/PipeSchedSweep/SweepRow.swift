@@ -39,6 +39,11 @@ public struct SweepRow: Sendable, Codable, Equatable {
     public var peakMemory: Double?
     public var lowerBound: Double?
     public var gap: Double?
+    /// For `auto`: the best of PyTorch's built-in classes among its candidates and its value
+    /// (`ScheduleDocument.torchBaseline`), so `value / torchValue` is the point's gain over what
+    /// `torch.distributed.pipelining` would run; absent for other methods and where none fits.
+    public var torchClass: String?
+    public var torchValue: Double?
     /// Seconds the solve took (when answered from the store, the time of the original solve).
     public var solveSeconds: Double?
     /// Whether the store answered.
@@ -72,8 +77,12 @@ public struct SweepRow: Sendable, Codable, Equatable {
         resultID = stored.id
         solveSeconds = stored.solveSeconds
         switch stored.outcome {
-        case .schedule(_, let metrics):
+        case .schedule(let document, let metrics):
             status = .ok
+            if let baseline = Self.torchBaseline(in: document) {
+                torchClass = baseline.torchClass
+                torchValue = baseline.value
+            }
             value = metrics.value(of: objective)
             makespan = metrics.makespan
             stageSpan = metrics.stageSpan
@@ -85,5 +94,11 @@ public struct SweepRow: Sendable, Codable, Equatable {
             status = .noSchedule
             message = failure.message
         }
+    }
+
+    /// The document's `torchBaseline`, read without building its timeline (only `auto`'s carry one).
+    static func torchBaseline(in document: Data) -> TorchBaseline? {
+        struct Head: Decodable { var torchBaseline: TorchBaseline? }
+        return (try? JSONDecoder().decode(Head.self, from: document))?.torchBaseline
     }
 }

@@ -32,6 +32,28 @@ import Testing
         try await store.close()
     }
 
+    /// An `auto` row carries the best PyTorch class among its candidates and that class's value
+    /// (the schedule's `torchBaseline`), in the row and the CSV; other methods' rows do not.
+    @Test func autoRowsCarryPyTorchsBestClass() async throws {
+        let grid = try SweepFixtures.grid(SweepFixtures.gridYAML.replacingOccurrences(of: "[1f1b, zb-h1, greedy]", with: "[auto, 1f1b]"))
+        let store = try SweepFixtures.store()
+        let rows = try await SweepRunner(grid: grid, store: store, jobs: 2).run().rows
+        let auto = rows.filter { $0.method == "auto" }
+        #expect(!auto.isEmpty)
+        for row in auto {
+            let problem = try PointProblem.build(grid.points[row.point], source: grid.source)
+            let stored = try #require(try await store.result(forKey: RequestKey(problem: problem, method: "auto", options: SolveOptions(timeLimit: 0.2))))
+            let baseline = try #require(try stored.scheduleDocument()?.torchBaseline, "\(row.label)")
+            #expect(row.torchClass == baseline.torchClass && row.torchValue == baseline.value)
+            #expect(try #require(row.value) <= baseline.value + 1e-9)
+        }
+        #expect(rows.filter { $0.method == "1f1b" }.allSatisfy { $0.torchClass == nil && $0.torchValue == nil })
+        let csv = CSVTable.render(rows).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        let column = try #require(CSVTable.header.firstIndex(of: "torchClass"))
+        #expect(zip(rows, csv.dropFirst()).allSatisfy { row, line in String(line[column]) == (row.torchClass ?? "") })
+        try await store.close()
+    }
+
     @Test func rerunComputesNothingNew() async throws {
         let grid = try SweepFixtures.grid()
         let store = try SweepFixtures.store()
