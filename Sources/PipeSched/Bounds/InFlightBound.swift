@@ -71,8 +71,9 @@ public enum InFlightBound {
                 for pass in 0..<passes {
                     let node = base + pass
                     var value = start[node]
-                    for (k, p) in chains.predecessors[pass].enumerated() where start[base + p] > -.infinity {
-                        value = max(value, start[base + p] + chains.duration[p] + chains.latency[pass][k])
+                    for k in chains.arcsInto(pass) where start[base + chains.arcSource[k]] > -.infinity {
+                        let p = chains.arcSource[k]
+                        value = max(value, start[base + p] + chains.duration[p] + chains.arcLatency[k])
                     }
                     if copy > 0, start[node - passes] > -.infinity {
                         value = max(value, start[node - passes] + chains.duration[pass])

@@ -20,12 +20,17 @@ public struct MicrobatchChains: Sendable {
     public let copies: Double
     /// Device of each pass.
     public let device: [Int]
-    /// Dependencies of each pass, as positions in `passes`.
-    let predecessors: [[Int]]
-    /// Passes that depend on each pass, as positions in `passes`.
-    let successors: [[Int]]
-    /// Link latency from each predecessor, in the order of `predecessors`.
-    let latency: [[Double]]
+    /// The dependency arcs, grouped by the pass that waits: the arcs into pass `id` are
+    /// `arcsInto(id)`; arc `k` comes from pass `arcSource[k]` with link latency `arcLatency[k]`.
+    /// Flat arrays, so building the chains allocates a handful of buffers rather than three per pass.
+    let arcSource: [Int]
+    let arcLatency: [Double]
+    private let arcStart: [Int]
+    /// The arcs out of each pass (as arc indices), grouped by the pass they leave: `arcsOutOf(id)`.
+    private let outArcs: [Int]
+    private let outStart: [Int]
+    /// The pass each arc leads to.
+    private let arcTarget: [Int]
     /// Earliest start of every pass when the step begins at time 0 (its head), computed once for
     /// every bound that reads it.
     public let earliestStarts: [Double]
@@ -46,9 +51,12 @@ public struct MicrobatchChains: Sendable {
         copies = scales.totalTime / scales.leastTime
         let device = passes.map { problem.stageDevice[$0.stage] }
         self.device = device
-        var predecessors = Array(repeating: [Int](), count: passes.count)
-        var successors = Array(repeating: [Int](), count: passes.count)
-        var latency = Array(repeating: [Double](), count: passes.count)
+        var arcSource: [Int] = [], arcTarget: [Int] = [], arcLatency: [Double] = []
+        arcSource.reserveCapacity(3 * passes.count)
+        arcTarget.reserveCapacity(3 * passes.count)
+        arcLatency.reserveCapacity(3 * passes.count)
+        var arcStart = [0]
+        arcStart.reserveCapacity(passes.count + 1)
         let (stages, slices) = (stages, slices)
         func position(_ op: Op) -> Int { Self.position(op.kind, stage: op.stage, slice: op.slice, stages: stages, slices: slices) }
         for (id, op) in passes.enumerated() {
@@ -59,20 +67,37 @@ public struct MicrobatchChains: Sendable {
                 case .inputGradient(let stage, _, let slice): p = position(.backwardInput(stage, 0, slice: slice))
                 case .ifScheduled: return  // the chains have no R, O or L: bounds read `Problem.memoryRelaxation`
                 }
-                predecessors[id].append(p)
-                successors[p].append(id)
-                latency[id].append(problem.communication.lag(from: device[p], to: device[id], scale: scales.leastMemory * problem.messageSize(passes[p].kind, stage: passes[p].stage, slice: passes[p].slice)))
+                arcSource.append(p)
+                arcTarget.append(id)
+                arcLatency.append(problem.communication.lag(from: device[p], to: device[id], scale: scales.leastMemory * problem.messageSize(passes[p].kind, stage: passes[p].stage, slice: passes[p].slice)))
             }
+            arcStart.append(arcSource.count)
         }
-        self.predecessors = predecessors
-        self.successors = successors
-        self.latency = latency
+        // The arcs again, grouped by the pass they leave (a counting sort, arcs in order within a pass).
+        var outStart = [Int](repeating: 0, count: passes.count + 1)
+        for source in arcSource { outStart[source + 1] += 1 }
+        for id in passes.indices { outStart[id + 1] += outStart[id] }
+        var filled = outStart
+        var outArcs = [Int](repeating: 0, count: arcSource.count)
+        for (k, source) in arcSource.enumerated() {
+            outArcs[filled[source]] = k
+            filled[source] += 1
+        }
+        self.arcSource = arcSource
+        self.arcTarget = arcTarget
+        self.arcLatency = arcLatency
+        self.arcStart = arcStart
+        self.outArcs = outArcs
+        self.outStart = outStart
         var start = [Double](repeating: 0, count: passes.count)
         for id in passes.indices {
-            for (k, p) in predecessors[id].enumerated() { start[id] = max(start[id], start[p] + duration[p] + latency[id][k]) }
+            for k in arcStart[id]..<arcStart[id + 1] { start[id] = max(start[id], start[arcSource[k]] + duration[arcSource[k]] + arcLatency[k]) }
         }
         earliestStarts = start
     }
+
+    /// The arcs into pass `id`: read each `k` as `arcSource[k]`, `arcLatency[k]`.
+    func arcsInto(_ id: Int) -> Range<Int> { arcStart[id]..<arcStart[id + 1] }
 
     /// Position of the pass of `kind` (`BW` counts as `B`) on a stage's slice in `passes`.
     public func position(_ kind: OpKind, stage: Int, slice: Int) -> Int {
@@ -95,8 +120,8 @@ public struct MicrobatchChains: Sendable {
         var start = [Double](repeating: -.infinity, count: passes.count)
         start[source] = 0
         for id in (source + 1)..<passes.count {
-            for (k, p) in predecessors[id].enumerated() where start[p] > -.infinity {
-                start[id] = max(start[id], start[p] + duration[p] + latency[id][k])
+            for k in arcsInto(id) where start[arcSource[k]] > -.infinity {
+                start[id] = max(start[id], start[arcSource[k]] + duration[arcSource[k]] + arcLatency[k])
             }
         }
         return start
@@ -108,9 +133,8 @@ public struct MicrobatchChains: Sendable {
         var tail = [Double](repeating: -.infinity, count: passes.count)
         for id in passes.indices.reversed() {
             if isTarget(id) { tail[id] = 0 }
-            for s in successors[id] where tail[s] > -.infinity {
-                let k = predecessors[s].firstIndex(of: id)!
-                tail[id] = max(tail[id], latency[s][k] + duration[s] + tail[s])
+            for k in outArcs[outStart[id]..<outStart[id + 1]] where tail[arcTarget[k]] > -.infinity {
+                tail[id] = max(tail[id], arcLatency[k] + duration[arcTarget[k]] + tail[arcTarget[k]])
             }
         }
         return tail

@@ -162,7 +162,7 @@ struct State {
     }
 
     @inline(__always) func op(_ kind: OpKind, stage: Int, cell: Int) -> Op {
-        Op(kind, stage: stage, microbatch: cell / slices, slice: cell % slices)
+        slices == 1 ? Op(kind, stage: stage, microbatch: cell, slice: 0) : Op(kind, stage: stage, microbatch: cell / slices, slice: cell % slices)
     }
 
     /// Whether stage `a` lies deeper in its pipeline than `b` in its own (closer to the loss; with one

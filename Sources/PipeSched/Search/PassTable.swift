@@ -22,18 +22,21 @@ struct PassTable: Sendable {
     private let memoryScale: Scratch<Double>
 
     init(_ problem: Problem) {
-        func table(_ value: (Int, Int) -> Double) -> [Double] {
-            (0..<problem.stageCount).flatMap { stage in (0..<problem.sequenceSlices).map { value(stage, $0) } }
+        let slices = problem.sequenceSlices
+        func table(_ value: (Int, Int) -> Double) -> Scratch<Double> {
+            let table = Scratch<Double>(repeating: 0, count: problem.stageCount * slices)
+            for stage in 0..<problem.stageCount { for slice in 0..<slices { table[stage * slices + slice] = value(stage, slice) } }
+            return table
         }
-        func time(_ kind: OpKind) -> Scratch<Double> { Scratch(table { problem.duration(kind, stage: $0, slice: $1) }) }
-        func memory(_ kind: OpKind) -> Scratch<Double> { Scratch(table { problem.memoryDelta(kind, stage: $0, slice: $1) }) }
+        func time(_ kind: OpKind) -> Scratch<Double> { table { problem.duration(kind, stage: $0, slice: $1) } }
+        func memory(_ kind: OpKind) -> Scratch<Double> { table { problem.memoryDelta(kind, stage: $0, slice: $1) } }
         forwardTime = time(.forward)
         inputTime = time(.backwardInput)
         weightTime = time(.backwardWeight)
         fusedTime = time(.backward)
         recomputeTime = time(.recompute)
         forwardMemory = memory(.forward)
-        keptMemory = Scratch(table { problem.memoryDelta(.forward, stage: $0, slice: $1, recomputed: true) })
+        keptMemory = table { problem.memoryDelta(.forward, stage: $0, slice: $1, recomputed: true) }
         inputMemory = memory(.backwardInput)
         weightMemory = memory(.backwardWeight)
         fusedMemory = memory(.backward)
