@@ -36,6 +36,24 @@ import Testing
         }
     }
 
+    /// Where p does not divide m, every family builds a valid schedule or refuses the problem with
+    /// a `FamilyError`: never an invalid one (`interleaved-1f1b` deadlocked at p = 8, m = 12 until it
+    /// took PyTorch's rounds).
+    @Test(arguments: ScheduleFamilies.all.map(\.name))
+    func microbatchesThatAreNotAMultipleOfPAreScheduledOrRefused(method: String) throws {
+        let family = try #require(ScheduleFamilies.named(method))
+        for (placement, chunks) in Self.placements(for: family) {
+            for (index, size) in [(3, 4), (4, 6), (4, 10), (8, 12), (8, 20)].enumerated() where family.pipelines == 1 || size.0 % 2 == 0 {
+                let random = TestProblems.random(devices: size.0, microbatches: size.1, placement: placement, chunks: chunks, seed: UInt64(77 + index))
+                let problem = try random.with { $0.pipelines = family.pipelines }
+                let schedule: Schedule
+                do { schedule = try family.build(problem) } catch { continue }
+                let issues = Validator.validate(problem, schedule)
+                #expect(issues.isEmpty, "\(method) p=\(size.0) m=\(size.1) \(placement): \(issues)")
+            }
+        }
+    }
+
     @Test func sequentialFamiliesRefuseSeveralStagesPerDevice() {
         let problem = TestProblems.unit(devices: 4, microbatches: 8, placement: .interleaved, chunks: 2)
         for name in ["gpipe", "1f1b", "zb-h1", "zb-h2"] {

@@ -30,6 +30,14 @@ import Testing
             "2F0,2F1,2F2,2F3,6F0,6F1,6F2,6B0,6F3,6B1,2F4,6B2,2F5,6B3,2F6,2B0,2F7,2B1,6F4,2B2,6F5,2B3,6F6,6B4,6F7,6B5,6B6,6B7,2B4,2B5,2B6,2B7",
             "3F0,3F1,3F2,3F3,7F0,7B0,7F1,7B1,7F2,7B2,7F3,7B3,3F4,3B0,3F5,3B1,3F6,3B2,3F7,3B3,7F4,7B4,7F5,7B5,7F6,7B6,7F7,7B7,3B4,3B5,3B6,3B7",
         ]),
+        // m = 6 on 4 ranks: one round of 6 microbatches (PyTorch's rounds, max(1, m / p)), not
+        // Megatron's groups of p, which deadlocked where p does not divide m.
+        (Interleaved1F1B(), .interleaved, 6, [
+            "0F0,0F1,0F2,0F3,0F4,0F5,4F0,4F1,4F2,4F3,4F4,4F5,4B0,4B1,4B2,4B3,4B4,4B5,0B0,0B1,0B2,0B3,0B4,0B5",
+            "1F0,1F1,1F2,1F3,1F4,1F5,5F0,5F1,5F2,5F3,5F4,5B0,5F5,5B1,5B2,5B3,5B4,5B5,1B0,1B1,1B2,1B3,1B4,1B5",
+            "2F0,2F1,2F2,2F3,2F4,2F5,6F0,6F1,6F2,6B0,6F3,6B1,6F4,6B2,6F5,6B3,6B4,6B5,2B0,2B1,2B2,2B3,2B4,2B5",
+            "3F0,3F1,3F2,3F3,3F4,3F5,7F0,7B0,7F1,7B1,7F2,7B2,7F3,7B3,7F4,7B4,7F5,7B5,3B0,3B1,3B2,3B3,3B4,3B5",
+        ]),
         (ZBV(), .v, 8, [
             "0F0,0F1,0F2,0F3,0F4,0F5,0F6,7F0,7I0,7W0,7F1,7I1,7W1,7F2,7I2,7W2,7F3,7I3,7W3,0F7,0I0,0W0,7F4,7I4,7W4,0I1,0W1,7F5,7I5,7W5,0I2,0W2,7F6,7I6,7W6,0I3,0W3,7F7,7I7,7W7,0I4,0W4,0I5,0W5,0I6,0W6,0I7,0W7",
             "1F0,1F1,1F2,1F3,1F4,6F0,1F5,6F1,6I0,6W0,6F2,6I1,6W1,6F3,6I2,6W2,1F6,1I0,1W0,6F4,6I3,6W3,1F7,1I1,1W1,6F5,6I4,6W4,1I2,1W2,6F6,6I5,6W5,1I3,1W3,6F7,6I6,6W6,1I4,6I7,1I5,1W4,1I6,1W5,1I7,1W6,6W7,1W7",
@@ -60,8 +68,9 @@ import Testing
     }
 
     /// A family's orders are its PyTorch class's only on problems PyTorch's class runs: whole
-    /// sequences, and for `bfs` (which builds orders for any placement) the interleaved placement with
-    /// two stages per device or more, which `ScheduleLoopedBFS` requires.
+    /// sequences; the interleaved placement with two stages per device or more for `bfs`,
+    /// `interleaved-1f1b` and `interleaved-zb` (which also build one stage per device); m ≥ p for
+    /// `1f1b`.
     @Test func theClassAppliesWherePyTorchRunsTheProblem() throws {
         let interleaved = TestProblems.unit(devices: 4, microbatches: 8, placement: .interleaved, chunks: 2)
         #expect(LoopedBFS().torchClass(for: interleaved) == "ScheduleLoopedBFS")
@@ -69,6 +78,13 @@ import Testing
         let sequential = TestProblems.unit(devices: 4, microbatches: 8)
         #expect(LoopedBFS().torchClass(for: sequential) == nil)
         #expect(GPipe().torchClass(for: sequential) == "ScheduleGPipe")
+        #expect(OneFOneB().torchClass(for: sequential) == "Schedule1F1B")
+        #expect(OneFOneB().torchClass(for: TestProblems.unit(devices: 4, microbatches: 3)) == nil, "PyTorch's 1F1B needs m ≥ p")
+        #expect(Interleaved1F1B().torchClass(for: interleaved) == "ScheduleInterleaved1F1B")
+        #expect(InterleavedZeroBubble().torchClass(for: interleaved) == "ScheduleInterleavedZeroBubble")
+        for family: any ScheduleFamily in [Interleaved1F1B(), InterleavedZeroBubble()] {
+            #expect(family.torchClass(for: sequential) == nil, "PyTorch's interleaved classes need two stages per rank")
+        }
         let sliced = try Problem(microbatches: 4, devices: 2, stages: Array(repeating: StageProfile(forward: 1, backwardInput: 1, backwardWeight: 1), count: 2),
                                  sequenceSlices: 2)
         #expect(try GPipe().build(sliced).orders.count == 2)

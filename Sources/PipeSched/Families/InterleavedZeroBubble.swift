@@ -16,6 +16,12 @@ public struct InterleavedZeroBubble: ScheduleFamily {
 
     public init() {}
 
+    /// PyTorch's class runs two or more stages per rank.
+    public func torchClass(for problem: Problem) -> String? {
+        guard let chunks = try? requireLoopPlacement(problem), chunks >= 2 else { return nil }
+        return torchClass
+    }
+
     public func build(_ problem: Problem) throws(FamilyError) -> Schedule {
         let chunks = try requireLoopPlacement(problem)
         let p = problem.devices

@@ -10,6 +10,11 @@ public struct OneFOneB: ScheduleFamily {
 
     public init() {}
 
+    /// PyTorch's class needs at least as many microbatches as stages.
+    public func torchClass(for problem: Problem) -> String? {
+        problem.sequenceSlices == 1 && problem.microbatches >= problem.stageCount ? torchClass : nil
+    }
+
     public func build(_ problem: Problem) throws(FamilyError) -> Schedule {
         guard problem.sequenceSlices == 1 else {
             throw FamilyError(method: name, message: "1F1B over sequence slices is Seq1F1B (its warm-up has p − s − 2 + k units; 1F1B's would deadlock); use the seq1f1b method")
