@@ -79,7 +79,7 @@ public struct SweepRow: Sendable, Codable, Equatable {
         switch stored.outcome {
         case .schedule(let document, let metrics):
             status = .ok
-            if let baseline = Self.torchBaseline(in: document) {
+            if stored.method == "auto", let baseline = Self.torchBaseline(in: document) {
                 torchClass = baseline.torchClass
                 torchValue = baseline.value
             }
@@ -96,7 +96,8 @@ public struct SweepRow: Sendable, Codable, Equatable {
         }
     }
 
-    /// The document's `torchBaseline`, read without building its timeline (only `auto`'s carry one).
+    /// The document's `torchBaseline`, read without building its timeline (only `auto`'s carry one,
+    /// so other rows do not parse their documents at all).
     static func torchBaseline(in document: Data) -> TorchBaseline? {
         struct Head: Decodable { var torchBaseline: TorchBaseline? }
         return (try? JSONDecoder().decode(Head.self, from: document))?.torchBaseline

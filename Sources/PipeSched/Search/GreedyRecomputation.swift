@@ -22,9 +22,9 @@ struct GreedyRecomputation {
     let headroom: [Double]
     /// Per device: recomputed cells whose `R` has not run.
     private(set) var pending: [Int]
+    let slices: Int
     /// Per stage and slice (`stage × slices + slice`): what a recomputed forward frees
     /// (`Problem.rematerializedMemory`), read here so that a decision does not take the problem.
-    let slices: Int
     let rematerialized: [Double]
 
     init(problem: Problem, mode: GreedyPolicy.MemoryActions, units: Int) {

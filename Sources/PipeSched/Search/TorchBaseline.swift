@@ -1,8 +1,9 @@
 /// The best of PyTorch's built-in schedule classes among `auto`'s candidates: what a user of
 /// `torch.distributed.pipelining` would run without PipeSched, re-timed on the same problem, for the
 /// solve summary's comparison. Only families whose orders are PyTorch's on the problem
-/// (`ScheduleFamily.torchClass(for:)`) count, under their own name (not the rows run on a variant of the problem, such as
-/// `1f1b (shortest first)`), and only where they fit the caps (a candidate over a cap has no value).
+/// (`ScheduleFamily.torchClass(for:)`) count, under their own name (not the rows run on a variant of
+/// the problem, such as `1f1b (shortest first)`), and only where they fit the caps (a candidate over
+/// a cap has no value).
 /// `auto`'s schedule file carries it (`ScheduleDocument.torchBaseline`), which the CLI's summary
 /// line and the web page read.
 public struct TorchBaseline: Sendable, Equatable, Codable {
