@@ -15,24 +15,18 @@ public struct Interleaved1F1B: ScheduleFamily {
     public init() {}
 
     /// PyTorch's class runs two or more stages per rank.
-    public func torchClass(for problem: Problem) -> String? {
-        guard let chunks = try? requireLoopPlacement(problem), chunks >= 2 else { return nil }
-        return torchClass
-    }
+    public func torchClass(for problem: Problem) -> String? { torchClassOnLoopPlacement(problem) }
 
     public func build(_ problem: Problem) throws(FamilyError) -> Schedule {
         let chunks = try requireLoopPlacement(problem)
         let p = problem.devices
         let m = problem.microbatches
-        let rounds = chunks == 1 ? 1 : max(1, m / p)
-        guard m % rounds == 0 else {
-            throw FamilyError(method: name, message: "needs the microbatches to be a multiple of the rounds, max(1, m / p) = \(rounds) (PyTorch refuses \(m) on \(p) ranks); use \(m - m % rounds) or \(m - m % rounds + rounds)")
-        }
-        let table = Self.scheduleTable(microbatches: m, chunks: chunks, roundSize: m / rounds)
+        let roundSize = chunks == 1 ? m : try pyTorchRoundSize(problem)
+        let table = Self.scheduleTable(microbatches: m, chunks: chunks, roundSize: roundSize)
         let total = table.count
         var orders: [[Op]] = []
         for device in 0..<p {
-            let warmup = chunks == 1 ? min(p - device - 1, m) : min((p - device - 1) * 2 + (chunks - 1) * (m / rounds), total)
+            let warmup = chunks == 1 ? min(p - device - 1, m) : min((p - device - 1) * 2 + (chunks - 1) * roundSize, total)
             func forward(_ k: Int) -> Op { Op.forward(table[k].chunk * p + device, table[k].microbatch) }
             func backward(_ k: Int) -> Op { Op.backward((chunks - 1 - table[k].chunk) * p + device, table[k].microbatch) }
             var order = (0..<warmup).map(forward)

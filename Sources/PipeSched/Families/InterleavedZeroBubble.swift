@@ -17,20 +17,14 @@ public struct InterleavedZeroBubble: ScheduleFamily {
     public init() {}
 
     /// PyTorch's class runs two or more stages per rank.
-    public func torchClass(for problem: Problem) -> String? {
-        guard let chunks = try? requireLoopPlacement(problem), chunks >= 2 else { return nil }
-        return torchClass
-    }
+    public func torchClass(for problem: Problem) -> String? { torchClassOnLoopPlacement(problem) }
 
     public func build(_ problem: Problem) throws(FamilyError) -> Schedule {
         let chunks = try requireLoopPlacement(problem)
         let p = problem.devices
         let m = problem.microbatches
-        let rounds = max(1, m / p)
-        guard m % rounds == 0 else {
-            throw FamilyError(method: name, message: "needs the microbatches to be a multiple of the rounds, max(1, m / p) = \(rounds) (PyTorch refuses \(m) on \(p) ranks); use \(m - m % rounds) or \(m - m % rounds + rounds)")
-        }
-        return Schedule(orders: (0..<p).map { Self.order(rank: $0, devices: p, chunks: chunks, microbatches: m, perRound: m / rounds) })
+        let perRound = try pyTorchRoundSize(problem)
+        return Schedule(orders: (0..<p).map { Self.order(rank: $0, devices: p, chunks: chunks, microbatches: m, perRound: perRound) })
     }
 
     static func order(rank: Int, devices p: Int, chunks: Int, microbatches m: Int, perRound: Int) -> [Op] {

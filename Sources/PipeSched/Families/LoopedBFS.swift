@@ -15,10 +15,7 @@ public struct LoopedBFS: ScheduleFamily {
     public init() {}
 
     /// PyTorch's class runs the interleaved placement with two or more stages per device, whole sequences.
-    public func torchClass(for problem: Problem) -> String? {
-        guard let chunks = try? requireLoopPlacement(problem), chunks >= 2 else { return nil }
-        return torchClass
-    }
+    public func torchClass(for problem: Problem) -> String? { torchClassOnLoopPlacement(problem) }
 
     public func build(_ problem: Problem) throws(FamilyError) -> Schedule {
         let forwardOrder = (0..<problem.microbatches * problem.sequenceSlices).map { forwardUnit($0, problem) }

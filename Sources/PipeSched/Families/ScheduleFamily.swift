@@ -50,6 +50,24 @@ extension ScheduleFamily {
 
     public func torchClass(for problem: Problem) -> String? { problem.sequenceSlices == 1 ? torchClass : nil }
 
+    /// `torchClass` where PyTorch's multi-stage classes run `problem`: the interleaved (loop)
+    /// placement with two or more stages per rank, whole sequences.
+    func torchClassOnLoopPlacement(_ problem: Problem) -> String? {
+        guard let chunks = try? requireLoopPlacement(problem), chunks >= 2 else { return nil }
+        return torchClass
+    }
+
+    /// How many microbatches each round of PyTorch's interleaved classes holds: `m / max(1, m / p)`
+    /// (p where p divides m). Refuses, as PyTorch does, an m that is not a multiple of the rounds.
+    func pyTorchRoundSize(_ problem: Problem) throws(FamilyError) -> Int {
+        let (p, m) = (problem.devices, problem.microbatches)
+        let rounds = max(1, m / p)
+        guard m % rounds == 0 else {
+            throw FamilyError(method: name, message: "needs the microbatches to be a multiple of the rounds, max(1, m / p) = \(rounds) (PyTorch refuses \(m) on \(p) ranks); use \(m - m % rounds) or \(m - m % rounds + rounds)")
+        }
+        return m / rounds
+    }
+
     /// Refuses problems that split sequences into slices.
     func requireWholeSequences(_ problem: Problem) throws(FamilyError) {
         guard problem.sequenceSlices == 1 else {

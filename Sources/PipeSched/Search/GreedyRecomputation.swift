@@ -116,10 +116,10 @@ extension State {
         let scale = setup.passes.memoryScale(microbatch: cell / slices)
         // `reserved` already holds this microbatch's forwards.
         let stages = recomputation.stagesToRecompute(device: device, slice: slice, memoryScale: scale,
-                                                     need: level[device] + reserved[device], cap: problem.cap(device: device)) ?? []
+                                                     need: level[device] + reserved[device], cap: setup.caps[device]) ?? []
         for stage in stages {
             recomputation.mark(stage: stage, cell: cell, device: device)
-            reserved[device] -= scale * problem.rematerializedMemory(stage: stage, slice: slice)
+            reserved[device] -= scale * recomputation.rematerialized[stage * slices + slice]
             remaining[device] += 1
             addedPasses += 1
         }
@@ -136,7 +136,7 @@ extension State {
             return
         }
         let need = setup.passes.memory(.recompute, stage * slices + cell % slices, microbatch: cell / slices)
-        guard level[device] + reserved[device] + need <= problem.cap(device: device) + 1e-9 else {
+        guard level[device] + reserved[device] + need <= setup.caps[device] + 1e-9 else {
             memoryBlocked = true
             return
         }

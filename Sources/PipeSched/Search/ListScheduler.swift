@@ -126,7 +126,8 @@ public struct ListScheduler: Sendable {
             dependencies = DependencyTemplate(problem)
             let slices = problem.sequenceSlices, units = problem.microbatches * slices
             dependencyCounts = Scratch(repeating: 0, count: 4 * problem.stageCount * units)
-            for (row, kind) in [OpKind.forward, .backwardInput, .backwardWeight, .recompute].enumerated() {
+            for kind in [OpKind.forward, .backwardInput, .backwardWeight, .recompute] {
+                let row = DependencyTemplate.row(of: kind)
                 for stage in 0..<problem.stageCount {
                     for slice in 0..<slices {
                         let count = Int32(dependencies.count(kind, stage: stage, slice: slice))
