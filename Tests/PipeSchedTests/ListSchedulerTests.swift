@@ -91,7 +91,7 @@ import Testing
             let grid = GreedyPolicy.grid(for: problem, fusing: true)
             for policy in PolicySample.policies(for: problem, fusing: true, every: 2, index: index) {
                 let run = ListScheduler(problem: problem, policy: policy, setup: setup).scoredRun(objective: .stageSpan)
-                guard !run.state.depthBound else { continue }
+                guard !run.state.rulesMet.contains(.depthLimit) else { continue }
                 let schedule = run.key == nil ? nil : run.state.schedule()
                 for larger in grid where larger.warmupFactor > policy.warmupFactor {
                     var a = larger, b = policy
@@ -117,13 +117,75 @@ import Testing
                 var twin = policy
                 twin.laterStageMemory = .reservedAtAdmission
                 let run = ListScheduler(problem: problem, policy: twin, setup: setup).scoredRun(objective: .stageSpan)
-                guard !run.state.memoryRefused else { continue }
+                guard !run.state.rulesMet.contains(.capRefusal) else { continue }
                 let schedule = run.key == nil ? nil : run.state.schedule()
                 #expect(ListScheduler(problem: problem, policy: policy, setup: setup).schedule() == schedule, "\(problem.name): \(policy)")
                 compared += 1
             }
         }
         #expect(compared > 20)
+    }
+
+    /// Each policy of the grid that `GreedySearch.twins(of:met:copies:)` derives from a finished run
+    /// (the rules the run never met changed) builds the same schedule, or gets stuck alike; so
+    /// skipping it loses nothing. Each part meets twins of every rule a run notes (`State.RulesMet`;
+    /// later-stage memory, which `keptRoomBuildsTheSameScheduleWhereTheCapNeverRefused` covers, only
+    /// in some parts).
+    @Test(arguments: 0..<4)
+    func twinsBuildTheSameSchedule(part: Int) throws {
+        var compared: [String: Int] = [:]
+        for (index, problem) in Self.problems(part: part, of: 4).enumerated() {
+            let setup = ListScheduler.Setup(problem)
+            let grid = Set(GreedyPolicy.grid(for: problem, fusing: true))
+            let copies = GreedySearch.keptRoomCopiesReservation(problem)
+            for policy in PolicySample.policies(for: problem, fusing: true, every: 3, index: index) {
+                let run = ListScheduler(problem: problem, policy: policy, setup: setup).scoredRun(objective: .stageSpan)
+                let schedule = run.key == nil ? nil : run.state.schedule()
+                for twin in GreedySearch.twins(of: policy, met: run.state.rulesMet, copies: copies) where twin != policy && grid.contains(twin) {
+                    #expect(ListScheduler(problem: problem, policy: twin, setup: setup).schedule() == schedule, "\(problem.name): \(policy) vs \(twin)")
+                    for rule in Self.changedRules(policy, twin) { compared[rule, default: 0] += 1 }
+                }
+            }
+        }
+        for rule in ["chunk order", "waits for B", "B first", "W fill"] {
+            #expect(compared[rule, default: 0] > 0, "no twin differs in \(rule): \(compared)")
+        }
+    }
+
+    /// Every policy a run could prove (`twins` of a run that met no rule, at every larger warm-up
+    /// factor) comes after its prover both in the grid (so the prover wins their tie) and in the
+    /// order the search runs the grid (`GreedySearch.Proofs.order`).
+    @Test func proversComeBeforeTheirTwins() throws {
+        var pairs = 0
+        for problem in Self.problems() {
+            for fusing in [false, true] {
+                let grid = GreedyPolicy.grid(for: problem, fusing: fusing)
+                let position = Dictionary(uniqueKeysWithValues: grid.enumerated().map { ($1, $0) })
+                let run = Dictionary(uniqueKeysWithValues: GreedySearch.Proofs.order(grid).enumerated().map { ($1, $0) })
+                for (index, policy) in grid.enumerated() {
+                    for twin in GreedySearch.twins(of: policy, met: [], copies: true) {
+                        for factor in Set(grid.map(\.warmupFactor)) where factor >= policy.warmupFactor {
+                            var proved = twin
+                            proved.warmupFactor = factor
+                            guard proved != policy, let other = position[proved] else { continue }
+                            #expect(index < other && run[index]! < run[other]!, "\(problem.name): \(policy) before \(proved)")
+                            pairs += 1
+                        }
+                    }
+                }
+            }
+        }
+        #expect(pairs > 1000, "\(pairs) pairs")
+    }
+
+    static func changedRules(_ a: GreedyPolicy, _ b: GreedyPolicy) -> [String] {
+        var rules: [String] = []
+        if a.chunkOrder != b.chunkOrder { rules.append("chunk order") }
+        if a.waitsForBackward != b.waitsForBackward { rules.append("waits for B") }
+        if a.preferBackward != b.preferBackward { rules.append("B first") }
+        if a.weightFill != b.weightFill { rules.append("W fill") }
+        if a.laterStageMemory != b.laterStageMemory { rules.append("later-stage memory") }
+        return rules
     }
 
     /// The pruned grid search finds a schedule exactly as good as running every policy.

@@ -4,11 +4,11 @@ import Synchronization
 /// Runs the list scheduler under every policy of a grid and keeps the schedule with the best
 /// schedule (`ScheduleScore`).
 ///
-/// The grid runs on every core: policies that differ only in their warm-up factor form a group
-/// (one scheduler run can prove that the larger factors would repeat it, see `best`), and the
-/// groups are shared out among threads. The result does not depend on the threads: each keeps its
-/// best with the grid position as the tie-break, and the best of those wins by the same rule, which
-/// is what one thread going through the grid in order keeps.
+/// The grid runs on every core: threads take its policies in order as they come free, and skip a
+/// policy an earlier run proved to repeat (it differs only in a larger warm-up factor and in rules
+/// the run never met, see `twins`). The result does not depend on the threads: each keeps its best
+/// with the grid position as the tie-break, and the best of those wins by the same rule, which is
+/// what one thread going through the grid in order keeps.
 public enum GreedySearch {
     /// A schedule with its score and the policy that built it.
     public struct Result: Sendable {
@@ -30,45 +30,50 @@ public enum GreedySearch {
                             shouldStop: (@Sendable () -> Bool)? = nil, threads: Int = defaultThreads) -> Result? {
         let grid = policies ?? GreedyPolicy.grid(for: problem)
         let setup = ListScheduler.Setup(problem)
-        // Groups of positions whose policies differ only in the warm-up factor and later-stage
-        // memory, in grid order.
-        var groupOf: [GreedyPolicy: Int] = [:]
-        var groups: [[Int]] = []
-        for (position, policy) in grid.enumerated() {
-            var rest = policy
-            rest.warmupFactor = 0
-            rest.laterStageMemory = .reservedAtAdmission
-            if let group = groupOf[rest] { groups[group].append(position) } else {
-                groupOf[rest] = groups.count
-                groups.append([position])
-            }
-        }
-        let lanes = max(1, min(threads, groups.count))
+        let copies = keptRoomCopiesReservation(problem)
+        // Threads take the policies as they come free, each after the policies that can prove it
+        // (`Proofs.order`), and skip a policy that a run proved to build its schedule. Each run is cut off at the best
+        // value any thread has reached (`sharedBest`), which only loses runs no thread could keep.
+        // Each thread keeps its best run (its state, from which only the winner's orders are built).
+        let order = Proofs.order(grid)
+        let next = Atomic(0)
+        let proofs = Mutex(Proofs())
         let sharedBest = Mutex(Double.infinity)
-        guard lanes > 1 else {
-            return lane(problem, objective: objective, grid: grid, positions: groups.flatMap { $0 }.sorted(), setup: setup,
-                        shouldStop: shouldStop, sharedBest: sharedBest).map(\.result)
-        }
-        let shares = (0..<lanes).map { index in groups.indices.filter { $0 % lanes == index }.flatMap { groups[$0] }.sorted() }
-        let bests = Mutex<[LaneBest?]>(Array(repeating: nil, count: lanes))
-        let runs = Mutex(0)
-        DispatchQueue.concurrentPerform(iterations: lanes) { index in
-            let positions = shares[index]
-            let best = lane(problem, objective: objective, grid: grid, positions: positions, setup: setup, shouldStop: shouldStop,
-                            sharedBest: sharedBest)
-            bests.withLock { $0[index] = best }
-            runs.withLock { $0 += best?.result.policiesRun ?? 0 }
-        }
-        var best: LaneBest?
-        for candidate in bests.withLock({ $0 }).compactMap({ $0 }) {
-            if best == nil || candidate.key.isBetter(than: best!.key)
-                || (!best!.key.isBetter(than: candidate.key) && candidate.position < best!.position) {
-                best = candidate
+        let bests = Mutex<[Run]>([])
+        let runs = Atomic(0)
+        let work: @Sendable (Int) -> Void = { _ in
+            var best: Run?
+            while shouldStop?() != true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < order.count else { break }
+                let position = order[index]
+                let policy = grid[position]
+                if proofs.withLock({ $0.proves(policy) }) { continue }
+                let cutoff = min(best?.key.value ?? .infinity, sharedBest.withLock { $0 })
+                let run = ListScheduler(problem: problem, policy: policy, setup: setup, shouldStop: shouldStop)
+                    .scoredRun(objective: objective, cutoff: cutoff)
+                runs.wrappingAdd(1, ordering: .relaxed)
+                // A run cut off at the cutoff has met rules only in the part it ran, which a policy
+                // it proves would repeat up to the same cut (or an earlier one, the best having only
+                // improved since), so it proves as a finished run does; a stopped run proves nothing.
+                if run.key != nil || run.state.cutOff || shouldStop?() != true {
+                    proofs.withLock { $0.add(twins(of: policy, met: run.state.rulesMet, copies: copies), depthBound: run.state.rulesMet.contains(.depthLimit)) }
+                }
+                guard let key = run.key else { continue }
+                let found = Run(position: position, key: key, state: run.state)
+                if best.map({ found.isBetter(than: $0) }) ?? true {
+                    best = found
+                    sharedBest.withLock { $0 = min($0, key.value) }
+                }
             }
+            if let best { bests.withLock { $0.append(best) } }
         }
-        guard var result = best?.result else { return nil }
-        result.policiesRun = runs.withLock { $0 }
-        return result
+        let lanes = max(1, min(threads, grid.count))
+        if lanes == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: lanes, execute: work) }
+        let winner = bests.withLock { $0 }.reduce(nil as Run?) { best, run in best.map { run.isBetter(than: $0) } ?? true ? run : best }
+        guard let winner else { return nil }
+        return Result(schedule: winner.state.schedule(), value: winner.key.value, peakMemory: winner.key.peak,
+                      policy: grid[winner.position], policiesRun: runs.load(ordering: .relaxed))
     }
 
     /// Whether a policy keeping later-stage room for the oldest microbatch builds the same schedule as
@@ -80,69 +85,96 @@ public enum GreedySearch {
         problem.deviceStages.allSatisfy { $0.count <= 2 } && !problem.costsVaryByMicrobatch
     }
 
-    /// One thread's share: the policies at `positions` (ascending), in order, skipping a policy whose
-    /// group already ran unconstrained by its warm-up depth at a smaller factor (a larger factor only
-    /// raises every device's depth limit, so it would make the same decisions and build the same
-    /// schedule, or get stuck the same way), and a policy keeping later-stage room whose reserving
-    /// twin (same warm-up, or unconstrained at a smaller one) never met the cap, where that makes the
-    /// two the same (`keptRoomCopiesReservation`). Each run is cut off at the best value any thread
-    /// has reached (`sharedBest`), which only loses runs no thread could keep. The best, with its grid
-    /// position and score keys.
-    private static func lane(_ problem: Problem, objective: Objective, grid: [GreedyPolicy], positions: [Int],
-                             setup: ListScheduler.Setup, shouldStop: (@Sendable () -> Bool)?, sharedBest: borrowing Mutex<Double>) -> LaneBest? {
-        var best: (key: ScheduleScore.Key, state: State, position: Int)?
-        var unconstrainedFrom: [GreedyPolicy: Double] = [:]
-        // Reserving policies whose run the cap never refused, and (per policy without its warm-up)
-        // the smallest factor from which such a run was also unconstrained by its depth.
-        var neverRefused: Set<GreedyPolicy> = []
-        var neverRefusedFrom: [GreedyPolicy: Double] = [:]
-        let copies = keptRoomCopiesReservation(problem)
-        var runs = 0
-        for position in positions {
-            if shouldStop?() == true { break }
-            let policy = grid[position]
-            var rest = policy
-            rest.warmupFactor = 0
-            if let factor = unconstrainedFrom[rest], policy.warmupFactor >= factor { continue }
-            if copies && policy.laterStageMemory == .keptForOldest {
-                var twin = policy
-                twin.laterStageMemory = .reservedAtAdmission
-                var twinRest = rest
-                twinRest.laterStageMemory = .reservedAtAdmission
-                if neverRefused.contains(twin) || (neverRefusedFrom[twinRest].map { policy.warmupFactor >= $0 } ?? false) { continue }
-            }
-            // Scored from the scheduler's own times; only the winner's orders are built. A run that
-            // cannot reach the best value so far gives up early. Its flags then hold for the part it
-            // ran, which a policy it rules out above would repeat up to the same cut (or an earlier
-            // one, the best having only improved since), so they rule out as a finished run's do.
-            let cutoff = min(best?.key.value ?? .infinity, sharedBest.withLock { $0 })
-            let run = ListScheduler(problem: problem, policy: policy, setup: setup, shouldStop: shouldStop)
-                .scoredRun(objective: objective, cutoff: cutoff)
-            runs += 1
-            let finished = run.key != nil || run.state.cutOff || shouldStop?() != true
-            if !run.state.depthBound && finished {
-                unconstrainedFrom[rest] = min(unconstrainedFrom[rest] ?? .infinity, policy.warmupFactor)
-            }
-            if policy.laterStageMemory == .reservedAtAdmission && !run.state.memoryRefused && finished {
-                neverRefused.insert(policy)
-                if !run.state.depthBound { neverRefusedFrom[rest] = min(neverRefusedFrom[rest] ?? .infinity, policy.warmupFactor) }
-            }
-            guard let key = run.key else { continue }
-            if best == nil || key.isBetter(than: best!.key) {
-                best = (key, run.state, position)
-                sharedBest.withLock { $0 = min($0, key.value) }
-            }
+    /// The policies that build the same schedule as a run of `policy` that met the rules `met`
+    /// (itself included), at `policy`'s warm-up factor: those that differ only by rules the run never
+    /// met. A rule that never decided a step of the run leaves every step as it was, so any
+    /// combination of such rules does too. The rules (`State.RulesMet`): `ChunkOrder.depthFirstWaiting`
+    /// for a depth-first run, waiting for a backward for a run without it, a forward first for a
+    /// backward-first run, `WeightFill.fitIdle` for a `fillIdle` run, and later-stage room kept for
+    /// the oldest for a reserving run the cap never refused where `keptRoomCopiesReservation` holds
+    /// (`copies`). `ListSchedulerTests` checks each. A run that never met its warm-up depth also
+    /// builds the schedule of each twin at every larger factor (`Proofs.add`).
+    static func twins(of policy: GreedyPolicy, met: State.RulesMet, copies: Bool) -> [GreedyPolicy] {
+        var twins = [policy]
+        func add(_ applies: Bool, _ change: (inout GreedyPolicy) -> Void) {
+            guard applies else { return }
+            twins += twins.map { var twin = $0; change(&twin); return twin }
         }
-        guard let best else { return nil }
-        return LaneBest(position: best.position, key: best.key,
-                        result: Result(schedule: best.state.schedule(), value: best.key.value, peakMemory: best.key.peak,
-                                       policy: grid[best.position], policiesRun: runs))
+        add(policy.chunkOrder == .depthFirst && !met.contains(.forwardWait)) { $0.chunkOrder = .depthFirstWaiting }
+        add(!policy.waitsForBackward && !met.contains(.backwardWait)) { $0.waitsForBackward = true }
+        add(policy.preferBackward && !met.contains(.forwardFirst)) { $0.preferBackward = false }
+        add(policy.weightFill == .fillIdle && !met.contains(.idleFit)) { $0.weightFill = .fitIdle }
+        add(copies && policy.laterStageMemory == .reservedAtAdmission && !met.contains(.capRefusal)) { $0.laterStageMemory = .keptForOldest }
+        return twins
     }
 
-    /// A thread's best: its grid position, its score keys and the result.
-    private struct LaneBest: Sendable {
+    /// The policies runs proved to build their schedules (`twins`), later in the grid than the run
+    /// (each rule's alternative comes after its value in `GreedyPolicy.grid`, larger warm-up factors
+    /// after smaller ones): a skipped policy would tie with the run and lose the tie on position, so
+    /// skipping it changes neither the best schedule nor the policy named.
+    struct Proofs {
+        private var policies: Set<GreedyPolicy> = []
+        /// Per policy without its warm-up factor, the smallest factor from which every larger one is proved.
+        private var from: [GreedyPolicy: Double] = [:]
+
+        func proves(_ policy: GreedyPolicy) -> Bool {
+            policies.contains(policy) || (from[Self.withoutWarmup(policy)].map { policy.warmupFactor >= $0 } ?? false)
+        }
+
+        /// A run's `twins`; where the run never met its warm-up depth (`State.RulesMet.depthLimit`), also
+        /// every twin at a larger factor: a larger factor only raises every device's depth limit,
+        /// so it would make the same decisions and build the same schedule, or get stuck the same way.
+        mutating func add(_ twins: [GreedyPolicy], depthBound: Bool) {
+            for twin in twins {
+                policies.insert(twin)
+                guard !depthBound else { continue }
+                from[Self.withoutWarmup(twin)] = min(from[Self.withoutWarmup(twin)] ?? .infinity, twin.warmupFactor)
+            }
+        }
+
+        /// The grid's positions in the order the runs go: in groups of the policies a run can prove
+        /// (the same policy once every rule `twins` changes is at its first value and the warm-up
+        /// factor is left out), the largest groups first, each in grid order, so that every policy
+        /// that can prove a policy comes before it. The largest group holds the most rules in play
+        /// (waiting, kept room, both priorities), where the best runs have come from on the
+        /// benchmark problems: a good run early makes the cutoff prune the rest sooner.
+        static func order(_ grid: [GreedyPolicy]) -> [Int] {
+            let keys = grid.map { policy in
+                var key = withoutWarmup(policy)
+                key.laterStageMemory = .reservedAtAdmission
+                key.waitsForBackward = false
+                key.preferBackward = true
+                if key.chunkOrder == .depthFirstWaiting { key.chunkOrder = .depthFirst }
+                if key.weightFill == .fitIdle { key.weightFill = .fillIdle }
+                return key
+            }
+            var size: [GreedyPolicy: Int] = [:], first: [GreedyPolicy: Int] = [:]
+            for (position, key) in keys.enumerated() {
+                size[key, default: 0] += 1
+                if first[key] == nil { first[key] = position }
+            }
+            // A group by its size (larger first), then by its first position; within it, positions ascending.
+            let rank = keys.indices.map { (-size[keys[$0]]!, first[keys[$0]]!, $0) }
+            return grid.indices.sorted { rank[$0] < rank[$1] }
+        }
+
+        private static func withoutWarmup(_ policy: GreedyPolicy) -> GreedyPolicy {
+            var rest = policy
+            rest.warmupFactor = 0
+            return rest
+        }
+    }
+
+    /// A finished run: its grid position, its score keys and its state.
+    private struct Run: @unchecked Sendable {
         var position: Int
         var key: ScheduleScore.Key
-        var result: Result
+        var state: State
+
+        /// The better score, on a tie the earlier grid position: what one thread going through the
+        /// grid in order keeps, whatever order the threads ran the groups in.
+        func isBetter(than other: Run) -> Bool {
+            key.isBetter(than: other.key) || (!other.key.isBetter(than: key) && position < other.position)
+        }
     }
 }

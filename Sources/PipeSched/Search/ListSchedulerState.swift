@@ -49,13 +49,10 @@ struct State {
     /// `logged` of them so far.
     let log: Scratch<Emitted>
     var logged = 0
-    /// Whether the warm-up depth ever changed a step: a policy that differs only by a larger warm-up
-    /// factor would build the same schedule when it did not (`GreedySearch`).
-    var depthBound = false
-    /// Whether the cap ever refused a pass (a forward's admission or a backward that allocates): a
-    /// policy that differs only by keeping later-stage room for the oldest would build the same
-    /// schedule when it did not, on the problems `GreedySearch.keptRoomCopiesReservation` names.
-    var memoryRefused = false
+    /// The rules that decided some step of this run, or would have under another policy of the grid:
+    /// a policy that differs from this one only by rules the run never met builds the same schedule
+    /// (`GreedySearch.twins(of:met:copies:)`).
+    var rulesMet: RulesMet = []
     /// Per device: the end of its last pass; and whether some pass started later than its device
     /// and its dependencies allowed (the device's clock had run ahead while waiting), after which
     /// the scheduler's times are not the simulator's and `key(objective:)` re-times the run.
@@ -410,7 +407,7 @@ struct State {
                     let need = backwardRoom(stage, cell: cell, device: device)
                     if need > 0 && level[device] + reserved[device] + heldForOldest(device) + need > cap + 1e-9 {
                         memoryBlocked = true
-                        memoryRefused = true
+                        rulesMet.insert(.capRefusal)
                     } else if bestBackward < 0 || ready < bestBackwardReady || (ready == bestBackwardReady && stage > bestBackward) {
                         bestBackward = stage
                         bestBackwardReady = ready
@@ -432,18 +429,19 @@ struct State {
                         if ready < soonestForward { (soonestForward, soonestForwardStage) = (ready, stage) }
                     }
                 case .memory:
-                    memoryRefused = true
+                    rulesMet.insert(.capRefusal)
                     if ready(.forward, stage: stage, cell: nextForward[stage]) <= now { memoryBlocked = true }
                 case .depth:
                     // A larger depth limit would see `.ok` or `.memory` here, which the step treats
                     // alike only for a forward the cap refuses and that is not ready yet.
-                    if !depthBound && (memoryAdmits(stage, device: device) == .ok || ready(.forward, stage: stage, cell: nextForward[stage]) <= now) {
-                        depthBound = true
+                    if !rulesMet.contains(.depthLimit) && (memoryAdmits(stage, device: device) == .ok || ready(.forward, stage: stage, cell: nextForward[stage]) <= now) {
+                        rulesMet.insert(.depthLimit)
                     }
                 }
             }
             if weightStage < 0 && !fused[stage] && nextWeight[stage] < nextBackward[stage] { weightStage = stage }
         }
+        if bestForward >= 0 && (bestBackward >= 0 || urgentRecompute != nil) { rulesMet.insert(.forwardFirst) }
         if bestBackward >= 0, policy.preferBackward || bestForward < 0 {
             if policy.pairing != .none {
                 if let partner = pairPartner(for: bestBackward, device: device, now: now) {
@@ -470,23 +468,22 @@ struct State {
         if bestForward >= 0 {
             // A later stage's forward about to arrive goes first: waiting for it idles less than it
             // would wait behind this forward (it arrives within half of it).
-            if policy.chunkOrder == .depthFirstWaiting, soonestForwardStage >= 0, deeper(soonestForwardStage, than: bestForward) {
-                let cell = nextForward[bestForward]
-                let (index, microbatch) = slot(bestForward, cell: cell)
-                let duration = setup.passes.time(.forward, index, microbatch: microbatch)
-                if soonestForward - time[device] < 0.5 * duration {
+            // Checked under depth-first orders either way: where the waiting order would wait, a
+            // depth-first run notes it (`RulesMet.forwardWait`); as waiting for a backward.
+            if policy.chunkOrder != .breadthFirst, soonestForwardStage >= 0, deeper(soonestForwardStage, than: bestForward),
+               soonestForward - time[device] < 0.5 * forwardTime(bestForward) {
+                if policy.chunkOrder == .depthFirstWaiting {
                     time[device] = soonestForward
                     return nil
                 }
+                rulesMet.insert(.forwardWait)
             }
-            if policy.waitsForBackward, bestBackward < 0, soonestBackwardStage >= 0 {
-                let cell = nextForward[bestForward]
-                let (index, microbatch) = slot(bestForward, cell: cell)
-                let duration = setup.passes.time(.forward, index, microbatch: microbatch)
-                if soonestBackward - time[device] < 0.5 * duration {
+            if bestBackward < 0, soonestBackwardStage >= 0, soonestBackward - time[device] < 0.5 * forwardTime(bestForward) {
+                if policy.waitsForBackward {
                     time[device] = soonestBackward
                     return nil
                 }
+                rulesMet.insert(.backwardWait)
             }
             if policy.pairing != .none, bestBackward >= 0, bestBackward != bestForward,
                pairFits(forward: bestForward, backward: bestBackward, device: device) {
@@ -508,7 +505,8 @@ struct State {
         if weightStage >= 0 {
             let (index, microbatch) = slot(weightStage, cell: backwardCell(nextWeight[weightStage]))
             let fits = nextKnown == .infinity || time[device] + setup.passes.time(.backwardWeight, index, microbatch: microbatch) <= nextKnown + 1e-9
-            if memoryBlocked || policy.weightFill != .fitIdle || fits {
+            if memoryBlocked || fits || policy.weightFill != .fitIdle {
+                if !memoryBlocked && !fits { rulesMet.insert(.idleFit) }
                 run(.backwardWeight, stage: weightStage, device: device)
                 return weightStage
             }
@@ -519,6 +517,13 @@ struct State {
             blocked[device] = true
         }
         return nil
+    }
+
+    /// How long the next forward of `stage` lasts.
+    @inline(__always)
+    func forwardTime(_ stage: Int) -> Double {
+        let (index, microbatch) = slot(stage, cell: nextForward[stage])
+        return setup.passes.time(.forward, index, microbatch: microbatch)
     }
 
     /// The forward to pair with the backward of `backward` now: a ready, admitted forward of another
@@ -748,6 +753,29 @@ struct State {
             }
         }
         return Self.key(objective: objective, firstStart: firstStart, lastEnd: deviceEnd, peak: peak, gradientFlow: gradientFlow)
+    }
+
+    /// Rules that a run met (`State.rulesMet`): steps its own rule decided, or where another
+    /// policy's rule would have decided otherwise.
+    struct RulesMet: OptionSet {
+        let rawValue: UInt8
+        /// The warm-up depth changed a step: a larger warm-up factor could decide otherwise.
+        static let depthLimit = RulesMet(rawValue: 16)
+        /// The cap refused a pass (a forward's admission or a backward that allocates): keeping
+        /// later-stage room for the oldest microbatch instead of reserving it could decide otherwise.
+        static let capRefusal = RulesMet(rawValue: 32)
+        /// A depth-first run reached a step where `ChunkOrder.depthFirstWaiting` would have waited
+        /// for a later stage's forward.
+        static let forwardWait = RulesMet(rawValue: 1)
+        /// A run without `GreedyPolicy.waitsForBackward` reached a step where that rule would have
+        /// waited for a backward.
+        static let backwardWait = RulesMet(rawValue: 2)
+        /// A run reached a step where it ran a `W` into idle time that `WeightFill.fitIdle` would
+        /// have left idle (the `W` would outlast the wait for the next known-ready pass).
+        static let idleFit = RulesMet(rawValue: 4)
+        /// A run reached a step where a forward and a backward (or an urgent recomputation) were
+        /// both ready, where `GreedyPolicy.preferBackward` decides.
+        static let forwardFirst = RulesMet(rawValue: 8)
     }
 
     /// The keys of a timed run from each device's first start and last end (`ScheduleScore`'s rules).
