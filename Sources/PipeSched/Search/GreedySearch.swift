@@ -4,9 +4,9 @@ import Synchronization
 /// Runs the list scheduler under every policy of a grid and keeps the schedule with the best
 /// schedule (`ScheduleScore`).
 ///
-/// The grid runs on every core: threads take its policies in order as they come free, and skip a
-/// policy an earlier run proved to repeat (it differs only in a larger warm-up factor and in rules
-/// the run never met, see `twins`). The result does not depend on the threads: each keeps its best
+/// The grid runs on every core: threads take its policies as they come free (`Proofs.order`), and
+/// skip a policy a run proved to repeat (it differs only in a larger warm-up factor and in rules the
+/// run never met, see `twins`). The result does not depend on the threads: each keeps its best
 /// with the grid position as the tie-break, and the best of those wins by the same rule, which is
 /// what one thread going through the grid in order keeps.
 public enum GreedySearch {
@@ -32,9 +32,10 @@ public enum GreedySearch {
         let setup = ListScheduler.Setup(problem)
         let copies = keptRoomCopiesReservation(problem)
         // Threads take the policies as they come free, each after the policies that can prove it
-        // (`Proofs.order`), and skip a policy that a run proved to build its schedule. Each run is cut off at the best
-        // value any thread has reached (`sharedBest`), which only loses runs no thread could keep.
-        // Each thread keeps its best run (its state, from which only the winner's orders are built).
+        // (`Proofs.order`), and skip a policy that a run proved to build its schedule. Each run is
+        // cut off at the best value any thread has reached (`sharedBest`), which only loses runs no
+        // thread could keep. Each thread keeps its best run (its state, from which only the
+        // winner's orders are built).
         let order = Proofs.order(grid)
         let next = Atomic(0)
         let proofs = Mutex(Proofs())
@@ -57,7 +58,8 @@ public enum GreedySearch {
                 // it proves would repeat up to the same cut (or an earlier one, the best having only
                 // improved since), so it proves as a finished run does; a stopped run proves nothing.
                 if run.key != nil || run.state.cutOff || shouldStop?() != true {
-                    proofs.withLock { $0.add(twins(of: policy, met: run.state.rulesMet, copies: copies), depthBound: run.state.rulesMet.contains(.depthLimit)) }
+                    let proved = twins(of: policy, met: run.state.rulesMet, copies: copies)
+                    proofs.withLock { $0.add(proved, depthBound: run.state.rulesMet.contains(.depthLimit)) }
                 }
                 guard let key = run.key else { continue }
                 let found = Run(position: position, key: key, state: run.state)
