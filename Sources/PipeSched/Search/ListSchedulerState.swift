@@ -67,6 +67,9 @@ struct State {
     private var cutoffMakespan = false
     /// The earliest start of any pass so far (the makespan's origin can only move earlier than this).
     private var earliestStart = Double.infinity
+    /// Under a cutoff, once the clock ran ahead: the simulator's times of the passes so far, from
+    /// which the cutoff is then judged.
+    private var simulated: SimulatedTimes?
     /// Whether the run gave up because it could not reach the cutoff.
     private(set) var cutOff = false
     /// The score keys of the scheduler's own times, kept as it runs: the peak memory and the sum of
@@ -140,10 +143,12 @@ struct State {
     }
 
     /// Lets the run give up as soon as its value is sure to exceed `value` (by more than rounding):
-    /// while the clock has not run ahead, every pass so far started as early as its device and its
-    /// dependencies allowed, so the simulator gives it the same time, and each device still has to
-    /// run its remaining passes after its last end. A device's span is then at least its last end
-    /// plus its remaining work minus its first start (the makespan: minus the earliest start so far).
+    /// each device still has to run its remaining passes after the simulated end of its last one, so
+    /// its span is at least that end plus its remaining work minus its first start (the makespan:
+    /// minus the earliest start so far). While the clock has not run ahead, every pass so far
+    /// started as early as its device and its dependencies allowed, so the simulator gives it the
+    /// scheduler's own time; after, the run keeps the simulator's times beside its own
+    /// (`SimulatedTimes`).
     mutating func setCutoff(_ value: Double, objective: Objective) {
         cutoff = value.isFinite ? value + 1e-6 * max(1, abs(value)) : .infinity
         cutoffMakespan = objective == .makespan
@@ -177,9 +182,10 @@ struct State {
         return missing[index] == 0 ? readyAt[index] : .infinity
     }
 
-    /// A forward or input-gradient pass of a cell ended at `end`: the passes waiting for it learn.
+    /// A forward or input-gradient pass of a cell ended at `end` (in the simulator's times at
+    /// `simulatedEnd`): the passes waiting for it learn.
     @inline(__always)
-    func pushEnd(inputGradient: Bool, stage: Int, cell: Int, end: Double) {
+    func pushEnd(inputGradient: Bool, stage: Int, cell: Int, end: Double, simulatedEnd: Double) {
         let slice = slices == 1 ? 0 : cell % slices
         let microbatch = cell - slice
         let scale = setup.passes.memoryScale(microbatch: slot(stage, cell: cell).microbatch)
@@ -188,6 +194,12 @@ struct State {
             let index = (waiting.row * stageCount + waiting.stage) * units + microbatch + waiting.slice
             readyAt[index] = max(readyAt[index], end + waiting.lag(scale: scale))
             missing[index] -= 1
+        }
+        guard let simulatedReadyAt = simulated?.readyAt else { return }
+        for position in setup.dependencies.successorPositions(inputGradient: inputGradient, stage: stage, slice: slice) {
+            let waiting = setup.dependencies.successor(at: position)
+            let index = (waiting.row * stageCount + waiting.stage) * units + microbatch + waiting.slice
+            simulatedReadyAt[index] = max(simulatedReadyAt[index], simulatedEnd + waiting.lag(scale: scale))
         }
     }
 
@@ -648,23 +660,33 @@ struct State {
     @inline(__always)
     mutating func record(_ kind: OpKind, stage: Int, cell: Int, device: Int, start: Double, ready: Double, duration: Double) {
         let (index, microbatch) = slot(stage, cell: cell)
-        if start > max(lastEnd[device], ready) { ranAhead = true }
+        if start > max(lastEnd[device], ready) {
+            if !ranAhead && cutoff < .infinity { simulated = SimulatedTimes(readyAt: readyAt, lastEnd: lastEnd, firstStart: firstStart) }
+            ranAhead = true
+        }
         if firstStart[device].isNaN { firstStart[device] = start }
         let end = start + duration
         time[device] = end
         lastEnd[device] = end
         if kind != .recompute { remainingWork[device] -= duration }
-        if cutoff < .infinity && !ranAhead {
-            earliestStart = min(earliestStart, start)
-            if end + remainingWork[device] - (cutoffMakespan ? earliestStart : firstStart[device]) > cutoff { cutOff = true }
+        var simulatedEnd = end
+        if cutoff < .infinity {
+            var simulatedStart = start, first = firstStart[device]
+            if let simulated {
+                (simulatedStart, simulatedEnd) = simulated.run(device: device, index: (DependencyTemplate.row(of: kind) * stageCount + stage) * units + cell,
+                                                               duration: duration)
+                first = simulated.firstStart[device]
+            }
+            earliestStart = min(earliestStart, simulatedStart)
+            if simulatedEnd + remainingWork[device] - (cutoffMakespan ? earliestStart : first) > cutoff { cutOff = true }
         }
         level[device] += setup.passes.memory(kind, index, recomputed: recomputation.isMarked(stage: stage, cell: cell), microbatch: microbatch)
         peak = max(peak, level[device])
         remaining[device] -= 1
         switch kind {
-        case .forward: pushEnd(inputGradient: false, stage: stage, cell: cell, end: end)
+        case .forward: pushEnd(inputGradient: false, stage: stage, cell: cell, end: end, simulatedEnd: simulatedEnd)
         case .backwardInput, .backward:
-            pushEnd(inputGradient: true, stage: stage, cell: cell, end: end)
+            pushEnd(inputGradient: true, stage: stage, cell: cell, end: end, simulatedEnd: simulatedEnd)
             gradientFlow += end
         case .backwardWeight, .recompute, .offload, .reload: break
         }
