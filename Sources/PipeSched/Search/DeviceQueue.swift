@@ -3,73 +3,67 @@
 /// a device only when it wakes a blocked one).
 /// Ties go to the lower device index, so the result does not depend on insertion order.
 struct DeviceQueue {
-    private let times: Scratch<Double>
-    private let devices: Scratch<Int>
+    /// A queued device and its clock time, side by side so that a comparison reads one entry.
+    private struct Entry {
+        var time: Double
+        var device: Int
+    }
+
+    private let entries: Scratch<Entry>
     private var count = 0
 
     init(times initial: Scratch<Double>) {
-        times = Scratch(repeating: 0, count: initial.count)
-        devices = Scratch(repeating: 0, count: initial.count)
+        entries = Scratch(repeating: Entry(time: 0, device: 0), count: initial.count)
         for device in 0..<initial.count { push(device, at: initial[device]) }
     }
 
     @inline(__always)
-    private func less(_ a: Int, _ b: Int) -> Bool {
-        times[a] < times[b] || (times[a] == times[b] && devices[a] < devices[b])
-    }
-
-    @inline(__always)
-    private func swapAt(_ a: Int, _ b: Int) {
-        let time = times[a], device = devices[a]
-        times[a] = times[b]
-        devices[a] = devices[b]
-        times[b] = time
-        devices[b] = device
+    private static func less(_ a: Entry, _ b: Entry) -> Bool {
+        a.time < b.time || (a.time == b.time && a.device < b.device)
     }
 
     mutating func push(_ device: Int, at time: Double) {
-        precondition(count < devices.count, "a device was queued twice")
-        times[count] = time
-        devices[count] = device
+        precondition(count < entries.count, "a device was queued twice")
+        let entry = Entry(time: time, device: device)
         var child = count
         count += 1
         while child > 0 {
             let parent = (child - 1) / 2
-            guard less(child, parent) else { break }
-            swapAt(child, parent)
+            guard Self.less(entry, entries[parent]) else { break }
+            entries[child] = entries[parent]
             child = parent
         }
+        entries[child] = entry
     }
 
     /// The device with the earliest time, left in the queue; `nil` when the queue is empty.
-    var earliest: Int? { count > 0 ? devices[0] : nil }
+    var earliest: Int? { count > 0 ? entries[0].device : nil }
 
     /// Removes the earliest device.
     mutating func removeEarliest() {
         count -= 1
         guard count > 0 else { return }
-        times[0] = times[count]
-        devices[0] = devices[count]
-        siftDown(from: 0)
+        siftDown(entries[count])
     }
 
     /// Gives the earliest device its new, later clock time: one sift down, where popping and
     /// pushing it again would take two passes over the heap.
     mutating func retimeEarliest(_ time: Double) {
-        times[0] = time
-        siftDown(from: 0)
+        siftDown(Entry(time: time, device: entries[0].device))
     }
 
-    private mutating func siftDown(from start: Int) {
-        var parent = start
+    /// Places `entry` at the root's slot and sifts it down (moving children up into the hole).
+    private mutating func siftDown(_ entry: Entry) {
+        var parent = 0
         while true {
-            let left = 2 * parent + 1, right = left + 1
-            var smallest = parent
-            if left < count && less(left, smallest) { smallest = left }
-            if right < count && less(right, smallest) { smallest = right }
-            if smallest == parent { break }
-            swapAt(parent, smallest)
-            parent = smallest
+            let left = 2 * parent + 1
+            guard left < count else { break }
+            var child = left
+            if left + 1 < count && Self.less(entries[left + 1], entries[left]) { child = left + 1 }
+            guard Self.less(entries[child], entry) else { break }
+            entries[parent] = entries[child]
+            parent = child
         }
+        entries[parent] = entry
     }
 }

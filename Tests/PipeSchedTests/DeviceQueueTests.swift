@@ -1,0 +1,38 @@
+import Testing
+@testable import PipeSched
+
+/// The list scheduler's device queue against a plain list: after any sequence of the scheduler's
+/// operations (push a woken device, retime or remove the earliest), the earliest device is the one
+/// with the smallest time, ties to the lower index.
+@Suite struct DeviceQueueTests {
+    @Test(arguments: 0..<20)
+    func theEarliestIsTheSmallestTimeThenTheLowerDevice(seed: Int) {
+        var random = SeededGenerator(seed: UInt64(seed))
+        let devices = Int.random(in: 1...40, using: &random)
+        // Times on a coarse grid, so that ties are common.
+        func time() -> Double { Double(Int.random(in: 0...12, using: &random)) / 4 }
+        let initial = Scratch((0..<devices).map { _ in time() })
+        var queue = DeviceQueue(times: initial)
+        var reference = Dictionary(uniqueKeysWithValues: (0..<devices).map { ($0, initial[$0]) })
+        for _ in 0..<500 {
+            let expected = reference.min { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }?.key
+            #expect(queue.earliest == expected)
+            guard let earliest = expected else { break }
+            switch Int.random(in: 0..<4, using: &random) {
+            case 0:
+                queue.removeEarliest()
+                reference[earliest] = nil
+            case 1:
+                let outside = (0..<devices).filter { reference[$0] == nil }
+                guard let device = outside.randomElement(using: &random) else { fallthrough }
+                let at = time()
+                queue.push(device, at: at)
+                reference[device] = at
+            default:
+                let later = reference[earliest]! + time()
+                queue.retimeEarliest(later)
+                reference[earliest] = later
+            }
+        }
+    }
+}
