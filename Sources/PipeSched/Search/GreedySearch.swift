@@ -90,24 +90,46 @@ public enum GreedySearch {
     /// The policies that build the same schedule as a run of `policy` that met the rules `met`
     /// (itself included), at `policy`'s warm-up factor: those that differ only by rules the run never
     /// met. A rule that never decided a step of the run leaves every step as it was, so any
-    /// combination of such rules does too. The rules (`State.RulesMet`): `ChunkOrder.depthFirstWaiting`
-    /// for a depth-first run, waiting for a backward for a run without it, a forward first for a
-    /// backward-first run, `WeightFill.fitIdle` for a `fillIdle` run, and later-stage room kept for
-    /// the oldest for a reserving run the cap never refused where `keptRoomCopiesReservation` holds
-    /// (`copies`). `ListSchedulerTests` checks each. A run that never met its warm-up depth also
+    /// combination of such rules does too. The rules (`ProvableRule.all`, noted in `State.RulesMet`):
+    /// `ChunkOrder.depthFirstWaiting` for a depth-first run, waiting for a backward for a run without
+    /// it, a forward first for a backward-first run, `WeightFill.fitIdle` for a `fillIdle` run, and
+    /// later-stage room kept for the oldest for a reserving run the cap never refused where
+    /// `keptRoomCopiesReservation` holds (`copies`). `ListSchedulerTests` checks each. A run that never met its warm-up depth also
     /// builds the schedule of each twin at every larger factor (`Proofs.add`).
     static func twins(of policy: GreedyPolicy, met: State.RulesMet, copies: Bool) -> [GreedyPolicy] {
         var twins = [policy]
-        func add(_ applies: Bool, _ change: (inout GreedyPolicy) -> Void) {
-            guard applies else { return }
-            twins += twins.map { var twin = $0; change(&twin); return twin }
+        for rule in ProvableRule.all where rule.isFirst(policy) && !met.contains(rule.note) && (copies || !rule.needsKeptRoomCopies) {
+            twins += twins.map { var twin = $0; rule.toAlternative(&twin); return twin }
         }
-        add(policy.chunkOrder == .depthFirst && !met.contains(.forwardWait)) { $0.chunkOrder = .depthFirstWaiting }
-        add(!policy.waitsForBackward && !met.contains(.backwardWait)) { $0.waitsForBackward = true }
-        add(policy.preferBackward && !met.contains(.forwardFirst)) { $0.preferBackward = false }
-        add(policy.weightFill == .fillIdle && !met.contains(.idleFit)) { $0.weightFill = .fitIdle }
-        add(copies && policy.laterStageMemory == .reservedAtAdmission && !met.contains(.capRefusal)) { $0.laterStageMemory = .keptForOldest }
         return twins
+    }
+
+    /// A rule of the grid a run can prove indifferent (`twins`): where a policy holds its first value
+    /// and the run never noted it (`note`), the policy with the rule's alternative builds the same
+    /// schedule. In `GreedyPolicy.grid` the alternative comes after the first value.
+    struct ProvableRule: Sendable {
+        let note: State.RulesMet
+        let isFirst: @Sendable (GreedyPolicy) -> Bool
+        let toAlternative: @Sendable (inout GreedyPolicy) -> Void
+        /// Sets the rule to its first value (leaves a policy at its first value, or where the rule
+        /// does not apply, as it is).
+        let toFirst: @Sendable (inout GreedyPolicy) -> Void
+        /// Whether the twin holds only where `keptRoomCopiesReservation` does.
+        var needsKeptRoomCopies = false
+
+        static let all: [ProvableRule] = [
+            ProvableRule(note: .forwardWait, isFirst: { $0.chunkOrder == .depthFirst }, toAlternative: { $0.chunkOrder = .depthFirstWaiting },
+                         toFirst: { if $0.chunkOrder == .depthFirstWaiting { $0.chunkOrder = .depthFirst } }),
+            ProvableRule(note: .backwardWait, isFirst: { !$0.waitsForBackward }, toAlternative: { $0.waitsForBackward = true },
+                         toFirst: { $0.waitsForBackward = false }),
+            ProvableRule(note: .forwardFirst, isFirst: { $0.preferBackward }, toAlternative: { $0.preferBackward = false },
+                         toFirst: { $0.preferBackward = true }),
+            ProvableRule(note: .idleFit, isFirst: { $0.weightFill == .fillIdle }, toAlternative: { $0.weightFill = .fitIdle },
+                         toFirst: { if $0.weightFill == .fitIdle { $0.weightFill = .fillIdle } }),
+            ProvableRule(note: .capRefusal, isFirst: { $0.laterStageMemory == .reservedAtAdmission },
+                         toAlternative: { $0.laterStageMemory = .keptForOldest }, toFirst: { $0.laterStageMemory = .reservedAtAdmission },
+                         needsKeptRoomCopies: true),
+        ]
     }
 
     /// The policies runs proved to build their schedules (`twins`), later in the grid than the run
@@ -143,11 +165,7 @@ public enum GreedySearch {
         static func order(_ grid: [GreedyPolicy]) -> [Int] {
             let keys = grid.map { policy in
                 var key = withoutWarmup(policy)
-                key.laterStageMemory = .reservedAtAdmission
-                key.waitsForBackward = false
-                key.preferBackward = true
-                if key.chunkOrder == .depthFirstWaiting { key.chunkOrder = .depthFirst }
-                if key.weightFill == .fitIdle { key.weightFill = .fillIdle }
+                for rule in ProvableRule.all { rule.toFirst(&key) }
                 return key
             }
             var size: [GreedyPolicy: Int] = [:], first: [GreedyPolicy: Int] = [:]
@@ -167,14 +185,15 @@ public enum GreedySearch {
         }
     }
 
-    /// A finished run: its grid position, its score keys and its state.
+    /// A finished run: its grid position, its score keys and its state (handed from its thread only
+    /// once the thread is done with it, hence unchecked).
     private struct Run: @unchecked Sendable {
         var position: Int
         var key: ScheduleScore.Key
         var state: State
 
         /// The better score, on a tie the earlier grid position: what one thread going through the
-        /// grid in order keeps, whatever order the threads ran the groups in.
+        /// grid in order keeps, whatever order the threads ran the policies in.
         func isBetter(than other: Run) -> Bool {
             key.isBetter(than: other.key) || (!other.key.isBetter(than: key) && position < other.position)
         }
