@@ -174,11 +174,16 @@ struct State {
     /// The input-gradient pass of a stage: fused `BW` or split `B`.
     @inline(__always) func gradientKind(_ stage: Int) -> OpKind { fused[stage] ? .backward : .backwardInput }
 
+    /// Where the pass of template row `row` (`DependencyTemplate.row(of:)`) of a cell on `stage` sits
+    /// in the readiness tables (`readyAt`, `missing`, `SimulatedTimes.readyAt`).
+    @inline(__always)
+    func readinessIndex(row: Int, stage: Int, cell: Int) -> Int { (row * stageCount + stage) * units + cell }
+
     /// When the pass of `kind` of a cell can start on its stage's device: the end of each dependency
     /// plus the link latency, or `.infinity` while a dependency is not scheduled.
     @inline(__always)
     func ready(_ kind: OpKind, stage: Int, cell: Int) -> Double {
-        let index = (DependencyTemplate.row(of: kind) * stageCount + stage) * units + cell
+        let index = readinessIndex(row: DependencyTemplate.row(of: kind), stage: stage, cell: cell)
         return missing[index] == 0 ? readyAt[index] : .infinity
     }
 
@@ -191,14 +196,14 @@ struct State {
         let scale = setup.passes.memoryScale(microbatch: slot(stage, cell: cell).microbatch)
         for position in setup.dependencies.successorPositions(inputGradient: inputGradient, stage: stage, slice: slice) {
             let waiting = setup.dependencies.successor(at: position)
-            let index = (waiting.row * stageCount + waiting.stage) * units + microbatch + waiting.slice
+            let index = readinessIndex(row: waiting.row, stage: waiting.stage, cell: microbatch + waiting.slice)
             readyAt[index] = max(readyAt[index], end + waiting.lag(scale: scale))
             missing[index] -= 1
         }
         guard let simulatedReadyAt = simulated?.readyAt else { return }
         for position in setup.dependencies.successorPositions(inputGradient: inputGradient, stage: stage, slice: slice) {
             let waiting = setup.dependencies.successor(at: position)
-            let index = (waiting.row * stageCount + waiting.stage) * units + microbatch + waiting.slice
+            let index = readinessIndex(row: waiting.row, stage: waiting.stage, cell: microbatch + waiting.slice)
             simulatedReadyAt[index] = max(simulatedReadyAt[index], simulatedEnd + waiting.lag(scale: scale))
         }
     }
@@ -673,8 +678,8 @@ struct State {
         if cutoff < .infinity {
             var simulatedStart = start, first = firstStart[device]
             if let simulated {
-                (simulatedStart, simulatedEnd) = simulated.run(device: device, index: (DependencyTemplate.row(of: kind) * stageCount + stage) * units + cell,
-                                                               duration: duration)
+                let index = readinessIndex(row: DependencyTemplate.row(of: kind), stage: stage, cell: cell)
+                (simulatedStart, simulatedEnd) = simulated.run(device: device, index: index, duration: duration)
                 first = simulated.firstStart[device]
             }
             earliestStart = min(earliestStart, simulatedStart)
