@@ -34,7 +34,9 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     /// Warm-up depth: a device admits up to `ceil(warmupFactor × round trip / (F + B))` microbatches
     /// before their backward returns (1 gives 1F1B's depth, 2 ZB-H2's), and never beyond its memory cap.
     public var warmupFactor: Double
-    /// Run a ready B before a ready F even while the warm-up depth allows the F.
+    /// Run a ready B before a ready F even while the warm-up depth allows the F. Without it (forwards
+    /// first) a ready F also goes before a ready B where the cap refuses the F and a pending W frees
+    /// memory: the W runs first, then the F.
     public var preferBackward: Bool
     public var weightFill: WeightFill
     public var chunkOrder: ChunkOrder

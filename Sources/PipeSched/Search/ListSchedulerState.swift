@@ -256,31 +256,76 @@ struct State {
     }
 
     /// Under `keptForOldest`, whether the next forward of a later stage fits: the oldest pending unit's
-    /// takes the room kept for it; any other's must leave that room free (and the other streams' too).
+    /// takes the room kept for it; any other's must leave that room (and the other streams') free, or
+    /// about to be freed (`reclaimable`).
     @inline(__always)
     func laterForwardAdmits(_ stage: Int, device: Int) -> Admission {
         let cell = nextForward[stage]
         let first = setup.admitter[stage]
         let oldest = cell == nextForward[setup.streamLast[first]]
         let (index, microbatch) = slot(stage, cell: cell)
-        let need = level[device] + reserved[device] + heldForOtherStreams(device, except: first) + (oldest ? 0 : laterSlot[first])
-            + setup.passes.memory(.forward, index, recomputed: false, microbatch: microbatch)
-        return need <= setup.caps[device] + 1e-9 ? .ok : .memory
+        let base = level[device] + reserved[device] + setup.passes.memory(.forward, index, recomputed: false, microbatch: microbatch)
+        let kept = heldForOtherStreams(device, except: first) + (oldest ? 0 : laterSlot[first])
+        if base + kept <= setup.caps[device] + 1e-9 { return .ok }
+        guard base <= setup.caps[device] + 1e-9 else { return .memory }
+        return base + kept - reclaimable(device) <= setup.caps[device] + 1e-9 ? .ok : .memory
     }
 
-    /// Whether the cap admits the next microbatch at an admitting stage (`.ok` or `.memory`).
+    /// Whether the cap admits the next microbatch at an admitting stage (`.ok` or `.memory`): its
+    /// forward (under `reservedAtAdmission`, all of its stream's forwards on the device) in free
+    /// memory, and under `keptForOldest` the room kept for the oldest unit free or about to be freed
+    /// (`reclaimable`).
     @inline(__always)
     func memoryAdmits(_ stage: Int, device: Int) -> Admission {
         let slice = slices == 1 ? 0 : nextForward[stage] % slices
         let microbatch = slices == 1 ? nextForward[stage] : nextForward[stage] / slices
-        let need = level[device] + reserved[device] + admittedMemory(stage, slice: slice) * setup.passes.memoryScale(microbatch: microbatch)
+        let base = level[device] + reserved[device] + admittedMemory(stage, slice: slice) * setup.passes.memoryScale(microbatch: microbatch)
             + setup.forwardTransient[device] + roomForOtherStreams(device, admitting: stage)
-            + (keepsLaterForOldest ? laterSlot[stage] + heldForOtherStreams(device, except: stage) : 0)
-        guard recomputation.enabled else { return need <= setup.caps[device] + 1e-9 ? .ok : .memory }
+        let need = base + (keepsLaterForOldest ? laterSlot[stage] + heldForOtherStreams(device, except: stage) : 0)
+        guard recomputation.enabled else {
+            if need <= setup.caps[device] + 1e-9 { return .ok }
+            guard keepsLaterForOldest, base <= setup.caps[device] + 1e-9 else { return .memory }
+            return need - reclaimable(device) <= setup.caps[device] + 1e-9 ? .ok : .memory
+        }
         return recomputation.stagesToRecompute(device: device, slice: slice,
                                                memoryScale: setup.passes.memoryScale(microbatch: microbatch), need: need,
                                                cap: setup.caps[device]) != nil
             ? .ok : .memory
+    }
+
+    /// Memory the device will free before it needs any: its pending `W` passes (their `B` ran) and,
+    /// per stage, the next input-gradient pass if it is ready and needs no room (`backwardRoom`),
+    /// with its `W`. These can always run, in any state to come: a ready pass stays ready, they take
+    /// nothing, and a device whose forward the cap refuses runs them before waiting (step, rules 1
+    /// and 4). So the room kept for the oldest unit (`keptForOldest`) may count on them: a forward
+    /// takes real free memory, and the kept room only needs to exist once these ran. Counting them
+    /// lets a device admit a microbatch while the backward of its oldest is about to free the room,
+    /// as Zero Bubble's V schedule does at its 1p memory (F, B, W on each device in the steady state).
+    func reclaimable(_ device: Int) -> Double {
+        var freed = 0.0
+        let now = time[device] + 1e-12
+        for position in setup.deviceStageStart[device]..<setup.deviceStageStart[device + 1] {
+            let stage = setup.deviceStageList[position]
+            if !fused[stage] {
+                var cell = nextWeight[stage]
+                while cell < nextBackward[stage] {
+                    let (index, microbatch) = slot(stage, cell: backwardCell(cell))
+                    freed -= min(0, setup.passes.memory(.backwardWeight, index, microbatch: microbatch))
+                    cell += 1
+                }
+            }
+            if nextBackward[stage] < units {
+                let cell = backwardCell(nextBackward[stage])
+                if ready(gradientKind(stage), stage: stage, cell: cell) <= now && backwardRoom(stage, cell: cell, device: device) <= 0 {
+                    let (index, microbatch) = slot(stage, cell: cell)
+                    if fused[stage] { freed -= setup.passes.memory(.backward, index, microbatch: microbatch) } else {
+                        freed -= setup.passes.memory(.backwardInput, index, microbatch: microbatch)
+                            + min(0, setup.passes.memory(.backwardWeight, index, microbatch: microbatch))
+                    }
+                }
+            }
+        }
+        return freed
     }
 
     /// Room a unit admitted at `first` must leave for the next unit of every other stream on the
@@ -409,6 +454,7 @@ struct State {
         var urgentRecompute: Int?
         var earlyRecompute: Int?
         var memoryBlocked = false
+        var forwardBlocked = false  // a ready forward the cap refused
         var nextKnown = Double.infinity
         var soonestForward = Double.infinity, soonestForwardStage = -1  // the admitted forward that is ready next
         var soonestBackward = Double.infinity, soonestBackwardStage = -1  // the backward that is ready next
@@ -447,7 +493,7 @@ struct State {
                     }
                 case .memory:
                     rulesMet.insert(.capRefusal)
-                    if ready(.forward, stage: stage, cell: nextForward[stage]) <= now { memoryBlocked = true }
+                    if ready(.forward, stage: stage, cell: nextForward[stage]) <= now { memoryBlocked = true; forwardBlocked = true }
                 case .depth:
                     // A larger depth limit would see `.ok` or `.memory` here, which the step treats
                     // alike only for a forward the cap refuses and that is not ready yet.
@@ -459,6 +505,16 @@ struct State {
             if weightStage < 0 && !fused[stage] && nextWeight[stage] < nextBackward[stage] { weightStage = stage }
         }
         if bestForward >= 0 && (bestBackward >= 0 || urgentRecompute != nil) { rulesMet.insert(.forwardFirst) }
+        // Forwards first: when the cap refuses a ready forward and a pending W frees memory, the W
+        // goes before a ready backward, so the forward runs next (Zero Bubble's V schedule runs
+        // F, B, W in turn at its 1p memory); a backward-first run notes where it would differ.
+        if forwardBlocked, bestForward < 0, bestBackward >= 0, weightStage >= 0, weightFrees(weightStage) {
+            guard policy.preferBackward else {
+                run(.backwardWeight, stage: weightStage, device: device)
+                return weightStage
+            }
+            rulesMet.insert(.forwardFirst)
+        }
         if bestBackward >= 0, policy.preferBackward || bestForward < 0 {
             if policy.pairing != .none {
                 if let partner = pairPartner(for: bestBackward, device: device, now: now) {
@@ -536,6 +592,12 @@ struct State {
         return nil
     }
 
+    /// Whether the next `W` of `stage` frees memory.
+    func weightFrees(_ stage: Int) -> Bool {
+        let (index, microbatch) = slot(stage, cell: backwardCell(nextWeight[stage]))
+        return setup.passes.memory(.backwardWeight, index, microbatch: microbatch) < 0
+    }
+
     /// How long the next forward of `stage` lasts.
     @inline(__always)
     func forwardTime(_ stage: Int) -> Double {
@@ -545,7 +607,7 @@ struct State {
 
     /// The forward to pair with the backward of `backward` now: a ready, admitted forward of another
     /// stage on the device (by the policy's chunk order) whose pair fits the cap, or `nil`.
-    func pairPartner(for backward: Int, device: Int, now: Double) -> Int? {
+    mutating func pairPartner(for backward: Int, device: Int, now: Double) -> Int? {
         var partner = -1
         for position in setup.deviceStageStart[device]..<setup.deviceStageStart[device + 1] {
             let stage = setup.deviceStageList[position]
@@ -557,12 +619,18 @@ struct State {
     }
 
     /// Whether a forward of `stage` may run in a pair: as `admits`, beyond the warm-up depth (a
-    /// forward that shares a backward's time delays it by only what the pair does not hide).
-    func admitsPaired(_ stage: Int, device: Int) -> Bool {
+    /// forward that shares a backward's time delays it by only what the pair does not hide). A
+    /// refusal by the cap there is noted as the step's own (`RulesMet.capRefusal`).
+    mutating func admitsPaired(_ stage: Int, device: Int) -> Bool {
         switch admits(stage, device: device) {
-        case .ok: true
-        case .memory: false
-        case .depth: memoryAdmits(stage, device: device) == .ok
+        case .ok: return true
+        case .memory: return false
+        case .depth:
+            guard memoryAdmits(stage, device: device) == .ok else {
+                rulesMet.insert(.capRefusal)
+                return false
+            }
+            return true
         }
     }
 
@@ -801,7 +869,8 @@ struct State {
         /// have left idle (the `W` would outlast the wait for the next known-ready pass).
         static let idleFit = RulesMet(rawValue: 4)
         /// A run reached a step where a forward and a backward (or an urgent recomputation) were
-        /// both ready, where `GreedyPolicy.preferBackward` decides.
+        /// both ready, or where the cap refused a ready forward while a backward was ready and a
+        /// pending `W` would free memory: where `GreedyPolicy.preferBackward` decides.
         static let forwardFirst = RulesMet(rawValue: 8)
     }
 
