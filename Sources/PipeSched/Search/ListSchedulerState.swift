@@ -93,6 +93,9 @@ struct State {
     /// The stage of the forward the last step ran in an overlapped pair with its backward (whose
     /// stage the step returned), or -1.
     var pairedForward = -1
+    /// Under `keptForOldest`, per device: what it will free before it needs any memory
+    /// (`takeReclaimable`), taken at the start of each of its steps and read by the admission checks.
+    let reclaimable: Scratch<Double>
 
     init(problem: Problem, policy: GreedyPolicy, setup: ListScheduler.Setup) {
         self.problem = problem
@@ -118,6 +121,7 @@ struct State {
         let passes = problem.deviceStages.map { $0.reduce(0) { $0 + (fusedStages[$1] ? 2 : 3) * units } }
         remaining = Scratch(passes)
         lastEnd = Scratch(repeating: 0, count: devices)
+        reclaimable = Scratch(repeating: 0, count: devices)
         firstStart = Scratch(repeating: .nan, count: devices)
         remainingWork = Scratch((0..<devices).map { problem.work(device: $0) })
         peak = setup.staticMemory.max() ?? 0
@@ -210,8 +214,12 @@ struct State {
 
     enum Admission { case ok, depth, memory }
 
-    @inline(__always)
-    func admits(_ stage: Int, device: Int) -> Admission {
+    /// Whether the next forward of `stage` may start now: `.depth` where the warm-up depth holds it
+    /// back, `.memory` where the cap does. Out of line and mutating: inlined, it pushed the step past
+    /// the inliner's budget, and a non-mutating call out of line copies the whole state (a `memcpy`
+    /// per forward looked at, +10% on one pass); by reference it costs one call (+1%).
+    @inline(never)
+    mutating func admits(_ stage: Int, device: Int) -> Admission {
         guard stage == setup.admitter[stage] else { return keepsLaterForOldest ? laterForwardAdmits(stage, device: device) : .ok }
         if inFlight[stage] >= limit[stage] { return .depth }
         return memoryAdmits(stage, device: device)
@@ -264,11 +272,9 @@ struct State {
         let first = setup.admitter[stage]
         let oldest = cell == nextForward[setup.streamLast[first]]
         let (index, microbatch) = slot(stage, cell: cell)
-        let base = level[device] + reserved[device] + setup.passes.memory(.forward, index, recomputed: false, microbatch: microbatch)
-        let kept = heldForOtherStreams(device, except: first) + (oldest ? 0 : laterSlot[first])
-        if base + kept <= setup.caps[device] + 1e-9 { return .ok }
-        guard base <= setup.caps[device] + 1e-9 else { return .memory }
-        return base + kept - reclaimable(device) <= setup.caps[device] + 1e-9 ? .ok : .memory
+        let need = level[device] + reserved[device] + setup.passes.memory(.forward, index, recomputed: false, microbatch: microbatch)
+            + max(0, heldForOtherStreams(device, except: first) + (oldest ? 0 : laterSlot[first]) - reclaimable[device])
+        return need <= setup.caps[device] + 1e-9 ? .ok : .memory
     }
 
     /// Whether the cap admits the next microbatch at an admitting stage (`.ok` or `.memory`): its
@@ -279,14 +285,10 @@ struct State {
     func memoryAdmits(_ stage: Int, device: Int) -> Admission {
         let slice = slices == 1 ? 0 : nextForward[stage] % slices
         let microbatch = slices == 1 ? nextForward[stage] : nextForward[stage] / slices
-        let base = level[device] + reserved[device] + admittedMemory(stage, slice: slice) * setup.passes.memoryScale(microbatch: microbatch)
+        let need = level[device] + reserved[device] + admittedMemory(stage, slice: slice) * setup.passes.memoryScale(microbatch: microbatch)
             + setup.forwardTransient[device] + roomForOtherStreams(device, admitting: stage)
-        let need = base + (keepsLaterForOldest ? laterSlot[stage] + heldForOtherStreams(device, except: stage) : 0)
-        guard recomputation.enabled else {
-            if need <= setup.caps[device] + 1e-9 { return .ok }
-            guard keepsLaterForOldest, base <= setup.caps[device] + 1e-9 else { return .memory }
-            return need - reclaimable(device) <= setup.caps[device] + 1e-9 ? .ok : .memory
-        }
+            + (keepsLaterForOldest ? max(0, laterSlot[stage] + heldForOtherStreams(device, except: stage) - reclaimable[device]) : 0)
+        guard recomputation.enabled else { return need <= setup.caps[device] + 1e-9 ? .ok : .memory }
         return recomputation.stagesToRecompute(device: device, slice: slice,
                                                memoryScale: setup.passes.memoryScale(microbatch: microbatch), need: need,
                                                cap: setup.caps[device]) != nil
@@ -301,9 +303,11 @@ struct State {
     /// takes real free memory, and the kept room only needs to exist once these ran. Counting them
     /// lets a device admit a microbatch while the backward of its oldest is about to free the room,
     /// as Zero Bubble's V schedule does at its 1p memory (F, B, W on each device in the steady state).
-    func reclaimable(_ device: Int) -> Double {
+    /// Mutating and out of line: the step stays small enough for its admission checks to be
+    /// inlined, and the call passes the state by reference instead of copying it.
+    @inline(never)
+    mutating func takeReclaimable(_ device: Int, now: Double) {
         var freed = 0.0
-        let now = time[device] + 1e-12
         for position in setup.deviceStageStart[device]..<setup.deviceStageStart[device + 1] {
             let stage = setup.deviceStageList[position]
             if !fused[stage] {
@@ -325,7 +329,7 @@ struct State {
                 }
             }
         }
-        return freed
+        reclaimable[device] = freed
     }
 
     /// Room a unit admitted at `first` must leave for the next unit of every other stream on the
@@ -455,6 +459,7 @@ struct State {
         var earlyRecompute: Int?
         var memoryBlocked = false
         var forwardBlocked = false  // a ready forward the cap refused
+        if keepsLaterForOldest { takeReclaimable(device, now: now) }
         var nextKnown = Double.infinity
         var soonestForward = Double.infinity, soonestForwardStage = -1  // the admitted forward that is ready next
         var soonestBackward = Double.infinity, soonestBackwardStage = -1  // the backward that is ready next
@@ -497,9 +502,7 @@ struct State {
                 case .depth:
                     // A larger depth limit would see `.ok` or `.memory` here, which the step treats
                     // alike only for a forward the cap refuses and that is not ready yet.
-                    if !rulesMet.contains(.depthLimit) && (memoryAdmits(stage, device: device) == .ok || ready(.forward, stage: stage, cell: nextForward[stage]) <= now) {
-                        rulesMet.insert(.depthLimit)
-                    }
+                    if !rulesMet.contains(.depthLimit) { noteDepthLimit(stage, device: device, now: now) }
                 }
             }
             if weightStage < 0 && !fused[stage] && nextWeight[stage] < nextBackward[stage] { weightStage = stage }
@@ -508,14 +511,13 @@ struct State {
         // Forwards first: when the cap refuses a ready forward and a pending W frees memory, the W
         // goes before a ready backward, so the forward runs next (Zero Bubble's V schedule runs
         // F, B, W in turn at its 1p memory); a backward-first run notes where it would differ.
+        // (`makesRoom`: the backward and recomputation branches below stand aside, and the W branch
+        // at the end runs the W, the cap having refused a forward.)
+        var makesRoom = false
         if forwardBlocked, bestForward < 0, bestBackward >= 0, weightStage >= 0, weightFrees(weightStage) {
-            guard policy.preferBackward else {
-                run(.backwardWeight, stage: weightStage, device: device)
-                return weightStage
-            }
-            rulesMet.insert(.forwardFirst)
+            if policy.preferBackward { rulesMet.insert(.forwardFirst) } else { makesRoom = true }
         }
-        if bestBackward >= 0, policy.preferBackward || bestForward < 0 {
+        if bestBackward >= 0, !makesRoom, policy.preferBackward || bestForward < 0 {
             if policy.pairing != .none {
                 if let partner = pairPartner(for: bestBackward, device: device, now: now) {
                     runPair(forward: partner, backward: bestBackward, device: device)
@@ -530,7 +532,7 @@ struct State {
             run(gradientKind(bestBackward), stage: bestBackward, device: device)
             return bestBackward
         }
-        if let r = urgentRecompute, policy.preferBackward || bestForward < 0 {
+        if let r = urgentRecompute, !makesRoom, policy.preferBackward || bestForward < 0 {
             run(.recompute, stage: r, device: device)
             return r
         }
@@ -571,7 +573,7 @@ struct State {
             run(.forward, stage: bestForward, device: device)
             return bestForward
         }
-        if let r = earlyRecompute {
+        if let r = earlyRecompute, !makesRoom {
             run(.recompute, stage: r, device: device)
             return r
         }
@@ -592,7 +594,18 @@ struct State {
         return nil
     }
 
+    /// Notes `RulesMet.depthLimit` where the warm-up depth held back a forward that a larger depth
+    /// would have let the step see: one the cap admits, or a ready one. Out of line (mutating: the
+    /// state is not copied), so that the step's own admission checks stay inlined.
+    @inline(never)
+    mutating func noteDepthLimit(_ stage: Int, device: Int, now: Double) {
+        if memoryAdmits(stage, device: device) == .ok || ready(.forward, stage: stage, cell: nextForward[stage]) <= now {
+            rulesMet.insert(.depthLimit)
+        }
+    }
+
     /// Whether the next `W` of `stage` frees memory.
+    @inline(__always)
     func weightFrees(_ stage: Int) -> Bool {
         let (index, microbatch) = slot(stage, cell: backwardCell(nextWeight[stage]))
         return setup.passes.memory(.backwardWeight, index, microbatch: microbatch) < 0
