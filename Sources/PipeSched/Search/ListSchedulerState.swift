@@ -295,7 +295,8 @@ struct State {
             ? .ok : .memory
     }
 
-    /// Memory the device will free before it needs any: its pending `W` passes (their `B` ran) and,
+    /// Takes into `reclaimable[device]` the memory the device will free before it needs any: its
+    /// pending `W` passes (their `B` ran) and,
     /// per stage, the next input-gradient pass if it is ready and needs no room (`backwardRoom`),
     /// with its `W`. These can always run, in any state to come: a ready pass stays ready, they take
     /// nothing, and a device whose forward the cap refuses runs them before waiting (step, rules 1
@@ -303,8 +304,8 @@ struct State {
     /// takes real free memory, and the kept room only needs to exist once these ran. Counting them
     /// lets a device admit a microbatch while the backward of its oldest is about to free the room,
     /// as Zero Bubble's V schedule does at its 1p memory (F, B, W on each device in the steady state).
-    /// Mutating and out of line: the step stays small enough for its admission checks to be
-    /// inlined, and the call passes the state by reference instead of copying it.
+    /// Mutating and out of line, so that the call passes the state by reference instead of copying
+    /// it and the step stays small.
     @inline(never)
     mutating func takeReclaimable(_ device: Int, now: Double) {
         var freed = 0.0
