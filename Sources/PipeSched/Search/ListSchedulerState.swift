@@ -297,7 +297,8 @@ struct State {
 
     /// Takes into `reclaimable[device]` the memory the device will free before it needs any: its
     /// pending `W` passes (their `B` ran) and,
-    /// per stage, the next input-gradient pass if it is ready and needs no room (`backwardRoom`),
+    /// per stage, the next input-gradient pass if it is ready and needs no room (`backwardRoom`; nor
+    /// a recomputation first),
     /// with its `W`. These can always run, in any state to come: a ready pass stays ready, they take
     /// nothing, and a device whose forward the cap refuses runs them before waiting (step, rules 1
     /// and 4). So the room kept for the oldest unit (`keptForOldest`) may count on them: a forward
@@ -321,7 +322,8 @@ struct State {
             }
             if nextBackward[stage] < units {
                 let cell = backwardCell(nextBackward[stage])
-                if ready(gradientKind(stage), stage: stage, cell: cell) <= now && backwardRoom(stage, cell: cell, device: device) <= 0 {
+                if ready(gradientKind(stage), stage: stage, cell: cell) <= now && !recomputation.isPending(stage: stage, cell: cell)
+                    && backwardRoom(stage, cell: cell, device: device) <= 0 {
                     let (index, microbatch) = slot(stage, cell: cell)
                     if fused[stage] { freed -= setup.passes.memory(.backward, index, microbatch: microbatch) } else {
                         freed -= setup.passes.memory(.backwardInput, index, microbatch: microbatch)
