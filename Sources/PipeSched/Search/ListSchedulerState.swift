@@ -299,23 +299,22 @@ struct State {
     /// pending `W` passes (their `B` ran) and, per stage, the next input-gradient pass if it is ready
     /// and needs no room (`backwardRoom`; nor a recomputation first), with its `W`. These can always
     /// run, in any state to come: a ready pass stays ready, they take nothing, and a device whose
-    /// forward the cap refuses runs them before waiting (step, rules 1 and 4). So the room kept for the oldest unit (`keptForOldest`) may count on them: a forward
-    /// takes real free memory, and the kept room only needs to exist once these ran. Counting them
-    /// lets a device admit a microbatch while the backward of its oldest is about to free the room,
-    /// as Zero Bubble's V schedule does at its 1p memory (F, B, W on each device in the steady state).
-    /// Mutating and out of line, so that the call passes the state by reference instead of copying
-    /// it and the step stays small.
+    /// forward the cap refuses runs them before waiting (step, rules 1 and 4). So the room kept for
+    /// the oldest unit (`keptForOldest`) may count on them: a forward takes real free memory, and the
+    /// kept room only needs to exist once these ran. Counting them lets a device admit a microbatch
+    /// while the backward of its oldest is about to free the room, as Zero Bubble's V schedule does
+    /// at its 1p memory (F, B, W on each device in the steady state). Mutating and out of line, so
+    /// that the call passes the state by reference instead of copying it and the step stays small.
     @inline(never)
     mutating func takeReclaimable(_ device: Int, now: Double) {
         var freed = 0.0
         for position in setup.deviceStageStart[device]..<setup.deviceStageStart[device + 1] {
             let stage = setup.deviceStageList[position]
             if !fused[stage] {
-                var cell = nextWeight[stage]
-                while cell < nextBackward[stage] {
-                    let (index, microbatch) = slot(stage, cell: backwardCell(cell))
-                    freed -= min(0, setup.passes.memory(.backwardWeight, index, microbatch: microbatch))
-                    cell += 1
+                var pending = nextWeight[stage]
+                while pending < nextBackward[stage] {
+                    freed += weightReleases(stage, cell: backwardCell(pending))
+                    pending += 1
                 }
             }
             if nextBackward[stage] < units {
@@ -323,10 +322,8 @@ struct State {
                 if ready(gradientKind(stage), stage: stage, cell: cell) <= now && !recomputation.isPending(stage: stage, cell: cell)
                     && backwardRoom(stage, cell: cell, device: device) <= 0 {
                     let (index, microbatch) = slot(stage, cell: cell)
-                    if fused[stage] { freed -= setup.passes.memory(.backward, index, microbatch: microbatch) } else {
-                        freed -= setup.passes.memory(.backwardInput, index, microbatch: microbatch)
-                            + min(0, setup.passes.memory(.backwardWeight, index, microbatch: microbatch))
-                    }
+                    freed -= setup.passes.memory(gradientKind(stage), index, microbatch: microbatch)
+                    if !fused[stage] { freed += weightReleases(stage, cell: cell) }
                 }
             }
         }
@@ -605,12 +602,17 @@ struct State {
         }
     }
 
+    /// What the `W` of a cell on `stage` frees (0 where it allocates: `take` reserves that part when
+    /// its `B` runs).
+    @inline(__always)
+    func weightReleases(_ stage: Int, cell: Int) -> Double {
+        let (index, microbatch) = slot(stage, cell: cell)
+        return -min(0, setup.passes.memory(.backwardWeight, index, microbatch: microbatch))
+    }
+
     /// Whether the next `W` of `stage` frees memory.
     @inline(__always)
-    func weightFrees(_ stage: Int) -> Bool {
-        let (index, microbatch) = slot(stage, cell: backwardCell(nextWeight[stage]))
-        return setup.passes.memory(.backwardWeight, index, microbatch: microbatch) < 0
-    }
+    func weightFrees(_ stage: Int) -> Bool { weightReleases(stage, cell: backwardCell(nextWeight[stage])) > 0 }
 
     /// How long the next forward of `stage` lasts.
     @inline(__always)
