@@ -86,9 +86,12 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
 
     public var pairing: Pairing
 
-    /// Whether a device that could start a forward waits instead for a backward whose inputs arrive
-    /// within half of that forward: the backward is the critical path, and a forward started now
-    /// would hold it back by more than the wait costs.
+    /// Whether a device that could start a forward waits instead for a backward about to arrive: the
+    /// backward is the critical path, and a forward started now would hold it back by more than the
+    /// wait costs. A device holding several stages waits for any backward whose inputs arrive within
+    /// half of that forward; a device holding one stage waits for its first backward (the first
+    /// microbatch's round trip) if it arrives before that forward would end, as Zero Bubble's greedy
+    /// leaves a bubble before the first B.
     public var waitsForBackward: Bool
 
     public init(warmupFactor: Double = 1, preferBackward: Bool = true, weightFill: WeightFill = .fitIdle,
@@ -120,7 +123,7 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     /// it can (`Problem.memoryActionsCanLowerPeak`), later-stage memory kept for the oldest microbatch
     /// only where a capped device holds several stages and the problem has no memory actions,
     /// overlapped F&B pairs only where the problem declares time they hide (`Problem.hasOverlap`),
-    /// waiting for a backward only where a device holds several stages (see below).
+    /// waiting for a backward only after a backward first (see below).
     public static func grid(for problem: Problem, fusing: Bool? = nil) -> [GreedyPolicy] {
         let several = problem.deviceStages.contains { $0.count > 1 }
         let laterStages: [LaterStageMemory] = several && problem.memoryLimit != nil && !problem.hasMemoryActions
@@ -130,15 +133,18 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
         case false: [.split]
         }
         var result: [GreedyPolicy] = []
-        // Waiting for a backward only where a device holds several stages, after a backward first
-        // and a depth-first chunk order, and (where there is the choice) with later-stage room kept
+        // Waiting for a backward only after a backward first. Where a device holds several stages,
+        // with a depth-first chunk order and (where there is the choice) with later-stage room kept
         // for the oldest microbatch: where it won (docs/search.md), a sixth more policies on a
-        // capped device with several stages (a third uncapped).
-        for waits in several ? [false, true] : [false] {
+        // capped device with several stages (a third uncapped). Where every device holds one stage,
+        // only at warm-up depths of twice the round trip and unbounded, with W passes filling idle
+        // time: a device then can start a forward as its first backward arrives, and only these
+        // won on the benchmark problems (docs/search.md); 4 more policies on 30.
+        for waits in [false, true] {
             for pairing in problem.hasOverlap ? Pairing.allCases : [.none] {
-                for warmup in [1.0, 1.5, 2, 3, 1000] {
+                for warmup in waits && !several ? [2, 1000] : [1.0, 1.5, 2, 3, 1000] {
                     for preferBackward in waits ? [true] : [true, false] {
-                        for fill in WeightFill.allCases {
+                        for fill in waits && !several ? [.fillIdle, .fitIdle] : WeightFill.allCases {
                             for order in !several ? [.depthFirst] : waits ? [.depthFirst, .depthFirstWaiting] : ChunkOrder.allCases {
                                 for passes in backward {
                                     for actions in GreedyRecomputation.applies(to: problem) ? MemoryActions.allCases : [.none] {

@@ -551,7 +551,8 @@ struct State {
                 }
                 rulesMet.insert(.forwardWait)
             }
-            if bestBackward < 0, soonestBackwardStage >= 0, soonestBackward - time[device] < 0.5 * forwardTime(bestForward) {
+            if bestBackward < 0, soonestBackwardStage >= 0,
+               waitingForBackwardBeats(forward: bestForward, backward: soonestBackwardStage, arrival: soonestBackward, device: device) {
                 if policy.waitsForBackward {
                     time[device] = soonestBackward
                     return nil
@@ -613,6 +614,21 @@ struct State {
     /// Whether the next `W` of `stage` frees memory.
     @inline(__always)
     func weightFrees(_ stage: Int) -> Bool { weightReleases(stage, cell: backwardCell(nextWeight[stage])) > 0 }
+
+    /// Whether waiting for the backward of `stage`, whose inputs arrive at `arrival`, beats starting
+    /// the ready forward of `forward` now (`GreedyPolicy.waitsForBackward`). A device holding
+    /// several stages waits for any backward arriving within half of that forward: there backwards
+    /// come off the forwards' rhythm (after a V's turn, between interleaved chunks). A device holding
+    /// one stage waits only for its first backward, and for as long as the forward would last: that
+    /// backward is the first microbatch's round trip, on which every earlier stage waits, while later
+    /// ones come in the forwards' rhythm (Zero Bubble's greedy, `zb.py`, leaves the same bubble
+    /// before the first B: `allow_bubble_before_first_b`).
+    @inline(__always)
+    func waitingForBackwardBeats(forward: Int, backward stage: Int, arrival: Double, device: Int) -> Bool {
+        let wait = arrival - time[device]
+        if setup.deviceStageStart[device + 1] - setup.deviceStageStart[device] > 1 { return wait < 0.5 * forwardTime(forward) }
+        return nextBackward[stage] == 0 && wait < forwardTime(forward)
+    }
 
     /// How long the next forward of `stage` lasts.
     @inline(__always)
