@@ -189,24 +189,30 @@ import Testing
     }
 
     /// The pruned grid search finds a schedule exactly as good as running every policy.
-    /// A run gives up at a cutoff only when its value exceeds it (its own times prove that before
-    /// the end), so the grid loses no schedule that could win; and it does give up early.
+    /// A run gives up at a cutoff (the score keys of the best schedule so far) only when it loses to
+    /// it: its value exceeds the cutoff's (its own times prove that before the end), or its value
+    /// does not beat it and its peak memory exceeds the cutoff's; so the grid loses no schedule that
+    /// could win; and it does give up early, on either rule.
     @Test(arguments: 0..<8)
-    func aRunGivesUpAtACutoffOnlyWhenItsValueExceedsIt(part: Int) throws {
-        var cut = 0, kept = 0, cutAfterRunningAhead = 0
+    func aRunGivesUpAtACutoffOnlyWhenItLosesToIt(part: Int) throws {
+        var cut = 0, kept = 0, cutAfterRunningAhead = 0, cutOnPeak = 0
         for (index, problem) in Self.problems(part: part, of: 8).enumerated() {
             let setup = ListScheduler.Setup(problem)
             for policy in PolicySample.policies(for: problem, fusing: true, every: 3, index: index) {
                 for objective in Objective.allCases {
                     let scheduler = ListScheduler(problem: problem, policy: policy, setup: setup)
                     guard let key = scheduler.scoredRun(objective: objective).key else { continue }
-                    for fraction in [0.5, 0.9, 0.99, 1.0] {
-                        let run = scheduler.scoredRun(objective: objective, cutoff: key.value * fraction)
-                        let context = "\(problem.name) \(policy) \(objective) cutoff \(fraction) of \(key.value)"
+                    let cutoffs = [0.5, 0.9, 0.99, 1.0].map { (value: key.value * $0, peak: Double.infinity) }
+                        + [0.5, 0.99, 1.0].map { (value: key.value, peak: key.peak * $0) } + [(value: key.value * 1.01, peak: key.peak * 0.5)]
+                    for (value, peak) in cutoffs {
+                        let cutoff = ScheduleScore.Key(value: value, peak: peak, totalSpan: 0, gradientFlow: 0)
+                        let run = scheduler.scoredRun(objective: objective, cutoff: cutoff)
+                        let context = "\(problem.name) \(policy) \(objective) cutoff \(value), \(peak) of \(key.value), \(key.peak)"
                         if run.state.cutOff {
                             cut += 1
                             if run.state.ranAhead { cutAfterRunningAhead += 1 }
-                            #expect(run.key == nil && key.value > key.value * fraction, "\(context)")
+                            if value == key.value { cutOnPeak += 1 }
+                            #expect(run.key == nil && cutoff.isBetter(than: key), "\(context)")
                         } else {
                             kept += 1
                             #expect(run.key.map { Self.same($0.value, key.value) } == true, "\(context)")
@@ -216,7 +222,8 @@ import Testing
             }
         }
         // Runs whose clock ran ahead are judged on the simulator's times (`SimulatedTimes`).
-        #expect(cut > 100 && kept > 100 && cutAfterRunningAhead > 0, "\(cut) runs cut off (\(cutAfterRunningAhead) after running ahead), \(kept) kept")
+        #expect(cut > 100 && kept > 100 && cutAfterRunningAhead > 0 && cutOnPeak > 20,
+                "\(cut) runs cut off (\(cutAfterRunningAhead) after running ahead, \(cutOnPeak) on their peak), \(kept) kept")
     }
 
     /// The warm-up depth counts the microbatches in flight at a device's first stage, from its

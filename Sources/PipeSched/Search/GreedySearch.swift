@@ -33,13 +33,13 @@ public enum GreedySearch {
         let copies = keptRoomCopiesReservation(problem)
         // Threads take the policies as they come free, each after the policies that can prove it
         // (`Proofs.order`), and skip a policy that a run proved to build its schedule. Each run is
-        // cut off at the best value any thread has reached (`sharedBest`), which only loses runs no
-        // thread could keep. Each thread keeps its best run (its state, from which only the
-        // winner's orders are built).
+        // cut off once it is sure to lose to the best keys any thread has reached (`sharedBest`),
+        // which only loses runs no thread could keep. Each thread keeps its best run (its state,
+        // from which only the winner's orders are built).
         let order = Proofs.order(grid)
         let next = Atomic(0)
         let proofs = Mutex(Proofs())
-        let sharedBest = Mutex(Double.infinity)
+        let sharedBest = Mutex<ScheduleScore.Key?>(nil)
         let bests = Mutex<[Run]>([])
         let runs = Atomic(0)
         let work: @Sendable (Int) -> Void = { _ in
@@ -50,7 +50,8 @@ public enum GreedySearch {
                 let position = order[index]
                 let policy = grid[position]
                 if proofs.withLock({ $0.proves(policy) }) { continue }
-                let cutoff = min(best?.key.value ?? .infinity, sharedBest.withLock { $0 })
+                let shared = sharedBest.withLock { $0 }
+                let cutoff = best.map { own in shared.map { $0.isBetter(than: own.key) ? $0 : own.key } ?? own.key } ?? shared
                 let run = ListScheduler(problem: problem, policy: policy, setup: setup, shouldStop: shouldStop)
                     .scoredRun(objective: objective, cutoff: cutoff)
                 runs.wrappingAdd(1, ordering: .relaxed)
@@ -65,7 +66,7 @@ public enum GreedySearch {
                 let found = Run(position: position, key: key, state: run.state)
                 if best.map({ found.isBetter(than: $0) }) ?? true {
                     best = found
-                    sharedBest.withLock { $0 = min($0, key.value) }
+                    sharedBest.withLock { shared in if shared.map({ key.isBetter(than: $0) }) ?? true { shared = key } }
                 }
             }
             if let best { bests.withLock { $0.append(best) } }

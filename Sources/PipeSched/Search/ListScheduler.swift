@@ -52,14 +52,15 @@ public struct ListScheduler: Sendable {
     /// The score keys of this policy's schedule (`ScheduleScore.Key`, from the scheduler's own
     /// times, without building the schedule) and the finished run, from which `State.schedule()`
     /// builds the orders.
-    /// `key` is `nil` when the policy gets stuck or is stopped, or when its value is sure to exceed
-    /// `cutoff` (`State.cutOff`: the run stops as soon as its own times prove it cannot reach it).
-    func scoredRun(objective: Objective, cutoff: Double = .infinity) -> (key: ScheduleScore.Key?, state: State) {
+    /// `key` is `nil` when the policy gets stuck or is stopped, or when it is sure to lose to a
+    /// schedule of score keys `cutoff` (`State.cutOff`: the run stops as soon as its own times and
+    /// memory prove it, `State.setCutoff`).
+    func scoredRun(objective: Objective, cutoff: ScheduleScore.Key? = nil) -> (key: ScheduleScore.Key?, state: State) {
         var state = State(problem: problem, policy: policy, setup: setup)
         // Without busy links the scheduler's times are the simulator's until its clock runs ahead
         // (`State.ranAhead`); with them only the simulator scores a run, so no cutoff applies. Nor
         // does it under overlapped pairs, which last less than their passes' remaining work.
-        if !problem.communication.linksContend && policy.pairing == .none { state.setCutoff(cutoff, objective: objective) }
+        if let cutoff, !problem.communication.linksContend && policy.pairing == .none { state.setCutoff(cutoff, objective: objective) }
         guard state.run(shouldStop: shouldStop) else { return (nil, state) }
         // The scheduler's clock knows each message's delay on a free link, not the waits of busy
         // ones: where links are busy, the simulator scores the run.

@@ -62,9 +62,14 @@ struct State {
     /// Per device, the time of its passes not run yet: `Problem.work(device:)` at the start (a fused
     /// `BW` lasts its `B` and `W`), less each pass as it runs (recomputation not counted).
     let remainingWork: Scratch<Double>
-    /// The run gives up (`cutOff`) once its value is sure to exceed this (`setCutoff`).
+    /// The run gives up (`cutOff`) once its value is sure to exceed `cutoff`, or once its value is
+    /// sure not to beat `tieValue` while its peak already exceeds `tiePeak` (`setCutoff`).
     private var cutoff = Double.infinity
+    private var tieValue = Double.infinity
+    private var tiePeak = Double.infinity
     private var cutoffMakespan = false
+    /// The largest lower bound on the run's value so far (`record`).
+    private var valueFloor = -Double.infinity
     /// The earliest start of any pass so far (the makespan's origin can only move earlier than this).
     private var earliestStart = Double.infinity
     /// Under a cutoff, once the clock ran ahead: the simulator's times of the passes so far, from
@@ -146,15 +151,22 @@ struct State {
         })
     }
 
-    /// Lets the run give up as soon as its value is sure to exceed `value` (by more than rounding):
-    /// each device still has to run its remaining passes after the simulated end of its last one, so
-    /// its span is at least that end plus its remaining work minus its first start (the makespan:
-    /// minus the earliest start so far). While the clock has not run ahead, every pass so far
-    /// started as early as its device and its dependencies allowed, so the simulator gives it the
-    /// scheduler's own time; after, the run keeps the simulator's times beside its own
-    /// (`SimulatedTimes`).
-    mutating func setCutoff(_ value: Double, objective: Objective) {
+    /// Lets the run give up as soon as it is sure to lose to a schedule of score keys `best`
+    /// (`ScheduleScore.Key.isBetter`): once its value is sure to exceed `best.value` (by more than
+    /// rounding), or once its value is sure not to beat it (by more than half the comparator's
+    /// tolerance) while its peak memory, which only grows, already exceeds `best.peak` by more than
+    /// that tolerance; the run then loses on the second key, so the grid loses no schedule that could
+    /// win, ties on every key included. Each device still has to run its remaining passes after the
+    /// simulated end of its last one, so its span is at least that end plus its remaining work minus
+    /// its first start (the makespan: minus the earliest start so far), and the run's value at least
+    /// the largest of these. While the clock has not run ahead, every pass so far started as early
+    /// as its device and its dependencies allowed, so the simulator gives it the scheduler's own
+    /// time; after, the run keeps the simulator's times beside its own (`SimulatedTimes`).
+    mutating func setCutoff(_ best: ScheduleScore.Key, objective: Objective) {
+        let value = best.value, peak = best.peak
         cutoff = value.isFinite ? value + 1e-6 * max(1, abs(value)) : .infinity
+        tieValue = value.isFinite ? value - 0.5e-9 * max(1, abs(value)) : .infinity
+        tiePeak = peak.isFinite ? peak + 1e-9 * max(1, abs(peak)) : .infinity
         cutoffMakespan = objective == .makespan
     }
 
@@ -783,10 +795,13 @@ struct State {
                 first = simulated.firstStart[device]
             }
             earliestStart = min(earliestStart, simulatedStart)
-            if simulatedEnd + remainingWork[device] - (cutoffMakespan ? earliestStart : first) > cutoff { cutOff = true }
+            let floor = simulatedEnd + remainingWork[device] - (cutoffMakespan ? earliestStart : first)
+            if floor > cutoff { cutOff = true }
+            valueFloor = max(valueFloor, floor)
         }
         level[device] += setup.passes.memory(kind, index, recomputed: recomputation.isMarked(stage: stage, cell: cell), microbatch: microbatch)
         peak = max(peak, level[device])
+        if peak > tiePeak && valueFloor >= tieValue { cutOff = true }
         remaining[device] -= 1
         switch kind {
         case .forward: pushEnd(inputGradient: false, stage: stage, cell: cell, end: end, simulatedEnd: simulatedEnd)
