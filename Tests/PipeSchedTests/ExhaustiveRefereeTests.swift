@@ -57,7 +57,7 @@ import Testing
     @Test(arguments: seeds)
     func greedyNeverBuildsAScheduleOverTheCap(seed: UInt64) throws {
         let problem = TinyProblems.random(seed: seed)
-        for policy in GreedyPolicy.grid(for: problem, fusing: true) {
+        for policy in PolicySample.distinctGrid(for: problem, fusing: true) {
             guard let schedule = ListScheduler(problem: problem, policy: policy).schedule() else { continue }
             let evaluation = try Evaluation(problem, schedule, objective: .stageSpan)
             #expect(evaluation.isValid, "\(policy) on \(problem.name): \(evaluation.issues)")

@@ -76,7 +76,7 @@ import Testing
         for seed in UInt64(0)..<24 {
             let problem = Self.free(seed: seed)
             let setup = ListScheduler.Setup(problem)
-            for policy in GreedyPolicy.grid(for: problem) {
+            for policy in PolicySample.distinctGrid(for: problem) {
                 for objective in Objective.allCases {
                     let run = ListScheduler(problem: problem, policy: policy, setup: setup).scoredRun(objective: objective)
                     guard let key = run.key else { continue }

@@ -113,7 +113,7 @@ import Testing
         var compared = 0
         for problem in Self.problems() where GreedySearch.keptRoomCopiesReservation(problem) {
             let setup = ListScheduler.Setup(problem)
-            for policy in GreedyPolicy.grid(for: problem, fusing: true) where policy.laterStageMemory == .keptForOldest {
+            for policy in PolicySample.distinctGrid(for: problem, fusing: true) where policy.laterStageMemory == .keptForOldest {
                 var twin = policy
                 twin.laterStageMemory = .reservedAtAdmission
                 let run = ListScheduler(problem: problem, policy: twin, setup: setup).scoredRun(objective: .stageSpan)
@@ -152,6 +152,32 @@ import Testing
         }
     }
 
+    /// A warm-up factor acts only through the depths it gives each stage
+    /// (`ListScheduler.Setup.depthLimits`): a policy the grid drops because an earlier one differs
+    /// from it only in a factor with the same depths (`GreedySearch.distinctDepths`) builds the
+    /// same schedule as that one.
+    @Test func factorsWithTheSameDepthsBuildTheSameSchedule() throws {
+        var compared = 0
+        for problem in Self.problems() where problem.deviceStages.contains(where: { $0.count > 1 }) {
+            let setup = ListScheduler.Setup(problem)
+            let grid = GreedyPolicy.grid(for: problem, fusing: true)
+            let kept = GreedySearch.distinctDepths(grid, problem: problem, setup: setup)
+            for (index, policy) in grid.enumerated() where index % 4 == 0 && !kept.contains(policy) {
+                let depths = setup.depthLimits(warmupFactor: policy.warmupFactor, problem)
+                let twin = try #require(kept.first { other in
+                    var rest = other
+                    rest.warmupFactor = policy.warmupFactor
+                    return rest == policy && setup.depthLimits(warmupFactor: other.warmupFactor, problem) == depths
+                })
+                #expect(twin.warmupFactor < policy.warmupFactor)
+                #expect(ListScheduler(problem: problem, policy: policy, setup: setup).schedule()
+                        == ListScheduler(problem: problem, policy: twin, setup: setup).schedule(), "\(problem.name): \(policy) vs \(twin)")
+                compared += 1
+            }
+        }
+        #expect(compared > 50, "\(compared) compared")
+    }
+
     /// Every policy a run could prove (`twins` of a run that met no rule, at every larger warm-up
     /// factor) comes after its prover both in the grid (so the prover wins their tie) and in the
     /// order the search runs the grid (`GreedySearch.Proofs.order`).
@@ -162,9 +188,10 @@ import Testing
                 let grid = GreedyPolicy.grid(for: problem, fusing: fusing)
                 let position = Dictionary(uniqueKeysWithValues: grid.enumerated().map { ($1, $0) })
                 let run = Dictionary(uniqueKeysWithValues: GreedySearch.Proofs.order(grid).enumerated().map { ($1, $0) })
+                let factors = Set(grid.map(\.warmupFactor))
                 for (index, policy) in grid.enumerated() {
                     for twin in GreedySearch.twins(of: policy, met: [], copies: true) {
-                        for factor in Set(grid.map(\.warmupFactor)) where factor >= policy.warmupFactor {
+                        for factor in factors where factor >= policy.warmupFactor {
                             var proved = twin
                             proved.warmupFactor = factor
                             guard proved != policy, let other = position[proved] else { continue }
@@ -198,12 +225,12 @@ import Testing
         var cut = 0, kept = 0, cutAfterRunningAhead = 0, cutOnPeak = 0
         for (index, problem) in Self.problems(part: part, of: 8).enumerated() {
             let setup = ListScheduler.Setup(problem)
-            for policy in PolicySample.policies(for: problem, fusing: true, every: 3, index: index) {
+            for policy in PolicySample.policies(for: problem, fusing: true, every: 4, index: index) {
                 for objective in Objective.allCases {
                     let scheduler = ListScheduler(problem: problem, policy: policy, setup: setup)
                     guard let key = scheduler.scoredRun(objective: objective).key else { continue }
-                    let cutoffs = [0.5, 0.9, 0.99, 1.0].map { (value: key.value * $0, peak: Double.infinity) }
-                        + [0.5, 0.99, 1.0].map { (value: key.value, peak: key.peak * $0) } + [(value: key.value * 1.01, peak: key.peak * 0.5)]
+                    let cutoffs = [0.5, 0.99, 1.0].map { (value: key.value * $0, peak: Double.infinity) }
+                        + [0.99, 1.0].map { (value: key.value, peak: key.peak * $0) } + [(value: key.value * 1.01, peak: key.peak * 0.5)]
                     for (value, peak) in cutoffs {
                         let cutoff = ScheduleScore.Key(value: value, peak: peak, totalSpan: 0, gradientFlow: 0)
                         let run = scheduler.scoredRun(objective: objective, cutoff: cutoff)
@@ -288,7 +315,7 @@ import Testing
     @Test func pairingPoliciesBuildValidPairedSchedules() throws {
         var paired = 0
         for problem in Self.overlapping() {
-            for policy in GreedyPolicy.grid(for: problem) where policy.pairing == .whenBothReady {
+            for policy in PolicySample.distinctGrid(for: problem) where policy.pairing == .whenBothReady {
                 guard let schedule = ListScheduler(problem: problem, policy: policy).schedule() else { continue }
                 let issues = Validator.validate(problem, schedule)
                 #expect(issues.isEmpty, "\(problem.name) \(policy): \(issues.prefix(3))")

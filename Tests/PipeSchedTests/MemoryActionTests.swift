@@ -50,7 +50,7 @@ import Testing
     @Test(arguments: seeds)
     func everyGreedyScheduleValidatesWithinTheCap(seed: UInt64) throws {
         let problem = Self.recomputable(seed: seed)
-        for policy in GreedyPolicy.grid(for: problem, fusing: true) {
+        for policy in PolicySample.distinctGrid(for: problem, fusing: true) {
             guard let schedule = ListScheduler(problem: problem, policy: policy).schedule() else { continue }
             let evaluation = try Evaluation(problem, schedule, objective: .stageSpan)
             #expect(evaluation.isValid, "\(policy) on \(problem.name): \(evaluation.issues)")

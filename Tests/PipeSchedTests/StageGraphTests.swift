@@ -151,7 +151,7 @@ struct StageGraphTests {
     func everyGreedyPolicyBuildsAValidScheduleWithinTheCaps(seed: UInt64) throws {
         let problem = Self.tiny(seed: seed)
         var ran = 0
-        for policy in GreedyPolicy.grid(for: problem, fusing: true) {
+        for policy in PolicySample.distinctGrid(for: problem, fusing: true) {
             guard let schedule = ListScheduler(problem: problem, policy: policy).schedule() else { continue }
             let timeline = try Simulator.simulate(problem, schedule).timeline
             #expect(Validator.validate(problem, timeline).isEmpty, "\(policy) on \(problem.name)")

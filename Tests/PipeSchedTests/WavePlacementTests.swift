@@ -45,7 +45,7 @@ import Testing
         let base = try Problem(name: "wave-\(devices)x\(chunks)", microbatches: microbatches, devices: devices, placement: .wave,
                                stages: wide.stages, communication: wide.communication)
         for problem in [base, try GreedyTests.capped(base, factor: 1.0)] {
-            for policy in GreedyPolicy.grid(for: problem, fusing: true) {
+            for policy in PolicySample.distinctGrid(for: problem, fusing: true) {
                 guard let schedule = ListScheduler(problem: problem, policy: policy).schedule() else { continue }
                 let issues = Validator.validate(problem, schedule)
                 #expect(issues.isEmpty, "\(problem.name) \(policy): \(issues.prefix(3))")

@@ -123,9 +123,13 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     /// it can (`Problem.memoryActionsCanLowerPeak`), later-stage memory kept for the oldest microbatch
     /// only where a capped device holds several stages and the problem has no memory actions,
     /// overlapped F&B pairs only where the problem declares time they hide (`Problem.hasOverlap`),
-    /// waiting for a backward only after a backward first (see below).
+    /// waiting for a backward only after a backward first (see below), warm-up factors between the
+    /// usual ones only where a capped device holds several stages (the depth a V or interleaved
+    /// placement needs under a cap often falls between them; uncapped, and on one stage per device,
+    /// they gained nothing on the benchmark problems, docs/search.md).
     public static func grid(for problem: Problem, fusing: Bool? = nil) -> [GreedyPolicy] {
         let several = problem.deviceStages.contains { $0.count > 1 }
+        let warmups: [Double] = several && problem.memoryLimit != nil ? [1, 1.25, 1.5, 1.75, 2, 2.5, 3, 1000] : [1, 1.5, 2, 3, 1000]
         let laterStages: [LaterStageMemory] = several && problem.memoryLimit != nil && !problem.hasMemoryActions
             ? LaterStageMemory.allCases : [.reservedAtAdmission]
         let backward: [BackwardPasses] = switch fusing ?? problem.fusedBackwardCanLowerPeak {
@@ -142,7 +146,7 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
         // won on the benchmark problems (docs/search.md); 4 more policies on 30.
         for waits in [false, true] {
             for pairing in problem.hasOverlap ? Pairing.allCases : [.none] {
-                for warmup in waits && !several ? [2, 1000] : [1.0, 1.5, 2, 3, 1000] {
+                for warmup in waits && !several ? [2, 1000] : warmups {
                     for preferBackward in waits ? [true] : [true, false] {
                         for fill in waits && !several ? [.fillIdle, .fitIdle] : WeightFill.allCases {
                             for order in !several ? [.depthFirst] : waits ? [.depthFirst, .depthFirstWaiting] : ChunkOrder.allCases {

@@ -28,8 +28,8 @@ public enum GreedySearch {
     /// (`nil` if none was built yet). `threads` bounds the threads (1: on the caller's thread).
     public static func best(_ problem: Problem, objective: Objective, policies: [GreedyPolicy]? = nil,
                             shouldStop: (@Sendable () -> Bool)? = nil, threads: Int = defaultThreads) -> Result? {
-        let grid = policies ?? GreedyPolicy.grid(for: problem)
         let setup = ListScheduler.Setup(problem)
+        let grid = distinctDepths(policies ?? GreedyPolicy.grid(for: problem), problem: problem, setup: setup)
         let copies = keptRoomCopiesReservation(problem)
         // Threads take the policies as they come free, each after the policies that can prove it
         // (`Proofs.order`), and skip a policy that a run proved to build its schedule. Each run is
@@ -77,6 +77,25 @@ public enum GreedySearch {
         guard let winner else { return nil }
         return Result(schedule: winner.state.schedule(), value: winner.key.value, peakMemory: winner.key.peak,
                       policy: grid[winner.position], policiesRun: runs.load(ordering: .relaxed))
+    }
+
+    /// `policies` without each that differs from an earlier one only in a warm-up factor giving every
+    /// stage the same depth (`ListScheduler.Setup.depthLimits`): it would build the same schedule
+    /// and lose the tie on position.
+    static func distinctDepths(_ policies: [GreedyPolicy], problem: Problem, setup: ListScheduler.Setup) -> [GreedyPolicy] {
+        struct Run: Hashable {
+            var rest: GreedyPolicy
+            var depths: [Int]
+        }
+        var depths: [Double: [Int]] = [:]
+        var seen: Set<Run> = []
+        return policies.filter { policy in
+            var rest = policy
+            rest.warmupFactor = 0
+            let limits = depths[policy.warmupFactor] ?? setup.depthLimits(warmupFactor: policy.warmupFactor, problem)
+            depths[policy.warmupFactor] = limits
+            return seen.insert(Run(rest: rest, depths: limits)).inserted
+        }
     }
 
     /// Whether a policy keeping later-stage room for the oldest microbatch builds the same schedule as

@@ -168,6 +168,18 @@ public struct ListScheduler: Sendable {
             forwardTransient = Scratch(Array(repeating: 0, count: problem.devices))
             reloadMemory = Scratch(Array(repeating: 0, count: problem.stageCount * problem.sequenceSlices))
         }
+
+        /// Per stage, the warm-up depth of `GreedyPolicy.warmupFactor` `factor`: the units (microbatch
+        /// slices) its admitting stages may hold in flight, `ceil(factor × round trip / cycle)`
+        /// microbatches, at least one and at most all. The factor acts through these alone, so two
+        /// factors with the same depths build the same schedules (`GreedySearch.distinctDepths`).
+        func depthLimits(warmupFactor factor: Double, _ problem: Problem) -> [Int] {
+            (0..<problem.stageCount).map { stage in
+                let cycle = cycle[problem.stageDevice[stage]]
+                let depth = cycle > 0 ? (factor * roundTrip[stage] / cycle).rounded(.up) : Double(problem.microbatches)
+                return max(1, Int(min(depth, Double(problem.microbatches)))) * problem.sequenceSlices
+            }
+        }
     }
 }
 

@@ -144,11 +144,7 @@ struct State {
                 stages.dropFirst().reduce(0) { $0 + setup.passes.profileForwardMemory($1 * slices + slice) }
             }.max()! * mostMemory
         })
-        limit = Scratch((0..<stageCount).map { stage in
-            let cycle = setup.cycle[problem.stageDevice[stage]]
-            let depth = cycle > 0 ? (policy.warmupFactor * setup.roundTrip[stage] / cycle).rounded(.up) : Double(problem.microbatches)
-            return max(1, Int(min(depth, Double(problem.microbatches))) ) * problem.sequenceSlices
-        })
+        limit = Scratch(setup.depthLimits(warmupFactor: policy.warmupFactor, problem))
     }
 
     /// Lets the run give up as soon as it is sure to lose to a schedule of score keys `best`
