@@ -142,8 +142,7 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
         // for the oldest microbatch: where it won (docs/search.md), a sixth more policies on a
         // capped device with several stages (a third uncapped). Where every device holds one stage,
         // only at warm-up depths of twice the round trip and unbounded, with W passes filling idle
-        // time: a device then can start a forward as its first backward arrives, and only these
-        // won on the benchmark problems (docs/search.md); 4 more policies on 30.
+        // time: only these won on the benchmark problems (docs/search.md); 4 more policies on 30.
         for waits in [false, true] {
             for pairing in problem.hasOverlap ? Pairing.allCases : [.none] {
                 for warmup in waits && !several ? [2, 1000] : warmups {
