@@ -120,8 +120,8 @@ import Testing
         }
     }
 
-    /// Where a device holds several stages the grid tries warm-up factors between its old ones
-    /// (1.25, 1.75, 2.5): the depth a V needs under a cap falls between them. On the uniform V of the
+    /// Where a capped device holds several stages the grid tries warm-up factors between its old
+    /// ones (1.25, 1.75, 2.5): the depth a V needs under a cap falls between them. On the uniform V of the
     /// speed benchmark (latency 0.05, 2p chunk activations) the grid went from 52.5 to 51.0 at p = 8,
     /// m = 16, and from 101.3 to 99.3 at m = 32 (ZB-V at m = 16: 50).
     @Test func finerWarmupFactorsPayOnAV() throws {
