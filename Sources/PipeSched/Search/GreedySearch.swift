@@ -50,8 +50,8 @@ public enum GreedySearch {
                 let position = order[index]
                 let policy = grid[position]
                 if proofs.withLock({ $0.proves(policy) }) { continue }
-                let shared = sharedBest.withLock { $0 }
-                let cutoff = best.map { own in shared.map { $0.isBetter(than: own.key) ? $0 : own.key } ?? own.key } ?? shared
+                // Every thread's best went into `sharedBest` unless it held one as good, so it is the cutoff.
+                let cutoff = sharedBest.withLock { $0 }
                 let run = ListScheduler(problem: problem, policy: policy, setup: setup, shouldStop: shouldStop)
                     .scoredRun(objective: objective, cutoff: cutoff)
                 runs.wrappingAdd(1, ordering: .relaxed)
@@ -90,11 +90,9 @@ public enum GreedySearch {
         var depths: [Double: [Int]] = [:]
         var seen: Set<Run> = []
         return policies.filter { policy in
-            var rest = policy
-            rest.warmupFactor = 0
             let limits = depths[policy.warmupFactor] ?? setup.depthLimits(warmupFactor: policy.warmupFactor, problem)
             depths[policy.warmupFactor] = limits
-            return seen.insert(Run(rest: rest, depths: limits)).inserted
+            return seen.insert(Run(rest: Proofs.withoutWarmup(policy), depths: limits)).inserted
         }
     }
 
@@ -198,7 +196,8 @@ public enum GreedySearch {
             return grid.indices.sorted { rank[$0] < rank[$1] }
         }
 
-        private static func withoutWarmup(_ policy: GreedyPolicy) -> GreedyPolicy {
+        /// `policy` with its warm-up factor left out (0): what policies that differ only in it share.
+        static func withoutWarmup(_ policy: GreedyPolicy) -> GreedyPolicy {
             var rest = policy
             rest.warmupFactor = 0
             return rest
