@@ -305,7 +305,11 @@ import Testing
                 if full == nil || key.isBetter(than: full!.key) { full = (key, policy) }
             }
             #expect((best == nil) == (full == nil), "\(problem.name)")
-            if let best, let full { #expect(Self.same(best.value, full.key.value) && Self.same(best.peakMemory, full.key.peak), "\(problem.name)") }
+            if let best, let full {
+                #expect(Self.same(best.value, full.key.value) && Self.same(best.peakMemory, full.key.peak), "\(problem.name)")
+                // The first of the best in grid order, whatever order the runs went in (the scouts first).
+                #expect(best.policy == full.policy, "\(problem.name): \(best.policy) against \(full.policy)")
+            }
         }
     }
 

@@ -18,6 +18,8 @@ public enum GreedySearch {
         public var policy: GreedyPolicy
         /// How many policies ran (the rest were skipped as duplicates of a run, `GreedySearch.best`).
         public var policiesRun: Int
+        /// The passes the runs placed, cut and unfinished runs included: the work the search did.
+        public var passesRun: Int
     }
 
     /// Threads the grid uses by default: the machine's cores.
@@ -28,6 +30,14 @@ public enum GreedySearch {
     /// (`nil` if none was built yet). `threads` bounds the threads (1: on the caller's thread).
     public static func best(_ problem: Problem, objective: Objective, policies: [GreedyPolicy]? = nil,
                             shouldStop: (@Sendable () -> Bool)? = nil, threads: Int = defaultThreads) -> Result? {
+        best(problem, objective: objective, policies: policies, shouldStop: shouldStop, threads: threads,
+             scouting: problem.deviceStages.contains { $0.count > 1 })
+    }
+
+    /// `best(_:objective:policies:shouldStop:threads:)`, with the scouts (`Proofs.scouts`) run first
+    /// where `scouting`: where devices hold several stages, which is where they pay.
+    static func best(_ problem: Problem, objective: Objective, policies: [GreedyPolicy]?,
+                     shouldStop: (@Sendable () -> Bool)?, threads: Int, scouting: Bool) -> Result? {
         let setup = ListScheduler.Setup(problem)
         let grid = distinctDepths(policies ?? GreedyPolicy.grid(for: problem), problem: problem, setup: setup)
         let copies = keptRoomCopiesReservation(problem)
@@ -36,12 +46,12 @@ public enum GreedySearch {
         // cut off once it is sure to lose to the best keys any thread has reached (`sharedBest`),
         // which only loses runs no thread could keep. Each thread keeps its best run (its state,
         // from which only the winner's orders are built).
-        let order = Proofs.order(grid)
+        let order = Proofs.order(grid, scouting: scouting)
         let next = Atomic(0)
         let proofs = Mutex(Proofs())
         let sharedBest = Mutex<ScheduleScore.Key?>(nil)
         let bests = Mutex<[Run]>([])
-        let runs = Atomic(0)
+        let runs = Atomic(0), passes = Atomic(0)
         let work: @Sendable (Int) -> Void = { _ in
             var best: Run?
             while shouldStop?() != true {
@@ -55,6 +65,7 @@ public enum GreedySearch {
                 let run = ListScheduler(problem: problem, policy: policy, setup: setup, shouldStop: shouldStop)
                     .scoredRun(objective: objective, cutoff: cutoff)
                 runs.wrappingAdd(1, ordering: .relaxed)
+                passes.wrappingAdd(run.state.logged, ordering: .relaxed)
                 // A run cut off at the cutoff has met rules only in the part it ran, which a policy
                 // it proves would repeat up to the same cut (or an earlier one, the best having only
                 // improved since), so it proves as a finished run does; a stopped run proves nothing.
@@ -76,7 +87,7 @@ public enum GreedySearch {
         let winner = bests.withLock { $0 }.reduce(nil as Run?) { best, run in best.map { run.isBetter(than: $0) } ?? true ? run : best }
         guard let winner else { return nil }
         return Result(schedule: winner.state.schedule(), value: winner.key.value, peakMemory: winner.key.peak,
-                      policy: grid[winner.position], policiesRun: runs.load(ordering: .relaxed))
+                      policy: grid[winner.position], policiesRun: runs.load(ordering: .relaxed), passesRun: passes.load(ordering: .relaxed))
     }
 
     /// `policies` without each that differs from an earlier one only in a warm-up factor giving every
@@ -174,18 +185,15 @@ public enum GreedySearch {
             }
         }
 
-        /// The grid's positions in the order the runs go: in groups of the policies a run can prove
-        /// (the same policy once every rule `twins` changes is at its first value and the warm-up
-        /// factor is left out), the largest groups first, each in grid order, so that every policy
-        /// that can prove a policy comes before it. The largest group holds the most rules in play
-        /// (waiting, kept room, both priorities), where the best runs have come from on the
-        /// benchmark problems: a good run early makes the cutoff prune the rest sooner.
-        static func order(_ grid: [GreedyPolicy]) -> [Int] {
-            let keys = grid.map { policy in
-                var key = withoutWarmup(policy)
-                for rule in ProvableRule.all { rule.toFirst(&key) }
-                return key
-            }
+        /// The grid's positions in the order the runs go: where `scouting`, the `scouts` first; then
+        /// in groups of the policies a run can prove (the same policy once every rule `twins`
+        /// changes is at its first value and the warm-up factor is left out,
+        /// `group`), the largest groups first, each in grid order, so that every policy that can
+        /// prove a policy comes before it. The largest group holds the most rules in play (waiting,
+        /// kept room, both priorities), where the best runs have come from on the benchmark
+        /// problems: a good run early makes the cutoff prune the rest sooner.
+        static func order(_ grid: [GreedyPolicy], scouting: Bool = false) -> [Int] {
+            let keys = grid.map(group)
             var size: [GreedyPolicy: Int] = [:], first: [GreedyPolicy: Int] = [:]
             for (position, key) in keys.enumerated() {
                 size[key, default: 0] += 1
@@ -193,7 +201,42 @@ public enum GreedySearch {
             }
             // A group by its size (larger first), then by its first position; within it, positions ascending.
             let rank = keys.indices.map { (-size[keys[$0]]!, first[keys[$0]]!, $0) }
-            return grid.indices.sorted { rank[$0] < rank[$1] }
+            let grouped = grid.indices.sorted { rank[$0] < rank[$1] }
+            guard scouting, let lead = grouped.first else { return grouped }
+            let scouts = scouts(grid, group: grouped.filter { keys[$0] == keys[lead] })
+            return scouts + grouped.filter { !scouts.contains($0) }
+        }
+
+        /// Runs that go before the groups, for a good cutoff early, where devices hold several
+        /// stages: of the group that runs first (`group`), the first policy in grid order with the
+        /// most rules at their alternative (waiting for a later chunk's forward, W passes only where
+        /// they fit the idle time, forward first, later-stage room kept for the oldest microbatch),
+        /// at warm-up factors 1, 1.5, 2 and 3 (those the grid holds). There the best runs come from
+        /// the alternatives, which the group's order reaches last, after the runs that could prove
+        /// them: every run before a good one is cut only late. A scout that turns out good cuts the
+        /// rest sooner; one that is not costs a run, cut by the scouts before it. Running a policy
+        /// early changes no result: the winner is still the best run, on a tie the earliest in
+        /// the grid, and a scout only loses the skip a run before it could have proved.
+        static func scouts(_ grid: [GreedyPolicy], group: [Int]) -> [Int] {
+            func alternatives(_ policy: GreedyPolicy) -> Int {
+                ProvableRule.all.count { rule in
+                    var first = policy
+                    rule.toFirst(&first)
+                    return first != policy
+                }
+            }
+            let most = group.map { alternatives(grid[$0]) }.max() ?? 0
+            return [1, 1.5, 2, 3].compactMap { factor in
+                group.filter { grid[$0].warmupFactor == factor && alternatives(grid[$0]) == most }.min()
+            }
+        }
+
+        /// The group of `policy`'s runs (`order`): every rule a run can prove indifferent (`twins`)
+        /// at its first value, and the warm-up factor left out.
+        static func group(_ policy: GreedyPolicy) -> GreedyPolicy {
+            var key = withoutWarmup(policy)
+            for rule in ProvableRule.all { rule.toFirst(&key) }
+            return key
         }
 
         /// `policy` with its warm-up factor left out (0): what policies that differ only in it share.
