@@ -180,7 +180,8 @@ import Testing
 
     /// Every policy a run could prove (`twins` of a run that met no rule, at every larger warm-up
     /// factor) comes after its prover both in the grid (so the prover wins their tie) and in the
-    /// order the search runs the grid (`GreedySearch.Proofs.order`).
+    /// order the search runs the grid's groups (`GreedySearch.Proofs.order`; the scouts, where
+    /// there are any, run before it by design).
     @Test func proversComeBeforeTheirTwins() throws {
         var pairs = 0
         for problem in Self.problems() {

@@ -216,18 +216,18 @@ public enum GreedySearch {
         /// them: every run before a good one is cut only late. A scout that turns out good cuts the
         /// rest sooner; one that is not costs a run, cut by the scouts before it. Running a policy
         /// early changes no result: the winner is still the best run, on a tie the earliest in
-        /// the grid, and a scout only loses the skip a run before it could have proved.
+        /// the grid; a scout only forgoes the skip that a run of its group could have given it.
         static func scouts(_ grid: [GreedyPolicy], group: [Int]) -> [Int] {
-            func alternatives(_ policy: GreedyPolicy) -> Int {
+            let alternatives = group.map { position in
                 ProvableRule.all.count { rule in
-                    var first = policy
+                    var first = grid[position]
                     rule.toFirst(&first)
-                    return first != policy
+                    return first != grid[position]
                 }
             }
-            let most = group.map { alternatives(grid[$0]) }.max() ?? 0
+            guard let most = alternatives.max(), most > 0 else { return [] }
             return [1, 1.5, 2, 3].compactMap { factor in
-                group.filter { grid[$0].warmupFactor == factor && alternatives(grid[$0]) == most }.min()
+                group.indices.filter { grid[group[$0]].warmupFactor == factor && alternatives[$0] == most }.map { group[$0] }.min()
             }
         }
 
