@@ -101,6 +101,11 @@ struct State {
     /// Under `keptForOldest`, per device: what it will free before it needs any memory
     /// (`takeReclaimable`), taken at the start of each of its steps and read by the admission checks.
     let reclaimable: Scratch<Double>
+    /// Under `keptForOldest`, per device: what its pending `W` passes (their `B` ran) will free
+    /// (`weightReleases`) and how many there are, kept as they come and go (`take`) for
+    /// `takeReclaimable`; the sum restarts at exactly 0 whenever none is pending.
+    let pendingRelease: Scratch<Double>
+    let pendingWeights: Scratch<Int>
 
     init(problem: Problem, policy: GreedyPolicy, setup: ListScheduler.Setup) {
         self.problem = problem
@@ -127,6 +132,8 @@ struct State {
         remaining = Scratch(passes)
         lastEnd = Scratch(repeating: 0, count: devices)
         reclaimable = Scratch(repeating: 0, count: devices)
+        pendingRelease = Scratch(repeating: 0, count: devices)
+        pendingWeights = Scratch(repeating: 0, count: devices)
         firstStart = Scratch(repeating: .nan, count: devices)
         remainingWork = Scratch((0..<devices).map { problem.work(device: $0) })
         peak = setup.staticMemory.max() ?? 0
@@ -304,7 +311,7 @@ struct State {
     }
 
     /// Takes into `reclaimable[device]` the memory the device will free before it needs any: its
-    /// pending `W` passes (their `B` ran) and, per stage, the next input-gradient pass if it is ready
+    /// pending `W` passes (their `B` ran; `pendingRelease`) and, per stage, the next input-gradient pass if it is ready
     /// and needs no room (`backwardRoom`; nor a recomputation first), with its `W`. These can always
     /// run, in any state to come: a ready pass stays ready, they take nothing, and a device whose
     /// forward the cap refuses runs them before waiting (step, rules 1 and 4). So the room kept for
@@ -315,16 +322,9 @@ struct State {
     /// that the call passes the state by reference instead of copying it and the step stays small.
     @inline(never)
     mutating func takeReclaimable(_ device: Int, now: Double) {
-        var freed = 0.0
+        var freed = pendingRelease[device]
         for position in setup.deviceStageStart[device]..<setup.deviceStageStart[device + 1] {
             let stage = setup.deviceStageList[position]
-            if !fused[stage] {
-                var pending = nextWeight[stage]
-                while pending < nextBackward[stage] {
-                    freed += weightReleases(stage, cell: backwardCell(pending))
-                    pending += 1
-                }
-            }
             if nextBackward[stage] < units {
                 let cell = backwardCell(nextBackward[stage])
                 if ready(gradientKind(stage), stage: stage, cell: cell) <= now && !recomputation.isPending(stage: stage, cell: cell)
@@ -753,12 +753,20 @@ struct State {
             if kind == .backwardInput {
                 let (index, microbatch) = slot(stage, cell: cell)
                 reserved[device] += max(0, setup.passes.memory(.backwardWeight, index, microbatch: microbatch))
+                if keepsLaterForOldest {
+                    pendingRelease[device] += weightReleases(stage, cell: cell)
+                    pendingWeights[device] += 1
+                }
             }
         case .backwardWeight:
             cell = backwardCell(nextWeight[stage])
             nextWeight[stage] += 1
             let (index, microbatch) = slot(stage, cell: cell)
             reserved[device] -= max(0, setup.passes.memory(.backwardWeight, index, microbatch: microbatch))
+            if keepsLaterForOldest {
+                pendingWeights[device] -= 1
+                pendingRelease[device] = pendingWeights[device] == 0 ? 0 : pendingRelease[device] - weightReleases(stage, cell: cell)
+            }
         case .recompute:
             cell = backwardCell(nextBackward[stage])
             recomputation.markDone(stage: stage, cell: cell, device: device)
