@@ -94,16 +94,20 @@ public enum GreedySearch {
     /// stage the same depth (`ListScheduler.Setup.depthLimits`): it would build the same schedule
     /// and lose the tie on position.
     static func distinctDepths(_ policies: [GreedyPolicy], problem: Problem, setup: ListScheduler.Setup) -> [GreedyPolicy] {
-        struct Run: Hashable {
-            var rest: GreedyPolicy
-            var depths: [Int]
-        }
-        var depths: [Double: [Int]] = [:]
-        var seen: Set<Run> = []
+        // Per factor, the first factor met with the same depths: a policy's run is the policy at that factor.
+        var firstWithDepths: [[Int]: Double] = [:], canonical: [Double: Double] = [:]
+        var seen: Set<GreedyPolicy> = []
         return policies.filter { policy in
-            let limits = depths[policy.warmupFactor] ?? setup.depthLimits(warmupFactor: policy.warmupFactor, problem)
-            depths[policy.warmupFactor] = limits
-            return seen.insert(Run(rest: Proofs.withoutWarmup(policy), depths: limits)).inserted
+            var run = policy
+            if let factor = canonical[policy.warmupFactor] {
+                run.warmupFactor = factor
+            } else {
+                let depths = setup.depthLimits(warmupFactor: policy.warmupFactor, problem)
+                run.warmupFactor = firstWithDepths[depths] ?? policy.warmupFactor
+                firstWithDepths[depths] = run.warmupFactor
+                canonical[policy.warmupFactor] = run.warmupFactor
+            }
+            return seen.insert(run).inserted
         }
     }
 
