@@ -190,10 +190,10 @@ public enum GreedySearch {
         }
 
         /// The grid's positions in the order the runs go: where `scouting`, the `scouts` first; then
-        /// in groups of the policies a run can prove (the same policy once every rule `twins`
-        /// changes is at its first value and the warm-up factor is left out,
-        /// `group`), the largest groups first, each in grid order, so that every policy that can
-        /// prove a policy comes before it. The largest group holds the most rules in play (waiting,
+        /// in groups of the policies a run can prove (`group`: the same policy once every rule
+        /// `twins` changes is at its first value and the warm-up factor is left out), the largest
+        /// groups first, each in grid order, so that every policy that can prove a policy comes
+        /// before it. The largest group holds the most rules in play (waiting,
         /// kept room, both priorities), where the best runs have come from on the benchmark
         /// problems: a good run early makes the cutoff prune the rest sooner.
         static func order(_ grid: [GreedyPolicy], scouting: Bool = false) -> [Int] {

@@ -311,15 +311,16 @@ struct State {
     }
 
     /// Takes into `reclaimable[device]` the memory the device will free before it needs any: its
-    /// pending `W` passes (their `B` ran; `pendingRelease`) and, per stage, the next input-gradient pass if it is ready
-    /// and needs no room (`backwardRoom`; nor a recomputation first), with its `W`. These can always
-    /// run, in any state to come: a ready pass stays ready, they take nothing, and a device whose
-    /// forward the cap refuses runs them before waiting (step, rules 1 and 4). So the room kept for
-    /// the oldest unit (`keptForOldest`) may count on them: a forward takes real free memory, and the
-    /// kept room only needs to exist once these ran. Counting them lets a device admit a microbatch
-    /// while the backward of its oldest is about to free the room, as Zero Bubble's V schedule does
-    /// at its 1p memory (F, B, W on each device in the steady state). Mutating and out of line, so
-    /// that the call passes the state by reference instead of copying it and the step stays small.
+    /// pending `W` passes (their `B` ran; `pendingRelease`) and, per stage, the next input-gradient
+    /// pass if it is ready and needs no room (`backwardRoom`; nor a recomputation first), with its `W`.
+    /// These can always run, in any state to come: a ready pass stays ready, they take nothing, and a
+    /// device whose forward the cap refuses runs them before waiting (step, rules 1 and 4). So the room
+    /// kept for the oldest unit (`keptForOldest`) may count on them: a forward takes real free memory,
+    /// and the kept room only needs to exist once these ran. Counting them lets a device admit a
+    /// microbatch while the backward of its oldest is about to free the room, as Zero Bubble's V
+    /// schedule does at its 1p memory (F, B, W on each device in the steady state). Mutating and out of
+    /// line, so that the call passes the state by reference instead of copying it and the step stays
+    /// small.
     @inline(never)
     mutating func takeReclaimable(_ device: Int, now: Double) {
         var freed = pendingRelease[device]
