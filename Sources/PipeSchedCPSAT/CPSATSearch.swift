@@ -41,7 +41,7 @@ public enum CPSATSearch {
         // problems of p=2, m=16 the other does not within 60 s.
         let passesPerDevice = (problem.deviceStages.map(\.count).max() ?? 0) * problem.microbatches * problem.sequenceSlices * 3
         if passesPerDevice <= largestExpandedReservoir { return [ReservoirPhase(expand: true, share: 1)] }
-        if problem.deviceStages.contains(where: { $0.count > 1 }) && passesPerDevice <= largestExpandedFirst {
+        if problem.devicesHoldSeveralStages && passesPerDevice <= largestExpandedFirst {
             return [ReservoirPhase(expand: true, share: expandedShare), ReservoirPhase(expand: false, share: 1)]
         }
         return [ReservoirPhase(expand: false, share: 1)]

@@ -86,7 +86,7 @@ import Testing
         }
         var compared = 0
         for (index, problem) in problems.enumerated()
-        where index % 8 == part && problem.memoryLimit != nil && problem.deviceStages.contains(where: { $0.count > 1 }) {
+        where index % 8 == part && problem.memoryLimit != nil && problem.devicesHoldSeveralStages {
             let reserving = PolicySample.distinctGrid(for: problem, fusing: true).filter { $0.laterStageMemory == .reservedAtAdmission }
             for policy in PolicySample.sample(reserving, every: 2, index: index / 8) {
                 var kept = policy
@@ -120,16 +120,26 @@ import Testing
         }
     }
 
+    /// A V of the greedy speed benchmark's kind (`pipesched-bench`'s `BenchProblems.makeV`): chunks of
+    /// F = B = W = 0.5 (the first and last scaled by `first` and `last`), latency 0.05, a chunk's
+    /// activations 0.5 freed half by B and half by W, each device capped at 2p chunk activations.
+    static func speedV(devices p: Int, microbatches m: Int, first: Double = 1, last: Double = 1) throws -> Problem {
+        let stages = (0..<(2 * p)).map { stage in
+            let scale = 0.5 * (stage == 0 ? first : stage == 2 * p - 1 ? last : 1)
+            return StageProfile(forward: scale, backwardInput: scale, backwardWeight: scale,
+                                memory: MemoryDeltas(forward: 0.5, backwardInput: -0.25, backwardWeight: -0.25))
+        }
+        return try Problem(name: "v-p\(p)-m\(m)", microbatches: m, devices: p, placement: .v, stages: stages,
+                           communication: Communication(latency: 0.05), memoryLimit: Array(repeating: Double(p), count: p))
+    }
+
     /// Where a capped device holds several stages the grid tries warm-up factors between its old
     /// ones (1.25, 1.75, 2.5): the depth a V needs under a cap falls between them. On the uniform V of the
     /// speed benchmark (latency 0.05, 2p chunk activations) the grid went from 52.5 to 51.0 at p = 8,
     /// m = 16, and from 101.3 to 99.3 at m = 32 (ZB-V at m = 16: 50).
     @Test func finerWarmupFactorsPayOnAV() throws {
         for (p, m, reached) in [(8, 16, 51.0), (8, 32, 99.3)] {
-            let stage = StageProfile(forward: 0.5, backwardInput: 0.5, backwardWeight: 0.5,
-                                     memory: MemoryDeltas(forward: 0.5, backwardInput: -0.25, backwardWeight: -0.25))
-            let problem = try Problem(name: "v\(p)", microbatches: m, devices: p, placement: .v, stages: Array(repeating: stage, count: 2 * p),
-                                      communication: Communication(latency: 0.05), memoryLimit: Array(repeating: Double(p), count: p))
+            let problem = try Self.speedV(devices: p, microbatches: m)
             let best = try #require(GreedySearch.best(problem, objective: .stageSpan))
             #expect(best.value <= reached + 1e-9, "p=\(p) m=\(m): \(best.value) by \(best.policy)")
             #expect(Validator.validate(problem, best.schedule).isEmpty)
@@ -144,14 +154,7 @@ import Testing
     /// when measured), and finds the same schedule and policy.
     @Test func scoutsCutTheGridSooner() throws {
         for (name, first, last) in [("uniform", 1.0, 1.0), ("heterogeneous", 1.3, 2.2)] {
-            let p = 8
-            let stages = (0..<(2 * p)).map { stage in
-                let scale = 0.5 * (stage == 0 ? first : stage == 2 * p - 1 ? last : 1)
-                return StageProfile(forward: scale, backwardInput: scale, backwardWeight: scale,
-                                    memory: MemoryDeltas(forward: 0.5, backwardInput: -0.25, backwardWeight: -0.25))
-            }
-            let problem = try Problem(name: name, microbatches: 16, devices: p, placement: .v, stages: stages,
-                                      communication: Communication(latency: 0.05), memoryLimit: Array(repeating: Double(p), count: p))
+            let problem = try Self.speedV(devices: 8, microbatches: 16, first: first, last: last)
             let scouted = try #require(GreedySearch.best(problem, objective: .stageSpan, policies: nil, shouldStop: nil, threads: 1, scouting: true))
             let plain = try #require(GreedySearch.best(problem, objective: .stageSpan, policies: nil, shouldStop: nil, threads: 1, scouting: false))
             #expect(Double(scouted.passesRun) <= 0.8 * Double(plain.passesRun), "\(name): \(scouted.passesRun) against \(plain.passesRun)")

@@ -158,7 +158,7 @@ import Testing
     /// same schedule as that one.
     @Test func factorsWithTheSameDepthsBuildTheSameSchedule() throws {
         var compared = 0
-        for problem in Self.problems() where problem.deviceStages.contains(where: { $0.count > 1 }) {
+        for problem in Self.problems() where problem.devicesHoldSeveralStages {
             let setup = ListScheduler.Setup(problem)
             let grid = GreedyPolicy.grid(for: problem, fusing: true)
             let kept = GreedySearch.distinctDepths(grid, problem: problem, setup: setup)

@@ -302,6 +302,11 @@ public struct Problem: Sendable, Equatable {
         (0..<sequenceSlices).contains { memoryDelta(.backwardInput, stage: stage, slice: $0) > 0 }
     }
 
+    /// Whether some device holds several stages (V, interleaved and other multi-chunk placements,
+    /// several pipelines): only there do chunk orders, later-stage room and a device's choice
+    /// between its stages come into play.
+    public var devicesHoldSeveralStages: Bool { deviceStages.contains { $0.count > 1 } }
+
     /// Whether some capped device runs a stage whose `B` allocates: only then can fusing `B` and `W`
     /// lower a schedule's peak memory, so only then do searches over split backward passes miss
     /// schedules (`backwardAllocates(stage:)`).

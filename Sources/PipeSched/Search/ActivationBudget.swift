@@ -31,7 +31,7 @@ public enum ActivationBudget {
     /// loose caps (by 1%), against 7 of 120 V and interleaved ones (by up to 3.3%), and at p = 64,
     /// m = 512 the two budgets under a 2p cap took `auto` from 1.3 to 2.2 CPU seconds.
     public static func alternatives(_ problem: Problem) -> [Candidate] {
-        guard problem.deviceStages.contains(where: { $0.count > 1 }) else { return [] }
+        guard problem.devicesHoldSeveralStages else { return [] }
         let own = (0..<problem.devices).map { problem.cap(device: $0) }
         var seen = [own]
         var candidates: [Candidate] = []

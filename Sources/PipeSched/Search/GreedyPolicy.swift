@@ -128,7 +128,7 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     /// placement needs under a cap often falls between them; uncapped, and on one stage per device,
     /// they gained nothing on the benchmark problems, docs/search.md).
     public static func grid(for problem: Problem, fusing: Bool? = nil) -> [GreedyPolicy] {
-        let several = problem.deviceStages.contains { $0.count > 1 }
+        let several = problem.devicesHoldSeveralStages
         let warmups: [Double] = several && problem.memoryLimit != nil ? [1, 1.25, 1.5, 1.75, 2, 2.5, 3, 1000] : [1, 1.5, 2, 3, 1000]
         let laterStages: [LaterStageMemory] = several && problem.memoryLimit != nil && !problem.hasMemoryActions
             ? LaterStageMemory.allCases : [.reservedAtAdmission]

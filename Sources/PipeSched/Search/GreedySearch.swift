@@ -31,7 +31,7 @@ public enum GreedySearch {
     public static func best(_ problem: Problem, objective: Objective, policies: [GreedyPolicy]? = nil,
                             shouldStop: (@Sendable () -> Bool)? = nil, threads: Int = defaultThreads) -> Result? {
         best(problem, objective: objective, policies: policies, shouldStop: shouldStop, threads: threads,
-             scouting: problem.deviceStages.contains { $0.count > 1 })
+             scouting: problem.devicesHoldSeveralStages)
     }
 
     /// `best(_:objective:policies:shouldStop:threads:)`, with the scouts (`Proofs.scouts`) run first
