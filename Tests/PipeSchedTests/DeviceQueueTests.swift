@@ -12,7 +12,8 @@ import Testing
         // Times on a coarse grid, so that ties are common.
         func time() -> Double { Double(Int.random(in: 0...12, using: &random)) / 4 }
         let initial = Scratch((0..<devices).map { _ in time() })
-        var queue = DeviceQueue(times: initial)
+        var queue = DeviceQueue(capacity: devices)
+        for device in 0..<devices { queue.push(device, at: initial[device]) }
         var reference = Dictionary(uniqueKeysWithValues: (0..<devices).map { ($0, initial[$0]) })
         for _ in 0..<500 {
             let expected = reference.min { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }?.key

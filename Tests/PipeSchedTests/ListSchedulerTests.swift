@@ -152,6 +152,56 @@ import Testing
         }
     }
 
+    /// A twin that a run branches off at the first step one of their rules decided
+    /// (`GreedySearch.Branches`) builds what its own run from the start builds: the same orders,
+    /// score keys and rules met (so it proves the same twins), under either objective; and under a
+    /// cutoff it gives up as its own run does, having met the same rules (its floors come with the
+    /// branched state, and the rules it had noted by each of them).
+    @Test(arguments: 0..<4)
+    func branchedTwinsBuildWhatTheirOwnRunsBuild(part: Int) throws {
+        func same(_ a: ScheduleScore.Key?, _ b: ScheduleScore.Key?) -> Bool {
+            a?.value == b?.value && a?.peak == b?.peak && a?.totalSpan == b?.totalSpan && a?.gradientFlow == b?.gradientFlow
+        }
+        var compared: [String: Int] = [:]
+        for (index, problem) in Self.problems(part: part, of: 4).enumerated() {
+            let setup = ListScheduler.Setup(problem)
+            let grid = GreedySearch.distinctDepths(GreedyPolicy.grid(for: problem, fusing: true), problem: problem, setup: setup)
+            let children = GreedySearch.Branches.children(grid)
+            let objective: Objective = index % 2 == 0 ? .stageSpan : .makespan
+            // A cutoff no run reaches: runs keep their floors, as under the grid's cutoffs, and finish.
+            let far = ScheduleScore.Key(value: 1e15, peak: 1e15, totalSpan: 0, gradientFlow: 0)
+            for position in grid.indices where position % 3 == index % 3 {
+                guard let twins = children[position] else { continue }
+                var branched: [(position: Int, state: State)] = []
+                _ = ListScheduler(problem: problem, policy: grid[position], setup: setup).scoredRun(objective: objective, cutoff: far) { rule, state in
+                    if let twin = twins[rule.rawValue] { branched.append((twin, State(copying: state, as: grid[twin]))) }
+                }
+                for (twin, state) in branched {
+                    let scheduler = ListScheduler(problem: problem, policy: grid[twin], setup: setup)
+                    let resumed = scheduler.scoredRun(objective: objective, cutoff: far, resuming: State(copying: state, as: grid[twin]))
+                    let own = scheduler.scoredRun(objective: objective, cutoff: far)
+                    let name = "\(problem.name): \(grid[position]) to \(grid[twin])"
+                    #expect(same(resumed.key, own.key), "\(name)")
+                    #expect((resumed.key.map { _ in resumed.state.schedule() }) == (own.key.map { _ in own.state.schedule() }), "\(name)")
+                    #expect(resumed.state.rulesMet == own.state.rulesMet, "\(name)")
+                    if let value = own.key?.value {
+                        for scale in [0.6, 0.9, 0.999, 1.001] {
+                            let cutoff = ScheduleScore.Key(value: value * scale, peak: 1e15, totalSpan: 0, gradientFlow: 0)
+                            let cut = scheduler.scoredRun(objective: objective, cutoff: cutoff, resuming: State(copying: state, as: grid[twin]))
+                            let ownCut = scheduler.scoredRun(objective: objective, cutoff: cutoff)
+                            #expect(same(cut.key, ownCut.key) && cut.state.rulesMet == ownCut.state.rulesMet, "\(name) at \(scale)")
+                        }
+                    }
+                    let rules = Self.changedRules(grid[position], grid[twin]) + (grid[twin].warmupFactor != grid[position].warmupFactor ? ["warm-up"] : [])
+                    for rule in rules { compared[rule, default: 0] += 1 }
+                }
+            }
+        }
+        for rule in ["chunk order", "waits for B", "B first", "W fill", "warm-up"] {
+            #expect(compared[rule, default: 0] > 0, "no branch differs in \(rule): \(compared)")
+        }
+    }
+
     /// A warm-up factor acts only through the depths it gives each stage
     /// (`ListScheduler.Setup.depthLimits`): a policy the grid drops because an earlier one differs
     /// from it only in a factor with the same depths (`GreedySearch.distinctDepths`) builds the

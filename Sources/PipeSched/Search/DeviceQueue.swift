@@ -12,9 +12,9 @@ struct DeviceQueue {
     private let entries: Scratch<Entry>
     private var count = 0
 
-    init(times initial: Scratch<Double>) {
-        entries = Scratch(repeating: Entry(time: 0, device: 0), count: initial.count)
-        for device in 0..<initial.count { push(device, at: initial[device]) }
+    /// An empty queue with room for `capacity` devices.
+    init(capacity: Int) {
+        entries = Scratch(repeating: Entry(time: 0, device: 0), count: capacity)
     }
 
     @inline(__always)

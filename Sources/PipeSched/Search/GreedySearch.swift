@@ -35,9 +35,10 @@ public enum GreedySearch {
     }
 
     /// `best(_:objective:policies:shouldStop:threads:)`, with the scouts (`Proofs.scouts`) run first
-    /// where `scouting`: where devices hold several stages, which is where they pay.
+    /// where `scouting`: where devices hold several stages, which is where they pay; and twins
+    /// branched off runs where `branching` (`Branches`).
     static func best(_ problem: Problem, objective: Objective, policies: [GreedyPolicy]?,
-                     shouldStop: (@Sendable () -> Bool)?, threads: Int, scouting: Bool) -> Result? {
+                     shouldStop: (@Sendable () -> Bool)?, threads: Int, scouting: Bool, branching: Bool = true) -> Result? {
         let setup = ListScheduler.Setup(problem)
         let grid = distinctDepths(policies ?? GreedyPolicy.grid(for: problem), problem: problem, setup: setup)
         let copies = keptRoomCopiesReservation(problem)
@@ -46,32 +47,37 @@ public enum GreedySearch {
         // cut off once it is sure to lose to the best keys any thread has reached (`sharedBest`),
         // which only loses runs no thread could keep. Each thread keeps its best run (its state,
         // from which only the winner's orders are built).
+        // A run also branches a later twin off at the first step their rules part (`Branches`):
+        // at its turn the twin goes on from there.
         let order = Proofs.order(grid, scouting: scouting)
-        let next = Atomic(0)
-        let proofs = Mutex(Proofs())
+        let children = branching ? Branches.children(grid) : [:]
+        let queue = Mutex(Branches(order: order))
         let sharedBest = Mutex<ScheduleScore.Key?>(nil)
         let bests = Mutex<[Run]>([])
         let runs = Atomic(0), passes = Atomic(0)
         let work: @Sendable (Int) -> Void = { _ in
             var best: Run?
             while shouldStop?() != true {
-                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                guard index < order.count else { break }
-                let position = order[index]
+                guard let (position, resuming) = queue.withLock({ $0.next(grid) }) else { break }
                 let policy = grid[position]
-                if proofs.withLock({ $0.proves(policy) }) { continue }
                 // Every thread's best went into `sharedBest` unless it held one as good, so it is the cutoff.
                 let cutoff = sharedBest.withLock { $0 }
+                let branches = children[position]
+                let branch: ((State.RulesMet, State) -> Void)? = branches.map { branches in { rule, state in
+                    guard let child = branches[rule.rawValue], queue.withLock({ $0.wants(child, for: state, grid) }) else { return }
+                    let branched = Branches.Branch(position: child, state: State(copying: state, as: grid[child]))
+                    queue.withLock { $0.add(branched) }
+                } }
                 let run = ListScheduler(problem: problem, policy: policy, setup: setup, shouldStop: shouldStop)
-                    .scoredRun(objective: objective, cutoff: cutoff)
+                    .scoredRun(objective: objective, cutoff: cutoff, resuming: resuming, branch: branch)
                 runs.wrappingAdd(1, ordering: .relaxed)
-                passes.wrappingAdd(run.state.logged, ordering: .relaxed)
+                passes.wrappingAdd(run.state.logged - (resuming?.logged ?? 0), ordering: .relaxed)
                 // A run cut off at the cutoff has met rules only in the part it ran, which a policy
                 // it proves would repeat up to the same cut (or an earlier one, the best having only
                 // improved since), so it proves as a finished run does; a stopped run proves nothing.
                 if run.key != nil || run.state.cutOff || shouldStop?() != true {
                     let proved = twins(of: policy, met: run.state.rulesMet, copies: copies)
-                    proofs.withLock { $0.add(proved, depthBound: run.state.rulesMet.contains(.depthLimit)) }
+                    queue.withLock { $0.proofs.add(proved, depthBound: run.state.rulesMet.contains(.depthLimit)) }
                 }
                 guard let key = run.key else { continue }
                 let found = Run(position: position, key: key, state: run.state)
@@ -149,6 +155,9 @@ public enum GreedySearch {
         let toFirst: @Sendable (inout GreedyPolicy) -> Void
         /// Whether the twin holds only where `keptRoomCopiesReservation` does.
         var needsKeptRoomCopies = false
+        /// Whether a run branches the twin off at the rule's first decision (`Branches`): all but
+        /// later-stage memory, whose two values book memory differently from the first pass.
+        var branches = true
 
         static let all: [ProvableRule] = [
             ProvableRule(note: .forwardWait, isFirst: { $0.chunkOrder == .depthFirst }, toAlternative: { $0.chunkOrder = .depthFirstWaiting },
@@ -161,7 +170,7 @@ public enum GreedySearch {
                          toFirst: { if $0.weightFill == .fitIdle { $0.weightFill = .fillIdle } }),
             ProvableRule(note: .capRefusal, isFirst: { $0.laterStageMemory == .reservedAtAdmission },
                          toAlternative: { $0.laterStageMemory = .keptForOldest }, toFirst: { $0.laterStageMemory = .reservedAtAdmission },
-                         needsKeptRoomCopies: true),
+                         needsKeptRoomCopies: true, branches: false),
         ]
     }
 
@@ -248,6 +257,100 @@ public enum GreedySearch {
             var rest = policy
             rest.warmupFactor = 0
             return rest
+        }
+    }
+
+    /// The runs to go: the grid in its order (`Proofs.order`), each policy once and none that a run
+    /// proved (`Proofs`), some from a state branched off an earlier run.
+    ///
+    /// A run hands its state to `State.branch` at the first step each rule decided. Where the run's
+    /// policy holds the rule's first value and the grid holds the policy with the rule's alternative
+    /// (for the depth limit: the policy at the next larger warm-up factor), that twin makes the same
+    /// decisions up to that step (a rule that has not decided a step has left every step as it was,
+    /// the argument of `twins`; a larger depth limit that has never held a forward back, likewise)
+    /// and notes the same rules on the way. So when its turn comes it goes on from a copy of that
+    /// state (`State.init(copying:as:)`) instead of starting over: the same schedule and keys, cut
+    /// off where its own run would be (the floors come with the copy, `State.setCutoff`). The twin
+    /// comes later in the order (its group's, in grid order), so the runs, their order and the
+    /// proofs stay as they were; a branched state is dropped once a run proves its twin, and none is
+    /// kept beyond `budget` bytes. Not for the later-stage memory rule, whose two values book memory
+    /// differently from the first pass (`ProvableRule.branches`).
+    struct Branches {
+        /// A state branched off for the policy at a grid position (handed from the branching run's
+        /// thread to the one that runs it, never used by both, hence unchecked).
+        struct Branch: @unchecked Sendable {
+            var position: Int
+            var state: State
+        }
+
+        /// The most bytes of branched states kept at once (`State.bytes`).
+        static let budget = 32 << 20
+        var proofs = Proofs()
+        private let order: [Int]
+        private var nextInOrder = 0
+        private var started: Set<Int> = []
+        private var branched: [Int: Branch] = [:]
+        private var bytes = 0
+
+        init(order: [Int]) { self.order = order }
+
+        /// Per grid position, the twin a run of it branches off at each rule's first decision
+        /// (keyed by the rule's `State.RulesMet` raw value), where the grid holds the twin.
+        static func children(_ grid: [GreedyPolicy]) -> [Int: [UInt8: Int]] {
+            let position = Dictionary(grid.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            // Per policy without its warm-up factor, its grid positions by factor.
+            var byFactor: [GreedyPolicy: [(factor: Double, position: Int)]] = [:]
+            for (index, policy) in grid.enumerated() { byFactor[Proofs.withoutWarmup(policy), default: []].append((policy.warmupFactor, index)) }
+            var children: [Int: [UInt8: Int]] = [:]
+            for (index, policy) in grid.enumerated() {
+                var twins: [UInt8: Int] = [:]
+                for rule in ProvableRule.all where rule.branches && rule.isFirst(policy) {
+                    var twin = policy
+                    rule.toAlternative(&twin)
+                    if let twin = position[twin] { twins[rule.note.rawValue] = twin }
+                }
+                let larger = byFactor[Proofs.withoutWarmup(policy)]!.filter { $0.factor > policy.warmupFactor }
+                if let next = larger.min(by: { $0.factor < $1.factor }) { twins[State.RulesMet.depthLimit.rawValue] = next.position }
+                if !twins.isEmpty { children[index] = twins }
+            }
+            return children
+        }
+
+        /// The next run: the next policy in the order that no run proved, with the state branched
+        /// off for it if there is one. `nil` when none is left.
+        mutating func next(_ grid: [GreedyPolicy]) -> (position: Int, resuming: State?)? {
+            while nextInOrder < order.count {
+                let position = order[nextInOrder]
+                nextInOrder += 1
+                started.insert(position)
+                let branch = branched.removeValue(forKey: position)
+                if let branch { bytes -= branch.state.bytes }
+                if !proofs.proves(grid[position]) { return (position, branch?.state) }
+            }
+            return nil
+        }
+
+        /// Whether to branch `state` off for the policy at `position`: it saves more than its copy
+        /// costs (`pays`), no run started or proved that policy, none was branched for it yet, and
+        /// the budget has room.
+        func wants(_ position: Int, for state: State, _ grid: [GreedyPolicy]) -> Bool {
+            Self.pays(state) && !started.contains(position) && branched[position] == nil && bytes + state.bytes <= Self.budget
+                && !proofs.proves(grid[position])
+        }
+
+        /// Whether the passes a twin would not place again pay for copying `state`: at least one
+        /// per 512 bytes copied (a pass costs about 1,200 instructions; on the V of the speed
+        /// benchmark, 130 KB copied 130–700 passes in, branching took the grid on one thread
+        /// from 26 to 22.5 ms; at p = 64, m = 512, 1.6 MB copied about 2,000 passes in, it
+        /// took as long as the passes it saved).
+        static func pays(_ state: State) -> Bool { state.logged * 512 >= state.bytes }
+
+        /// Keeps `branch` for its policy's turn, unless a run started that policy or a state was
+        /// branched for it meanwhile.
+        mutating func add(_ branch: Branch) {
+            guard !started.contains(branch.position), branched[branch.position] == nil else { return }
+            branched[branch.position] = branch
+            bytes += branch.state.bytes
         }
     }
 

@@ -55,12 +55,20 @@ public struct ListScheduler: Sendable {
     /// `key` is `nil` when the policy gets stuck or is stopped, or when it is sure to lose to a
     /// schedule of score keys `cutoff` (`State.cutOff`: the run stops as soon as its own times and
     /// memory prove it, `State.setCutoff`).
-    func scoredRun(objective: Objective, cutoff: ScheduleScore.Key? = nil) -> (key: ScheduleScore.Key?, state: State) {
-        var state = State(problem: problem, policy: policy, setup: setup)
+    /// Where `resuming` gives a state branched off a twin's run (`State.branch`,
+    /// `State.init(copying:as:)`), the run goes on from it. `branch` is handed the state at each
+    /// rule's first decision, where the run keeps the floors its cutoff judges by (under a cutoff)
+    /// and does not recompute.
+    func scoredRun(objective: Objective, cutoff: ScheduleScore.Key? = nil, resuming: State? = nil,
+                   branch: ((State.RulesMet, State) -> Void)? = nil) -> (key: ScheduleScore.Key?, state: State) {
+        var state = resuming ?? State(problem: problem, policy: policy, setup: setup)
         // Without busy links the scheduler's times are the simulator's until its clock runs ahead
         // (`State.ranAhead`); with them only the simulator scores a run, so no cutoff applies. Nor
         // does it under overlapped pairs, which last less than their passes' remaining work.
-        if let cutoff, !problem.communication.linksContend && policy.pairing == .none { state.setCutoff(cutoff, objective: objective) }
+        if let cutoff, !problem.communication.linksContend && policy.pairing == .none {
+            state.setCutoff(cutoff, objective: objective)
+            if policy.memoryActions == .none { state.branch = branch }
+        }
         guard state.run(shouldStop: shouldStop) else { return (nil, state) }
         // The scheduler's clock knows each message's delay on a free link, not the waits of busy
         // ones: where links are busy, the simulator scores the run.

@@ -53,6 +53,19 @@ struct State {
     /// a policy that differs from this one only by rules the run never met builds the same schedule
     /// (`GreedySearch.twins(of:met:copies:)`).
     var rulesMet: RulesMet = []
+    /// Called with the state just before the step at which a rule first decided (its first note),
+    /// where the search branches a twin off the run (`GreedySearch`: a policy that differs from this
+    /// one in that rule alone makes the same decisions up to that step). `nil`: no branches.
+    var branch: ((RulesMet, State) -> Void)?
+    /// Where the run branches twins off: each rule's first note, with the run's floor and peak at
+    /// that moment (`valueFloor`, `peak`), from which a twin that gives up as soon as it resumes
+    /// tells the rules its own run would have met before giving up (`setCutoff`).
+    var firstNotes: [(rule: RulesMet, floor: Double, peak: Double)] = []
+    /// The floor and peak when, before the warm-up depth first decided a step, it first held back a
+    /// forward that the cap refuses and that is not ready: a larger depth decides that step alike but
+    /// notes the cap's refusal (`RulesMet.capRefusal`), so a twin at a larger factor branched off
+    /// this run notes it too, then.
+    var refusedBeyondDepth: (floor: Double, peak: Double)?
     /// Per device: the end of its last pass; and whether some pass started later than its device
     /// and its dependencies allowed (the device's clock had run ahead while waiting), after which
     /// the scheduler's times are not the simulator's and `key(objective:)` re-times the run.
@@ -171,6 +184,105 @@ struct State {
         tieValue = value.isFinite ? value - 0.5e-9 * max(1, abs(value)) : .infinity
         tiePeak = peak.isFinite ? peak + 1e-9 * max(1, abs(peak)) : .infinity
         cutoffMakespan = objective == .makespan
+        // A run branched off another (`init(copying:as:)`) may already be sure to lose (its
+        // floors only grow); its own run would have given up at the first step past the cutoff,
+        // having met only the rules it had noted by then.
+        if losesAt(floor: valueFloor, peak: self.peak) {
+            cutOff = true
+            rulesMet = RulesMet(firstNotes.filter { !losesAt(floor: $0.floor, peak: $0.peak) }.map(\.rule))
+        }
+    }
+
+    /// Whether a run at this floor and peak is sure to lose to the cutoff (`setCutoff`).
+    @inline(__always)
+    func losesAt(floor: Double, peak: Double) -> Bool {
+        floor > cutoff || (peak > tiePeak && floor >= tieValue)
+    }
+
+    /// Notes that `rule` decided a step (or would have under another policy of the grid); the first
+    /// note of a rule hands the state to `branch` first.
+    @inline(__always)
+    mutating func note(_ rule: RulesMet) {
+        guard !rulesMet.contains(rule) else { return }
+        if branch != nil { branchOff(rule) }
+        rulesMet.insert(rule)
+    }
+
+    @inline(never)
+    mutating func branchOff(_ rule: RulesMet) {
+        branch?(rule, self)
+        firstNotes.append((rule, valueFloor, peak))
+    }
+
+    /// Roughly the bytes a copy of the state holds (`init(copying:as:)`): its buffers per pass.
+    var bytes: Int {
+        readyAt.count * (MemoryLayout<Double>.stride * (simulated == nil ? 1 : 2) + MemoryLayout<Int32>.stride)
+            + logged * MemoryLayout<Emitted>.stride
+    }
+
+    /// A copy of `other` (every buffer that a run changes copied) that goes on under `policy`,
+    /// which differs from `other`'s only in the rules of `GreedySearch.ProvableRule.all` that
+    /// branch (`branches`) and in a warm-up factor at least as large, whose depth limits it takes;
+    /// without a `branch` of its own.
+    init(copying other: State, as policy: GreedyPolicy) {
+        problem = other.problem
+        self.policy = policy
+        setup = other.setup
+        slices = other.slices
+        units = other.units
+        stageCount = other.stageCount
+        fused = other.fused
+        readyAt = Scratch(copying: other.readyAt)
+        missing = Scratch(copying: other.missing)
+        nextForward = Scratch(copying: other.nextForward)
+        nextBackward = Scratch(copying: other.nextBackward)
+        nextWeight = Scratch(copying: other.nextWeight)
+        time = Scratch(copying: other.time)
+        level = Scratch(copying: other.level)
+        reserved = Scratch(copying: other.reserved)
+        inFlight = Scratch(copying: other.inFlight)
+        blocked = Scratch(copying: other.blocked)
+        remaining = Scratch(copying: other.remaining)
+        log = Scratch(copying: other.log, prefix: other.logged)
+        logged = other.logged
+        let largerDepth = policy.warmupFactor > other.policy.warmupFactor
+        rulesMet = other.rulesMet
+        firstNotes = other.firstNotes
+        refusedBeyondDepth = other.refusedBeyondDepth
+        if largerDepth, let refusal = other.refusedBeyondDepth {
+            // Noted then, unless the run had noted it before (floor and peak only grow).
+            if let index = firstNotes.firstIndex(where: { $0.rule == .capRefusal }) {
+                let noted = firstNotes[index]
+                firstNotes[index] = (.capRefusal, min(noted.floor, refusal.floor), min(noted.peak, refusal.peak))
+            } else {
+                firstNotes.append((.capRefusal, refusal.floor, refusal.peak))
+            }
+            rulesMet.insert(.capRefusal)
+        }
+        lastEnd = Scratch(copying: other.lastEnd)
+        firstStart = Scratch(copying: other.firstStart)
+        ranAhead = other.ranAhead
+        remainingWork = Scratch(copying: other.remainingWork)
+        cutoff = other.cutoff
+        tieValue = other.tieValue
+        tiePeak = other.tiePeak
+        cutoffMakespan = other.cutoffMakespan
+        valueFloor = other.valueFloor
+        earliestStart = other.earliestStart
+        simulated = other.simulated.map { SimulatedTimes(readyAt: $0.readyAt, lastEnd: $0.lastEnd, firstStart: $0.firstStart) }
+        cutOff = other.cutOff
+        peak = other.peak
+        gradientFlow = other.gradientFlow
+        unitForwardMemory = other.unitForwardMemory
+        limit = largerDepth ? Scratch(setup.depthLimits(warmupFactor: policy.warmupFactor, problem)) : other.limit
+        keepsLaterForOldest = other.keepsLaterForOldest
+        laterSlot = other.laterSlot
+        recomputation = other.recomputation
+        addedPasses = other.addedPasses
+        pairedForward = other.pairedForward
+        reclaimable = Scratch(copying: other.reclaimable)
+        pendingRelease = Scratch(copying: other.pendingRelease)
+        pendingWeights = Scratch(copying: other.pendingWeights)
     }
 
     /// Cell of the unit at position `v` of the backward order (microbatches ascending, slices descending).
@@ -398,7 +510,11 @@ struct State {
     /// `shouldStop` ended it.
     mutating func run(shouldStop: (@Sendable () -> Bool)?) -> Bool {
         var left = (0..<remaining.count).reduce(0) { $0 + remaining[$1] }
-        var queue = DeviceQueue(times: time)
+        if cutOff { return false }
+        // Every device that is neither blocked nor done, at its clock (a run branched off another
+        // starts at the step where that run was).
+        var queue = DeviceQueue(capacity: problem.devices)
+        for device in 0..<problem.devices where !blocked[device] && remaining[device] > 0 { queue.push(device, at: time[device]) }
         var steps = 0
         while left > 0 {
             steps &+= 1
@@ -482,7 +598,7 @@ struct State {
                     let need = backwardRoom(stage, cell: cell, device: device)
                     if need > 0 && level[device] + reserved[device] + heldForOldest(device) + need > cap + 1e-9 {
                         memoryBlocked = true
-                        rulesMet.insert(.capRefusal)
+                        note(.capRefusal)
                     } else if bestBackward < 0 || ready < bestBackwardReady || (ready == bestBackwardReady && stage > bestBackward) {
                         bestBackward = stage
                         bestBackwardReady = ready
@@ -504,7 +620,7 @@ struct State {
                         if ready < soonestForward { (soonestForward, soonestForwardStage) = (ready, stage) }
                     }
                 case .memory:
-                    rulesMet.insert(.capRefusal)
+                    note(.capRefusal)
                     if ready(.forward, stage: stage, cell: nextForward[stage]) <= now { memoryBlocked = true; forwardBlocked = true }
                 case .depth:
                     // A larger depth limit would see `.ok` or `.memory` here, which the step treats
@@ -514,7 +630,7 @@ struct State {
             }
             if weightStage < 0 && !fused[stage] && nextWeight[stage] < nextBackward[stage] { weightStage = stage }
         }
-        if bestForward >= 0 && (bestBackward >= 0 || urgentRecompute != nil) { rulesMet.insert(.forwardFirst) }
+        if bestForward >= 0 && (bestBackward >= 0 || urgentRecompute != nil) { note(.forwardFirst) }
         // Forwards first: when the cap refuses a ready forward and a pending W frees memory, the W
         // goes before a ready backward, so the forward runs next (Zero Bubble's V schedule runs
         // F, B, W in turn at its 1p memory); a backward-first run notes where it would differ.
@@ -522,7 +638,7 @@ struct State {
         // at the end runs the W, the cap having refused a forward.)
         var makesRoom = false
         if forwardBlocked, bestForward < 0, bestBackward >= 0, weightStage >= 0, weightFrees(weightStage) {
-            if policy.preferBackward { rulesMet.insert(.forwardFirst) } else { makesRoom = true }
+            if policy.preferBackward { note(.forwardFirst) } else { makesRoom = true }
         }
         if bestBackward >= 0, !makesRoom, policy.preferBackward || bestForward < 0 {
             if policy.pairing != .none {
@@ -558,7 +674,7 @@ struct State {
                     time[device] = soonestForward
                     return nil
                 }
-                rulesMet.insert(.forwardWait)
+                note(.forwardWait)
             }
             if bestBackward < 0, soonestBackwardStage >= 0,
                waitingForBackwardBeats(forward: bestForward, backward: soonestBackwardStage, arrival: soonestBackward, device: device) {
@@ -566,7 +682,7 @@ struct State {
                     time[device] = soonestBackward
                     return nil
                 }
-                rulesMet.insert(.backwardWait)
+                note(.backwardWait)
             }
             if policy.pairing != .none, bestBackward >= 0, bestBackward != bestForward,
                pairFits(forward: bestForward, backward: bestBackward, device: device) {
@@ -589,7 +705,7 @@ struct State {
             let (index, microbatch) = slot(weightStage, cell: backwardCell(nextWeight[weightStage]))
             let fits = nextKnown == .infinity || time[device] + setup.passes.time(.backwardWeight, index, microbatch: microbatch) <= nextKnown + 1e-9
             if memoryBlocked || fits || policy.weightFill != .fitIdle {
-                if !memoryBlocked && !fits { rulesMet.insert(.idleFit) }
+                if !memoryBlocked && !fits { note(.idleFit) }
                 run(.backwardWeight, stage: weightStage, device: device)
                 return weightStage
             }
@@ -608,7 +724,9 @@ struct State {
     @inline(never)
     mutating func noteDepthLimit(_ stage: Int, device: Int, now: Double) {
         if memoryAdmits(stage, device: device) == .ok || ready(.forward, stage: stage, cell: nextForward[stage]) <= now {
-            rulesMet.insert(.depthLimit)
+            note(.depthLimit)
+        } else if refusedBeyondDepth == nil {
+            refusedBeyondDepth = (valueFloor, peak)
         }
     }
 
@@ -668,7 +786,7 @@ struct State {
         case .memory: return false
         case .depth:
             guard memoryAdmits(stage, device: device) == .ok else {
-                rulesMet.insert(.capRefusal)
+                note(.capRefusal)
                 return false
             }
             return true
@@ -800,13 +918,11 @@ struct State {
                 first = simulated.firstStart[device]
             }
             earliestStart = min(earliestStart, simulatedStart)
-            let floor = simulatedEnd + remainingWork[device] - (cutoffMakespan ? earliestStart : first)
-            if floor > cutoff { cutOff = true }
-            valueFloor = max(valueFloor, floor)
+            valueFloor = max(valueFloor, simulatedEnd + remainingWork[device] - (cutoffMakespan ? earliestStart : first))
         }
         level[device] += setup.passes.memory(kind, index, recomputed: recomputation.isMarked(stage: stage, cell: cell), microbatch: microbatch)
         peak = max(peak, level[device])
-        if peak > tiePeak && valueFloor >= tieValue { cutOff = true }
+        if losesAt(floor: valueFloor, peak: peak) { cutOff = true }
         remaining[device] -= 1
         switch kind {
         case .forward: pushEnd(inputGradient: false, stage: stage, cell: cell, end: end, simulatedEnd: simulatedEnd)

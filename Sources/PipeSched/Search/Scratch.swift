@@ -29,6 +29,15 @@ final class Scratch<Element>: @unchecked Sendable {
         base.initialize(from: other.base, count: count)
     }
 
+    /// A buffer of `other`'s size holding a copy of its first `prefix` elements and leaving the rest
+    /// uninitialized: only for trivial elements that are written before they are read.
+    init(copying other: Scratch<Element>, prefix: Int) {
+        precondition(_isPOD(Element.self), "only trivial elements may be left uninitialized")
+        count = other.count
+        base = .allocate(capacity: max(count, 1))
+        base.initialize(from: other.base, count: prefix)
+    }
+
     deinit {
         base.deinitialize(count: count)
         base.deallocate()
