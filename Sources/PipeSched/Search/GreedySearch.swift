@@ -1,14 +1,15 @@
 import Foundation
 import Synchronization
 
-/// Runs the list scheduler under every policy of a grid and keeps the schedule with the best
-/// schedule (`ScheduleScore`).
+/// Runs the list scheduler under every policy of a grid and keeps the schedule with the best score
+/// (`ScheduleScore`).
 ///
 /// The grid runs on every core: threads take its policies as they come free (`Proofs.order`), and
-/// skip a policy a run proved to repeat (it differs only in a larger warm-up factor and in rules the
-/// run never met, see `twins`). The result does not depend on the threads: each keeps its best
-/// with the grid position as the tie-break, and the best of those wins by the same rule, which is
-/// what one thread going through the grid in order keeps.
+/// skip a policy a run proved to repeat (it differs only in a larger warm-up factor and in rules
+/// the run never met, see `twins`); a twin that parts from an earlier run only at some step goes on
+/// from a copy of that run's state there (`Branches`). The result does not depend on the threads:
+/// each keeps its best with the grid position as the tie-break, and the best of those wins by the
+/// same rule, which is what one thread going through the grid in order keeps.
 public enum GreedySearch {
     /// A schedule with its score and the policy that built it.
     public struct Result: Sendable {
