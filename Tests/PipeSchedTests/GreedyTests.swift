@@ -163,11 +163,11 @@ import Testing
     }
 
     /// A twin the grid runs after a run it shares a beginning with goes on from a copy of that run's
-    /// state at the step where their rules first differed (`GreedySearch.Branches`) instead of
-    /// starting over: the search finds the same schedule and policy, placing fewer passes. On V problems of the speed benchmark's kind (p = 8, m = 16, uniform,
-    /// and with a heavier first and last chunk) at most 85% of the passes it places without
-    /// branching (65% and 72% when measured); on a heterogeneous chain (p = 8, m = 16, capped at
-    /// 1p) no more (87%).
+    /// state at the step where their rules first differed (`GreedySearch.Branches`) instead of starting
+    /// over: the search finds the same schedule and policy, placing fewer passes. On V problems of the
+    /// speed benchmark's kind (p = 8, m = 16, uniform, and with a heavier first and last chunk) at most
+    /// 85% of the passes it places without branching (65% and 72% when measured); on a heterogeneous
+    /// chain (p = 8, m = 16, capped at 1p) no more (87%).
     @Test func branchedTwinsSaveWorkAndChangeNothing() throws {
         let chain = try Self.capped(TestProblems.random(devices: 8, microbatches: 16, placement: .sequential, chunks: 1, seed: 7), factor: 1)
         for (name, problem, most) in [("uniform V", try Self.speedV(devices: 8, microbatches: 16), 0.85),

@@ -155,8 +155,8 @@ import Testing
     /// A twin that a run branches off at the first step one of their rules decided
     /// (`GreedySearch.Branches`) builds what its own run from the start builds: the same orders,
     /// score keys and rules met (so it proves the same twins), under either objective; and under a
-    /// cutoff it gives up as its own run does, having met the same rules (its floors come with the
-    /// branched state, and the rules it had noted by each of them).
+    /// cutoff, on the value or on the peak, it gives up as its own run does, having met the same
+    /// rules (its floors come with the branched state, and the rules it had noted by each of them).
     @Test(arguments: 0..<4)
     func branchedTwinsBuildWhatTheirOwnRunsBuild(part: Int) throws {
         func same(_ a: ScheduleScore.Key?, _ b: ScheduleScore.Key?) -> Bool {
@@ -184,12 +184,13 @@ import Testing
                     #expect(same(resumed.key, own.key), "\(name)")
                     #expect((resumed.key.map { _ in resumed.state.schedule() }) == (own.key.map { _ in own.state.schedule() }), "\(name)")
                     #expect(resumed.state.rulesMet == own.state.rulesMet, "\(name)")
-                    if let value = own.key?.value {
-                        for scale in [0.6, 0.9, 0.999, 1.001] {
-                            let cutoff = ScheduleScore.Key(value: value * scale, peak: 1e15, totalSpan: 0, gradientFlow: 0)
+                    if let key = own.key {
+                        // Cutoffs on the value, and one the run ties on the value and loses on the peak.
+                        for (scale, peak) in [(0.6, 1e15), (0.9, 1e15), (0.999, 1e15), (1.001, 1e15), (1, 0.5 * key.peak)] {
+                            let cutoff = ScheduleScore.Key(value: key.value * scale, peak: peak, totalSpan: 0, gradientFlow: 0)
                             let cut = scheduler.scoredRun(objective: objective, cutoff: cutoff, resuming: State(copying: state, as: grid[twin]))
                             let ownCut = scheduler.scoredRun(objective: objective, cutoff: cutoff)
-                            #expect(same(cut.key, ownCut.key) && cut.state.rulesMet == ownCut.state.rulesMet, "\(name) at \(scale)")
+                            #expect(same(cut.key, ownCut.key) && cut.state.rulesMet == ownCut.state.rulesMet, "\(name) at \(scale), \(peak)")
                         }
                     }
                     let rules = Self.changedRules(grid[position], grid[twin]) + (grid[twin].warmupFactor != grid[position].warmupFactor ? ["warm-up"] : [])
