@@ -52,20 +52,20 @@ public enum GreedySearch {
         // at its turn the twin goes on from there.
         let order = Proofs.order(grid, scouting: scouting)
         let children = branching ? Branches.children(grid) : [:]
-        let queue = Mutex(Branches(order: order))
+        let queue = Mutex(Branches(grid: grid, order: order))
         let sharedBest = Mutex<ScheduleScore.Key?>(nil)
         let bests = Mutex<[Run]>([])
         let runs = Atomic(0), passes = Atomic(0)
         let work: @Sendable (Int) -> Void = { _ in
             var best: Run?
             while shouldStop?() != true {
-                guard let (position, resuming) = queue.withLock({ $0.next(grid) }) else { break }
+                guard let (position, resuming) = queue.withLock({ $0.next() }) else { break }
                 let policy = grid[position]
                 // Every thread's best went into `sharedBest` unless it held one as good, so it is the cutoff.
                 let cutoff = sharedBest.withLock { $0 }
                 let branches = children[position]
                 let branch: ((State.RulesMet, State) -> Void)? = branches.map { branches in { rule, state in
-                    guard let child = branches[rule.rawValue], queue.withLock({ $0.wants(child, for: state, grid) }) else { return }
+                    guard let child = branches[rule.rawValue], queue.withLock({ $0.wants(child, for: state) }) else { return }
                     let branched = Branches.Branch(position: child, state: State(copying: state, as: grid[child]))
                     queue.withLock { $0.add(branched) }
                 } }
@@ -287,13 +287,17 @@ public enum GreedySearch {
         /// The most bytes of branched states kept at once (`State.bytes`).
         static let budget = 32 << 20
         var proofs = Proofs()
+        private let grid: [GreedyPolicy]
         private let order: [Int]
         private var nextInOrder = 0
         private var started: Set<Int> = []
         private var branched: [Int: Branch] = [:]
         private var bytes = 0
 
-        init(order: [Int]) { self.order = order }
+        init(grid: [GreedyPolicy], order: [Int]) {
+            self.grid = grid
+            self.order = order
+        }
 
         /// Per grid position, the twin a run of it branches off at each rule's first decision
         /// (keyed by the rule's `State.RulesMet` raw value), where the grid holds the twin.
@@ -319,7 +323,7 @@ public enum GreedySearch {
 
         /// The next run: the next policy in the order that no run proved, with the state branched
         /// off for it if there is one. `nil` when none is left.
-        mutating func next(_ grid: [GreedyPolicy]) -> (position: Int, resuming: State?)? {
+        mutating func next() -> (position: Int, resuming: State?)? {
             while nextInOrder < order.count {
                 let position = order[nextInOrder]
                 nextInOrder += 1
@@ -334,7 +338,7 @@ public enum GreedySearch {
         /// Whether to branch `state` off for the policy at `position`: it saves more than its copy
         /// costs (`pays`), no run started or proved that policy, none was branched for it yet, and
         /// the budget has room.
-        func wants(_ position: Int, for state: State, _ grid: [GreedyPolicy]) -> Bool {
+        func wants(_ position: Int, for state: State) -> Bool {
             Self.pays(state) && !started.contains(position) && branched[position] == nil && bytes + state.bytes <= Self.budget
                 && !proofs.proves(grid[position])
         }
