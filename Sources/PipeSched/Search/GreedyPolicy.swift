@@ -22,6 +22,19 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
         case breadthFirst
     }
 
+    /// Which backward pass a device runs when several are ready at once (a device holding several
+    /// stages).
+    public enum BackwardOrder: String, Sendable, Hashable, CaseIterable {
+        /// The one whose inputs arrived first; on a tie, the latest stage's.
+        case earliestReady
+        /// The earliest stage's: the microbatch's last backward on the device, which hands it on
+        /// towards the first stage. Zero Bubble's V schedule runs each chunk's forward beside the
+        /// same chunk's backward in its steady state (F, B, W of the first chunk, then of the
+        /// second, Qi et al., ICLR 2024); this order keeps that pairing where a device has both
+        /// backwards ready.
+        case earliestStage
+    }
+
     /// Which backward passes the scheduler emits.
     public enum BackwardPasses: String, Sendable, Hashable, CaseIterable {
         /// `B` then a deferrable `W` everywhere (Zero Bubble's split).
@@ -40,6 +53,7 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     public var preferBackward: Bool
     public var weightFill: WeightFill
     public var chunkOrder: ChunkOrder
+    public var backwardOrder: BackwardOrder
     public var backward: BackwardPasses
     /// When the greedy recomputes a microbatch, where the problem offers recomputation
     /// (`GreedyRecomputation`).
@@ -97,7 +111,8 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     public init(warmupFactor: Double = 1, preferBackward: Bool = true, weightFill: WeightFill = .fitIdle,
                 chunkOrder: ChunkOrder = .depthFirst, backward: BackwardPasses = .split, memoryActions: MemoryActions = .none,
                 laterStageMemory: LaterStageMemory = .reservedAtAdmission, pairing: Pairing = .none,
-                waitsForBackward: Bool = false) {
+                waitsForBackward: Bool = false, backwardOrder: BackwardOrder = .earliestReady) {
+        self.backwardOrder = backwardOrder
         self.pairing = pairing
         self.waitsForBackward = waitsForBackward
         self.memoryActions = memoryActions
@@ -114,7 +129,7 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
             + (backward == .split ? "" : " BW-where-B-allocates") + (memoryActions == .none ? "" : " recompute:\(memoryActions.rawValue)")
             + (laterStageMemory == .reservedAtAdmission ? "" : " later-chunks:kept-for-oldest")
             + (pairing == .none ? "" : pairing == .whenBothReady ? " F&B-pairs" : " F&B-pairs-waiting")
-            + (waitsForBackward ? " waits-for-B" : "")
+            + (waitsForBackward ? " waits-for-B" : "") + (backwardOrder == .earliestReady ? "" : " B:earliest-stage")
     }
 
     /// The policies `GreedySearch` tries on `problem`: chunk order only where a device holds several
@@ -126,7 +141,9 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     /// waiting for a backward only after a backward first (see below), warm-up factors between the
     /// usual ones only where a capped device holds several stages (the depth a V or interleaved
     /// placement needs under a cap often falls between them; uncapped, and on one stage per device,
-    /// they gained nothing on the benchmark problems, docs/search.md).
+    /// they gained nothing on the benchmark problems, docs/search.md), and the earliest stage's
+    /// backward first only with the chunk order depth first, waiting (with the other chunk orders it
+    /// won on none of the greedy's probe problems, docs/search.md).
     public static func grid(for problem: Problem, fusing: Bool? = nil) -> [GreedyPolicy] {
         let several = problem.devicesHoldSeveralStages
         let warmups: [Double] = several && problem.memoryLimit != nil ? [1, 1.25, 1.5, 1.75, 2, 2.5, 3, 1000] : [1, 1.5, 2, 3, 1000]
@@ -154,9 +171,12 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
                                         let offered = actions == .none ? laterStages : [.reservedAtAdmission]
                                         let kept: [LaterStageMemory] = offered.contains(.keptForOldest) ? [.keptForOldest] : offered
                                         for later in waits ? kept : offered {
-                                            result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
-                                                                       chunkOrder: order, backward: passes, memoryActions: actions,
-                                                                       laterStageMemory: later, pairing: pairing, waitsForBackward: waits))
+                                            for backwardOrder in order == .depthFirstWaiting && later == .keptForOldest ? BackwardOrder.allCases : [.earliestReady] {
+                                                result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
+                                                                           chunkOrder: order, backward: passes, memoryActions: actions,
+                                                                           laterStageMemory: later, pairing: pairing, waitsForBackward: waits,
+                                                                           backwardOrder: backwardOrder))
+                                            }
                                         }
                                     }
                                 }

@@ -576,6 +576,7 @@ struct State {
         let now = time[device] + 1e-12
         let cap = setup.caps[device]
         var bestBackward = -1, bestBackwardReady = 0.0
+        var earliestStageBackward = -1  // the ready backward of the earliest stage (`BackwardOrder.earliestStage`)
         var bestForward = -1
         var weightStage = -1
         var urgentRecompute: Int?
@@ -599,9 +600,12 @@ struct State {
                     if need > 0 && level[device] + reserved[device] + heldForOldest(device) + need > cap + 1e-9 {
                         memoryBlocked = true
                         note(.capRefusal)
-                    } else if bestBackward < 0 || ready < bestBackwardReady || (ready == bestBackwardReady && stage > bestBackward) {
-                        bestBackward = stage
-                        bestBackwardReady = ready
+                    } else {
+                        if bestBackward < 0 || ready < bestBackwardReady || (ready == bestBackwardReady && stage > bestBackward) {
+                            bestBackward = stage
+                            bestBackwardReady = ready
+                        }
+                        if earliestStageBackward < 0 || deeper(earliestStageBackward, than: stage) { earliestStageBackward = stage }
                     }
                 } else {
                     nextKnown = min(nextKnown, ready)
@@ -629,6 +633,10 @@ struct State {
                 }
             }
             if weightStage < 0 && !fused[stage] && nextWeight[stage] < nextBackward[stage] { weightStage = stage }
+        }
+        if earliestStageBackward != bestBackward {
+            note(.backwardOrder)
+            if policy.backwardOrder == .earliestStage { bestBackward = earliestStageBackward }
         }
         if bestForward >= 0 && (bestBackward >= 0 || urgentRecompute != nil) { note(.forwardFirst) }
         // Forwards first: when the cap refuses a ready forward and a pending W frees memory, the W
@@ -1040,6 +1048,9 @@ struct State {
         /// both ready, or where the cap refused a ready forward while a backward was ready and a
         /// pending `W` would free memory: where `GreedyPolicy.preferBackward` decides.
         static let forwardFirst = RulesMet(rawValue: 8)
+        /// A run reached a step where backwards of several stages were ready and the two
+        /// `GreedyPolicy.BackwardOrder`s would pick different ones.
+        static let backwardOrder = RulesMet(rawValue: 64)
     }
 
     /// The keys of a timed run from each device's first start and last end (`ScheduleScore`'s rules).
