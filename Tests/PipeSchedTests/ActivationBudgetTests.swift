@@ -5,7 +5,7 @@ import Testing
 @Suite struct ActivationBudgetTests {
     /// Random V and interleaved problems capped far above what they hold.
     static func problems() -> [Problem] {
-        [(4, Placement.v), (8, .interleaved)].map { seed, placement in
+        [(7, Placement.v), (30, .interleaved)].map { seed, placement in
             let problem = TestProblems.random(devices: 4, microbatches: 8, placement: placement, chunks: 2, seed: UInt64(seed))
             return try! problem.withMemoryLimit(Array(repeating: 1_000, count: problem.devices))
         }
@@ -33,8 +33,9 @@ import Testing
     }
 
     /// Each budget's greedy schedule is valid on the problem itself; on these problems the one at
-    /// 1.5p is shorter than the greedy's at the problem's own caps (on the first, 69.34 against
-    /// 71.69); `auto` lists every budget and keeps a schedule at least as good as each.
+    /// 1.5p is shorter than the greedy's at the problem's own caps (on the first, 66.94 against
+    /// 69.28; on the second, 72.60 against 73.76); `auto` lists every budget and keeps a schedule at
+    /// least as good as each.
     @Test func aTighterBudgetCanWinAndAutoKeepsIt() throws {
         for problem in Self.problems() {
             let plain = try #require(GreedySearch.best(problem, objective: .stageSpan)?.value)
