@@ -20,9 +20,11 @@ import PipeSchedILP
 ///   choose differently, so microbatches are no longer interchangeable), and the first starts are
 ///   not fixed;
 ///
-/// The model's value is the as-soon-as-possible simulation's value exactly when the scale is exact
-/// and every device's first start is order-independent (`SpanAnchors.fixedStart`); otherwise it is
-/// a relaxation, whose bound still holds. Schedules are read back as orders and simulated.
+/// The model's value is the as-soon-as-possible simulation's value exactly when the scale is exact,
+/// the objective is makespan and every device's first start is order-independent
+/// (`SpanAnchors.fixedStart`); otherwise (stageSpan always: a device may start later to spare an
+/// idle gap, `SpanAnchors`) it is a relaxation, whose bound still holds. Schedules are read back as
+/// orders and simulated.
 struct ScheduleModel {
     let problem: Problem
     let objective: Objective
@@ -60,7 +62,7 @@ struct ScheduleModel {
             for device in 0..<problem.devices { memoryValues.append(caps[device] - problem.staticMemory(device: device)) }
         }
         memory = IntegerScale(values: memoryValues, magnitude: table.memoryDelta.reduce(0) { $0 + abs($1) })
-        let anchors = SpanAnchors(problem, table: table)
+        let anchors = SpanAnchors(problem, table: table, objective: objective)
         let fixesOrder = problem.microbatchOrderIsLossless(choosingActions: hasActions)
         let fixedFirst = time.exact && fixesOrder ? anchors.fixedStart : nil
         isExact = time.exact && memory.exact && (objective == .makespan || fixedFirst != nil)

@@ -19,7 +19,7 @@ public struct ProblemFrame: Sendable {
         var graph = OrderingGraph(problem, table: table)
         graph.close()
         baseGraph = graph
-        anchors = SpanAnchors(problem, table: table)
+        anchors = SpanAnchors(problem, table: table, objective: objective)
     }
 
     /// Earliest start of each pass before propagation: 0, or the fixed start of a device's first pass.

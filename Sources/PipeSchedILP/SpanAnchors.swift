@@ -1,30 +1,42 @@
 import PipeSched
 
-/// The first pass of every device and, when it is a constant, its start time in the
-/// as-soon-as-possible simulation of any order.
+/// The first pass of every device and, under makespan, the constant start time the
+/// as-soon-as-possible simulation gives it in an order of the exact models' form.
 ///
-/// Every order starts device `d` with `F(s, 0, 0)` of its lowest stage `s`: all other passes on `d`
-/// follow it in the ordering graph. That pass waits only for `F(s − 1, 0, 0)`; when that one is the
-/// first pass of its own device too (and so on back to stage 0), the as-soon-as-possible simulator
-/// starts it at a constant time: the forward chain plus link latencies before stage `s`. This holds
-/// for sequential, interleaved and V placements of one pipeline. With several pipelines
+/// An order in the models' form (microbatches in order within each stage, `WarmStart.canonical`)
+/// starts device `d` with `F(s, 0, 0)` of its lowest stage `s`: all other passes on `d` follow it
+/// in the ordering graph. That pass waits only for `F(s − 1, 0, 0)`; when that one is the first
+/// pass of its own device too (and so on back to stage 0), the as-soon-as-possible simulator starts
+/// it at a constant time: the forward chain plus link latencies before stage `s`. This holds for
+/// sequential, interleaved and V placements of one pipeline. With several pipelines
 /// (`Problem.pipelines`) another pipeline's forward may come first, so the first start is never
-/// fixed and the span measured from the lowest stage's forward is a relaxation. Fixing the first start there makes the ILP's
-/// stageSpan exactly the simulated one; otherwise (some explicit placements) the ILP's value is a
-/// relaxation: its bound stays valid, and its schedule is measured by simulation.
+/// fixed.
+///
+/// Fixing it is lossless only under makespan. Relabelling a schedule into the models' form keeps
+/// its timeline feasible, and the simulation then starts every pass at most as late, so the last
+/// end (makespan) never grows; but a device's first pass may move earlier, and with it the origin
+/// of its span. Under stageSpan an order that runs a later microbatch first starts its device
+/// later, when the microbatches before it have arrived, and can so spare the device an idle gap
+/// after its start: on an interleaved problem whose second-chunk stages outlast the first, such an
+/// order beats every order in microbatch order (`StageSpanLateStartTests`). Under stageSpan the
+/// models therefore leave each device's first start free (`fixedStart` is `nil`): the span is
+/// measured from the start of its lowest stage's first forward, at any time, a relaxation of every
+/// order, so the bound they prove holds for every schedule, and their schedules are measured by
+/// simulation.
 public struct SpanAnchors: Sendable {
     /// Id of the first pass of each device.
     public let firstOp: [Int]
-    /// Simulated start of each device's first pass, or `nil` when it depends on the order.
+    /// Simulated start of each device's first pass under makespan, or `nil` under stageSpan and
+    /// where it depends on the order.
     public let fixedStart: [Double]?
 
-    public init(_ problem: Problem, table: OpTable) {
+    public init(_ problem: Problem, table: OpTable, objective: Objective) {
         let lowest = problem.deviceStages.map { $0.min()! }
         firstOp = lowest.map { table.id(of: .forward($0, 0))! }
         // Constant when the chain before each first pass runs through first passes only.
         // Without microbatch order (optional recomputation, costs per microbatch) another microbatch
         // may come first.
-        let constant = table.fixesMicrobatchOrder && problem.pipelines == 1
+        let constant = objective == .makespan && table.fixesMicrobatchOrder && problem.pipelines == 1
             && lowest.allSatisfy { stage in (0..<stage).allSatisfy { lowest[problem.stageDevice[$0]] == $0 } }
         guard constant else {
             fixedStart = nil

@@ -66,7 +66,7 @@ import Testing
         let stage = StageProfile(forward: 1, backwardInput: 1.5, backwardWeight: 0.75, memory: MemoryDeltas(forward: 2, backwardInput: -1, backwardWeight: -1))
         let problem = try Problem(microbatches: 3, devices: 3, placement: .explicit([0, 1, 0, 2]), stages: Array(repeating: stage, count: 4),
                                   communication: Communication(latency: 0.25))
-        #expect(SpanAnchors(problem, table: OpTable(problem)).fixedStart == nil)
+        #expect(SpanAnchors(problem, table: OpTable(problem), objective: .makespan).fixedStart == nil)
         let outcome = try ILPSearch.solve(problem, objective: .stageSpan, settings: ILPSettings(solver: .cbc), timeLimit: 10)
         let evaluation = try Evaluation(problem, outcome.schedule, objective: .stageSpan)
         #expect(evaluation.isValid)
