@@ -19,10 +19,11 @@ import PipeSched
 /// later, when the microbatches before it have arrived, and can so spare the device an idle gap
 /// after its start: on an interleaved problem whose second-chunk stages outlast the first, such an
 /// order beats every order in microbatch order (`StageSpanLateStartTests`). Under stageSpan the
-/// models therefore leave each device's first start free (`fixedStart` is `nil`): the span is
-/// measured from the start of its lowest stage's first forward, at any time, a relaxation of every
-/// order, so the bound they prove holds for every schedule, and their schedules are measured by
-/// simulation.
+/// models therefore do not fix each device's first start (`fixedStart` is `nil`): the span is
+/// measured from the start of its lowest stage's first forward, free in the ILP and, in CP-SAT's
+/// model, at the moment one of the inputs of that stage arrives (`ScheduleModel`). Both are
+/// relaxations of every order, so the bound they prove holds for every schedule, and their
+/// schedules are measured by simulation.
 public struct SpanAnchors: Sendable {
     /// Id of the first pass of each device.
     public let firstOp: [Int]
