@@ -14,7 +14,9 @@
 ///   after a round trip make, and its own round trip follows.
 ///
 /// Every part holds for every valid schedule, fused `BW` passes, recomputation and overlapped F&B pairs included; the exhaustive search on
-/// tiny problems (`ExhaustiveSearch`) is the referee in the tests.
+/// tiny problems (`ExhaustiveSearch`) is the referee in the tests, and on larger interleaved and V
+/// problems schedules whose devices start with a later microbatch (`LateStartBoundTests`), which
+/// under stageSpan can beat every order in microbatch order.
 public enum LowerBound {
     /// Each bound's value for one objective.
     public struct Parts: Sendable, Equatable {
