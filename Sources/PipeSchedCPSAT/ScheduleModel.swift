@@ -90,14 +90,18 @@ struct ScheduleModel {
         // a schedule, each device's first pass starts at time 0 (stage 0) or the moment its input
         // arrives. Relabelled into microbatch order, that pass is `F(s, 0)` of the device's lowest
         // stage and the input is the end of one of the slots of `F(s − 1)`, plus the link's lag:
-        // one of m choices, which holds the relaxation close (`arrivals`). Only with one pipeline
-        // and microbatches that cost alike, on an exact scale (the equality must hold in units).
+        // one of m choices, which holds the relaxation close (`arrivals`). Only where that forward
+        // is the device's first pass in every order (one pipeline whose stages form a chain: every
+        // other stage on the device comes after it) and an input arrives exactly its lag after its
+        // producer ends (no link contention, whose messages may wait for their link), with
+        // microbatches that cost alike, on an exact scale (the equality must hold in units).
         let inputs = anchors.firstOp.map { id in
             var inputs: [Op] = []
             problem.forEachDependency(of: table.ops[id]) { if let needed = OpTable.pass(for: $0) { inputs.append(needed) } }
             return inputs
         }
         let arrivals = objective == .stageSpan && fixedFirst == nil && time.exact && fixesOrder && problem.pipelines == 1
+            && problem.graph.isChain && !problem.communication.linksContend
             && inputs.allSatisfy { $0.isEmpty || ($0.count == 1 && $0[0].kind == .forward) }
         if arrivals {
             for (id, inputs) in zip(anchors.firstOp, inputs) {
