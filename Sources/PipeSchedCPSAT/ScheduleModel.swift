@@ -86,39 +86,27 @@ struct ScheduleModel {
         }
 
         // Under stageSpan a device may start later than its earliest start, with a later microbatch
-        // first (`SpanAnchors`), but never at an arbitrary time: as soon as the simulation has run
-        // a schedule, each device's first pass starts at time 0 (stage 0) or the moment its input
-        // arrives. Relabelled into microbatch order, that pass is `F(s, 0)` of the device's lowest
-        // stage and the input is the end of one of the slots of `F(s − 1)`, plus the link's lag:
-        // one of m choices, which holds the relaxation close (`arrivals`). Only where that forward
-        // is the device's first pass in every order (one pipeline whose stages form a chain: every
-        // other stage on the device comes after it) and an input arrives exactly its lag after its
-        // producer ends (no link contention, whose messages may wait for their link), with
-        // microbatches that cost alike, on an exact scale (the equality must hold in units).
-        let inputs = anchors.firstOp.map { id in
-            var inputs: [Op] = []
-            problem.forEachDependency(of: table.ops[id]) { if let needed = OpTable.pass(for: $0) { inputs.append(needed) } }
-            return inputs
-        }
-        let arrivals = objective == .stageSpan && fixedFirst == nil && time.exact && fixesOrder && problem.pipelines == 1
-            && problem.graph.isChain && !problem.communication.linksContend
-            && inputs.allSatisfy { $0.isEmpty || ($0.count == 1 && $0[0].kind == .forward) }
-        if arrivals {
-            for (id, inputs) in zip(anchors.firstOp, inputs) {
-                guard let input = inputs.first else {
-                    model.addLinear([start[id]: 1], lower: 0, upper: 0)
-                    continue
-                }
-                var choices: [Int] = []
-                for microbatch in 0..<problem.microbatches {
-                    guard let slot = table.id(of: Op(.forward, stage: input.stage, microbatch: microbatch, slice: input.slice)) else { continue }
-                    let choice = model.addBool()
-                    let gap = duration[slot] + time.down(problem.lag(of: table.ops[slot], to: table.device[id]))
-                    model.addLinear([start[id]: 1, start[slot]: -1], lower: gap, upper: gap, onlyIf: [choice])
-                    choices.append(choice)
-                }
-                model.add(.linear(choices.map { (variable: $0, coefficient: 1) }, lower: 1, upper: Int64(choices.count)))
+        // first (`SpanAnchors`), but never at an arbitrary time: as the simulation runs a schedule,
+        // each device's first pass starts at 0 or the moment its input arrives. Relabelled into
+        // microbatch order, that pass is `F(s, 0)` of the device's lowest stage and the input is the
+        // end of one of the slots of `F(s − 1)`, plus the link's lag: one of m choices, which holds
+        // the relaxation close (`arrivals`). Where `SpanAnchors.firstInputs` knows the input, with
+        // microbatches in order, on an exact scale (the equality must hold in units).
+        let arrivals = objective == .stageSpan && fixedFirst == nil && time.exact && fixesOrder ? anchors.firstInputs : nil
+        for (id, input) in zip(anchors.firstOp, arrivals ?? []) {
+            guard let input else {
+                model.addLinear([start[id]: 1], lower: 0, upper: 0)
+                continue
             }
+            var choices: [Int] = []
+            for microbatch in 0..<problem.microbatches {
+                guard let slot = table.id(of: Op(.forward, stage: input.stage, microbatch: microbatch, slice: input.slice)) else { continue }
+                let choice = model.addBool()
+                let gap = duration[slot] + time.down(problem.lag(of: table.ops[slot], to: table.device[id]))
+                model.addLinear([start[id]: 1, start[slot]: -1], lower: gap, upper: gap, onlyIf: [choice])
+                choices.append(choice)
+            }
+            model.add(.linear(choices.map { (variable: $0, coefficient: 1) }, lower: 1, upper: Int64(choices.count)))
         }
 
         // Dependencies (input gradients come from the split B) and microbatch order.
@@ -178,7 +166,7 @@ struct ScheduleModel {
                 if let fixedFirst {
                     let first = time.down(fixedFirst[device])
                     for id in last { model.addLinear([value: 1, start[id]: -1], lower: duration[id] - first, upper: top + highest) }
-                } else if arrivals {
+                } else if arrivals != nil {
                     // The span runs from the device's first pass, which starts when an input arrives.
                     let first = start[anchors.firstOp[device]]
                     for id in last { model.addLinear([value: 1, start[id]: -1, first: 1], lower: duration[id], upper: top + highest) }

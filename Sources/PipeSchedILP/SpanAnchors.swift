@@ -31,9 +31,26 @@ public struct SpanAnchors: Sendable {
     /// where it depends on the order.
     public let fixedStart: [Double]?
 
+    /// Per device, the forward whose output its first pass waits for (`nil` on the device of stage
+    /// 0), where that pass is a forward of the device's lowest stage in every order and its input
+    /// arrives exactly the link's lag after its producer ends: one pipeline whose stages form a
+    /// chain (every other stage on the device comes after the lowest), links that do not contend
+    /// (a contended message may wait for its link). The simulation then starts the device's first
+    /// pass at 0 or the moment one of that stage's forwards' outputs arrives, whichever microbatch
+    /// comes first (CP-SAT's stageSpan model holds the first start to those moments,
+    /// `ScheduleModel`). `nil` elsewhere.
+    public let firstInputs: [Op?]?
+
     public init(_ problem: Problem, table: OpTable, objective: Objective) {
         let lowest = problem.deviceStages.map { $0.min()! }
         firstOp = lowest.map { table.id(of: .forward($0, 0))! }
+        let inputs = firstOp.map { id in
+            var inputs: [Op] = []
+            problem.forEachDependency(of: table.ops[id]) { if let needed = OpTable.pass(for: $0) { inputs.append(needed) } }
+            return inputs
+        }
+        firstInputs = problem.pipelines == 1 && problem.graph.isChain && !problem.communication.linksContend
+            && inputs.allSatisfy({ $0.isEmpty || ($0.count == 1 && $0[0].kind == .forward) }) ? inputs.map(\.first) : nil
         // Constant when the chain before each first pass runs through first passes only.
         // Without microbatch order (optional recomputation, costs per microbatch) another microbatch
         // may come first.

@@ -1,5 +1,4 @@
 import CPSAT
-import Foundation
 import PipeSched
 import LinearProgramming
 import Testing
@@ -17,16 +16,10 @@ import Testing
 @Suite struct StageSpanLateStartTests {
     static let problem: Problem = {
         let stage = { (time: Double) in
-            """
-            {"forward": \(time), "backwardInput": \(time), "backwardWeight": \(0.8 * time), "memory": {"forward": 1, "backwardInput": 0, "backwardWeight": -1}, "staticMemory": 0}
-            """
+            StageProfile(forward: time, backwardInput: time, backwardWeight: 0.8 * time,
+                         memory: MemoryDeltas(forward: 1, backwardInput: 0, backwardWeight: -1))
         }
-        let json = """
-            {"name": "late-start", "devices": 3, "microbatches": 6, "placement": "interleaved",
-             "stages": [\([1, 1, 1, 1, 2, 2.2].map(stage).joined(separator: ","))],
-             "communication": {"latency": 0, "transfer": 0, "contention": false}}
-            """
-        return try! JSONDecoder().decode(Problem.self, from: Data(json.utf8))
+        return try! Problem(name: "late-start", microbatches: 6, devices: 3, placement: .interleaved, stages: [1, 1, 1, 1, 2, 2.2].map(stage))
     }()
 
     /// Device 2 runs F(2, 1) before F(2, 0); the second chunk and the backward passes follow
