@@ -175,6 +175,61 @@ import Testing
         }
     }
 
+    /// The scouts' climb (`GreedySearch.Climb`): from the best scout, the same policy at the next
+    /// warm-up factors and with the other backward order runs next, so on while one improves. On the
+    /// uniform V of the speed benchmark's kind at p = 8, m = 32 the winner (warm-up factor 1.75, the
+    /// earliest stage's backward first) sets the cutoff early, and the search places at most 70% of
+    /// the passes it places without the climb (60% when measured), with the same schedule and policy.
+    @Test func theClimbCutsTheGridSooner() throws {
+        let problem = try Self.speedV(devices: 8, microbatches: 32)
+        let climbing = try #require(GreedySearch.best(problem, objective: .stageSpan, policies: nil, shouldStop: nil, threads: 1, scouting: true))
+        let plain = try #require(GreedySearch.best(problem, objective: .stageSpan, policies: nil, shouldStop: nil, threads: 1, scouting: true,
+                                                   climbing: false))
+        #expect(Double(climbing.passesRun) <= 0.7 * Double(plain.passesRun), "\(climbing.passesRun) against \(plain.passesRun)")
+        #expect(climbing.schedule == plain.schedule && climbing.policy == plain.policy)
+    }
+
+    /// Policies are equal exactly where every field is, and hash alike where equal (`GreedyPolicy`
+    /// compares and hashes its enums by case, not by their raw-value strings): every combination of
+    /// the fields' values is a distinct member of a set, and equals and hashes as its copy. A field
+    /// added to the policy fails the count of fields until `GreedyPolicy.rules` and this test take it.
+    @Test func policiesCompareAndHashByEveryField() {
+        #expect(Mirror(reflecting: GreedyPolicy()).children.count == 10)
+        var all: [GreedyPolicy] = []
+        for warmup in [1, 1.5] {
+            for preferBackward in [true, false] {
+                for waits in [true, false] {
+                    for fill in GreedyPolicy.WeightFill.allCases {
+                        for order in GreedyPolicy.ChunkOrder.allCases {
+                            for backwardOrder in GreedyPolicy.BackwardOrder.allCases {
+                                for passes in GreedyPolicy.BackwardPasses.allCases {
+                                    for actions in GreedyPolicy.MemoryActions.allCases {
+                                        for later in GreedyPolicy.LaterStageMemory.allCases {
+                                            for pairing in GreedyPolicy.Pairing.allCases {
+                                                all.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
+                                                                        chunkOrder: order, backward: passes, memoryActions: actions,
+                                                                        laterStageMemory: later, pairing: pairing, waitsForBackward: waits,
+                                                                        backwardOrder: backwardOrder))
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(Set(all).count == all.count)
+        for policy in all {
+            let copy = GreedyPolicy(warmupFactor: policy.warmupFactor, preferBackward: policy.preferBackward, weightFill: policy.weightFill,
+                                    chunkOrder: policy.chunkOrder, backward: policy.backward, memoryActions: policy.memoryActions,
+                                    laterStageMemory: policy.laterStageMemory, pairing: policy.pairing,
+                                    waitsForBackward: policy.waitsForBackward, backwardOrder: policy.backwardOrder)
+            #expect(copy == policy && copy.hashValue == policy.hashValue)
+        }
+    }
+
     /// A twin the grid runs after a run it shares a beginning with goes on from a copy of that run's
     /// state at the step where their rules first differed (`GreedySearch.Branches`) instead of starting
     /// over: the search finds the same schedule and policy, placing fewer passes. On V problems of the

@@ -282,7 +282,8 @@ import Testing
     /// A run gives up at a cutoff (the score keys of the best schedule so far) only when it loses to
     /// it: its value exceeds the cutoff's (its own times prove that before the end), or its value
     /// does not beat it and its peak memory exceeds the cutoff's; so the grid loses no schedule that
-    /// could win; and it does give up early, on either rule.
+    /// could win; and it does give up early, on either rule. A cutoff tightened as the run goes
+    /// (`State.tightenCutoff`) decides as if it had been set so.
     @Test(arguments: 0..<8)
     func aRunGivesUpAtACutoffOnlyWhenItLosesToIt(part: Int) throws {
         var cut = 0, kept = 0, cutAfterRunningAhead = 0, cutOnPeak = 0
@@ -307,6 +308,11 @@ import Testing
                             kept += 1
                             #expect(run.key.map { Self.same($0.value, key.value) } == true, "\(context)")
                         }
+                        // Set loose and tightened to the same keys as the run starts (`State.tightenCutoff`,
+                        // as another thread's best does), the cutoff decides alike.
+                        let loose = ScheduleScore.Key(value: 2 * key.value, peak: .infinity, totalSpan: 0, gradientFlow: 0)
+                        let tightened = scheduler.scoredRun(objective: objective, cutoff: loose, bestSoFar: { cutoff })
+                        #expect(tightened.state.cutOff == run.state.cutOff && tightened.key?.value == run.key?.value, "tightened: \(context)")
                     }
                 }
             }

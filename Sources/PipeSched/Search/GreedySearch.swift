@@ -36,23 +36,30 @@ public enum GreedySearch {
     }
 
     /// `best(_:objective:policies:shouldStop:threads:)`, with the scouts (`Proofs.scouts`) run first
-    /// where `scouting`: where devices hold several stages, which is where they pay; and twins
-    /// branched off runs where `branching` (`Branches`).
+    /// where `scouting`: where devices hold several stages, which is where they pay, and their
+    /// climb (`Climb`) where `climbing`; and twins branched off runs where `branching` (`Branches`).
     static func best(_ problem: Problem, objective: Objective, policies: [GreedyPolicy]?,
-                     shouldStop: (@Sendable () -> Bool)?, threads: Int, scouting: Bool, branching: Bool = true) -> Result? {
+                     shouldStop: (@Sendable () -> Bool)?, threads: Int, scouting: Bool, climbing: Bool = true,
+                     branching: Bool = true) -> Result? {
         let setup = ListScheduler.Setup(problem)
         let grid = distinctDepths(policies ?? GreedyPolicy.grid(for: problem), problem: problem, setup: setup)
         let copies = keptRoomCopiesReservation(problem)
-        // Threads take the policies as they come free, each after the policies that can prove it
-        // (`Proofs.order`), and skip a policy that a run proved to build its schedule. Each run is
-        // cut off once it is sure to lose to the best keys any thread has reached (`sharedBest`),
-        // which only loses runs no thread could keep. Each thread keeps its best run (its state,
+        // Threads take the policies as they come free: the scouts and the policies their climb
+        // queues first (`Proofs.scouts`, `Climb`), then each after the policies that can prove it
+        // (`Proofs.order`; on several threads a policy waits while a run under way may prove it,
+        // `Branches.next`), and skip a policy that a run proved to build its schedule. Each run is
+        // cut off once it is sure to lose to the best keys any thread has reached (`sharedBest`,
+        // read again as the run goes), which only loses runs no thread could keep. Each thread keeps its best run (its state,
         // from which only the winner's orders are built).
         // A run also branches a later twin off at the first step their rules part (`Branches`):
         // at its turn the twin goes on from there.
-        let order = Proofs.order(grid, scouting: scouting)
+        let grouped = Proofs.order(grid)
+        let scouts = scouting ? Proofs.scouts(grid, leading: grouped) : []
+        let order = scouts + grouped.filter { !scouts.contains($0) }
         let children = branching ? Branches.children(grid) : [:]
-        let queue = Mutex(Branches(grid: grid, order: order))
+        let climb = scouting && climbing ? Climb(grid: grid, scouts: scouts) : nil
+        let lanes = max(1, min(threads, grid.count))
+        let queue = Mutex(Branches(grid: grid, order: order, climb: climb, waitsForProofs: lanes > 1 ? copies : nil))
         let sharedBest = Mutex<ScheduleScore.Key?>(nil)
         let bests = Mutex<[Run]>([])
         let runs = Atomic(0), passes = Atomic(0)
@@ -70,7 +77,7 @@ public enum GreedySearch {
                     queue.withLock { $0.add(branched) }
                 } }
                 let run = ListScheduler(problem: problem, policy: policy, setup: setup, shouldStop: shouldStop)
-                    .scoredRun(objective: objective, cutoff: cutoff, resuming: resuming, branch: branch)
+                    .scoredRun(objective: objective, cutoff: cutoff, resuming: resuming, branch: branch, bestSoFar: { sharedBest.withLock { $0 } })
                 runs.wrappingAdd(1, ordering: .relaxed)
                 passes.wrappingAdd(run.state.logged - (resuming?.logged ?? 0), ordering: .relaxed)
                 // A run cut off at the cutoff has met rules only in the part it ran, which a policy
@@ -79,6 +86,10 @@ public enum GreedySearch {
                 if run.key != nil || run.state.cutOff || shouldStop?() != true {
                     let proved = twins(of: policy, met: run.state.rulesMet, copies: copies)
                     queue.withLock { $0.proofs.add(proved, depthBound: run.state.rulesMet.contains(.depthLimit)) }
+                }
+                queue.withLock {
+                    $0.finished(position)
+                    $0.climb?.ran(position, key: run.key)
                 }
                 guard let key = run.key else { continue }
                 let found = Run(position: position, key: key, state: run.state)
@@ -89,7 +100,6 @@ public enum GreedySearch {
             }
             if let best { bests.withLock { $0.append(best) } }
         }
-        let lanes = max(1, min(threads, grid.count))
         if lanes == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: lanes, execute: work) }
         let winner = bests.withLock { $0 }.reduce(nil as Run?) { best, run in best.map { run.isBetter(than: $0) } ?? true ? run : best }
         guard let winner else { return nil }
@@ -205,14 +215,14 @@ public enum GreedySearch {
             }
         }
 
-        /// The grid's positions in the order the runs go: where `scouting`, the `scouts` first; then
-        /// in groups of the policies a run can prove (`group`: the same policy once every rule
+        /// The grid's positions in the order the runs go (after the `scouts`, where they run): in
+        /// groups of the policies a run can prove (`group`: the same policy once every rule
         /// `twins` changes is at its first value and the warm-up factor is left out), the largest
         /// groups first, each in grid order, so that every policy that can prove a policy comes
         /// before it. The largest group holds the most rules in play (waiting,
         /// kept room, both priorities), where the best runs have come from on the benchmark
         /// problems: a good run early makes the cutoff prune the rest sooner.
-        static func order(_ grid: [GreedyPolicy], scouting: Bool = false) -> [Int] {
+        static func order(_ grid: [GreedyPolicy]) -> [Int] {
             let keys = grid.map(group)
             var size: [GreedyPolicy: Int] = [:], first: [GreedyPolicy: Int] = [:]
             for (position, key) in keys.enumerated() {
@@ -221,10 +231,14 @@ public enum GreedySearch {
             }
             // A group by its size (larger first), then by its first position; within it, positions ascending.
             let rank = keys.indices.map { (-size[keys[$0]]!, first[keys[$0]]!, $0) }
-            let grouped = grid.indices.sorted { rank[$0] < rank[$1] }
-            guard scouting, let lead = grouped.first else { return grouped }
-            let scouts = scouts(grid, group: grouped.filter { keys[$0] == keys[lead] })
-            return scouts + grouped.filter { !scouts.contains($0) }
+            return grid.indices.sorted { rank[$0] < rank[$1] }
+        }
+
+        /// The scouts (below) of the group that runs first in `order` (`order(_:)`).
+        static func scouts(_ grid: [GreedyPolicy], leading order: [Int]) -> [Int] {
+            guard let lead = order.first else { return [] }
+            let key = group(grid[lead])
+            return scouts(grid, group: order.filter { group(grid[$0]) == key })
         }
 
         /// Runs that go before the groups, for a good cutoff early, where devices hold several
@@ -295,16 +309,30 @@ public enum GreedySearch {
         /// The most bytes of branched states kept at once (`State.bytes`).
         static let budget = 32 << 20
         var proofs = Proofs()
+        /// The scouts' climb (`Climb`), served before the rest of the order once the scouts have started.
+        var climb: Climb?
         private let grid: [GreedyPolicy]
         private let order: [Int]
+        /// Whether policies wait for the proofs of runs under way (`next`), on several threads: then
+        /// `keptRoomCopiesReservation` of the problem, for their `twins`.
+        private let waitsForProofs: Bool?
         private var nextInOrder = 0
+        /// Positions the order or the climb handed out, and those started.
+        private var seen: Set<Int> = []
         private var started: Set<Int> = []
+        /// Positions held back while a run under way may prove them (`mayBeProved`), in order.
+        private var deferred: [Int] = []
+        /// Per run under way, what it may prove: its `twins` had it met no rule, without their
+        /// warm-up factor, from its factor up (`Proofs.add`).
+        private var running: [Int: (twins: Set<GreedyPolicy>, factor: Double)] = [:]
         private var branched: [Int: Branch] = [:]
         private var bytes = 0
 
-        init(grid: [GreedyPolicy], order: [Int]) {
+        init(grid: [GreedyPolicy], order: [Int], climb: Climb? = nil, waitsForProofs: Bool? = nil) {
             self.grid = grid
             self.order = order
+            self.climb = climb
+            self.waitsForProofs = waitsForProofs
         }
 
         /// Per grid position, the twin a run of it branches off at each rule's first decision
@@ -330,17 +358,86 @@ public enum GreedySearch {
         }
 
         /// The next run: the next policy in the order that no run proved, with the state branched
-        /// off for it if there is one. `nil` when none is left.
+        /// off for it if there is one. `nil` when none is left. On several threads a policy that a
+        /// run under way may prove waits for that run (the order goes on without it), unless every
+        /// policy left waits: one thread going through the grid would have had the proof before
+        /// reaching it (on the speed benchmark's V, 2 threads ran 23 policies more than one, 14% of
+        /// the passes).
         mutating func next() -> (position: Int, resuming: State?)? {
-            while nextInOrder < order.count {
-                let position = order[nextInOrder]
-                nextInOrder += 1
-                started.insert(position)
-                let branch = branched.removeValue(forKey: position)
-                if let branch { bytes -= branch.state.bytes }
-                if !proofs.proves(grid[position]) { return (position, branch?.state) }
+            var index = 0
+            while index < deferred.count {
+                let position = deferred[index]
+                if proofs.proves(grid[position]) {
+                    deferred.remove(at: index)
+                    drop(position)
+                } else if !mayBeProved(position) {
+                    deferred.remove(at: index)
+                    return start(position)
+                } else {
+                    index += 1
+                }
             }
-            return nil
+            while let (position, scout) = nextHanded() {
+                if proofs.proves(grid[position]) {
+                    drop(position)
+                } else if !scout && mayBeProved(position) {
+                    deferred.append(position)
+                } else {
+                    return start(position)
+                }
+            }
+            return deferred.isEmpty ? nil : start(deferred.removeFirst())
+        }
+
+        /// A run of the policy at `position` ended (its proofs added).
+        mutating func finished(_ position: Int) {
+            running[position] = nil
+        }
+
+        /// The next position of the climb (once the scouts have started) or of the order, each once,
+        /// and whether it is a scout (the order's first, or the climb's), which runs early without
+        /// waiting for proofs.
+        private mutating func nextHanded() -> (position: Int, scout: Bool)? {
+            while true {
+                let scouts = climb?.scoutCount ?? 0
+                let handed: (position: Int, scout: Bool)
+                if nextInOrder >= scouts, let climbed = climb?.next() {
+                    handed = (climbed, true)
+                } else if nextInOrder < order.count {
+                    handed = (order[nextInOrder], nextInOrder < scouts)
+                    nextInOrder += 1
+                } else {
+                    return nil
+                }
+                if seen.insert(handed.position).inserted { return handed }
+            }
+        }
+
+        /// Whether a run under way may prove the policy at `position`.
+        private func mayBeProved(_ position: Int) -> Bool {
+            let policy = grid[position], rest = Proofs.withoutWarmup(policy)
+            return running.values.contains { $0.twins.contains(rest) && policy.warmupFactor >= $0.factor }
+        }
+
+        private mutating func start(_ position: Int) -> (position: Int, resuming: State?) {
+            started.insert(position)
+            if let copies = waitsForProofs {
+                let policy = grid[position]
+                running[position] = (Set(GreedySearch.twins(of: policy, met: [], copies: copies).map(Proofs.withoutWarmup)), policy.warmupFactor)
+            }
+            return (position, take(position))
+        }
+
+        /// A position no run will start: its branched state goes.
+        private mutating func drop(_ position: Int) {
+            started.insert(position)
+            _ = take(position)
+        }
+
+        private mutating func take(_ position: Int) -> State? {
+            guard let branch = branched.removeValue(forKey: position) else { return nil }
+            bytes -= branch.state.bytes
+            return branch.state
         }
 
         /// Whether to branch `state` off for the policy at `position`: it saves more than its copy
@@ -364,6 +461,63 @@ public enum GreedySearch {
             guard !started.contains(branch.position), branched[branch.position] == nil else { return }
             branched[branch.position] = branch
             bytes += branch.state.bytes
+        }
+    }
+
+    /// Where the scouts (`Proofs.scouts`) run, the search climbs from the best of them before the
+    /// groups: each scout run that beats every scout before it queues its neighbours, the same
+    /// policy at the grid's next smaller and next larger warm-up factor and with the other backward
+    /// order (`GreedyPolicy.BackwardOrder`), which run next, as scouts; so on, while a scout
+    /// improves. The scouts' fixed factors (1, 1.5, 2, 3) miss the depth a capped V or interleaved
+    /// problem needs more often than not (on the speed benchmark's V the winner takes 1.75 and the
+    /// earliest stage's backward first), and until a run near the winner sets the cutoff, the runs
+    /// before it go on long. As with the scouts, running a policy early changes no result (the
+    /// winner is the best run, on a tie the earliest in the grid); it only decides how soon the
+    /// cutoff is good.
+    struct Climb: Sendable {
+        /// How many scouts head the order: the climb is served once they have all started.
+        let scoutCount: Int
+        /// Per grid position, its neighbours (see above).
+        private let neighbours: [[Int]]
+        private var tried: Set<Int>
+        private var queued: [Int] = []
+        private var best: ScheduleScore.Key?
+
+        init(grid: [GreedyPolicy], scouts: [Int]) {
+            scoutCount = scouts.count
+            tried = Set(scouts)
+            let position = Dictionary(grid.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            let factors = Set(grid.map(\.warmupFactor)).sorted()
+            neighbours = grid.map { policy in
+                var near: [GreedyPolicy] = []
+                if let index = factors.firstIndex(of: policy.warmupFactor) {
+                    for other in [index - 1, index + 1] where factors.indices.contains(other) {
+                        var twin = policy
+                        twin.warmupFactor = factors[other]
+                        near.append(twin)
+                    }
+                }
+                var order = policy
+                order.backwardOrder = policy.backwardOrder == .earliestReady ? .earliestStage : .earliestReady
+                near.append(order)
+                return near.compactMap { position[$0] }
+            }
+        }
+
+        /// A run of the policy at `position` ended with `key` (`nil`: cut off, stuck or stopped):
+        /// a scout that beats every scout before it queues its neighbours not tried yet, in place
+        /// of those still queued.
+        mutating func ran(_ position: Int, key: ScheduleScore.Key?) {
+            guard tried.contains(position), let key, best.map({ key.isBetter(than: $0) }) ?? true else { return }
+            best = key
+            // The neighbours of a scout it beat, not started yet, are no longer worth running early.
+            for stale in queued { tried.remove(stale) }
+            queued = neighbours[position].filter { tried.insert($0).inserted }
+        }
+
+        /// The next policy the climb queued, if any.
+        mutating func next() -> Int? {
+            queued.isEmpty ? nil : queued.removeFirst()
         }
     }
 

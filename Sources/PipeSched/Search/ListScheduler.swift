@@ -59,17 +59,22 @@ public struct ListScheduler: Sendable {
     /// `State.init(copying:as:)`), the run goes on from it. `branch` is handed the state at each
     /// rule's first decision, where the run keeps the floors its cutoff judges by (under a cutoff)
     /// and does not recompute.
+    /// Under a cutoff, `bestSoFar` (polled at the start, then every 256 steps) may tighten it as the
+    /// run goes (`State.tightenCutoff`).
     func scoredRun(objective: Objective, cutoff: ScheduleScore.Key? = nil, resuming: State? = nil,
-                   branch: ((State.RulesMet, State) -> Void)? = nil) -> (key: ScheduleScore.Key?, state: State) {
+                   branch: ((State.RulesMet, State) -> Void)? = nil,
+                   bestSoFar: (() -> ScheduleScore.Key?)? = nil) -> (key: ScheduleScore.Key?, state: State) {
         var state = resuming ?? State(problem: problem, policy: policy, setup: setup)
+        var tightening: (() -> ScheduleScore.Key?)?
         // Without busy links the scheduler's times are the simulator's until its clock runs ahead
         // (`State.ranAhead`); with them only the simulator scores a run, so no cutoff applies. Nor
         // does it under overlapped pairs, which last less than their passes' remaining work.
         if let cutoff, !problem.communication.linksContend && policy.pairing == .none {
             state.setCutoff(cutoff, objective: objective)
             if policy.memoryActions == .none { state.branch = branch }
+            tightening = bestSoFar
         }
-        guard state.run(shouldStop: shouldStop) else { return (nil, state) }
+        guard state.run(shouldStop: shouldStop, bestSoFar: tightening) else { return (nil, state) }
         // The scheduler's clock knows each message's delay on a free link, not the waits of busy
         // ones: where links are busy, the simulator scores the run.
         guard !problem.communication.linksContend else { return (ScheduleScore(problem, state.schedule(), objective: objective)?.key, state) }

@@ -81,6 +81,8 @@ struct State {
     private var tieValue = Double.infinity
     private var tiePeak = Double.infinity
     private var cutoffMakespan = false
+    /// The keys the cutoff was set to (`setCutoff`, `tightenCutoff`), `nil` without a cutoff.
+    private var cutoffKey: ScheduleScore.Key?
     /// The largest lower bound on the run's value so far (`record`).
     private var valueFloor = -Double.infinity
     /// The earliest start of any pass so far (the makespan's origin can only move earlier than this).
@@ -112,8 +114,11 @@ struct State {
     /// stage the step returned), or -1.
     var pairedForward = -1
     /// Under `keptForOldest`, per device: what it will free before it needs any memory
-    /// (`takeReclaimable`), taken at the start of each of its steps and read by the admission checks.
+    /// (`takeReclaimable`), taken at the first admission check of each of its steps that depends on it (`fits`).
     let reclaimable: Scratch<Double>
+    /// The step's clock (`step`), and whether `takeReclaimable` ran in this step yet (`fits`).
+    var stepNow = 0.0
+    var reclaimableTaken = false
     /// Under `keptForOldest`, per device: what its pending `W` passes (their `B` ran) will free
     /// (`weightReleases`) and how many there are, kept as they come and go (`take`) for
     /// `takeReclaimable`; the sum restarts at exactly 0 whenever none is pending.
@@ -179,10 +184,7 @@ struct State {
     /// as its device and its dependencies allowed, so the simulator gives it the scheduler's own
     /// time; after, the run keeps the simulator's times beside its own (`SimulatedTimes`).
     mutating func setCutoff(_ best: ScheduleScore.Key, objective: Objective) {
-        let value = best.value, peak = best.peak
-        cutoff = value.isFinite ? value + 1e-6 * max(1, abs(value)) : .infinity
-        tieValue = value.isFinite ? value - 0.5e-9 * max(1, abs(value)) : .infinity
-        tiePeak = peak.isFinite ? peak + 1e-9 * max(1, abs(peak)) : .infinity
+        setBounds(best)
         cutoffMakespan = objective == .makespan
         // A run branched off another (`init(copying:as:)`) may already be sure to lose (its
         // floors only grow); its own run would have given up at the first step past the cutoff,
@@ -191,6 +193,25 @@ struct State {
             cutOff = true
             rulesMet = RulesMet(firstNotes.filter { !losesAt(floor: $0.floor, peak: $0.peak) }.map(\.rule))
         }
+    }
+
+    /// Tightens the cutoff of a run under way to `best` where `best` beats the keys it was set to
+    /// (`ScheduleScore.Key.isBetter`): keys another run reached meanwhile (`GreedySearch`'s threads
+    /// share their best). The run gives up at its next pass if it is then sure to lose. It keeps
+    /// every rule it met so far: its twins would repeat it up to here (the rules it did not meet
+    /// decided nothing), and the cutoff only tightens, so they would give up here or sooner.
+    mutating func tightenCutoff(_ best: ScheduleScore.Key) {
+        guard let current = cutoffKey, best.isBetter(than: current) else { return }
+        setBounds(best)
+    }
+
+    /// The cutoff's thresholds from the keys `best` (`setCutoff`).
+    private mutating func setBounds(_ best: ScheduleScore.Key) {
+        let value = best.value, peak = best.peak
+        cutoffKey = best
+        cutoff = value.isFinite ? value + 1e-6 * max(1, abs(value)) : .infinity
+        tieValue = value.isFinite ? value - 0.5e-9 * max(1, abs(value)) : .infinity
+        tiePeak = peak.isFinite ? peak + 1e-9 * max(1, abs(peak)) : .infinity
     }
 
     /// Whether a run at this floor and peak is sure to lose to the cutoff (`setCutoff`).
@@ -267,6 +288,7 @@ struct State {
         tieValue = other.tieValue
         tiePeak = other.tiePeak
         cutoffMakespan = other.cutoffMakespan
+        cutoffKey = other.cutoffKey
         valueFloor = other.valueFloor
         earliestStart = other.earliestStart
         simulated = other.simulated.map { SimulatedTimes(readyAt: $0.readyAt, lastEnd: $0.lastEnd, firstStart: $0.firstStart) }
@@ -394,14 +416,36 @@ struct State {
     /// takes the room kept for it; any other's must leave that room (and the other streams') free, or
     /// about to be freed (`reclaimable`).
     @inline(__always)
-    func laterForwardAdmits(_ stage: Int, device: Int) -> Admission {
+    mutating func laterForwardAdmits(_ stage: Int, device: Int) -> Admission {
         let cell = nextForward[stage]
         let first = setup.admitter[stage]
         let oldest = cell == nextForward[setup.streamLast[first]]
         let (index, microbatch) = slot(stage, cell: cell)
-        let need = level[device] + reserved[device] + setup.passes.memory(.forward, index, recomputed: false, microbatch: microbatch)
-            + max(0, heldForOtherStreams(device, except: first) + (oldest ? 0 : laterSlot[first]) - reclaimable[device])
-        return need <= setup.caps[device] + 1e-9 ? .ok : .memory
+        let taken = level[device] + reserved[device] + setup.passes.memory(.forward, index, recomputed: false, microbatch: microbatch)
+        return fits(taken, keeping: heldForOtherStreams(device, except: first) + (oldest ? 0 : laterSlot[first]), device: device) ? .ok : .memory
+    }
+
+    /// Whether `taken` plus the room `kept` for the oldest units, less what the device is about to
+    /// free (`reclaimable`), fits the cap: `taken + max(0, kept - reclaimable) <= cap`. What it is
+    /// about to free is counted only where the answer depends on it (`takeReclaimable` runs once a
+    /// step, at the first such check): it is at least what its pending `W` passes free
+    /// (`pendingRelease`), and never negative.
+    @inline(__always)
+    mutating func fits(_ taken: Double, keeping kept: Double, device: Int) -> Bool {
+        let cap = setup.caps[device] + 1e-9
+        if taken > cap { return false }
+        if taken + max(0, kept - pendingRelease[device]) <= cap { return true }
+        return taken + max(0, kept - reclaimable(device)) <= cap
+    }
+
+    /// `reclaimable[device]`, taken (`takeReclaimable`) at its first use in the step.
+    @inline(__always)
+    mutating func reclaimable(_ device: Int) -> Double {
+        if !reclaimableTaken {
+            takeReclaimable(device, now: stepNow)
+            reclaimableTaken = true
+        }
+        return reclaimable[device]
     }
 
     /// Whether the cap admits the next microbatch at an admitting stage (`.ok` or `.memory`): its
@@ -409,12 +453,15 @@ struct State {
     /// memory, and under `keptForOldest` the room kept for the oldest unit free or about to be freed
     /// (`reclaimable`).
     @inline(__always)
-    func memoryAdmits(_ stage: Int, device: Int) -> Admission {
+    mutating func memoryAdmits(_ stage: Int, device: Int) -> Admission {
         let slice = slices == 1 ? 0 : nextForward[stage] % slices
         let microbatch = slices == 1 ? nextForward[stage] : nextForward[stage] / slices
-        let need = level[device] + reserved[device] + admittedMemory(stage, slice: slice) * setup.passes.memoryScale(microbatch: microbatch)
+        let taken = level[device] + reserved[device] + admittedMemory(stage, slice: slice) * setup.passes.memoryScale(microbatch: microbatch)
             + setup.forwardTransient[device] + roomForOtherStreams(device, admitting: stage)
-            + (keepsLaterForOldest ? max(0, laterSlot[stage] + heldForOtherStreams(device, except: stage) - reclaimable[device]) : 0)
+        guard !keepsLaterForOldest || recomputation.enabled else {
+            return fits(taken, keeping: laterSlot[stage] + heldForOtherStreams(device, except: stage), device: device) ? .ok : .memory
+        }
+        let need = taken + (keepsLaterForOldest ? max(0, laterSlot[stage] + heldForOtherStreams(device, except: stage) - reclaimable(device)) : 0)
         guard recomputation.enabled else { return need <= setup.caps[device] + 1e-9 ? .ok : .memory }
         return recomputation.stagesToRecompute(device: device, slice: slice,
                                                memoryScale: setup.passes.memoryScale(microbatch: microbatch), need: need,
@@ -508,7 +555,7 @@ struct State {
 
     /// Runs the policy to the end: `false` when it gets stuck (a cap too tight for it) or
     /// `shouldStop` ended it.
-    mutating func run(shouldStop: (@Sendable () -> Bool)?) -> Bool {
+    mutating func run(shouldStop: (@Sendable () -> Bool)?, bestSoFar: (() -> ScheduleScore.Key?)? = nil) -> Bool {
         var left = (0..<remaining.count).reduce(0) { $0 + remaining[$1] }
         if cutOff { return false }
         // Every device that is neither blocked nor done, at its clock (a run branched off another
@@ -519,6 +566,7 @@ struct State {
         while left > 0 {
             steps &+= 1
             if steps & 4095 == 1, shouldStop?() == true { return false }  // at the start, then every 4096 steps
+            if steps & 255 == 1, let best = bestSoFar?() { tightenCutoff(best) }  // likewise, every 256 steps
             guard let device = queue.earliest else { return false }
             guard remaining[device] > 0 else {
                 queue.removeEarliest()
@@ -583,7 +631,8 @@ struct State {
         var earlyRecompute: Int?
         var memoryBlocked = false
         var forwardBlocked = false  // a ready forward the cap refused
-        if keepsLaterForOldest { takeReclaimable(device, now: now) }
+        stepNow = now
+        reclaimableTaken = false
         var nextKnown = Double.infinity
         var soonestForward = Double.infinity, soonestForwardStage = -1  // the admitted forward that is ready next
         var soonestBackward = Double.infinity, soonestBackwardStage = -1  // the backward that is ready next
