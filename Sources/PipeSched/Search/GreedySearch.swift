@@ -56,8 +56,9 @@ public enum GreedySearch {
         let grouped = Proofs.order(grid)
         let scouts = scouting ? Proofs.scouts(grid, leading: grouped) : []
         let order = scouts + grouped.filter { !scouts.contains($0) }
-        let children = branching ? Branches.children(grid) : [:]
-        let climb = scouting && climbing ? Climb(grid: grid, scouts: scouts) : nil
+        let index = GridIndex(grid)
+        let children = branching ? Branches.children(grid, index: index) : [:]
+        let climb = scouting && climbing ? Climb(grid: grid, index: index, scouts: scouts) : nil
         let lanes = max(1, min(threads, grid.count))
         let queue = Mutex(Branches(grid: grid, order: order, climb: climb, waitsForProofs: lanes > 1 ? copies : nil))
         let sharedBest = Mutex<ScheduleScore.Key?>(nil)
@@ -337,22 +338,18 @@ public enum GreedySearch {
 
         /// Per grid position, the twin a run of it branches off at each rule's first decision
         /// (keyed by the rule's `State.RulesMet` raw value), where the grid holds the twin.
-        static func children(_ grid: [GreedyPolicy]) -> [Int: [UInt8: Int]] {
-            let position = Dictionary(grid.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-            // Per policy without its warm-up factor, its grid positions by factor.
-            var byFactor: [GreedyPolicy: [(factor: Double, position: Int)]] = [:]
-            for (index, policy) in grid.enumerated() { byFactor[Proofs.withoutWarmup(policy), default: []].append((policy.warmupFactor, index)) }
+        static func children(_ grid: [GreedyPolicy], index: GridIndex? = nil) -> [Int: [UInt8: Int]] {
+            let index = index ?? GridIndex(grid)
             var children: [Int: [UInt8: Int]] = [:]
-            for (index, policy) in grid.enumerated() {
+            for (position, policy) in grid.enumerated() {
                 var twins: [UInt8: Int] = [:]
                 for rule in ProvableRule.all where rule.branches && rule.isFirst(policy) {
                     var twin = policy
                     rule.toAlternative(&twin)
-                    if let twin = position[twin] { twins[rule.note.rawValue] = twin }
+                    if let twin = index.position[twin] { twins[rule.note.rawValue] = twin }
                 }
-                let larger = byFactor[Proofs.withoutWarmup(policy)]!.filter { $0.factor > policy.warmupFactor }
-                if let next = larger.min(by: { $0.factor < $1.factor }) { twins[State.RulesMet.depthLimit.rawValue] = next.position }
-                if !twins.isEmpty { children[index] = twins }
+                if let next = index.largerFactor[position] { twins[State.RulesMet.depthLimit.rawValue] = next }
+                if !twins.isEmpty { children[position] = twins }
             }
             return children
         }
@@ -483,24 +480,13 @@ public enum GreedySearch {
         private var queued: [Int] = []
         private var best: ScheduleScore.Key?
 
-        init(grid: [GreedyPolicy], scouts: [Int]) {
+        init(grid: [GreedyPolicy], index: GridIndex, scouts: [Int]) {
             scoutCount = scouts.count
             tried = Set(scouts)
-            let position = Dictionary(grid.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
-            let factors = Set(grid.map(\.warmupFactor)).sorted()
-            neighbours = grid.map { policy in
-                var near: [GreedyPolicy] = []
-                if let index = factors.firstIndex(of: policy.warmupFactor) {
-                    for other in [index - 1, index + 1] where factors.indices.contains(other) {
-                        var twin = policy
-                        twin.warmupFactor = factors[other]
-                        near.append(twin)
-                    }
-                }
-                var order = policy
-                order.backwardOrder = policy.backwardOrder == .earliestReady ? .earliestStage : .earliestReady
-                near.append(order)
-                return near.compactMap { position[$0] }
+            neighbours = grid.indices.map { position in
+                var order = grid[position]
+                order.backwardOrder = order.backwardOrder == .earliestReady ? .earliestStage : .earliestReady
+                return [index.smallerFactor[position], index.largerFactor[position], index.position[order]].compactMap { $0 }
             }
         }
 
@@ -518,6 +504,31 @@ public enum GreedySearch {
         /// The next policy the climb queued, if any.
         mutating func next() -> Int? {
             queued.isEmpty ? nil : queued.removeFirst()
+        }
+    }
+
+    /// Where the grid's policies sit: each policy's position, and per position the same policy at the
+    /// grid's next smaller and next larger warm-up factor (`Branches.children`, `Climb`).
+    struct GridIndex {
+        let position: [GreedyPolicy: Int]
+        let smallerFactor: [Int?]
+        let largerFactor: [Int?]
+
+        init(_ grid: [GreedyPolicy]) {
+            position = Dictionary(grid.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            // Per policy without its warm-up factor, its positions by factor.
+            var byFactor: [GreedyPolicy: [Int]] = [:]
+            for (position, policy) in grid.enumerated() { byFactor[Proofs.withoutWarmup(policy), default: []].append(position) }
+            var smaller = [Int?](repeating: nil, count: grid.count), larger = smaller
+            for positions in byFactor.values {
+                let sorted = positions.sorted { grid[$0].warmupFactor < grid[$1].warmupFactor }
+                for (a, b) in zip(sorted, sorted.dropFirst()) {
+                    larger[a] = b
+                    smaller[b] = a
+                }
+            }
+            smallerFactor = smaller
+            largerFactor = larger
         }
     }
 
