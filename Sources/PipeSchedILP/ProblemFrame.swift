@@ -9,6 +9,12 @@ public struct ProblemFrame: Sendable {
     /// Dependencies and microbatch order only (closed).
     public let baseGraph: OrderingGraph
     public let anchors: SpanAnchors
+    /// Under stageSpan, the pass every other pass follows in the ordering graph, if there is one (the
+    /// first forward of stage 0, where the stages form one chain in microbatch order): the models
+    /// fix its start at 0. A schedule shifted in time keeps every device's span, and no pass starts
+    /// before this one, so fixing it loses no schedule; deadlines follow (`latest(horizon:)`).
+    /// `nil` under makespan, whose first starts are fixed where they can be (`SpanAnchors`).
+    public let origin: Int?
 
     /// With `recomputation`, the passes include an optional `R` per cell where recomputing could
     /// lower a capped peak (the full MILP's choice; window sub-problems keep the plain passes).
@@ -20,6 +26,12 @@ public struct ProblemFrame: Sendable {
         graph.close()
         baseGraph = graph
         anchors = SpanAnchors(problem, table: table, objective: objective)
+        // Every pass follows the one pass without a predecessor (the graph has no cycle).
+        var followsAnother = [Bool](repeating: false, count: table.count)
+        for edges in graph.successors { for edge in edges { followsAnother[edge.to] = true } }
+        let first = anchors.firstOp[problem.stageDevice[0]]
+        origin = objective == .stageSpan && anchors.fixedStart == nil && table.fixesMicrobatchOrder
+            && (0..<table.count).allSatisfy({ followsAnother[$0] == ($0 != first) }) ? first : nil
     }
 
     /// Earliest start of each pass before propagation: 0, or the fixed start of a device's first pass.
@@ -33,8 +45,11 @@ public struct ProblemFrame: Sendable {
 
     /// Latest start of each pass when the objective must not exceed `horizon`: every pass ends by
     /// `horizon` (makespan) or by its device's fixed first start plus `horizon` (stageSpan), and
-    /// first passes stay at their fixed start. `+infinity` where no deadline is known (stageSpan with
-    /// order-dependent first starts).
+    /// first passes stay at their fixed start. Under stageSpan with free first starts and an
+    /// `origin`: the origin's device starts at 0, so its passes end by `horizon`; each other
+    /// device's first pass comes before some of those (the latest start that leaves room for them),
+    /// and its passes end by that start plus `horizon`. `+infinity` where no deadline is known
+    /// (stageSpan without an origin).
     public func latest(horizon: Double) -> [Double] {
         var latest = [Double](repeating: .infinity, count: table.count)
         switch (objective, anchors.fixedStart) {
@@ -43,7 +58,14 @@ public struct ProblemFrame: Sendable {
         case (.stageSpan, let fixed?):
             for id in 0..<table.count { latest[id] = fixed[table.device[id]] + horizon - table.duration[id] }
         case (.stageSpan, nil):
-            break
+            guard let origin, let order = baseGraph.topologicalOrder() else { break }
+            let device = table.device[origin]
+            for id in 0..<table.count where table.device[id] == device { latest[id] = horizon - table.duration[id] }
+            latest[origin] = 0
+            let firstLatest = baseGraph.latestStarts(latest: latest, order: order)
+            for id in 0..<table.count where table.device[id] != device {
+                latest[id] = firstLatest[anchors.firstOp[table.device[id]]] + horizon - table.duration[id]
+            }
         }
         if let fixed = anchors.fixedStart {
             for (device, id) in anchors.firstOp.enumerated() { latest[id] = fixed[device] }

@@ -93,10 +93,10 @@ public struct ScheduleFormulation: Sendable {
             for (a, b) in graph.unorderedPairs(device: device) {
                 let y = model.addVariable("y_\(table.ops[a])_\(table.ops[b])", kind: .binary)
                 pairs.append(OrderPair(first: a, second: b, variable: y))
-                // With finite windows each direction gets its own big-M; without, the horizon bounds
-                // any two passes of one device (they lie within one span).
-                let bigAB = windows.latest[a].isFinite ? windows.latest[a] + longest(a) - windows.earliest[b] + slack : horizon + slack
-                let bigBA = windows.latest[b].isFinite ? windows.latest[b] + longest(b) - windows.earliest[a] + slack : horizon + slack
+                // Each direction gets its own big-M from the windows, at most the horizon, which
+                // bounds any two passes of one device (they lie within one span).
+                let bigAB = min(windows.latest[a] + longest(a) - windows.earliest[b], horizon) + slack
+                let bigBA = min(windows.latest[b] + longest(b) - windows.earliest[a], horizon) + slack
                 // y = 1: end(a) ≤ start(b).   y = 0: end(b) ≤ start(a).
                 model.add(start[a] - start[b] + extra(a) + bigAB * y <= bigAB - table.duration[a], name: "order")
                 model.add(start[b] - start[a] + extra(b) - bigBA * y <= -table.duration[b], name: "order")
