@@ -20,8 +20,9 @@ import PipeSched
 /// after its start: on an interleaved problem whose second-chunk stages outlast the first, such an
 /// order beats every order in microbatch order (`StageSpanLateStartTests`). Under stageSpan the
 /// models therefore do not fix each device's first start (`fixedStart` is `nil`): the span is
-/// measured from the start of its lowest stage's first forward, free in the ILP and, in CP-SAT's
-/// model, at the moment one of the inputs of that stage arrives (`ScheduleModel`). Both are
+/// measured from the start of its lowest stage's first forward, free in the ILP (which fixes only
+/// the schedule's origin, `ProblemFrame.origin`) and, in CP-SAT's model, at the moment one of the
+/// inputs of that stage arrives (`ScheduleModel`). Both are
 /// relaxations of every order, so the bound they prove holds for every schedule, and their
 /// schedules are measured by simulation.
 public struct SpanAnchors: Sendable {
