@@ -49,8 +49,8 @@ public enum GreedySearch {
         // (`Proofs.order`; on several threads a policy waits while a run under way may prove it,
         // `Branches.next`), and skip a policy that a run proved to build its schedule. Each run is
         // cut off once it is sure to lose to the best keys any thread has reached (`sharedBest`,
-        // read again as the run goes), which only loses runs no thread could keep. Each thread keeps its best run (its state,
-        // from which only the winner's orders are built).
+        // read again as the run goes), which only loses runs no thread could keep. Each thread
+        // keeps its best run (its state, from which only the winner's orders are built).
         // A run also branches a later twin off at the first step their rules part (`Branches`):
         // at its turn the twin goes on from there.
         let grouped = Proofs.order(grid)
