@@ -15,6 +15,8 @@ public struct ProblemFrame: Sendable {
     /// before this one, so fixing it loses no schedule; deadlines follow (`latest(horizon:)`).
     /// `nil` under makespan, whose first starts are fixed where they can be (`SpanAnchors`).
     public let origin: Int?
+    /// With an `origin`, the base graph's passes in topological order (`latest(horizon:)`).
+    private let originOrder: [Int]?
 
     /// With `recomputation`, the passes include an optional `R` per cell where recomputing could
     /// lower a capped peak (the full MILP's choice; window sub-problems keep the plain passes).
@@ -26,12 +28,17 @@ public struct ProblemFrame: Sendable {
         graph.close()
         baseGraph = graph
         anchors = SpanAnchors(problem, table: table, objective: objective)
-        // Every pass follows the one pass without a predecessor (the graph has no cycle).
-        var followsAnother = [Bool](repeating: false, count: table.count)
-        for edges in graph.successors { for edge in edges { followsAnother[edge.to] = true } }
-        let first = anchors.firstOp[problem.stageDevice[0]]
         origin = objective == .stageSpan && anchors.fixedStart == nil && table.fixesMicrobatchOrder
-            && (0..<table.count).allSatisfy({ followsAnother[$0] == ($0 != first) }) ? first : nil
+            ? Self.onlySource(of: graph, candidate: anchors.firstOp[problem.stageDevice[0]]) : nil
+        originOrder = origin == nil ? nil : graph.topologicalOrder()
+    }
+
+    /// `candidate` where it is the only pass without a predecessor in `graph`: then every pass
+    /// follows it (the graph has no cycle).
+    private static func onlySource(of graph: OrderingGraph, candidate: Int) -> Int? {
+        var followsAnother = [Bool](repeating: false, count: graph.table.count)
+        for edges in graph.successors { for edge in edges { followsAnother[edge.to] = true } }
+        return (0..<graph.table.count).allSatisfy({ followsAnother[$0] == ($0 != candidate) }) ? candidate : nil
     }
 
     /// Earliest start of each pass before propagation: 0, or the fixed start of a device's first pass.
@@ -58,7 +65,7 @@ public struct ProblemFrame: Sendable {
         case (.stageSpan, let fixed?):
             for id in 0..<table.count { latest[id] = fixed[table.device[id]] + horizon - table.duration[id] }
         case (.stageSpan, nil):
-            guard let origin, let order = baseGraph.topologicalOrder() else { break }
+            guard let origin, let order = originOrder else { break }
             let device = table.device[origin]
             for id in 0..<table.count where table.device[id] == device { latest[id] = horizon - table.duration[id] }
             latest[origin] = 0

@@ -433,7 +433,7 @@ struct State {
     @inline(__always)
     mutating func fits(_ taken: Double, keeping kept: Double, device: Int) -> Bool {
         let cap = setup.caps[device] + 1e-9
-        if taken > cap { return false }
+        if taken > cap || kept == 0 { return taken <= cap }
         if taken + max(0, kept - pendingRelease[device]) <= cap { return true }
         return taken + max(0, kept - reclaimable(device)) <= cap
     }
@@ -458,11 +458,9 @@ struct State {
         let microbatch = slices == 1 ? nextForward[stage] : nextForward[stage] / slices
         let taken = level[device] + reserved[device] + admittedMemory(stage, slice: slice) * setup.passes.memoryScale(microbatch: microbatch)
             + setup.forwardTransient[device] + roomForOtherStreams(device, admitting: stage)
-        guard !keepsLaterForOldest || recomputation.enabled else {
-            return fits(taken, keeping: laterSlot[stage] + heldForOtherStreams(device, except: stage), device: device) ? .ok : .memory
-        }
-        let need = taken + (keepsLaterForOldest ? max(0, laterSlot[stage] + heldForOtherStreams(device, except: stage) - reclaimable(device)) : 0)
-        guard recomputation.enabled else { return need <= setup.caps[device] + 1e-9 ? .ok : .memory }
+        let kept = keepsLaterForOldest ? laterSlot[stage] + heldForOtherStreams(device, except: stage) : 0
+        guard recomputation.enabled else { return fits(taken, keeping: kept, device: device) ? .ok : .memory }
+        let need = kept > 0 ? taken + max(0, kept - reclaimable(device)) : taken
         return recomputation.stagesToRecompute(device: device, slice: slice,
                                                memoryScale: setup.passes.memoryScale(microbatch: microbatch), need: need,
                                                cap: setup.caps[device]) != nil
