@@ -30,15 +30,17 @@ import Testing
         try BoundReferee.check(problem, maximumSchedules: 50_000, splitOnly: !problem.fusedBackwardCanLowerPeak)
     }
 
-    /// The referee's problems include cases where this bound beats every other part and the referee
-    /// finishes.
+    /// The referee's problems include cases where this bound beats every other part but the
+    /// in-flight chains and the referee finishes. Those chains count each backward's time before the
+    /// forward its room admits, the wait this bound puts before the last forward, which on these tiny
+    /// problems takes them as far as this bound.
     @Test func theRefereeProblemsExerciseTheBound() throws {
         var refereed = 0
         for problem in Self.problems {
             let options = ExhaustiveSearch.Options(fusedBackward: problem.fusedBackwardCanLowerPeak, maximumSchedules: 50_000)
             for objective in Objective.allCases {
                 let parts = LowerBound.parts(problem, objective: objective)
-                let others = parts.named.filter { $0.name != "last forward" }.map(\.value).max()!
+                let others = parts.named.filter { $0.name != "last forward" && $0.name != "in-flight" }.map(\.value).max()!
                 guard parts.lastForward > others + 1e-9,
                       let reference = ExhaustiveSearch.solve(problem, objective: objective, options: options) else { continue }
                 #expect(parts.lastForward <= reference.optimum + 1e-9, "\(objective) on \(problem.name)")

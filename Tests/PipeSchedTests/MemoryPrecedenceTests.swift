@@ -36,6 +36,39 @@ import Testing
         }
     }
 
+    @Test(arguments: problems.indices)
+    func everyOrderWithinTheCapTakesAnOptionOfEachChoice(index: Int) {
+        let problem = Self.problems[index]
+        let choices = MemoryPrecedence.choices(problem)
+        guard !choices.isEmpty else { return }
+        let options = ExhaustiveSearch.Options(fusedBackward: false, microbatchOrder: true, maximumSchedules: 50_000)
+        for device in 0..<problem.devices {
+            for order in ExhaustiveSearch.deviceOrders(problem, device: device, options: options) {
+                let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($0.element, $0.offset) })
+                for choice in choices where problem.stageDevice[choice.after.stage] == device {
+                    let after = position[choice.after]!
+                    #expect(choice.options.contains { $0.allSatisfy { position[$0]! < after } },
+                            "no option of \(choice) before it in a valid order of \(problem.name)")
+                }
+            }
+        }
+    }
+
+    @Test func aForwardWaitsForTheWeightsOrOneMoreBackward() throws {
+        // F +2, B −1, W −1, room 4: F(0, 2) starts once B(0, 0) and W(0, 0) ran (2 + 1 + 2 − 1 ≤ 4:
+        // microbatch 1 holds 2, the new one 2) or once B(0, 1) ran (1 + 1 + 2). The pairs keep only
+        // what both ask: B(0, 0).
+        let unit = TestProblems.unit(devices: 1, microbatches: 5, memory: MemoryDeltas(forward: 2, backwardInput: -1, backwardWeight: -1))
+        let problem = try unit.withMemoryLimit([unit.staticMemory(device: 0) + 4])
+        let choices = MemoryPrecedence.choices(problem)
+        #expect(choices.contains(.init(after: .forward(0, 2), options: [[.backwardInput(0, 0), .backwardWeight(0, 0)], [.backwardInput(0, 1)]])))
+        #expect(choices.contains(.init(after: .forward(0, 3), options: [[.backwardInput(0, 1), .backwardWeight(0, 1)], [.backwardInput(0, 2), .backwardWeight(0, 0)]])))
+        // Without a cell held between B and W (B frees it all) the pairs say everything.
+        let freeing = try TestProblems.unit(devices: 1, microbatches: 5, memory: MemoryDeltas(forward: 2, backwardInput: -2, backwardWeight: 0))
+            .withMemoryLimit([4])
+        #expect(MemoryPrecedence.choices(freeing).isEmpty)
+    }
+
     @Test func aCapForTwoInFlightGivesTheOneFOneBDepth() throws {
         let unit = TestProblems.unit(devices: 1, microbatches: 4)
         let forward = unit.stages[0].costs(slice: 0).memory.forward
@@ -44,6 +77,21 @@ import Testing
         #expect(pairs.contains(.init(before: .backwardInput(0, 0), after: .forward(0, 2))))
         #expect(pairs.contains(.init(before: .backwardInput(0, 1), after: .forward(0, 3))))
         #expect(MemoryPrecedence.pairs(try unit.withMemoryLimit(nil)).isEmpty)
+    }
+
+    @Test func theWeightCountLeavesRoomForTheForwardItAdmits() throws {
+        // A forward allocates 2, its B frees 1, its W the other 1; room 4. When F(0, x) starts after
+        // i of the B passes and w of the W passes, 2 · (x − i + 1) + (i − w) ≤ 4: with every earlier
+        // B done (i = x) that asks w ≥ x − 2, so W(0, b) comes before F(0, b + 3). Room over what a
+        // cell holds before its W alone would allow four: F(0, b + 4).
+        let unit = TestProblems.unit(devices: 1, microbatches: 5, memory: MemoryDeltas(forward: 2, backwardInput: -1, backwardWeight: -1))
+        let problem = try unit.withMemoryLimit([unit.staticMemory(device: 0) + 4])
+        let pairs = MemoryPrecedence.pairs(problem)
+        #expect(pairs.contains(.init(before: .backwardWeight(0, 0), after: .forward(0, 3))))
+        #expect(pairs.contains(.init(before: .backwardWeight(0, 1), after: .forward(0, 4))))
+        #expect(pairs.contains(.init(before: .backwardInput(0, 0), after: .forward(0, 2))))
+        // The order B0 W0 F2 ... is within the cap: one pass less held back would break it.
+        #expect(!pairs.contains(.init(before: .backwardWeight(0, 1), after: .forward(0, 3))))
     }
 
     @Test func aVChunkCountsTheChunkAroundIt() throws {
@@ -93,13 +141,30 @@ import Testing
         }
     }
 
+    /// Room for two microbatches on device 0 (F +2, B −1, W −1) and long `W` passes: a forward
+    /// there may start once two `B` passes ran and no `W` (0 + 1 + 1 + 2 ≤ 4), sooner than once one
+    /// `B` and its `W` ran. The chains take the sooner option of each choice (26); with only the
+    /// first option they would give 27 (still below the optimum, 34 by exhaustive search: long `W`
+    /// passes make the devices' work bind).
+    @Test func aForwardTakesTheSoonerWayToItsRoom() throws {
+        let stages = [(1.0, 2.0, 5.0), (1.0, 1.0, 3.0)].map { forward, backward, weight in
+            StageProfile(forward: forward, backwardInput: backward, backwardWeight: weight,
+                         memory: MemoryDeltas(forward: 2, backwardInput: -1, backwardWeight: -1))
+        }
+        let problem = try Problem(microbatches: 4, devices: 2, stages: stages, communication: Communication(latency: 0.5), memoryLimit: [4, 6])
+        for objective in Objective.allCases {
+            #expect(LowerBound.parts(problem, objective: objective).inFlight == 26, "\(objective)")
+        }
+    }
+
     @Test func twoInFlightOnFourStagesBeatsTheOtherBounds() throws {
-        // Room for two microbatches per stage: stage 0 starts microbatch i + 2 only after microbatch
-        // i's gradient is back (7 units: F on 4 stages, B on 3), so F(0, 6) ≥ 21, its last B ≥ 29,
-        // its last W ends at ≥ 31; device work is 24 and Little's law gives 8 · 7 / 2 = 28.
+        // Room for two microbatches per stage: stage 0 starts microbatch i + 2 only once microbatch
+        // i's B there has ended (8 units after F(0, i) starts: F on 4 stages, B on 3, then its own
+        // B), so F(0, 7) ≥ F(0, 1) + 24 ≥ 25, its last B starts at ≥ 32 and its last W ends at ≥ 34;
+        // device work is 24 and Little's law gives 8 · 7 / 2 = 28. The optimum is 35 (CBC proves it).
         let problem = TestProblems.unit(devices: 4, microbatches: 8, memoryLimit: 2)
         let parts = LowerBound.parts(problem, objective: .stageSpan)
-        #expect(parts.inFlight == 31, "\(parts)")
+        #expect(parts.inFlight == 34, "\(parts)")
         #expect(parts.inFlight > max(parts.startup, parts.memory, parts.bottleneck), "\(parts)")
     }
 }

@@ -50,8 +50,9 @@ import Testing
     }
 
     /// Two seeds (of the nine below 40 whose problems the referee finishes within its budget) on
-    /// which the window is the best of the bounds on the makespan (the referee's time allows one
-    /// objective per seed).
+    /// which the window beats the memory and bottleneck bounds on the makespan (the referee's time
+    /// allows one objective per seed). On seed 30 the in-flight chains, which count each backward's
+    /// time before the forward its room admits, reach further (25.5 against the window's 24.83).
     @Test(arguments: [UInt64(15), 30])
     func theWindowStaysBelowTheExhaustiveOptimum(seed: UInt64) throws {
         let problem = Self.random(seed: seed)
@@ -59,6 +60,6 @@ import Testing
         let parts = LowerBound.parts(problem, objective: .makespan)
         let reference = try #require(ExhaustiveSearch.solve(problem, objective: .makespan, options: Self.referee))
         #expect(parts.startup <= reference.optimum + 1e-9, "\(problem.name): \(parts.startup) > \(reference.optimum)")
-        #expect(parts.startup > max(parts.memory, parts.bottleneck, parts.inFlight), "the window decides")
+        #expect(parts.startup > max(parts.memory, parts.bottleneck), "the window beats them")
     }
 }

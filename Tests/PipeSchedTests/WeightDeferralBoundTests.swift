@@ -65,15 +65,16 @@ import Testing
         #expect(reference.optimum == 13)
     }
 
-    /// The referee's problems include cases where this bound beats every other part and the referee
-    /// finishes.
+    /// The referee's problems include cases where this bound beats every other part but the
+    /// in-flight chains and the referee finishes. Those chains count each `W`'s time before the
+    /// forward its room admits, which on these tiny problems often takes them as far as this bound.
     @Test func theRefereeProblemsExerciseTheBound() throws {
         let options = ExhaustiveSearch.Options(fusedBackward: false, maximumSchedules: 200_000)
         var refereed = 0
         for problem in Self.problems {
             for objective in Objective.allCases {
                 let parts = LowerBound.parts(problem, objective: objective)
-                guard parts.weightDeferral > max(parts.startup, parts.memory, parts.bottleneck, parts.inFlight) + 1e-9,
+                guard parts.weightDeferral > max(parts.startup, parts.memory, parts.bottleneck) + 1e-9,
                       let reference = ExhaustiveSearch.solve(problem, objective: objective, options: options) else { continue }
                 #expect(parts.weightDeferral <= reference.optimum + 1e-9, "\(objective) on \(problem.name)")
                 refereed += 1

@@ -10,11 +10,14 @@
 ///   starts of the two classes: every class has the same lag for every microbatch, so matching the
 ///   i-th of one class to the i-th of the other is the tightest matching;
 /// - `(pass, i) → (pass, i + 1)`: passes of one class share a device and do not overlap;
-/// - `MemoryPrecedence`'s pairs: with room for k microbatches in flight, the i-th start of `B` (or of
-///   a fused `BW`) comes no later than the (i + k)-th start of `F` (at that moment k + 1 microbatches
-///   would otherwise hold their activations); likewise for `W`, used only where a fused `BW` cannot
-///   lower the peak (`Problem.fusedBackwardCanLowerPeak`), as then an optimal schedule splits every
-///   backward.
+/// - `MemoryPrecedence`'s pairs: with room for k microbatches in flight, the i-th `B` (or fused `BW`)
+///   ends no later than the (i + k)-th start of `F` (at that moment k + 1 microbatches would
+///   otherwise hold their activations, and the `B` ran before the `F` on their device, which runs
+///   one pass at a time); likewise for `W`, used only where a fused `BW` cannot lower the peak
+///   (`Problem.fusedBackwardCanLowerPeak`), as then an optimal schedule splits every backward. The
+///   i-th earliest end of a class is at least its i-th earliest start plus the least duration;
+/// - `MemoryPrecedence`'s choices, where split passes are optimal: the (x)-th start of `F` waits until,
+///   for one option, the i-th `B` and the w-th `W` have ended (the soonest option counts).
 ///
 /// The longest path from a device's first forward to the end of its last pass bounds its span
 /// (stageSpan); from time 0 to any pass's end, the makespan. It adds to the other bounds only under a
@@ -23,9 +26,10 @@ public enum InFlightBound {
     /// The in-flight bound on `objective` (0 when the cap implies no precedence).
     public static func value(_ problem: Problem, objective: Objective, chains: MicrobatchChains) -> Double {
         let splitOnly = !problem.fusedBackwardCanLowerPeak
-        let pairs = MemoryPrecedence.pairs(problem).filter { splitOnly || $0.before.kind != .backwardWeight }
+        let rooms = MemoryPrecedence.rooms(problem)
+        let pairs = MemoryPrecedence.pairs(rooms, microbatches: problem.microbatches).filter { splitOnly || $0.before.kind != .backwardWeight }
         guard !pairs.isEmpty else { return 0 }
-        let graph = Graph(problem, chains: chains, pairs: pairs)
+        let graph = Graph(problem, chains: chains, pairs: pairs, choices: splitOnly ? rooms : [])
         switch objective {
         case .makespan:
             return graph.longestEnd(from: nil)
@@ -42,21 +46,27 @@ public enum InFlightBound {
         let chains: MicrobatchChains
         let passes: Int
         let microbatches: Int
-        /// Memory arcs into each node (lag 0): the source nodes, empty for most.
+        /// Memory arcs into each node: the source nodes, empty for most.
         let memoryArcs: [[Int]]
+        /// Per pass of copy 0: the room of its stage where it is a forward whose start waits on a choice
+        /// (`MemoryPrecedence.StageRoom.options`), with its stage's `B` and `W` passes.
+        let choiceRooms: [(room: MemoryPrecedence.StageRoom, backward: Int, weight: Int)?]
 
-        init(_ problem: Problem, chains: MicrobatchChains, pairs: [MemoryPrecedence.Pair]) {
+        init(_ problem: Problem, chains: MicrobatchChains, pairs: [MemoryPrecedence.Pair], choices: [MemoryPrecedence.StageRoom]) {
             self.chains = chains
             passes = chains.passes.count
             microbatches = problem.microbatches
             let passes = passes
+            func node(_ op: Op) -> Int { op.microbatch * passes + chains.position(op.kind, stage: op.stage, slice: 0) }
             var arcs = [[Int]](repeating: [], count: passes * microbatches)
-            for pair in pairs {
-                let from = pair.before.microbatch * passes + chains.position(pair.before.kind, stage: pair.before.stage, slice: 0)
-                let to = pair.after.microbatch * passes + chains.position(.forward, stage: pair.after.stage, slice: 0)
-                arcs[to].append(from)
-            }
+            for pair in pairs { arcs[node(pair.after)].append(node(pair.before)) }
             memoryArcs = arcs
+            var rooms = [(room: MemoryPrecedence.StageRoom, backward: Int, weight: Int)?](repeating: nil, count: passes)
+            for room in choices {
+                rooms[chains.position(.forward, stage: room.stage, slice: 0)] =
+                    (room, chains.position(.backwardInput, stage: room.stage, slice: 0), chains.position(.backwardWeight, stage: room.stage, slice: 0))
+            }
+            choiceRooms = rooms
         }
 
         /// The latest end a pass must reach: the longest path from the start of `source` in copy 0 (or
@@ -78,8 +88,24 @@ public enum InFlightBound {
                     if copy > 0, start[node - passes] > -.infinity {
                         value = max(value, start[node - passes] + chains.duration[pass])
                     }
+                    // The pass a memory arc comes from runs before the forward in its device's
+                    // order, so it has ended when the forward starts.
                     for from in memoryArcs[node] where start[from] > -.infinity {
-                        value = max(value, start[from])
+                        value = max(value, start[from] + chains.duration[from % passes])
+                    }
+                    // A choice: the forward waits for the option whose passes end soonest.
+                    if let (room, backward, weight) = choiceRooms[pass], let (exact, more) = room.options(forward: copy) {
+                        func end(_ requirement: MemoryPrecedence.Requirement) -> Double {
+                            var end = -Double.infinity
+                            if requirement.backwards > 0 {
+                                end = max(end, start[(requirement.backwards - 1) * passes + backward] + chains.duration[backward])
+                            }
+                            if requirement.weights > 0 {
+                                end = max(end, start[(requirement.weights - 1) * passes + weight] + chains.duration[weight])
+                            }
+                            return end
+                        }
+                        value = max(value, min(end(exact), end(more)))
                     }
                     start[node] = value
                     if value > -.infinity, device == nil || chains.device[pass] == device {

@@ -9,9 +9,17 @@
 ///
 ///     start B(s, b) ≤ start F(s, b + k)   for k = ⌊room / ΣΔF⌋,
 ///
-/// and likewise, with `h = min(ΔF, ΔF + ΔB)` the least a microbatch holds before its `W`,
+/// and likewise for `W`. With `a = ΣΔF` as above and `h = min(ΔF, ΔF + ΔB)` the least a microbatch
+/// holds between its `B` and its `W`: when `F(s, x)` starts after `i` of the stage's `B` passes and `w`
+/// of its `W` passes (`w ≤ i ≤ x`), microbatches `i…x` hold `a` each and `w…i−1` hold `h` each, so
+/// `a · (x − i + 1) + h · (i − w) ≤ room`. As `a ≥ h`, `i = x` asks the fewest `W` passes:
+/// `w ≥ x − (room − a) / h`. Hence
 ///
-///     start W(s, b) ≤ start F(s, b + j)   for j = ⌊room / h⌋.
+///     start W(s, b) ≤ start F(s, b + j)   for j = ⌊(room − a) / h⌋ + 1
+///
+/// (at most `⌊room / h⌋`, the count that ignores the microbatch `F(s, x)` admits). The whole rule is
+/// a choice (`Choice`): for some `i` the room allows, `i` of the `B` passes and the fewest `W`
+/// passes beside them have run; the pairs are what every option asks.
 ///
 /// Both need every other stage on the device to hold memory ≥ 0 at all times (`ΔF ≥ 0` and
 /// `ΔF + ΔB ≥ 0`); where that fails the device gets no precedences. They hold for every schedule of
@@ -21,7 +29,7 @@
 /// order no longer holds then, so only the order-statistic form of `InFlightBound` reads the pairs
 /// (`Problem.costsVaryByMicrobatch`). Exact models add them as redundant
 /// constraints: they cut nothing feasible and let propagation see the in-flight limit
-/// (`docs/bounds.md`).
+/// (docs/cpsat.md).
 public enum MemoryPrecedence {
     /// One implied precedence: `before` starts no later than `after`.
     public struct Pair: Sendable, Equatable {
@@ -29,10 +37,61 @@ public enum MemoryPrecedence {
         public let after: Op
     }
 
-    /// Every implied precedence of `problem` (empty without caps or with sequence slices).
-    public static func pairs(_ problem: Problem) -> [Pair] {
+    /// The rule for one forward of a stage whose cells hold memory between their `B` and their `W`:
+    /// `after` starts only once, for one of `options`, every pass listed has run.
+    public struct Choice: Sendable, Equatable {
+        public let after: Op
+        public let options: [[Op]]
+    }
+
+    /// How many of a stage's `B` and `W` passes have run.
+    struct Requirement: Equatable {
+        let backwards: Int
+        let weights: Int
+    }
+
+    /// What the cap lets one capped stage hold: `room` beside static memory (with a margin), `inFlight`
+    /// (`a`) what a microbatch holds from its forward on the stage to its `B` there (nesting stages
+    /// included), `held` (`h`) what it holds from that `B` to its `W`, at the least memory scale.
+    struct StageRoom {
+        let stage: Int
+        let room: Double
+        let inFlight: Double
+        let held: Double
+
+        /// `B` passes that must have run when the stage's forward of microbatch `x` starts: at most
+        /// `⌊room / a⌋` microbatches (that one included) hold `a`.
+        var backwardsAhead: Int { inFlight > 0 ? Int((room / inFlight).rounded(.down)) : Int.max }
+
+        /// The fewest `W` passes that must have run when the forward of microbatch `x` starts after
+        /// `i` of the `B` passes (`i ≤ x`): `a · (x − i + 1) + h · (i − w) ≤ room`.
+        func weightsNeeded(forward x: Int, backwards i: Int) -> Int {
+            guard held > 0 else { return 0 }
+            let left = room - inFlight * Double(x - i + 1)
+            return max(0, i - Int((left / held).rounded(.down)))
+        }
+
+        /// What the forward of microbatch `x` waits for beyond the pairs, or `nil`: the fewest `B`
+        /// passes the room allows with the `W` passes they need (`exact`), or else one `B` pass more
+        /// with the fewest `W` passes of any larger count (`more`, what every option with more `B`
+        /// passes asks at least). `nil` where one option holds them all (the pairs say it) or an
+        /// option asks for nothing.
+        func options(forward x: Int) -> (exact: Requirement, more: Requirement)? {
+            guard held > 0 else { return nil }
+            let fewest = x - min(x, backwardsAhead - 1)  // a · (x − i + 1) ≤ room
+            guard fewest < x else { return nil }
+            let exact = Requirement(backwards: fewest, weights: weightsNeeded(forward: x, backwards: fewest))
+            let more = Requirement(backwards: fewest + 1, weights: weightsNeeded(forward: x, backwards: x))
+            guard exact.weights > more.weights, exact.backwards > 0 || exact.weights > 0 else { return nil }
+            return (exact, more)
+        }
+    }
+
+    /// Every capped stage's room, where the argument holds: one slice, every stage of the device
+    /// holding memory ≥ 0 at all times (`ΔF ≥ 0`, `ΔF + ΔB ≥ 0`), room for one microbatch at least.
+    static func rooms(_ problem: Problem) -> [StageRoom] {
         guard problem.sequenceSlices == 1, problem.memoryLimit != nil else { return [] }
-        var pairs: [Pair] = []
+        var rooms: [StageRoom] = []
         let chains = MicrobatchChains(problem)
         let least = problem.scaleSummary.leastMemory
         for device in 0..<problem.devices {
@@ -58,16 +117,46 @@ public enum MemoryPrecedence {
                         && fromBackward[chains.position(.backwardInput, stage: other, slice: 0)] > -.infinity
                 }
                 let inFlight = around.reduce(forward) { $0 + least * problem.memoryDelta(.forward, stage: $1, slice: 0) }
-                for (kind, least) in [(OpKind.backwardInput, inFlight), (.backwardWeight, held)] where least > 0 {
-                    let ahead = Int((room / least).rounded(.down))
-                    guard ahead >= 1, ahead < problem.microbatches else { continue }
-                    for microbatch in 0..<(problem.microbatches - ahead) {
-                        pairs.append(Pair(before: Op(kind, stage: stage, microbatch: microbatch),
-                                          after: .forward(stage, microbatch + ahead)))
-                    }
+                guard room >= inFlight else { continue }
+                rooms.append(StageRoom(stage: stage, room: room, inFlight: inFlight, held: held))
+            }
+        }
+        return rooms
+    }
+
+    /// Every implied precedence of `problem` (empty without caps or with sequence slices).
+    public static func pairs(_ problem: Problem) -> [Pair] {
+        pairs(rooms(problem), microbatches: problem.microbatches)
+    }
+
+    /// The precedences of stages of room `rooms` (`rooms(_:)`) over `microbatches`.
+    static func pairs(_ rooms: [StageRoom], microbatches: Int) -> [Pair] {
+        var pairs: [Pair] = []
+        for room in rooms {
+            // With every earlier `B` run (`i = x`), the fewest `W` passes: `x − ⌊(room − a) / h⌋`.
+            let weightAhead = room.held > 0 ? Int(((room.room - room.inFlight) / room.held).rounded(.down)) + 1 : 0
+            for (kind, ahead) in [(OpKind.backwardInput, room.backwardsAhead), (.backwardWeight, weightAhead)] {
+                guard ahead >= 1, ahead < microbatches else { continue }
+                for microbatch in 0..<(microbatches - ahead) {
+                    pairs.append(Pair(before: Op(kind, stage: room.stage, microbatch: microbatch),
+                                      after: .forward(room.stage, microbatch + ahead)))
                 }
             }
         }
         return pairs
+    }
+
+    /// Every forward's alternatives where they ask more than the pairs (`StageRoom.options`).
+    public static func choices(_ problem: Problem) -> [Choice] {
+        rooms(problem).flatMap { room in
+            (0..<problem.microbatches).compactMap { x -> Choice? in
+                guard let (exact, more) = room.options(forward: x) else { return nil }
+                func passes(_ requirement: Requirement) -> [Op] {
+                    (requirement.backwards > 0 ? [Op.backwardInput(room.stage, requirement.backwards - 1)] : [])
+                        + (requirement.weights > 0 ? [.backwardWeight(room.stage, requirement.weights - 1)] : [])
+                }
+                return Choice(after: .forward(room.stage, x), options: [passes(exact), passes(more)])
+            }
+        }
     }
 }
