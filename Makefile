@@ -105,7 +105,7 @@ bench-links: build
 bench-pipelines: build
 	scripts/bench-section pipelines scripts/bench-pipelines
 
-# Exact-search benchmarks (about 30-60 min on 2 cores): rewrites the ILP section of docs/benchmarks.md.
+# Exact-search benchmarks (about 20 min on 2 cores): rewrites the ILP section of docs/benchmarks.md.
 bench-ilp: deps
 	-@scripts/install-highs
 	$(SWIFT) build -c release --product pipesched-bench-ilp

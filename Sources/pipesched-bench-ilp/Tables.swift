@@ -17,10 +17,12 @@ enum Tables {
             "| problem | binaries | start | lower bound | " + solvers.map(\.rawValue).joined(separator: " | ") + " |",
             "|---|---|---|---|" + solvers.map { _ in "---|" }.joined(),
         ]
+        // Uncapped, capped at 2p (room for p microbatches) and, from 4 microbatches a device, at p
+        // (room for p/2, where the bounds stop short and the solvers have something to prove).
         for (p, m) in [(2, 4), (4, 4), (4, 8), (4, 12), (8, 8)] {
             for profile in BenchProblems.Profile.allCases {
-                for capped in [false, true] {
-                    let problem = BenchProblems.make(profile, devices: p, microbatches: m, capped: capped)
+                for cap in [nil, Double(2 * p)] + (m >= 2 * p ? [Double(p)] : []) {
+                    let problem = BenchProblems.make(profile, devices: p, microbatches: m, capped: false, cap: cap)
                     var cells: [String] = []
                     var binaries = "-", start = "-"
                     for solver in solvers {
