@@ -29,7 +29,7 @@ public enum InFlightBound {
         let rooms = MemoryPrecedence.rooms(problem)
         let pairs = MemoryPrecedence.pairs(rooms, microbatches: problem.microbatches).filter { splitOnly || $0.before.kind != .backwardWeight }
         guard !pairs.isEmpty else { return 0 }
-        let graph = Graph(problem, chains: chains, pairs: pairs, choices: splitOnly ? rooms : [])
+        let graph = Graph(problem, chains: chains, pairs: pairs, choosing: splitOnly ? rooms : [])
         switch objective {
         case .makespan:
             return graph.longestEnd(from: nil)
@@ -52,7 +52,7 @@ public enum InFlightBound {
         /// (`MemoryPrecedence.StageRoom.options`), with its stage's `B` and `W` passes.
         let choiceRooms: [(room: MemoryPrecedence.StageRoom, backward: Int, weight: Int)?]
 
-        init(_ problem: Problem, chains: MicrobatchChains, pairs: [MemoryPrecedence.Pair], choices: [MemoryPrecedence.StageRoom]) {
+        init(_ problem: Problem, chains: MicrobatchChains, pairs: [MemoryPrecedence.Pair], choosing rooms: [MemoryPrecedence.StageRoom]) {
             self.chains = chains
             passes = chains.passes.count
             microbatches = problem.microbatches
@@ -61,12 +61,12 @@ public enum InFlightBound {
             var arcs = [[Int]](repeating: [], count: passes * microbatches)
             for pair in pairs { arcs[node(pair.after)].append(node(pair.before)) }
             memoryArcs = arcs
-            var rooms = [(room: MemoryPrecedence.StageRoom, backward: Int, weight: Int)?](repeating: nil, count: passes)
-            for room in choices {
-                rooms[chains.position(.forward, stage: room.stage, slice: 0)] =
+            var choosing = [(room: MemoryPrecedence.StageRoom, backward: Int, weight: Int)?](repeating: nil, count: passes)
+            for room in rooms {
+                choosing[chains.position(.forward, stage: room.stage, slice: 0)] =
                     (room, chains.position(.backwardInput, stage: room.stage, slice: 0), chains.position(.backwardWeight, stage: room.stage, slice: 0))
             }
-            choiceRooms = rooms
+            choiceRooms = choosing
         }
 
         /// The latest end a pass must reach: the longest path from the start of `source` in copy 0 (or

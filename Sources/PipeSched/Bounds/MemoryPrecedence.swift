@@ -59,8 +59,8 @@ public enum MemoryPrecedence {
         let inFlight: Double
         let held: Double
 
-        /// `B` passes that must have run when the stage's forward of microbatch `x` starts: at most
-        /// `⌊room / a⌋` microbatches (that one included) hold `a`.
+        /// How many microbatches may hold `a` at once, `⌊room / a⌋` (a forward's own included): the
+        /// forward of microbatch `x` waits for the `B` of microbatch `x − backwardsAhead`.
         var backwardsAhead: Int { inFlight > 0 ? Int((room / inFlight).rounded(.down)) : Int.max }
 
         /// The fewest `W` passes that must have run when the forward of microbatch `x` starts after
@@ -74,8 +74,8 @@ public enum MemoryPrecedence {
         /// What the forward of microbatch `x` waits for beyond the pairs, or `nil`: the fewest `B`
         /// passes the room allows with the `W` passes they need (`exact`), or else one `B` pass more
         /// with the fewest `W` passes of any larger count (`more`, what every option with more `B`
-        /// passes asks at least). `nil` where one option holds them all (the pairs say it) or an
-        /// option asks for nothing.
+        /// passes asks at least). `nil` where `exact` asks no more `W` passes than `more` (the pairs
+        /// then say it all) or asks for nothing.
         func options(forward x: Int) -> (exact: Requirement, more: Requirement)? {
             guard held > 0 else { return nil }
             let fewest = x - min(x, backwardsAhead - 1)  // a · (x − i + 1) ≤ room
