@@ -18,11 +18,13 @@ import Testing
         return try! chunks.withMemoryLimit([chunks.staticMemory(device: 0) + Double(1 + seed % 3) * both + 1e-9])
     }
 
+    /// Every valid device order, enumerated once, runs each pair's `before` ahead of its `after` and
+    /// each choice's passes of some option ahead of its forward.
     @Test(arguments: problems.indices)
-    func everyOrderWithinTheCapRespectsThePairs(index: Int) {
+    func everyOrderWithinTheCapRespectsThePairsAndTheChoices(index: Int) {
         let problem = Self.problems[index]
-        let pairs = MemoryPrecedence.pairs(problem)
-        guard !pairs.isEmpty else { return }
+        let pairs = MemoryPrecedence.pairs(problem), choices = MemoryPrecedence.choices(problem)
+        guard !pairs.isEmpty || !choices.isEmpty else { return }
         let options = ExhaustiveSearch.Options(fusedBackward: false, microbatchOrder: true, maximumSchedules: 50_000)
         for device in 0..<problem.devices {
             for order in ExhaustiveSearch.deviceOrders(problem, device: device, options: options) {
@@ -32,19 +34,6 @@ import Testing
                     #expect(before != nil && after != nil && before! < after!,
                             "\(pair.before) after \(pair.after) in a valid order of \(problem.name)")
                 }
-            }
-        }
-    }
-
-    @Test(arguments: problems.indices)
-    func everyOrderWithinTheCapTakesAnOptionOfEachChoice(index: Int) {
-        let problem = Self.problems[index]
-        let choices = MemoryPrecedence.choices(problem)
-        guard !choices.isEmpty else { return }
-        let options = ExhaustiveSearch.Options(fusedBackward: false, microbatchOrder: true, maximumSchedules: 50_000)
-        for device in 0..<problem.devices {
-            for order in ExhaustiveSearch.deviceOrders(problem, device: device, options: options) {
-                let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($0.element, $0.offset) })
                 for choice in choices where problem.stageDevice[choice.after.stage] == device {
                     let after = position[choice.after]!
                     #expect(choice.options.contains { $0.allSatisfy { position[$0]! < after } },

@@ -48,9 +48,9 @@ public enum InFlightBound {
         let microbatches: Int
         /// Memory arcs into each node: the source nodes, empty for most.
         let memoryArcs: [[Int]]
-        /// Per pass of copy 0: the room of its stage where it is a forward whose start waits on a choice
-        /// (`MemoryPrecedence.StageRoom.options`), with its stage's `B` and `W` passes.
-        let choiceRooms: [(room: MemoryPrecedence.StageRoom, backward: Int, weight: Int)?]
+        /// Choices into each node (`MemoryPrecedence.StageRoom.options`, computed once here): per
+        /// option, the `B` node and the `W` node whose ends it waits for (−1: none).
+        let choiceArcs: [(exact: (backward: Int, weight: Int), more: (backward: Int, weight: Int))?]
 
         init(_ problem: Problem, chains: MicrobatchChains, pairs: [MemoryPrecedence.Pair], choosing rooms: [MemoryPrecedence.StageRoom]) {
             self.chains = chains
@@ -61,12 +61,18 @@ public enum InFlightBound {
             var arcs = [[Int]](repeating: [], count: passes * microbatches)
             for pair in pairs { arcs[node(pair.after)].append(node(pair.before)) }
             memoryArcs = arcs
-            var choosing = [(room: MemoryPrecedence.StageRoom, backward: Int, weight: Int)?](repeating: nil, count: passes)
+            var choices = [(exact: (backward: Int, weight: Int), more: (backward: Int, weight: Int))?](repeating: nil, count: passes * microbatches)
             for room in rooms {
-                choosing[chains.position(.forward, stage: room.stage, slice: 0)] =
-                    (room, chains.position(.backwardInput, stage: room.stage, slice: 0), chains.position(.backwardWeight, stage: room.stage, slice: 0))
+                func sources(_ requirement: MemoryPrecedence.Requirement) -> (backward: Int, weight: Int) {
+                    (requirement.backwards > 0 ? node(.backwardInput(room.stage, requirement.backwards - 1)) : -1,
+                     requirement.weights > 0 ? node(.backwardWeight(room.stage, requirement.weights - 1)) : -1)
+                }
+                for x in 0..<microbatches {
+                    guard let (exact, more) = room.options(forward: x) else { continue }
+                    choices[node(.forward(room.stage, x))] = (sources(exact), sources(more))
+                }
             }
-            choiceRooms = choosing
+            choiceArcs = choices
         }
 
         /// The latest end a pass must reach: the longest path from the start of `source` in copy 0 (or
@@ -94,16 +100,10 @@ public enum InFlightBound {
                         value = max(value, start[from] + chains.duration[from % passes])
                     }
                     // A choice: the forward waits for the option whose passes end soonest.
-                    if let (room, backward, weight) = choiceRooms[pass], let (exact, more) = room.options(forward: copy) {
-                        func end(_ requirement: MemoryPrecedence.Requirement) -> Double {
-                            var end = -Double.infinity
-                            if requirement.backwards > 0 {
-                                end = max(end, start[(requirement.backwards - 1) * passes + backward] + chains.duration[backward])
-                            }
-                            if requirement.weights > 0 {
-                                end = max(end, start[(requirement.weights - 1) * passes + weight] + chains.duration[weight])
-                            }
-                            return end
+                    if let (exact, more) = choiceArcs[node] {
+                        func end(_ sources: (backward: Int, weight: Int)) -> Double {
+                            max(sources.backward < 0 ? -.infinity : start[sources.backward] + chains.duration[sources.backward % passes],
+                                sources.weight < 0 ? -.infinity : start[sources.weight] + chains.duration[sources.weight % passes])
                         }
                         value = max(value, min(end(exact), end(more)))
                     }

@@ -63,6 +63,11 @@ public enum MemoryPrecedence {
         /// forward of microbatch `x` waits for the `B` of microbatch `x − backwardsAhead`.
         var backwardsAhead: Int { inFlight > 0 ? Int((room / inFlight).rounded(.down)) : Int.max }
 
+        /// How far forwards run ahead of `W` passes with every earlier `B` run (`weightsNeeded` at
+        /// `i = x`, `x − ⌊(room − a) / h⌋`): the forward of microbatch `x` waits for the `W` of
+        /// microbatch `x − weightsAhead` (0 where cells hold nothing between `B` and `W`).
+        var weightsAhead: Int { held > 0 ? Int(((room - inFlight) / held).rounded(.down)) + 1 : 0 }
+
         /// The fewest `W` passes that must have run when the forward of microbatch `x` starts after
         /// `i` of the `B` passes (`i ≤ x`): `a · (x − i + 1) + h · (i − w) ≤ room`.
         func weightsNeeded(forward x: Int, backwards i: Int) -> Int {
@@ -133,9 +138,7 @@ public enum MemoryPrecedence {
     static func pairs(_ rooms: [StageRoom], microbatches: Int) -> [Pair] {
         var pairs: [Pair] = []
         for room in rooms {
-            // With every earlier `B` run (`i = x`), the fewest `W` passes: `x − ⌊(room − a) / h⌋`.
-            let weightAhead = room.held > 0 ? Int(((room.room - room.inFlight) / room.held).rounded(.down)) + 1 : 0
-            for (kind, ahead) in [(OpKind.backwardInput, room.backwardsAhead), (.backwardWeight, weightAhead)] {
+            for (kind, ahead) in [(OpKind.backwardInput, room.backwardsAhead), (.backwardWeight, room.weightsAhead)] {
                 guard ahead >= 1, ahead < microbatches else { continue }
                 for microbatch in 0..<(microbatches - ahead) {
                     pairs.append(Pair(before: Op(kind, stage: room.stage, microbatch: microbatch),
