@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PipeSched
 
@@ -146,6 +147,35 @@ import Testing
         }
     }
 
+    /// Llama 3 8B on 8 × H100 at 80 GB, m = 32, sequential (`pipesched profile --model
+    /// Models/models/llama3-8b.json --hardware Models/hardware/h100-80gb.json --devices 8
+    /// --microbatches 32`).
+    static let llama3Sequential = #"""
+    {"communication": {"contention": false, "latency": 0.01, "transfer": 1.34217728}, "devices": 8, "memoryLimit": 80, "microbatches": 32, "name": "llama3-8b-p8-m32", "partition": [4, 4, 4, 4, 4, 5, 5, 2], "placement": "sequential", "units": {"memory": "GiB", "time": "ms"}, "stages": [
+      {"backwardInput": 47.24898299340748, "backwardWeight": 36.13157523025278, "forward": 41.69027911183013, "memory": {"backwardInput": -0.21875, "backwardWeight": -4.3125, "forward": 4.53125}, "staticMemory": 20.828125},
+      {"backwardInput": 47.24898299340748, "backwardWeight": 36.13157523025278, "forward": 41.69027911183013, "memory": {"backwardInput": -0.25, "backwardWeight": -4.25, "forward": 4.5}, "staticMemory": 13},
+      {"backwardInput": 47.24898299340748, "backwardWeight": 36.13157523025278, "forward": 41.69027911183013, "memory": {"backwardInput": -0.25, "backwardWeight": -4.25, "forward": 4.5}, "staticMemory": 13},
+      {"backwardInput": 47.24898299340748, "backwardWeight": 36.13157523025278, "forward": 41.69027911183013, "memory": {"backwardInput": -0.25, "backwardWeight": -4.25, "forward": 4.5}, "staticMemory": 13},
+      {"backwardInput": 47.24898299340748, "backwardWeight": 36.13157523025278, "forward": 41.69027911183013, "memory": {"backwardInput": -0.25, "backwardWeight": -4.25, "forward": 4.5}, "staticMemory": 13},
+      {"backwardInput": 59.06122874175936, "backwardWeight": 45.16446903781598, "forward": 52.112848889787664, "memory": {"backwardInput": -0.3125, "backwardWeight": -5.3125, "forward": 5.625}, "staticMemory": 16.25},
+      {"backwardInput": 59.06122874175936, "backwardWeight": 45.16446903781598, "forward": 52.112848889787664, "memory": {"backwardInput": -0.3125, "backwardWeight": -5.3125, "forward": 5.625}, "staticMemory": 16.25},
+      {"backwardInput": 45.38160590819009, "backwardWeight": 39.82290202661274, "forward": 42.60225396740142, "memory": {"backwardInput": -2.14453125, "backwardWeight": -4.14453125, "forward": 6.2890625}, "staticMemory": 14.328125}]}
+    """#
+
+    /// Forwards first may keep a ready backward ahead of the `W` that would make room for a forward
+    /// the cap refuses (`GreedyPolicy.makesRoomBeforeBackward` off): on Llama 3 8B that order wins,
+    /// 5,145.88 ms, where the grid with only the other order finds 5,184.45 (as it did from
+    /// 2026-12-05 to 06).
+    @Test func forwardsFirstKeepsTheBackwardAheadWhereThatWins() throws {
+        let problem = try Problem.decode(json: Data(Self.llama3Sequential.utf8))
+        let best = try #require(GreedySearch.best(problem, objective: .stageSpan))
+        #expect(abs(best.value - 5_145.879410445466) < 1e-6 && !best.policy.preferBackward && !best.policy.makesRoomBeforeBackward,
+                "\(best.value) by \(best.policy)")
+        let other = GreedyPolicy.grid(for: problem).filter { $0.preferBackward || $0.makesRoomBeforeBackward }
+        let without = try #require(GreedySearch.best(problem, objective: .stageSpan, policies: other))
+        #expect(without.value >= 5_184.45, "\(without.value) by \(without.policy)")
+    }
+
     /// Where backwards of several stages are ready, the earliest stage's first
     /// (`GreedyPolicy.BackwardOrder.earliestStage`, ZB-V's steady state): on the uniform V of the
     /// speed benchmark (p = 8, m = 16) the grid reaches 50.6 with it and 51.0 without it (ZB-V: 50).
@@ -194,11 +224,12 @@ import Testing
     /// the fields' values is a distinct member of a set, and equals and hashes as its copy. A field
     /// added to the policy fails the count of fields until `GreedyPolicy.rules` and this test take it.
     @Test func policiesCompareAndHashByEveryField() {
-        #expect(Mirror(reflecting: GreedyPolicy()).children.count == 10)
+        #expect(Mirror(reflecting: GreedyPolicy()).children.count == 11)
         var all: [GreedyPolicy] = []
         for warmup in [1, 1.5] {
             for preferBackward in [true, false] {
                 for waits in [true, false] {
+                    for makesRoom in [true, false] {
                     for fill in GreedyPolicy.WeightFill.allCases {
                         for order in GreedyPolicy.ChunkOrder.allCases {
                             for backwardOrder in GreedyPolicy.BackwardOrder.allCases {
@@ -209,13 +240,14 @@ import Testing
                                                 all.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
                                                                         chunkOrder: order, backward: passes, memoryActions: actions,
                                                                         laterStageMemory: later, pairing: pairing, waitsForBackward: waits,
-                                                                        backwardOrder: backwardOrder))
+                                                                        backwardOrder: backwardOrder, makesRoomBeforeBackward: makesRoom))
                                             }
                                         }
                                     }
                                 }
                             }
                         }
+                    }
                     }
                 }
             }
@@ -225,7 +257,8 @@ import Testing
             let copy = GreedyPolicy(warmupFactor: policy.warmupFactor, preferBackward: policy.preferBackward, weightFill: policy.weightFill,
                                     chunkOrder: policy.chunkOrder, backward: policy.backward, memoryActions: policy.memoryActions,
                                     laterStageMemory: policy.laterStageMemory, pairing: policy.pairing,
-                                    waitsForBackward: policy.waitsForBackward, backwardOrder: policy.backwardOrder)
+                                    waitsForBackward: policy.waitsForBackward, backwardOrder: policy.backwardOrder,
+                                    makesRoomBeforeBackward: policy.makesRoomBeforeBackward)
             #expect(copy == policy && copy.hashValue == policy.hashValue)
         }
     }

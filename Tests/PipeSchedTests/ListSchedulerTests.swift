@@ -147,7 +147,7 @@ import Testing
                 }
             }
         }
-        for rule in ["chunk order", "waits for B", "B first", "W fill"] + (Self.offersBackwardOrder(part: part) ? ["B order"] : []) {
+        for rule in ["chunk order", "waits for B", "B first", "W fill", "W makes room"] + (Self.offersBackwardOrder(part: part) ? ["B order"] : []) {
             #expect(compared[rule, default: 0] > 0, "no twin differs in \(rule): \(compared)")
         }
     }
@@ -275,6 +275,7 @@ import Testing
         if a.weightFill != b.weightFill { rules.append("W fill") }
         if a.laterStageMemory != b.laterStageMemory { rules.append("later-stage memory") }
         if a.backwardOrder != b.backwardOrder { rules.append("B order") }
+        if a.makesRoomBeforeBackward != b.makesRoomBeforeBackward { rules.append("W makes room") }
         return rules
     }
 

@@ -47,10 +47,13 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     /// Warm-up depth: a device admits up to `ceil(warmupFactor × round trip / (F + B))` microbatches
     /// before their backward returns (1 gives 1F1B's depth, 2 ZB-H2's), and never beyond its memory cap.
     public var warmupFactor: Double
-    /// Run a ready B before a ready F even while the warm-up depth allows the F. Without it (forwards
-    /// first) a ready F also goes before a ready B where the cap refuses the F and a pending W frees
-    /// memory: the W runs first, then the F.
+    /// Run a ready B before a ready F even while the warm-up depth allows the F.
     public var preferBackward: Bool
+    /// Forwards first only (without `preferBackward`): where the cap refuses a ready F, a B is ready
+    /// and a pending W frees memory, the W runs before the B, so the F runs next (Zero Bubble's V
+    /// schedule runs F, B, W in turn at its 1p memory). Without it the B runs first, as with a
+    /// backward first: on Llama 3 8B, 8 × H100, m = 32, that order is 0.75% faster (docs/search.md).
+    public var makesRoomBeforeBackward: Bool
     public var weightFill: WeightFill
     public var chunkOrder: ChunkOrder
     public var backwardOrder: BackwardOrder
@@ -111,7 +114,8 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     public init(warmupFactor: Double = 1, preferBackward: Bool = true, weightFill: WeightFill = .fitIdle,
                 chunkOrder: ChunkOrder = .depthFirst, backward: BackwardPasses = .split, memoryActions: MemoryActions = .none,
                 laterStageMemory: LaterStageMemory = .reservedAtAdmission, pairing: Pairing = .none,
-                waitsForBackward: Bool = false, backwardOrder: BackwardOrder = .earliestReady) {
+                waitsForBackward: Bool = false, backwardOrder: BackwardOrder = .earliestReady, makesRoomBeforeBackward: Bool = false) {
+        self.makesRoomBeforeBackward = makesRoomBeforeBackward
         self.backwardOrder = backwardOrder
         self.pairing = pairing
         self.waitsForBackward = waitsForBackward
@@ -137,18 +141,18 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
         hasher.combine(rules)
     }
 
-    /// Every field but the warm-up factor, a byte each: the two Booleans in the first, then each
+    /// Every field but the warm-up factor, a byte each: the three Booleans in the first, then each
     /// enum's case as its one byte of storage (`unsafeBitCast` traps if an enum's size is not one byte).
     /// `GreedyTests.policiesCompareAndHashByEveryField` checks that policies differing in any field differ here.
     private var rules: UInt64 {
         func byte<Case>(_ value: Case) -> UInt64 { UInt64(unsafeBitCast(value, to: UInt8.self)) }
-        return (preferBackward ? 1 : 0) | (waitsForBackward ? 2 : 0) | byte(weightFill) << 8 | byte(chunkOrder) << 16
+        return (preferBackward ? 1 : 0) | (waitsForBackward ? 2 : 0) | (makesRoomBeforeBackward ? 4 : 0) | byte(weightFill) << 8 | byte(chunkOrder) << 16
             | byte(backwardOrder) << 24 | byte(backward) << 32 | byte(memoryActions) << 40 | byte(laterStageMemory) << 48
             | byte(pairing) << 56
     }
 
     public var description: String {
-        "warmup×\(warmupFactor.readable) \(preferBackward ? "B-first" : "F-first") W:\(weightFill.rawValue) \(chunkOrder.rawValue)"
+        "warmup×\(warmupFactor.readable) \(preferBackward ? "B-first" : "F-first")\(makesRoomBeforeBackward ? " W-makes-room" : "") W:\(weightFill.rawValue) \(chunkOrder.rawValue)"
             + (backward == .split ? "" : " BW-where-B-allocates") + (memoryActions == .none ? "" : " recompute:\(memoryActions.rawValue)")
             + (laterStageMemory == .reservedAtAdmission ? "" : " later-chunks:kept-for-oldest")
             + (pairing == .none ? "" : pairing == .whenBothReady ? " F&B-pairs" : " F&B-pairs-waiting")
@@ -164,9 +168,12 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     /// waiting for a backward only after a backward first (see below), warm-up factors between the
     /// usual ones only where a capped device holds several stages (the depth a V or interleaved
     /// placement needs under a cap often falls between them; uncapped, and on one stage per device,
-    /// they gained nothing on the benchmark problems, docs/search.md), and the earliest stage's
-    /// backward first only with the chunk order depth first, waiting and later-stage room kept for
-    /// the oldest microbatch, the policies that copy ZB-V's other habits (with the other chunk
+    /// they gained nothing on the benchmark problems, docs/search.md), forwards first both with and
+    /// without a `W` making room before a backward (`makesRoomBeforeBackward`) where every device
+    /// holds one stage, and only with it where a device holds several (where it won, the V at
+    /// ZB-V's 1p memory; both there cost the V grid of the speed benchmark a sixth more time), and
+    /// the earliest stage's backward first only with the chunk order depth first, waiting and
+    /// later-stage room kept for the oldest microbatch, the policies that copy ZB-V's other habits (with the other chunk
     /// orders it won on none of the greedy's probe problems; offered with every waiting one it
     /// found the same, for 31% more passes than without it instead of 21%, docs/search.md).
     public static func grid(for problem: Problem, fusing: Bool? = nil) -> [GreedyPolicy] {
@@ -189,6 +196,7 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
             for pairing in problem.hasOverlap ? Pairing.allCases : [.none] {
                 for warmup in waits && !several ? [2, 1000] : warmups {
                     for preferBackward in waits ? [true] : [true, false] {
+                        for makesRoom in preferBackward ? [false] : several ? [true] : [false, true] {
                         for fill in waits && !several ? [.fillIdle, .fitIdle] : WeightFill.allCases {
                             for order in !several ? [.depthFirst] : waits ? [.depthFirst, .depthFirstWaiting] : ChunkOrder.allCases {
                                 for passes in backward {
@@ -200,12 +208,13 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
                                                 result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
                                                                            chunkOrder: order, backward: passes, memoryActions: actions,
                                                                            laterStageMemory: later, pairing: pairing, waitsForBackward: waits,
-                                                                           backwardOrder: backwardOrder))
+                                                                           backwardOrder: backwardOrder, makesRoomBeforeBackward: makesRoom))
                                             }
                                         }
                                     }
                                 }
                             }
+                        }
                         }
                     }
                 }

@@ -144,7 +144,8 @@ public enum GreedySearch {
     /// combination of such rules does too. The rules (`ProvableRule.all`, noted in `State.RulesMet`):
     /// `ChunkOrder.depthFirstWaiting` for a depth-first run, waiting for a backward for a run without
     /// it, a forward first for a backward-first run, `WeightFill.fitIdle` for a `fillIdle` run, the
-    /// earliest stage's backward first for a run taking the first ready (`BackwardOrder`), and
+    /// earliest stage's backward first for a run taking the first ready (`BackwardOrder`), a `W`
+    /// making room before a backward for a run without it (`makesRoomBeforeBackward`), and
     /// later-stage room kept for the oldest for a reserving run the cap never refused where
     /// `keptRoomCopiesReservation` holds (`copies`). `ListSchedulerTests` checks each. A run that never met its warm-up depth also
     /// builds the schedule of each twin at every larger factor (`Proofs.add`).
@@ -186,6 +187,8 @@ public enum GreedySearch {
                          toFirst: { if $0.weightFill == .fitIdle { $0.weightFill = .fillIdle } }),
             ProvableRule(note: .backwardOrder, isFirst: { $0.backwardOrder == .earliestReady }, toAlternative: { $0.backwardOrder = .earliestStage },
                          toFirst: { $0.backwardOrder = .earliestReady }, scouts: false),
+            ProvableRule(note: .makesRoom, isFirst: { !$0.makesRoomBeforeBackward }, toAlternative: { $0.makesRoomBeforeBackward = true },
+                         toFirst: { $0.makesRoomBeforeBackward = false }),
             ProvableRule(note: .capRefusal, isFirst: { $0.laterStageMemory == .reservedAtAdmission },
                          toAlternative: { $0.laterStageMemory = .keptForOldest }, toFirst: { $0.laterStageMemory = .reservedAtAdmission },
                          needsKeptRoomCopies: true, branches: false),

@@ -686,14 +686,21 @@ struct State {
             if policy.backwardOrder == .earliestStage { bestBackward = earliestStageBackward }
         }
         if bestForward >= 0 && (bestBackward >= 0 || urgentRecompute != nil) { note(.forwardFirst) }
-        // Forwards first: when the cap refuses a ready forward and a pending W frees memory, the W
-        // goes before a ready backward, so the forward runs next (Zero Bubble's V schedule runs
-        // F, B, W in turn at its 1p memory); a backward-first run notes where it would differ.
+        // Forwards first with `makesRoomBeforeBackward`: when the cap refuses a ready forward and a
+        // pending W frees memory, the W goes before a ready backward, so the forward runs next (Zero
+        // Bubble's V schedule runs F, B, W in turn at its 1p memory); the runs that keep the backward
+        // first note where such a run would differ.
         // (`makesRoom`: the backward and recomputation branches below stand aside, and the W branch
         // at the end runs the W, the cap having refused a forward.)
         var makesRoom = false
         if forwardBlocked, bestForward < 0, bestBackward >= 0, weightStage >= 0, weightFrees(weightStage) {
-            if policy.preferBackward { note(.forwardFirst) } else { makesRoom = true }
+            if policy.preferBackward {
+                note(.forwardFirst)
+            } else if policy.makesRoomBeforeBackward {
+                makesRoom = true
+            } else {
+                note(.makesRoom)
+            }
         }
         if bestBackward >= 0, !makesRoom, policy.preferBackward || bestForward < 0 {
             if policy.pairing != .none {
@@ -1098,6 +1105,10 @@ struct State {
         /// A run reached a step where backwards of several stages were ready and the two
         /// `GreedyPolicy.BackwardOrder`s would pick different ones.
         static let backwardOrder = RulesMet(rawValue: 64)
+        /// A forwards-first run without `GreedyPolicy.makesRoomBeforeBackward` reached a step where
+        /// that rule would have run a `W` to make room for a forward the cap refused, before a ready
+        /// backward.
+        static let makesRoom = RulesMet(rawValue: 128)
     }
 
     /// The keys of a timed run from each device's first start and last end (`ScheduleScore`'s rules).
