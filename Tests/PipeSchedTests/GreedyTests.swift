@@ -230,24 +230,24 @@ import Testing
             for preferBackward in [true, false] {
                 for waits in [true, false] {
                     for makesRoom in [true, false] {
-                    for fill in GreedyPolicy.WeightFill.allCases {
-                        for order in GreedyPolicy.ChunkOrder.allCases {
-                            for backwardOrder in GreedyPolicy.BackwardOrder.allCases {
-                                for passes in GreedyPolicy.BackwardPasses.allCases {
-                                    for actions in GreedyPolicy.MemoryActions.allCases {
-                                        for later in GreedyPolicy.LaterStageMemory.allCases {
-                                            for pairing in GreedyPolicy.Pairing.allCases {
-                                                all.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
-                                                                        chunkOrder: order, backward: passes, memoryActions: actions,
-                                                                        laterStageMemory: later, pairing: pairing, waitsForBackward: waits,
-                                                                        backwardOrder: backwardOrder, makesRoomBeforeBackward: makesRoom))
+                        for fill in GreedyPolicy.WeightFill.allCases {
+                            for order in GreedyPolicy.ChunkOrder.allCases {
+                                for backwardOrder in GreedyPolicy.BackwardOrder.allCases {
+                                    for passes in GreedyPolicy.BackwardPasses.allCases {
+                                        for actions in GreedyPolicy.MemoryActions.allCases {
+                                            for later in GreedyPolicy.LaterStageMemory.allCases {
+                                                for pairing in GreedyPolicy.Pairing.allCases {
+                                                    all.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
+                                                                            chunkOrder: order, backward: passes, memoryActions: actions,
+                                                                            laterStageMemory: later, pairing: pairing, waitsForBackward: waits,
+                                                                            backwardOrder: backwardOrder, makesRoomBeforeBackward: makesRoom))
+                                                }
                                             }
                                         }
                                     }
                                 }
                             }
                         }
-                    }
                     }
                 }
             }

@@ -146,13 +146,14 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     /// `GreedyTests.policiesCompareAndHashByEveryField` checks that policies differing in any field differ here.
     private var rules: UInt64 {
         func byte<Case>(_ value: Case) -> UInt64 { UInt64(unsafeBitCast(value, to: UInt8.self)) }
-        return (preferBackward ? 1 : 0) | (waitsForBackward ? 2 : 0) | (makesRoomBeforeBackward ? 4 : 0) | byte(weightFill) << 8 | byte(chunkOrder) << 16
-            | byte(backwardOrder) << 24 | byte(backward) << 32 | byte(memoryActions) << 40 | byte(laterStageMemory) << 48
-            | byte(pairing) << 56
+        return (preferBackward ? 1 : 0) | (waitsForBackward ? 2 : 0) | (makesRoomBeforeBackward ? 4 : 0)
+            | byte(weightFill) << 8 | byte(chunkOrder) << 16 | byte(backwardOrder) << 24 | byte(backward) << 32
+            | byte(memoryActions) << 40 | byte(laterStageMemory) << 48 | byte(pairing) << 56
     }
 
     public var description: String {
-        "warmup×\(warmupFactor.readable) \(preferBackward ? "B-first" : "F-first")\(makesRoomBeforeBackward ? " W-makes-room" : "") W:\(weightFill.rawValue) \(chunkOrder.rawValue)"
+        "warmup×\(warmupFactor.readable) \(preferBackward ? "B-first" : "F-first")\(makesRoomBeforeBackward ? " W-makes-room" : "")"
+            + " W:\(weightFill.rawValue) \(chunkOrder.rawValue)"
             + (backward == .split ? "" : " BW-where-B-allocates") + (memoryActions == .none ? "" : " recompute:\(memoryActions.rawValue)")
             + (laterStageMemory == .reservedAtAdmission ? "" : " later-chunks:kept-for-oldest")
             + (pairing == .none ? "" : pairing == .whenBothReady ? " F&B-pairs" : " F&B-pairs-waiting")
@@ -173,9 +174,10 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     /// holds one stage, and only with it where a device holds several (where it won, the V at
     /// ZB-V's 1p memory; both there cost the V grid of the speed benchmark a sixth more time), and
     /// the earliest stage's backward first only with the chunk order depth first, waiting and
-    /// later-stage room kept for the oldest microbatch, the policies that copy ZB-V's other habits (with the other chunk
-    /// orders it won on none of the greedy's probe problems; offered with every waiting one it
-    /// found the same, for 31% more passes than without it instead of 21%, docs/search.md).
+    /// later-stage room kept for the oldest microbatch, the policies that copy ZB-V's other habits
+    /// (with the other chunk orders it won on none of the greedy's probe problems; offered with every
+    /// waiting one it found the same, for 31% more passes than without it instead of 21%,
+    /// docs/search.md).
     public static func grid(for problem: Problem, fusing: Bool? = nil) -> [GreedyPolicy] {
         let several = problem.devicesHoldSeveralStages
         let warmups: [Double] = several && problem.memoryLimit != nil ? [1, 1.25, 1.5, 1.75, 2, 2.5, 3, 1000] : [1, 1.5, 2, 3, 1000]
@@ -197,24 +199,24 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
                 for warmup in waits && !several ? [2, 1000] : warmups {
                     for preferBackward in waits ? [true] : [true, false] {
                         for makesRoom in preferBackward ? [false] : several ? [true] : [false, true] {
-                        for fill in waits && !several ? [.fillIdle, .fitIdle] : WeightFill.allCases {
-                            for order in !several ? [.depthFirst] : waits ? [.depthFirst, .depthFirstWaiting] : ChunkOrder.allCases {
-                                for passes in backward {
-                                    for actions in GreedyRecomputation.applies(to: problem) ? MemoryActions.allCases : [.none] {
-                                        let offered = actions == .none ? laterStages : [.reservedAtAdmission]
-                                        let kept: [LaterStageMemory] = offered.contains(.keptForOldest) ? [.keptForOldest] : offered
-                                        for later in waits ? kept : offered {
-                                            for backwardOrder in order == .depthFirstWaiting && later == .keptForOldest ? BackwardOrder.allCases : [.earliestReady] {
-                                                result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
-                                                                           chunkOrder: order, backward: passes, memoryActions: actions,
-                                                                           laterStageMemory: later, pairing: pairing, waitsForBackward: waits,
-                                                                           backwardOrder: backwardOrder, makesRoomBeforeBackward: makesRoom))
+                            for fill in waits && !several ? [.fillIdle, .fitIdle] : WeightFill.allCases {
+                                for order in !several ? [.depthFirst] : waits ? [.depthFirst, .depthFirstWaiting] : ChunkOrder.allCases {
+                                    for passes in backward {
+                                        for actions in GreedyRecomputation.applies(to: problem) ? MemoryActions.allCases : [.none] {
+                                            let offered = actions == .none ? laterStages : [.reservedAtAdmission]
+                                            let kept: [LaterStageMemory] = offered.contains(.keptForOldest) ? [.keptForOldest] : offered
+                                            for later in waits ? kept : offered {
+                                                for backwardOrder in order == .depthFirstWaiting && later == .keptForOldest ? BackwardOrder.allCases : [.earliestReady] {
+                                                    result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
+                                                                               chunkOrder: order, backward: passes, memoryActions: actions,
+                                                                               laterStageMemory: later, pairing: pairing, waitsForBackward: waits,
+                                                                               backwardOrder: backwardOrder, makesRoomBeforeBackward: makesRoom))
+                                                }
                                             }
                                         }
                                     }
                                 }
                             }
-                        }
                         }
                     }
                 }
