@@ -10,7 +10,7 @@ DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps deps-highs build demo test test-slurm test-browser screenshot fuzz torch-roundtrip embed man bench bench-search bench-bounds bench-peers bench-slices bench-overlap bench-memory-actions bench-microbatch-lengths bench-links bench-pipelines bench-ilp bench-server bench-sweep openapi clean
+.PHONY: deps deps-highs build demo test test-slurm test-browser screenshot fuzz referee torch-roundtrip embed man bench bench-search bench-bounds bench-peers bench-slices bench-overlap bench-memory-actions bench-microbatch-lengths bench-links bench-pipelines bench-ilp bench-server bench-sweep openapi clean
 
 deps:
 	@scripts/install-deps
@@ -51,6 +51,15 @@ fuzz: deps
 	@PIPESCHED_FUZZ_COUNT=$(FUZZ_COUNT) /usr/bin/time -v $(SWIFT) test --skip-build --filter 'ReaderFuzzTests|HTTPFuzzTests' \
 		> .build/fuzz.log 2>&1; status=$$?; \
 		grep -E '✘|✔ Test|Test run|Maximum resident set size' .build/fuzz.log; exit $$status
+
+# The property tests that exhaustive search referees (bounds, caps, auto's claims; docs/architecture.md)
+# over REFEREE_SEEDS seeds each instead of make test's 8 to 40: 400 took 35 minutes on 2 cores (peak 1 GB).
+REFEREE_SEEDS ?= 400
+referee: deps
+	$(SWIFT) build --build-tests
+	@PIPESCHED_REFEREE_SEEDS=$(REFEREE_SEEDS) $(SWIFT) test --skip-build \
+		--filter 'ExhaustiveRefereeTests|FreeLinkTests|LinkContentionTests|MemoryActionTests|MicrobatchScaleTests|OffloadingTests|OverlappedPassTests|PipelinesTests|StageGraphTests|TopologyTests' \
+		> .build/referee.log 2>&1; status=$$?; grep -E '✘|Test run' .build/referee.log; exit $$status
 
 torch-roundtrip: build
 	scripts/torch-roundtrip

@@ -5,7 +5,7 @@ import Testing
 /// referee of every claim: no bound above the optimum, no cap refused that a schedule meets, no
 /// method over its cap, and nothing lost by running each (stage, kind) in microbatch order.
 @Suite struct ExhaustiveRefereeTests {
-    static let seeds: [UInt64] = Array(0..<40)
+    static let seeds = RefereeSeeds.first(40)
 
     @Test(arguments: seeds)
     func everyBoundIsAtMostTheOptimum(seed: UInt64) throws {

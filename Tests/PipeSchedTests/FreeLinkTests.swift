@@ -92,12 +92,12 @@ import Testing
         #expect(checked > 500 && sized > 100, "\(checked) runs, \(sized) with microbatch scales")
     }
 
-    @Test(arguments: Array(UInt64(0)..<24))
+    @Test(arguments: RefereeSeeds.first(24))
     func boundsStayBelowTheExhaustiveOptimum(seed: UInt64) throws {
         try BoundReferee.check(Self.free(seed: seed))
     }
 
-    @Test(arguments: Array(UInt64(0)..<12))
+    @Test(arguments: RefereeSeeds.first(12))
     func autoEmitsValidSchedulesNoBetterThanTheOptimum(seed: UInt64) throws {
         try AutoReferee.check(Self.free(seed: seed))
     }

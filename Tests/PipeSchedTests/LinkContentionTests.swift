@@ -104,13 +104,13 @@ import Testing
         }
     }
 
-    @Test(arguments: Array(UInt64(0)..<24))
+    @Test(arguments: RefereeSeeds.first(24))
     func boundsStayBelowTheExhaustiveOptimum(seed: UInt64) throws {
         let problem = Self.contended(seed: seed)
         try BoundReferee.check(problem)
     }
 
-    @Test(arguments: Array(UInt64(0)..<12))
+    @Test(arguments: RefereeSeeds.first(12))
     func autoEmitsValidSchedulesNoBetterThanTheOptimum(seed: UInt64) throws {
         try AutoReferee.check(Self.contended(seed: seed))
     }

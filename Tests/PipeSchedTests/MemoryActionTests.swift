@@ -31,7 +31,7 @@ import Testing
         return try Problem(name: "binding", microbatches: 2, devices: 2, stages: [stage, stage], memoryLimit: [2, 100])
     }
 
-    static let seeds: [UInt64] = Array(0..<16)
+    static let seeds = RefereeSeeds.first(16)
     /// Small enough to keep the suite fast; larger combinations are skipped.
     static let referee = ExhaustiveSearch.Options(maximumSchedules: 20_000)
 

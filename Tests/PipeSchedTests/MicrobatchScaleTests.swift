@@ -98,13 +98,13 @@ import Testing
         #expect(!problem.microbatchOrderIsLossless(choosingActions: false))
     }
 
-    @Test(arguments: Array(UInt64(0)..<24))
+    @Test(arguments: RefereeSeeds.first(24))
     func boundsStayBelowTheExhaustiveOptimum(seed: UInt64) throws {
         let problem = Self.scaled(seed: seed)
         try BoundReferee.check(problem)
     }
 
-    @Test(arguments: Array(UInt64(0)..<24))
+    @Test(arguments: RefereeSeeds.first(24))
     func theGreedyAndAutoEmitValidSchedulesNoBetterThanTheOptimum(seed: UInt64) throws {
         let problem = Self.scaled(seed: seed)
         for objective in Objective.allCases {

@@ -45,7 +45,7 @@ import Testing
     static let singleOrder: [Op] = [.forward(0, 0), o(0), .forward(0, 1), o(1), l(0), .backwardInput(0, 0), .backwardWeight(0, 0),
                                     l(1), .backwardInput(0, 1), .backwardWeight(0, 1)]
 
-    static let seeds: [UInt64] = Array(0..<16)
+    static let seeds = RefereeSeeds.first(16)
     static let referee = ExhaustiveSearch.Options(maximumSchedules: 20_000)
 
     @Test func copiesRunBesideComputeAndFreeMemoryWhenTheyEnd() throws {

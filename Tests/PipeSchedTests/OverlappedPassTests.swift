@@ -163,7 +163,7 @@ import Testing
 
     /// Exhaustive search over orders and pairings is the referee: pairs reach optima nothing else
     /// does (on `tiny-overlap-1` and `-3`, uncapped), and no bound or method's claim passes them.
-    @Test(arguments: UInt64(0)..<8)
+    @Test(arguments: RefereeSeeds.first(8))
     func boundsHoldAndPairsOnlyHelpUnderExhaustiveSearch(seed: UInt64) throws {
         let problem = Self.tiny(seed: seed)
         let plain = try #require(ExhaustiveSearch.solve(problem, objective: .stageSpan, options: .init(overlaps: false)))

@@ -106,7 +106,7 @@ struct PipelinesTests {
     /// Every greedy policy stays within the caps: each pipeline's stream is admitted on its own, so
     /// a microbatch of the second pipeline never runs a forward the cap has not made room for.
     /// Each seed checks half of the grid (`PolicySample`); consecutive seeds cover all of it.
-    @Test(arguments: Array(UInt64(0)..<16))
+    @Test(arguments: RefereeSeeds.first(16))
     func everyGreedyPolicyStaysWithinTheCaps(seed: UInt64) throws {
         var generator = SeededGenerator(seed: seed &+ 991)
         let devices = [2, 3, 4][Int(seed % 3)]
@@ -130,12 +130,12 @@ struct PipelinesTests {
         #expect(solution.evaluation.metrics.value(of: .stageSpan) >= solution.evaluation.metrics.lowerBound - 1e-9)
     }
 
-    @Test(arguments: Array(UInt64(0)..<20))
+    @Test(arguments: RefereeSeeds.first(20))
     func boundsStayBelowTheExhaustiveOptimum(seed: UInt64) throws {
         try BoundReferee.check(Self.tiny(seed: seed))
     }
 
-    @Test(arguments: Array(UInt64(0)..<10))
+    @Test(arguments: RefereeSeeds.first(10))
     func autosClaimsHoldAgainstExhaustiveSearch(seed: UInt64) throws {
         try AutoReferee.check(Self.tiny(seed: seed))
     }

@@ -137,17 +137,17 @@ struct StageGraphTests {
         }
     }
 
-    @Test(arguments: Array(UInt64(0)..<24))
+    @Test(arguments: RefereeSeeds.first(24))
     func boundsStayBelowTheExhaustiveOptimum(seed: UInt64) throws {
         try BoundReferee.check(Self.tiny(seed: seed))
     }
 
-    @Test(arguments: Array(UInt64(0)..<12))
+    @Test(arguments: RefereeSeeds.first(12))
     func autosClaimsHoldAgainstExhaustiveSearch(seed: UInt64) throws {
         try AutoReferee.check(Self.tiny(seed: seed))
     }
 
-    @Test(arguments: Array(UInt64(0)..<32))
+    @Test(arguments: RefereeSeeds.first(32))
     func everyGreedyPolicyBuildsAValidScheduleWithinTheCaps(seed: UInt64) throws {
         let problem = Self.tiny(seed: seed)
         var ran = 0

@@ -16,7 +16,7 @@ import Testing
                                                                 topology: Topology(devicesPerNode: perNode, interNodeLatency: inter)) }
     }
 
-    @Test(arguments: Array(UInt64(0)..<32))
+    @Test(arguments: RefereeSeeds.first(32))
     func boundsStayBelowTheOptimumWithNodes(seed: UInt64) throws {
         let problem = try Self.tiny(seed: seed)
         for objective in Objective.allCases {
