@@ -2,13 +2,15 @@ import Testing
 @testable import PipeSched
 
 /// The list scheduler's device queue against a plain list: after any sequence of the scheduler's
-/// operations (push a woken device, retime or remove the earliest), the earliest device is the one
-/// with the smallest time, ties to the lower index.
+/// operations (push a woken device, retime or remove the earliest) and of retiming any queued
+/// device, earlier or later, the earliest device is the one with the smallest time, ties to the
+/// lower index; device counts that are and are not powers of two (the tree pads to one).
 @Suite struct DeviceQueueTests {
-    @Test(arguments: 0..<20)
+    @Test(arguments: 0..<24)
     func theEarliestIsTheSmallestTimeThenTheLowerDevice(seed: Int) {
         var random = SeededGenerator(seed: UInt64(seed))
-        let devices = Int.random(in: 1...40, using: &random)
+        let sizes = [1, 2, 3, 4, 16, 17, 32, 33]
+        let devices = seed < sizes.count ? sizes[seed] : Int.random(in: 1...40, using: &random)
         // Times on a coarse grid, so that ties are common.
         func time() -> Double { Double(Int.random(in: 0...12, using: &random)) / 4 }
         let initial = Scratch((0..<devices).map { _ in time() })
@@ -19,9 +21,9 @@ import Testing
             let expected = reference.min { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }?.key
             #expect(queue.earliest == expected)
             guard let earliest = expected else { break }
-            switch Int.random(in: 0..<4, using: &random) {
+            switch Int.random(in: 0..<5, using: &random) {
             case 0:
-                queue.removeEarliest()
+                queue.remove(earliest)
                 reference[earliest] = nil
             case 1:
                 let outside = (0..<devices).filter { reference[$0] == nil }
@@ -29,9 +31,14 @@ import Testing
                 let at = time()
                 queue.push(device, at: at)
                 reference[device] = at
+            case 2:
+                let device = reference.keys.sorted().randomElement(using: &random)!
+                let at = time()
+                queue.retime(device, to: at)
+                reference[device] = at
             default:
                 let later = reference[earliest]! + time()
-                queue.retimeEarliest(later)
+                queue.retime(earliest, to: later)
                 reference[earliest] = later
             }
         }

@@ -1,69 +1,55 @@
-/// Devices by clock time, earliest first: a binary min-heap in which each device appears at most
-/// once (the list scheduler keeps the device it steps at the top, retimes or removes it, and pushes
-/// a device only when it wakes a blocked one).
-/// Ties go to the lower device index, so the result does not depend on insertion order.
+/// Devices by clock time, earliest first, ties to the lower device index (so the result does not
+/// depend on the order devices were queued in). Each device appears at most once: the list
+/// scheduler retimes or removes the device it stepped and queues a device only when it wakes a
+/// blocked one.
+///
+/// A tournament tree: each device is a leaf holding its clock time (`+∞`: not queued), and each
+/// inner node the earlier of its two subtrees' winners (the left one, of lower indices, on a tie),
+/// so the earliest device is the root's winner. A change of one device's time replays the matches
+/// on its path to the root: log₂ p comparisons whose outcome selects without a branch, where a binary
+/// heap's sift mispredicted its comparisons (docs/benchmarks.md, "The device queue as a tournament").
 struct DeviceQueue {
-    /// A queued device and its clock time, side by side so that a comparison reads one entry.
-    private struct Entry {
-        var time: Double
-        var device: Int
-    }
+    /// Per device (padded to a power of two with devices never queued): its clock time, or `+∞`.
+    private let times: Scratch<Double>
+    /// Per node of the tree (the root at 1, node `i`'s children at `2i` and `2i + 1`, device `d`'s
+    /// leaf at `leaves + d`): the device that wins its subtree.
+    private let winners: Scratch<Int>
+    private let leaves: Int
 
-    private let entries: Scratch<Entry>
-    private var count = 0
-
-    /// An empty queue with room for `capacity` devices.
+    /// An empty queue for devices `0..<capacity`.
     init(capacity: Int) {
-        entries = Scratch(repeating: Entry(time: 0, device: 0), count: capacity)
+        var leaves = 1
+        while leaves < capacity { leaves *= 2 }
+        self.leaves = leaves
+        times = Scratch(repeating: .infinity, count: leaves)
+        winners = Scratch(repeating: 0, count: 2 * leaves)
+        for device in 0..<leaves { winners[leaves + device] = device }
+        for node in stride(from: leaves - 1, to: 0, by: -1) { winners[node] = winners[2 * node] }
     }
 
-    @inline(__always)
-    private static func less(_ a: Entry, _ b: Entry) -> Bool {
-        a.time < b.time || (a.time == b.time && a.device < b.device)
-    }
-
+    /// Queues `device` at `time` (finite).
     mutating func push(_ device: Int, at time: Double) {
-        precondition(count < entries.count, "a device was queued twice")
-        let entry = Entry(time: time, device: device)
-        var child = count
-        count += 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard Self.less(entry, entries[parent]) else { break }
-            entries[child] = entries[parent]
-            child = parent
+        precondition(times[device] == .infinity, "a device was queued twice")
+        retime(device, to: time)
+    }
+
+    /// The device with the earliest time (the lower index on a tie); `nil` when the queue is empty.
+    var earliest: Int? {
+        let winner = winners[1]
+        return times[winner] < .infinity ? winner : nil
+    }
+
+    /// Takes `device` out of the queue.
+    mutating func remove(_ device: Int) { retime(device, to: .infinity) }
+
+    /// Gives the queued `device` its new clock time, and replays the matches above it.
+    mutating func retime(_ device: Int, to time: Double) {
+        times[device] = time
+        var node = (leaves + device) / 2
+        while node > 0 {
+            let left = winners[2 * node], right = winners[2 * node + 1]
+            winners[node] = times[right] < times[left] ? right : left
+            node /= 2
         }
-        entries[child] = entry
-    }
-
-    /// The device with the earliest time, left in the queue; `nil` when the queue is empty.
-    var earliest: Int? { count > 0 ? entries[0].device : nil }
-
-    /// Removes the earliest device.
-    mutating func removeEarliest() {
-        count -= 1
-        guard count > 0 else { return }
-        siftDown(entries[count])
-    }
-
-    /// Gives the earliest device its new, later clock time: one sift down, where popping and
-    /// pushing it again would take two passes over the heap.
-    mutating func retimeEarliest(_ time: Double) {
-        siftDown(Entry(time: time, device: entries[0].device))
-    }
-
-    /// Places `entry` at the root's slot and sifts it down (moving children up into the hole).
-    private mutating func siftDown(_ entry: Entry) {
-        var parent = 0
-        while true {
-            let left = 2 * parent + 1
-            guard left < count else { break }
-            var child = left
-            if left + 1 < count && Self.less(entries[left + 1], entries[left]) { child = left + 1 }
-            guard Self.less(entries[child], entry) else { break }
-            entries[parent] = entries[child]
-            parent = child
-        }
-        entries[parent] = entry
     }
 }

@@ -568,14 +568,13 @@ struct State {
             if steps & 255 == 1, let best = bestSoFar?() { tightenCutoff(best) }  // likewise, every 256 steps
             guard let device = queue.earliest else { return false }
             guard remaining[device] > 0 else {
-                queue.removeEarliest()
+                queue.remove(device)
                 continue
             }
             let stage = step(device)
             if cutOff { return false }
-            // The device stays at the top of the queue while it steps; its new clock time (or its
-            // leaving) is settled before others are woken, which may be pushed above it.
-            if !blocked[device] && remaining[device] > 0 { queue.retimeEarliest(time[device]) } else { queue.removeEarliest() }
+            // The device's new clock time (or its leaving) is settled before others are woken.
+            if !blocked[device] && remaining[device] > 0 { queue.retime(device, to: time[device]) } else { queue.remove(device) }
             if let stage {
                 left -= 1 - addedPasses
                 addedPasses = 0
