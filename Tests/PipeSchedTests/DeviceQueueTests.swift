@@ -11,8 +11,11 @@ import Testing
         var random = SeededGenerator(seed: UInt64(seed))
         let sizes = [1, 2, 3, 4, 16, 17, 32, 33]
         let devices = seed < sizes.count ? sizes[seed] : Int.random(in: 1...40, using: &random)
-        // Times on a coarse grid, so that ties are common.
-        func time() -> Double { Double(Int.random(in: 0...12, using: &random)) / 4 }
+        // Times on a coarse grid, so that ties are common; zero also as -0.0 (equal to 0.0).
+        func time() -> Double {
+            let step = Int.random(in: -1...12, using: &random)
+            return step < 0 ? -0.0 : Double(step) / 4
+        }
         let initial = Scratch((0..<devices).map { _ in time() })
         var queue = DeviceQueue(capacity: devices)
         for device in 0..<devices { queue.push(device, at: initial[device]) }

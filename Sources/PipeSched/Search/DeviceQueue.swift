@@ -27,7 +27,7 @@ struct DeviceQueue {
         for node in stride(from: leaves - 1, to: 0, by: -1) { winners[node] = winners[2 * node] }
     }
 
-    /// Queues `device` at `time` (finite).
+    /// Queues `device` at `time` (finite, not negative).
     mutating func push(_ device: Int, at time: Double) {
         precondition(times[device] == .infinity, "a device was queued twice")
         retime(device, to: time)
@@ -44,11 +44,17 @@ struct DeviceQueue {
 
     /// Gives the queued `device` its new clock time, and replays the matches above it.
     mutating func retime(_ device: Int, to time: Double) {
-        times[device] = time
+        assert(time >= 0, "clock times are not negative")
+        times[device] = time + 0.0  // a -0.0 as +0.0, whose bit pattern orders with the others'
         var node = (leaves + device) / 2
         while node > 0 {
             let left = winners[2 * node], right = winners[2 * node + 1]
-            winners[node] = times[right] < times[left] ? right : left
+            // The right one only if strictly earlier. Times are non-negative (`+0.0` at the
+            // earliest), so their bit patterns order as they do; the difference's sign is the
+            // mask that selects (a comparison here compiled to a branch, mispredicted as often as
+            // the heap's).
+            let earlier = Int(bitPattern: UInt(times[right].bitPattern)) &- Int(bitPattern: UInt(times[left].bitPattern))
+            winners[node] = left ^ ((left ^ right) & (earlier >> (Int.bitWidth - 1)))
             node /= 2
         }
     }
