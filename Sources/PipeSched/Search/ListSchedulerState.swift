@@ -904,7 +904,7 @@ struct State {
     @inline(never) mutating func runWeight(stage: Int, device: Int) { run(.backwardWeight, stage: stage, device: device) }
     @inline(never) mutating func runRecompute(stage: Int, device: Int) { run(.recompute, stage: stage, device: device) }
     @inline(never) mutating func runGradient(stage: Int, device: Int) {
-        if fused[stage] { run(.backward, stage: stage, device: device) } else { run(.backwardInput, stage: stage, device: device) }
+        if gradientKind(stage) == .backward { run(.backward, stage: stage, device: device) } else { run(.backwardInput, stage: stage, device: device) }
     }
 
     /// Runs the next pass of `kind` on `stage` as soon as its device and its inputs allow.
