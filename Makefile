@@ -81,7 +81,7 @@ bench-search: deps
 	scripts/bench-section search-quality .build/release/pipesched-bench search-quality --auto-seconds 5
 	scripts/bench-section search-v .build/release/pipesched-bench search-v --auto-seconds 3
 	scripts/bench-section search-speed .build/release/pipesched-bench search-speed
-	scripts/bench-section greedy-speed .build/release/pipesched-bench greedy-speed
+	scripts/bench-section greedy-speed .build/release/pipesched-bench greedy-speed --zero-bubble-cpython scripts/zero-bubble-cpython
 
 # Lower bounds: how many benchmark problems the reported bound proves optimal (about 2 minutes).
 bench-bounds: deps

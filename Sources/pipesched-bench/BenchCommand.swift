@@ -33,12 +33,15 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A problem file for score-profile and greedy-profile (instead of the problem of --devices and --microbatches).")
     var problem: String?
 
+    @Option(name: .customLong("zero-bubble-cpython"), help: "scripts/zero-bubble-cpython, for greedy-speed: times Zero Bubble's own V greedy (zbv.py) in CPython in the same run, instead of quoting the issue's figure.")
+    var zeroBubbleCPython: String?
+
     func run() throws {
         switch name {
         case "search-quality": print(SearchBenchmark.qualityTable(autoSeconds: autoSeconds))
         case "search-speed": print(SearchBenchmark.speedTable())
         case "search-v": print(SearchBenchmark.vTable(autoSeconds: autoSeconds))
-        case "greedy-speed": print(GreedySpeedBenchmark.table())
+        case "greedy-speed": print(GreedySpeedBenchmark.table(zeroBubbleCPython: zeroBubbleCPython))
         case "greedy-profile": try GreedySpeedBenchmark.profile(devices: devices, microbatches: microbatches, v: v, threads: threads, path: problem)
         case "pass-profile": GreedySpeedBenchmark.passProfile(devices: devices, microbatches: microbatches, repeats: repeats)
         case "score-profile": try ScoreProfile.run(devices: devices, microbatches: microbatches, repeats: repeats, path: problem)
