@@ -33,13 +33,20 @@ struct ZeroBubbleCPython: Decodable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: script)
         process.arguments = arguments + ["--repeats", "\(repeats)"]
-        let output = Pipe(), errors = Pipe()
+        // Standard error goes to a file, so that neither pipe can fill while the other is read.
+        let errorsFile = FileManager.default.temporaryDirectory.appendingPathComponent("zero-bubble-cpython-\(UUID().uuidString).err")
+        guard FileManager.default.createFile(atPath: errorsFile.path, contents: nil), let errors = try? FileHandle(forWritingTo: errorsFile) else {
+            return .failure(Failure("cannot write \(errorsFile.path)"))
+        }
+        defer { try? FileManager.default.removeItem(at: errorsFile) }
+        let output = Pipe()
         process.standardOutput = output
         process.standardError = errors
         do { try process.run() } catch { return .failure(Failure("\(script) did not start: \(error)")) }
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
+        try? errors.close()
+        let message = (try? String(contentsOf: errorsFile, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
             return .failure(Failure("\(script) exited with \(process.terminationStatus): \(message.split(separator: "\n").last ?? "")"))
         }
