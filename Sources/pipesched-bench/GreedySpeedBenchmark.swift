@@ -76,12 +76,13 @@ enum GreedySpeedBenchmark {
         for c in cases {
             let problem = c.problem
             let policies = GreedyPolicy.grid(for: problem)
-            let ran = GreedySearch.best(problem, objective: .stageSpan, threads: 1)?.policiesRun ?? 0
+            let best = GreedySearch.best(problem, objective: .stageSpan, threads: 1)
+            let ran = best?.policiesRun ?? 0
             let runs = problem.devices * problem.microbatches <= 2048 ? 21 : 3
             var times: Times?
             var cpython: CPythonSide?
             if c.isV, let script {
-                switch measureAgainstCPython(c, script: script, runs: runs) {
+                switch measureAgainstCPython(c, script: script, runs: runs, gridValue: best?.value) {
                 case .success(let (ours, theirs, note)):
                     times = ours
                     cpython = theirs
@@ -111,11 +112,13 @@ enum GreedySpeedBenchmark {
     }
 
     /// The V row's times and zbv.py's in CPython, alternating over `cpythonRounds` rounds (each of
-    /// our times a median of `runs` runs, after an untimed grid search; CPython's of 5 searches and
-    /// 11 passes),
-    /// with the note under the table; a failure where the script fails or zbv.py's stage span is not
-    /// the port's (then the two did not solve the same problem).
-    static func measureAgainstCPython(_ c: Case, script: String, runs: Int) -> Result<(Times, CPythonSide, String), ZeroBubbleCPython.Failure> {
+    /// our times a median of `runs` runs, after an untimed grid search; CPython's of 5 searches and 11
+    /// passes), with the note under the table, which gives the greedy grid's value (`gridValue`)
+    /// beside zbv.py's: the speed-ups compare searches that need not find the same schedule. A
+    /// failure where the script fails or zbv.py's stage span is not the port's (then the two did not
+    /// solve the same problem).
+    static func measureAgainstCPython(_ c: Case, script: String, runs: Int,
+                                      gridValue: Double?) -> Result<(Times, CPythonSide, String), ZeroBubbleCPython.Failure> {
         let portValue = ZBVGreedy.schedule(c.problem).flatMap { ScheduleScore(c.problem, $0, objective: .stageSpan)?.value }
         var ours: [Times] = [], theirs: [ZeroBubbleCPython] = []
         for _ in 0..<cpythonRounds {
@@ -142,7 +145,7 @@ enum GreedySpeedBenchmark {
                                wallSpeedUp: median(wall), passSpeedUp: median(pass), passBound: "")
         func range(_ values: [Double]) -> String { String(format: "%.1f–%.1f×", values.min()!, values.max()!) }
         let note = "\(c.label): zbv.py in \(theirs[0].python) (\(theirs[0].source), by `scripts/zero-bubble-cpython`) found "
-            + "\(theirs[0].value.readable), as the Swift port did. Over \(cpythonRounds) rounds alternating with ours, its search took "
+            + "\(theirs[0].value.readable), as the Swift port did (the greedy grid: \(gridValue?.readable ?? "nothing")). Over \(cpythonRounds) rounds alternating with ours, its search took "
             + String(format: "%.1f–%.1f ms and one of its passes %.2f–%.2f ms", theirs.map(\.searchMilliseconds).min()!, theirs.map(\.searchMilliseconds).max()!,
                      theirs.map(\.passMilliseconds).min()!, theirs.map(\.passMilliseconds).max()!)
             + "; the rounds' speed-ups: grid \(range(grid)) on one thread and \(range(wall)) on \(GreedySearch.defaultThreads) cores, one pass \(range(pass)). "
