@@ -10,7 +10,7 @@ DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps deps-highs build demo test test-slurm test-browser screenshot fuzz referee torch-roundtrip embed man bench bench-search bench-bounds bench-peers bench-slices bench-overlap bench-memory-actions bench-microbatch-lengths bench-links bench-pipelines bench-ilp bench-server bench-sweep openapi clean
+.PHONY: deps deps-highs build demo test test-slurm test-browser screenshot fuzz referee torch-roundtrip zbv-crosscheck embed man bench bench-search bench-bounds bench-peers bench-slices bench-overlap bench-memory-actions bench-microbatch-lengths bench-links bench-pipelines bench-ilp bench-server bench-sweep openapi clean
 
 deps:
 	@scripts/install-deps
@@ -64,6 +64,11 @@ referee: deps
 
 torch-roundtrip: build
 	scripts/torch-roundtrip
+
+# The `zbv-greedy` port against Zero Bubble's own zbv.py in CPython (ColossalAI's copy from PyPI):
+# the same orders on 200 random V problems, or nothing from either.
+zbv-crosscheck: build
+	scripts/zbv-crosscheck
 
 # The web page in headless Chromium (Debian's chromium and chromium-driver, selenium in a venv under
 # the project cache): solves, a job, the timeline, a download; a screenshot in out/web-page.png.
