@@ -16,7 +16,6 @@ Every device's order must be the same pass for pass, or both must yield nothing.
 per mismatch and a summary; exits 1 on any mismatch.
 """
 import argparse
-import importlib.util
 import json
 import os
 import random
@@ -24,12 +23,7 @@ import subprocess
 import sys
 import tempfile
 
-
-def load(path):
-    spec = importlib.util.spec_from_file_location("v_schedule", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from zbv_cpython import load
 
 
 def random_case(seed):
