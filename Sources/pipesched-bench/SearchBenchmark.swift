@@ -130,7 +130,7 @@ enum SearchBenchmark {
             body()
             samples.append(cpuSeconds() - start)
         }
-        return samples.sorted()[samples.count / 2]
+        return median(samples)
     }
 
     /// Median wall-clock seconds of `body` over `runs` runs (for work spread over several threads,
@@ -143,8 +143,11 @@ enum SearchBenchmark {
             let elapsed = ContinuousClock.now - start
             samples.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
         }
-        return samples.sorted()[samples.count / 2]
+        return median(samples)
     }
+
+    /// The median of `values` (the upper one of an even count).
+    static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
     static func cpuSeconds() -> Double {
         var usage = rusage()

@@ -45,6 +45,29 @@ public enum ZBVGreedy {
         })
     }
 
+    /// How the original sees a problem: one cost and one memory delta per pass kind, F, B and W (the
+    /// medians over stages, as its runtime passes one number; memory at a microbatch scale of 1), one
+    /// link delay (the largest), and one memory limit for every device (the smallest cap minus
+    /// static memory, or the original's default of 2p forward activations when uncapped). What
+    /// `zbv.py`'s `PipelineGraph` takes; `pipesched-bench` hands the same to it in CPython.
+    public struct Parameters: Sendable, Equatable {
+        public var costs: [Double]
+        public var memories: [Double]
+        public var latency: Double
+        public var memoryLimit: Double
+
+        public init(_ problem: Problem) {
+            func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+            let kinds: [OpKind] = [.forward, .backwardInput, .backwardWeight]
+            costs = kinds.map { kind in median((0..<problem.stageCount).map { problem.duration(kind, stage: $0, slice: 0) }) }
+            memories = kinds.map { kind in median((0..<problem.stageCount).map { problem.memoryDelta(kind, stage: $0, slice: 0) }) }
+            latency = problem.maxLag
+            let room = (0..<problem.devices).map { problem.cap(device: $0) - problem.staticMemory(device: $0) }.min() ?? .infinity
+            let fallback = memories[0] * problem.scaleSummary.mostMemory * Double(problem.devices) * 2
+            memoryLimit = room.isFinite ? room : (fallback == 0 ? .infinity : fallback)
+        }
+    }
+
     /// One pass of the original's schedule: category (0 F, 1 B, 2 W), chunk and microbatch.
     struct Pass: Equatable { var cat: Int; var chunk: Int; var micro: Int }
 
@@ -69,15 +92,12 @@ public enum ZBVGreedy {
         init(_ problem: Problem) {
             n = problem.devices
             m = problem.microbatches
-            func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-            let kinds: [OpKind] = [.forward, .backwardInput, .backwardWeight]
-            cost = kinds.map { kind in median((0..<problem.stageCount).map { problem.duration(kind, stage: $0, slice: 0) }) }
-            memories = kinds.map { kind in median((0..<problem.stageCount).map { problem.memoryDelta(kind, stage: $0, slice: 0) }) }
+            let parameters = Parameters(problem)
+            cost = parameters.costs
+            memories = parameters.memories
             self.problem = problem
-            comm = problem.maxLag
-            let room = (0..<problem.devices).map { problem.cap(device: $0) - problem.staticMemory(device: $0) }.min() ?? .infinity
-            let fallback = memories[0] * problem.scaleSummary.mostMemory * Double(n) * 2
-            maxMemory = room.isFinite ? room : (fallback == 0 ? .infinity : fallback)
+            comm = parameters.latency
+            maxMemory = parameters.memoryLimit
         }
 
         func id(_ cat: Int, _ chunk: Int, _ stage: Int, _ micro: Int) -> Int { cat * 2 * n * m + chunk * n * m + stage * m + micro }
