@@ -101,14 +101,16 @@ let package = Package(
         ),
         // Benchmarks of the exact methods (`make bench-ilp`); not part of the tool.
         .executableTarget(name: "pipesched-bench-ilp", dependencies: ["PipeSched", "PipeSchedILP", "PipeSchedCPSAT", "LinearProgramming"]),
-        .testTarget(name: "PipeSchedTests", dependencies: ["PipeSched"]),
-        .testTarget(name: "PipeSchedExportTests", dependencies: ["PipeSched", "PipeSchedExport"],
+        .testTarget(name: "PipeSchedTests", dependencies: ["PipeSched", "CLITestSupport"]),
+        .testTarget(name: "PipeSchedExportTests", dependencies: ["PipeSched", "PipeSchedExport", "CLITestSupport"],
                     exclude: ["Snapshots", "Fixtures"]),
         .testTarget(name: "LinearProgrammingTests", dependencies: ["LinearProgramming"]),
         .testTarget(name: "PipeSchedProfileTests", dependencies: ["PipeSchedProfile", "PipeSched"]),
-        .testTarget(name: "PipeSchedILPTests", dependencies: ["PipeSchedILP", "PipeSchedCPSAT", "PipeSched", "LinearProgramming"]),
+        .testTarget(name: "PipeSchedILPTests", dependencies: ["PipeSchedILP", "PipeSchedCPSAT", "PipeSched", "LinearProgramming", "CLITestSupport"]),
         .testTarget(name: "CPSATTests", dependencies: ["CPSAT"]),
         .testTarget(name: "PipeSchedStoreTests", dependencies: ["PipeSchedStore", "PostgresTestSupport"]),
+        // Runs the built `pipesched` for the tests that check the command line end to end.
+        .target(name: "CLITestSupport", path: "Tests/CLITestSupport"),
         // Fresh databases on the throwaway PostgreSQL that scripts/with-postgres starts for the tests.
         .target(name: "PostgresTestSupport", dependencies: ["PipeSchedStore", .product(name: "PostgresNIO", package: "postgres-nio")],
                 path: "Tests/PostgresTestSupport"),
@@ -121,9 +123,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 "PipeSchedFuzz",
                 "PostgresTestSupport",
+                "CLITestSupport",
             ]
         ),
-        .testTarget(name: "PipeSchedSweepTests", dependencies: ["PipeSchedSweep", "PipeSchedStore", "PostgresTestSupport"]),
+        .testTarget(name: "PipeSchedSweepTests", dependencies: ["PipeSchedSweep", "PipeSchedStore", "PostgresTestSupport", "CLITestSupport"]),
         // Fuzz suite (issue 15): a seeded input mutator shared by the library fuzzers and the HTTP fuzzer.
         .target(name: "PipeSchedFuzz", dependencies: ["PipeSched"], path: "Tests/PipeSchedFuzz"),
         .testTarget(name: "FuzzTests", dependencies: ["PipeSchedFuzz", "PipeSched", "PipeSchedProfile", "PipeSchedSweep"]),

@@ -1,3 +1,4 @@
+import CLITestSupport
 import CPSAT
 import Foundation
 import PipeSched
@@ -132,7 +133,7 @@ import Testing
     @Test func theCLIListsAndRunsCPSAT() throws {
         let methods = try CLIRunner.run(["methods"])
         #expect(methods.stdout.contains("cpsat "))
-        let path = try CLIRunner.write(ILPTestProblems.hetero(devices: 2, microbatches: 3, seed: 23, cap: 3))
+        let path = try CLIRunner.writeJSON(ILPTestProblems.hetero(devices: 2, microbatches: 3, seed: 23, cap: 3))
         let result = try CLIRunner.run(["solve", path, "--method", "cpsat", "--time-limit", "20", "--workers", "1"])
         #expect(result.status == 0, "\(result.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])

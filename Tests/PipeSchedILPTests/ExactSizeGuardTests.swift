@@ -1,3 +1,4 @@
+import CLITestSupport
 import PipeSched
 import PipeSchedCPSAT
 import Testing
@@ -52,7 +53,7 @@ import Testing
     }
 
     @Test func theCLIRefusesWithExitCode2() throws {
-        let path = try CLIRunner.write(Self.huge)
+        let path = try CLIRunner.writeJSON(Self.huge)
         let result = try CLIRunner.run(["solve", path, "--method", "ilp", "--time-limit", "5"])
         #expect(result.status == 2, "\(result.stderr)")
         #expect(result.stderr.contains("GiB an exact solve may use") && result.stderr.contains("-window"), "\(result.stderr)")

@@ -1,3 +1,4 @@
+import CLITestSupport
 import Foundation
 import LinearProgramming
 import PipeSched
@@ -77,7 +78,7 @@ import Testing
 
     @Test func commandLineWritesTheSolverObjectAndEvaluateAcceptsTheSchedule() throws {
         let problem = ILPTestProblems.hetero(devices: 3, microbatches: 3, seed: 2, cap: 5)
-        let path = try CLIRunner.write(problem)
+        let path = try CLIRunner.writeJSON(problem)
         let output = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("s.json").path
         for method in ["ilp", "ilp-window"] {
             let solved = try CLIRunner.run(["solve", path, "--method", method, "--solver", "cbc", "--gap", "0", "--time-limit", "5",
@@ -93,7 +94,7 @@ import Testing
     }
 
     @Test func solverOptionsAreValidated() throws {
-        let path = try CLIRunner.write(ILPTestProblems.unit(devices: 2, microbatches: 2))
+        let path = try CLIRunner.writeJSON(ILPTestProblems.unit(devices: 2, microbatches: 2))
         #expect(try CLIRunner.run(["solve", path, "--method", "ilp", "--solver", "gurobi"]).status == 2)
         #expect(try CLIRunner.run(["solve", path, "--method", "ilp", "--gap", "-1"]).status == 2)
         #expect(try CLIRunner.run(["solve", path, "--method", "ilp", "--threads", "0"]).status == 2)

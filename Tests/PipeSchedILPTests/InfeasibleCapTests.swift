@@ -1,3 +1,4 @@
+import CLITestSupport
 import Foundation
 import LinearProgramming
 import PipeSched
@@ -30,7 +31,7 @@ import Testing
     }
 
     @Test func capBelowOneMicrobatchExitsTwoOnTheCommandLine() throws {
-        let path = try CLIRunner.write(try slicedProblem(cap: 4))
+        let path = try CLIRunner.writeJSON(try slicedProblem(cap: 4))
         var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
         json["memoryLimit"] = 2
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: path))

@@ -1,22 +1,14 @@
+import CLITestSupport
 import Foundation
 import Testing
 
 /// `pipesched serve` as a process: it listens on loopback, and SIGTERM shuts it down gracefully,
 /// closing the result store, with exit status 0.
 @Suite struct ServeCommandTests {
-    /// The built `pipesched` executable, next to the test bundle.
-    static var executable: URL {
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("pipesched").path), folder.path != "/" {
-            folder.deleteLastPathComponent()
-        }
-        return folder.appendingPathComponent("pipesched")
-    }
-
     @Test func sigtermStopsTheServerAndClosesTheStore() async throws {
         let database = ServerHarness.temporaryDatabase()
         let process = Process()
-        process.executableURL = Self.executable
+        process.executableURL = CLIRunner.executable
         process.arguments = ["serve", "--port", "0", "--database", database, "--shutdown-grace", "1"]
         let errors = Pipe()
         process.standardError = errors
@@ -41,7 +33,7 @@ import Testing
 
     @Test func badLimitsAreRefusedBeforeStarting() throws {
         let process = Process()
-        process.executableURL = Self.executable
+        process.executableURL = CLIRunner.executable
         process.arguments = ["serve", "--jobs", "0", "--database", ServerHarness.temporaryDatabase()]
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
@@ -59,7 +51,7 @@ import Testing
             ("mysql://me@db/pipesched", "\"mysql://\" is not a store this version knows"),
         ] {
             let process = Process()
-            process.executableURL = Self.executable
+            process.executableURL = CLIRunner.executable
             process.arguments = ["serve", "--port", "0", "--database", database]
             process.currentDirectoryURL = folder
             let errors = Pipe()

@@ -1,3 +1,4 @@
+import CLITestSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -169,7 +170,7 @@ final class ServeProcess: Sendable {
 
     init(arguments: [String]) throws {
         let process = Process()
-        process.executableURL = ServeCommandTests.executable
+        process.executableURL = CLIRunner.executable
         process.arguments = ["serve", "--port", "0", "--log-level", "warning"] + arguments
         let errors = Pipe()
         process.standardError = errors

@@ -1,3 +1,4 @@
+import CLITestSupport
 import Foundation
 import PostgresTestSupport
 import Testing
@@ -10,7 +11,7 @@ struct ShardedPostgresSweepTests {
     /// Starts `pipesched` with extra environment variables; returns it running with its standard error collected.
     func start(_ arguments: [String], environment: [String: String], in folder: URL) throws -> (Process, Pipe) {
         let process = Process()
-        process.executableURL = SweepCommandTests.executable
+        process.executableURL = CLIRunner.executable
         process.arguments = arguments
         process.currentDirectoryURL = folder
         var inherited = ProcessInfo.processInfo.environment

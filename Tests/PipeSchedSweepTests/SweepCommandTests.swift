@@ -1,28 +1,12 @@
+import CLITestSupport
 import Foundation
 import Testing
 
 /// `pipesched sweep` end to end: a run, a re-run from the store, shards and --merge.
 @Suite struct SweepCommandTests {
-    static var executable: URL {
-        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("pipesched").path), folder.path != "/" {
-            folder.deleteLastPathComponent()
-        }
-        return folder.appendingPathComponent("pipesched")
-    }
-
     func pipesched(_ arguments: [String], in folder: URL) throws -> (status: Int32, errors: String) {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        let result = try CLIRunner.run(arguments, in: folder)
+        return (result.status, result.stderr)
     }
 
     func csvLines(_ folder: URL) throws -> [Substring] {
