@@ -93,12 +93,13 @@ public struct CPSATWindowMethod: SchedulingMethod {
 extension MethodRegistry {
     /// Every method: the core's, the ILP methods (`ilp`, `ilp-window`) and the CP-SAT methods
     /// (`cpsat`, `cpsat-window`). `auto` runs `cpsat` on problems small enough to prove when
-    /// OR-Tools is installed, the ILP otherwise, and, given a time limit, CP-SAT windows from its
-    /// best schedule for the time left (`CPSATWindowImprover`). The CLI and the server use this registry.
+    /// OR-Tools is installed, the ILP otherwise, and, given a time limit, from its best schedule for
+    /// the time left: CP-SAT's whole model where it is no larger than the largest window
+    /// (`CPSATImprover`), then CP-SAT windows (`CPSATWindowImprover`). The CLI and the server use this registry.
     public static func withExactMethods(_ ilp: ILPSettings = ILPSettings(), cpsat: CPSATSettings = CPSATSettings()) -> MethodRegistry {
         let exact: [any SchedulingMethod] = [ILPMethod(settings: ilp), ILPWindowMethod(settings: ilp),
                                              CPSATMethod(settings: cpsat), CPSATWindowMethod(settings: cpsat)]
         let prover = AutoProver(cpsat: CPSATMethod.forAuto(settings: cpsat), ilp: ILPMethod.forAuto(settings: ilp))
-        return Methods.standard.adding(exact, autoCandidates: [prover], improvers: [CPSATWindowImprover(settings: cpsat)])
+        return Methods.standard.adding(exact, autoCandidates: [prover], improvers: [CPSATImprover(settings: cpsat), CPSATWindowImprover(settings: cpsat)])
     }
 }

@@ -7,7 +7,8 @@ import PipeSchedILP
 /// bound as a constraint. The written schedule is the solver's order simulated in real numbers, or
 /// the heuristic's when that is better; the bound is CP-SAT's where the model covers every schedule
 /// and the core's otherwise; "optimal" is claimed only when the gap between them closes. The
-/// heuristic leaves out the candidates in `excluding` (`auto`'s `SolveOptions.excludedCandidates`).
+/// heuristic leaves out the candidates in `excluding` (`auto`'s `SolveOptions.excludedCandidates`);
+/// `from` replaces the heuristic start (`auto`'s anytime phase, `CPSATImprover`).
 public enum CPSATSearch {
     /// Split passes per device up to which the device's memory reservoir is expanded into
     /// precedence literals (`CPParameters.expandReservoirs`): between the 12 where expansion was
@@ -49,22 +50,22 @@ public enum CPSATSearch {
 
     public static func solve(_ problem: Problem, objective: Objective, settings: CPSATSettings, timeLimit: Double,
                              method: String = "cpsat", seed: UInt64 = 1, excluding: Set<String> = [],
-                             shouldStop: (@Sendable () -> Bool)? = nil,
-                             onIncumbent: (@Sendable (Double) -> Void)? = nil) throws(SolveError) -> MethodOutput {
+                             shouldStop: (@Sendable () -> Bool)? = nil, onIncumbent: (@Sendable (Double) -> Void)? = nil,
+                             from given: WarmStart? = nil) throws(SolveError) -> MethodOutput {
         try solve(problem, objective: objective, settings: settings, timeLimit: timeLimit, method: method, seed: seed, excluding: excluding,
-                  phases: phases(for: problem), shouldStop: shouldStop, onIncumbent: onIncumbent)
+                  phases: phases(for: problem), shouldStop: shouldStop, onIncumbent: onIncumbent, from: given)
     }
 
     /// `solve` with the given phases (tests choose them).
     static func solve(_ problem: Problem, objective: Objective, settings: CPSATSettings, timeLimit: Double, method: String, seed: UInt64,
                       excluding: Set<String>, phases: [ReservoirPhase], shouldStop: (@Sendable () -> Bool)?,
-                      onIncumbent: (@Sendable (Double) -> Void)?) throws(SolveError) -> MethodOutput {
+                      onIncumbent: (@Sendable (Double) -> Void)?, from given: WarmStart? = nil) throws(SolveError) -> MethodOutput {
         let began = ContinuousClock.now
         func elapsed() -> Double { ILPSearch.seconds(ContinuousClock.now - began) }
         guard CPSATSolver.isAvailable else { throw .solverFailed(method: method, message: CPSATError.notInstalled.description) }
         let lowerBound = LowerBound.value(problem, objective: objective)
-        let warm = WarmStart.best(problem, objective: objective, localSearchSeconds: min(1, 0.05 * timeLimit), seed: seed,
-                                  excluding: excluding)
+        let warm = given ?? WarmStart.best(problem, objective: objective, localSearchSeconds: min(1, 0.05 * timeLimit), seed: seed,
+                                           excluding: excluding)
         var best = warm.map { (schedule: Schedule($0.incumbent.timeline), value: $0.value(objective)) }
         if let best { onIncumbent?(best.value) }
         // The model chooses fused backward passes and memory actions itself (`ActionModel`), but not

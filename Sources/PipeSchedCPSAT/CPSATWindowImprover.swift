@@ -13,11 +13,10 @@ struct CPSATWindowImprover: ScheduleImprover {
         (try? CPSATWindowMethod(settings: settings).checkFits(problem)) != nil
     }
 
-    func improve(_ problem: Problem, _ schedule: Schedule, options: SolveOptions, seconds: Double) -> Schedule? {
+    func improve(_ problem: Problem, _ schedule: Schedule, options: SolveOptions, seconds: Double) -> MethodOutput? {
         guard let start = WarmStart.from(problem, schedule, objective: options.objective, source: "auto") else { return nil }
-        let output = try? CPSATWindowSearch.run(problem, objective: options.objective, settings: settings, timeLimit: seconds,
-                                                seed: options.seed, shouldStop: options.shouldStop,
-                                                onIncumbent: options.onIncumbent, from: start)
-        return output?.schedule
+        return try? CPSATWindowSearch.run(problem, objective: options.objective, settings: settings, timeLimit: seconds,
+                                          seed: options.seed, shouldStop: options.shouldStop,
+                                          onIncumbent: options.onIncumbent, from: start)
     }
 }

@@ -7,8 +7,9 @@ import Foundation
 /// problem declares time an overlapped F&B pass hides, the pairs that help the best
 /// (`OverlapPairing`), then (when the caller gave a time limit and at least
 /// `improverMinimumSeconds` of it are left and the best has no overlapped pairs) each improver from
-/// the best (`ScheduleImprover`: the CP-SAT window search), keeping the best valid schedule. The
-/// report lists every candidate, for `solve --all`.
+/// the best (`ScheduleImprover`: CP-SAT's whole model where it is small enough, then the CP-SAT
+/// window search, in equal shares of the time left), keeping the best valid schedule. The report
+/// lists every candidate, for `solve --all`.
 public enum AutoSearch {
     /// One candidate's outcome.
     public struct Candidate: Sendable {
@@ -28,7 +29,7 @@ public enum AutoSearch {
         public var candidates: [Candidate]
         public var best: Schedule?
         public var bestMethod: String?
-        /// The best lower bound an exact candidate (the ILP) proved, if any ran.
+        /// The best lower bound an exact candidate or improver proved, if any ran.
         public var provenBound: Double?
 
         /// The candidates as a schedule file records them.
@@ -182,18 +183,26 @@ public enum AutoSearch {
                 if let paired = pairing.improve(finalist.schedule) { consider("\(pairingName)(\(finalist.name))", paired, since: began) }
             }
         }
-        // The anytime phase: only with a caller's time limit, so `auto` without one stays quick.
+        // The anytime phase: only with a caller's time limit, so `auto` without one stays quick. The
+        // improvers that fit share the time left equally, in order, each from the best so far; one
+        // whose share is below its `minimumSeconds` leaves it to those after it.
         if let limit = options.timeLimit {
-            let bound = max(LowerBound.value(problem, objective: options.objective), report.provenBound ?? 0)
-            for improver in improvers {
+            var pending = improvers.filter { $0.fits(problem) }
+            while !pending.isEmpty {
+                let improver = pending.removeFirst()
                 let left = limit - Date().timeIntervalSince(start)
+                let bound = max(LowerBound.value(problem, objective: options.objective), report.provenBound ?? 0)
                 guard let best = report.best, let name = report.bestMethod, left >= improverMinimumSeconds, !options.stopRequested,
                       !best.hasOverlaps,
-                      let score = bestScore, !LowerBound.isMet(by: score.value, bound: bound), improver.fits(problem) else { break }
+                      let score = bestScore, !LowerBound.isMet(by: score.value, bound: bound) else { break }
+                let share = left / Double(pending.count + 1)
+                if share < improver.minimumSeconds && !pending.isEmpty { continue }
                 let began = Date()
                 // Improvers search schedules without overlapped F&B pairs, so they do not start
                 // from a best with pairs (local search, which keeps and moves pairs, had the time).
-                consider("\(improver.name)(\(name))", improver.improve(problem, best.sequential, options: options, seconds: left), since: began)
+                let output = improver.improve(problem, best.sequential, options: options, seconds: share)
+                if let proven = output?.provenBound { report.provenBound = max(report.provenBound ?? proven, proven) }
+                consider("\(improver.name)(\(name))", output?.schedule, since: began)
             }
         }
         return report
