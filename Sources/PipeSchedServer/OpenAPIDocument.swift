@@ -304,7 +304,7 @@ components:
         exclude:
           type: array
           items: { type: string }
-          description: "With method auto: candidates it leaves out, as `pipesched solve --exclude` (its candidate methods, `local` for its local search, `pairs` for its pairing of overlapped F&B passes, `cpsat-window` for its anytime phase); part of the request key. 400 naming the field for another method or a name auto does not run, listing the names it takes."
+          description: "With method auto: candidates it leaves out, as `pipesched solve --exclude` (its candidate methods, `local` for its local search, `pairs` for its pairing of overlapped F&B passes, `cpsat` and `cpsat-window` for its anytime phase, CP-SAT's whole model and its windows); part of the request key. 400 naming the field for another method or a name auto does not run, listing the names it takes."
     ProfileRequest:
       type: object
       additionalProperties: false
