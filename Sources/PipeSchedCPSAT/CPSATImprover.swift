@@ -23,7 +23,6 @@ struct CPSATImprover: ScheduleImprover {
     func improve(_ problem: Problem, _ schedule: Schedule, options: SolveOptions, seconds: Double) -> MethodOutput? {
         guard let start = WarmStart.from(problem, schedule, objective: options.objective, source: "auto") else { return nil }
         return try? CPSATSearch.solve(problem, objective: options.objective, settings: settings, timeLimit: seconds, method: name,
-                                      seed: options.seed, excluding: options.excludedCandidates, shouldStop: options.shouldStop,
-                                      onIncumbent: options.onIncumbent, from: start)
+                                      seed: options.seed, shouldStop: options.shouldStop, onIncumbent: options.onIncumbent, from: start)
     }
 }
