@@ -16,7 +16,7 @@ struct CPSATImprover: ScheduleImprover {
     let minimumSeconds = 5.0
 
     func fits(_ problem: Problem) -> Bool {
-        guard CPSATSolver.isAvailable, OpTable(problem).count <= CPSATWindowSearch.Settings().maximumPasses else { return false }
+        guard CPSATSolver.isAvailable, OpTable.splitPassCount(problem) <= CPSATWindowSearch.Settings().maximumPasses else { return false }
         return (try? ExactSizeGuard(budget: settings.memoryBudget).check(problem, model: .cpsat(workers: settings.workers), method: name)) != nil
     }
 

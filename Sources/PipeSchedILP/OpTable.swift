@@ -41,7 +41,7 @@ public struct OpTable: Sendable {
         slices = problem.sequenceSlices
         cellCount = problem.stageCount * microbatches * slices
         var ops: [Op] = []
-        ops.reserveCapacity(3 * cellCount)
+        ops.reserveCapacity(Self.splitPassCount(problem))
         for kind in [OpKind.forward, .backwardInput, .backwardWeight] {
             for stage in 0..<problem.stageCount {
                 for microbatch in 0..<microbatches {
@@ -78,6 +78,10 @@ public struct OpTable: Sendable {
 
     /// Number of passes.
     public var count: Int { ops.count }
+
+    /// The number of split passes (`F`, `B` and `W` of every cell), the table's `count` without
+    /// recomputation, without building the table.
+    public static func splitPassCount(_ problem: Problem) -> Int { 3 * problem.stageCount * problem.microbatches * problem.sequenceSlices }
 
     /// Whether the table holds optional recomputation passes.
     public var hasRecomputation: Bool { !recompute.isEmpty }

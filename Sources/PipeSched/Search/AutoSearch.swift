@@ -187,11 +187,12 @@ public enum AutoSearch {
         // improvers that fit share the time left equally, in order, each from the best so far; one
         // whose share is below its `minimumSeconds` leaves it to those after it.
         if let limit = options.timeLimit {
+            let coreBound = LowerBound.value(problem, objective: options.objective)
             var pending = improvers.filter { $0.fits(problem) }
             while !pending.isEmpty {
                 let improver = pending.removeFirst()
                 let left = limit - Date().timeIntervalSince(start)
-                let bound = max(LowerBound.value(problem, objective: options.objective), report.provenBound ?? 0)
+                let bound = max(coreBound, report.provenBound ?? 0)
                 guard let best = report.best, let name = report.bestMethod, left >= improverMinimumSeconds, !options.stopRequested,
                       !best.hasOverlaps,
                       let score = bestScore, !LowerBound.isMet(by: score.value, bound: bound) else { break }
