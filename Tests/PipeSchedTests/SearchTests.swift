@@ -42,6 +42,31 @@ import Testing
         #expect(search.improve(start).schedule == search.improve(start).schedule)
     }
 
+    /// A `W` held back to the cool-down fills an idle gap however far behind it sits: device 0 runs
+    /// its forwards, then its backwards (each waiting for the slower device 1's), then every `W`;
+    /// the gap after `B(0, 0)` has its `W` ready, eight passes later.
+    @Test func squeezePullsAReadyWeightFromFarBehindTheGap() throws {
+        let fast = StageProfile(forward: 1, backwardInput: 1, backwardWeight: 1, memory: MemoryDeltas(forward: 1, backwardInput: -1, backwardWeight: 0))
+        let slow = StageProfile(forward: 3, backwardInput: 3, backwardWeight: 3, memory: MemoryDeltas(forward: 1, backwardInput: -1, backwardWeight: 0))
+        let problem = try Problem(name: "slow second stage", microbatches: 6, devices: 2, placement: .sequential, stages: [fast, slow])
+        let m = 0..<6
+        let start = Schedule(orders: [
+            m.map { Op.forward(0, $0) } + m.map { Op.backwardInput(0, $0) } + m.map { Op.backwardWeight(0, $0) },
+            m.flatMap { [Op.forward(1, $0), Op.backwardInput(1, $0)] } + m.map { Op.backwardWeight(1, $0) },
+        ])
+        let score = try #require(ScheduleScore(problem, start, objective: .stageSpan))
+        let row = score.timeline[0]
+        let gap = try #require(row.firstIndex { $0.op == .backwardInput(0, 1) })
+        let weight = try #require(row.firstIndex { $0.op == .backwardWeight(0, 0) })
+        #expect(row[gap].start > row[gap - 1].end + 1 && weight > gap + 4)
+        let search = LocalSearch(problem: problem, objective: .stageSpan)
+        let moves = search.candidateMoves(score, devices: [0], pairs: LocalSearch.Pairs(start), orders: start.orders)
+        #expect(moves.contains { if case .relocate(0, weight, gap) = $0 { true } else { false } })
+        // Not the `W`s whose `B` runs after the gap.
+        let late = try #require(row.firstIndex { $0.op == .backwardWeight(0, 3) })
+        #expect(!moves.contains { if case .relocate(0, late, gap) = $0 { true } else { false } })
+    }
+
     @Test func localSearchImprovesAPoorStart() throws {
         let problem = TestProblems.unit(devices: 4, microbatches: 8)
         let start = try GPipe().build(problem)

@@ -208,10 +208,33 @@ public struct LocalSearch: Sendable {
         }
     }
 
+    /// When `op`, on `device`, has its inputs in `score`'s timing (by the one dependency rule,
+    /// `Problem.forEachDependency`, and the links' delays): the earliest it could start there if
+    /// its device were free. `ends` holds each pass's end, filled from `score` on the first call.
+    func readyAt(_ op: Op, device: Int, ends: inout [Op: Double], score: ScheduleScore) -> Double {
+        if ends.isEmpty {
+            for row in score.timeline { for timed in row { ends[timed.op] = timed.end } }
+        }
+        var ready = 0.0
+        func wait(for producer: Op) {
+            if let end = ends[producer] { ready = max(ready, end + problem.lag(of: producer, to: device)) }
+        }
+        problem.forEachDependency(of: op) { dependency in
+            switch dependency {
+            case .op(let producer), .ifScheduled(let producer): wait(for: producer)
+            case .inputGradient(let stage, let microbatch, let slice):
+                wait(for: .backwardInput(stage, microbatch, slice: slice))
+                wait(for: .backward(stage, microbatch, slice: slice))
+            }
+        }
+        return ready
+    }
+
     /// Squeezes into gaps, adjacent swaps, W pushes, fusions and splits on the given devices, and
     /// where pairs hide time, the moves of pairs (`pairs`: the current ones).
     func candidateMoves(_ score: ScheduleScore, devices: [Int], pairs: Pairs, orders: [[Op]]) -> [Move] {
         var moves: [Move] = []
+        var ends: [Op: Double] = [:]  // filled on the first gap
         for device in devices {
             let row = score.timeline[device]
             if problem.hasOverlap {
@@ -250,9 +273,13 @@ public struct LocalSearch: Sendable {
                 guard k > 0 else { continue }
                 let gap = row[k].start - row[k - 1].end
                 if gap > 1e-9 {
-                    // Squeeze: pull a later pass that could fit into this gap.
+                    // Squeeze: pull a later pass that could fit into this gap: the next few, and the
+                    // nearest few further on whose inputs were there before the gap closed (a `W`
+                    // held back to the cool-down, say).
+                    let near = min(row.count, k + 5)
+                    for j in (k + 1)..<near { moves.append(.relocate(device: device, from: j, to: k)) }
                     var pulled = 0
-                    for j in (k + 1)..<min(row.count, k + 12) where pulled < 4 {
+                    for j in near..<row.count where pulled < 4 && readyAt(row[j].op, device: device, ends: &ends, score: score) < row[k].start - 1e-9 {
                         moves.append(.relocate(device: device, from: j, to: k))
                         pulled += 1
                     }
