@@ -67,6 +67,22 @@ import Testing
         #expect(!moves.contains { if case .relocate(0, late, gap) = $0 { true } else { false } })
     }
 
+    /// A kick leaves a local optimum for another valid schedule, the same for the same seed.
+    @Test func aKickShakesALocalOptimumIntoAnotherValidScheduleBySeed() throws {
+        let problem = try GreedyTests.capped(TestProblems.random(devices: 4, microbatches: 8, seed: 5), factor: 1.25)
+        let search = LocalSearch(problem: problem, objective: .stageSpan, seed: 9)
+        let start = try Methods.standard.named("greedy")!.schedule(problem, options: SolveOptions())
+        let optimum = search.improve(start).schedule
+        try #require(Validator.validate(problem, optimum).isEmpty)
+        let kicked = search.kicked(optimum, count: 4)
+        #expect(kicked != optimum)
+        #expect(Validator.validate(problem, kicked).isEmpty)
+        #expect(search.kicked(optimum, count: 4) == kicked)
+        var other = search
+        other.seed = 10
+        #expect(other.kicked(optimum, count: 4) != kicked)
+    }
+
     @Test func localSearchImprovesAPoorStart() throws {
         let problem = TestProblems.unit(devices: 4, microbatches: 8)
         let start = try GPipe().build(problem)

@@ -97,6 +97,32 @@ public struct LocalSearch: Sendable {
         return (pairs.schedule(orders), evaluations)
     }
 
+    /// `start` shaken by `count` random moves of the search's kinds, each kept when the schedule
+    /// stays valid (under every cap, deadlock-free), better or not: where a search restarts from a
+    /// local optimum, so that it leaves it (iterated local search). Seeded by `seed`, like the
+    /// search. Pairs are kept as in `improve`.
+    public func kicked(_ start: Schedule, count: Int) -> Schedule {
+        guard !start.hasOverlaps || problem.hasOverlap, var score = ScheduleScore(problem, start, objective: objective) else { return start }
+        var orders = start.orders
+        var pairs = Pairs(start)
+        var rng = SeededGenerator(seed: seed ^ 0x5DEE_CE66_D1CE_4E5B)  // a stream apart from the search's own
+        var applied = 0, tries = 0
+        while applied < count && tries < 8 * count {
+            tries += 1
+            guard let move = candidateMoves(score, devices: Array(orders.indices), pairs: pairs, orders: orders).randomElement(using: &rng) else { break }
+            var trial = orders
+            var trialPairs = pairs
+            move.apply(to: &trial, pairs: &trialPairs)
+            guard let trialScore = ScheduleScore(problem, trialPairs.schedule(trial), objective: objective) else { continue }
+            orders = trial
+            pairs = trialPairs
+            pairs.dropSeparated(in: orders)
+            score = trialScore
+            applied += 1
+        }
+        return pairs.schedule(orders)
+    }
+
     /// The overlapped F&B pairs of the orders being searched, per device each pair's forward and the
     /// backward that must follow it. A pair counts only while its backward follows its forward.
     struct Pairs {

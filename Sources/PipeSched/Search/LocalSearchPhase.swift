@@ -5,9 +5,11 @@ import Synchronization
 ///
 /// The first search starts from the best candidate. Under a caller's time limit the other cores
 /// search at the same time from the next best distinct candidates, and each core whose search
-/// reached a local optimum takes the next search while time is left: the first starts again, each
-/// with the next seed (local search is first-improvement in a seeded order, so another seed takes
-/// another path), then the next candidate not yet searched, and so on (`searchOrder`, at most `maximumSearches`). A worse start or
+/// reached a local optimum takes the next search while time is left: the first ones again, each
+/// with the next seed, then the next candidate not yet searched, and so on (`searchOrder`, at most
+/// `maximumSearches`). Odd rounds search from the start again (local search is first-improvement
+/// in a seeded order, so another seed takes another path); even rounds go on from the best that
+/// start led to so far, shaken (`LocalSearch.kicked`, iterated local search). A worse start or
 /// another seed sometimes ends better: on Llama 3 8B, V, 4 devices, 16 microbatches, local search
 /// from the greedy schedule ends at 4,549.03 with seeds 1 to 3 and at 4,516.92 with seed 4. Without a
 /// caller's limit one search runs, from the best, so that `auto` stays quick. Every search stops at
@@ -40,6 +42,9 @@ struct LocalSearchPhase: Sendable {
     /// candidates), and on a small problem a search ends in milliseconds. The time the last one
     /// leaves goes to the improvers, or `auto` returns sooner.
     static let maximumSearches = 32
+
+    /// How many random moves shake a local optimum before a later round searches on from it.
+    static let kick = 4
 
     /// The order searches are taken in, as (start, round) pairs (round `r` searches with the
     /// caller's seed plus `r`): the first `lanes` starts, then in each round the first `lanes`
@@ -80,7 +85,10 @@ struct LocalSearchPhase: Sendable {
                 let seed = options.seed &+ UInt64(round)
                 let search = LocalSearch(problem: problem, objective: options.objective, timeLimit: max(0, end.timeIntervalSinceNow),
                                          seed: seed, shouldStop: stop, onIncumbent: report)
-                let schedule = search.improve(starts[index].schedule).schedule
+                // Every second later round goes on from the best this start led to so far, shaken;
+                // the others start again from it with a new seed.
+                let reached = round == 0 || round % 2 == 1 ? nil : shared.best(from: starts[index].name, problem: problem, objective: options.objective)
+                let schedule = search.improve(reached.map { search.kicked($0, count: Self.kick) } ?? starts[index].schedule).schedule
                 let found = Search(start: starts[index].name, seed: seed, schedule: schedule, seconds: Date().timeIntervalSince(began))
                 shared.found.withLock { $0[position] = found }
             }
@@ -107,6 +115,13 @@ struct LocalSearchPhase: Sendable {
         init(incumbent: Double, proven: Bool) {
             best = Mutex((incumbent, false))
             self.proven = Atomic(proven)
+        }
+
+        /// The best schedule the searches that ended found from the start named `name`.
+        func best(from name: String, problem: Problem, objective: Objective) -> Schedule? {
+            let schedules = found.withLock { $0.values.filter { $0.start == name }.map(\.schedule) }
+            return schedules.compactMap { schedule in ScheduleScore(problem, schedule, objective: objective).map { (schedule, $0) } }
+                .min { $0.1.isBetter(than: $1.1) }?.0
         }
 
         /// The next search for a lane: the first `together` begin at once; later ones only while
