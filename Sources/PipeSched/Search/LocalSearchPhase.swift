@@ -87,7 +87,8 @@ struct LocalSearchPhase: Sendable {
                                          seed: seed, shouldStop: stop, onIncumbent: report)
                 // Every second later round goes on from the best this start led to so far, shaken;
                 // the others start again from it with a new seed.
-                let reached = round == 0 || round % 2 == 1 ? nil : shared.best(from: starts[index].name, problem: problem, objective: options.objective)
+                let continues = round > 0 && round.isMultiple(of: 2)
+                let reached = continues ? shared.best(from: starts[index].name, problem: problem, objective: options.objective) : nil
                 let schedule = search.improve(reached.map { search.kicked($0, count: Self.kick) } ?? starts[index].schedule).schedule
                 let found = Search(start: starts[index].name, seed: seed, schedule: schedule, seconds: Date().timeIntervalSince(began))
                 shared.found.withLock { $0[position] = found }
