@@ -81,15 +81,10 @@ public struct LocalSearch: Sendable {
             for move in critical + others {
                 guard evaluations < maxEvaluations, evaluations % 16 != 0 || !timeToStop() else { break }
                 evaluations += 1
-                var trial = orders
-                var trialPairs = pairs
-                move.apply(to: &trial, pairs: &trialPairs)
-                guard let score = ScheduleScore(problem, trialPairs.schedule(trial), objective: objective), score.isBetter(than: current) else { continue }
-                orders = trial
-                pairs = trialPairs
+                guard let trial = trying(move, orders: orders, pairs: pairs), trial.score.isBetter(than: current) else { continue }
+                (orders, pairs, current) = trial
                 pairs.dropSeparated(in: orders)
-                current = score
-                onIncumbent?(score.value)
+                onIncumbent?(current.value)
                 improved = true
                 break
             }
@@ -110,17 +105,23 @@ public struct LocalSearch: Sendable {
         while applied < count && tries < 8 * count {
             tries += 1
             guard let move = candidateMoves(score, devices: Array(orders.indices), pairs: pairs, orders: orders).randomElement(using: &rng) else { break }
-            var trial = orders
-            var trialPairs = pairs
-            move.apply(to: &trial, pairs: &trialPairs)
-            guard let trialScore = ScheduleScore(problem, trialPairs.schedule(trial), objective: objective) else { continue }
-            orders = trial
-            pairs = trialPairs
+            guard let trial = trying(move, orders: orders, pairs: pairs) else { continue }
+            (orders, pairs, score) = trial
             pairs.dropSeparated(in: orders)
-            score = trialScore
             applied += 1
         }
         return pairs.schedule(orders)
+    }
+
+    /// The orders, pairs and score after `move`, or `nil` when the schedule it makes is invalid (over
+    /// a cap or deadlocked): every move the search or a kick tries is scored here. A caller that
+    /// keeps the move drops the pairs it separated (`Pairs.dropSeparated`).
+    func trying(_ move: Move, orders: [[Op]], pairs: Pairs) -> (orders: [[Op]], pairs: Pairs, score: ScheduleScore)? {
+        var trial = orders
+        var trialPairs = pairs
+        move.apply(to: &trial, pairs: &trialPairs)
+        guard let score = ScheduleScore(problem, trialPairs.schedule(trial), objective: objective) else { return nil }
+        return (trial, trialPairs, score)
     }
 
     /// The overlapped F&B pairs of the orders being searched, per device each pair's forward and the
