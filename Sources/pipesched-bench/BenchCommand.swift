@@ -21,7 +21,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Microbatches for greedy-profile.")
     var microbatches: Int = 32
 
-    @Flag(help: "greedy-profile on a V placement (uniform costs, capped at 2p chunk activations, as the speed table's V row).")
+    @Flag(help: "greedy-profile and pass-profile on a V placement (uniform costs, capped at 2p chunk activations, as the speed table's V row).")
     var v = false
 
     @Option(help: "Repetitions for pass-profile and score-profile.")
@@ -43,7 +43,7 @@ struct BenchCommand: ParsableCommand {
         case "search-v": print(SearchBenchmark.vTable(autoSeconds: autoSeconds))
         case "greedy-speed": print(GreedySpeedBenchmark.table(zeroBubbleCPython: zeroBubbleCPython))
         case "greedy-profile": try GreedySpeedBenchmark.profile(devices: devices, microbatches: microbatches, v: v, threads: threads, path: problem)
-        case "pass-profile": GreedySpeedBenchmark.passProfile(devices: devices, microbatches: microbatches, repeats: repeats)
+        case "pass-profile": GreedySpeedBenchmark.passProfile(devices: devices, microbatches: microbatches, v: v, repeats: repeats)
         case "score-profile": try ScoreProfile.run(devices: devices, microbatches: microbatches, repeats: repeats, path: problem)
         default: throw ValidationError("unknown benchmark \(name); use search-quality, search-v, search-speed, greedy-speed, greedy-profile, pass-profile or score-profile")
         }

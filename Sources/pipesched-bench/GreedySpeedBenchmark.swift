@@ -171,10 +171,12 @@ enum GreedySpeedBenchmark {
     }
 
     /// `repeats` single passes of the list scheduler under the default policy on `(p, m)`
-    /// (sequential, uniform costs, cap 2p, as the speed table's sequential rows): the unit
+    /// (sequential, uniform costs, cap 2p, as the speed table's sequential rows; with `v` the V
+    /// placement, capped at 2p chunk activations, as its V row): the unit
     /// `valgrind --tool=callgrind` counts for one pass, start-up amortized over the repeats.
-    static func passProfile(devices: Int, microbatches: Int, repeats: Int) {
-        let problem = BenchProblems.make(devices: devices, microbatches: microbatches, heterogeneous: false, capMicrobatches: 2 * Double(devices))
+    static func passProfile(devices: Int, microbatches: Int, v: Bool, repeats: Int) {
+        let problem = v ? BenchProblems.makeV(devices: devices, microbatches: microbatches, heterogeneous: false, capChunks: 2 * Double(devices))
+            : BenchProblems.make(devices: devices, microbatches: microbatches, heterogeneous: false, capMicrobatches: 2 * Double(devices))
         var orders = 0
         for _ in 0..<max(1, repeats) { orders += ListScheduler(problem: problem, policy: GreedyPolicy()).schedule()?.orders.count ?? 0 }
         print("\(repeats) passes, \(orders) device orders")
