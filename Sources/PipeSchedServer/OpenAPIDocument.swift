@@ -728,6 +728,7 @@ components:
           "method": { "type": "string" },
           "value": { "type": "number" },
           "peakMemory": { "type": "number" },
+          "makespan": { "type": "number", "description": "The candidate's makespan (the step's wall time), beside its value in the objective." },
           "seconds": { "type": "number" },
           "note": { "type": "string" }
         }
@@ -735,13 +736,14 @@ components:
     },
     "torchBaseline": {
       "type": "object",
-      "description": "The best of PyTorch's built-in schedule classes among the candidates (auto only, where one fits the caps): the torch.distributed.pipelining class, auto's candidate that builds its orders, and that candidate's value in the schedule's objective.",
+      "description": "The best of PyTorch's built-in schedule classes among the candidates (auto only, where one fits the caps): the torch.distributed.pipelining class, auto's candidate that builds its orders, that candidate's value in the schedule's objective and its makespan (the step's wall time; under stageSpan a device that starts later shortens its span but not the makespan).",
       "additionalProperties": false,
       "required": ["torchClass", "method", "value"],
       "properties": {
         "torchClass": { "type": "string" },
         "method": { "type": "string" },
-        "value": { "type": "number" }
+        "value": { "type": "number" },
+        "makespan": { "type": "number" }
       }
     },
     "solver": {

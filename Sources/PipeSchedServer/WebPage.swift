@@ -196,7 +196,9 @@ function show(id, schedule, problem, how) {
   $("summary").innerHTML = "<b>" + schedule.method + "</b> on <b>" + schedule.problem + "</b>: " + schedule.objective + " " + fmt(m[schedule.objective]) +
     (u.time ? " " + u.time : "") + ", bubble " + (100 * m.bubbleRate).toFixed(2) + "%, lower bound " + fmt(m.lowerBound) + " (gap " + (100 * m.gap).toFixed(2) + "%)" +
     (schedule.torchBaseline && schedule.torchBaseline.value > 0 ? ", " + (m[schedule.objective] / schedule.torchBaseline.value).toFixed(4) +
-      "× PyTorch's best built-in here (" + esc(schedule.torchBaseline.torchClass) + ", " + fmt(schedule.torchBaseline.value) + ")" : "");
+      "× PyTorch's best built-in here (" + esc(schedule.torchBaseline.torchClass) + ", " + fmt(schedule.torchBaseline.value) + ")" +
+      (schedule.objective !== "makespan" && schedule.torchBaseline.makespan > 0 ? "; makespan " + fmt(m.makespan) + " against its " +
+        fmt(schedule.torchBaseline.makespan) + " (" + (m.makespan / schedule.torchBaseline.makespan).toFixed(4) + "×)" : "") : "");
   const rows = [["makespan", fmt(m.makespan) + " " + u.time], ["stageSpan", fmt(m.stageSpan) + " " + u.time],
     ["bubble rate", (100 * m.bubbleRate).toFixed(2) + "%"], ["lower bound", fmt(m.lowerBound) + " " + u.time], ["gap", (100 * m.gap).toFixed(2) + "%"],
     ["peak memory", m.peakMemory.map(fmt).join(", ") + " " + u.memory]];

@@ -4,7 +4,7 @@ import Foundation
 enum CSVTable {
     static let header = ["point", "label", "devices", "microbatches", "memoryCap", "memoryCapValue", "memoryHeadroom", "sequenceSlices", "placement",
                          "method", "status", "objective", "value", "makespan", "stageSpan", "bubbleRate", "peakMemory", "lowerBound",
-                         "gap", "torchClass", "torchValue", "solveSeconds", "cached", "resultId", "message"]
+                         "gap", "torchClass", "torchValue", "torchMakespan", "solveSeconds", "cached", "resultId", "message"]
 
     static func render(_ rows: [SweepRow]) -> String {
         var lines = [header.joined(separator: ",")]
@@ -13,7 +13,7 @@ enum CSVTable {
                 String(row.point), row.label, String(row.devices), String(row.microbatches), row.memoryCap, number(row.memoryCapValue),
                 number(row.memoryHeadroom), String(row.sequenceSlices), row.placement, row.method, row.status.rawValue, row.objective, number(row.value),
                 number(row.makespan), number(row.stageSpan), number(row.bubbleRate), number(row.peakMemory), number(row.lowerBound),
-                number(row.gap), row.torchClass ?? "", number(row.torchValue), number(row.solveSeconds), String(row.cached), row.resultID ?? "", row.message ?? "",
+                number(row.gap), row.torchClass ?? "", number(row.torchValue), number(row.torchMakespan), number(row.solveSeconds), String(row.cached), row.resultID ?? "", row.message ?? "",
             ]
             lines.append(fields.map(quote).joined(separator: ","))
         }

@@ -41,9 +41,12 @@ public struct SweepRow: Sendable, Codable, Equatable {
     public var gap: Double?
     /// For `auto`: the best of PyTorch's built-in classes among its candidates and its value
     /// (`ScheduleDocument.torchBaseline`), so `value / torchValue` is the point's gain over what
-    /// `torch.distributed.pipelining` would run; absent for other methods and where none fits.
+    /// `torch.distributed.pipelining` would run, and its makespan (`makespan / torchMakespan`: the
+    /// gain in the step's wall time); absent for other methods and where none fits (the makespan
+    /// also for results stored before 2026-12-07).
     public var torchClass: String?
     public var torchValue: Double?
+    public var torchMakespan: Double?
     /// Seconds the solve took (when answered from the store, the time of the original solve).
     public var solveSeconds: Double?
     /// Whether the store answered.
@@ -82,6 +85,7 @@ public struct SweepRow: Sendable, Codable, Equatable {
             if stored.method == "auto", let baseline = Self.torchBaseline(in: document) {
                 torchClass = baseline.torchClass
                 torchValue = baseline.value
+                torchMakespan = baseline.makespan
             }
             value = metrics.value(of: objective)
             makespan = metrics.makespan

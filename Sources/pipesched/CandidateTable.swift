@@ -1,22 +1,26 @@
 import PipeSched
 
-/// The `solve --all` table: one row per candidate method of `auto`.
+/// The `solve --all` table: one row per candidate method of `auto`, with each schedule's makespan
+/// beside its value where the objective is stageSpan.
 struct CandidateTable {
     let text: String
 
     init(_ report: AutoSearch.Report, objective: Objective) {
-        let header = ["method", objective.rawValue, "bubble", "peak memory", "seconds", ""]
+        let makespan = objective != .makespan
+        let header = ["method", objective.rawValue] + (makespan ? ["makespan"] : []) + ["bubble", "peak memory", "seconds", ""]
+        let blank = makespan ? ["-", "-", "-", "-"] : ["-", "-", "-"]
         var rows: [[String]] = []
         for candidate in report.candidates {
             let seconds = String(format: "%.3f", candidate.seconds)
             switch candidate.outcome {
-            case .scheduled(let value, let peak, let bubble):
+            case .scheduled(let value, let peak, let bubble, let span):
                 let mark = candidate.method == report.bestMethod ? "best" : ""
-                rows.append([candidate.method, value.readable, String(format: "%.2f%%", bubble * 100), peak.readable, seconds, mark])
+                rows.append([candidate.method, value.readable] + (makespan ? [span.readable] : [])
+                             + [String(format: "%.2f%%", bubble * 100), peak.readable, seconds, mark])
             case .doesNotFit(let reason):
-                rows.append([candidate.method, "-", "-", "-", seconds, reason])
+                rows.append([candidate.method] + blank + [seconds, reason])
             case .overCapOrStuck:
-                rows.append([candidate.method, "-", "-", "-", seconds, "over the memory cap or deadlocked"])
+                rows.append([candidate.method] + blank + [seconds, "over the memory cap or deadlocked"])
             }
         }
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }

@@ -3,7 +3,9 @@ import PipeSched
 
 /// The one line `solve` prints on standard error on success: method, objective, bubble, bound and
 /// gap, peak memory against the cap, for `auto` the ratio to the best of PyTorch's built-in classes
-/// among its candidates (`ScheduleDocument.torchBaseline`), and where the schedule went.
+/// among its candidates (`ScheduleDocument.torchBaseline`) and, under stageSpan, the two makespans
+/// (the step's wall time, which a device starting later or earlier does not change), and where the
+/// schedule went.
 enum SolveSummary {
     static func line(_ document: ScheduleDocument, problem: Problem, written path: String?) -> String {
         let m = document.metrics
@@ -14,6 +16,9 @@ enum SolveSummary {
         parts.append(peakMemory(m.peakMemory, caps: problem.memoryLimit))
         if let baseline = document.torchBaseline, baseline.value > 0 {
             parts.append("\(String(format: "%.4f", value / baseline.value))× PyTorch's best built-in here (\(baseline.torchClass), \(baseline.value.readable))")
+            if document.objective != .makespan, let theirs = baseline.makespan, theirs > 0 {
+                parts.append("makespan \(m.makespan.readable) against its \(theirs.readable) (\(String(format: "%.4f", m.makespan / theirs))×)")
+            }
         }
         return (path.map { "wrote \($0): " } ?? "") + parts.joined(separator: ", ")
     }

@@ -24,7 +24,7 @@ import PipeSchedILP
         let window = try #require(report.candidates.first { $0.method.hasPrefix("cpsat-window(") },
                                   "no anytime row in \(report.candidates.map(\.method))")
         #expect(!report.candidates.contains { $0.method.hasPrefix("cpsat(") }, "the whole model's share would be under 5 s")
-        if case .scheduled(let value, _, _) = window.outcome {
+        if case .scheduled(let value, _, _, _) = window.outcome {
             #expect(solution.evaluation.metrics.stageSpan <= value + 1e-9)
         }
         #expect(solution.evaluation.isValid)

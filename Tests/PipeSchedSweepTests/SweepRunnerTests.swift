@@ -44,7 +44,7 @@ import Testing
             let problem = try PointProblem.build(grid.points[row.point], source: grid.source)
             let stored = try #require(try await store.result(forKey: RequestKey(problem: problem, method: "auto", options: SolveOptions(timeLimit: 0.2))))
             let baseline = try #require(try stored.scheduleDocument()?.torchBaseline, "\(row.label)")
-            #expect(row.torchClass == baseline.torchClass && row.torchValue == baseline.value)
+            #expect(row.torchClass == baseline.torchClass && row.torchValue == baseline.value && row.torchMakespan == baseline.makespan && row.torchMakespan != nil)
             #expect(try #require(row.value) <= baseline.value + 1e-9)
         }
         #expect(rows.filter { $0.method == "1f1b" }.allSatisfy { $0.torchClass == nil && $0.torchValue == nil })

@@ -52,7 +52,7 @@ import Testing
             let rows = report.candidates.filter { $0.method.hasPrefix("greedy (") && $0.method.hasSuffix("p activations)") }
             #expect(rows.map(\.method) == ActivationBudget.alternatives(problem).map { "greedy (\($0.name))" })
             for row in rows {
-                guard case .scheduled(let value, _, _) = row.outcome else {
+                guard case .scheduled(let value, _, _, _) = row.outcome else {
                     Issue.record("\(problem.name) \(row.method): \(row.outcome)")
                     continue
                 }

@@ -8,7 +8,7 @@ import Synchronization
 /// with further seeds (`LocalSearchPhase`).
 @Suite struct AutoLocalSearchTests {
     static func value(_ candidate: AutoSearch.Candidate) -> Double? {
-        if case .scheduled(let value, _, _) = candidate.outcome { return value }
+        if case .scheduled(let value, _, _, _) = candidate.outcome { return value }
         return nil
     }
 

@@ -43,8 +43,9 @@ import Testing
     }
 
     /// `auto`'s summary line sets its schedule against the best of PyTorch's built-in classes among
-    /// its candidates, which the schedule file carries (`ScheduleDocument.torchBaseline`); a single
-    /// method's line and file do not.
+    /// its candidates, which the schedule file carries (`ScheduleDocument.torchBaseline`), in the
+    /// objective and (under stageSpan) in makespan, that class's own schedule's; a single method's
+    /// line and file do not.
     @Test func autoSummaryComparesWithPyTorchsBestClass() throws {
         let v = TestProblems.random(devices: 4, microbatches: 8, placement: .v, chunks: 2, seed: 3)
         let problem = try write(v)
@@ -56,9 +57,14 @@ import Testing
         #expect(document.torchBaseline == baseline)
         let ratio = String(format: "%.4f", document.metrics.stageSpan / baseline.value)
         #expect(solved.stderr.contains("\(ratio)× PyTorch's best built-in here (\(baseline.torchClass), \(baseline.value.readable))"), "\(solved.stderr)")
-        let single = try CLIRunner.run(["solve", problem, "--method", "zb-v", "--output", path("z.json")])
+        let single = try CLIRunner.run(["solve", problem, "--method", baseline.method, "--output", path("z.json")])
         #expect(single.status == 0 && !single.stderr.contains("PyTorch"), "\(single.stderr)")
-        #expect(try ScheduleDocument.decode(json: Data(contentsOf: URL(fileURLWithPath: path("z.json")))).torchBaseline == nil)
+        let alone = try ScheduleDocument.decode(json: Data(contentsOf: URL(fileURLWithPath: path("z.json"))))
+        #expect(alone.torchBaseline == nil)
+        let theirs = try #require(baseline.makespan)
+        #expect(abs(theirs - alone.metrics.makespan) <= 1e-9 * theirs, "\(theirs) against \(alone.metrics.makespan)")
+        let makespans = "makespan \(document.metrics.makespan.readable) against its \(theirs.readable) (\(String(format: "%.4f", document.metrics.makespan / theirs))×)"
+        #expect(solved.stderr.contains(makespans), "\(solved.stderr)")
     }
 
     @Test func solveWithoutOutputPrintsJSON() throws {

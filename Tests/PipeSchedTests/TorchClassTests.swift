@@ -93,15 +93,15 @@ import Testing
 
     /// The baseline is the lowest value among the PyTorch classes' own rows: not a variant row, not a
     /// row without a value (over the cap), not another method, not a family that is not PyTorch's
-    /// class on the problem.
+    /// class on the problem; it carries that row's makespan.
     @Test func theBaselineIsTheBestClassThatFits() {
         let sequential = TestProblems.unit(devices: 4, microbatches: 8)
         let rows = [CandidateSummary(method: "zb-v", value: 10, seconds: 0),
                     CandidateSummary(method: "dualpipev", seconds: 0, note: "over the memory cap or deadlocked"),
                     CandidateSummary(method: "zb-v (shortest first)", value: 8, seconds: 0),
                     CandidateSummary(method: "greedy", value: 7, seconds: 0),
-                    CandidateSummary(method: "1f1b", value: 9.5, seconds: 0)]
-        #expect(TorchBaseline.best(among: rows, on: sequential) == TorchBaseline(torchClass: "Schedule1F1B", method: "1f1b", value: 9.5))
+                    CandidateSummary(method: "1f1b", value: 9.5, makespan: 11, seconds: 0)]
+        #expect(TorchBaseline.best(among: rows, on: sequential) == TorchBaseline(torchClass: "Schedule1F1B", method: "1f1b", value: 9.5, makespan: 11))
         #expect(TorchBaseline.best(among: Array(rows[1...3]), on: sequential) == nil)
         #expect(TorchBaseline.best(among: [CandidateSummary(method: "bfs", value: 5, seconds: 0)], on: sequential) == nil)
     }

@@ -14,7 +14,9 @@ public enum AutoSearch {
     /// One candidate's outcome.
     public struct Candidate: Sendable {
         public enum Outcome: Sendable {
-            case scheduled(value: Double, peakMemory: Double, bubbleRate: Double)
+            /// `makespan` beside the objective's `value`: under stageSpan, the step's wall time
+            /// (`Metrics`), which the comparison with PyTorch's classes reports too (`TorchBaseline`).
+            case scheduled(value: Double, peakMemory: Double, bubbleRate: Double, makespan: Double)
             case doesNotFit(String)
             case overCapOrStuck
         }
@@ -36,8 +38,8 @@ public enum AutoSearch {
         public var summaries: [CandidateSummary] {
             candidates.map { candidate in
                 switch candidate.outcome {
-                case .scheduled(let value, let peak, _):
-                    CandidateSummary(method: candidate.method, value: value, peakMemory: peak, seconds: candidate.seconds,
+                case .scheduled(let value, let peak, _, let makespan):
+                    CandidateSummary(method: candidate.method, value: value, peakMemory: peak, makespan: makespan, seconds: candidate.seconds,
                                      note: candidate.method == bestMethod ? "best" : nil)
                 case .doesNotFit(let reason):
                     CandidateSummary(method: candidate.method, seconds: candidate.seconds, note: reason)
@@ -97,7 +99,8 @@ public enum AutoSearch {
                 return
             }
             report.candidates.append(Candidate(method: name, outcome: .scheduled(value: score.value, peakMemory: score.peak,
-                                                                                    bubbleRate: Metrics.bubbleRate(problem, score.timeline, value: score.value)),
+                                                                                    bubbleRate: Metrics.bubbleRate(problem, score.timeline, value: score.value),
+                                                                                    makespan: Metrics.spans(score.timeline).makespan),
                                                  seconds: seconds))
             scored.append((name, schedule, score))
             if bestScore == nil || score.isBetter(than: bestScore!) {

@@ -12,11 +12,15 @@ public struct TorchBaseline: Sendable, Equatable, Codable {
     public var method: String
     /// Its value in the schedule's objective.
     public var value: Double
+    /// Its makespan (`Metrics`): under stageSpan, what the step's wall time compares with. `nil` in
+    /// files written before 2026-12-07.
+    public var makespan: Double?
 
-    public init(torchClass: String, method: String, value: Double) {
+    public init(torchClass: String, method: String, value: Double, makespan: Double? = nil) {
         self.torchClass = torchClass
         self.method = method
         self.value = value
+        self.makespan = makespan
     }
 
     /// The candidate of lowest value among those that are PyTorch classes on `problem`, or `nil`
@@ -26,7 +30,7 @@ public struct TorchBaseline: Sendable, Equatable, Codable {
         for candidate in candidates {
             guard let value = candidate.value,
                   let torchClass = ScheduleFamilies.all.first(where: { $0.name == candidate.method })?.torchClass(for: problem) else { continue }
-            if best.map({ value < $0.value }) ?? true { best = TorchBaseline(torchClass: torchClass, method: candidate.method, value: value) }
+            if best.map({ value < $0.value }) ?? true { best = TorchBaseline(torchClass: torchClass, method: candidate.method, value: value, makespan: candidate.makespan) }
         }
         return best
     }

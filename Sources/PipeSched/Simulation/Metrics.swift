@@ -25,6 +25,16 @@ public struct Metrics: Sendable, Equatable, Codable {
 
     /// Measures a timeline of `problem` under `objective`; `lowerBound` defaults to `LowerBound`'s.
     public init(_ problem: Problem, _ timeline: Timeline, objective: Objective, lowerBound: Double? = nil) {
+        (makespan, stageSpan) = Self.spans(timeline)
+        peakMemory = timeline.enumerated().map { problem.memoryLevels(device: $0.offset, order: $0.element.map(\.op)).peak }
+        self.lowerBound = lowerBound ?? LowerBound.value(problem, objective: objective)
+        let value = objective == .makespan ? makespan : stageSpan
+        bubbleRate = Self.bubbleRate(problem, timeline, value: value)
+        gap = Self.gap(value: value, bound: self.lowerBound)
+    }
+
+    /// The timeline's makespan and stageSpan (above).
+    public static func spans(_ timeline: Timeline) -> (makespan: Double, stageSpan: Double) {
         var first = Double.infinity
         var last = -Double.infinity
         var span = 0.0
@@ -35,13 +45,7 @@ public struct Metrics: Sendable, Equatable, Codable {
             last = max(last, rowEnd)
             span = max(span, rowEnd - head.start)
         }
-        makespan = last > first ? last - first : 0
-        stageSpan = span
-        peakMemory = timeline.enumerated().map { problem.memoryLevels(device: $0.offset, order: $0.element.map(\.op)).peak }
-        self.lowerBound = lowerBound ?? LowerBound.value(problem, objective: objective)
-        let value = objective == .makespan ? makespan : stageSpan
-        bubbleRate = Self.bubbleRate(problem, timeline, value: value)
-        gap = Self.gap(value: value, bound: self.lowerBound)
+        return (last > first ? last - first : 0, span)
     }
 
     /// 1 − the work the devices did / (devices × `value`): the share of device time spent idle, the
