@@ -11,7 +11,10 @@
 /// - `WeightDeferralBound`: the cool-down a capped device cannot fill with the `W` passes it may
 ///   hold back;
 /// - `LastForwardBound`: a capped device's last forward waits for room that only backward passes
-///   after a round trip make, and its own round trip follows.
+///   after a round trip make, and its own round trip follows;
+/// - `SecondChunkBound` (makespan): a device's second stage waits for one microbatch to go round the
+///   devices that also feed its first stage, and each forward of its first stage it runs meanwhile
+///   delays that microbatch by at least as long.
 ///
 /// Every part holds for every valid schedule, fused `BW` passes, recomputation and overlapped F&B pairs included; the exhaustive search on
 /// tiny problems (`ExhaustiveSearch`) is the referee in the tests, and on larger interleaved and V
@@ -26,11 +29,12 @@ public enum LowerBound {
         public var inFlight: Double
         public var weightDeferral: Double
         public var lastForward: Double
+        public var secondChunk: Double
 
         /// Every part by name, for reports and for tests that hold each part to the optimum.
         public var named: [(name: String, value: Double)] {
             [("startup", startup), ("memory", memory), ("bottleneck", bottleneck), ("in-flight", inFlight),
-             ("weight deferral", weightDeferral), ("last forward", lastForward)]
+             ("weight deferral", weightDeferral), ("last forward", lastForward), ("second chunk", secondChunk)]
         }
 
         /// The best of the parts.
@@ -67,6 +71,7 @@ public enum LowerBound {
                      bottleneck: BottleneckBound.value(problem, objective: objective, chains: chains),
                      inFlight: InFlightBound.value(problem, objective: objective, chains: chains),
                      weightDeferral: WeightDeferralBound.value(problem, objective: objective, chains: chains),
-                     lastForward: LastForwardBound.value(problem, objective: objective, chains: chains))
+                     lastForward: LastForwardBound.value(problem, objective: objective, chains: chains),
+                     secondChunk: SecondChunkBound.value(problem, objective: objective, chains: chains))
     }
 }

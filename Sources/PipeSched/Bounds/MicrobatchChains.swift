@@ -99,6 +99,11 @@ public struct MicrobatchChains: Sendable {
     /// The arcs into pass `id`: read each `k` as `arcSource[k]`, `arcLatency[k]`.
     func arcsInto(_ id: Int) -> Range<Int> { arcStart[id]..<arcStart[id + 1] }
 
+    /// The link latency of the dependency of pass `target` on pass `source` (0 where there is none).
+    func latency(from source: Int, to target: Int) -> Double {
+        arcsInto(target).first { arcSource[$0] == source }.map { arcLatency[$0] } ?? 0
+    }
+
     /// Position of the pass of `kind` (`BW` counts as `B`) on a stage's slice in `passes`.
     public func position(_ kind: OpKind, stage: Int, slice: Int) -> Int {
         Self.position(kind, stage: stage, slice: slice, stages: stages, slices: slices)
