@@ -35,12 +35,14 @@ import Testing
         // too, which the families and the late starts (blind to caps) fit.
         let uncapped = try problem.withMemoryLimit(nil)
         #expect(LowerBound.parts(uncapped, objective: .makespan).secondChunk == bound)
-        var schedules = ScheduleFamilies.all.compactMap { try? $0.build(uncapped) }
+        // Each schedule with the problem it is measured on.
+        var schedules: [(Problem, Schedule)] = ScheduleFamilies.all.compactMap { try? $0.build(uncapped) }.map { (uncapped, $0) }
         for device in 0..<problem.devices {
-            for microbatch in [0, 1] { schedules.append(LateStartScheduler.orders(uncapped, device: device, microbatch: microbatch)) }
+            for microbatch in [0, 1] { schedules.append((uncapped, LateStartScheduler.orders(uncapped, device: device, microbatch: microbatch))) }
         }
+        if let greedy = GreedySearch.best(problem, objective: .makespan) { schedules.append((problem, greedy.schedule)) }
         var measured = 0
-        for (candidate, schedule) in schedules.map({ (uncapped, $0) }) + [GreedySearch.best(problem, objective: .makespan).map { (problem, $0.schedule) }].compactMap({ $0 }) {
+        for (candidate, schedule) in schedules {
             guard let score = ScheduleScore(candidate, schedule, objective: .makespan) else { continue }
             measured += 1
             #expect(bound <= score.value * (1 + 1e-9), "bound \(bound) > \(score.value) on \(problem.name)")
