@@ -10,7 +10,7 @@ DEMO_HARDWARE ?= Models/hardware/a100-80gb.json
 DEMO_METHOD ?= auto
 OUT := out
 
-.PHONY: deps deps-highs build demo test test-slurm test-browser screenshot fuzz referee torch-roundtrip zbv-crosscheck embed man bench bench-search bench-bounds bench-peers bench-slices bench-overlap bench-memory-actions bench-microbatch-lengths bench-links bench-pipelines bench-ilp bench-server bench-sweep openapi clean
+.PHONY: deps deps-highs build demo test test-slurm test-browser screenshot fuzz referee torch-roundtrip zbv-crosscheck embed man bench bench-search bench-bounds bench-peers bench-runtime bench-slices bench-overlap bench-memory-actions bench-microbatch-lengths bench-links bench-pipelines bench-ilp bench-server bench-sweep openapi clean
 
 deps:
 	@scripts/install-deps
@@ -97,6 +97,11 @@ bench-bounds: deps
 # validated) and Zero Bubble's greedy schedulers, on profiled problems (installs torch like the round trip).
 bench-peers: deps
 	scripts/bench-section peers scripts/bench-peers 10
+
+# The same schedules run in PyTorch's own pipeline runtime, each pass lasting its modeled time: the
+# measured step beside the simulated makespan (installs torch like the round trip).
+bench-runtime: deps
+	scripts/bench-section runtime scripts/bench-runtime 5 10
 
 bench-slices: build
 	scripts/bench-section sequence-slices scripts/bench-slices
