@@ -5,7 +5,7 @@ PipeSched's simulator predicts.
 Run by scripts/bench-runtime, one process per rank:
 
     python -m torch.distributed.run --nproc-per-node=DEVICES --master-addr=127.0.0.1 --master-port=PORT \
-        scripts/runtime_steps.py PROBLEM.json ROUNDS SCHEDULE...
+        scripts/runtime_steps.py [--time-scale K] PROBLEM.json ROUNDS SCHEDULE...
 
 A SCHEDULE is a compute-only schedule CSV (`pipesched export --to torch-csv`), run by
 `_PipelineScheduleRuntime._load_csv`, or the name of one of torch.distributed.pipelining's built-in
@@ -13,7 +13,8 @@ classes (`ScheduleZBVZeroBubble`, ...), built as a user would build it. Every ra
 Linear+Tanh block per stage it holds (PyTorch "v" or "loop" placement, as the problem's placement
 says) and wraps the stage's forward, input backward (or fused backward) and weight backward so that
 each lasts the problem's duration for that stage: the real work runs, then the pass sleeps for what
-is left of its duration. Sleeping takes no core, so a machine with fewer cores than ranks still runs
+is left of its duration (times K with `--time-scale K`, default 1: longer passes make the runtime's
+own work per action a smaller part of each). Sleeping takes no core, so a machine with fewer cores than ranks still runs
 every rank's passes side by side. Messages are the runtime's own (gloo, loopback, small tensors), so
 the problem's modeled link times are not reproduced, and every action carries the runtime's own
 Python overhead.
@@ -43,8 +44,9 @@ def refuse(message):
     sys.exit(f"runtime_steps.py: {message}")
 
 
-def emulated(problem):
-    """The stage costs in seconds and each stage's rank, or an exit naming what cannot be emulated."""
+def emulated(problem, scale):
+    """The stage costs in seconds (times `scale`) and each stage's rank, or an exit naming what cannot
+    be emulated."""
     for field, why in (("sequenceSlices", "sequence slices"), ("pipelines", "several pipelines")):
         if problem.get(field, 1) != 1:
             refuse(f"the problem's {field} is {problem[field]}: {why} have no PyTorch runtime action; use a problem without it")
@@ -64,7 +66,7 @@ def emulated(problem):
         refuse(f"placement {placement!r} with {len(stages)} stages on {devices} devices is not PyTorch's v or loop")
     scales = [entry if isinstance(entry, (int, float)) else entry.get("time", 1)
               for entry in problem.get("microbatchScales", [1] * problem["microbatches"])]
-    seconds = [{kind: stage[kind] / 1e3 for kind in ("forward", "backwardInput", "backwardWeight")} for stage in stages]
+    seconds = [{kind: stage[kind] * scale / 1e3 for kind in ("forward", "backwardInput", "backwardWeight")} for stage in stages]
     return seconds, rank_of, scales
 
 
@@ -95,11 +97,14 @@ def timed_stage(module, index, count, seconds, scales):
 
 
 def main():
-    problem_path, rounds, names = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-    if rounds < 2 or not names:
-        refuse("usage: runtime_steps.py PROBLEM.json ROUNDS(>=2) SCHEDULE...")
+    arguments, scale = sys.argv[1:], 1.0
+    if arguments[:1] == ["--time-scale"]:
+        scale, arguments = float(arguments[1]), arguments[2:]
+    if len(arguments) < 3 or not arguments[1].isdigit() or int(arguments[1]) < 2 or not scale > 0:
+        refuse("usage: runtime_steps.py [--time-scale K>0] PROBLEM.json ROUNDS(>=2) SCHEDULE...")
+    problem_path, rounds, names = arguments[0], int(arguments[1]), arguments[2:]
     problem = json.load(open(problem_path))
-    seconds, rank_of, scales = emulated(problem)
+    seconds, rank_of, scales = emulated(problem, scale)
     torch.set_num_threads(1)
     dist.init_process_group("gloo", timeout=datetime.timedelta(seconds=600))
     rank, world = dist.get_rank(), dist.get_world_size()
