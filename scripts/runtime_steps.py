@@ -14,8 +14,8 @@ Linear+Tanh block per stage it holds (PyTorch "v" or "loop" placement, as the pr
 says) and wraps the stage's forward, input backward (or fused backward) and weight backward so that
 each lasts the problem's duration for that stage: the real work runs, then the pass sleeps for what
 is left of its duration (times K with `--time-scale K`, default 1: longer passes make the runtime's
-own work per action a smaller part of each). Sleeping takes no core, so a machine with fewer cores than ranks still runs
-every rank's passes side by side. Messages are the runtime's own (gloo, loopback, small tensors), so
+own work per action a smaller part of each). Sleeping takes no core, so a machine with fewer cores
+than ranks still runs every rank's passes side by side. Messages are the runtime's own (gloo, loopback, small tensors), so
 the problem's modeled link times are not reproduced, and every action carries the runtime's own
 Python overhead.
 
@@ -97,11 +97,15 @@ def timed_stage(module, index, count, seconds, scales):
 
 
 def main():
+    usage = "usage: runtime_steps.py [--time-scale K>0] PROBLEM.json ROUNDS(>=2) SCHEDULE..."
     arguments, scale = sys.argv[1:], 1.0
     if arguments[:1] == ["--time-scale"]:
-        scale, arguments = float(arguments[1]), arguments[2:]
+        try:
+            scale, arguments = float(arguments[1]), arguments[2:]
+        except (IndexError, ValueError):
+            refuse(usage)
     if len(arguments) < 3 or not arguments[1].isdigit() or int(arguments[1]) < 2 or not scale > 0:
-        refuse("usage: runtime_steps.py [--time-scale K>0] PROBLEM.json ROUNDS(>=2) SCHEDULE...")
+        refuse(usage)
     problem_path, rounds, names = arguments[0], int(arguments[1]), arguments[2:]
     problem = json.load(open(problem_path))
     seconds, rank_of, scales = emulated(problem, scale)
