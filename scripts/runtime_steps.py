@@ -36,6 +36,8 @@ import torch.distributed as dist
 import torch.nn as nn
 from torch.distributed.pipelining import PipelineStage, schedules
 
+from torch_roundtrip import placement  # each stage's rank in PyTorch's "v" and "loop" placements
+
 WIDTH = 16
 ROWS_PER_MICROBATCH = 2
 
@@ -57,13 +59,11 @@ def emulated(problem, scale):
         for field in ("inputs", "recompute", "offload", "overlap"):
             if field in stage:
                 refuse(f"stages[{index}].{field} is set; only chains of plain F, I, W passes are emulated")
-    devices, placement = problem["devices"], problem.get("placement", "sequential")
-    if placement == "v" and len(stages) == 2 * devices:
-        rank_of = [s if s < devices else 2 * devices - 1 - s for s in range(len(stages))]
-    elif placement in ("interleaved", "sequential") and len(stages) % devices == 0:
-        rank_of = [s % devices for s in range(len(stages))]
-    else:
-        refuse(f"placement {placement!r} with {len(stages)} stages on {devices} devices is not PyTorch's v or loop")
+    devices, given = problem["devices"], problem.get("placement", "sequential")
+    styles = {"v": "v", "interleaved": "loop", "sequential": "loop"}
+    if not isinstance(given, str) or given not in styles or len(stages) % devices:
+        refuse(f"placement {given!r} with {len(stages)} stages on {devices} devices is not PyTorch's v or loop")
+    rank_of = placement(styles[given], len(stages), devices)
     scales = [entry if isinstance(entry, (int, float)) else entry.get("time", 1)
               for entry in problem.get("microbatchScales", [1] * problem["microbatches"])]
     seconds = [{kind: stage[kind] * scale / 1e3 for kind in ("forward", "backwardInput", "backwardWeight")} for stage in stages]
