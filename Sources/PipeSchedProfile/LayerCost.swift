@@ -52,7 +52,7 @@ public struct LayerCost: Sendable {
     /// gradient; Korthikanti et al. count its dropout mask, s·b·h bytes.
     public func embedding(tokens: Double) -> UnitCost {
         let h = Double(model.hiddenSize)
-        return UnitCost(storedBytes: tokens * b * h, weightPassBytes: d * tokens * b * h)
+        return UnitCost(storedBytes: tokens * b * h, weightPassBytes: d * tokens * b * h, outputGradientBytes: d * tokens * b * h)
     }
 
     /// Final norm, output projection to the vocabulary and cross-entropy loss: 2·s·b·h·V FLOPs per pass;
@@ -62,7 +62,7 @@ public struct LayerCost: Sendable {
         let projection = 2 * tokens * b * h * v
         return UnitCost(forwardFLOPs: projection, backwardInputFLOPs: projection, backwardWeightFLOPs: projection,
                         storedBytes: 2 * d * tokens * b * h + 4 * tokens * b * v,
-                        weightPassBytes: d * tokens * b * h + d * tokens * b * v)
+                        weightPassBytes: d * tokens * b * h + d * tokens * b * v, outputGradientBytes: d * tokens * b * v)
     }
 
     /// The final norm alone, which stays on the last transformer stage when the output layer is cut
@@ -81,7 +81,7 @@ public struct LayerCost: Sendable {
         let projection = 2 * tokens * b * h * v
         return UnitCost(forwardFLOPs: projection, backwardInputFLOPs: projection, backwardWeightFLOPs: projection,
                         storedBytes: d * tokens * b * h + 4 * tokens * b * v,
-                        weightPassBytes: d * tokens * b * h + d * tokens * b * v)
+                        weightPassBytes: d * tokens * b * h + d * tokens * b * v, outputGradientBytes: d * tokens * b * v)
     }
 
     // MARK: parameters
@@ -127,6 +127,8 @@ public struct LayerCost: Sendable {
         var stored = 0.0
         var scores = 0.0
         var weightPass = 0.0
+        /// Of `weightPass`, the gradients of the linear layers' outputs (the rest is their inputs).
+        var outputGradients = 0.0
         var keyValue = 0.0
         var allToAll = 0.0
     }
@@ -139,6 +141,7 @@ public struct LayerCost: Sendable {
         block.stored = d * b * t * (2 * h + 2 * q + 2 * kv) + b * t * h
         block.scores = (2 * d + 1) * a * b * t * storedKeys
         block.weightPass = d * b * t * (h + q) + d * b * t * (q + 2 * kv + h)
+        block.outputGradients = d * b * t * (q + 2 * kv + h)
         block.keyValue = 2 * d * b * t * kv
         return block
     }
@@ -149,6 +152,7 @@ public struct LayerCost: Sendable {
         block.linear = 2 * b * t * h * f * m
         block.stored = d * b * t * (2 * h + m * f) + b * t * h
         block.weightPass = d * b * t * (h + f) + d * b * t * ((m - 1) * f + h)
+        block.outputGradients = d * b * t * ((m - 1) * f + h)
         return block
     }
 
@@ -160,6 +164,7 @@ public struct LayerCost: Sendable {
         block.linear = 2 * b * t * h * experts + active * 2 * b * t * h * fe * m
         block.stored = d * b * t * (2 * h + experts) + active * d * b * t * (h + m * fe) + b * t * h
         block.weightPass = d * b * t * (h + experts) + active * d * b * t * (2 * h + m * fe)
+        block.outputGradients = d * b * t * experts + active * d * b * t * ((m - 1) * fe + h)
         // Dispatch and combine: each token's hidden vector to and from its top-k routed experts, the
         // share held by the other (EP − 1) of the EP ranks crossing the network.
         let ep = Double(e.expertParallel)
@@ -180,6 +185,7 @@ public struct LayerCost: Sendable {
         block.core = 6 * b * t * s.inner * s.state + 2 * b * t * (s.inner + 2 * s.state) * Double(model.ssm.convKernel)
         block.stored = d * b * t * (2 * h + s.inProjection + (s.inner + 2 * s.state) + 2 * s.inner)
         block.weightPass = d * b * t * (h + s.inner) + d * b * t * (s.inProjection + h)
+        block.outputGradients = d * b * t * (s.inProjection + h)
         block.keyValue = 4 * b * s.inner * s.state
         return block
     }
@@ -188,7 +194,8 @@ public struct LayerCost: Sendable {
     func assemble(_ blocks: [Block], tokens t: Double, hidden h: Double, canSlice: Bool = true) -> UnitCost {
         let linear = blocks.reduce(0) { $0 + $1.linear }, core = blocks.reduce(0) { $0 + $1.core }
         var cost = UnitCost(forwardFLOPs: linear + core, backwardInputFLOPs: linear + 2 * core, backwardWeightFLOPs: linear,
-                            weightPassBytes: blocks.reduce(0) { $0 + $1.weightPass }, allToAllBytes: blocks.reduce(0) { $0 + $1.allToAll },
+                            weightPassBytes: blocks.reduce(0) { $0 + $1.weightPass },
+                            outputGradientBytes: blocks.reduce(0) { $0 + $1.outputGradients }, allToAllBytes: blocks.reduce(0) { $0 + $1.allToAll },
                             keyValueBytes: sliced && canSlice ? blocks.reduce(0) { $0 + $1.keyValue } : 0)
         switch recomputation {
         case .none: cost.storedBytes = blocks.reduce(0) { $0 + $1.stored + $1.scores }

@@ -53,6 +53,9 @@ public struct ProfileOptions: Sendable, Equatable {
     /// (Vocabulary Parallelism, Yeung et al., 2024), each a stage of its own that reads the last
     /// transformer stage (`StageGraph`), rather than riding with the last layer.
     public var vocabularyParallel: Bool = false
+    /// How the runtime that will run the schedule splits each backward into B and W: what memory B
+    /// leaves for W, and which of them works on the first stage (`BackwardSplit`).
+    public var backwardSplit: BackwardSplit = .stored
 
     public init(devices: Int, microbatches: Int) {
         self.devices = devices
@@ -118,6 +121,14 @@ public struct ProblemBuilder: Sendable {
         if options.memoryActions.offersOffloading, hardware.hostBandwidthGBps == nil {
             throw .invalid("hostBandwidthGBps", "is missing from the hardware file \(hardware.name), and --memory-actions \(options.memoryActions.rawValue) needs it to time offloads",
                            "add the host (PCIe) link bandwidth per direction in GB/s, e.g. 64 for PCIe Gen5 x16")
+        }
+        if options.backwardSplit == .torch, options.recomputation == .full {
+            throw .invalid("backwardSplit", "torch is modelled with the forward's activations stored (--recompute none or selective); full recomputation inside PyTorch's retained graph is not",
+                           "use --recompute selective, or --backward-split stored")
+        }
+        if options.backwardSplit == .torch, options.memoryActions != .none {
+            throw .invalid("backwardSplit", "torch is not modelled with memory actions (--memory-actions \(options.memoryActions.rawValue)): PyTorch's runtime runs no R, offload or reload passes",
+                           "drop --memory-actions, or use --backward-split stored")
         }
         if let cap = options.memoryCap, !(cap > 0) { throw .invalid("memoryLimit", "must be a positive number of GiB, got \(cap)", "give the cap per device in GiB") }
         if let factor = options.memoryCapActivations {
@@ -238,10 +249,12 @@ public struct ProblemBuilder: Sendable {
             let slices = (0..<lengths.count).map { slice -> PassCosts in
                 let sum = units.reduce(UnitCost.zero) { $0 + cost(unit: $1, slice: slice, lengths: lengths) }
                 let exchange = allToAll(sum.allToAllBytes)
-                var passes = passCosts(sum, milliseconds: milliseconds, exchange: exchange, messageSize: bytes[stages.count][slice] / messageBytes)
+                var passes = passCosts(sum, milliseconds: milliseconds, exchange: exchange, messageSize: bytes[stages.count][slice] / messageBytes,
+                                       firstStage: first == 0)
                 passes.recompute = recomputeCost(units: units, slice: slice, lengths: lengths, base: sum)
                 passes.offload = offloadCost(sum)
-                passes.overlap = exchange > 0 ? OverlapCost(forward: exchange, backward: exchange) : nil
+                // B hides its all-to-all where it runs one (not on PyTorch's first stage, `BackwardSplit`).
+                passes.overlap = exchange > 0 ? OverlapCost(forward: exchange, backward: min(exchange, passes.backwardInput)) : nil
                 return passes
             }
             let staticBytes = units.reduce(0.0) { $0 + parameters(unit: $1) } * model.bytesPerParameter
@@ -279,14 +292,21 @@ public struct ProblemBuilder: Sendable {
     }
 
     /// The passes of a piece of the model on one slice as the problem states them: its FLOPs in ms
-    /// (`milliseconds`), plus `exchange`, its all-to-all, in F and B, and its memory deltas in GiB per
-    /// device of the tensor-parallel group. Memory actions and overlap are the caller's to add.
-    func passCosts(_ sum: UnitCost, milliseconds: (Double) -> Double, exchange: Double = 0, messageSize: Double) -> PassCosts {
+    /// (`milliseconds`), plus `exchange`, its all-to-all, in F and in the pass that runs the input
+    /// gradient (W on PyTorch's first stage), and its memory deltas in GiB per device of the
+    /// tensor-parallel group, both split between B and W as the runtime splits them
+    /// (`ProfileOptions.backwardSplit`) on the first stage of the model or another. Memory actions
+    /// and overlap are the caller's to add.
+    func passCosts(_ sum: UnitCost, milliseconds: (Double) -> Double, exchange: Double = 0, messageSize: Double, firstStage: Bool = false) -> PassCosts {
         let t = Double(model.tensorParallel), gib = 1024.0 * 1024.0 * 1024.0
-        let deltas = sum.memoryDeltas
+        let split = options.backwardSplit
+        let deltas = split.memoryDeltas(sum, firstStage: firstStage)
         let forward = deltas.forward / t / gib, input = deltas.backwardInput / t / gib
-        return PassCosts(forward: milliseconds(sum.forwardFLOPs) + exchange, backwardInput: milliseconds(sum.backwardInputFLOPs) + exchange,
-                         backwardWeight: milliseconds(sum.backwardWeightFLOPs),
+        let backward = split.backwardFLOPs(sum, firstStage: firstStage)
+        let inputRuns = !split.weightPassRunsWholeBackward(firstStage: firstStage)
+        return PassCosts(forward: milliseconds(sum.forwardFLOPs) + exchange,
+                         backwardInput: milliseconds(backward.input) + (inputRuns ? exchange : 0),
+                         backwardWeight: milliseconds(backward.weight) + (inputRuns ? 0 : exchange),
                          memory: MemoryDeltas(forward: forward, backwardInput: input, backwardWeight: -(forward + input)),
                          messageSize: messageSize)
     }
@@ -345,7 +365,7 @@ public struct ProblemBuilder: Sendable {
             if let known = byLength[length] { return known }
             let cost = whole(length)
             let scale = MicrobatchScale(time: cost.totalFLOPs / reference.totalFLOPs,
-                                        memory: reference.memoryDeltas.forward > 0 ? cost.memoryDeltas.forward / reference.memoryDeltas.forward : 1)
+                                        memory: reference.storedBytes > 0 ? cost.storedBytes / reference.storedBytes : 1)
             byLength[length] = scale
             return scale
         }

@@ -11,6 +11,9 @@ public struct UnitCost: Sendable, Equatable {
     public var storedBytes: Double
     /// Bytes the weight pass needs (linear-layer inputs and output gradients), held from B until W.
     public var weightPassBytes: Double
+    /// Of `weightPassBytes`, the gradients of the linear layers' outputs, which B computes for W (the
+    /// rest is the layers' inputs, which F stored).
+    public var outputGradientBytes: Double
     /// Bytes one GPU sends in the forward's expert-parallel all-to-alls (dispatch and combine of
     /// mixture-of-experts layers); the input-gradient pass sends as many. An overlapped F&B pass can
     /// hide this traffic under the other pass's compute (DeepSeek-V3's DualPipe).
@@ -21,12 +24,14 @@ public struct UnitCost: Sendable, Equatable {
     public var keyValueBytes: Double
 
     public init(forwardFLOPs: Double = 0, backwardInputFLOPs: Double = 0, backwardWeightFLOPs: Double = 0,
-                storedBytes: Double = 0, weightPassBytes: Double = 0, allToAllBytes: Double = 0, keyValueBytes: Double = 0) {
+                storedBytes: Double = 0, weightPassBytes: Double = 0, outputGradientBytes: Double = 0, allToAllBytes: Double = 0,
+                keyValueBytes: Double = 0) {
         self.forwardFLOPs = forwardFLOPs
         self.backwardInputFLOPs = backwardInputFLOPs
         self.backwardWeightFLOPs = backwardWeightFLOPs
         self.storedBytes = storedBytes
         self.weightPassBytes = weightPassBytes
+        self.outputGradientBytes = outputGradientBytes
         self.allToAllBytes = allToAllBytes
         self.keyValueBytes = keyValueBytes
     }
@@ -37,18 +42,13 @@ public struct UnitCost: Sendable, Equatable {
     /// FLOPs of all three passes.
     public var totalFLOPs: Double { forwardFLOPs + backwardInputFLOPs + backwardWeightFLOPs }
 
-    /// Memory deltas in bytes: F stores the activations, B frees them and allocates what W needs, W
-    /// frees that; the three sum to zero.
-    public var memoryDeltas: (forward: Double, backwardInput: Double, backwardWeight: Double) {
-        (storedBytes, weightPassBytes - storedBytes, -weightPassBytes)
-    }
-
     public static func + (a: UnitCost, b: UnitCost) -> UnitCost {
         UnitCost(forwardFLOPs: a.forwardFLOPs + b.forwardFLOPs,
                  backwardInputFLOPs: a.backwardInputFLOPs + b.backwardInputFLOPs,
                  backwardWeightFLOPs: a.backwardWeightFLOPs + b.backwardWeightFLOPs,
                  storedBytes: a.storedBytes + b.storedBytes,
                  weightPassBytes: a.weightPassBytes + b.weightPassBytes,
+                 outputGradientBytes: a.outputGradientBytes + b.outputGradientBytes,
                  allToAllBytes: a.allToAllBytes + b.allToAllBytes,
                  keyValueBytes: a.keyValueBytes + b.keyValueBytes)
     }

@@ -12,7 +12,8 @@ public struct ProfileRequest: Sendable {
 
     /// Fields the body may carry; anything else is rejected.
     static let fields: Set<String> = ["model", "hardware", "devices", "microbatches", "placement", "chunks", "pipelines", "partition", "slices",
-                                      "recompute", "tensorParallel", "memoryLimit", "memoryLimitActivations", "memoryActions", "devicesPerNode", "sequenceLengths", "linkContention", "vocabularyParallel"]
+                                      "recompute", "tensorParallel", "memoryLimit", "memoryLimitActivations", "memoryActions", "devicesPerNode", "sequenceLengths", "linkContention", "vocabularyParallel",
+                                      "backwardSplit"]
 
     /// Parses and checks a body; `bundled` resolves model and hardware names.
     public static func parse(_ body: Data, bundled: BundledFiles = .standard) throws(APIError) -> ProfileRequest {
@@ -52,6 +53,7 @@ public struct ProfileRequest: Sendable {
         options.partition = try choice(members["partition"], field: "partition", default: options.partition)
         options.recomputation = try choice(members["recompute"], field: "recompute", default: options.recomputation)
         options.memoryActions = try choice(members["memoryActions"], field: "memoryActions", default: options.memoryActions)
+        options.backwardSplit = try choice(members["backwardSplit"], field: "backwardSplit", default: options.backwardSplit)
         if let data = members["devicesPerNode"] {
             options.devicesPerNode = try SolveRequest.value(Int.self, data, field: "devicesPerNode", expected: "the GPUs per node")
         }

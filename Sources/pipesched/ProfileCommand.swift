@@ -72,6 +72,9 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Memory actions the search may choose per stage and microbatch: none (default), recompute, offload (activations to host memory over hostBandwidthGBps) or all (both).")
     var memoryActions: MemoryActionName = .none
 
+    @Option(help: "How the runtime splits each backward into B and W: stored (default; W keeps only the linear layers' inputs and output gradients, as Zero Bubble's runtime and Megatron-LM's --delay-wgrad-compute) or torch (PyTorch's torch.distributed.pipelining, torchtitan: B keeps the whole autograd graph and the output gradients until W; on the first stage W runs the whole backward).")
+    var backwardSplit: BackwardSplitName = .stored
+
     @Option(help: "Tensor-parallel degree; overrides the model file's.")
     var tensorParallel: Int?
 
@@ -181,6 +184,7 @@ struct ProfileCommand: ParsableCommand {
         options.sliceSplit = sliceSplit.value
         options.recomputation = recompute.value
         options.memoryActions = memoryActions.value
+        options.backwardSplit = backwardSplit.value
         options.tensorParallel = tensorParallel
         options.memoryLimit = !noMemoryLimit
         options.memoryCap = memoryLimit
@@ -253,6 +257,11 @@ enum SliceSplitName: String, ExpressibleByArgument, CaseIterable {
 enum MemoryActionName: String, ExpressibleByArgument, CaseIterable {
     case none, recompute, offload, all
     var value: MemoryActionChoice { MemoryActionChoice(rawValue: rawValue)! }
+}
+
+enum BackwardSplitName: String, ExpressibleByArgument, CaseIterable {
+    case stored, torch
+    var value: BackwardSplit { BackwardSplit(rawValue: rawValue)! }
 }
 
 enum RecomputationName: String, ExpressibleByArgument, CaseIterable {

@@ -33,7 +33,9 @@ import PipeSched
         #expect(selective.storedBytes == 34 * sbh)
         #expect(selective.storedBytes == 71_303_168)
         #expect(selective.weightPassBytes == 32 * sbh)
-        #expect(selective.memoryDeltas.backwardInput == -2 * sbh)
+        #expect(BackwardSplit.stored.memoryDeltas(selective, firstStage: false).backwardInput == -2 * sbh)
+        // Of W's 32·s·b·h, the gradients of the linear layers' outputs: QKV 3h, projection h, fc1 4h, fc2 h.
+        #expect(selective.outputGradientBytes == 18 * sbh)
         // No recomputation: plus 5·a·s²·b = 5 · 16 · 2048² = 335,544,320 bytes of attention scores.
         let none = LayerCost(model: model, recomputation: .none).layer(.dense, tokens: 2048, prefix: 0)
         #expect(none.storedBytes == 71_303_168 + 335_544_320)
@@ -41,6 +43,59 @@ import PipeSched
         let full = LayerCost(model: model, recomputation: .full).layer(.dense, tokens: 2048, prefix: 0)
         #expect(full.storedBytes == 2 * sbh)
         #expect(full.backwardInputFLOPs == selective.backwardInputFLOPs + selective.forwardFLOPs)
+    }
+
+    /// PyTorch's split backward (`BackwardSplit.torch`, measured by scripts/backward_memory.py): B
+    /// keeps all 34·s·b·h the forward stored and adds the 18·s·b·h of output gradients W reads; W frees
+    /// the 52. The stored split holds 32 from B to W, a microbatch waiting for its W 1.625× less.
+    @Test func torchSplitKeepsTheForwardAndTheOutputGradientsUntilW() throws {
+        let layer = LayerCost(model: try Fixtures.model(Fixtures.gpt())).layer(.dense, tokens: 2048, prefix: 0)
+        let torch = BackwardSplit.torch.memoryDeltas(layer, firstStage: false)
+        #expect(torch.forward == 34 * sbh && torch.backwardInput == 18 * sbh && torch.backwardWeight == -52 * sbh)
+        let stored = BackwardSplit.stored.memoryDeltas(layer, firstStage: false)
+        #expect(stored.forward + stored.backwardInput == 32 * sbh)
+        for split in BackwardSplit.allCases {
+            for first in [false, true] {
+                let deltas = split.memoryDeltas(layer, firstStage: first)
+                #expect(deltas.forward + deltas.backwardInput + deltas.backwardWeight == 0)
+                let flops = split.backwardFLOPs(layer, firstStage: first)
+                #expect(flops.input + flops.weight == layer.backwardInputFLOPs + layer.backwardWeightFLOPs)
+            }
+        }
+        // On the first stage PyTorch's B runs nothing: W runs the whole backward and frees all.
+        let first = BackwardSplit.torch.memoryDeltas(layer, firstStage: true)
+        #expect(first.backwardInput == 0 && first.backwardWeight == -34 * sbh)
+        #expect(BackwardSplit.torch.backwardFLOPs(layer, firstStage: true).input == 0)
+    }
+
+    /// `--backward-split torch` in the problem: on stage 0, B lasts nothing and W the whole backward;
+    /// elsewhere the times are the stored split's and B allocates; refused with full recomputation
+    /// and with memory actions, naming the field.
+    @Test func torchSplitProblem() throws {
+        var options = ProfileOptions(devices: 4, microbatches: 8)
+        options.partition = .uniform
+        let model = try Fixtures.model(Fixtures.gpt()), hardware = try Fixtures.device()
+        let stored = try ProblemBuilder(model: model, hardware: hardware, options: options).build()
+        options.backwardSplit = .torch
+        let torch = try ProblemBuilder(model: model, hardware: hardware, options: options).build()
+        let (a, b) = (stored.stages[0].slices[0], torch.stages[0].slices[0])
+        #expect(b.backwardInput == 0 && b.memory.backwardInput == 0)
+        #expect(abs(b.backwardWeight - (a.backwardInput + a.backwardWeight)) < 1e-12)
+        #expect(b.forward == a.forward && b.memory.forward == a.memory.forward && b.memory.backwardWeight == -b.memory.forward)
+        for stage in 1..<4 {
+            let (a, b) = (stored.stages[stage].slices[0], torch.stages[stage].slices[0])
+            #expect(a.backwardInput == b.backwardInput && a.backwardWeight == b.backwardWeight && a.forward == b.forward)
+            #expect(b.memory.forward == a.memory.forward && b.memory.backwardInput > 0 && a.memory.backwardInput < 0)
+            #expect(torch.backwardAllocates(stage: stage) && !stored.backwardAllocates(stage: stage))
+        }
+        options.recomputation = .full
+        #expect(throws: ProfileError.self) { try ProblemBuilder(model: model, hardware: hardware, options: options) }
+        do { _ = try ProblemBuilder(model: model, hardware: hardware, options: options) } catch { #expect(error.field == "backwardSplit") }
+        options.recomputation = .selective
+        options.memoryActions = .recompute
+        do { _ = try ProblemBuilder(model: model, hardware: hardware, options: options); Issue.record("memory actions accepted") } catch {
+            #expect(error.field == "backwardSplit")
+        }
     }
 
     @Test func headAndEmbeddingAreTheirOwnCost() throws {

@@ -71,8 +71,8 @@ import Testing
         }
     }
 
-    /// `memoryActions`, `devicesPerNode`, `sequenceLengths` and `vocabularyParallel`, as `pipesched
-    /// profile --memory-actions --devices-per-node --sequence-lengths --vocabulary-parallel`.
+    /// `memoryActions`, `devicesPerNode`, `sequenceLengths`, `vocabularyParallel` and `backwardSplit`, as
+    /// `pipesched profile --memory-actions --devices-per-node --sequence-lengths --vocabulary-parallel --backward-split`.
     @Test func profileOffersRecomputationAndNodes() async throws {
         try await ServerHarness().run { client in
             let base: [String: Any] = ["model": "llama3-8b", "hardware": "h100-80gb", "devices": 4, "microbatches": 8]
@@ -98,8 +98,12 @@ import Testing
             sharded["vocabularyParallel"] = true
             let vocabulary = try Problem.decode(json: try await client.post("/v1/profile", sharded).body)
             #expect(vocabulary.stageCount == 8 && !vocabulary.graph.isChain)
+            var torch = base
+            torch["backwardSplit"] = "torch"
+            let split = try Problem.decode(json: try await client.post("/v1/profile", torch).body)
+            #expect(split.stages[0].slices[0].backwardInput == 0 && split.backwardAllocates(stage: 1) && !plain.backwardAllocates(stage: 1))
             for (field, value) in [("memoryActions", "sometimes" as Any), ("devicesPerNode", 0), ("sequenceLengths", [8192, 2048]),
-                                   ("vocabularyParallel", "yes")] {
+                                   ("vocabularyParallel", "yes"), ("backwardSplit", "megatron")] {
                 var bad = base
                 bad[field] = value
                 let refused = try await client.post("/v1/profile", bad)
