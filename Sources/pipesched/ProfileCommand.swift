@@ -116,6 +116,9 @@ struct ProfileCommand: ParsableCommand {
         if linkContention, model == nil { throw ValidationError("--link-contention goes with --model: the cost model gives each message's size") }
         if vocabularyParallel, model == nil { throw ValidationError("--vocabulary-parallel goes with --model: the cost model cuts the output layer") }
         if sequenceLengths != nil, model == nil { throw ValidationError("--sequence-lengths goes with --model: the cost model scales each microbatch") }
+        if backwardSplit != .stored, model == nil {
+            throw ValidationError("--backward-split goes with --model: a measured profile carries the memory its own runtime held")
+        }
         _ = try parsedSequenceLengths()
         if let devicesPerNode, devicesPerNode < 1 { throw ValidationError("--devices-per-node must be at least 1") }
         if noMemoryLimit, memoryLimit != nil { throw ValidationError("--memory-limit and --no-memory-limit contradict each other; give one") }

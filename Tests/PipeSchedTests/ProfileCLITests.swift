@@ -183,6 +183,23 @@ import Testing
         #expect(measured.status != 0 && measured.stderr.contains("--vocabulary-parallel goes with --model"), "\(measured.stderr)")
     }
 
+    /// `--backward-split torch` from the command line: stage 0's B lasts nothing, the other stages' B
+    /// allocates; refused with a measured profile (exit 2) and with full recomputation (exit 2, naming
+    /// the field).
+    @Test func backwardSplitFromTheCommandLine() throws {
+        let model = ["profile", "--model", ProfileCLITests.models("models/llama3-8b.json"),
+                     "--hardware", ProfileCLITests.models("hardware/h100-80gb.json"), "--devices", "4", "--microbatches", "8"]
+        let result = try CLIRunner.run(model + ["--backward-split", "torch", "--output", path("torch.json")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let problem = try Problem.decode(json: Data(contentsOf: URL(fileURLWithPath: path("torch.json"))))
+        #expect(problem.stages[0].slices[0].backwardInput == 0 && problem.backwardAllocates(stage: 1))
+        let full = try CLIRunner.run(model + ["--backward-split", "torch", "--recompute", "full"])
+        #expect(full.status == 2 && full.stderr.contains("backwardSplit"), "\(full.stderr)")
+        let measured = try CLIRunner.run(["profile", "--from-csv", ProfileCLITests.models("hardware/h100-80gb.json"), "--microbatches", "8",
+                                          "--backward-split", "torch"])
+        #expect(measured.status != 0 && measured.stderr.contains("--backward-split goes with --model"), "\(measured.stderr)")
+    }
+
     @Test func searchOptionsWithoutTheSearchAreRefused() throws {
         let result = try CLIRunner.run(["profile", "--model", ProfileCLITests.models("models/llama3-8b.json"),
                                         "--hardware", ProfileCLITests.models("hardware/h100-80gb.json"), "--devices", "4", "--microbatches", "8",
