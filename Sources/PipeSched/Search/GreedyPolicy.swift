@@ -79,9 +79,10 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
         /// Its first stage's forward only; the room the later stages' forwards of one microbatch
         /// take is kept free instead, for the oldest admitted microbatch that still needs it. A
         /// device then holds more first-chunk activations while the later chunks are far away, as
-        /// Zero Bubble's V schedules do (2p first-chunk activations on device 0 under a 1p cap). The
-        /// oldest microbatch can always go on (its later forwards have the room; its backwards only
-        /// free), so the scheduler cannot deadlock.
+        /// Zero Bubble's V schedules do (2p first-chunk activations on device 0 under a 1p cap). Where
+        /// backward passes only free, the oldest microbatch can always go on (its later forwards have
+        /// the room), so the scheduler cannot deadlock; where a `B` allocates, a run may get stuck,
+        /// as with the reservation (docs/search.md).
         case keptForOldest
     }
 
