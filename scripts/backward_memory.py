@@ -33,12 +33,16 @@ from torch.utils._pytree import tree_flatten
 
 
 class LiveStorages(TorchDispatchMode):
-    """The bytes of the tensor storages created under the mode that are still alive."""
+    """The bytes of the tensor storages created under the mode that are still alive, each under a
+    serial number of its own: the allocator reuses addresses, so a storage freed and a later one at
+    the same address must not be taken for one another."""
 
     def __init__(self, known):
         super().__init__()
         self.known = {t.untyped_storage().data_ptr() for t in known}
-        self.live = {}
+        self.serial_at = {}  # address -> serial of the live storage there
+        self.live = {}  # serial -> bytes
+        self.count = 0
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         out = func(*args, **(kwargs or {}))
@@ -46,12 +50,22 @@ class LiveStorages(TorchDispatchMode):
             if not isinstance(tensor, torch.Tensor):
                 continue
             storage = tensor.untyped_storage()
-            key = storage.data_ptr()
-            if key == 0 or key in self.known or key in self.live:
+            address = storage.data_ptr()
+            if address == 0 or address in self.known or address in self.serial_at:
                 continue
-            self.live[key] = storage.nbytes()
-            weakref.finalize(storage, self.live.pop, key, None)
+            self.count += 1
+            self.serial_at[address] = self.count
+            self.live[self.count] = storage.nbytes()
+            weakref.finalize(storage, self.freed, address, self.count)
         return out
+
+    def freed(self, address, serial):
+        self.live.pop(serial, None)
+        if self.serial_at.get(address) == serial:
+            del self.serial_at[address]
+
+    def serial(self, tensor):
+        return self.serial_at[tensor.untyped_storage().data_ptr()]
 
     def snapshot(self):
         gc.collect()
@@ -84,7 +98,7 @@ def main():
     with mode:
         y = layer(x)
         dy = torch.randn_like(y)  # the gradient the next stage sends
-        kept = {t.untyped_storage().data_ptr() for t in (y, dy)}  # the runtime holds both until W
+        kept = {mode.serial(t) for t in (y, dy)}  # the runtime holds both until W
         forward = {k: v for k, v in mode.snapshot().items() if k not in kept}
         _, groups = stage_backward_input([y], [dy], [x], layer.parameters())
         after_input = mode.snapshot()
