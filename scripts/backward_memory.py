@@ -11,7 +11,7 @@ input are not counted), after the forward, after B and after W.
 The cost model's `torch` split says: B frees nothing the forward stored and adds the gradients of the
 linear layers' outputs, which W reads (`outputGradientBytes`: s·b·(3h + h + 4h + h) values here);
 W frees all of it. The `stored` split (Zero Bubble's runtime) would free, at B, everything but the
-linear layers' inputs. B also creates the input gradient (the message to the previous stage) and the
+linear layers' inputs, and add the same output gradients. B also creates the input gradient (the message to the previous stage) and the
 gradients of the two norms' outputs (norm parameters are not modelled), s·b·h values each.
 
 Prints one JSON line; with --check exits 1 unless B frees at most one s·b·h tensor of what the forward
