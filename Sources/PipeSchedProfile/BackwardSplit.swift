@@ -12,7 +12,8 @@ public enum BackwardSplit: String, Sendable, Equatable, CaseIterable {
     /// autograd graph for W, so it frees none of what F stored and adds the gradients of the linear
     /// layers' outputs that W reads (`UnitCost.outputGradientBytes`); W (`stage_backward_weight`)
     /// frees all of it. On the first stage B runs nothing (`backward_one_chunk` skips it) and W runs
-    /// the whole backward (`backward_weight_one_chunk`).
+    /// the whole backward (`backward_weight_one_chunk`). Its runtime also holds tensors at the stage
+    /// boundaries (`BoundaryMemory.torch`).
     case torch
 
     /// The memory deltas in bytes of F, B and W of `cost` (summing to zero) on a stage that is the
@@ -22,6 +23,20 @@ public enum BackwardSplit: String, Sendable, Equatable, CaseIterable {
         case .stored: (cost.storedBytes, cost.weightPassBytes - cost.storedBytes, -cost.weightPassBytes)
         case .torch where weightPassRunsWholeBackward(firstStage: firstStage): (cost.storedBytes, 0, -cost.storedBytes)
         case .torch: (cost.storedBytes, cost.outputGradientBytes, -(cost.storedBytes + cost.outputGradientBytes))
+        }
+    }
+
+    /// What the runtime holds of the tensors crossing a stage's boundaries (`BoundaryMemory`), for a
+    /// stage receiving `input` bytes per device per microbatch (0 on the first stage) and sending
+    /// `output` (0 on the last), whose output is `logits` bytes on the last stage, over
+    /// `microbatches`; `remoteInput` and `remoteOutput`: whether its neighbours sit on other devices.
+    /// Zero Bubble's and Megatron's runtimes are what the passes' stored bytes describe (`none`).
+    public func boundaryMemory(input: Double, output: Double, logits: Double, microbatches: Int,
+                               remoteInput: Bool, remoteOutput: Bool) -> BoundaryMemory {
+        switch self {
+        case .stored: .none
+        case .torch: .torch(input: input, output: output, logits: logits, microbatches: microbatches,
+                            remoteInput: remoteInput, remoteOutput: remoteOutput)
         }
     }
 

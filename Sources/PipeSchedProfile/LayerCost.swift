@@ -56,13 +56,15 @@ public struct LayerCost: Sendable {
     }
 
     /// Final norm, output projection to the vocabulary and cross-entropy loss: 2·s·b·h·V FLOPs per pass;
-    /// stores the norm and projection inputs and fp32 logits (4sbh + 4sbV bytes at 16 bits).
+    /// stores the norm and projection inputs and fp32 logits (4sbh + 4sbV bytes at 16 bits). Its
+    /// output gradients are the logits' and the final norm's.
     public func head(tokens: Double) -> UnitCost {
         let h = Double(model.hiddenSize), v = Double(model.vocabularySize)
         let projection = 2 * tokens * b * h * v
         return UnitCost(forwardFLOPs: projection, backwardInputFLOPs: projection, backwardWeightFLOPs: projection,
                         storedBytes: 2 * d * tokens * b * h + 4 * tokens * b * v,
-                        weightPassBytes: d * tokens * b * h + d * tokens * b * v, outputGradientBytes: d * tokens * b * v)
+                        weightPassBytes: d * tokens * b * h + d * tokens * b * v,
+                        outputGradientBytes: d * tokens * b * v + normOutputGradient(tokens: tokens, hidden: h))
     }
 
     /// The final norm alone, which stays on the last transformer stage when the output layer is cut
@@ -133,6 +135,10 @@ public struct LayerCost: Sendable {
         var allToAll = 0.0
     }
 
+    /// The gradient of a block's (pre-)norm output, t·b·h values: the norm has weights, so a W that
+    /// computes every weight gradient from B's retained graph reads it (`UnitCost.outputGradientBytes`).
+    func normOutputGradient(tokens t: Double, hidden h: Double) -> Double { d * b * t * h }
+
     func attention(tokens t: Double, keys: Double, storedKeys: Double, hidden h: Double, heads a: Double,
                    query q: Double, keyValue kv: Double) -> Block {
         var block = Block()
@@ -141,7 +147,7 @@ public struct LayerCost: Sendable {
         block.stored = d * b * t * (2 * h + 2 * q + 2 * kv) + b * t * h
         block.scores = (2 * d + 1) * a * b * t * storedKeys
         block.weightPass = d * b * t * (h + q) + d * b * t * (q + 2 * kv + h)
-        block.outputGradients = d * b * t * (q + 2 * kv + h)
+        block.outputGradients = d * b * t * (q + 2 * kv + h) + normOutputGradient(tokens: t, hidden: h)
         block.keyValue = 2 * d * b * t * kv
         return block
     }
@@ -152,7 +158,7 @@ public struct LayerCost: Sendable {
         block.linear = 2 * b * t * h * f * m
         block.stored = d * b * t * (2 * h + m * f) + b * t * h
         block.weightPass = d * b * t * (h + f) + d * b * t * ((m - 1) * f + h)
-        block.outputGradients = d * b * t * ((m - 1) * f + h)
+        block.outputGradients = d * b * t * ((m - 1) * f + h) + normOutputGradient(tokens: t, hidden: h)
         return block
     }
 
@@ -164,7 +170,7 @@ public struct LayerCost: Sendable {
         block.linear = 2 * b * t * h * experts + active * 2 * b * t * h * fe * m
         block.stored = d * b * t * (2 * h + experts) + active * d * b * t * (h + m * fe) + b * t * h
         block.weightPass = d * b * t * (h + experts) + active * d * b * t * (2 * h + m * fe)
-        block.outputGradients = d * b * t * experts + active * d * b * t * ((m - 1) * fe + h)
+        block.outputGradients = d * b * t * experts + active * d * b * t * ((m - 1) * fe + h) + normOutputGradient(tokens: t, hidden: h)
         // Dispatch and combine: each token's hidden vector to and from its top-k routed experts, the
         // share held by the other (EP − 1) of the EP ranks crossing the network.
         let ep = Double(e.expertParallel)
@@ -185,7 +191,7 @@ public struct LayerCost: Sendable {
         block.core = 6 * b * t * s.inner * s.state + 2 * b * t * (s.inner + 2 * s.state) * Double(model.ssm.convKernel)
         block.stored = d * b * t * (2 * h + s.inProjection + (s.inner + 2 * s.state) + 2 * s.inner)
         block.weightPass = d * b * t * (h + s.inner) + d * b * t * (s.inProjection + h)
-        block.outputGradients = d * b * t * (s.inProjection + h)
+        block.outputGradients = d * b * t * (s.inProjection + h) + normOutputGradient(tokens: t, hidden: h)
         block.keyValue = 4 * b * s.inner * s.state
         return block
     }

@@ -126,6 +126,18 @@ public struct ProblemBuilder: Sendable {
             throw .invalid("backwardSplit", "torch is modelled with the forward's activations stored (--recompute none or selective); full recomputation inside PyTorch's retained graph is not",
                            "use --recompute selective, or --backward-split stored")
         }
+        if options.backwardSplit == .torch {
+            // PyTorch's runtime chains one pipeline's stages, each sending the next whole microbatches of one shape.
+            for (refused, field, what, fix) in [(options.slices > 1, "slices", "sequence slices (--slices \(options.slices))", "use --slices 1"),
+                                                (options.pipelines > 1, "pipelines", "\(options.pipelines) pipelines", "use --pipelines 1"),
+                                                (options.vocabularyParallel, "vocabularyParallel", "vocabulary-parallel output shards", "drop --vocabulary-parallel"),
+                                                (options.sequenceLengths != nil, "sequenceLengths", "microbatches of different lengths",
+                                                 "drop --sequence-lengths (PyTorch sizes every microbatch's buffers alike)")]
+            where refused {
+                throw .invalid(field, "goes with --backward-split torch only without \(what): PyTorch's pipeline runtime runs one chain of stages on whole microbatches of one shape",
+                               "\(fix), or use --backward-split stored")
+            }
+        }
         if options.backwardSplit == .torch, options.memoryActions != .none {
             throw .invalid("backwardSplit", "torch is not modelled with memory actions (--memory-actions \(options.memoryActions.rawValue)): PyTorch's runtime runs no R, offload or reload passes",
                            "drop --memory-actions, or use --backward-split stored")
@@ -197,6 +209,20 @@ public struct ProblemBuilder: Sendable {
         return perToken * Double(model.hiddenSize) * Double(lengths[slice])
     }
 
+    /// Bytes per device of the model's output, the logits of one microbatch (split over the
+    /// tensor-parallel group, as the output projection is): what the last stage hands the loss.
+    var logitsBytes: Double {
+        model.dtype.bytes * Double(model.microbatchSize) * Double(model.sequenceLength) * Double(model.vocabularySize)
+            / Double(model.tensorParallel)
+    }
+
+    /// The device of each of `stages` stages of one pipeline under the placement.
+    func stageDevices(stages: Int) throws(ProfileError) -> [Int] {
+        do { return try options.placement.devices(stages: stages, devices: options.devices) } catch {
+            throw ProfileError(field: error.field, message: error.message, fix: error.fix)
+        }
+    }
+
     /// Parameters of model unit `unit` held by its device.
     public func parameters(unit: Int) -> Double {
         let visionLayers = model.vision?.layers ?? 0
@@ -242,15 +268,23 @@ public struct ProblemBuilder: Sendable {
         let ends = counts.reduce(into: [Int]()) { $0.append(($0.last ?? 0) + $1) }
         let bytes = ends.map { end in lengths.indices.map { boundaryBytes(after: end - 1, slice: $0, lengths: lengths) } }
         let messageBytes = max(bytes.joined().max() ?? 0, lengths.indices.map { boundaryBytes(after: unitCount - 1, slice: $0, lengths: lengths) }.max() ?? 0)
+        // Where each stage sits, for what the runtime holds at its boundaries (`BoundaryMemory`).
+        let devices = options.backwardSplit == .stored ? nil : try stageDevices(stages: counts.count)
         var stages: [StageProfile] = []
         var first = 0
         for count in counts {
+            let index = stages.count, last = counts.count - 1
+            let boundary = options.backwardSplit.boundaryMemory(
+                input: index > 0 ? bytes[index - 1][0] : 0, output: index < last ? bytes[index][0] : 0,
+                logits: index == last ? logitsBytes : 0, microbatches: options.microbatches,
+                remoteInput: index > 0 && devices.map { $0[index - 1] != $0[index] } ?? true,
+                remoteOutput: index < last && devices.map { $0[index + 1] != $0[index] } ?? true)
             let units = first..<(first + count)
             let slices = (0..<lengths.count).map { slice -> PassCosts in
                 let sum = units.reduce(UnitCost.zero) { $0 + cost(unit: $1, slice: slice, lengths: lengths) }
                 let exchange = allToAll(sum.allToAllBytes)
                 var passes = passCosts(sum, milliseconds: milliseconds, exchange: exchange, messageSize: bytes[stages.count][slice] / messageBytes,
-                                       firstStage: first == 0)
+                                       firstStage: first == 0, boundary: boundary)
                 passes.recompute = recomputeCost(units: units, slice: slice, lengths: lengths, base: sum)
                 passes.offload = offloadCost(sum)
                 // B hides its all-to-all where it runs one (not on PyTorch's first stage, `BackwardSplit`).
@@ -258,7 +292,7 @@ public struct ProblemBuilder: Sendable {
                 return passes
             }
             let staticBytes = units.reduce(0.0) { $0 + parameters(unit: $1) } * model.bytesPerParameter
-            stages.append(StageProfile(slices: slices, staticMemory: staticBytes / t / gib))
+            stages.append(StageProfile(slices: slices, staticMemory: (staticBytes / t + boundary.staticBytes) / gib))
             first += count
         }
         var placement = options.placement, partition = counts
@@ -295,13 +329,15 @@ public struct ProblemBuilder: Sendable {
     /// (`milliseconds`), plus `exchange`, its all-to-all, in F and in the pass that runs the input
     /// gradient (W on PyTorch's first stage), and its memory deltas in GiB per device of the
     /// tensor-parallel group, both split between B and W as the runtime splits them
-    /// (`ProfileOptions.backwardSplit`) on the first stage of the model or another. Memory actions
-    /// and overlap are the caller's to add.
-    func passCosts(_ sum: UnitCost, milliseconds: (Double) -> Double, exchange: Double = 0, messageSize: Double, firstStage: Bool = false) -> PassCosts {
+    /// (`ProfileOptions.backwardSplit`) on the first stage of the model or another, with what the
+    /// runtime holds at the stage's boundaries (`boundary`) added. Memory actions and overlap are the
+    /// caller's to add.
+    func passCosts(_ sum: UnitCost, milliseconds: (Double) -> Double, exchange: Double = 0, messageSize: Double, firstStage: Bool = false,
+                   boundary: BoundaryMemory = .none) -> PassCosts {
         let t = Double(model.tensorParallel), gib = 1024.0 * 1024.0 * 1024.0
         let split = options.backwardSplit
         let deltas = split.memoryDeltas(sum, firstStage: firstStage)
-        let forward = deltas.forward / t / gib, input = deltas.backwardInput / t / gib
+        let forward = (deltas.forward / t + boundary.forwardBytes) / gib, input = (deltas.backwardInput / t + boundary.backwardInputBytes) / gib
         let backward = split.backwardFLOPs(sum, firstStage: firstStage)
         let inputRuns = !split.weightPassRunsWholeBackward(firstStage: firstStage)
         return PassCosts(forward: milliseconds(sum.forwardFLOPs) + exchange,

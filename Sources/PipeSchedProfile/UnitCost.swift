@@ -11,8 +11,11 @@ public struct UnitCost: Sendable, Equatable {
     public var storedBytes: Double
     /// Bytes the weight pass needs (linear-layer inputs and output gradients), held from B until W.
     public var weightPassBytes: Double
-    /// Of `weightPassBytes`, the gradients of the linear layers' outputs, which B computes for W (the
-    /// rest is the layers' inputs, which F stored).
+    /// The gradients of the outputs of the layers with weights, which B computes for W: the linear
+    /// layers' (of `weightPassBytes`, whose rest is their inputs, which F stored) and the norms'. A
+    /// runtime whose W computes every weight gradient from B's retained graph holds all of them
+    /// (`BackwardSplit.torch`); Zero Bubble's computes the norms' weight gradients in B, so its W
+    /// reads only the linear layers' (`weightPassBytes`).
     public var outputGradientBytes: Double
     /// Bytes one GPU sends in the forward's expert-parallel all-to-alls (dispatch and combine of
     /// mixture-of-experts layers); the input-gradient pass sends as many. An overlapped F&B pass can

@@ -34,8 +34,9 @@ import PipeSched
         #expect(selective.storedBytes == 71_303_168)
         #expect(selective.weightPassBytes == 32 * sbh)
         #expect(BackwardSplit.stored.memoryDeltas(selective, firstStage: false).backwardInput == -2 * sbh)
-        // Of W's 32·s·b·h, the gradients of the linear layers' outputs: QKV 3h, projection h, fc1 4h, fc2 h.
-        #expect(selective.outputGradientBytes == 18 * sbh)
+        // The gradients of the outputs of the layers with weights: of W's 32·s·b·h, the linear layers'
+        // (QKV 3h, projection h, fc1 4h, fc2 h: 18·s·b·h), and the two norms' (4·s·b·h).
+        #expect(selective.outputGradientBytes == 22 * sbh)
         // No recomputation: plus 5·a·s²·b = 5 · 16 · 2048² = 335,544,320 bytes of attention scores.
         let none = LayerCost(model: model, recomputation: .none).layer(.dense, tokens: 2048, prefix: 0)
         #expect(none.storedBytes == 71_303_168 + 335_544_320)
@@ -46,12 +47,13 @@ import PipeSched
     }
 
     /// PyTorch's split backward (`BackwardSplit.torch`, measured by scripts/backward_memory.py): B
-    /// keeps all 34·s·b·h the forward stored and adds the 18·s·b·h of output gradients W reads; W frees
-    /// the 52. The stored split holds 32 from B to W, a microbatch waiting for its W 1.625× less.
+    /// keeps all 34·s·b·h the forward stored and adds the 22·s·b·h of output gradients W reads (the
+    /// linear layers' and the norms'); W frees the 56. The stored split holds 32 from B to W, a
+    /// microbatch waiting for its W 1.75× less.
     @Test func torchSplitKeepsTheForwardAndTheOutputGradientsUntilW() throws {
         let layer = LayerCost(model: try Fixtures.model(Fixtures.gpt())).layer(.dense, tokens: 2048, prefix: 0)
         let torch = BackwardSplit.torch.memoryDeltas(layer, firstStage: false)
-        #expect(torch.forward == 34 * sbh && torch.backwardInput == 18 * sbh && torch.backwardWeight == -52 * sbh)
+        #expect(torch.forward == 34 * sbh && torch.backwardInput == 22 * sbh && torch.backwardWeight == -56 * sbh)
         let stored = BackwardSplit.stored.memoryDeltas(layer, firstStage: false)
         #expect(stored.forward + stored.backwardInput == 32 * sbh)
         for split in BackwardSplit.allCases {
@@ -69,8 +71,10 @@ import PipeSched
     }
 
     /// `--backward-split torch` in the problem: on stage 0, B lasts nothing and W the whole backward;
-    /// elsewhere the times are the stored split's and B allocates; refused with full recomputation
-    /// and with memory actions, naming the field.
+    /// elsewhere the times are the stored split's and B allocates; each stage's memory carries what
+    /// PyTorch's runtime holds at its boundaries (`BoundaryMemory`); refused, naming the field, with
+    /// full recomputation, memory actions, slices, several pipelines, vocabulary-parallel shards and
+    /// microbatches of different lengths.
     @Test func torchSplitProblem() throws {
         var options = ProfileOptions(devices: 4, microbatches: 8)
         options.partition = .uniform
@@ -78,6 +82,8 @@ import PipeSched
         let stored = try ProblemBuilder(model: model, hardware: hardware, options: options).build()
         options.backwardSplit = .torch
         let torch = try ProblemBuilder(model: model, hardware: hardware, options: options).build()
+        // One boundary tensor s·b·h at 16 bits, and the logits s·b·V at 16 bits, in GiB.
+        let gib = 1024.0 * 1024.0 * 1024.0, boundary = 2 * sbh / gib, logits = 2 * 2048 * 51200 / gib
         let (a, b) = (stored.stages[0].slices[0], torch.stages[0].slices[0])
         #expect(b.backwardInput == 0 && b.memory.backwardInput == 0)
         #expect(abs(b.backwardWeight - (a.backwardInput + a.backwardWeight)) < 1e-12)
@@ -85,17 +91,47 @@ import PipeSched
         for stage in 1..<4 {
             let (a, b) = (stored.stages[stage].slices[0], torch.stages[stage].slices[0])
             #expect(a.backwardInput == b.backwardInput && a.backwardWeight == b.backwardWeight && a.forward == b.forward)
-            #expect(b.memory.forward == a.memory.forward && b.memory.backwardInput > 0 && a.memory.backwardInput < 0)
+            #expect(b.memory.backwardInput > 0 && a.memory.backwardInput < 0)
             #expect(torch.backwardAllocates(stage: stage) && !stored.backwardAllocates(stage: stage))
+            // F leaves the stage's input to its receive buffer; the last stage's F keeps the logits until B.
+            let last = stage == 3
+            #expect(abs(b.memory.forward - (a.memory.forward - boundary + (last ? logits : 0))) < 1e-12)
         }
-        var full = options, actions = options
+        // Static: per receiving side (activations in, gradients in) one buffer per microbatch, and for
+        // each neighbour on another device what the step keeps to its end (sent outputs, input gradients).
+        for stage in 0..<4 {
+            let sides = Double((stage > 0 ? 1 : 0) + (stage < 3 ? 1 : 0))
+            #expect(abs(torch.stages[stage].staticMemory - stored.stages[stage].staticMemory - 2 * 8 * sides * boundary) < 1e-12)
+        }
+        var full = options, actions = options, slices = options, pipelines = options, vocabulary = options, lengths = options
         full.recomputation = .full
         actions.memoryActions = .recompute
-        for (refused, name) in [(full, "full recomputation"), (actions, "memory actions")] {
-            do { _ = try ProblemBuilder(model: model, hardware: hardware, options: refused); Issue.record("\(name) accepted") } catch {
-                #expect(error.field == "backwardSplit", "\(name)")
+        slices.slices = 2
+        pipelines.placement = .v
+        pipelines.pipelines = 2
+        vocabulary.vocabularyParallel = true
+        lengths.sequenceLengths = Array(repeating: 2048, count: 8)
+        for (refused, field) in [(full, "backwardSplit"), (actions, "backwardSplit"), (slices, "slices"), (pipelines, "pipelines"),
+                                 (vocabulary, "vocabularyParallel"), (lengths, "sequenceLengths")] {
+            do { _ = try ProblemBuilder(model: model, hardware: hardware, options: refused); Issue.record("\(field) accepted") } catch {
+                #expect(error.field == field)
             }
         }
+    }
+
+    /// What PyTorch's runtime holds at a stage's boundaries (`BoundaryMemory.torch`, measured by
+    /// scripts/schedule_memory.py): m receive buffers per receiving side; the step keeps each sent
+    /// output and each input gradient to its end when the neighbour sits on another device; F leaves
+    /// its input to the buffer, keeps the logits until B on the last stage, and an output handed to a
+    /// neighbour on the same device until its W.
+    @Test func torchBoundaryMemory() {
+        let middle = BoundaryMemory.torch(input: 1, output: 1, logits: 0, microbatches: 8, remoteInput: true, remoteOutput: true)
+        #expect(middle == BoundaryMemory(staticBytes: 32, forwardBytes: -1, backwardInputBytes: 0))
+        let turn = BoundaryMemory.torch(input: 1, output: 1, logits: 0, microbatches: 8, remoteInput: true, remoteOutput: false)
+        #expect(turn == BoundaryMemory(staticBytes: 24, forwardBytes: 0, backwardInputBytes: 0))
+        let last = BoundaryMemory.torch(input: 1, output: 0, logits: 2, microbatches: 8, remoteInput: true, remoteOutput: false)
+        #expect(last == BoundaryMemory(staticBytes: 16, forwardBytes: 1, backwardInputBytes: -2))
+        #expect(BackwardSplit.stored.boundaryMemory(input: 1, output: 1, logits: 0, microbatches: 8, remoteInput: true, remoteOutput: true) == .none)
     }
 
     @Test func headAndEmbeddingAreTheirOwnCost() throws {
