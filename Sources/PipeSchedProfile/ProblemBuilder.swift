@@ -134,7 +134,7 @@ public struct ProblemBuilder: Sendable {
                                                 (options.sequenceLengths != nil, "sequenceLengths", "microbatches of different lengths",
                                                  "drop --sequence-lengths (PyTorch sizes every microbatch's buffers alike)")]
             where refused {
-                throw .invalid(field, "goes with --backward-split torch only without \(what): PyTorch's pipeline runtime runs one chain of stages on whole microbatches of one shape",
+                throw .invalid(field, "\(what) cannot go with --backward-split torch: PyTorch's pipeline runtime runs one chain of stages on whole microbatches of one shape",
                                "\(fix), or use --backward-split stored")
             }
         }

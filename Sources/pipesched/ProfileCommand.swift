@@ -72,7 +72,7 @@ struct ProfileCommand: ParsableCommand {
     @Option(help: "Memory actions the search may choose per stage and microbatch: none (default), recompute, offload (activations to host memory over hostBandwidthGBps) or all (both).")
     var memoryActions: MemoryActionName = .none
 
-    @Option(help: "How the runtime splits each backward into B and W: stored (default; W keeps only the linear layers' inputs and output gradients, as Zero Bubble's runtime and Megatron-LM's --delay-wgrad-compute) or torch (PyTorch's torch.distributed.pipelining, torchtitan: B keeps the whole autograd graph and the output gradients until W; on the first stage W runs the whole backward).")
+    @Option(help: "How the runtime splits each backward into B and W: stored (default; W keeps only the linear layers' inputs and output gradients, as Zero Bubble's runtime and Megatron-LM's --delay-wgrad-compute) or torch (PyTorch's torch.distributed.pipelining, torchtitan: B keeps the whole autograd graph and the output gradients until W; on the first stage W runs the whole backward; each stage keeps a receive buffer per microbatch and the messages it sent until the step ends). torch goes without --slices, --pipelines, --vocabulary-parallel and --sequence-lengths.")
     var backwardSplit: BackwardSplitName = .stored
 
     @Option(help: "Tensor-parallel degree; overrides the model file's.")
