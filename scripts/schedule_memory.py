@@ -19,7 +19,7 @@ _PipelineScheduleRuntime._load_csv(..., format="compute_only") and runs two step
 the first step's gradients kept (as in gradient accumulation), so that during it only what the
 schedule allocates changes. `--return-outputs` is `step`'s `return_outputs=True`, PyTorch's
 default, with which the last stage keeps every microbatch's output (its logits) for the caller until
-the step ends; torchtitan passes False.
+the step ends (pass False, pytorch/pytorch#159251).
 
 A dispatch mode counts the bytes of every tensor storage created while it is alive (the parameters
 and the step's inputs are not counted). Per rank: `buffers`, what the first step left alive at the
