@@ -52,6 +52,7 @@ class PeakStorages(LiveStorages):
         super().__init__(known)
         self.total = 0
         self.peak = 0
+        self.levels = []  # (stage, pass, live bytes) after each pass of the step under way
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         before = self.count
@@ -67,24 +68,13 @@ class PeakStorages(LiveStorages):
 
     def start_peak(self):
         self.snapshot()
-        self.peak = self.start = self.total
+        self.peak = self.total
         self.levels = []
         return self.total
 
     def passed(self, stage, op):
         """Notes the live bytes after a pass of `stage` (`op`: F, B or W)."""
         self.levels.append((stage, op, self.total))
-
-    def first_deltas(self):
-        """Per stage and pass kind, the change in live bytes over its first pass in the step."""
-        seen, previous = set(), self.levels[0][2] if self.levels else 0
-        deltas = []
-        for index, (stage, op, level) in enumerate(self.levels):
-            before = self.levels[index - 1][2] if index else self.start
-            if (stage, op) not in seen:
-                seen.add((stage, op))
-                deltas.append((stage, op, level - before))
-        return deltas
 
 
 def dropout(x, p=0.1):
@@ -127,7 +117,7 @@ class Stage(torch.nn.Module):
 
 
 class MeasuredStage(PipelineStage):
-    """A pipeline stage that notes the live bytes after each of its passes (`PeakStorages.passes`)."""
+    """A pipeline stage that notes the live bytes after each of its passes (`PeakStorages.passed`)."""
 
     def __init__(self, mode, *args, **kwargs):
         super().__init__(*args, **kwargs)

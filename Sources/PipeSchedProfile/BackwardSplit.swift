@@ -9,11 +9,12 @@ public enum BackwardSplit: String, Sendable, Equatable, CaseIterable {
     case stored
     /// PyTorch's `torch.distributed.pipelining` (torch 2.13; torchtitan runs it): B
     /// (`stage_backward_input`) computes the input gradient with `retain_graph=True` and keeps the
-    /// autograd graph for W, so it frees none of what F stored and adds the gradients of the linear
-    /// layers' outputs that W reads (`UnitCost.outputGradientBytes`); W (`stage_backward_weight`)
-    /// frees all of it. On the first stage B runs nothing (`backward_one_chunk` skips it) and W runs
-    /// the whole backward (`backward_weight_one_chunk`). Its runtime also holds tensors at the stage
-    /// boundaries (`BoundaryMemory.torch`).
+    /// autograd graph for W, so it frees none of what F stored and adds the gradients of the outputs
+    /// of the layers with weights (linear layers and norms) that W reads
+    /// (`UnitCost.outputGradientBytes`); W (`stage_backward_weight`) frees all of it. On the first
+    /// stage B runs nothing (`backward_one_chunk` skips it) and W runs the whole backward
+    /// (`backward_weight_one_chunk`). Its runtime also holds tensors at the stage boundaries
+    /// (`BoundaryMemory.torch`).
     case torch
 
     /// The memory deltas in bytes of F, B and W of `cost` (summing to zero) on a stage that is the

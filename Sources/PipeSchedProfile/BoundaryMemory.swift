@@ -7,8 +7,10 @@
 /// - **Receive buffers.** When it first runs, each stage allocates one buffer per microbatch for the
 ///   activations it receives (all but the first stage) and one for the gradients it receives (all
 ///   but the last), and keeps them: m·(input + output) bytes, static.
-/// - **Sent outputs.** `_PipelineScheduleRuntime` waits for its sends only at the end of `step`, and a
-///   send holds its tensor until then: every output a stage sends to another rank stays for the step.
+/// - **Sent outputs.** `_PipelineScheduleRuntime` waits for its sends only at the end of `step`, and on
+///   gloo a send holds its tensor until then: every output a stage sends to another rank stays for
+///   the step. NCCL releases it once the send completes, before the stage's W; the charge below
+///   covers both.
 /// - **Input gradients.** `stage_backward_input` keeps each input gradient as the `.grad` of the
 ///   stage's receive buffer, which the next step clears.
 /// - **The last stage's output** (the logits) stays in the forward cache from F until B.
