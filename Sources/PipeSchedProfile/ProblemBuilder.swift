@@ -216,6 +216,23 @@ public struct ProblemBuilder: Sendable {
             / Double(model.tensorParallel)
     }
 
+    /// What the runtime holds at each stage's boundaries (`BoundaryMemory`, in bytes per device) with
+    /// `counts` model units per stage: its input is the previous stage's boundary tensor, its output
+    /// its own (the logits on the last stage), and each neighbour sits on the placement's device.
+    public func boundaryMemory(partition counts: [Int]) throws(ProfileError) -> [BoundaryMemory] {
+        guard options.backwardSplit != .stored else { return Array(repeating: .none, count: counts.count) }
+        let ends = counts.reduce(into: [Int]()) { $0.append(($0.last ?? 0) + $1) }
+        let bytes = ends.map { boundaryBytes(after: $0 - 1, slice: 0, lengths: sliceLengths) }
+        let devices = try stageDevices(stages: counts.count), last = counts.count - 1
+        return counts.indices.map { index in
+            options.backwardSplit.boundaryMemory(
+                input: index > 0 ? bytes[index - 1] : 0, output: index < last ? bytes[index] : 0,
+                logits: index == last ? logitsBytes : 0, microbatches: options.microbatches,
+                remoteInput: index > 0 && devices[index - 1] != devices[index],
+                remoteOutput: index < last && devices[index + 1] != devices[index])
+        }
+    }
+
     /// The device of each of `stages` stages of one pipeline under the placement.
     func stageDevices(stages: Int) throws(ProfileError) -> [Int] {
         do { return try options.placement.devices(stages: stages, devices: options.devices) } catch {
@@ -268,17 +285,11 @@ public struct ProblemBuilder: Sendable {
         let ends = counts.reduce(into: [Int]()) { $0.append(($0.last ?? 0) + $1) }
         let bytes = ends.map { end in lengths.indices.map { boundaryBytes(after: end - 1, slice: $0, lengths: lengths) } }
         let messageBytes = max(bytes.joined().max() ?? 0, lengths.indices.map { boundaryBytes(after: unitCount - 1, slice: $0, lengths: lengths) }.max() ?? 0)
-        // Where each stage sits, for what the runtime holds at its boundaries (`BoundaryMemory`).
-        let devices = options.backwardSplit == .stored ? nil : try stageDevices(stages: counts.count)
+        let boundaries = try boundaryMemory(partition: counts)
         var stages: [StageProfile] = []
         var first = 0
         for count in counts {
-            let index = stages.count, last = counts.count - 1
-            let boundary = options.backwardSplit.boundaryMemory(
-                input: index > 0 ? bytes[index - 1][0] : 0, output: index < last ? bytes[index][0] : 0,
-                logits: index == last ? logitsBytes : 0, microbatches: options.microbatches,
-                remoteInput: index > 0 && devices.map { $0[index - 1] != $0[index] } ?? true,
-                remoteOutput: index < last && devices.map { $0[index + 1] != $0[index] } ?? true)
+            let boundary = boundaries[stages.count]
             let units = first..<(first + count)
             let slices = (0..<lengths.count).map { slice -> PassCosts in
                 let sum = units.reduce(UnitCost.zero) { $0 + cost(unit: $1, slice: slice, lengths: lengths) }

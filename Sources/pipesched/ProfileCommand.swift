@@ -136,8 +136,15 @@ struct ProfileCommand: ParsableCommand {
     func run() throws {
         if partition == .search { return try runPartitionSearch() }
         var problem: Problem
+        var boundaries: [BoundaryMemory] = []
         do {
-            problem = model != nil ? try fromModel() : try fromMeasurements()
+            if model != nil {
+                let builder = try builder()
+                problem = try builder.build()
+                boundaries = try problem.partition.map { try builder.boundaryMemory(partition: $0) } ?? []
+            } else {
+                problem = try fromMeasurements()
+            }
         } catch let error as ProfileError {
             throw Failure(error.description, code: .badInput)
         }
@@ -154,10 +161,25 @@ struct ProfileCommand: ParsableCommand {
         if let output {
             let partition = problem.partition.map { ", layers per stage \($0)" } ?? ""
             print("wrote \(output): \(problem.stageCount) stages on \(problem.devices) devices, \(problem.microbatches) microbatches, \(problem.sequenceSlices) slice(s)\(partition)")
+            if let note = Self.boundaryNote(boundaries, problem: problem) { print(note) }
         }
     }
 
-    func fromModel() throws -> Problem { try builder().build() }
+    /// What the runtime keeps at stage boundaries on the device keeping the most, as part of its
+    /// static memory (`BoundaryMemory`); `nil` where it keeps nothing (`--backward-split stored`).
+    static func boundaryNote(_ boundaries: [BoundaryMemory], problem: Problem) -> String? {
+        guard boundaries.count == problem.stageCount, boundaries.contains(where: { $0.staticBytes > 0 }) else { return nil }
+        let gib = 1024.0 * 1024.0 * 1024.0
+        var kept = [Double](repeating: 0, count: problem.devices), statics = kept
+        for (stage, boundary) in boundaries.enumerated() {
+            kept[problem.stageDevice[stage]] += boundary.staticBytes / gib
+            statics[problem.stageDevice[stage]] += problem.stages[stage].staticMemory
+        }
+        let device = kept.indices.max { kept[$0] < kept[$1] }!
+        return "PyTorch's runtime keeps up to \(kept[device].readable) GiB of device \(device)'s \(statics[device].readable) GiB static memory at stage boundaries:"
+            + " a receive buffer per microbatch for each tensor a stage receives, and the messages sent and input gradients until the step ends,"
+            + " in proportion to the \(problem.microbatches) microbatches (docs/cost-model.md)."
+    }
 
     /// `--sequence-lengths` as integers, `nil` when not given.
     func parsedSequenceLengths() throws -> [Int]? {

@@ -184,13 +184,20 @@ import Testing
     }
 
     /// `--backward-split torch` from the command line: stage 0's B lasts nothing, the other stages' B
-    /// allocates; refused with a measured profile (exit 2) and with full recomputation (exit 2, naming
-    /// the field).
+    /// allocates, and the summary says what PyTorch's runtime keeps at stage boundaries (a middle stage
+    /// of Llama 3 8B at m = 8: 8 receive buffers of 64 MiB for each of its two tensors, and as much
+    /// kept to the step's end, 2 GiB; nothing with the stored split); refused with a measured profile
+    /// (exit 2), with full recomputation and with slices (exit 2, naming the field).
     @Test func backwardSplitFromTheCommandLine() throws {
         let model = ["profile", "--model", ProfileCLITests.models("models/llama3-8b.json"),
                      "--hardware", ProfileCLITests.models("hardware/h100-80gb.json"), "--devices", "4", "--microbatches", "8"]
         let result = try CLIRunner.run(model + ["--backward-split", "torch", "--output", path("torch.json")])
         #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("PyTorch's runtime keeps up to 2 GiB of device 1's"), "\(result.stdout)")
+        let stored = try CLIRunner.run(model + ["--output", path("stored.json")])
+        #expect(stored.status == 0 && !stored.stdout.contains("PyTorch's runtime keeps"), "\(stored.stdout)")
+        let sliced = try CLIRunner.run(model + ["--backward-split", "torch", "--slices", "2"])
+        #expect(sliced.status == 2 && sliced.stderr.contains("slices"), "\(sliced.stderr)")
         let problem = try Problem.decode(json: Data(contentsOf: URL(fileURLWithPath: path("torch.json"))))
         #expect(problem.stages[0].slices[0].backwardInput == 0 && problem.backwardAllocates(stage: 1))
         let full = try CLIRunner.run(model + ["--backward-split", "torch", "--recompute", "full"])
