@@ -110,6 +110,11 @@ import Testing
                 #expect(refused.status == .badRequest)
                 #expect(refused.errorField == field, "\(refused.text.prefix(300))")
             }
+            // PyTorch's runtime runs whole microbatches of one shape: the split refuses slices, naming them.
+            var sliced = torch
+            sliced["slices"] = 2
+            let refused = try await client.post("/v1/profile", sliced)
+            #expect(refused.status == .badRequest && refused.errorField == "slices" && refused.text.contains("--backward-split torch"), "\(refused.text.prefix(300))")
         }
     }
 }
