@@ -6,12 +6,14 @@ Run by scripts/torch-roundtrip, one process per rank:
 
     python -m torch.distributed.run --nproc-per-node=4 --master-addr=127.0.0.1 --master-port=PORT \
         scripts/schedule_memory.py --model MODEL.json --problem PROBLEM.json --schedule SCHEDULE.json \
-        --csv SCHEDULE.csv --placement loop|v [--return-outputs] [--check]
+        (--csv SCHEDULE.csv | --torch-class CLASS) --placement loop|v [--return-outputs] [--check]
 
 MODEL.json is a small GPT model in float32 (`pipesched profile --model`), PROBLEM.json its problem
 profiled with `--backward-split torch` (its `partition` gives each stage's layers), SCHEDULE.json a
 schedule of it (`metrics.peakMemory`: each device's peak) and SCHEDULE.csv that schedule exported
-for PyTorch. Every rank builds the model's stages that the placement gives it: the first stage the
+for PyTorch; or, with `--torch-class`, one of PyTorch's own schedule classes (by the name
+PyTorch's `get_schedule_class` takes, for example ZBVZeroBubble) runs as it runs itself, and SCHEDULE.json is its order re-timed on the problem
+(scripts/peer_orders.py, then `pipesched evaluate --torch-csv`), as the peer benchmarks charge it. Every rank builds the model's stages that the placement gives it: the first stage the
 token embedding and its dropout, every stage its layers (scripts/backward_memory.py's GPT layer,
 batch first, with one-byte dropout masks as the cost model counts them), the last stage the final
 norm and the output projection, with cross-entropy as the loss. It loads the CSV with
@@ -40,6 +42,7 @@ import sys
 import torch
 import torch.distributed as dist
 from torch.distributed.pipelining import PipelineStage
+from torch.distributed.pipelining import schedules
 from torch.distributed.pipelining.schedules import _PipelineScheduleRuntime
 
 from backward_memory import Layer, LiveStorages
@@ -145,8 +148,11 @@ def placement(style, stages, ranks):
 
 def main():
     parser = argparse.ArgumentParser()
-    for name in ("--model", "--problem", "--schedule", "--csv"):
+    for name in ("--model", "--problem", "--schedule"):
         parser.add_argument(name, required=True)
+    order = parser.add_mutually_exclusive_group(required=True)
+    order.add_argument("--csv")
+    order.add_argument("--torch-class")
     parser.add_argument("--placement", choices=("loop", "v"), required=True)
     parser.add_argument("--return-outputs", action="store_true")
     parser.add_argument("--check", action="store_true")
@@ -177,8 +183,11 @@ def main():
         mode.passed(count - 1, "loss")
         return loss
 
-    schedule = _PipelineScheduleRuntime(stages, n_microbatches=m, loss_fn=loss_fn)
-    schedule._load_csv(args.csv, format="compute_only")
+    if args.csv:
+        schedule = _PipelineScheduleRuntime(stages, n_microbatches=m, loss_fn=loss_fn)
+        schedule._load_csv(args.csv, format="compute_only")
+    else:  # one of PyTorch's own classes, run as it runs itself
+        schedule = schedules.get_schedule_class(args.torch_class)(stages, n_microbatches=m, loss_fn=loss_fn)
 
     with mode:
         at_start = []
