@@ -11,29 +11,32 @@ Run by scripts/torch-roundtrip, one process per rank:
 MODEL.json is a small GPT model in float32 (`pipesched profile --model`), PROBLEM.json its problem
 profiled with `--backward-split torch` (its `partition` gives each stage's layers), SCHEDULE.json a
 schedule of it (`metrics.peakMemory`: each device's peak) and SCHEDULE.csv that schedule exported
-for PyTorch; or, with `--torch-class`, one of PyTorch's own schedule classes (by the name
-PyTorch's `get_schedule_class` takes, for example ZBVZeroBubble) runs as it runs itself, and SCHEDULE.json is its order re-timed on the problem
-(scripts/peer_orders.py, then `pipesched evaluate --torch-csv`), as the peer benchmarks charge it. Every rank builds the model's stages that the placement gives it: the first stage the
-token embedding and its dropout, every stage its layers (scripts/backward_memory.py's GPT layer,
-batch first, with one-byte dropout masks as the cost model counts them), the last stage the final
-norm and the output projection, with cross-entropy as the loss. It loads the CSV with
-_PipelineScheduleRuntime._load_csv(..., format="compute_only") and runs two steps, the second with
-the first step's gradients kept (as in gradient accumulation), so that during it only what the
-schedule allocates changes. `--return-outputs` is `step`'s `return_outputs=True`, PyTorch's
-default, with which the last stage keeps every microbatch's output (its logits) for the caller until
-the step ends (pass False, pytorch/pytorch#159251).
+for PyTorch, which the ranks load with _PipelineScheduleRuntime._load_csv(..., format="compute_only").
+With `--torch-class` instead, one of PyTorch's own schedule classes (by the name its
+`get_schedule_class` takes, for example ZBVZeroBubble) runs as it runs itself, and SCHEDULE.json is
+its order re-timed on the problem (scripts/peer_orders.py, then `pipesched evaluate --torch-csv`),
+as the peer benchmarks charge it.
+
+Every rank builds the model's stages that the placement gives it: the first stage the token
+embedding and its dropout, every stage its layers (scripts/backward_memory.py's GPT layer, batch
+first, with one-byte dropout masks as the cost model counts them), the last stage the final norm
+and the output projection, with cross-entropy as the loss. It runs two steps, the second with the
+first step's gradients kept (as in gradient accumulation), so that during it only what the schedule
+allocates changes. `--return-outputs` is `step`'s `return_outputs=True`, PyTorch's default, with
+which the last stage keeps every microbatch's output (its logits) for the caller until the step
+ends (pass False, pytorch/pytorch#159251).
 
 A dispatch mode counts the bytes of every tensor storage created while it is alive (the parameters
 and the step's inputs are not counted). Per rank: `buffers`, what the first step left alive at the
 start of the second without the parameters' gradients (PyTorch's receive buffers, one per
 microbatch, allocated when a stage first runs); `passes`, the most bytes alive after any pass of
 the second step (and after the loss, which the runtime computes right after the last stage's F)
-above its start; `peak`, the most alive at any moment, inside passes too. The schedule's claim is
-`buffers + passes`, what its devices hold between passes: its peak less the parameters' share of
-the static memory (the bytes of the parameters the rank holds). Rank 0 prints one JSON line; with
-`--check` it exits 1 unless, on every rank, `buffers` is one boundary tensor per microbatch for
-each stage's receiving side and `buffers + passes` lies between 85% and 100.1% of the schedule's
-claim (the charge for what the step holds to its end bounds it from above, docs/cost-model.md).
+above its start; `peak`, the most alive at any moment, inside passes too. What a rank holds between
+passes, `buffers + passes`, is compared with the schedule's peak for its device less the bytes of
+the parameters it holds (`claim`, `ratio`). Rank 0 prints one JSON line; with `--check` it exits 1
+unless, on every rank, `buffers` is one boundary tensor per microbatch for each stage's receiving
+side and `ratio` lies between 0.85 and 1.001 (the charge for what the step holds to its end bounds
+it from above, docs/cost-model.md).
 """
 import argparse
 import json
