@@ -49,6 +49,7 @@ from torch.distributed.pipelining import schedules
 from torch.distributed.pipelining.schedules import _PipelineScheduleRuntime
 
 from backward_memory import Layer, LiveStorages
+from torch_roundtrip import placement
 
 
 class PeakStorages(LiveStorages):
@@ -141,12 +142,6 @@ class MeasuredStage(PipelineStage):
     def backward_weight_one_chunk(self, *args, **kwargs):
         super().backward_weight_one_chunk(*args, **kwargs)
         self.mode.passed(self.stage_index, "W")
-
-
-def placement(style, stages, ranks):
-    if style == "loop":
-        return [s % ranks for s in range(stages)]
-    return [s if s < ranks else 2 * ranks - 1 - s for s in range(stages)]
 
 
 def main():
