@@ -29,11 +29,15 @@ public struct ExportResult: Sendable {
     public var note: String
     /// A file written next to the main one: its path and text (the torchtitan CSV).
     public var companion: (path: String, text: String)?
+    /// What the user must know before running the export, if anything (`TorchMemoryNote`): the CLI
+    /// prints it on standard error after the note.
+    public var warning: String?
 
-    public init(text: String, note: String, companion: (path: String, text: String)? = nil) {
+    public init(text: String, note: String, companion: (path: String, text: String)? = nil, warning: String? = nil) {
         self.text = text
         self.note = note
         self.companion = companion
+        self.warning = warning
     }
 }
 
@@ -53,7 +57,8 @@ public enum Exporter {
             let l = options.torchVersion.letters
             let placement = output.placement.map { "PyTorch \"\($0.rawValue)\" placement" } ?? "custom placement \(output.stageRanks) (build stage s on rank placement[s] yourself)"
             return ExportResult(text: output.text,
-                                note: "PyTorch \(options.torchVersion) letters (\(l.forward) \(l.backwardInput) \(l.backwardWeight) \(l.fullBackward)), \(document.timeline.count) ranks, \(output.stageRanks.count) stages, \(placement)")
+                                note: "PyTorch \(options.torchVersion) letters (\(l.forward) \(l.backwardInput) \(l.backwardWeight) \(l.fullBackward)), \(document.timeline.count) ranks, \(output.stageRanks.count) stages, \(placement)",
+                                warning: TorchMemoryNote.warning(for: document, problem: problem))
         case .chromeTrace:
             let note = problem == nil ? "no memory counters (give --problem)" : "memory counters included"
             let unit = options.timeUnit ?? problem?.units.flatMap { TraceTimeUnit(rawValue: $0.time) } ?? .ms
@@ -71,7 +76,7 @@ public enum Exporter {
             let config = TorchtitanConfig(csvPath: options.torchtitanCSVPath).render(document, csv: output, problem: problem)
             let layers = problem?.partition == nil ? "; no layers per stage (give --problem with a partition)" : ""
             return ExportResult(text: config, note: "torchtitan config snippet and schedule CSV \(options.torchtitanCSVPath) (PyTorch \(options.torchVersion) letters)\(layers)",
-                                companion: (options.torchtitanCSVPath, output.text))
+                                companion: (options.torchtitanCSVPath, output.text), warning: TorchMemoryNote.warning(for: document, problem: problem))
         case .megatron:
             return ExportResult(text: try MegatronLayout.arguments(document, problem: problem) + "\n",
                                 note: "Megatron-LM arguments: the layer partition only; Megatron runs its own (interleaved) 1F1B order")

@@ -51,7 +51,7 @@ public struct TorchtitanConfig: Sendable {
             "pipeline_parallel_schedule = \"\(Self.scheduleName(placement, stagesPerRank: stages / max(ranks, 1)))\"",
             "pipeline_parallel_schedule_csv = \"\(csvPath)\"",
             "pipeline_parallel_microbatch_size = 1",
-            "# Memory: the schedule's peaks hold in PyTorch's runtime when its problem was profiled with `pipesched profile --backward-split torch` and the step runs with return_outputs=False (docs/cost-model.md).",
+            TorchMemoryNote.comment(for: document, problem: problem),
         ]
         if let partition = problem?.partition, partition.count == stages {
             let parts = Self.moduleNames(partition: partition).map { "[" + $0.map { "\"\($0)\"" }.joined(separator: ", ") + "]" }

@@ -1,22 +1,10 @@
-/// How the runtime that will run the schedule splits a stage's backward into the input-gradient pass
-/// B and the weight-gradient pass W: what memory B leaves for W, and, on the first stage, which of
-/// the two does the work. The one place the profile turns a piece of the model's stored bytes into
-/// the three passes' memory deltas (`memoryDeltas`) and its backward FLOPs into B and W (`backwardFLOPs`).
-public enum BackwardSplit: String, Sendable, Equatable, CaseIterable {
-    /// W keeps only what it reads: the linear layers' inputs and output gradients
-    /// (`UnitCost.weightPassBytes`); B frees the rest of what F stored. Zero Bubble's runtime
-    /// (Qi et al., ICLR 2024: its `WeightGradStore`) and Megatron-LM's `--delay-wgrad-compute`.
-    case stored
-    /// PyTorch's `torch.distributed.pipelining` (torch 2.13; torchtitan runs it): B
-    /// (`stage_backward_input`) computes the input gradient with `retain_graph=True` and keeps the
-    /// autograd graph for W, so it frees none of what F stored and adds the gradients of the outputs
-    /// of the layers with weights (linear layers and norms) that W reads
-    /// (`UnitCost.outputGradientBytes`); W (`stage_backward_weight`) frees all of it. On the first
-    /// stage B runs nothing (`backward_one_chunk` skips it) and W runs the whole backward
-    /// (`backward_weight_one_chunk`). Its runtime also holds tensors at the stage boundaries
-    /// (`BoundaryMemory.torch`).
-    case torch
+import PipeSched
 
+/// What the profile makes of each split (`BackwardSplit`, defined with the problem): the one place
+/// the profile turns a piece of the model's stored bytes into the three passes' memory deltas
+/// (`memoryDeltas`), its backward FLOPs into B and W (`backwardFLOPs`), and the tensors the runtime
+/// holds at stage boundaries into static memory and deltas (`boundaryMemory`).
+extension BackwardSplit {
     /// The memory deltas in bytes of F, B and W of `cost` (summing to zero) on a stage that is the
     /// first of its pipeline or not.
     public func memoryDeltas(_ cost: UnitCost, firstStage: Bool) -> (forward: Double, backwardInput: Double, backwardWeight: Double) {

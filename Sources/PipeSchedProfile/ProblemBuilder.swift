@@ -325,7 +325,7 @@ public struct ProblemBuilder: Sendable {
                                       memoryLimit: options.memoryLimit ? Array(repeating: options.memoryCap ?? hardware.memoryGiB, count: options.devices) : nil,
                                       sequenceSlices: options.slices, microbatchScales: scales,
                                       partition: Array(repeating: partition, count: options.pipelines).flatMap { $0 }, units: .profile,
-                                      pipelines: options.pipelines, limits: options.limits)
+                                      pipelines: options.pipelines, backwardSplit: options.backwardSplit, limits: options.limits)
             guard let factor = options.memoryCapActivations else { return problem }
             return try problem.withActivationCaps(factor: factor, limits: options.limits)
         } catch {

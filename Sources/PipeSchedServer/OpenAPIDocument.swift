@@ -581,7 +581,8 @@ components:
       "additionalProperties": false,
       "required": ["time", "memory"],
       "properties": { "time": { "type": "string" }, "memory": { "type": "string" } }
-    }
+    },
+    "backwardSplit": { "type": "string", "enum": ["stored", "torch"], "description": "Which runtime's memory the deltas describe, by how it splits each backward (pipesched profile --model writes it): stored (Zero Bubble's runtime, Megatron-LM) or torch (PyTorch's torch.distributed.pipelining); the PyTorch exports warn when it is stored." }
   },
   "$defs": {
     "sliceValue": {
@@ -711,6 +712,11 @@ components:
       "type": "array",
       "items": { "type": "array", "items": { "type": "integer", "minimum": 0 } },
       "description": "The stages each stage reads when the problem's stages form a graph (problem field stages[].inputs), stage 0 first; absent for a chain. A runtime that sends each stage's output to the next stage only must not run such a schedule."
+    },
+    "backwardSplit": {
+      "type": "string",
+      "enum": ["stored", "torch"],
+      "description": "The problem's backwardSplit: which runtime's memory the peaks are measured in (pipesched profile --backward-split). The PyTorch exports warn when it is stored. Absent where the problem does not say."
     },
     "memoryHeadroom": {
       "type": "number",

@@ -22,8 +22,12 @@ enum ScheduleJSONWriter {
         var out = Output()
         out.bytes.reserveCapacity(64 + document.timeline.reduce(0) { $0 + $1.count } * 96 + (document.bubbles?.count ?? 0) * 64)
         out.raw("{")
+        if let split = document.backwardSplit {
+            out.key("backwardSplit", first: true)
+            out.string(split.rawValue)
+        }
         if let bubbles = document.bubbles {
-            out.key("bubbles", first: true)
+            out.key("bubbles", first: document.backwardSplit == nil)
             try out.array(bubbles) { out, bubble in
                 out.raw("{")
                 out.key("device", first: true)
@@ -40,10 +44,10 @@ enum ScheduleJSONWriter {
             }
         }
         if let path = document.criticalPath {
-            out.key("criticalPath", first: document.bubbles == nil)
+            out.key("criticalPath", first: document.backwardSplit == nil && document.bubbles == nil)
             out.array(path) { out, label in out.string(label) }
         }
-        out.key("format", first: document.bubbles == nil && document.criticalPath == nil)
+        out.key("format", first: document.backwardSplit == nil && document.bubbles == nil && document.criticalPath == nil)
         out.string(document.format)
         if let headroom = document.memoryHeadroom {
             out.key("memoryHeadroom")

@@ -107,6 +107,7 @@ enum ExportRun {
     /// The note on standard error after a result is written.
     static func note(_ result: ExportResult, path: String?) {
         FileHandle.standardError.write(Data("\(path.map { "wrote \($0): " } ?? "")\(result.note)\n".utf8))
+        if let warning = result.warning { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
     }
 }
 

@@ -34,6 +34,30 @@ import Testing
         }
     }
 
+    /// The PyTorch exports (CSV and torchtitan) of a problem profiled for the stored split warn that
+    /// its peaks do not hold in PyTorch's runtime, in the result and in the snippet's comment; the
+    /// torch split's and a problem that does not say are not warned about; other formats never are.
+    /// Without the problem the export reads the split the schedule carries.
+    @Test func pytorchExportsWarnWhereTheProblemWasProfiledForAnotherRuntime() throws {
+        let base = ExportFixtures.problem(devices: 4, microbatches: 8)
+        for split in [BackwardSplit.stored, .torch, nil] {
+            let problem = try base.with { $0.backwardSplit = split }
+            let document = try ExportFixtures.document(problem, method: "1f1b")
+            for format in [ExportFormat.torchCSV, .torchtitan, .svg] {
+                let warned = split == .stored && format != .svg
+                #expect(document.backwardSplit == split)
+                let alone = try Exporter.export(document, problem: nil, format: format)
+                #expect((alone.warning?.contains("--backward-split torch") ?? false) == warned, "\(String(describing: split)) \(format) alone")
+                let result = try Exporter.export(document, problem: problem, format: format)
+                #expect((result.warning?.contains("--backward-split torch") ?? false) == warned, "\(String(describing: split)) \(format)")
+                if format == .torchtitan {
+                    #expect(result.text.contains("# Memory: WARNING, the problem was profiled with --backward-split stored") == warned)
+                    #expect(result.text.contains("return_outputs=False") == !warned)
+                }
+            }
+        }
+    }
+
     @Test func torchtitanLayersPerStageComeFromThePartition() throws {
         #expect(TorchtitanConfig.moduleNames(partition: [2, 1, 2]) == [
             ["tok_embeddings", "layers.0", "layers.1"], ["layers.2"], ["layers.3", "layers.4", "norm", "output"],

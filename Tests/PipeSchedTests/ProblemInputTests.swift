@@ -34,6 +34,21 @@ import Testing
         #expect(again == problem)
     }
 
+    /// `backwardSplit` (how the problem was profiled) survives a round trip, is left out where the
+    /// problem does not say, and an unknown value is refused naming the field and the values.
+    @Test func backwardSplitRoundTripsAndAnUnknownOneIsNamed() throws {
+        let torch = try decode(Self.valid.replacingOccurrences(of: "\"memoryLimit\": 10", with: "\"memoryLimit\": 10, \"backwardSplit\": \"torch\""))
+        #expect(torch.backwardSplit == .torch)
+        #expect(try Problem.decode(json: try JSONEncoder().encode(torch)).backwardSplit == .torch)
+        let unsaid = try decode(Self.valid)
+        let unsaidJSON = String(decoding: try JSONEncoder().encode(unsaid), as: UTF8.self)
+        #expect(unsaid.backwardSplit == nil && !unsaidJSON.contains("backwardSplit"))
+        let e = error(Self.valid.replacingOccurrences(of: "\"memoryLimit\": 10", with: "\"memoryLimit\": 10, \"backwardSplit\": \"megatron\""))
+        #expect(e?.field == "backwardSplit")
+        let fix = e?.fix ?? ""
+        #expect(fix.contains("\"stored\" or \"torch\""), "\(fix)")
+    }
+
     @Test func resolvesPlacements() throws {
         let stage = StageProfile(forward: 1, backwardInput: 1, backwardWeight: 1)
         #expect(try Problem(microbatches: 1, devices: 2, placement: .interleaved, stages: Array(repeating: stage, count: 6)).stageDevice == [0, 1, 0, 1, 0, 1])

@@ -187,7 +187,9 @@ import Testing
     /// allocates, and the summary says what PyTorch's runtime keeps at stage boundaries (a middle stage
     /// of Llama 3 8B at m = 8: 8 receive buffers of 64 MiB for each of its two tensors, and as much
     /// kept to the step's end, 2 GiB; nothing with the stored split); refused with a measured profile
-    /// (exit 2), with full recomputation and with slices (exit 2, naming the field).
+    /// (exit 2), with full recomputation and with slices (exit 2, naming the field). The problem
+    /// records its split, and a PyTorch CSV of a schedule of the stored split's problem comes with a
+    /// warning that its peaks do not hold in PyTorch's runtime (none for the torch split's).
     @Test func backwardSplitFromTheCommandLine() throws {
         let model = ["profile", "--model", ProfileCLITests.models("models/llama3-8b.json"),
                      "--hardware", ProfileCLITests.models("hardware/h100-80gb.json"), "--devices", "4", "--microbatches", "8"]
@@ -200,6 +202,14 @@ import Testing
         #expect(sliced.status == 2 && sliced.stderr.contains("slices"), "\(sliced.stderr)")
         let problem = try Problem.decode(json: Data(contentsOf: URL(fileURLWithPath: path("torch.json"))))
         #expect(problem.stages[0].slices[0].backwardInput == 0 && problem.backwardAllocates(stage: 1))
+        #expect(problem.backwardSplit == .torch)
+        #expect(try Problem.decode(json: Data(contentsOf: URL(fileURLWithPath: path("stored.json")))).backwardSplit == .stored)
+        for (split, warned) in [("stored", true), ("torch", false)] {
+            let solved = try CLIRunner.run(["solve", path("\(split).json"), "--method", "1f1b", "-o", path("\(split).schedule.json"),
+                                            "--export", "torch-csv"])
+            #expect(solved.status == 0 && solved.stderr.contains("warning: the problem was profiled with --backward-split stored") == warned,
+                    "\(split): \(solved.stderr)")
+        }
         let full = try CLIRunner.run(model + ["--backward-split", "torch", "--recompute", "full"])
         #expect(full.status == 2 && full.stderr.contains("backwardSplit"), "\(full.stderr)")
         let measured = try CLIRunner.run(["profile", "--from-csv", ProfileCLITests.models("hardware/h100-80gb.json"), "--microbatches", "8",

@@ -37,6 +37,11 @@ public struct Problem: Sendable, Equatable {
     /// when the problem does not say. Exports label axes, tables and traces with them.
     public let units: ProblemUnits?
 
+    /// Which runtime's memory the deltas describe, by how it splits each backward
+    /// (`pipesched profile --model` writes it); `nil` when the problem does not say (written by
+    /// hand, or from a measured profile, which carries the memory its own runtime held).
+    public let backwardSplit: BackwardSplit?
+
     /// Device of each stage.
     public let stageDevice: [Int]
     /// Stages of each device, in model order.
@@ -52,7 +57,7 @@ public struct Problem: Sendable, Equatable {
                 stages: [StageProfile], communication: Communication = Communication(),
                 memoryLimit: [Double]? = nil, sequenceSlices: Int = 1, microbatchScales: [MicrobatchScale]? = nil,
                 partition: [Int]? = nil, units: ProblemUnits? = nil, pipelines: Int = 1,
-                limits: ProblemLimits = .standard) throws(ProblemError) {
+                backwardSplit: BackwardSplit? = nil, limits: ProblemLimits = .standard) throws(ProblemError) {
         guard devices >= 1 else {
             throw ProblemError(field: "devices", message: "must be at least 1, got \(devices)", fix: "set devices to a positive integer")
         }
@@ -101,6 +106,7 @@ public struct Problem: Sendable, Equatable {
         self.microbatchScales = microbatchScales
         self.partition = partition
         self.units = units
+        self.backwardSplit = backwardSplit
         self.stageDevice = stageDevice
         self.deviceStages = deviceStages
         self.graph = graph

@@ -6,7 +6,7 @@ import Foundation
 extension Problem: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, microbatches, devices, placement, stages, communication, memoryLimit, sequenceSlices, microbatchScales, partition,
-             units, pipelines
+             units, pipelines, backwardSplit
     }
 
     public init(from decoder: Decoder) throws {
@@ -44,6 +44,7 @@ extension Problem: Codable {
             partition: container.decodeIfPresent([Int].self, forKey: .partition),
             units: container.decodeIfPresent(ProblemUnits.self, forKey: .units),
             pipelines: container.contains(.pipelines) ? try Self.integer(container, .pipelines) : 1,
+            backwardSplit: container.decodeIfPresent(BackwardSplit.self, forKey: .backwardSplit),
             limits: limits)
     }
 
@@ -78,6 +79,7 @@ extension Problem: Codable {
         if let partition { try container.encode(partition, forKey: .partition) }
         if let units { try container.encode(units, forKey: .units) }
         if pipelines != 1 { try container.encode(pipelines, forKey: .pipelines) }
+        if let backwardSplit { try container.encode(backwardSplit, forKey: .backwardSplit) }
     }
 
     /// Decodes a problem from JSON, turning every decoding failure into a `ProblemError` that names

@@ -15,13 +15,15 @@ extension Problem {
         public var partition: [Int]?
         public var units: ProblemUnits?
         public var pipelines: Int
+        public var backwardSplit: BackwardSplit?
     }
 
     /// This problem's fields.
     public var fields: Fields {
         Fields(name: name, microbatches: microbatches, devices: devices, placement: placement, stages: stages,
                communication: communication, memoryLimit: memoryLimit, sequenceSlices: sequenceSlices,
-               microbatchScales: microbatchScales, partition: partition, units: units, pipelines: pipelines)
+               microbatchScales: microbatchScales, partition: partition, units: units, pipelines: pipelines,
+               backwardSplit: backwardSplit)
     }
 
     /// A problem from its fields, checked like any other (within `limits`).
@@ -29,7 +31,7 @@ extension Problem {
         try self.init(name: fields.name, microbatches: fields.microbatches, devices: fields.devices, placement: fields.placement,
                       stages: fields.stages, communication: fields.communication, memoryLimit: fields.memoryLimit,
                       sequenceSlices: fields.sequenceSlices, microbatchScales: fields.microbatchScales, partition: fields.partition,
-                      units: fields.units, pipelines: fields.pipelines, limits: limits)
+                      units: fields.units, pipelines: fields.pipelines, backwardSplit: fields.backwardSplit, limits: limits)
     }
 
     /// This problem with some fields changed, checked again (within `limits`).

@@ -91,6 +91,10 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
     /// the metrics are measured against the real caps. Absent when no margin was kept, so files
     /// without one are unchanged.
     public var memoryHeadroom: Double?
+    /// Which runtime's memory the peaks are measured in: the problem's `backwardSplit`, carried so
+    /// that an export of the schedule alone can say when they do not hold in PyTorch's runtime
+    /// (`TorchMemoryNote`). Absent where the problem does not say.
+    public var backwardSplit: BackwardSplit?
 
     public init(problem: Problem, method: String, objective: Objective, evaluation: Evaluation, solver: SolverReport? = nil,
                 candidates: [CandidateSummary]? = nil, torchBaseline: TorchBaseline? = nil, memoryHeadroom: Double? = nil) {
@@ -110,6 +114,7 @@ public struct ScheduleDocument: Sendable, Equatable, Codable {
         self.candidates = candidates
         self.torchBaseline = torchBaseline
         self.memoryHeadroom = memoryHeadroom
+        backwardSplit = problem.backwardSplit
     }
 
     /// The timed passes of this document.
