@@ -99,8 +99,12 @@ try:
     capped = profile_again("1.5")
     check("the Zero Bubble unit caps each device below the hardware", len(capped.get("memoryLimit", [])) == 4 and max(capped["memoryLimit"]) < 80,
           str(capped.get("memoryLimit")))
-    profile_again("")
+    Select(browser.find_element(By.ID, "split")).select_by_value("torch")
+    torch_problem = profile_again("")
+    check("the backward split reaches the profile", torch_problem.get("backwardSplit") == "torch", str(torch_problem.get("backwardSplit")))
     solve("zb-v")
+    metrics = browser.find_element(By.ID, "metrics").text
+    check("the schedule's memory model is shown", "PyTorch's runtime (backwardSplit torch)" in metrics, metrics)
     passes = browser.find_elements(By.CSS_SELECTOR, "#timeline rect.pass")
     webdriver.ActionChains(browser).move_to_element(passes[0]).perform()
     tip = browser.find_element(By.ID, "tooltip").text

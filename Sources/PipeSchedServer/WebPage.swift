@@ -54,6 +54,8 @@ enum WebPage {
     <select id="placement"><option>sequential</option><option>interleaved</option><option>v</option><option>wave</option></select>
     <label for="activations">Memory cap in Zero Bubble's unit: K·p microbatches' activations per device (empty: the hardware's memory)</label>
     <input id="activations" type="number" min="0.1" step="0.5" placeholder="e.g. 1.5">
+    <label for="split">Memory as the runtime holds it (backwardSplit)</label>
+    <select id="split"><option value="stored">stored: Zero Bubble's runtime, Megatron-LM</option><option value="torch">torch: PyTorch's torch.distributed.pipelining, torchtitan</option></select>
     <button id="profile" class="secondary">Profile into the problem below</button>
   </details>
   <label for="example">Bundled problem</label>
@@ -138,7 +140,7 @@ async function init() {
 
 async function profile() {
   const body = { model: $("model").value, hardware: $("hardware").value, devices: parseInt($("devices").value, 10),
-    microbatches: parseInt($("microbatches").value, 10), placement: $("placement").value };
+    microbatches: parseInt($("microbatches").value, 10), placement: $("placement").value, backwardSplit: $("split").value };
   if ($("activations").value !== "") body.memoryLimitActivations = parseFloat($("activations").value);
   status("profiling " + body.model + " on " + body.hardware + "…");
   try {
@@ -203,6 +205,8 @@ function show(id, schedule, problem, how) {
     ["bubble rate", (100 * m.bubbleRate).toFixed(2) + "%"], ["lower bound", fmt(m.lowerBound) + " " + u.time], ["gap", (100 * m.gap).toFixed(2) + "%"],
     ["peak memory", m.peakMemory.map(fmt).join(", ") + " " + u.memory]];
   if (problem.memoryLimit !== undefined) rows.push(["memory cap", [].concat(problem.memoryLimit).map(fmt).join(", ") + " " + u.memory]);
+  if (schedule.backwardSplit) rows.push(["memory model", schedule.backwardSplit === "torch" ? "PyTorch's runtime (backwardSplit torch)" :
+    "backwardSplit " + esc(schedule.backwardSplit) + ": not PyTorch's runtime, where the torch-csv and torchtitan downloads hold more (docs/export.md)"]);
   if (schedule.solver) rows.push(["solver", schedule.solver.name + ", " + schedule.solver.status + (schedule.solver.bestBound !== undefined ? ", bound " + fmt(schedule.solver.bestBound) : "")]);
   $("metrics").innerHTML = rows.map(([k, v]) => "<tr><th>" + k + "</th><td>" + v + "</td></tr>").join("");
   $("candidates").innerHTML = !schedule.candidates ? "" :
