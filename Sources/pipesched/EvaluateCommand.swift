@@ -117,6 +117,9 @@ struct EvaluateCommand: ParsableCommand {
         print("bubbleRate:  \(format(m.bubbleRate * 100))%")
         let source = boundSource.map { "  (proven by \($0), stored in the schedule)" } ?? ""
         print("lowerBound:  \(time(m.lowerBound))  gap \(format(m.gap * 100))%\(source)")
+        // Which argument gives the bound (docs/schedules.md, "Lower bounds"), so a gap can be read.
+        let parts = LowerBound.parts(problem, objective: objective)
+        print("boundParts:  " + parts.named.map { "\($0.name) \(time($0.value))\($0.value == parts.value ? " (best)" : "")" }.joined(separator: ", "))
         print("peakMemory:  \(m.peakMemory.map(memory).joined(separator: " "))")
         if let caps = problem.memoryLimit { print("memoryLimit: \(caps.map(memory).joined(separator: " "))") }
     }

@@ -62,6 +62,20 @@ import Testing
         #expect(result.stdout.contains("proven by"))
     }
 
+    /// `evaluate` names every part of the lower bound and marks the one that gives it.
+    @Test func evaluateNamesTheBoundsParts() throws {
+        let problem = try TestProblems.unit(devices: 4, microbatches: 8)
+        let files = try solved(problem)
+        let result = try CLIRunner.run(["evaluate", files.problem, files.schedule])
+        #expect(result.status == 0, "\(result.stderr)")
+        let parts = LowerBound.parts(problem, objective: .stageSpan)
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("boundParts:") })
+        for (name, value) in parts.named {
+            #expect(line.contains("\(name) \(value.readable)\(value == parts.value ? " (best)" : ",")") || line.hasSuffix("\(name) \(value.readable)"), "\(line)")
+        }
+        #expect(result.stdout.contains("lowerBound:  \(parts.value.readable)"), "\(result.stdout)")
+    }
+
     @Test func everyCommandReadsStandardInput() throws {
         let problem = try JSONEncoder().encode(TestProblems.unit(devices: 2, microbatches: 4))
         let solved = try CLIRunner.run(["solve", "-", "--method", "1f1b"], input: problem)
