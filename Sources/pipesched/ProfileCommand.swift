@@ -244,6 +244,9 @@ struct ProfileCommand: ParsableCommand {
         try Output.writeAll(outputs)
         if let output {
             print("wrote \(output): \(best.problem.stageCount) stages on \(best.problem.devices) devices, \(best.problem.microbatches) microbatches, layers per stage \(best.partition) (\(best.origin))")
+            let boundaries: [BoundaryMemory]
+            do { boundaries = try builder.boundaryMemory(partition: best.partition) } catch { throw Failure(error.description, code: .badInput) }
+            if let note = Self.boundaryNote(boundaries, problem: best.problem) { print(note) }
         }
     }
 

@@ -163,6 +163,14 @@ import Testing
         #expect(result.stderr.contains("module_fqns_per_model_part"))
         let megatron = try CLIRunner.run(["export", path("s.json"), "--problem", path("p.json"), "--to", "megatron"])
         #expect(megatron.status == 0, "\(megatron.stderr)")
+        // Under PyTorch's split the summary says what its runtime keeps at the best partition's boundaries.
+        #expect(!result.stdout.contains("PyTorch's runtime keeps"), "\(result.stdout)")
+        let torch = try CLIRunner.run(["profile", "--model", ProfileCLITests.models("models/llama3-8b.json"),
+                                       "--hardware", ProfileCLITests.models("hardware/h100-80gb.json"), "--devices", "4", "--microbatches", "8",
+                                       "--partition", "search", "--method", "greedy", "--explore-evaluations", "2", "--backward-split", "torch",
+                                       "--output", path("torch.json")])
+        #expect(torch.status == 0 && torch.stdout.contains("PyTorch's runtime keeps up to"), "\(torch.stdout) \(torch.stderr)")
+        #expect(try Problem.decode(json: Data(contentsOf: URL(fileURLWithPath: path("torch.json")))).backwardSplit == .torch)
     }
 
     /// `--vocabulary-parallel`: the partition search prints no runtime hand-off (no runtime chains
