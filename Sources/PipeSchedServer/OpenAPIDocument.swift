@@ -451,7 +451,7 @@ components:
   "additionalProperties": false,
   "required": ["axes"],
   "oneOf": [
-    { "required": ["problem"], "not": { "anyOf": [{ "required": ["model"] }, { "required": ["hardware"] }] } },
+    { "required": ["problem"], "not": { "anyOf": [{ "required": ["model"] }, { "required": ["hardware"] }, { "required": ["backwardSplit"] }] } },
     { "required": ["model", "hardware"], "not": { "required": ["problem"] } }
   ],
   "properties": {
@@ -461,6 +461,7 @@ components:
     },
     "model": { "type": "string", "description": "A model file (JSON or YAML) for the cost model, relative to the grid file." },
     "hardware": { "type": "string", "description": "A hardware file (JSON or YAML), relative to the grid file." },
+    "backwardSplit": { "enum": ["stored", "torch"], "description": "With model and hardware: how the runtime splits each backward, as pipesched profile --backward-split (default stored; torch for PyTorch's runtime)." },
     "objective": { "enum": ["stageSpan", "makespan"] },
     "timeLimit": { "type": "number", "exclusiveMinimum": 0 },
     "seed": { "type": "integer", "minimum": 0 },

@@ -13,7 +13,8 @@ public enum GridSource: Sendable {
     var fingerprint: String {
         switch self {
         case .problem(let problem): String(decoding: problem.canonicalJSON(), as: UTF8.self)
-        case .costModel(let source): source.fingerprint
+        // The split only where it is not the default, so grids without it keep their fingerprint.
+        case .costModel(let source): source.fingerprint + (source.backwardSplit == .stored ? "" : " backwardSplit \(source.backwardSplit.rawValue)")
         }
     }
 }
@@ -24,15 +25,18 @@ public struct CostModelSource: Sendable {
     public var hardware: HardwareConfig
     /// SHA-256 of the two files' bytes.
     public var fingerprint: String
+    /// How the runtime splits each backward (`profile --backward-split`, the grid's `backwardSplit`).
+    public var backwardSplit: BackwardSplit
 
-    public init(model: ModelConfig, hardware: HardwareConfig, fingerprint: String) {
+    public init(model: ModelConfig, hardware: HardwareConfig, fingerprint: String, backwardSplit: BackwardSplit = .stored) {
         self.model = model
         self.hardware = hardware
         self.fingerprint = fingerprint
+        self.backwardSplit = backwardSplit
     }
 
     /// Reads both files (JSON or YAML), naming the field of the first error.
-    static func load(model modelURL: URL, hardware hardwareURL: URL) throws(GridError) -> CostModelSource {
+    static func load(model modelURL: URL, hardware hardwareURL: URL, backwardSplit: BackwardSplit = .stored) throws(GridError) -> CostModelSource {
         func read(_ url: URL, field: String) throws(GridError) -> Data {
             guard let data = try? Data(contentsOf: url) else {
                 throw GridError(field: field, message: "cannot read \(url.path)", fix: "give a path relative to the grid file")
@@ -53,7 +57,8 @@ public struct CostModelSource: Sendable {
         } catch {
             throw GridError(field: "hardware", message: "\(hardwareURL.lastPathComponent): \(error.field): \(error.message)", fix: error.fix)
         }
-        return CostModelSource(model: model, hardware: hardware, fingerprint: SHA256.hex(Array(modelData) + Array(hardwareData)))
+        return CostModelSource(model: model, hardware: hardware, fingerprint: SHA256.hex(Array(modelData) + Array(hardwareData)),
+                               backwardSplit: backwardSplit)
     }
 
     /// The cost model's problem for a point's shape, with the hardware's memory as the cap or none.
@@ -66,6 +71,7 @@ public struct CostModelSource: Sendable {
         options.pipelines = pipelines
         options.slices = slices
         options.memoryLimit = capped
+        options.backwardSplit = backwardSplit
         do {
             return try ProblemBuilder(model: model, hardware: hardware, options: options).build()
         } catch {

@@ -85,7 +85,7 @@ public struct SweepGrid: Sendable {
 }
 
 extension SweepGrid {
-    static let fields: Set<String> = ["problem", "model", "hardware", "objective", "timeLimit", "seed", "axes"]
+    static let fields: Set<String> = ["problem", "model", "hardware", "backwardSplit", "objective", "timeLimit", "seed", "axes"]
     /// Most runs (points × methods) one grid may hold.
     static let maxRuns = 1_000_000
     /// Largest grid file read, in bytes.
@@ -187,7 +187,13 @@ extension SweepGrid {
 
     /// `problem:`, or `model:` with `hardware:`.
     private static func source(_ root: [String: Any], folder: URL) throws(GridError) -> GridSource {
-        guard root["model"] != nil || root["hardware"] != nil else { return .problem(try problem(root["problem"], folder: folder)) }
+        guard root["model"] != nil || root["hardware"] != nil else {
+            if root["backwardSplit"] != nil {
+                throw GridError(field: "backwardSplit", message: "goes with model and hardware: a base problem carries its memory as it was profiled",
+                                fix: "profile the base problem with pipesched profile --backward-split, or give model: and hardware:")
+            }
+            return .problem(try problem(root["problem"], folder: folder))
+        }
         guard root["problem"] == nil else {
             throw GridError(field: "problem", message: "goes with neither model nor hardware", fix: "give a base problem, or a model and hardware")
         }
@@ -196,7 +202,15 @@ extension SweepGrid {
                             fix: "give both model: FILE and hardware: FILE (JSON or YAML, see docs/cost-model.md)")
         }
         func url(_ path: String) -> URL { path.hasPrefix("/") ? URL(fileURLWithPath: path) : folder.appendingPathComponent(path) }
-        return .costModel(try CostModelSource.load(model: url(model), hardware: url(hardware)))
+        var split = BackwardSplit.stored
+        if let value = root["backwardSplit"] {
+            guard let text = value as? String, let parsed = BackwardSplit(rawValue: text) else {
+                throw GridError(field: "backwardSplit", message: "is \(value), not a backward split",
+                                fix: "use \(BackwardSplit.allCases.map(\.rawValue).joined(separator: " or ")) (docs/cost-model.md), or omit it for stored")
+            }
+            split = parsed
+        }
+        return .costModel(try CostModelSource.load(model: url(model), hardware: url(hardware), backwardSplit: split))
     }
 
     private static func problem(_ value: Any?, folder: URL) throws(GridError) -> Problem {

@@ -68,6 +68,7 @@ import Testing
         ("model: gpt.yaml\naxes:\n  methods: [1f1b]\n", "hardware"),
         ("problem: base.json\nmodel: gpt.yaml\nhardware: a100.yaml\naxes:\n  methods: [1f1b]\n", "problem"),
         ("problem: base.json\nextra: 1\naxes:\n  methods: [1f1b]\n", "extra"),
+        ("problem: base.json\nbackwardSplit: torch\naxes:\n  methods: [1f1b]\n", "backwardSplit"),
         ("[1, 2]", "(file)"),
     ])
     func mistakesNameTheField(yaml: String, field: String) throws {
