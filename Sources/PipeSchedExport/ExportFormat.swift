@@ -15,6 +15,10 @@ public enum ExportFormat: String, Sendable, CaseIterable {
     /// Megatron-LM: `--pipeline-model-parallel-layout` from the problem's partition (`MegatronLayout`).
     case megatron
 
+    /// Whether PyTorch's runtime runs the export (the CSV, and torchtitan's snippet with it), so its
+    /// memory is PyTorch's (`TorchMemoryNote`).
+    public var runsInPyTorch: Bool { self == .torchCSV || self == .torchtitan }
+
     /// The file name ending used when an output name is derived.
     public var fileExtension: String {
         switch self {

@@ -58,7 +58,7 @@ public enum Exporter {
             let placement = output.placement.map { "PyTorch \"\($0.rawValue)\" placement" } ?? "custom placement \(output.stageRanks) (build stage s on rank placement[s] yourself)"
             return ExportResult(text: output.text,
                                 note: "PyTorch \(options.torchVersion) letters (\(l.forward) \(l.backwardInput) \(l.backwardWeight) \(l.fullBackward)), \(document.timeline.count) ranks, \(output.stageRanks.count) stages, \(placement)",
-                                warning: TorchMemoryNote.warning(for: document, problem: problem))
+                                warning: TorchMemoryNote.warning(for: document, problem: problem, format: format))
         case .chromeTrace:
             let note = problem == nil ? "no memory counters (give --problem)" : "memory counters included"
             let unit = options.timeUnit ?? problem?.units.flatMap { TraceTimeUnit(rawValue: $0.time) } ?? .ms
@@ -76,7 +76,7 @@ public enum Exporter {
             let config = TorchtitanConfig(csvPath: options.torchtitanCSVPath).render(document, csv: output, problem: problem)
             let layers = problem?.partition == nil ? "; no layers per stage (give --problem with a partition)" : ""
             return ExportResult(text: config, note: "torchtitan config snippet and schedule CSV \(options.torchtitanCSVPath) (PyTorch \(options.torchVersion) letters)\(layers)",
-                                companion: (options.torchtitanCSVPath, output.text), warning: TorchMemoryNote.warning(for: document, problem: problem))
+                                companion: (options.torchtitanCSVPath, output.text), warning: TorchMemoryNote.warning(for: document, problem: problem, format: format))
         case .megatron:
             return ExportResult(text: try MegatronLayout.arguments(document, problem: problem) + "\n",
                                 note: "Megatron-LM arguments: the layer partition only; Megatron runs its own (interleaved) 1F1B order")

@@ -14,11 +14,12 @@ public enum TorchMemoryNote {
         problem.map(\.backwardSplit) ?? document.backwardSplit
     }
 
-    /// A warning for a PyTorch export of `document` (of `problem`, when given); `nil` where the peaks
-    /// are PyTorch's (`torch`) or the problem does not say how it was profiled (written by hand or
-    /// measured).
-    public static func warning(for document: ScheduleDocument, problem: Problem?) -> String? {
-        guard split(document, problem) == .stored else { return nil }
+    /// A warning for an export of `document` (of `problem`, when given) as `format`; `nil` for a
+    /// format PyTorch does not run, or where the peaks are PyTorch's (`torch`) or the problem does not
+    /// say how it was profiled (written by hand or measured). ASCII, so a server can send it as a
+    /// header.
+    public static func warning(for document: ScheduleDocument, problem: Problem?, format: ExportFormat) -> String? {
+        guard format.runsInPyTorch, split(document, problem) == .stored else { return nil }
         return "the problem was profiled with --backward-split stored (Zero Bubble's and Megatron-LM's runtimes), so the "
             + "schedule's memory peaks do not hold in PyTorch's runtime, which keeps more until W and at stage boundaries; "
             + "to keep PyTorch under the cap, profile with --backward-split torch and solve again (docs/cost-model.md)"
@@ -30,7 +31,7 @@ public enum TorchMemoryNote {
         case .torch?:
             "# Memory: the schedule's peaks are PyTorch's runtime's (profiled with `pipesched profile --backward-split torch`) when the step runs with return_outputs=False (docs/cost-model.md)."
         case .stored?:
-            "# Memory: WARNING, \(warning(for: document, problem: problem) ?? "")."
+            "# Memory: WARNING, \(warning(for: document, problem: problem, format: .torchtitan) ?? "")."
         case nil:
             "# Memory: the schedule's peaks hold in PyTorch's runtime when its problem was profiled with `pipesched profile --backward-split torch` and the step runs with return_outputs=False (docs/cost-model.md)."
         }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PipeSched
+import PipeSchedExport
 import PipeSchedStore
 
 /// The HTTP routes: each parses its input, calls `SolveService` and shapes the answer. No solving,
@@ -83,8 +84,12 @@ struct APIRoutes: Sendable {
         }
         if chosen.format == .json { return Responses.json(document) }
         guard let decoded = try stored.scheduleDocument() else { throw APIError.notFound("schedule", id: id) }
-        let rendered = try chosen.render(decoded, try stored.decodedProblem())
-        return Responses.bytes(rendered, contentType: chosen.format.mediaType)
+        let problem = try stored.decodedProblem()
+        let rendered = try chosen.render(decoded, problem)
+        // A PyTorch export of a problem profiled for another runtime says so, as the CLI does on standard error.
+        let warning = ExportFormat(rawValue: chosen.format.name).flatMap { TorchMemoryNote.warning(for: decoded, problem: problem, format: $0) }
+        return Responses.bytes(rendered, contentType: chosen.format.mediaType,
+                               headers: warning.map { [ScheduleFormat.warningHeader: $0] } ?? [:])
     }
 
     func methods() throws -> Response {

@@ -106,10 +106,16 @@ paths:
         job-config snippet, naming the CSV `schedule.csv`), `text/plain` (megatron: the
         `--pipeline-model-parallel-layout` arguments); `*/*` or no header gives JSON. A format
         the server has no renderer for is answered `406` with code `formatNotAvailable`; a schedule an
-        exporter refuses `422` with code `exportRefused`.
+        exporter refuses `422` with code `exportRefused`. A torch-csv or torchtitan download of a
+        schedule whose problem was profiled with `backwardSplit` stored carries the header
+        `PipeSched-Warning`: its memory peaks do not hold in PyTorch's runtime (docs/export.md).
       responses:
         '200':
           description: The schedule in the chosen format.
+          headers:
+            PipeSched-Warning:
+              description: Only on torch-csv and torchtitan downloads of a problem profiled with backwardSplit stored, whose memory peaks do not hold in PyTorch's runtime; says to profile with backwardSplit torch and solve again.
+              schema: { type: string }
           content:
             application/json:
               schema: { $ref: '#/components/schemas/ScheduleDocument' }

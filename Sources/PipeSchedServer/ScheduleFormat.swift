@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// A representation of a stored schedule that `GET /v1/schedules/{id}` can serve, chosen by
 /// `?format=NAME` or by the `Accept` header's media type.
 public struct ScheduleFormat: Sendable, Hashable {
@@ -26,6 +28,11 @@ public struct ScheduleFormat: Sendable, Hashable {
     public static let torchtitan = ScheduleFormat(name: "torchtitan", mediaType: "application/toml")
     /// Megatron-LM's `--pipeline-model-parallel-layout` arguments.
     public static let megatron = ScheduleFormat(name: "megatron", mediaType: "text/plain")
+
+    /// The response header that carries what the user must know before running a download: a PyTorch
+    /// export of a problem profiled for another runtime (`TorchMemoryNote`), as the CLI says on
+    /// standard error.
+    public static let warningHeader = HTTPField.Name("PipeSched-Warning")!
 
     /// Every format the API names, whether or not this build can render it.
     public static let known: [ScheduleFormat] = [.json, .torchCSV, .svg, .html, .chromeTrace, .torchtitan, .megatron]

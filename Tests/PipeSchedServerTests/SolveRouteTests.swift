@@ -67,6 +67,29 @@ import Testing
         }
     }
 
+    /// The PyTorch downloads of a problem profiled for another runtime (`backwardSplit: stored`) carry
+    /// the warning the CLI prints, in `PipeSched-Warning`; the other formats, and problems profiled
+    /// for PyTorch or that do not say, carry none.
+    @Test func pytorchDownloadsOfAStoredSplitProblemCarryAWarning() async throws {
+        try await ServerHarness().run { client in
+            let stage: [String: Any] = ["forward": 2, "backwardInput": 2, "backwardWeight": 1,
+                                        "memory": ["forward": 2, "backwardInput": -1, "backwardWeight": -1]]
+            for split in ["stored", "torch", nil] {
+                var problem: [String: Any] = ["microbatches": 4, "devices": 2, "stages": [stage, stage]]
+                problem["backwardSplit"] = split
+                let reply = try await client.post("/v1/solve", Fixtures.solve(method: "1f1b", problem: problem))
+                let id = try #require(try reply.object()["id"] as? String, "\(reply.text.prefix(300))")
+                for format in ["torch-csv", "torchtitan", "svg"] {
+                    let download = try await client.get("/v1/schedules/\(id)?format=\(format)")
+                    #expect(download.status == .ok, "\(format): \(download.text.prefix(200))")
+                    let warning = download.headers[ScheduleFormat.warningHeader]
+                    #expect((warning?.contains("--backward-split torch") ?? false) == (split == "stored" && format != "svg"),
+                            "\(split ?? "none") \(format): \(warning ?? "no warning")")
+                }
+            }
+        }
+    }
+
     /// A problem that offers offloading under a cap: `offload` answers with O and L passes, every
     /// picture shows the copy streams, and PyTorch's CSV is refused naming the action.
     @Test func anOffloadedScheduleIsServedInEveryFormatButPyTorchs() async throws {
