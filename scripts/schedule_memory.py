@@ -35,8 +35,11 @@ above its start; `peak`, the most alive at any moment, inside passes too. What a
 passes, `buffers + passes`, is compared with the schedule's peak for its device less the bytes of
 the parameters it holds (`claim`, `ratio`). Rank 0 prints one JSON line; with `--check` it exits 1
 unless, on every rank, `buffers` is one boundary tensor per microbatch for each stage's receiving
-side and `ratio` lies between 0.85 and 1.001 (the charge for what the step holds to its end bounds
-it from above, docs/cost-model.md).
+side and `ratio` lies between 0.85 and 1.002. The model holds each sent output and input gradient
+from the pass that makes it to the step's end (gloo's rule) and keeps what B frees early, such as
+dropout masks, until W (docs/cost-model.md); it leaves out small per-token tensors the layer's
+forward keeps (backward_memory.py measures 17.0234 of its s·b·h units stored per layer against the
+model's 17, 0.14%), hence the 0.2% above 1.
 """
 import argparse
 import json
@@ -217,7 +220,7 @@ def main():
             if report["buffers"] != m * boundary * report["receiving"]:
                 problems.append(f"receive buffers {report['buffers'] / boundary:.2f} boundary tensors, not {m} per receiving side "
                                 f"({m * report['receiving']})")
-            if not 0.85 <= report["ratio"] <= 1.001:
+            if not 0.85 <= report["ratio"] <= 1.002:
                 problems.append(f"held {held / boundary:.2f} boundary tensors between passes, {report['ratio']:.3f}× the schedule's "
                                 f"{claim / boundary:.2f}")
             if problems and args.check:

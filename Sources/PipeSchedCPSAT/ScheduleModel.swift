@@ -126,7 +126,7 @@ struct ScheduleModel {
         let actions = hasActions ? ActionModel(problem: problem, table: table, model: &model, start: start, duration: duration, top: top,
                                                time: time, memory: memory) : nil
         // Redundant: how far forwards may run ahead of backwards under the cap (`MemoryPrecedence`).
-        for pair in fixesOrder ? MemoryPrecedence.pairs(problem) : [] {
+        for pair in fixesOrder ? MemoryPrecedence.pairs(problem.stepEndRelaxation) : [] {
             guard let before = table.id(of: pair.before), let after = table.id(of: pair.after) else { continue }
             precedes(before, after, gap: 0)
         }

@@ -16,11 +16,13 @@
 /// - **The last stage's output** (the logits) stays in the forward cache from F until B.
 ///
 /// The stage's input is its receive buffer, which its first layer stores: F allocates the stage's
-/// stored bytes less its input. A problem's deltas sum to zero per microbatch, so the sent outputs
-/// and input gradients, which the step frees only at its end, are charged as static memory for all m
-/// microbatches at once: they reach m only at the step's end, so the charge bounds them from above.
-/// Neighbours on one rank (the V's turn) exchange no message: the output is the next stage's input
-/// itself, alive from the sender's F until its W (counted there), and neither is held for the step.
+/// stored bytes less its input. The sent outputs and the input gradients, which the step frees only
+/// at its end, are memory held to the step's end (`StepEndMemory.swift`): F allocates the output it
+/// sends and B the input gradient, and W frees neither, so they grow with the passes run, to m at
+/// the step's end (gloo's rule; under NCCL's the sent outputs go sooner, so this bounds them from
+/// above). Neighbours on one rank (the V's turn) exchange no message: the output is the next
+/// stage's input itself, alive from the sender's F until its W (counted there), and neither is held
+/// for the step.
 public struct BoundaryMemory: Sendable, Equatable {
     /// Bytes per device held for the whole step.
     public var staticBytes = 0.0
@@ -29,15 +31,25 @@ public struct BoundaryMemory: Sendable, Equatable {
     public var forwardBytes = 0.0
     /// Bytes per device B allocates beyond the split's own (negative: frees).
     public var backwardInputBytes = 0.0
+    /// Bytes per device F allocates that the step frees only at its end (the output it sends).
+    public var forwardHeldBytes = 0.0
+    /// Bytes per device B allocates that the step frees only at its end (the input gradient).
+    public var backwardInputHeldBytes = 0.0
 
     /// Nothing held: a runtime whose memory the passes' stored bytes describe.
     public static let none = BoundaryMemory()
 
-    public init(staticBytes: Double = 0, forwardBytes: Double = 0, backwardInputBytes: Double = 0) {
+    public init(staticBytes: Double = 0, forwardBytes: Double = 0, backwardInputBytes: Double = 0,
+                forwardHeldBytes: Double = 0, backwardInputHeldBytes: Double = 0) {
         self.staticBytes = staticBytes
         self.forwardBytes = forwardBytes
         self.backwardInputBytes = backwardInputBytes
+        self.forwardHeldBytes = forwardHeldBytes
+        self.backwardInputHeldBytes = backwardInputHeldBytes
     }
+
+    /// What the step holds at its end over `microbatches` microbatches, beyond the static bytes.
+    public func heldAtStepEnd(microbatches: Int) -> Double { Double(microbatches) * (forwardHeldBytes + backwardInputHeldBytes) }
 
     /// PyTorch's, for a stage receiving `input` bytes per microbatch (0 on the first stage) and
     /// sending `output` (0 on the last), whose output is `logits` bytes on the last stage (0
@@ -45,10 +57,9 @@ public struct BoundaryMemory: Sendable, Equatable {
     /// stage it receives from and the one it sends to sit on another rank.
     public static func torch(input: Double, output: Double, logits: Double, microbatches: Int,
                              remoteInput: Bool, remoteOutput: Bool) -> BoundaryMemory {
-        let m = Double(microbatches)
-        let buffers = m * (input + output)
-        let held = m * ((remoteInput ? input : 0) + (remoteOutput ? output : 0))
-        return BoundaryMemory(staticBytes: buffers + held, forwardBytes: logits - input + (remoteOutput ? 0 : output),
-                              backwardInputBytes: -logits)
+        let buffers = Double(microbatches) * (input + output)
+        return BoundaryMemory(staticBytes: buffers, forwardBytes: logits - input + (remoteOutput ? 0 : output),
+                              backwardInputBytes: -logits, forwardHeldBytes: remoteOutput ? output : 0,
+                              backwardInputHeldBytes: remoteInput ? input : 0)
     }
 }

@@ -349,12 +349,14 @@ public struct ProblemBuilder: Sendable {
         let split = options.backwardSplit
         let deltas = split.memoryDeltas(sum, firstStage: firstStage)
         let forward = (deltas.forward / t + boundary.forwardBytes) / gib, input = (deltas.backwardInput / t + boundary.backwardInputBytes) / gib
+        // W frees what F and B allocated, but for what the step holds to its end.
+        let held = (forward: boundary.forwardHeldBytes / gib, input: boundary.backwardInputHeldBytes / gib)
         let backward = split.backwardFLOPs(sum, firstStage: firstStage)
         let inputRuns = !split.weightPassRunsWholeBackward(firstStage: firstStage)
         return PassCosts(forward: milliseconds(sum.forwardFLOPs) + exchange,
                          backwardInput: milliseconds(backward.input) + (inputRuns ? exchange : 0),
                          backwardWeight: milliseconds(backward.weight) + (inputRuns ? 0 : exchange),
-                         memory: MemoryDeltas(forward: forward, backwardInput: input, backwardWeight: -(forward + input)),
+                         memory: MemoryDeltas(forward: forward + held.forward, backwardInput: input + held.input, backwardWeight: -(forward + input)),
                          messageSize: messageSize)
     }
 

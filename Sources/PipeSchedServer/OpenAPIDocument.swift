@@ -521,7 +521,7 @@ components:
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "$id": "problem.schema.json",
   "title": "PipeSched problem (schema v1)",
-  "description": "Per-stage costs, placement, communication latency and memory caps of a pipeline-parallel training step (docs/problem-format.md). pipesched checks more than this schema says (memory deltas sum to 0, array lengths match sequenceSlices, every device holds a stage) and names the field when it refuses a problem.",
+  "description": "Per-stage costs, placement, communication latency and memory caps of a pipeline-parallel training step (docs/problem-format.md). pipesched checks more than this schema says (memory deltas sum to 0 or more, array lengths match sequenceSlices, every device holds a stage) and names the field when it refuses a problem.",
   "type": "object",
   "additionalProperties": false,
   "required": ["microbatches", "devices", "stages"],

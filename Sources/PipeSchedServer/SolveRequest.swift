@@ -6,7 +6,7 @@ import PipeSchedStore
 /// memoryHeadroom}`, for the exact methods `{solver, gap, threads}`, and for `auto` `exclude`.
 ///
 /// The problem is decoded exactly as the CLI decodes a problem file, so a bad problem gets the same
-/// field, message and fix (`stages[2].memory: deltas sum to 0.5; they must sum to 0; ...`).
+/// field, message and fix (`stages[2].memory: deltas sum to -0.5; they must sum to 0 or more ...; ...`).
 public struct SolveRequest: Sendable {
     public var problem: Problem
     public var method: String

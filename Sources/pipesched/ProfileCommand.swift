@@ -165,20 +165,23 @@ struct ProfileCommand: ParsableCommand {
         }
     }
 
-    /// What the runtime keeps at stage boundaries on the device keeping the most, as part of its
-    /// static memory (`BoundaryMemory`); `nil` where it keeps nothing (`--backward-split stored`).
+    /// What the runtime keeps at stage boundaries on the device keeping the most (`BoundaryMemory`):
+    /// its receive buffers, part of its static memory, and what it holds by the step's end; `nil`
+    /// where it keeps nothing (`--backward-split stored`).
     static func boundaryNote(_ boundaries: [BoundaryMemory], problem: Problem) -> String? {
         guard boundaries.count == problem.stageCount, boundaries.contains(where: { $0.staticBytes > 0 }) else { return nil }
         let gib = 1024.0 * 1024.0 * 1024.0
-        var kept = [Double](repeating: 0, count: problem.devices), statics = kept
+        var kept = [Double](repeating: 0, count: problem.devices), held = kept, statics = kept
         for (stage, boundary) in boundaries.enumerated() {
             kept[problem.stageDevice[stage]] += boundary.staticBytes / gib
+            held[problem.stageDevice[stage]] += boundary.heldAtStepEnd(microbatches: problem.microbatches) / gib
             statics[problem.stageDevice[stage]] += problem.stages[stage].staticMemory
         }
-        let device = kept.indices.max { kept[$0] < kept[$1] }!
-        return "PyTorch's runtime keeps up to \(kept[device].readable) GiB of device \(device)'s \(statics[device].readable) GiB static memory at stage boundaries:"
-            + " a receive buffer per microbatch for each tensor a stage receives, and the messages sent and input gradients until the step ends,"
-            + " in proportion to the \(problem.microbatches) microbatches (docs/cost-model.md)."
+        let device = kept.indices.max { kept[$0] + held[$0] < kept[$1] + held[$1] }!
+        return "PyTorch's runtime keeps \(kept[device].readable) GiB of device \(device)'s \(statics[device].readable) GiB static memory in receive buffers"
+            + " (one per microbatch for each tensor a stage receives) and holds up to \(held[device].readable) GiB more by the step's end"
+            + " (the outputs it sends and the input gradients it computes, from the pass that makes each), in proportion to the"
+            + " \(problem.microbatches) microbatches (docs/cost-model.md)."
     }
 
     /// `--sequence-lengths` as integers, `nil` when not given.

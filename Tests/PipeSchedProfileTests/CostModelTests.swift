@@ -72,7 +72,8 @@ import PipeSched
 
     /// `--backward-split torch` in the problem: on stage 0, B lasts nothing and W the whole backward;
     /// elsewhere the times are the stored split's and B allocates; each stage's memory carries what
-    /// PyTorch's runtime holds at its boundaries (`BoundaryMemory`); refused, naming the field, with
+    /// PyTorch's runtime holds at its boundaries (`BoundaryMemory`): buffers as static memory, the
+    /// outputs sent and input gradients held from their pass to the step's end; refused, naming the field, with
     /// full recomputation, memory actions, slices, several pipelines, vocabulary-parallel shards and
     /// microbatches of different lengths.
     @Test func torchSplitProblem() throws {
@@ -87,21 +88,24 @@ import PipeSched
         let (a, b) = (stored.stages[0].slices[0], torch.stages[0].slices[0])
         #expect(b.backwardInput == 0 && b.memory.backwardInput == 0)
         #expect(abs(b.backwardWeight - (a.backwardInput + a.backwardWeight)) < 1e-12)
-        #expect(b.forward == a.forward && b.memory.forward == a.memory.forward && b.memory.backwardWeight == -b.memory.forward)
+        // Stage 0 sends its output to stage 1 on another device: F allocates it, and W does not free it.
+        #expect(b.forward == a.forward && abs(b.memory.forward - (a.memory.forward + boundary)) < 1e-12)
+        #expect(abs(b.memory.heldToStepEnd - boundary) < 1e-12 && torch.holdsMemoryToStepEnd && !stored.holdsMemoryToStepEnd)
         for stage in 1..<4 {
             let (a, b) = (stored.stages[stage].slices[0], torch.stages[stage].slices[0])
             #expect(a.backwardInput == b.backwardInput && a.backwardWeight == b.backwardWeight && a.forward == b.forward)
             #expect(b.memory.backwardInput > 0 && a.memory.backwardInput < 0)
             #expect(torch.backwardAllocates(stage: stage) && !stored.backwardAllocates(stage: stage))
-            // F leaves the stage's input to its receive buffer; the last stage's F keeps the logits until B.
+            // F leaves the stage's input to its receive buffer and allocates the output it sends; the
+            // last stage's F keeps the logits until B. B allocates the input gradient, held to the step's end.
             let last = stage == 3
-            #expect(abs(b.memory.forward - (a.memory.forward - boundary + (last ? logits : 0))) < 1e-12)
+            #expect(abs(b.memory.forward - (a.memory.forward - boundary + (last ? logits : boundary))) < 1e-12)
+            #expect(abs(b.memory.heldToStepEnd - (last ? 1 : 2) * boundary) < 1e-12)
         }
-        // Static: per receiving side (activations in, gradients in) one buffer per microbatch, and for
-        // each neighbour on another device what the step keeps to its end (sent outputs, input gradients).
+        // Static: per receiving side (activations in, gradients in) one buffer per microbatch.
         for stage in 0..<4 {
             let sides = Double((stage > 0 ? 1 : 0) + (stage < 3 ? 1 : 0))
-            #expect(abs(torch.stages[stage].staticMemory - stored.stages[stage].staticMemory - 2 * 8 * sides * boundary) < 1e-12)
+            #expect(abs(torch.stages[stage].staticMemory - stored.stages[stage].staticMemory - 8 * sides * boundary) < 1e-12)
         }
         var full = options, actions = options, slices = options, pipelines = options, vocabulary = options, lengths = options
         full.recomputation = .full
@@ -126,11 +130,12 @@ import PipeSched
     /// neighbour on the same device until its W.
     @Test func torchBoundaryMemory() {
         let middle = BoundaryMemory.torch(input: 1, output: 1, logits: 0, microbatches: 8, remoteInput: true, remoteOutput: true)
-        #expect(middle == BoundaryMemory(staticBytes: 32, forwardBytes: -1, backwardInputBytes: 0))
+        #expect(middle == BoundaryMemory(staticBytes: 16, forwardBytes: -1, backwardInputBytes: 0, forwardHeldBytes: 1, backwardInputHeldBytes: 1))
+        #expect(middle.heldAtStepEnd(microbatches: 8) == 16)
         let turn = BoundaryMemory.torch(input: 1, output: 1, logits: 0, microbatches: 8, remoteInput: true, remoteOutput: false)
-        #expect(turn == BoundaryMemory(staticBytes: 24, forwardBytes: 0, backwardInputBytes: 0))
+        #expect(turn == BoundaryMemory(staticBytes: 16, forwardBytes: 0, backwardInputBytes: 0, backwardInputHeldBytes: 1))
         let last = BoundaryMemory.torch(input: 1, output: 0, logits: 2, microbatches: 8, remoteInput: true, remoteOutput: false)
-        #expect(last == BoundaryMemory(staticBytes: 16, forwardBytes: 1, backwardInputBytes: -2))
+        #expect(last == BoundaryMemory(staticBytes: 8, forwardBytes: 1, backwardInputBytes: -2, backwardInputHeldBytes: 1))
         #expect(BackwardSplit.stored.boundaryMemory(input: 1, output: 1, logits: 0, microbatches: 8, remoteInput: true, remoteOutput: true) == .none)
     }
 

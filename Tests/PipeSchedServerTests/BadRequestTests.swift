@@ -20,7 +20,7 @@ import Testing
     @Test func invalidProblemGetsTheCLIFieldMessage() async throws {
         var problem = Fixtures.problem()
         var stages = problem["stages"] as! [[String: Any]]
-        stages[2]["memory"] = ["forward": 2.0, "backwardInput": -1.0, "backwardWeight": -0.5]
+        stages[2]["memory"] = ["forward": 2.0, "backwardInput": -1.0, "backwardWeight": -1.5]
         problem["stages"] = stages
         let problemJSON = try JSONSerialization.data(withJSONObject: problem)
         let body = try JSONSerialization.data(withJSONObject: Fixtures.solve(method: "1f1b", problem: problem))

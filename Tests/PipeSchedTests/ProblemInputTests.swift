@@ -69,11 +69,16 @@ import Testing
         #expect(e?.message.contains("≥ 0") == true)
     }
 
-    @Test func deltasThatDoNotSumToZeroAreRejectedWithTheFix() {
-        let e = error(Self.valid.replacingOccurrences(of: "\"backwardInput\": -1, \"backwardWeight\": -1}},\n   {", with: "\"backwardInput\": -1, \"backwardWeight\": -0.5}},\n   {"))
+    /// Deltas that free more than was allocated are refused with the fix; deltas that leave memory
+    /// allocated are memory held until the step ends (`StepEndMemory.swift`).
+    @Test func deltasThatFreeMoreThanAllocatedAreRejectedWithTheFix() throws {
+        let e = error(Self.valid.replacingOccurrences(of: "\"backwardInput\": -1, \"backwardWeight\": -1}},\n   {", with: "\"backwardInput\": -1, \"backwardWeight\": -1.5}},\n   {"))
         #expect(e?.field == "stages[0].memory")
-        #expect(e?.message == "deltas sum to 0.5; they must sum to 0")
+        #expect(e?.message == "deltas sum to -0.5; they must sum to 0 or more (what is held until the step ends)")
         #expect(e?.fix.contains("set backwardWeight to -1 ") == true)
+        let held = try decode(Self.valid.replacingOccurrences(of: "\"backwardInput\": -1, \"backwardWeight\": -1}},\n   {", with: "\"backwardInput\": -1, \"backwardWeight\": -0.5}},\n   {"))
+        #expect(held.stages[0].memory.heldToStepEnd == 0.5 && held.holdsMemoryToStepEnd)
+        #expect(held.stepEndRelaxation.stages[0].memory.backwardWeight == -1 && !held.stepEndRelaxation.holdsMemoryToStepEnd)
     }
 
     @Test func placementThatDoesNotFitIsRejected() {

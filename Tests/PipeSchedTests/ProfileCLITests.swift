@@ -169,7 +169,7 @@ import Testing
                                        "--hardware", ProfileCLITests.models("hardware/h100-80gb.json"), "--devices", "4", "--microbatches", "8",
                                        "--partition", "search", "--method", "greedy", "--explore-evaluations", "2", "--backward-split", "torch",
                                        "--output", path("torch.json")])
-        #expect(torch.status == 0 && torch.stdout.contains("PyTorch's runtime keeps up to"), "\(torch.stdout) \(torch.stderr)")
+        #expect(torch.status == 0 && torch.stdout.contains("PyTorch's runtime keeps"), "\(torch.stdout) \(torch.stderr)")
         #expect(try Problem.decode(json: Data(contentsOf: URL(fileURLWithPath: path("torch.json")))).backwardSplit == .torch)
     }
 
@@ -193,8 +193,8 @@ import Testing
 
     /// `--backward-split torch` from the command line: stage 0's B lasts nothing, the other stages' B
     /// allocates, and the summary says what PyTorch's runtime keeps at stage boundaries (a middle stage
-    /// of Llama 3 8B at m = 8: 8 receive buffers of 64 MiB for each of its two tensors, and as much
-    /// kept to the step's end, 2 GiB; nothing with the stored split); refused with a measured profile
+    /// of Llama 3 8B at m = 8: 8 receive buffers of 64 MiB for each of its two tensors, 1 GiB of
+    /// static memory, and as much held by the step's end; nothing with the stored split); refused with a measured profile
     /// (exit 2), with full recomputation and with slices (exit 2, naming the field). The problem
     /// records its split, and a PyTorch CSV of a schedule of the stored split's problem comes with a
     /// warning that its peaks do not hold in PyTorch's runtime (none for the torch split's).
@@ -203,7 +203,8 @@ import Testing
                      "--hardware", ProfileCLITests.models("hardware/h100-80gb.json"), "--devices", "4", "--microbatches", "8"]
         let result = try CLIRunner.run(model + ["--backward-split", "torch", "--output", path("torch.json")])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("PyTorch's runtime keeps up to 2 GiB of device 1's"), "\(result.stdout)")
+        #expect(result.stdout.contains("PyTorch's runtime keeps 1 GiB of device 1's") && result.stdout.contains("holds up to 1 GiB more by the step's end"),
+                "\(result.stdout)")
         let stored = try CLIRunner.run(model + ["--output", path("stored.json")])
         #expect(stored.status == 0 && !stored.stdout.contains("PyTorch's runtime keeps"), "\(stored.stdout)")
         let sliced = try CLIRunner.run(model + ["--backward-split", "torch", "--slices", "2"])

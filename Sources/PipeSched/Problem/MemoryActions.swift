@@ -86,9 +86,10 @@ extension Problem {
     /// `R`, `O` and `L` passes dropped, memory is never higher at any point (an offloaded cell holds
     /// its memory from `F` to the end of `O` and again from the start of `L`, before its backward),
     /// and no compute pass waits longer. Its lower bounds are therefore lower bounds of `self`
-    /// (`LowerBound`). `self` when it has no actions.
+    /// (`LowerBound`). Memory held to the step's end is relaxed too (`stepEndRelaxation`). `self`
+    /// when it has neither.
     public var memoryRelaxation: Problem {
-        guard hasMemoryActions else { return self }
+        guard hasMemoryActions else { return stepEndRelaxation }
         let relaxed = stages.map { stage in
             StageProfile(slices: stage.slices.map { costs in
                 guard costs.recompute != nil || costs.offload != nil else { return costs }
@@ -97,7 +98,7 @@ extension Problem {
             }, staticMemory: stage.staticMemory)
         }
         // Same fields, lower per-cell minimum memory: it cannot fail where `self` was accepted.
-        return (try? with(limits: .unlimited) { $0.stages = relaxed }) ?? self
+        return ((try? with(limits: .unlimited) { $0.stages = relaxed }) ?? self).stepEndRelaxation
     }
 
     /// Checks a stage's recomputation costs: a finite time ≥ 0 and kept memory between 0 and what the

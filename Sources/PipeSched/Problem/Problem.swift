@@ -122,11 +122,12 @@ public struct Problem: Sendable, Equatable {
                 let cap = memoryLimit[device]
                 try ProblemLimits.checkMagnitude(cap, field: Set(memoryLimit).count > 1 ? "memoryLimit[\(device)]" : "memoryLimit",
                                                  fix: "give the memory cap of the device")
+                let scales = microbatchScales.map { Self.summary(of: $0) }
                 let need = Self.minimumMemory(stages: stages, onDevice: deviceStages[device], slices: sequenceSlices,
-                                              mostMemory: microbatchScales.map { Self.summary(of: $0).mostMemory } ?? 1)
+                                              mostMemory: scales?.mostMemory ?? 1, totalMemory: scales?.totalMemory ?? Double(microbatches))
                 guard cap.isFinite, cap >= need - 1e-9 else {
                     throw ProblemError(field: Set(memoryLimit).count > 1 ? "memoryLimit[\(device)]" : "memoryLimit",
-                                       message: "device \(device) needs at least \(need.readable) to run \(microbatchScales == nil ? "one microbatch" : "its largest microbatch") (static memory plus its activations), but the cap is \(cap.readable)",
+                                       message: "device \(device) needs at least \(need.readable) to run \(microbatchScales == nil ? "one microbatch" : "its largest microbatch") (static memory plus its activations, or what the step holds at its end), but the cap is \(cap.readable)",
                                        fix: "raise the cap to \(need.readable) or more, or move stages off device \(device)")
                 }
             }
@@ -165,9 +166,11 @@ public struct Problem: Sendable, Equatable {
                 throw ProblemError(field: "stages[\(index)].memory.forward\(at)", message: "is \(m.forward); a forward pass allocates activations",
                                    fix: "give a delta ≥ 0")
             }
-            let sum = m.forward + m.backwardInput + m.backwardWeight
-            guard abs(sum) <= 1e-9 * max(1, abs(m.forward)) else {
-                throw ProblemError(field: "stages[\(index)].memory", message: "deltas\(many ? " of slice \(slice)" : "") sum to \(sum.readable); they must sum to 0",
+            // Above zero, the sum is held until the step ends (`StepEndMemory.swift`); below, the
+            // backward passes would free more than was allocated.
+            let sum = m.heldToStepEnd
+            guard sum >= -1e-9 * max(1, abs(m.forward)) else {
+                throw ProblemError(field: "stages[\(index)].memory", message: "deltas\(many ? " of slice \(slice)" : "") sum to \(sum.readable); they must sum to 0 or more (what is held until the step ends)",
                                    fix: "set backwardWeight\(at) to \((-(m.forward + m.backwardInput)).readable) so the backward passes free what the forward allocated")
             }
         }
@@ -278,13 +281,27 @@ public struct Problem: Sendable, Equatable {
     /// least peak is static memory plus, over the microbatch's forwards on the device in order, the
     /// most of (what the earlier ones keep + what this one allocates); one microbatch at a time, each
     /// forward offloaded before the next and reloaded after the later backwards, reaches it.
+    /// Where the passes hold memory to the step's end (`StepEndMemory.swift`), the step ends holding
+    /// all of it, so no schedule peaks below static memory plus that either; there a cap from here on
+    /// may still fit no schedule (the held memory of the other microbatches comes on top), and the
+    /// searches say so.
     public func minimumMemory(device: Int) -> Double {
-        Self.minimumMemory(stages: stages, onDevice: deviceStages[device], slices: sequenceSlices, mostMemory: scaleSummary.mostMemory)
+        Self.minimumMemory(stages: stages, onDevice: deviceStages[device], slices: sequenceSlices, mostMemory: scaleSummary.mostMemory,
+                           totalMemory: scaleSummary.totalMemory)
     }
 
-    /// With microbatch scales, the microbatch that holds the most (`mostMemory`) must run too.
-    private static func minimumMemory(stages: [StageProfile], onDevice mine: [Int], slices: Int, mostMemory: Double) -> Double {
+    /// With microbatch scales, the microbatch that holds the most (`mostMemory`) must run too, and
+    /// the step ends holding every microbatch's held memory (`totalMemory`, the scales' sum).
+    private static func minimumMemory(stages: [StageProfile], onDevice mine: [Int], slices: Int, mostMemory: Double, totalMemory: Double) -> Double {
         let staticMemory = mine.reduce(0) { $0 + stages[$1].staticMemory }
+        let atStepEnd = staticMemory + totalMemory * mine.reduce(0) { total, stage in
+            total + (0..<slices).reduce(0) { $0 + max(0, stages[stage].costs(slice: $1).memory.heldToStepEnd) }
+        }
+        return max(atStepEnd, oneMicrobatch(stages: stages, onDevice: mine, slices: slices, mostMemory: mostMemory, staticMemory: staticMemory))
+    }
+
+    /// Static memory plus what one microbatch (the one holding the most) needs through the device's stages.
+    private static func oneMicrobatch(stages: [StageProfile], onDevice mine: [Int], slices: Int, mostMemory: Double, staticMemory: Double) -> Double {
         let all = staticMemory + mostMemory * mine.reduce(0) { total, stage in
             total + (0..<slices).reduce(0) { $0 + stages[stage].costs(slice: $1).memory.forward }
         }
