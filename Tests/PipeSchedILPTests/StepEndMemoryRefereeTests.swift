@@ -105,6 +105,25 @@ import Testing
         try ExactReferee.checkCPSAT(Array(random))
     }
 
+    /// Held memory taken from the step's start (`heldMemoryFromTheStart`) never charges less than
+    /// the problem does: every greedy schedule of it is valid on the problem, and `auto` runs the
+    /// greedy under it as one of its candidates.
+    @Test func heldMemoryFromTheStartIsATighterBudget() throws {
+        var checked = 0
+        for problem in Self.seeds.map(Self.problem) where problem.memoryLimit != nil {
+            guard let upFront = problem.heldMemoryFromTheStart else { continue }
+            for policy in GreedyPolicy.grid(for: upFront, fusing: true) {
+                guard let schedule = ListScheduler(problem: upFront, policy: policy).schedule() else { continue }
+                let evaluation = try Evaluation(problem, schedule, objective: .stageSpan)
+                #expect(evaluation.isValid, "\(policy) on \(problem.name): \(evaluation.issues)")
+                checked += 1
+            }
+        }
+        #expect(checked > 20)
+        let report = AutoSearch.run(Self.heldMemoryBinds, options: SolveOptions(timeLimit: 0.2), methods: Methods.all)
+        #expect(report.candidates.contains { $0.method == "greedy (held memory from the start)" }, "\(report.candidates.map(\.method))")
+    }
+
     /// A schedule's memory keeps what the step holds: after the last pass every device is at its
     /// static memory plus all its held memory.
     @Test func theStepEndsHoldingWhatThePassesHeld() throws {

@@ -32,4 +32,29 @@ extension Problem {
         // Same fields, deltas summing to zero: it cannot fail where `self` was accepted.
         return (try? with(limits: .unlimited) { $0.stages = relaxed }) ?? self
     }
+
+    /// The same problem with the memory the step holds to its end taken from the step's start: each
+    /// stage's static memory gains what all microbatches' passes hold (the scales' sum times its
+    /// held memory), and its `B` frees a microbatch's share. For any schedule, memory is never lower
+    /// at any point than in `self`: it is `self`'s plus the held memory of the microbatches whose
+    /// `B` has not run (each microbatch's contribution is the same until its `B`, and less by its
+    /// held memory after), so a schedule that fits its caps fits `self`'s. A tighter budget for the
+    /// schedulers that fill memory up to the cap (`auto` runs them under it too), and how the held
+    /// memory was charged until 2026-12-07. `nil` where nothing is held, or where the held memory
+    /// leaves no room for a microbatch under the caps.
+    public var heldMemoryFromTheStart: Problem? {
+        guard holdsMemoryToStepEnd else { return nil }
+        let total = scaleSummary.totalMemory
+        let charged = stages.map { stage in
+            var stage = stage
+            stage.staticMemory += total * stage.slices.reduce(0) { $0 + max(0, $1.memory.heldToStepEnd) }
+            stage.slices = stage.slices.map { costs in
+                var costs = costs
+                costs.memory.backwardInput -= costs.memory.heldToStepEnd
+                return costs
+            }
+            return stage
+        }
+        return try? with(limits: .unlimited) { $0.stages = charged }
+    }
 }

@@ -132,7 +132,8 @@ public enum AutoSearch {
             // The same method on variants of the problem, each schedule scored on the problem itself:
             // where microbatches differ in cost, other microbatch orders (the schedule renumbered
             // back); where it schedules under the caps it is given, tighter budgets (caps only
-            // lowered, so the schedule is valid there).
+            // lowered, or memory the step holds to its end taken from its start, so the schedule is
+            // valid there).
             let orders: [Variant] = !method.takesMicrobatchesInNumberOrder ? [] : MicrobatchOrder.alternatives(problem).map { order in
                 Variant(name: order.name, problem: MicrobatchOrder.renumbered(problem, order.numbering)) {
                     MicrobatchOrder.restored($0, order.numbering)
@@ -140,7 +141,7 @@ public enum AutoSearch {
             }
             let budgets: [Variant] = !method.adaptsToMemoryCaps ? [] : ActivationBudget.alternatives(problem).map {
                 Variant(name: $0.name, problem: $0.problem) { $0 }
-            }
+            } + (problem.memoryLimit == nil ? [] : problem.heldMemoryFromTheStart.map { [Variant(name: "held memory from the start", problem: $0) { $0 }] } ?? [])
             for variant in orders + budgets where !options.stopRequested {
                 let began = Date()
                 let name = "\(method.name) (\(variant.name))"
