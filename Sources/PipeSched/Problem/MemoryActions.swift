@@ -9,7 +9,7 @@
 /// - `F` allocates `keptMemory` instead of `memory.forward`;
 /// - `R` (compute stream, after `F`, before the cell's `B` or `BW`) lasts `time` and allocates
 ///   `memory.forward − keptMemory`, the activations it rebuilds;
-/// - `B` and `W` are unchanged, so the deltas of a cell still sum to zero.
+/// - `B` and `W` are unchanged, so the deltas of a cell still sum to what they did.
 public struct RecomputeCost: Sendable, Hashable, Codable {
     /// Duration of the recomputation pass `R` (the forward re-run, in the problem's time unit).
     public var time: Double
@@ -134,7 +134,7 @@ extension Problem {
 extension PassCosts {
     /// These costs without memory actions, the forward keeping only `kept` and the input-gradient
     /// pass allocating the rest back: the shape of the bounds' relaxation (`Problem.memoryRelaxation`)
-    /// and of the offloading plan (`OffloadPlanning`). The deltas still sum to zero.
+    /// and of the offloading plan (`OffloadPlanning`). The deltas still sum to what they did.
     func keepingOnly(_ kept: Double) -> PassCosts {
         var costs = self
         costs.memory.backwardInput += memory.forward - kept

@@ -10,7 +10,7 @@
 /// - `O` (device-to-host copy stream, after `F`) lasts `time` and frees `memory` when it **ends**;
 /// - `L` (host-to-device copy stream, after `O`, before the cell's `B` or `BW`) lasts `time` and
 ///   allocates `memory` when it **starts**;
-/// - `B` and `W` are unchanged, so the deltas of a cell still sum to zero.
+/// - `B` and `W` are unchanged, so the deltas of a cell still sum to what they did.
 ///
 /// **Streams and memory.** A device runs three streams (`PassStream`): compute, and one copy stream
 /// per direction; each runs its passes one at a time, in the sequence of the device order. Memory is

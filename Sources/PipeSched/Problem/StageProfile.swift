@@ -2,7 +2,8 @@
 ///
 /// The forward pass allocates activations, the backward-for-input pass frees part of them and the
 /// backward-for-weights pass frees the rest, so the three deltas sum to zero (Zero Bubble's `mem_f`,
-/// `mem_b`, `mem_w`). A fused backward (`BW`) applies `backwardInput + backwardWeight`.
+/// `mem_b`, `mem_w`), or to more: memory held until the step ends (`StepEndMemory.swift`). A fused
+/// backward (`BW`) applies `backwardInput + backwardWeight`.
 public struct MemoryDeltas: Sendable, Equatable, Hashable, Codable {
     public var forward: Double
     public var backwardInput: Double
