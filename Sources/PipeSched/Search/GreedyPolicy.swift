@@ -81,8 +81,10 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
         /// device then holds more first-chunk activations while the later chunks are far away, as
         /// Zero Bubble's V schedules do (2p first-chunk activations on device 0 under a 1p cap). Where
         /// backward passes only free, the oldest microbatch can always go on (its later forwards have
-        /// the room), so the scheduler cannot deadlock; where a `B` allocates, a run may get stuck,
-        /// as with the reservation (docs/search.md).
+        /// the room), so the scheduler cannot deadlock. Where a `B` allocates, it may take the kept
+        /// room (forwards leave it room of its own, `State.backwardReserve`), and its `W`
+        /// then frees the cell's activations, so the oldest microbatch goes on there too
+        /// (docs/search.md).
         case keptForOldest
     }
 

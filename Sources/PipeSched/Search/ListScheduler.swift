@@ -13,10 +13,12 @@
 /// (`Pipelines.swift`) each pipeline's stages on a device form their own stream, admitted at the
 /// stream's first stage with its own warm-up depth (`Setup.admitter`); in a graph of stages
 /// (`StageGraph.swift`), so does each stage a microbatch can reach before the device's earlier
-/// ones. A backward pass that allocates (a recomputing `B`, or a `W` that allocates after its `B`
-/// freed more) runs only when the memory it
-/// will take fits beside everything committed; under `GreedyPolicy.BackwardPasses.fusedWhereBAllocates`
-/// such stages run a fused `BW`, which only frees. The result never exceeds a cap. Works for any
+/// ones. A backward pass that allocates (a recomputing `B`, a `B` that adds what its `W` reads as
+/// under PyTorch's runtime, or a `W` that allocates after its `B` freed more) runs only when the
+/// memory it will take fits beside everything committed; forwards leave room for one such pass on
+/// their device (`State.backwardReserve`), so a device never fills with microbatches none of whose
+/// backwards can run. Under `GreedyPolicy.BackwardPasses.fusedWhereBAllocates` such stages run a
+/// fused `BW`, which only frees. The result never exceeds a cap. Works for any
 /// placement, heterogeneous costs, communication latency and sequence slices. Under
 /// `GreedyPolicy.memoryActions` a microbatch the cap blocks is recomputed where that lets it in
 /// (`GreedyRecomputation`). Under `GreedyPolicy.Pairing` a backward and a forward of another stage

@@ -107,6 +107,12 @@ struct State {
     /// (`ListScheduler.Setup.streamLast`) ran it; the units admitted but not yet past it are `pending`.
     let keepsLaterForOldest: Bool
     let laterSlot: Scratch<Double>
+    /// Per device, the room a forward leaves free for one input-gradient pass (`backwardNeed`, at the
+    /// largest memory scale), where some stage's takes memory: with every microbatch the device holds
+    /// waiting for its backward, the backward of one of them can run, and then its `W` frees its
+    /// activations, so the device never fills with forwards that no backward can follow (0 where
+    /// backward passes only free).
+    let backwardReserve: Scratch<Double>
     /// Which cells are recomputed, and passes added by that choice not yet counted by `run`.
     var recomputation: GreedyRecomputation
     var addedPasses = 0
@@ -170,6 +176,14 @@ struct State {
             }.max()! * mostMemory
         })
         limit = Scratch(setup.depthLimits(warmupFactor: policy.warmupFactor, problem))
+        backwardReserve = Scratch(problem.deviceStages.map { stages in
+            stages.flatMap { stage in
+                (0..<slices).map { slice in
+                    fusedStages[stage] ? problem.memoryDelta(.backward, stage: stage, slice: slice)
+                        : problem.memoryDelta(.backwardInput, stage: stage, slice: slice) + max(0, problem.memoryDelta(.backwardWeight, stage: stage, slice: slice))
+                }
+            }.reduce(0) { max($0, $1) } * mostMemory
+        })
     }
 
     /// Lets the run give up as soon as it is sure to lose to a schedule of score keys `best`
@@ -299,6 +313,7 @@ struct State {
         limit = largerDepth ? Scratch(setup.depthLimits(warmupFactor: policy.warmupFactor, problem)) : other.limit
         keepsLaterForOldest = other.keepsLaterForOldest
         laterSlot = other.laterSlot
+        backwardReserve = other.backwardReserve
         recomputation = other.recomputation
         addedPasses = other.addedPasses
         pairedForward = other.pairedForward
@@ -422,7 +437,8 @@ struct State {
         let oldest = cell == nextForward[setup.streamLast[first]]
         let (index, microbatch) = slot(stage, cell: cell)
         let taken = level[device] + reserved[device] + setup.passes.memory(.forward, index, recomputed: false, microbatch: microbatch)
-        return fits(taken, keeping: heldForOtherStreams(device, except: first) + (oldest ? 0 : laterSlot[first]), device: device) ? .ok : .memory
+        return fits(taken, keeping: heldForOtherStreams(device, except: first) + (oldest ? 0 : laterSlot[first]) + backwardReserve[device], device: device)
+            ? .ok : .memory
     }
 
     /// Whether `taken` plus the room `kept` for the oldest units, less what the device is about to
@@ -459,7 +475,7 @@ struct State {
         let microbatch = slices == 1 ? nextForward[stage] : nextForward[stage] / slices
         let taken = level[device] + reserved[device] + admittedMemory(stage, slice: slice) * setup.passes.memoryScale(microbatch: microbatch)
             + setup.forwardTransient[device] + roomForOtherStreams(device, admitting: stage)
-        let kept = keepsLaterForOldest ? laterSlot[stage] + heldForOtherStreams(device, except: stage) : 0
+        let kept = (keepsLaterForOldest ? laterSlot[stage] + heldForOtherStreams(device, except: stage) : 0) + backwardReserve[device]
         guard recomputation.enabled else { return fits(taken, keeping: kept, device: device) ? .ok : .memory }
         let need = kept > 0 ? taken + max(0, kept - reclaimable(device)) : taken
         return recomputation.stagesToRecompute(device: device, slice: slice,
@@ -644,7 +660,7 @@ struct State {
                                       urgent: &urgentRecompute, early: &earlyRecompute, memoryBlocked: &memoryBlocked, nextKnown: &nextKnown)
                 } else if ready <= now {
                     let need = backwardRoom(stage, cell: cell, device: device)
-                    if need > 0 && level[device] + reserved[device] + heldForOldest(device) + need > cap + 1e-9 {
+                    if need > 0 && level[device] + reserved[device] + need > cap + 1e-9 {
                         memoryBlocked = true
                         note(.capRefusal)
                     } else {
