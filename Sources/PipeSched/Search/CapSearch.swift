@@ -27,7 +27,7 @@ public enum CapSearch {
     /// `BW` where `B` allocates).
     static func probePolicies(_ problem: Problem) -> [GreedyPolicy] {
         let backward: [GreedyPolicy.BackwardPasses] = problem.stages.indices.contains { problem.backwardAllocates(stage: $0) }
-            ? [.split, .fusedWhereBAllocates] : [.split]
+            ? [.split, .splitKeepingRoom, .fusedWhereBAllocates] : [.split]
         return backward.flatMap { passes in [
             GreedyPolicy(warmupFactor: 1, preferBackward: true, weightFill: .eager, chunkOrder: .depthFirst, backward: passes),
             GreedyPolicy(warmupFactor: 1, preferBackward: true, weightFill: .eager, chunkOrder: .breadthFirst, backward: passes),

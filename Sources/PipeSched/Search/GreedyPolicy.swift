@@ -39,6 +39,12 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     public enum BackwardPasses: String, Sendable, Hashable, CaseIterable {
         /// `B` then a deferrable `W` everywhere (Zero Bubble's split).
         case split
+        /// As `split`, and where an input-gradient pass allocates (as under PyTorch's runtime), every
+        /// forward leaves room on its device for one (`State.backwardReserve`), which may also use
+        /// the room kept for the oldest microbatch's later forwards: no device fills with forwards
+        /// none of whose backwards can run. `split` alone may get stuck there, but where it does not
+        /// it can hold one more microbatch in flight (docs/search.md).
+        case splitKeepingRoom
         /// A fused `BW` on the stages whose `B` allocates (`Problem.backwardAllocates(stage:)`): it
         /// frees what the forward allocated where a split `B` would raise the peak; split elsewhere.
         case fusedWhereBAllocates
@@ -81,9 +87,10 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
         /// device then holds more first-chunk activations while the later chunks are far away, as
         /// Zero Bubble's V schedules do (2p first-chunk activations on device 0 under a 1p cap). Where
         /// backward passes only free, the oldest microbatch can always go on (its later forwards have
-        /// the room), so the scheduler cannot deadlock. Where a `B` allocates, it may take the kept
-        /// room (forwards leave it room of its own, `State.backwardReserve`), and its `W`
-        /// then frees the cell's activations, so the oldest microbatch goes on there too
+        /// the room), so the scheduler cannot deadlock. Where a `B` allocates, a run may get stuck,
+        /// as with the reservation, unless its backward passes are `BackwardPasses.splitKeepingRoom`
+        /// (or fused): such a `B` may then take the kept room (forwards leave it room of its own),
+        /// and its `W` then frees the cell's activations, so the oldest microbatch goes on
         /// (docs/search.md).
         case keptForOldest
     }
@@ -157,7 +164,7 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         "warmup×\(warmupFactor.readable) \(preferBackward ? "B-first" : "F-first")\(makesRoomBeforeBackward ? " W-makes-room" : "")"
             + " W:\(weightFill.rawValue) \(chunkOrder.rawValue)"
-            + (backward == .split ? "" : " BW-where-B-allocates") + (memoryActions == .none ? "" : " recompute:\(memoryActions.rawValue)")
+            + (backward == .split ? "" : backward == .splitKeepingRoom ? " B-room" : " BW-where-B-allocates") + (memoryActions == .none ? "" : " recompute:\(memoryActions.rawValue)")
             + (laterStageMemory == .reservedAtAdmission ? "" : " later-chunks:kept-for-oldest")
             + (pairing == .none ? "" : pairing == .whenBothReady ? " F&B-pairs" : " F&B-pairs-waiting")
             + (waitsForBackward ? " waits-for-B" : "") + (backwardOrder == .earliestReady ? "" : " B:earliest-stage")
@@ -187,7 +194,7 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
         let laterStages: [LaterStageMemory] = several && problem.memoryLimit != nil && !problem.hasMemoryActions
             ? LaterStageMemory.allCases : [.reservedAtAdmission]
         let backward: [BackwardPasses] = switch fusing ?? problem.fusedBackwardCanLowerPeak {
-        case true: [.split, .fusedWhereBAllocates]
+        case true: [.split, .splitKeepingRoom, .fusedWhereBAllocates]
         case false: [.split]
         }
         var result: [GreedyPolicy] = []

@@ -15,10 +15,11 @@
 /// (`StageGraph.swift`), so does each stage a microbatch can reach before the device's earlier
 /// ones. A backward pass that allocates (a recomputing `B`, a `B` that adds what its `W` reads as
 /// under PyTorch's runtime, or a `W` that allocates after its `B` freed more) runs only when the
-/// memory it will take fits beside everything committed; forwards leave room for one such pass on
-/// their device (`State.backwardReserve`), so a device never fills with microbatches none of whose
-/// backwards can run. Under `GreedyPolicy.BackwardPasses.fusedWhereBAllocates` such stages run a
-/// fused `BW`, which only frees. The result never exceeds a cap. Works for any
+/// memory it will take fits beside everything committed; under
+/// `GreedyPolicy.BackwardPasses.splitKeepingRoom` forwards leave room for one such pass on their
+/// device (`State.backwardReserve`), so a device never fills with microbatches none of whose
+/// backwards can run, and under `fusedWhereBAllocates` such stages run a fused `BW`, which only
+/// frees. The result never exceeds a cap. Works for any
 /// placement, heterogeneous costs, communication latency and sequence slices. Under
 /// `GreedyPolicy.memoryActions` a microbatch the cap blocks is recomputed where that lets it in
 /// (`GreedyRecomputation`). Under `GreedyPolicy.Pairing` a backward and a forward of another stage

@@ -107,12 +107,16 @@ struct State {
     /// (`ListScheduler.Setup.streamLast`) ran it; the units admitted but not yet past it are `pending`.
     let keepsLaterForOldest: Bool
     let laterSlot: Scratch<Double>
-    /// Per device, the room a forward leaves free for one input-gradient pass (`backwardNeed`, at the
-    /// largest memory scale), where some stage's takes memory: with every microbatch the device holds
-    /// waiting for its backward, the backward of one of them can run, and then its `W` frees its
-    /// activations, so the device never fills with forwards that no backward can follow (0 where
-    /// backward passes only free).
+    /// Under `GreedyPolicy.BackwardPasses.splitKeepingRoom`, per device, the room a forward leaves
+    /// free for one input-gradient pass (`backwardNeed`, at the largest memory scale), where some
+    /// stage's takes memory: with every microbatch the device holds waiting for its backward, the
+    /// backward of one of them can run, and then its `W` frees its activations, so the device never
+    /// fills with forwards that no backward can follow (0 where backward passes only free, and under
+    /// the other backward passes).
     let backwardReserve: Scratch<Double>
+    /// Under `splitKeepingRoom`: a backward that allocates may use the room kept for the oldest
+    /// microbatch's later forwards (`keptForOldest`).
+    let backwardUsesKeptRoom: Bool
     /// Which cells are recomputed, and passes added by that choice not yet counted by `run`.
     var recomputation: GreedyRecomputation
     var addedPasses = 0
@@ -176,7 +180,8 @@ struct State {
             }.max()! * mostMemory
         })
         limit = Scratch(setup.depthLimits(warmupFactor: policy.warmupFactor, problem))
-        backwardReserve = Scratch(problem.deviceStages.map { stages in
+        backwardUsesKeptRoom = policy.backward == .splitKeepingRoom
+        backwardReserve = Scratch(policy.backward != .splitKeepingRoom ? Array(repeating: 0, count: devices) : problem.deviceStages.map { stages in
             stages.flatMap { stage in
                 (0..<slices).map { slice in
                     fusedStages[stage] ? problem.memoryDelta(.backward, stage: stage, slice: slice)
@@ -314,6 +319,7 @@ struct State {
         keepsLaterForOldest = other.keepsLaterForOldest
         laterSlot = other.laterSlot
         backwardReserve = other.backwardReserve
+        backwardUsesKeptRoom = other.backwardUsesKeptRoom
         recomputation = other.recomputation
         addedPasses = other.addedPasses
         pairedForward = other.pairedForward
@@ -660,7 +666,7 @@ struct State {
                                       urgent: &urgentRecompute, early: &earlyRecompute, memoryBlocked: &memoryBlocked, nextKnown: &nextKnown)
                 } else if ready <= now {
                     let need = backwardRoom(stage, cell: cell, device: device)
-                    if need > 0 && level[device] + reserved[device] + need > cap + 1e-9 {
+                    if need > 0 && level[device] + reserved[device] + (backwardUsesKeptRoom ? 0 : heldForOldest(device)) + need > cap + 1e-9 {
                         memoryBlocked = true
                         note(.capRefusal)
                     } else {
