@@ -183,10 +183,7 @@ struct State {
         backwardUsesKeptRoom = policy.backward == .splitKeepingRoom
         backwardReserve = Scratch(policy.backward != .splitKeepingRoom ? Array(repeating: 0, count: devices) : problem.deviceStages.map { stages in
             stages.flatMap { stage in
-                (0..<slices).map { slice in
-                    fusedStages[stage] ? problem.memoryDelta(.backward, stage: stage, slice: slice)
-                        : problem.memoryDelta(.backwardInput, stage: stage, slice: slice) + max(0, problem.memoryDelta(.backwardWeight, stage: stage, slice: slice))
-                }
+                (0..<slices).map { problem.memoryDelta(.backwardInput, stage: stage, slice: $0) + max(0, problem.memoryDelta(.backwardWeight, stage: stage, slice: $0)) }
             }.reduce(0) { max($0, $1) } * mostMemory
         })
     }
