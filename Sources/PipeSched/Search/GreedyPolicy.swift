@@ -40,9 +40,9 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
         /// `B` then a deferrable `W` everywhere (Zero Bubble's split).
         case split
         /// As `split`, and where an input-gradient pass allocates (as under PyTorch's runtime), every
-        /// forward leaves room on its device for one (`State.backwardReserve`), which may also use
-        /// the room kept for the oldest microbatch's later forwards: no device fills with forwards
-        /// none of whose backwards can run. `split` alone may get stuck there, but where it does not
+        /// forward leaves room on its device for one (`ListScheduler.Setup.backwardReserve`), which
+        /// may also use the room kept for the oldest microbatch's later forwards: no device fills
+        /// with forwards none of whose backwards can run. `split` alone may get stuck there, but where it does not
         /// it can hold one more microbatch in flight (docs/search.md).
         case splitKeepingRoom
         /// A fused `BW` on the stages whose `B` allocates (`Problem.backwardAllocates(stage:)`): it

@@ -17,7 +17,7 @@
 /// under PyTorch's runtime, or a `W` that allocates after its `B` freed more) runs only when the
 /// memory it will take fits beside everything committed; under
 /// `GreedyPolicy.BackwardPasses.splitKeepingRoom` forwards leave room for one such pass on their
-/// device (`State.backwardReserve`), so a device never fills with microbatches none of whose
+/// device (`Setup.backwardReserve`), so a device never fills with microbatches none of whose
 /// backwards can run, and under `fusedWhereBAllocates` such stages run a fused `BW`, which only
 /// frees. The result never exceeds a cap. Works for any
 /// placement, heterogeneous costs, communication latency and sequence slices. Under
@@ -123,6 +123,10 @@ public struct ListScheduler: Sendable {
         /// Per stage, the round trip of its microbatches (read at admitting stages).
         let roundTrip: [Double]
         let cycle: [Double]
+        /// Per device, the most any split input-gradient pass on it takes beyond what is committed
+        /// (`PassTable.splitBackwardNeed`, at the largest memory scale; 0 where all of them only
+        /// free): the room forwards leave under `GreedyPolicy.BackwardPasses.splitKeepingRoom`.
+        let backwardReserve: Scratch<Double>
         /// Memory an offloading plan (`OffloadPlanning`) keeps free beside what is committed, per
         /// device, while forwards are pending: what one forward allocates before its `O` moves it.
         /// Zero in ordinary runs.
@@ -176,6 +180,11 @@ public struct ListScheduler: Sendable {
             streamLast = Scratch(streams.map { $0.last! })
             caps = Scratch((0..<problem.devices).map { problem.cap(device: $0) })
             staticMemory = (0..<problem.devices).map { problem.staticMemory(device: $0) }
+            let passes = passes
+            let heaviest = (0..<problem.microbatches).max { passes.memoryScale(microbatch: $0) < passes.memoryScale(microbatch: $1) } ?? 0
+            backwardReserve = Scratch(problem.deviceStages.map { stages in
+                stages.flatMap { stage in (0..<slices).map { passes.splitBackwardNeed(stage * slices + $0, microbatch: heaviest) } }.reduce(0, max)
+            })
             let chains = MicrobatchChains(problem)
             roundTrip = (0..<problem.stageCount).map { admitter[$0] == $0 ? StartupBound.window(problem, stage: $0, chains: chains) : 0 }
             cycle = problem.deviceStages.map { stages in

@@ -107,16 +107,12 @@ struct State {
     /// (`ListScheduler.Setup.streamLast`) ran it; the units admitted but not yet past it are `pending`.
     let keepsLaterForOldest: Bool
     let laterSlot: Scratch<Double>
-    /// Under `GreedyPolicy.BackwardPasses.splitKeepingRoom`, per device, the room a forward leaves
-    /// free for one input-gradient pass (`backwardNeed`, at the largest memory scale), where some
-    /// stage's takes memory: with every microbatch the device holds waiting for its backward, the
-    /// backward of one of them can run, and then its `W` frees its activations, so the device never
-    /// fills with forwards that no backward can follow (0 where backward passes only free, and under
-    /// the other backward passes).
-    let backwardReserve: Scratch<Double>
-    /// Under `splitKeepingRoom`: a backward that allocates may use the room kept for the oldest
-    /// microbatch's later forwards (`keptForOldest`).
-    let backwardUsesKeptRoom: Bool
+    /// Under `GreedyPolicy.BackwardPasses.splitKeepingRoom`: every forward leaves room for one
+    /// input-gradient pass (`backwardReserve`), and a backward that allocates may use the room kept
+    /// for the oldest microbatch's later forwards (`keptForOldest`). With every microbatch the device
+    /// holds waiting for its backward, the backward of one of them can then run, and its `W` frees
+    /// its activations, so the device never fills with forwards that no backward can follow.
+    let keepsBackwardRoom: Bool
     /// Which cells are recomputed, and passes added by that choice not yet counted by `run`.
     var recomputation: GreedyRecomputation
     var addedPasses = 0
@@ -180,12 +176,7 @@ struct State {
             }.max()! * mostMemory
         })
         limit = Scratch(setup.depthLimits(warmupFactor: policy.warmupFactor, problem))
-        backwardUsesKeptRoom = policy.backward == .splitKeepingRoom
-        backwardReserve = Scratch(policy.backward != .splitKeepingRoom ? Array(repeating: 0, count: devices) : problem.deviceStages.map { stages in
-            stages.flatMap { stage in
-                (0..<slices).map { problem.memoryDelta(.backwardInput, stage: stage, slice: $0) + max(0, problem.memoryDelta(.backwardWeight, stage: stage, slice: $0)) }
-            }.reduce(0) { max($0, $1) } * mostMemory
-        })
+        keepsBackwardRoom = policy.backward == .splitKeepingRoom
     }
 
     /// Lets the run give up as soon as it is sure to lose to a schedule of score keys `best`
@@ -315,8 +306,7 @@ struct State {
         limit = largerDepth ? Scratch(setup.depthLimits(warmupFactor: policy.warmupFactor, problem)) : other.limit
         keepsLaterForOldest = other.keepsLaterForOldest
         laterSlot = other.laterSlot
-        backwardReserve = other.backwardReserve
-        backwardUsesKeptRoom = other.backwardUsesKeptRoom
+        keepsBackwardRoom = other.keepsBackwardRoom
         recomputation = other.recomputation
         addedPasses = other.addedPasses
         pairedForward = other.pairedForward
@@ -440,7 +430,7 @@ struct State {
         let oldest = cell == nextForward[setup.streamLast[first]]
         let (index, microbatch) = slot(stage, cell: cell)
         let taken = level[device] + reserved[device] + setup.passes.memory(.forward, index, recomputed: false, microbatch: microbatch)
-        return fits(taken, keeping: heldForOtherStreams(device, except: first) + (oldest ? 0 : laterSlot[first]) + backwardReserve[device], device: device)
+        return fits(taken, keeping: heldForOtherStreams(device, except: first) + (oldest ? 0 : laterSlot[first]) + backwardReserve(device), device: device)
             ? .ok : .memory
     }
 
@@ -478,7 +468,7 @@ struct State {
         let microbatch = slices == 1 ? nextForward[stage] : nextForward[stage] / slices
         let taken = level[device] + reserved[device] + admittedMemory(stage, slice: slice) * setup.passes.memoryScale(microbatch: microbatch)
             + setup.forwardTransient[device] + roomForOtherStreams(device, admitting: stage)
-        let kept = (keepsLaterForOldest ? laterSlot[stage] + heldForOtherStreams(device, except: stage) : 0) + backwardReserve[device]
+        let kept = (keepsLaterForOldest ? laterSlot[stage] + heldForOtherStreams(device, except: stage) : 0) + backwardReserve(device)
         guard recomputation.enabled else { return fits(taken, keeping: kept, device: device) ? .ok : .memory }
         let need = kept > 0 ? taken + max(0, kept - reclaimable(device)) : taken
         return recomputation.stagesToRecompute(device: device, slice: slice,
@@ -557,9 +547,13 @@ struct State {
     func backwardNeed(_ stage: Int, cell: Int) -> Double {
         let (index, microbatch) = slot(stage, cell: cell)
         if fused[stage] { return setup.passes.memory(.backward, index, microbatch: microbatch) }
-        return setup.passes.memory(.backwardInput, index, microbatch: microbatch)
-            + max(0, setup.passes.memory(.backwardWeight, index, microbatch: microbatch))
+        return setup.passes.splitBackwardNeed(index, microbatch: microbatch)
     }
+
+    /// The room a forward on `device` leaves for one input-gradient pass: under `keepsBackwardRoom`
+    /// the most any of its split ones takes (`ListScheduler.Setup.backwardReserve`), else none.
+    @inline(__always)
+    func backwardReserve(_ device: Int) -> Double { keepsBackwardRoom ? setup.backwardReserve[device] : 0 }
 
     /// Room the input-gradient pass of a cell needs on `device` beside what is committed: its own
     /// need (`backwardNeed`), or in an offloading plan the room its reload takes if larger, plus the
@@ -663,7 +657,7 @@ struct State {
                                       urgent: &urgentRecompute, early: &earlyRecompute, memoryBlocked: &memoryBlocked, nextKnown: &nextKnown)
                 } else if ready <= now {
                     let need = backwardRoom(stage, cell: cell, device: device)
-                    if need > 0 && level[device] + reserved[device] + (backwardUsesKeptRoom ? 0 : heldForOldest(device)) + need > cap + 1e-9 {
+                    if need > 0 && level[device] + reserved[device] + (keepsBackwardRoom ? 0 : heldForOldest(device)) + need > cap + 1e-9 {
                         memoryBlocked = true
                         note(.capRefusal)
                     } else {

@@ -74,6 +74,14 @@ struct PassTable: Sendable {
         return base * memoryScale[microbatch]
     }
 
+    /// Memory a split input-gradient pass at `index` takes beyond what is committed when it runs:
+    /// its own delta plus what its `W` will allocate later (the scheduler reserves that when `B`
+    /// runs).
+    @inline(__always)
+    func splitBackwardNeed(_ index: Int, microbatch: Int) -> Double {
+        memory(.backwardInput, index, microbatch: microbatch) + max(0, memory(.backwardWeight, index, microbatch: microbatch))
+    }
+
     /// `microbatch`'s memory scale, for amounts the scheduler sums from several passes.
     @inline(__always)
     func memoryScale(microbatch: Int) -> Double { memoryScale[microbatch] }
