@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(
             name: "PipeSchedServerTests",
             dependencies: [
-                "PipeSchedServer", "PipeSchedStore", "PipeSchedILP", "PipeSchedSweep", "LinearProgramming",
+                "PipeSchedServer", "PipeSchedStore", "PipeSchedILP", "PipeSchedSweep", "PipeSchedExport", "LinearProgramming",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -87,7 +87,7 @@ struct APIRoutes: Sendable {
         let problem = try stored.decodedProblem()
         let rendered = try chosen.render(decoded, problem)
         // A PyTorch export of a problem profiled for another runtime says so, as the CLI does on standard error.
-        let warning = ExportFormat(rawValue: chosen.format.name).flatMap { TorchMemoryNote.warning(for: decoded, problem: problem, format: $0) }
+        let warning = chosen.format.export.flatMap { TorchMemoryNote.warning(for: decoded, problem: problem, format: $0) }
         return Responses.bytes(rendered, contentType: chosen.format.mediaType,
                                headers: warning.map { [ScheduleFormat.warningHeader: $0] } ?? [:])
     }

@@ -22,9 +22,8 @@ public struct ScheduleRenderers: Sendable {
     /// JSON and the exporters' formats: torch-csv, svg, html, chrome-trace, torchtitan, megatron.
     public static var standard: ScheduleRenderers {
         var renderers = jsonOnly
-        let exports: [(ScheduleFormat, ExportFormat)] = [(.torchCSV, .torchCSV), (.svg, .svg), (.html, .html), (.chromeTrace, .chromeTrace),
-                                                         (.torchtitan, .torchtitan), (.megatron, .megatron)]
-        for (format, export) in exports {
+        for format in ScheduleFormat.known {
+            guard let export = format.export else { continue }
             renderers.register(format) { document, problem in
                 do throws(ExportError) {
                     return Data(try Exporter.export(document, problem: problem, format: export).text.utf8)

@@ -57,13 +57,14 @@ struct EvaluateCommand: ParsableCommand {
         let objective = objective ?? document.objective
         let timeline = document.timedTimeline
         try reportShape(ScheduleShapeCheck.issues(problem, timeline))
-        var evaluation = Evaluation(problem, timeline, objective: objective)
+        let bounds = LowerBound.parts(problem, objective: objective)
+        var evaluation = Evaluation(problem, timeline, objective: objective, lowerBound: bounds.value)
         var proof: String?
         if let solver = document.solver, let bound = solver.bestBound, objective == document.objective {
             evaluation = evaluation.raisingLowerBound(to: bound, objective: objective)
             proof = "\(solver.name), \(solver.status)"
         }
-        try report(evaluation, method: document.method, objective: objective, problem: problem, boundSource: proof)
+        try report(evaluation, method: document.method, objective: objective, problem: problem, bounds: bounds, boundSource: proof)
     }
 
     private func evaluateCSV(_ path: String, problem: Problem) throws {
@@ -76,14 +77,15 @@ struct EvaluateCommand: ParsableCommand {
         }
         try reportShape(ScheduleShapeCheck.issues(problem, schedule))
         let objective = objective ?? .stageSpan
+        let bounds = LowerBound.parts(problem, objective: objective)
         let evaluation: Evaluation
         do {
-            evaluation = try Evaluation(problem, schedule, objective: objective)
+            evaluation = try Evaluation(problem, schedule, objective: objective, lowerBound: bounds.value)
         } catch {
             throw Failure("\(path): \(error)", code: .invalidSchedule)
         }
         let method = "torch-csv:" + URL(fileURLWithPath: path).lastPathComponent
-        try report(evaluation, method: method, objective: objective, problem: problem)
+        try report(evaluation, method: method, objective: objective, problem: problem, bounds: bounds)
         if let output {
             let document = ScheduleDocument(problem: problem, method: method, objective: objective, evaluation: evaluation)
             try Output.write(try document.json(), to: output)
@@ -101,7 +103,10 @@ struct EvaluateCommand: ParsableCommand {
                       code: .invalidSchedule)
     }
 
-    private func report(_ evaluation: Evaluation, method: String, objective: Objective, problem: Problem, boundSource: String? = nil) throws {
+    /// Prints the evaluation; `bounds` are the problem's (`LowerBound.parts`), whose best the metrics
+    /// carry unless a stored proof (`boundSource`) raised it.
+    private func report(_ evaluation: Evaluation, method: String, objective: Objective, problem: Problem, bounds: LowerBound.Parts,
+                        boundSource: String? = nil) throws {
         guard evaluation.isValid else {
             let count = evaluation.issues.count
             let shown = count > Self.listedIssues ? "\(count) issues, first \(Self.listedIssues) shown" : "\(count) issue\(count == 1 ? "" : "s")"
@@ -118,8 +123,7 @@ struct EvaluateCommand: ParsableCommand {
         let source = boundSource.map { "  (proven by \($0), stored in the schedule)" } ?? ""
         print("lowerBound:  \(time(m.lowerBound))  gap \(format(m.gap * 100))%\(source)")
         // Which argument gives the bound (docs/schedules.md, "Lower bounds"), so a gap can be read.
-        let parts = LowerBound.parts(problem, objective: objective)
-        print("boundParts:  " + parts.named.map { "\($0.name) \(time($0.value))\($0.value == parts.value ? " (best)" : "")" }.joined(separator: ", "))
+        print("boundParts:  " + bounds.named.map { "\($0.name) \(time($0.value))\($0.value == bounds.value ? " (best)" : "")" }.joined(separator: ", "))
         print("peakMemory:  \(m.peakMemory.map(memory).joined(separator: " "))")
         if let caps = problem.memoryLimit { print("memoryLimit: \(caps.map(memory).joined(separator: " "))") }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PipeSched
+import PipeSchedExport
 import PipeSchedServer
 import Testing
 
@@ -39,6 +40,14 @@ import Testing
             #expect(metrics.contains("pipesched_store_hits_total 1"))
             #expect(metrics.contains("pipesched_store_misses_total 1"))
         }
+    }
+
+    /// The API serves every exporter format under the exporter's own name, and the standard renderers
+    /// render every format it names.
+    @Test func everyExportFormatIsAKnownFormat() {
+        #expect(Set(ScheduleFormat.known.compactMap(\.export)) == Set(ExportFormat.allCases))
+        #expect(ScheduleFormat.known.allSatisfy { $0.name == $0.export?.rawValue ?? "json" })
+        #expect(Set(ScheduleRenderers.standard.available.map(\.name)) == Set(ScheduleFormat.known.map(\.name)))
     }
 
     @Test func everyFormatIsServedByNameAndByAccept() async throws {

@@ -14,17 +14,18 @@ public struct Evaluation: Sendable {
     /// Whether the schedule passed the validator.
     public var isValid: Bool { issues.isEmpty }
 
-    /// Simulates `schedule` as soon as possible, then validates and measures the result.
-    public init(_ problem: Problem, _ schedule: Schedule, objective: Objective) throws(SimulationError) {
+    /// Simulates `schedule` as soon as possible, then validates and measures the result;
+    /// `lowerBound` defaults to `LowerBound`'s (give it where the caller has computed it already).
+    public init(_ problem: Problem, _ schedule: Schedule, objective: Objective, lowerBound: Double? = nil) throws(SimulationError) {
         let simulation = try Simulator.simulate(problem, schedule)
-        self.init(problem, simulation.timeline, objective: objective, criticalPath: simulation.criticalPath)
+        self.init(problem, simulation.timeline, objective: objective, criticalPath: simulation.criticalPath, lowerBound: lowerBound)
     }
 
     /// Validates and measures a timeline whose times are claimed (for example read from a file).
-    public init(_ problem: Problem, _ timeline: Timeline, objective: Objective, criticalPath: [Op] = []) {
+    public init(_ problem: Problem, _ timeline: Timeline, objective: Objective, criticalPath: [Op] = [], lowerBound: Double? = nil) {
         self.timeline = timeline
         issues = Validator.validate(problem, timeline)
-        metrics = Metrics(problem, timeline, objective: objective)
+        metrics = Metrics(problem, timeline, objective: objective, lowerBound: lowerBound)
         bubbles = issues.isEmpty ? problem.bubbles(in: timeline) : []
         self.criticalPath = criticalPath
     }
