@@ -56,15 +56,15 @@ try:
     solve("zb-h1")
     summary = browser.find_element(By.ID, "summary").text
     check("a synchronous solve shows its summary", "zb-h1" in summary and "lower bound" in summary, summary)
-    passes = browser.find_elements(By.CSS_SELECTOR, "#timeline rect.pass")
+    passes = browser.find_elements(By.CSS_SELECTOR, "#timeline rect.op")
     check("the timeline draws every pass", len(passes) == 8 * 24 * 3, "%d passes" % len(passes))
     check("memory curves are drawn", len(browser.find_elements(By.CSS_SELECTOR, "#timeline path.memory")) == 8)
     webdriver.ActionChains(browser).move_to_element(passes[0]).perform()
     tip = browser.find_element(By.ID, "tooltip").text
     check("hovering a pass shows its details", "stage" in tip and "microbatch" in tip, tip)
-    width = float(browser.find_element(By.ID, "timeline").get_attribute("width"))
+    width = float(browser.find_element(By.CSS_SELECTOR, "#timeline svg").get_attribute("width"))
     browser.find_element(By.ID, "zoom-in").click()
-    check("zoom widens the timeline", float(browser.find_element(By.ID, "timeline").get_attribute("width")) > width)
+    check("zoom widens the timeline", float(browser.find_element(By.CSS_SELECTOR, "#timeline svg").get_attribute("width")) > width)
     browser.find_element(By.ID, "zoom-reset").click()
 
     link = browser.find_element(By.XPATH, "//div[@id='downloads']/a[text()='torch-csv']")
@@ -99,13 +99,18 @@ try:
     capped = profile_again("1.5")
     check("the Zero Bubble unit caps each device below the hardware", len(capped.get("memoryLimit", [])) == 4 and max(capped["memoryLimit"]) < 80,
           str(capped.get("memoryLimit")))
+    solve("greedy")
+    metrics = browser.find_element(By.ID, "metrics").text
+    check("a problem profiled for another runtime carries the server's PyTorch memory warning",
+          "backwardSplit stored; in PyTorch's runtime:" in metrics and "--backward-split torch" in metrics, metrics)
     Select(browser.find_element(By.ID, "split")).select_by_value("torch")
     torch_problem = profile_again("")
     check("the backward split reaches the profile", torch_problem.get("backwardSplit") == "torch", str(torch_problem.get("backwardSplit")))
     solve("zb-v")
     metrics = browser.find_element(By.ID, "metrics").text
-    check("the schedule's memory model is shown", "PyTorch's runtime (backwardSplit torch)" in metrics, metrics)
-    passes = browser.find_elements(By.CSS_SELECTOR, "#timeline rect.pass")
+    check("the schedule's memory model is shown, without a warning under PyTorch's split",
+          "backwardSplit torch" in metrics and "PyTorch's runtime:" not in metrics, metrics)
+    passes = browser.find_elements(By.CSS_SELECTOR, "#timeline rect.op")
     webdriver.ActionChains(browser).move_to_element(passes[0]).perform()
     tip = browser.find_element(By.ID, "tooltip").text
     check("the profiled problem solves and its units reach the tooltip", len(passes) == 4 * 2 * 8 * 3 and " ms" in tip, "%d passes, %r" % (len(passes), tip))

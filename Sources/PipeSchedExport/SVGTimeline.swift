@@ -23,7 +23,7 @@ public struct SVGTimeline: Sendable {
         svg.append(##"<rect class="background" x="0" y="0" width="\##(w)" height="\##(h)" fill="#ffffff"/>"##)
         svg += title(document, problem: problem)
         svg += legend(document, layout: layout)
-        svg += rows(document, layout: layout)
+        svg += rows(document, layout: layout, unit: problem?.units?.time)
         if let problem, layout.linkHeight > 0 { svg += links(document, problem: problem, layout: layout) }
         svg += axis(layout, unit: problem?.units?.time)
         if let problem { svg += SVGMemoryPanel(layout: layout, problem: problem, document: document).elements() }
@@ -68,7 +68,8 @@ public struct SVGTimeline: Sendable {
         return out
     }
 
-    private func rows(_ document: ScheduleDocument, layout: SVGLayout) -> [String] {
+    /// `unit`: the problem's time unit, which each pass's tooltip names.
+    private func rows(_ document: ScheduleDocument, layout: SVGLayout, unit: String?) -> [String] {
         var out: [String] = []
         let c = SVGSupport.coordinate
         for device in document.timeline.indices {
@@ -110,6 +111,7 @@ public struct SVGTimeline: Sendable {
                 let slice = entry.slice == 0 ? "" : " slice \(entry.slice)"
                 let overlapped = entry.overlapped ? " (overlapped F&B)" : ""
                 let tip = "\(entry.op.rawValue) stage \(entry.stage) microbatch \(entry.microbatch)\(slice)\(overlapped): \(entry.start.readable)–\(entry.end.readable)"
+                    + (unit.map { " \($0)" } ?? "")
                 out.append(##"<rect class="op" x="\##(c(x))" y="\##(c(top))" width="\##(c(width))" height="\##(c(height))" fill="\##(fill)"><title>\##(SVGSupport.escape(tip))</title></rect>"##)
                 let label = entry.slice == 0 ? "\(entry.microbatch)" : "\(entry.microbatch).\(entry.slice)"
                 if entry.op.computes, width >= Double(label.count) * SVGLayout.digitWidth + 3 {

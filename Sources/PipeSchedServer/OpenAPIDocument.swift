@@ -743,6 +743,7 @@ components:
           "value": { "type": "number" },
           "peakMemory": { "type": "number" },
           "makespan": { "type": "number", "description": "The candidate's makespan (the step's wall time), beside its value in the objective." },
+          "bubbleRate": { "type": "number", "description": "The candidate's bubble rate at its value in the objective, as metrics.bubbleRate." },
           "seconds": { "type": "number" },
           "note": { "type": "string" }
         }

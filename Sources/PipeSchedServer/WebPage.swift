@@ -9,7 +9,6 @@ enum WebPage {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>PipeSched</title>
 <style>
-  :root { --f: #4e79a7; --b: #f28e2b; --w: #59a14f; --bw: #e15759; --r: #8c8c8c; --o: #bcab3a; --l: #3aa696; --bubble: #d9d9d9; }
   body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #222; background: #fafafa; }
   header { background: #263238; color: white; padding: 10px 18px; display: flex; gap: 16px; align-items: baseline; }
   header h1 { font-size: 18px; margin: 0; }
@@ -32,9 +31,8 @@ enum WebPage {
   table { border-collapse: collapse; margin-top: 6px; }
   td, th { border-bottom: 1px solid #eee; padding: 2px 10px 2px 0; text-align: left; }
   #timeline-box { overflow-x: auto; border: 1px solid #eee; cursor: grab; }
+  #timeline text { pointer-events: none; }
   #tooltip { position: fixed; pointer-events: none; background: #263238; color: white; padding: 4px 8px; border-radius: 4px; font-size: 12px; display: none; }
-  .legend span { display: inline-block; margin-right: 12px; }
-  .legend i { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: -1px; }
   #downloads a { margin-right: 12px; }
 </style>
 </head>
@@ -77,9 +75,8 @@ enum WebPage {
 </section>
 <section id="result">
   <div id="summary">Pick a problem and a method, then Solve.</div>
-  <div class="legend" id="legend" hidden></div>
   <div id="zoom" hidden><button class="secondary" id="zoom-in">zoom +</button><button class="secondary" id="zoom-out">zoom −</button><button class="secondary" id="zoom-reset">fit</button> drag to pan, hover a pass for details</div>
-  <div id="timeline-box"><svg id="timeline" width="0" height="0"></svg></div>
+  <div id="timeline-box"><div id="timeline"></div></div>
   <table id="metrics"></table>
   <table id="candidates"></table>
   <div id="downloads"></div>
@@ -89,10 +86,8 @@ enum WebPage {
 <script>
 "use strict";
 const $ = (id) => document.getElementById(id);
-const colors = { F: "var(--f)", B: "var(--b)", W: "var(--w)", BW: "var(--bw)", R: "var(--r)", O: "var(--o)", L: "var(--l)" };
-const names = { F: "forward", B: "backward (input)", W: "backward (weights)", BW: "full backward", R: "recompute", O: "offload to host", L: "reload from host" };
 const formats = ["json", "torch-csv", "svg", "html", "chrome-trace", "torchtitan", "megatron"];
-let examples = {}, current = null, zoom = 1, polling = null, jobId = null;
+let examples = {}, zoom = 1, jobId = null;
 
 function status(text, error) { $("status").textContent = text; $("status").className = error ? "error" : ""; }
 function fmt(x) { return Math.abs(x) >= 100 ? x.toFixed(1) : Math.abs(x) >= 1 ? x.toFixed(3) : x.toPrecision(3); }
@@ -164,7 +159,7 @@ async function solve() {
   try {
     const reply = await getJSON("/v1/solve", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
     if (reply.status === 202) { await follow(reply.body, problem); }
-    else { show(reply.body.id, reply.body.schedule, problem, reply.body.cached ? "from the store" : "solved"); }
+    else { await show(reply.body.id, reply.body.schedule, problem, reply.body.cached ? "from the store" : "solved"); }
   } catch (e) { status(e.message, true); }
   $("solve").disabled = false;
 }
@@ -186,11 +181,17 @@ async function follow(job, problem) {
   jobId = null;
   if (!job.scheduleId) { status("job " + job.status + ": " + (job.error ? job.error.message : "no schedule"), true); return; }
   const schedule = (await getJSON("/v1/schedules/" + job.scheduleId)).body;
-  show(job.scheduleId, schedule, problem, "job " + job.status);
+  await show(job.scheduleId, schedule, problem, "job " + job.status);
 }
 
-function show(id, schedule, problem, how) {
-  current = { id, schedule, problem };
+// The picture and the PyTorch memory warning are the server's own: the SVG export
+// (GET /v1/schedules/{id}?format=svg, docs/export.md), with memory strips and caps, and the
+// PipeSched-Warning header of the torch-csv download (docs/api.md). The page only scales the SVG.
+async function show(id, schedule, problem, how) {
+  const url = "/v1/schedules/" + id;
+  const [picture, csv] = await Promise.all([fetch(url + "?format=svg"), fetch(url + "?format=torch-csv")]);
+  const svg = picture.ok ? await picture.text() : "";
+  const warning = csv.headers.get("PipeSched-Warning");
   zoom = 1;
   const m = schedule.metrics, u = units(problem);
   const esc = (t) => String(t).replace(/&/g, "&amp;").replace(/</g, "&lt;");
@@ -205,112 +206,37 @@ function show(id, schedule, problem, how) {
     ["bubble rate", (100 * m.bubbleRate).toFixed(2) + "%"], ["lower bound", fmt(m.lowerBound) + " " + u.time], ["gap", (100 * m.gap).toFixed(2) + "%"],
     ["peak memory", m.peakMemory.map(fmt).join(", ") + " " + u.memory]];
   if (problem.memoryLimit !== undefined) rows.push(["memory cap", [].concat(problem.memoryLimit).map(fmt).join(", ") + " " + u.memory]);
-  if (schedule.backwardSplit) rows.push(["memory model", schedule.backwardSplit === "torch" ? "PyTorch's runtime (backwardSplit torch)" :
-    "backwardSplit " + esc(schedule.backwardSplit) + ": not PyTorch's runtime, where the torch-csv and torchtitan downloads hold more (docs/export.md)"]);
+  if (schedule.backwardSplit) rows.push(["memory model", "backwardSplit " + esc(schedule.backwardSplit) + (warning ? "; in PyTorch's runtime: " + esc(warning) : "")]);
   if (schedule.solver) rows.push(["solver", schedule.solver.name + ", " + schedule.solver.status + (schedule.solver.bestBound !== undefined ? ", bound " + fmt(schedule.solver.bestBound) : "")]);
   $("metrics").innerHTML = rows.map(([k, v]) => "<tr><th>" + k + "</th><td>" + v + "</td></tr>").join("");
+  const dash = (v, f) => v === undefined ? "–" : f(v);
   $("candidates").innerHTML = !schedule.candidates ? "" :
     "<tr><th>candidate</th><th>" + schedule.objective + "</th><th>bubble</th><th>peak memory</th><th>seconds</th><th></th></tr>" +
-    schedule.candidates.map((c) => "<tr><td>" + esc(c.method) + "</td><td>" + (c.value === undefined ? "–" : fmt(c.value)) + "</td><td>" +
-      (c.value === undefined ? "–" : (100 * (1 - work(problem) / (schedule.timeline.length * c.value))).toFixed(2) + "%") + "</td><td>" +
-      (c.peakMemory === undefined ? "–" : fmt(c.peakMemory)) + "</td><td>" + c.seconds.toFixed(3) + "</td><td>" + esc(c.note || "") + "</td></tr>").join("");
-  $("downloads").innerHTML = "Download: " + formats.map((f) => '<a href="/v1/schedules/' + id + "?format=" + f + '" download="' + schedule.problem + "." + schedule.method + "." + f.replace("-", ".") + '">' + f + "</a>").join("");
-  $("legend").innerHTML = Object.keys(names).map((k) => '<span><i style="background:' + colors[k] + '"></i>' + k + " " + names[k] + "</span>").join("") + '<span><i style="background:var(--bubble)"></i>bubble</span><span><i style="background:#8e24aa;height:2px"></i>memory</span>';
-  $("legend").hidden = false;
-  $("zoom").hidden = false;
-  draw();
-}
-
-// A microbatch's scale (problem.microbatchScales: a number for both, or {time, memory}; 1 without).
-function microbatchScale(problem, microbatch, key) {
-  const s = (problem.microbatchScales || [])[microbatch];
-  return s === undefined ? 1 : typeof s === "number" ? s : (s[key] === undefined ? 1 : s[key]);
-}
-
-// Total work of a step: every stage's F + B + W over its slices, times the microbatches (their time scales).
-function work(problem) {
-  const sum = (v, k) => Array.isArray(v) ? v.reduce((a, b) => a + b, 0) : v * k;
-  const k = problem.sequenceSlices || 1;
-  let copies = 0;
-  for (let m = 0; m < problem.microbatches; m++) copies += microbatchScale(problem, m, "time");
-  return (problem.stages || []).reduce((t, s) => t + sum(s.forward, k) + sum(s.backwardInput, k) + sum(s.backwardWeight, k), 0) * copies;
-}
-
-// Memory after each pass of each device: static memory plus the running sum of the problem's deltas
-// (a forward whose cell has an R keeps only the recomputation's keptMemory; R rebuilds the rest; an
-// offload O frees offload.memory when it ends, its reload L takes it back), each times its
-// microbatch's memory scale.
-function memoryCurves(schedule, problem) {
-  const stages = problem.stages || [];
-  const cell = (e) => `${e.stage}/${e.microbatch}/${e.slice || 0}`;
-  const recomputed = new Set(schedule.timeline.flat().filter((e) => e.op === "R").map(cell));
-  const delta = (e) => {
-    const mem = (stages[e.stage] || {}).memory || {};
-    const kept = ((stages[e.stage] || {}).recompute || {}).keptMemory;
-    const moved = ((stages[e.stage] || {}).offload || {}).memory;
-    const at = (v) => Array.isArray(v) ? v[e.slice || 0] : (v || 0);
-    if (e.op === "O") return -at(moved);
-    if (e.op === "L") return at(moved);
-    if (e.op === "F") return recomputed.has(cell(e)) ? at(kept) : at(mem.forward);
-    if (e.op === "R") return at(mem.forward) - at(kept);
-    if (e.op === "B") return at(mem.backwardInput);
-    if (e.op === "W") return at(mem.backwardWeight);
-    return at(mem.backwardInput) + at(mem.backwardWeight);
-  };
-  return schedule.timeline.map((row, device) => {
-    let level = schedule.placement.reduce((s, d, st) => s + (d === device ? ((stages[st] || {}).staticMemory || 0) : 0), 0);
-    const points = [[row.length ? row[0].start : 0, level]];
-    let time = points[0][0];
-    for (const e of row) { level += delta(e) * microbatchScale(problem, e.microbatch, "memory"); time = Math.max(time, e.end); points.push([time, level]); }
-    return points;
-  });
-}
-
-function draw() {
-  if (!current) return;
-  const { schedule, problem } = current, u = units(problem);
-  const box = $("timeline-box"), svg = $("timeline");
-  const left = 70, rowH = 34, memH = 26, gapH = 10, devices = schedule.timeline.length;
-  const end = Math.max(...schedule.timeline.flat().map((e) => e.end), 1e-9);
-  const width = Math.round(Math.max(box.clientWidth - 4, 400) * zoom);
-  const x = (t) => left + (t / end) * (width - left - 36);
-  const curves = memoryCurves(schedule, problem);
-  const memMax = Math.max(...curves.flat().map((p) => p[1]), ...[].concat(problem.memoryLimit || []), 1e-9);
-  const height = devices * (rowH + memH + gapH) + 30;
-  const parts = [];
-  schedule.timeline.forEach((row, d) => {
-    const y = d * (rowH + memH + gapH);
-    parts.push('<text x="4" y="' + (y + rowH / 2 + 4) + '" font-size="12">device ' + d + "</text>");
-    parts.push('<rect x="' + x(0) + '" y="' + y + '" width="' + (x(end) - x(0)) + '" height="' + rowH + '" fill="var(--bubble)"/>');
-    const isCopy = (e) => e.op === "O" || e.op === "L";
-    for (const e of [...row.filter((e) => !isCopy(e)), ...row.filter(isCopy)]) {
-      // Offloads and reloads run on copy streams beside compute: a strip at the bottom of the row.
-      const copy = isCopy(e);
-      const top = copy ? y + rowH - (e.op === "O" ? 12 : 6) : y, tall = copy ? 6 : rowH;
-      const info = names[e.op] + " · stage " + e.stage + " · microbatch " + e.microbatch + (e.slice ? " · slice " + e.slice : "") +
-        "\n" + fmt(e.start) + " → " + fmt(e.end) + (u.time ? " " + u.time : "") + " (" + fmt(e.end - e.start) + ")";
-      parts.push('<rect class="pass" data-info="' + info + '" x="' + x(e.start) + '" y="' + top + '" width="' + Math.max(0.5, x(e.end) - x(e.start)) +
-        '" height="' + tall + '" fill="' + colors[e.op] + '" stroke="white" stroke-width="0.5"/>');
-      if (!copy && x(e.end) - x(e.start) > 22) parts.push('<text x="' + (x(e.start) + 3) + '" y="' + (y + rowH / 2 + 4) + '" font-size="11" fill="white" pointer-events="none">' + e.op + e.microbatch + "</text>");
-    }
-    const my = (v) => y + rowH + memH - (v / memMax) * (memH - 2);
-    const path = curves[d].map((p, i) => (i ? "H" + x(p[0]).toFixed(1) + "V" : "M" + x(p[0]).toFixed(1) + ",") + my(p[1]).toFixed(1)).join("");
-    parts.push('<path class="memory" d="' + path + '" fill="none" stroke="#8e24aa" stroke-width="1.5"/>');
-    const cap = [].concat(problem.memoryLimit === undefined ? [] : problem.memoryLimit);
-    if (cap.length) parts.push('<line x1="' + x(0) + '" x2="' + x(end) + '" y1="' + my(cap[Math.min(d, cap.length - 1)]) + '" y2="' + my(cap[Math.min(d, cap.length - 1)]) + '" stroke="#b71c1c" stroke-dasharray="4 3"/>');
-    parts.push('<text x="4" y="' + (y + rowH + memH - 4) + '" font-size="10" fill="#8e24aa">memory</text>');
-  });
-  const axisY = devices * (rowH + memH + gapH) + 12;
-  for (let i = 0; i <= 8; i++) parts.push('<text x="' + x(end * i / 8) + '" y="' + axisY + '" font-size="10" text-anchor="middle">' + fmt(end * i / 8) + "</text>");
-  parts.push('<text x="' + x(end) + '" y="' + (axisY + 14) + '" font-size="10" text-anchor="end">time' + (u.time ? " (" + u.time + ")" : "") + "</text>");
-  svg.setAttribute("width", width);
-  svg.setAttribute("height", height);
-  svg.innerHTML = parts.join("");
+    schedule.candidates.map((c) => "<tr><td>" + esc(c.method) + "</td><td>" + dash(c.value, fmt) + "</td><td>" +
+      dash(c.bubbleRate, (b) => (100 * b).toFixed(2) + "%") + "</td><td>" + dash(c.peakMemory, fmt) + "</td><td>" + c.seconds.toFixed(3) +
+      "</td><td>" + esc(c.note || "") + "</td></tr>").join("");
+  $("downloads").innerHTML = "Download: " + formats.map((f) => '<a href="' + url + "?format=" + f + '" download="' + schedule.problem + "." + schedule.method + "." + f.replace("-", ".") + '">' + f + "</a>").join("");
+  $("timeline").innerHTML = svg;
+  // The passes' own tooltips (their <title>) move to the page's, which follows the pointer.
   const tip = $("tooltip");
-  for (const r of svg.querySelectorAll("rect.pass")) {
+  for (const r of $("timeline").querySelectorAll("rect.op")) {
+    const title = r.querySelector("title");
+    r.dataset.info = title ? title.textContent : "";
+    if (title) title.remove();
     r.onmousemove = (e) => { tip.style.display = "block"; tip.style.left = e.clientX + 12 + "px"; tip.style.top = e.clientY + 12 + "px"; tip.innerText = r.dataset.info; };
     r.onmouseleave = () => { tip.style.display = "none"; };
   }
+  $("zoom").hidden = !svg;
+  draw();
+}
+
+// Scales the server's SVG to the box's width times the zoom (its viewBox keeps the proportions).
+function draw() {
+  const picture = $("timeline").querySelector("svg");
+  if (!picture) return;
+  const box = picture.viewBox.baseVal, width = Math.round(Math.max($("timeline-box").clientWidth - 4, 400) * zoom);
+  picture.setAttribute("width", width);
+  picture.setAttribute("height", Math.round(width * box.height / box.width));
 }
 window.addEventListener("resize", draw);
 init().catch((e) => status("cannot reach the server: " + e.message, true));

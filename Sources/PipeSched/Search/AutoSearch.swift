@@ -38,8 +38,9 @@ public enum AutoSearch {
         public var summaries: [CandidateSummary] {
             candidates.map { candidate in
                 switch candidate.outcome {
-                case .scheduled(let value, let peak, _, let makespan):
-                    CandidateSummary(method: candidate.method, value: value, peakMemory: peak, makespan: makespan, seconds: candidate.seconds,
+                case .scheduled(let value, let peak, let bubbleRate, let makespan):
+                    CandidateSummary(method: candidate.method, value: value, peakMemory: peak, makespan: makespan, bubbleRate: bubbleRate,
+                                     seconds: candidate.seconds,
                                      note: candidate.method == bestMethod ? "best" : nil)
                 case .doesNotFit(let reason):
                     CandidateSummary(method: candidate.method, seconds: candidate.seconds, note: reason)
