@@ -16,6 +16,7 @@ struct APIRoutes: Sendable {
         router.delete("/v1/jobs/{id}") { _, context in try await cancel(context) }
         router.get("/v1/schedules/{id}") { request, context in try await schedule(request, context) }
         router.get("/v1/methods") { _, _ in try methods() }
+        router.get("/v1/formats") { _, _ in try formats() }
         router.get("/health") { _, _ in try await health() }
         router.get("/metrics") { _, _ in
             Responses.bytes(Data(service.metrics.render().utf8), contentType: "text/plain; version=0.0.4; charset=utf-8")
@@ -101,6 +102,16 @@ struct APIRoutes: Sendable {
         return try Responses.encoded(service.methods.map {
             Entry(name: $0.name, summary: $0.summary, mode: SolveMode.of(method: $0.name, timeLimit: nil).rawValue)
         })
+    }
+
+    /// The formats this server renders (`ScheduleRenderers.available`), JSON first.
+    func formats() throws -> Response {
+        struct Entry: Encodable {
+            var name: String
+            var mediaType: String
+        }
+        let available = renderers.available.sorted { ($0 != .json ? 1 : 0, $0.name) < ($1 != .json ? 1 : 0, $1.name) }
+        return try Responses.encoded(available.map { Entry(name: $0.name, mediaType: $0.mediaType) })
     }
 
     /// `200` with `status: ok` when the store answers, else `503` with `status: degraded` and the

@@ -155,6 +155,18 @@ paths:
               schema:
                 type: array
                 items: { $ref: '#/components/schemas/Method' }
+  /v1/formats:
+    get:
+      operationId: listFormats
+      summary: The formats GET /v1/schedules/{id} serves on this server (?format= names and media types)
+      responses:
+        '200':
+          description: Every format this server renders, JSON first, then by name.
+          content:
+            application/json:
+              schema:
+                type: array
+                items: { $ref: '#/components/schemas/Format' }
   /health:
     get:
       operationId: health
@@ -379,6 +391,12 @@ components:
         name: { type: string }
         summary: { type: string }
         mode: { type: string, enum: [sync, async], description: 'With the method''s default time limit.' }
+    Format:
+      type: object
+      required: [name, mediaType]
+      properties:
+        name: { type: string, description: 'The ?format= name.' }
+        mediaType: { type: string, description: 'The Content-Type it is served with, also matched against Accept.' }
     Health:
       type: object
       required: [status, version, owner, store, running, waiting]

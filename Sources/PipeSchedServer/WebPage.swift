@@ -86,8 +86,7 @@ enum WebPage {
 <script>
 "use strict";
 const $ = (id) => document.getElementById(id);
-const formats = ["json", "torch-csv", "svg", "html", "chrome-trace", "torchtitan", "megatron"];
-let examples = {}, zoom = 1, jobId = null;
+let formats = [], examples = {}, zoom = 1, jobId = null;
 
 function status(text, error) { $("status").textContent = text; $("status").className = error ? "error" : ""; }
 function fmt(x) { return Math.abs(x) >= 100 ? x.toFixed(1) : Math.abs(x) >= 1 ? x.toFixed(3) : x.toPrecision(3); }
@@ -104,7 +103,8 @@ async function getJSON(url, options) {
 }
 
 async function init() {
-  const [methods, bundled] = await Promise.all([getJSON("/v1/methods"), getJSON("/examples.json")]);
+  const [methods, bundled, served] = await Promise.all([getJSON("/v1/methods"), getJSON("/examples.json"), getJSON("/v1/formats")]);
+  formats = served.body.map((f) => f.name);
   for (const m of methods.body) {
     const option = new Option(m.name + (m.mode === "async" ? " (job)" : ""), m.name);
     option.title = m.summary;

@@ -50,6 +50,17 @@ import Testing
         #expect(Set(ScheduleRenderers.standard.available.map(\.name)) == Set(ScheduleFormat.known.map(\.name)))
     }
 
+    /// `GET /v1/formats` lists what the server renders (the web page's download links), JSON first.
+    @Test func formatsListsTheRenderedFormats() async throws {
+        try await ServerHarness().run { client in
+            let reply = try await client.get("/v1/formats")
+            #expect(reply.status == .ok)
+            let listed = try #require(try JSONSerialization.jsonObject(with: reply.body) as? [[String: String]])
+            #expect(listed.map { $0["name"] ?? "" } == ["json", "chrome-trace", "html", "megatron", "svg", "torch-csv", "torchtitan"])
+            #expect(listed.allSatisfy { entry in ScheduleFormat.known.contains { $0.name == entry["name"] && $0.mediaType == entry["mediaType"] } })
+        }
+    }
+
     @Test func everyFormatIsServedByNameAndByAccept() async throws {
         try await ServerHarness().run { client in
             let id = try #require(try await client.post("/v1/solve", Fixtures.solve(method: "1f1b")).object()["id"] as? String)
@@ -128,6 +139,8 @@ import Testing
         }
         try await harness.run { client in
             let id = try #require(try await client.post("/v1/solve", Fixtures.solve(method: "1f1b")).object()["id"] as? String)
+            let listed = try JSONSerialization.jsonObject(with: try await client.get("/v1/formats").body) as? [[String: String]]
+            #expect(listed?.map { $0["name"] ?? "" } == ["json", "svg"], "only what this server renders")
             for format in ["torch-csv", "html", "chrome-trace"] {
                 let reply = try await client.get("/v1/schedules/\(id)?format=\(format)")
                 #expect(reply.status == .notAcceptable, "\(format)")
