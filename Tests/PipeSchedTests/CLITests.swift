@@ -63,6 +63,9 @@ import Testing
         #expect(alone.torchBaseline == nil)
         let theirs = try #require(baseline.makespan)
         #expect(abs(theirs - alone.metrics.makespan) <= 1e-9 * theirs, "\(theirs) against \(alone.metrics.makespan)")
+        // Each candidate row carries its bubble rate, as that method's own file measures it.
+        let row = try #require(candidates.first { $0.method == baseline.method }?.bubbleRate)
+        #expect(abs(row - alone.metrics.bubbleRate) <= 1e-9, "\(row) against \(alone.metrics.bubbleRate)")
         let makespans = "makespan \(document.metrics.makespan.readable) against its \(theirs.readable) (\(String(format: "%.4f", document.metrics.makespan / theirs))×)"
         #expect(solved.stderr.contains(makespans), "\(solved.stderr)")
     }
