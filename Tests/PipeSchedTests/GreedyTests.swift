@@ -208,14 +208,16 @@ import Testing
     /// The scouts' climb (`GreedySearch.Climb`): from the best scout, the same policy at the next
     /// warm-up factors and with the other backward order runs next, so on while one improves. On the
     /// uniform V of the speed benchmark's kind at p = 8, m = 32 the winner (warm-up factor 1.75, the
-    /// earliest stage's backward first) sets the cutoff early, and the search places at most 70% of
-    /// the passes it places without the climb (60% when measured), with the same schedule and policy.
+    /// earliest stage's backward first) sets the cutoff early, and the search places at most 80% of
+    /// the passes it places without the climb (74% when measured; 60% before the grid offered W passes
+    /// fitting idle time in the cool-down, whose twins run after the climb either way), with the same
+    /// schedule and policy.
     @Test func theClimbCutsTheGridSooner() throws {
         let problem = try Self.speedV(devices: 8, microbatches: 32)
         let climbing = try #require(GreedySearch.best(problem, objective: .stageSpan, policies: nil, shouldStop: nil, threads: 1, scouting: true))
         let plain = try #require(GreedySearch.best(problem, objective: .stageSpan, policies: nil, shouldStop: nil, threads: 1, scouting: true,
                                                    climbing: false))
-        #expect(Double(climbing.passesRun) <= 0.7 * Double(plain.passesRun), "\(climbing.passesRun) against \(plain.passesRun)")
+        #expect(Double(climbing.passesRun) <= 0.8 * Double(plain.passesRun), "\(climbing.passesRun) against \(plain.passesRun)")
         #expect(climbing.schedule == plain.schedule && climbing.policy == plain.policy)
     }
 
@@ -224,12 +226,13 @@ import Testing
     /// the fields' values is a distinct member of a set, and equals and hashes as its copy. A field
     /// added to the policy fails the count of fields until `GreedyPolicy.rules` and this test take it.
     @Test func policiesCompareAndHashByEveryField() {
-        #expect(Mirror(reflecting: GreedyPolicy()).children.count == 11)
+        #expect(Mirror(reflecting: GreedyPolicy()).children.count == 12)
         var all: [GreedyPolicy] = []
         for warmup in [1, 1.5] {
             for preferBackward in [true, false] {
                 for waits in [true, false] {
                     for makesRoom in [true, false] {
+                      for coolDown in [true, false] {
                         for fill in GreedyPolicy.WeightFill.allCases {
                             for order in GreedyPolicy.ChunkOrder.allCases {
                                 for backwardOrder in GreedyPolicy.BackwardOrder.allCases {
@@ -240,7 +243,8 @@ import Testing
                                                     all.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
                                                                             chunkOrder: order, backward: passes, memoryActions: actions,
                                                                             laterStageMemory: later, pairing: pairing, waitsForBackward: waits,
-                                                                            backwardOrder: backwardOrder, makesRoomBeforeBackward: makesRoom))
+                                                                            backwardOrder: backwardOrder, makesRoomBeforeBackward: makesRoom,
+                                                                            fitsIdleInCoolDown: coolDown))
                                                 }
                                             }
                                         }
@@ -248,6 +252,7 @@ import Testing
                                 }
                             }
                         }
+                      }
                     }
                 }
             }
@@ -258,7 +263,7 @@ import Testing
                                     chunkOrder: policy.chunkOrder, backward: policy.backward, memoryActions: policy.memoryActions,
                                     laterStageMemory: policy.laterStageMemory, pairing: policy.pairing,
                                     waitsForBackward: policy.waitsForBackward, backwardOrder: policy.backwardOrder,
-                                    makesRoomBeforeBackward: policy.makesRoomBeforeBackward)
+                                    makesRoomBeforeBackward: policy.makesRoomBeforeBackward, fitsIdleInCoolDown: policy.fitsIdleInCoolDown)
             #expect(copy == policy && copy.hashValue == policy.hashValue)
         }
     }

@@ -63,7 +63,7 @@ import Testing
         var checked = 0, retimed = 0
         for (index, problem) in Self.problems(part: part, of: 4).enumerated() {
             let setup = ListScheduler.Setup(problem)
-            for policy in PolicySample.policies(for: problem, fusing: true, every: 2, index: index) {
+            for policy in PolicySample.policies(for: problem, fusing: true, every: 3, index: index) {
                 for objective in Objective.allCases {
                     let run = ListScheduler(problem: problem, policy: policy, setup: setup).scoredRun(objective: objective)
                     guard let key = run.key else { continue }
@@ -89,7 +89,7 @@ import Testing
         for (index, problem) in Self.problems().enumerated() {
             let setup = ListScheduler.Setup(problem)
             let grid = GreedyPolicy.grid(for: problem, fusing: true)
-            for policy in PolicySample.policies(for: problem, fusing: true, every: 2, index: index) {
+            for policy in PolicySample.policies(for: problem, fusing: true, every: 3, index: index) {
                 let run = ListScheduler(problem: problem, policy: policy, setup: setup).scoredRun(objective: .stageSpan)
                 guard !run.state.rulesMet.contains(.depthLimit) else { continue }
                 let schedule = run.key == nil ? nil : run.state.schedule()
@@ -147,7 +147,7 @@ import Testing
                 }
             }
         }
-        for rule in ["chunk order", "waits for B", "B first", "W fill", "W makes room"] + (Self.offersBackwardOrder(part: part) ? ["B order"] : []) {
+        for rule in ["chunk order", "waits for B", "B first", "W fill", "W makes room", "W fits in cool-down"] + (Self.offersBackwardOrder(part: part) ? ["B order"] : []) {
             #expect(compared[rule, default: 0] > 0, "no twin differs in \(rule): \(compared)")
         }
     }
@@ -198,7 +198,7 @@ import Testing
                 }
             }
         }
-        for rule in ["chunk order", "waits for B", "B first", "W fill", "warm-up"] + (Self.offersBackwardOrder(part: part) ? ["B order"] : []) {
+        for rule in ["chunk order", "waits for B", "B first", "W fill", "W fits in cool-down", "warm-up"] + (Self.offersBackwardOrder(part: part) ? ["B order"] : []) {
             #expect(compared[rule, default: 0] > 0, "no branch differs in \(rule): \(compared)")
         }
     }
@@ -276,6 +276,7 @@ import Testing
         if a.laterStageMemory != b.laterStageMemory { rules.append("later-stage memory") }
         if a.backwardOrder != b.backwardOrder { rules.append("B order") }
         if a.makesRoomBeforeBackward != b.makesRoomBeforeBackward { rules.append("W makes room") }
+        if a.fitsIdleInCoolDown != b.fitsIdleInCoolDown { rules.append("W fits in cool-down") }
         return rules
     }
 

@@ -121,10 +121,18 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     /// leaves a bubble before the first B.
     public var waitsForBackward: Bool
 
+    /// In its cool-down (no forward left to run), a device runs a `W` only where it ends before the
+    /// next known-ready pass, as `WeightFill.fitIdle` does throughout: the last microbatches'
+    /// input-gradient passes then go down the pipeline without waiting behind `W` passes, as in
+    /// ZB-V's cool-down (its `W` passes fill the tail). Changes only `eager` and `fillIdle`.
+    public var fitsIdleInCoolDown: Bool
+
     public init(warmupFactor: Double = 1, preferBackward: Bool = true, weightFill: WeightFill = .fitIdle,
                 chunkOrder: ChunkOrder = .depthFirst, backward: BackwardPasses = .split, memoryActions: MemoryActions = .none,
                 laterStageMemory: LaterStageMemory = .reservedAtAdmission, pairing: Pairing = .none,
-                waitsForBackward: Bool = false, backwardOrder: BackwardOrder = .earliestReady, makesRoomBeforeBackward: Bool = false) {
+                waitsForBackward: Bool = false, backwardOrder: BackwardOrder = .earliestReady, makesRoomBeforeBackward: Bool = false,
+                fitsIdleInCoolDown: Bool = false) {
+        self.fitsIdleInCoolDown = fitsIdleInCoolDown
         self.makesRoomBeforeBackward = makesRoomBeforeBackward
         self.backwardOrder = backwardOrder
         self.pairing = pairing
@@ -156,14 +164,14 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     /// `GreedyTests.policiesCompareAndHashByEveryField` checks that policies differing in any field differ here.
     private var rules: UInt64 {
         func byte<Case>(_ value: Case) -> UInt64 { UInt64(unsafeBitCast(value, to: UInt8.self)) }
-        return (preferBackward ? 1 : 0) | (waitsForBackward ? 2 : 0) | (makesRoomBeforeBackward ? 4 : 0)
+        return (preferBackward ? 1 : 0) | (waitsForBackward ? 2 : 0) | (makesRoomBeforeBackward ? 4 : 0) | (fitsIdleInCoolDown ? 8 : 0)
             | byte(weightFill) << 8 | byte(chunkOrder) << 16 | byte(backwardOrder) << 24 | byte(backward) << 32
             | byte(memoryActions) << 40 | byte(laterStageMemory) << 48 | byte(pairing) << 56
     }
 
     public var description: String {
         "warmup×\(warmupFactor.readable) \(preferBackward ? "B-first" : "F-first")\(makesRoomBeforeBackward ? " W-makes-room" : "")"
-            + " W:\(weightFill.rawValue) \(chunkOrder.rawValue)"
+            + " W:\(weightFill.rawValue)\(fitsIdleInCoolDown ? "-fitIdle-in-cool-down" : "") \(chunkOrder.rawValue)"
             + (backward == .split ? "" : backward == .splitKeepingRoom ? " B-room" : " BW-where-B-allocates") + (memoryActions == .none ? "" : " recompute:\(memoryActions.rawValue)")
             + (laterStageMemory == .reservedAtAdmission ? "" : " later-chunks:kept-for-oldest")
             + (pairing == .none ? "" : pairing == .whenBothReady ? " F&B-pairs" : " F&B-pairs-waiting")
@@ -183,7 +191,9 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     /// without a `W` making room before a backward (`makesRoomBeforeBackward`) where every device
     /// holds one stage, and only with it where a device holds several (where it won, the V at
     /// ZB-V's 1p memory; both there cost the V grid of the speed benchmark a sixth more time), and
-    /// the earliest stage's backward first only with the chunk order depth first, waiting and
+    /// `eager` and `fillIdle` fills both with and without W passes fitting idle time in the cool-down
+    /// (`fitsIdleInCoolDown`; their twins cost the V grid of the speed benchmark 8.5% more
+    /// instructions, docs/search.md), the earliest stage's backward first only with the chunk order depth first, waiting and
     /// later-stage room kept for the oldest microbatch, the policies that copy ZB-V's other habits
     /// (with the other chunk orders it won on none of the greedy's probe problems; offered with every
     /// waiting one it found the same, for 31% more passes than without it instead of 21%,
@@ -217,10 +227,13 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
                                             let kept: [LaterStageMemory] = offered.contains(.keptForOldest) ? [.keptForOldest] : offered
                                             for later in waits ? kept : offered {
                                                 for backwardOrder in order == .depthFirstWaiting && later == .keptForOldest ? BackwardOrder.allCases : [.earliestReady] {
-                                                    result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
-                                                                               chunkOrder: order, backward: passes, memoryActions: actions,
-                                                                               laterStageMemory: later, pairing: pairing, waitsForBackward: waits,
-                                                                               backwardOrder: backwardOrder, makesRoomBeforeBackward: makesRoom))
+                                                    for coolDown in fill == .fitIdle ? [false] : [false, true] {
+                                                        result.append(GreedyPolicy(warmupFactor: warmup, preferBackward: preferBackward, weightFill: fill,
+                                                                                   chunkOrder: order, backward: passes, memoryActions: actions,
+                                                                                   laterStageMemory: later, pairing: pairing, waitsForBackward: waits,
+                                                                                   backwardOrder: backwardOrder, makesRoomBeforeBackward: makesRoom,
+                                                                                   fitsIdleInCoolDown: coolDown))
+                                                    }
                                                 }
                                             }
                                         }

@@ -145,7 +145,9 @@ public enum GreedySearch {
     /// `ChunkOrder.depthFirstWaiting` for a depth-first run, waiting for a backward for a run without
     /// it, a forward first for a backward-first run, `WeightFill.fitIdle` for a `fillIdle` run, the
     /// earliest stage's backward first for a run taking the first ready (`BackwardOrder`), a `W`
-    /// making room before a backward for a run without it (`makesRoomBeforeBackward`), and
+    /// making room before a backward for a run without it (`makesRoomBeforeBackward`), `W` passes
+    /// fitting idle time in the cool-down for an `eager` or `fillIdle` run without it
+    /// (`fitsIdleInCoolDown`), and
     /// later-stage room kept for the oldest for a reserving run the cap never refused where
     /// `keptRoomCopiesReservation` holds (`copies`). `ListSchedulerTests` checks each. A run that never met its warm-up depth also
     /// builds the schedule of each twin at every larger factor (`Proofs.add`).
@@ -185,6 +187,8 @@ public enum GreedySearch {
                          toFirst: { $0.preferBackward = true }),
             ProvableRule(note: .idleFit, isFirst: { $0.weightFill == .fillIdle }, toAlternative: { $0.weightFill = .fitIdle },
                          toFirst: { if $0.weightFill == .fitIdle { $0.weightFill = .fillIdle } }),
+            ProvableRule(note: .coolDownFit, isFirst: { $0.weightFill != .fitIdle && !$0.fitsIdleInCoolDown },
+                         toAlternative: { $0.fitsIdleInCoolDown = true }, toFirst: { $0.fitsIdleInCoolDown = false }, scouts: false),
             ProvableRule(note: .backwardOrder, isFirst: { $0.backwardOrder == .earliestReady }, toAlternative: { $0.backwardOrder = .earliestStage },
                          toFirst: { $0.backwardOrder = .earliestReady }, scouts: false),
             ProvableRule(note: .makesRoom, isFirst: { !$0.makesRoomBeforeBackward }, toAlternative: { $0.makesRoomBeforeBackward = true },
@@ -341,11 +345,11 @@ public enum GreedySearch {
 
         /// Per grid position, the twin a run of it branches off at each rule's first decision
         /// (keyed by the rule's `State.RulesMet` raw value), where the grid holds the twin.
-        static func children(_ grid: [GreedyPolicy], index: GridIndex? = nil) -> [Int: [UInt8: Int]] {
+        static func children(_ grid: [GreedyPolicy], index: GridIndex? = nil) -> [Int: [UInt16: Int]] {
             let index = index ?? GridIndex(grid)
-            var children: [Int: [UInt8: Int]] = [:]
+            var children: [Int: [UInt16: Int]] = [:]
             for (position, policy) in grid.enumerated() {
-                var twins: [UInt8: Int] = [:]
+                var twins: [UInt16: Int] = [:]
                 for rule in ProvableRule.all where rule.branches && rule.isFirst(policy) {
                     var twin = policy
                     rule.toAlternative(&twin)

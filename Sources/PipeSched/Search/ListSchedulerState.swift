@@ -227,19 +227,25 @@ struct State {
         floor > cutoff || (peak > tiePeak && floor >= tieValue)
     }
 
-    /// Notes that `rule` decided a step (or would have under another policy of the grid); the first
-    /// note of a rule hands the state to `branch` first.
+    /// Notes that `rules` decided a step (or would have under other policies of the grid); the first
+    /// note of a rule hands the state to `branch` first. Rules noted at one step are handed the
+    /// state before any of them is noted: each twin branched off there has met none of them yet.
     @inline(__always)
-    mutating func note(_ rule: RulesMet) {
-        guard !rulesMet.contains(rule) else { return }
-        if branch != nil { branchOff(rule) }
-        rulesMet.insert(rule)
+    mutating func note(_ rules: RulesMet) {
+        guard !rulesMet.isSuperset(of: rules) else { return }
+        if branch != nil { branchOff(rules.subtracting(rulesMet)) }
+        rulesMet.formUnion(rules)
     }
 
     @inline(never)
-    mutating func branchOff(_ rule: RulesMet) {
-        branch?(rule, self)
-        firstNotes.append((rule, valueFloor, peak))
+    mutating func branchOff(_ rules: RulesMet) {
+        var rest = rules.rawValue
+        while rest != 0 {
+            let rule = RulesMet(rawValue: rest & (~rest &+ 1))  // the lowest rule left
+            rest &= rest &- 1
+            branch?(rule, self)
+            firstNotes.append((rule, valueFloor, peak))
+        }
     }
 
     /// Roughly the bytes a copy of the state holds (`init(copying:as:)`): its buffers per pass.
@@ -647,6 +653,7 @@ struct State {
         var nextKnown = Double.infinity
         var soonestForward = Double.infinity, soonestForwardStage = -1  // the admitted forward that is ready next
         var soonestBackward = Double.infinity, soonestBackwardStage = -1  // the backward that is ready next
+        var forwardsLeft = false  // the device has forwards still to run (else it is in its cool-down)
         for position in setup.deviceStageStart[device]..<setup.deviceStageStart[device + 1] {
             let stage = setup.deviceStageList[position]
             if nextBackward[stage] < units {
@@ -673,6 +680,7 @@ struct State {
                 }
             }
             if nextForward[stage] < units {
+                forwardsLeft = true
                 switch admits(stage, device: device) {
                 case .ok:
                     let ready = ready(.forward, stage: stage, cell: nextForward[stage])
@@ -734,7 +742,15 @@ struct State {
             runRecompute(stage: r, device: device)
             return r
         }
-        if weightStage >= 0, policy.weightFill == .eager {
+        // In its cool-down a device under `fitsIdleInCoolDown` fills idle time with W passes as `fitIdle` does.
+        let coolingDown = !forwardsLeft && policy.weightFill != .fitIdle
+        let fitsIdle = policy.weightFill == .fitIdle || (coolingDown && policy.fitsIdleInCoolDown)
+        if weightStage >= 0, policy.weightFill == .eager, !fitsIdle {
+            // The twin with `fitsIdleInCoolDown` would go on below: to a due recomputation, or to a
+            // W only where it fits.
+            if coolingDown, (earlyRecompute != nil && !makesRoom) || !(memoryBlocked || weightFits(weightStage, device: device, nextKnown: nextKnown)) {
+                note(.coolDownFit)
+            }
             runWeight(stage: weightStage, device: device)
             return weightStage
         }
@@ -777,10 +793,9 @@ struct State {
             return r
         }
         if weightStage >= 0 {
-            let (index, microbatch) = slot(weightStage, cell: backwardCell(nextWeight[weightStage]))
-            let fits = nextKnown == .infinity || time[device] + setup.passes.time(.backwardWeight, index, microbatch: microbatch) <= nextKnown + 1e-9
-            if memoryBlocked || fits || policy.weightFill != .fitIdle {
-                if !memoryBlocked && !fits { note(.idleFit) }
+            let fits = weightFits(weightStage, device: device, nextKnown: nextKnown)
+            if memoryBlocked || fits || !fitsIdle {
+                if !memoryBlocked && !fits { note(coolingDown ? [.idleFit, .coolDownFit] : .idleFit) }
                 runWeight(stage: weightStage, device: device)
                 return weightStage
             }
@@ -791,6 +806,14 @@ struct State {
             blocked[device] = true
         }
         return nil
+    }
+
+    /// Whether the next `W` of `stage` ends before `nextKnown`, the next pass known to become ready
+    /// on the device (or nothing is known to come): `WeightFill.fitIdle`'s test.
+    @inline(__always)
+    func weightFits(_ stage: Int, device: Int, nextKnown: Double) -> Bool {
+        let (index, microbatch) = slot(stage, cell: backwardCell(nextWeight[stage]))
+        return nextKnown == .infinity || time[device] + setup.passes.time(.backwardWeight, index, microbatch: microbatch) <= nextKnown + 1e-9
     }
 
     /// Notes `RulesMet.depthLimit` where the warm-up depth held back a forward that a larger depth
@@ -1105,7 +1128,7 @@ struct State {
     /// Rules that a run met (`State.rulesMet`): steps its own rule decided, or where another
     /// policy's rule would have decided otherwise.
     struct RulesMet: OptionSet {
-        let rawValue: UInt8
+        let rawValue: UInt16
         /// The warm-up depth changed a step: a larger warm-up factor could decide otherwise.
         static let depthLimit = RulesMet(rawValue: 16)
         /// The cap refused a pass (a forward's admission or a backward that allocates): keeping
@@ -1131,6 +1154,10 @@ struct State {
         /// that rule would have run a `W` to make room for a forward the cap refused, before a ready
         /// backward.
         static let makesRoom = RulesMet(rawValue: 128)
+        /// A run without `GreedyPolicy.fitsIdleInCoolDown` reached a step of a device's cool-down
+        /// where that rule would have decided otherwise: it ran a `W` into idle time that `fitIdle`
+        /// would have left idle, or (`eager`) ran a `W` before a recomputation that was due.
+        static let coolDownFit = RulesMet(rawValue: 256)
     }
 
     /// The keys of a timed run from each device's first start and last end (`ScheduleScore`'s rules).
