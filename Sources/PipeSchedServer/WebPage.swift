@@ -186,7 +186,7 @@ async function follow(job, problem) {
 
 // The picture and the PyTorch memory warning are the server's own: the SVG export
 // (GET /v1/schedules/{id}?format=svg, docs/export.md), with memory strips and caps, and the
-// PipeSched-Warning header of the torch-csv download (docs/api.md). The page only scales the SVG.
+// PipeSched-Warning header of the torch-csv download (docs/server.md). The page only scales the SVG.
 async function show(id, schedule, problem, how) {
   const url = "/v1/schedules/" + id;
   const [picture, csv] = await Promise.all([fetch(url + "?format=svg"), fetch(url + "?format=torch-csv")]);
