@@ -192,8 +192,8 @@ public struct GreedyPolicy: Sendable, Hashable, CustomStringConvertible {
     /// holds one stage, and only with it where a device holds several (where it won, the V at
     /// ZB-V's 1p memory; both there cost the V grid of the speed benchmark a sixth more time), and
     /// `eager` and `fillIdle` fills both with and without W passes fitting idle time in the cool-down
-    /// (`fitsIdleInCoolDown`; their twins cost the V grid of the speed benchmark 8.5% more
-    /// instructions, docs/search.md), the earliest stage's backward first only with the chunk order depth first, waiting and
+    /// (`fitsIdleInCoolDown`; their twins cost the speed benchmark's grids 6–16% more instructions,
+    /// docs/search.md), the earliest stage's backward first only with the chunk order depth first, waiting and
     /// later-stage room kept for the oldest microbatch, the policies that copy ZB-V's other habits
     /// (with the other chunk orders it won on none of the greedy's probe problems; offered with every
     /// waiting one it found the same, for 31% more passes than without it instead of 21%,
