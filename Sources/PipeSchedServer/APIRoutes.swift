@@ -110,7 +110,9 @@ struct APIRoutes: Sendable {
             var name: String
             var mediaType: String
         }
-        let available = renderers.available.sorted { ($0 != .json ? 1 : 0, $0.name) < ($1 != .json ? 1 : 0, $1.name) }
+        // `available` is by name; JSON (by name, whatever renderer a server registered for it) goes first.
+        let json = ScheduleFormat.json.name
+        let available = renderers.available.filter { $0.name == json } + renderers.available.filter { $0.name != json }
         return try Responses.encoded(available.map { Entry(name: $0.name, mediaType: $0.mediaType) })
     }
 
